@@ -1,0 +1,172 @@
+import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import { type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema/index.ts';
+
+export type Schema = typeof schema;
+/** A drizzle database on either driver. Code above `db/` sees only this type. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+/** A database or an open transaction on it: what repository functions accept. */
+export type Executor = Pick<Database, 'select' | 'insert' | 'update' | 'delete' | 'execute' | 'transaction'>;
+
+export interface DbConfig {
+  /** A PostgreSQL server; unset means the embedded PGlite database in `dataDir`. */
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  databasePoolMax?: number;
+  databaseStatementTimeoutMs?: number;
+}
+
+export interface DbHandle {
+  db: Database;
+  driver: 'pglite' | 'postgres';
+  /** Where the data lives, for log lines: a folder, or the server URL without its password. */
+  location: string;
+  /** The server URL, for work that needs a dedicated connection (the migration lock). */
+  url: string | undefined;
+  close(): Promise<void>;
+}
+
+export class DatabaseLockedError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `The embedded database in ${dataDir} is in use by another casedesk process (pid ${pid}). ` +
+        'Stop that process first, or set DATABASE_URL to share a PostgreSQL server between processes.',
+    );
+    this.name = 'DatabaseLockedError';
+  }
+}
+
+const pgliteExtensions = { pg_trgm, unaccent };
+
+/**
+ * Opens the database: PGlite persisted under `dataDir` when `databaseUrl` is unset (the folder is
+ * created if missing), otherwise a bounded postgres.js pool with a statement timeout.
+ *
+ * @example
+ *   const { db, close } = await createDb({ dataDir: './data' });
+ *   try { await migrateDb(handle); ... } finally { await close(); }
+ */
+export async function createDb(config: DbConfig): Promise<DbHandle> {
+  if (config.databaseUrl) return openServer(config.databaseUrl, config);
+  return openEmbedded(resolve(config.dataDir));
+}
+
+/** An in-memory PGlite, for tests and benchmarks. */
+export async function createMemoryDb(options: { loadDataDir?: Blob } = {}): Promise<DbHandle & { client: PGlite }> {
+  const client = await PGlite.create({ extensions: pgliteExtensions, ...options });
+  return {
+    db: drizzlePglite({ client, schema }) as unknown as Database,
+    driver: 'pglite',
+    location: 'memory',
+    url: undefined,
+    client,
+    close: () => client.close(),
+  };
+}
+
+async function openEmbedded(dataDir: string): Promise<DbHandle> {
+  mkdirSync(dataDir, { recursive: true });
+  const releaseLock = lockDataDir(dataDir);
+  try {
+    const client = await PGlite.create(join(dataDir, 'pgdata'), { extensions: pgliteExtensions });
+    return {
+      db: drizzlePglite({ client, schema }) as unknown as Database,
+      driver: 'pglite',
+      location: dataDir,
+      url: undefined,
+      close: async () => {
+        try {
+          await client.close();
+        } finally {
+          releaseLock();
+        }
+      },
+    };
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+}
+
+async function openServer(url: string, config: DbConfig): Promise<DbHandle> {
+  const client = postgres(url, {
+    max: config.databasePoolMax ?? 10,
+    idle_timeout: 60,
+    connect_timeout: 10,
+    onnotice: () => {},
+    connection: {
+      application_name: 'casedesk',
+      statement_timeout: config.databaseStatementTimeoutMs ?? 15_000,
+    },
+  });
+  // Fail now, with the server's own reason, rather than at the first command.
+  await client`select 1`;
+  return {
+    db: drizzlePostgres({ client, schema }) as unknown as Database,
+    driver: 'postgres',
+    location: redactUrl(url),
+    url,
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/**
+ * PGlite is one process's database: two processes writing the same folder would corrupt it.
+ * A lock file with the owner's pid says so clearly; a stale one (dead pid) is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockPath = join(dataDir, 'casedesk.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockPath, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
+      if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) throw new DatabaseLockedError(dataDir, pid);
+      rmSync(lockPath, { force: true });
+    }
+  }
+  throw new Error(`Could not lock ${lockPath}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
+}
+
+/**
+ * Runs a raw query and returns its rows on either driver (PGlite answers `{ rows }`, postgres.js
+ * an array).
+ */
+export async function queryRows<T extends Record<string, unknown>>(db: Pick<Database, 'execute'>, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows?: T[] } | T[];
+  return Array.isArray(result) ? result : (result.rows ?? []);
+}

@@ -1,0 +1,73 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  pgTable,
+  serial,
+  smallint,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
+import { caseStatus, danger, gender } from './enums.ts';
+import { units } from './units.ts';
+
+/**
+ * Wanted subjects (đối tượng truy nã). Names are stored in Unicode NFC; `search_key` is derived
+ * by the database (see the `casedesk_case_search_key` function in the first migration) so that
+ * every writer, including a DBA's hand-written UPDATE, keeps it right.
+ */
+export const cases = pgTable(
+  'cases',
+  {
+    id: serial('id').primaryKey(),
+    code: text('code').notNull().unique(),
+    fullName: text('full_name').notNull(),
+    aliases: text('aliases').array().notNull().default(sql`'{}'::text[]`),
+    birthYear: smallint('birth_year'),
+    birthDate: date('birth_date', { mode: 'string' }),
+    gender: gender('gender'),
+    nationalId: text('national_id'),
+    hometown: text('hometown'),
+    charges: text('charges'),
+    danger: danger('danger').notNull(),
+    unitId: integer('unit_id')
+      .notNull()
+      .references(() => units.id, { onDelete: 'restrict' }),
+    wantedDecisionNo: text('wanted_decision_no'),
+    wantedOn: date('wanted_on', { mode: 'string' }).notNull(),
+    wantedAuthority: text('wanted_authority'),
+    status: caseStatus('status').notNull().default('wanted'),
+    /** When the outcome happened, which may be long before it was recorded. */
+    resolvedOn: date('resolved_on', { mode: 'string' }),
+    outcomeNote: text('outcome_note'),
+    cancellationDecisionNo: text('cancellation_decision_no'),
+    cancelledOn: date('cancelled_on', { mode: 'string' }),
+    hasPhoto: boolean('has_photo').notNull().default(false),
+    photoNote: text('photo_note'),
+    identifyingMarks: text('identifying_marks'),
+    criminalHistory: text('criminal_history'),
+    /** Optimistic concurrency: every change bumps it; an update names the version it read. */
+    version: integer('version').notNull().default(1),
+    searchKey: text('search_key')
+      .notNull()
+      .generatedAlwaysAs(sql`casedesk_case_search_key(full_name, aliases)`),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('cases_search_key_trgm_idx').using('gin', t.searchKey.op('gin_trgm_ops')),
+    index('cases_national_id_idx').on(t.nationalId),
+    index('cases_unit_status_idx').on(t.unitId, t.status),
+    index('cases_status_resolved_on_idx').on(t.status, t.resolvedOn),
+    check(
+      'cases_resolution_consistent',
+      sql`(${t.status} = 'wanted') = (${t.resolvedOn} is null)`,
+    ),
+    check('cases_resolved_after_wanted', sql`${t.resolvedOn} is null or ${t.resolvedOn} >= ${t.wantedOn}`),
+    check('cases_birth_year_range', sql`${t.birthYear} is null or ${t.birthYear} between 1900 and 2100`),
+    check('cases_version_positive', sql`${t.version} >= 1`),
+  ],
+);

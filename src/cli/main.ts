@@ -1,0 +1,92 @@
+import { pathToFileURL } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config.ts';
+import { DatabaseLockedError } from '../../db/client.ts';
+import { migrateDb } from '../../db/migrate.ts';
+import { text } from '../i18n/text.ts';
+import { CliContext, CliFailure, type CliIo } from './context.ts';
+import { registerDirectoryCommands } from './directory.ts';
+import { registerStartCommand } from './start.ts';
+
+/**
+ * Runs the `casedesk` command line and resolves to its exit code: 0 on success, non-zero with a
+ * one-line reason on standard error otherwise. Tests call it with their own streams and database.
+ *
+ * @example await runCli(['units', 'add', 'C06', 'Cục Cảnh sát hình sự'])
+ */
+export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
+  const ctx = new CliContext(io);
+  const program = new Command('casedesk')
+    .description('casedesk: case lookup, follow-ups and steering-committee digests for wanted-person task forces')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+    })
+    .showHelpAfterError('(add --help for usage)');
+
+  const dbCommand = program.command('db').description('database administration');
+  dbCommand
+    .command('migrate')
+    .description('apply the database migrations (a no-op when they are applied already)')
+    .action(async () => {
+      await ctx.withDb(
+        async (handle) => {
+          const { applied } = await migrateDb(handle);
+          ctx.print(ctx.say(text(
+            `Đã áp dụng ${applied} migration; cơ sở dữ liệu đã cập nhật (${handle.driver}, ${handle.location}).`,
+            `Applied ${applied} migration(s); the database is up to date (${handle.driver}, ${handle.location}).`,
+          )));
+        },
+        { migrate: false },
+      );
+    });
+  registerDirectoryCommands(program, ctx);
+  registerStartCommand(program, ctx);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    return reportFailure(ctx, error);
+  }
+}
+
+function reportFailure(ctx: CliContext, error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Help and version exit 0; usage errors were already written by commander.
+    return error.exitCode;
+  }
+  if (error instanceof CliFailure) {
+    ctx.stderr.write(`casedesk: ${safeSay(ctx, error.text)}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof ConfigError) {
+    ctx.stderr.write(`casedesk: ${error.message}\n`);
+    return 1;
+  }
+  if (error instanceof DatabaseLockedError) {
+    ctx.stderr.write(`casedesk: ${error.message}\n`);
+    return 1;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  try {
+    ctx.logger.error({ err: error }, 'command failed');
+  } catch {
+    // The configuration itself may be what failed; the line below still says why.
+  }
+  ctx.stderr.write(`casedesk: ${message.split('\n')[0]}\n`);
+  return 2;
+}
+
+function safeSay(ctx: CliContext, t: (l: 'vi' | 'en') => string): string {
+  try {
+    return ctx.say(t);
+  } catch {
+    return t('vi');
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.exitCode = await runCli(process.argv.slice(2));
+}

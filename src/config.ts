@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/**
+ * casedesk's configuration: the only place that reads `process.env`. Everything is validated once,
+ * at start; a bad value stops the program with a message naming the variable and how to fix it.
+ *
+ * @example
+ *   const config = loadConfig();            // from process.env
+ *   const config = loadConfig({ DATABASE_URL: 'postgres://127.0.0.1/casedesk' });
+ */
+export interface Config {
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Where the embedded database (PGlite) keeps its files when `databaseUrl` is unset. */
+  dataDir: string;
+  /** A PostgreSQL server; unset means the embedded database. */
+  databaseUrl: string | undefined;
+  databasePoolMax: number;
+  databaseStatementTimeoutMs: number;
+  /** The language of replies for members without their own. */
+  locale: 'vi' | 'en';
+  /** IANA time zone for "today" and for displayed dates and times. */
+  timeZone: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const isTimeZone = (tz: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const envSchema = z.object({
+  LOG_LEVEL: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
+  ),
+  CASEDESK_DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
+  DATABASE_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/.+/, {
+        error: 'must be a PostgreSQL URL such as postgres://user:password@host:5432/casedesk, or unset for the embedded database',
+      })
+      .optional(),
+  ),
+  DATABASE_POOL_MAX: z.preprocess(
+    blankToUndefined,
+    z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(100).default(10),
+  ),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a number of milliseconds' })
+      .int('must be a whole number of milliseconds')
+      .min(100)
+      .max(600_000)
+      .default(15_000),
+  ),
+  CASEDESK_LOCALE: z.preprocess(
+    blankToUndefined,
+    z.enum(['vi', 'en'], { error: 'must be vi (Vietnamese) or en (English)' }).default('vi'),
+  ),
+  TZ: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine(isTimeZone, { error: 'must be an IANA time zone such as Asia/Ho_Chi_Minh' })
+      .default('Asia/Ho_Chi_Minh'),
+  ),
+});
+
+/** Reads and validates the configuration. Throws {@link ConfigError} listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message} (see .env.example)`),
+    );
+  }
+  const e = parsed.data;
+  return {
+    logLevel: e.LOG_LEVEL,
+    dataDir: e.CASEDESK_DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolMax: e.DATABASE_POOL_MAX,
+    databaseStatementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+    locale: e.CASEDESK_LOCALE,
+    timeZone: e.TZ,
+  };
+}

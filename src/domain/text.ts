@@ -1,0 +1,46 @@
+/**
+ * Characters that are invisible or reorder text: zero-width spaces and joiners, the soft hyphen,
+ * the word joiner and invisible operators, bidi embeddings, overrides and isolates, the BOM.
+ * Stripped from all user and file input, so that a name cannot hide from search or spoof its
+ * display. Mirrors the class in the `casedesk_search_key` SQL function.
+ */
+const INVISIBLE = /[\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+
+/**
+ * Cleans a piece of user or file text: Unicode NFC (so NFD Vietnamese from some keyboards equals
+ * the stored name), invisible and bidi-control characters removed, runs of white space folded,
+ * trimmed.
+ *
+ * @example cleanText('Nguye\u0302\u0303n\u200B  Văn') === 'Nguyễn Văn'
+ */
+export function cleanText(input: string): string {
+  return input.normalize('NFC').replace(INVISIBLE, '').replace(/\s+/gu, ' ').trim();
+}
+
+/** Like {@link cleanText}, but keeps line breaks (notes, outcome notes, criminal history). */
+export function cleanMultilineText(input: string): string {
+  return input
+    .normalize('NFC')
+    .replace(INVISIBLE, '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => line.replace(/[^\S\n]+/gu, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/**
+ * The key used to compare words regardless of case and diacritics (`Đầu thú` → `dau thu`).
+ * For matching vocabulary in the application; case search uses the database's own function.
+ */
+export function foldKey(input: string): string {
+  return cleanText(input)
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ')
+    .trim();
+}

@@ -1,0 +1,66 @@
+import type { Locale } from '../../db/schema/index.ts';
+
+export type { Locale };
+export const LOCALES = ['vi', 'en'] as const satisfies readonly Locale[];
+
+/**
+ * A piece of user-facing text in every supported language, rendered once the reader's locale is
+ * known. Both languages are written side by side, so a missing translation fails to compile.
+ *
+ * @example
+ *   const hello: Text = text('Xin chào', 'Hello');
+ *   const count: Text = (l) => (l === 'vi' ? `${formatNumber(l, n)} hồ sơ` : `${formatNumber(l, n)} cases`);
+ *   hello('vi') === 'Xin chào'
+ */
+export type Text = (locale: Locale) => string;
+
+export const text =
+  (vi: string, en: string): Text =>
+  (locale) =>
+    locale === 'vi' ? vi : en;
+
+const INTL_LOCALE: Record<Locale, string> = { vi: 'vi-VN', en: 'en-US' };
+
+/** `12.345` in vi, `12,345` in en. */
+export function formatNumber(locale: Locale, value: number, fractionDigits = 0): string {
+  return new Intl.NumberFormat(INTL_LOCALE[locale], {
+    minimumFractionDigits: 0,
+    maximumFractionDigits: fractionDigits,
+  }).format(value);
+}
+
+/** `7,5%` in vi, `7.5%` in en, from a ratio (`0.075`). */
+export function formatPercent(locale: Locale, ratio: number, fractionDigits = 1): string {
+  return new Intl.NumberFormat(INTL_LOCALE[locale], {
+    style: 'percent',
+    minimumFractionDigits: 0,
+    maximumFractionDigits: fractionDigits,
+  })
+    .format(ratio)
+    .replace(/\u00A0/g, '');
+}
+
+/** `31/08/2024` in vi, `2024-08-31` in en, from an ISO calendar date. */
+export function formatDate(locale: Locale, isoDate: string): string {
+  const [y, m, d] = isoDate.split('-');
+  return locale === 'vi' ? `${d}/${m}/${y}` : `${y}-${m}-${d}`;
+}
+
+/** A date and time in `timeZone`: `31/08/2024 14:05` in vi, `2024-08-31 14:05` in en. */
+export function formatDateTime(locale: Locale, instant: Date, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
+  const date = formatDate(locale, `${parts.year}-${parts.month}-${parts.day}`);
+  return `${date} ${parts.hour}:${parts.minute}`;
+}

@@ -1,0 +1,48 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { queryRows, type Executor } from '../../db/client.ts';
+import { units } from '../../db/schema/index.ts';
+
+export type Unit = typeof units.$inferSelect;
+
+export async function insertUnit(db: Executor, input: { code: string; name: string; parentId: number | null }): Promise<Unit> {
+  const [row] = await db.insert(units).values(input).returning();
+  return row!;
+}
+
+export async function findUnitByCode(db: Executor, code: string): Promise<Unit | undefined> {
+  const [row] = await db.select().from(units).where(eq(units.code, code)).limit(1);
+  return row;
+}
+
+export async function findUnitById(db: Executor, id: number): Promise<Unit | undefined> {
+  const [row] = await db.select().from(units).where(eq(units.id, id)).limit(1);
+  return row;
+}
+
+export interface UnitListRow extends Unit {
+  parentCode: string | null;
+}
+
+export async function listUnits(db: Executor): Promise<UnitListRow[]> {
+  const parent = alias(units, 'parent');
+  const rows = await db
+    .select({ unit: units, parentCode: parent.code })
+    .from(units)
+    .leftJoin(parent, eq(parent.id, units.parentId))
+    .orderBy(asc(units.code));
+  return rows.map((r) => ({ ...r.unit, parentCode: r.parentCode }));
+}
+
+/** The ids of a unit and all its descendants: a member's scope. */
+export async function unitSubtreeIds(db: Executor, unitId: number): Promise<number[]> {
+  const rows = await queryRows<{ id: number }>(
+    db,
+    sql`with recursive tree(id) as (
+          select ${unitId}::int
+          union all
+          select u.id from ${units} u join tree on u.parent_id = tree.id
+        ) select id from tree`,
+  );
+  return rows.map((r) => Number(r.id));
+}
