@@ -1,6 +1,7 @@
 import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { type SQL } from 'drizzle-orm';
@@ -47,7 +48,7 @@ export class DatabaseLockedError extends Error {
   }
 }
 
-const pgliteExtensions = { pg_trgm, unaccent };
+const pgliteExtensions = { fuzzystrmatch, pg_trgm, unaccent };
 
 /**
  * Opens the database: PGlite persisted under `dataDir` when `databaseUrl` is unset (the folder is
@@ -166,7 +167,7 @@ export function redactUrl(url: string): string {
  * Runs a raw query and returns its rows on either driver (PGlite answers `{ rows }`, postgres.js
  * an array).
  */
-export async function queryRows<T extends Record<string, unknown>>(db: Pick<Database, 'execute'>, query: SQL): Promise<T[]> {
+export async function queryRows<T extends object>(db: Pick<Database, 'execute'>, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows?: T[] } | T[];
   return Array.isArray(result) ? result : (result.rows ?? []);
 }

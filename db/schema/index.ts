@@ -6,3 +6,4 @@ export * from './case-events.ts';
 export * from './follow-ups.ts';
 export * from './audit-log.ts';
 export * from './processed-invocations.ts';
+export * from './search-vocabulary.ts';

@@ -6,40 +6,40 @@ export const CASE_STATUSES = ['wanted', 'arrested', 'surrendered', 'cleared', 'c
 /** The statuses that take a case off the wanted list. */
 export const OUTCOMES = ['arrested', 'surrendered', 'cleared', 'cancelled'] as const satisfies readonly CaseStatus[];
 
-/** Accepted words, compared by {@link foldKey}: English, Vietnamese with or without marks, hyphenated. */
-const DANGER_WORDS: Record<string, Danger> = {
-  normal: 'normal',
-  'binh thuong': 'normal',
-  thuong: 'normal',
-  dangerous: 'dangerous',
-  'nguy hiem': 'dangerous',
-  'especially dangerous': 'especially_dangerous',
-  'dac biet nguy hiem': 'especially_dangerous',
+/** Other words accepted for each value, compared by {@link foldKey} (marks, case and hyphens ignored). */
+export const DANGER_WORDS: Record<Danger, readonly string[]> = {
+  normal: ['bình thường', 'thường'],
+  dangerous: ['nguy hiểm'],
+  especially_dangerous: ['especially dangerous', 'đặc biệt nguy hiểm', 'dac-biet'],
 };
 
-const STATUS_WORDS: Record<string, CaseStatus> = {
-  wanted: 'wanted',
-  'truy na': 'wanted',
-  arrested: 'arrested',
-  bat: 'arrested',
-  'bat giu': 'arrested',
-  surrendered: 'surrendered',
-  'dau thu': 'surrendered',
-  cleared: 'cleared',
-  'thanh loai': 'cleared',
-  cancelled: 'cancelled',
-  canceled: 'cancelled',
-  'dinh na': 'cancelled',
+export const STATUS_WORDS: Record<CaseStatus, readonly string[]> = {
+  wanted: ['truy nã', 'truy-na'],
+  arrested: ['bắt', 'bắt giữ', 'bat'],
+  surrendered: ['đầu thú', 'dau-thu'],
+  cleared: ['thanh loại', 'thanh-loai'],
+  cancelled: ['canceled', 'đình nã', 'dinh-na'],
 };
+
+function lookup<T extends string>(words: Record<T, readonly string[]>): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const [value, aliases] of Object.entries(words) as Array<[T, readonly string[]]>) {
+    for (const word of [value, ...aliases]) map.set(foldKey(word), value);
+  }
+  return map;
+}
+
+const DANGER_LOOKUP = lookup(DANGER_WORDS);
+const STATUS_LOOKUP = lookup(STATUS_WORDS);
 
 /** `nguy hiểm` → `dangerous`; unknown words give `undefined`. */
 export function parseDanger(word: string): Danger | undefined {
-  return DANGER_WORDS[foldKey(word)];
+  return DANGER_LOOKUP.get(foldKey(word));
 }
 
 /** `đầu thú`, `dau-thu`, `surrendered` → `surrendered`; unknown words give `undefined`. */
 export function parseStatus(word: string): CaseStatus | undefined {
-  return STATUS_WORDS[foldKey(word)];
+  return STATUS_LOOKUP.get(foldKey(word));
 }
 
 const YES = new Set(['1', 'true', 'yes', 'y', 'co', 'x']);

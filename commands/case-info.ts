@@ -1,0 +1,69 @@
+import { defineCommand } from '../src/core/command.ts';
+import { ok } from '../src/core/result.ts';
+import { text } from '../src/i18n/text.ts';
+import { addCaseInfo, type InfoField } from '../src/services/cases.ts';
+
+const FIELD_LABEL: Record<InfoField, [string, string]> = {
+  photo: ['ảnh', 'photo'],
+  marks: ['đặc điểm nhận dạng', 'identifying marks'],
+  history: ['tiền án, tiền sự', 'criminal history'],
+};
+
+export default defineCommand({
+  name: 'case info',
+  description: text(
+    'Bổ sung ảnh, đặc điểm nhận dạng hoặc tiền án tiền sự (độ đầy đủ hồ sơ)',
+    'Record a photo, identifying marks or criminal history (record completeness)',
+  ),
+  minRole: 'officer',
+  writes: true,
+  options: [
+    { name: 'code', type: 'string', positional: true, required: true, maxLength: 40, autocomplete: 'case', description: text('mã hồ sơ', 'case code') },
+    {
+      name: 'field',
+      type: 'choice',
+      positional: true,
+      required: true,
+      choices: [
+        { value: 'photo', label: text('ảnh', 'photo'), aliases: ['ảnh', 'anh'] },
+        { value: 'marks', label: text('đặc điểm nhận dạng', 'identifying marks'), aliases: ['đặc điểm', 'dac-diem', 'nhan-dang'] },
+        { value: 'history', label: text('tiền án, tiền sự', 'criminal history'), aliases: ['tiền án', 'tien-an', 'tien-su'] },
+      ],
+      description: text('loại thông tin: photo, marks, history', 'which information: photo, marks, history'),
+    },
+    {
+      name: 'text',
+      type: 'text',
+      positional: true,
+      required: true,
+      maxLength: 4000,
+      multiline: true,
+      description: text('nội dung (với ảnh: nơi lưu ảnh)', 'the information (for a photo: where it is filed)'),
+    },
+    { name: 'version', type: 'integer', min: 1, description: text('phiên bản hồ sơ bạn đã xem', 'the case version you read') },
+  ],
+  async run(ctx) {
+    const field = ctx.options.field as InfoField;
+    const updated = await addCaseInfo(ctx.db, {
+      scope: ctx.scope,
+      actor: ctx.member,
+      code: String(ctx.options.code),
+      field,
+      value: String(ctx.options.text),
+      expectedVersion: ctx.options.version as number | undefined,
+    });
+    if (!updated.ok) return updated;
+    ctx.touch(updated.value.code);
+    const [vi, en] = FIELD_LABEL[field];
+    return ok({
+      personal: false,
+      blocks: [
+        {
+          kind: 'text',
+          tone: 'success',
+          text: ctx.locale === 'vi' ? `Đã cập nhật ${vi} cho ${updated.value.code}.` : `Recorded the ${en} of ${updated.value.code}.`,
+        },
+      ],
+    });
+  },
+});

@@ -1,0 +1,67 @@
+import { defineCommand } from '../src/core/command.ts';
+import { STATUS_CHOICES } from '../src/core/choices.ts';
+import { ok } from '../src/core/result.ts';
+import type { CaseStatus } from '../db/schema/index.ts';
+import { formatDate, text } from '../src/i18n/text.ts';
+import { STATUS_LABEL } from '../src/i18n/labels.ts';
+import { changeCaseStatus } from '../src/services/cases.ts';
+
+export default defineCommand({
+  name: 'case status',
+  description: text(
+    'Cập nhật kết quả: bắt, đầu thú, thanh loại, đình nã, hoặc truy nã lại',
+    'Record an outcome (arrested, surrendered, cleared, cancelled) or reopen a case',
+  ),
+  minRole: 'lead',
+  writes: true,
+  options: [
+    { name: 'code', type: 'string', positional: true, required: true, maxLength: 40, autocomplete: 'case', description: text('mã hồ sơ', 'case code') },
+    {
+      name: 'outcome',
+      type: 'choice',
+      positional: true,
+      required: true,
+      choices: STATUS_CHOICES,
+      description: text('kết quả mới (bat, dau-thu, thanh-loai, dinh-na, truy-na)', 'the new status (arrested, surrendered, cleared, cancelled, wanted)'),
+    },
+    {
+      name: 'reason',
+      type: 'text',
+      positional: true,
+      maxLength: 1000,
+      description: text('ghi chú về kết quả', 'a note on the outcome'),
+    },
+    { name: 'on', type: 'date', description: text('ngày xảy ra (mặc định hôm nay)', 'the day it happened (default today)') },
+    { name: 'decision', type: 'string', maxLength: 60, description: text('số quyết định đình nã', 'the cancellation decision number') },
+    { name: 'version', type: 'integer', min: 1, description: text('phiên bản hồ sơ bạn đã xem', 'the case version you read') },
+  ],
+  async run(ctx) {
+    const to = ctx.options.outcome as CaseStatus;
+    const changed = await changeCaseStatus(ctx.db, {
+      scope: ctx.scope,
+      actor: ctx.member,
+      code: String(ctx.options.code),
+      to,
+      on: ctx.options.on as string | undefined,
+      reason: ctx.options.reason as string | undefined,
+      decisionNo: ctx.options.decision as string | undefined,
+      expectedVersion: ctx.options.version as number | undefined,
+      today: ctx.today,
+    });
+    if (!changed.ok) return changed;
+    const { before, after } = changed.value;
+    ctx.touch(after.code);
+    const l = ctx.locale;
+    const when = after.resolvedOn ? ` (${l === 'vi' ? 'ngày' : 'on'} ${formatDate(l, after.resolvedOn)})` : '';
+    return ok({
+      personal: false,
+      blocks: [
+        {
+          kind: 'text',
+          tone: 'success',
+          text: `${after.code}: ${STATUS_LABEL[before.status](l)} → ${STATUS_LABEL[after.status](l)}${when}.`,
+        },
+      ],
+    });
+  },
+});

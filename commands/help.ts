@@ -1,0 +1,83 @@
+import type { CommandDefinition } from '../src/core/command.ts';
+import { defineCommand } from '../src/core/command.ts';
+import { fail, ok } from '../src/core/result.ts';
+import { hasRole } from '../src/core/roles.ts';
+import { usageLine } from '../src/core/options.ts';
+import { text, type Locale } from '../src/i18n/text.ts';
+import { ROLE_LABEL } from '../src/i18n/labels.ts';
+
+export default defineCommand({
+  name: 'help',
+  description: text('Danh sách lệnh, hoặc cách dùng một lệnh', 'List the commands, or how to use one'),
+  minRole: 'viewer',
+  writes: false,
+  options: [
+    {
+      name: 'command',
+      type: 'text',
+      positional: true,
+      maxLength: 40,
+      description: text('tên lệnh, ví dụ "case status"', 'a command name, e.g. "case status"'),
+    },
+  ],
+  async run(ctx) {
+    const l = ctx.locale;
+    const asked = (ctx.options.command as string | undefined)?.toLowerCase();
+    const mayRun = (c: CommandDefinition) => hasRole(ctx.member.role, c.minRole);
+    if (asked) {
+      const exact = ctx.commands.get(asked);
+      if (exact) return ok({ personal: false, title: exact.name, blocks: detail(exact, l, mayRun(exact)) });
+      const group = ctx.commands.all().filter((c) => c.name.split(' ')[0] === asked);
+      if (group.length === 0) {
+        return fail('not_found', text(`Không có lệnh "${asked}". Gõ help để xem các lệnh.`, `There is no command "${asked}". Type help for the list.`));
+      }
+      return ok({ personal: false, blocks: [{ kind: 'list', items: group.map((c) => summary(c, l, mayRun(c))) }] });
+    }
+    const available = ctx.commands.all().filter(mayRun);
+    const hidden = ctx.commands.all().length - available.length;
+    const blocks: Array<{ kind: 'list'; items: string[] } | { kind: 'text'; text: string; tone: 'muted' }> = [
+      { kind: 'list', items: available.map((c) => summary(c, l, true)) },
+    ];
+    blocks.push({
+      kind: 'text',
+      tone: 'muted',
+      text:
+        (l === 'vi' ? 'Gõ "help <lệnh>" để xem chi tiết một lệnh.' : 'Type "help <command>" for the details of one.') +
+        (hidden > 0
+          ? l === 'vi'
+            ? ` ${hidden} lệnh khác cần vai trò cao hơn.`
+            : ` ${hidden} more need a higher role.`
+          : ''),
+    });
+    return ok({ personal: false, title: l === 'vi' ? 'Các lệnh của casedesk' : 'casedesk commands', blocks });
+  },
+});
+
+function summary(command: CommandDefinition, l: Locale, allowed: boolean): string {
+  const lock = allowed ? '' : ` (${l === 'vi' ? 'cần vai trò' : 'needs'} ${ROLE_LABEL[command.minRole](l)})`;
+  return `${usageLine(command.name, command.options)} — ${command.description(l)}${lock}`;
+}
+
+function detail(command: CommandDefinition, l: Locale, allowed: boolean) {
+  return [
+    { kind: 'code' as const, text: usageLine(command.name, command.options) },
+    { kind: 'text' as const, text: command.description(l) },
+    {
+      kind: 'fields' as const,
+      fields: command.options.map((o) => ({
+        label: o.positional ? o.name : `${o.name}:`,
+        value:
+          o.description(l) +
+          (o.required ? (l === 'vi' ? ' (bắt buộc)' : ' (required)') : '') +
+          (o.type === 'choice' ? ` — ${o.choices!.map((c) => `${c.value} (${c.label(l)})`).join(', ')}` : ''),
+      })),
+    },
+    {
+      kind: 'text' as const,
+      tone: 'muted' as const,
+      text:
+        (l === 'vi' ? `Vai trò tối thiểu: ${ROLE_LABEL[command.minRole](l)}.` : `Least role: ${ROLE_LABEL[command.minRole](l)}.`) +
+        (allowed ? '' : l === 'vi' ? ' Bạn chưa dùng được lệnh này.' : ' You cannot run it yet.'),
+    },
+  ];
+}

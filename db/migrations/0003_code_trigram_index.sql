@@ -1,0 +1,1 @@
+CREATE INDEX "cases_code_trgm_idx" ON "cases" USING gin ("code" gin_trgm_ops);

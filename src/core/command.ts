@@ -1,0 +1,131 @@
+import type { Database, Executor } from '../../db/client.ts';
+import type { Locale, MemberRole } from '../../db/schema/index.ts';
+import type { IsoDate } from '../domain/dates.ts';
+import type { Text } from '../i18n/text.ts';
+import type { Logger } from '../logger.ts';
+import type { Member } from '../repositories/members.ts';
+import type { ReplyMessage } from './invocation.ts';
+import type { OptionSpec, ParsedOptions } from './options.ts';
+import type { Result } from './result.ts';
+
+/** The units a member may see and change: their own and its descendants. */
+export interface Scope {
+  unitId: number;
+  unitIds: number[];
+}
+
+/** What a command's `run` receives. Everything is injected; nothing is read from globals. */
+export interface CommandContext {
+  /** The transaction the command runs in; its audit row is written in the same one. */
+  db: Executor;
+  member: Member;
+  scope: Scope;
+  locale: Locale;
+  options: ParsedOptions;
+  now: Date;
+  /** Today in the configured time zone. */
+  today: IsoDate;
+  timeZone: string;
+  /** Whether the answer can be shown to the invoker alone; if not, personal data must stay out. */
+  canReplyPrivately: boolean;
+  invocation: { id: string; platform: string; channelId: string };
+  /** Records the case codes this command read or changed, for the audit row. */
+  touch(...caseCodes: string[]): void;
+  commands: CommandRegistry;
+  logger: Logger;
+}
+
+/**
+ * A slash command, declared as data. Commands never see a platform: they read typed options and
+ * answer with a platform-neutral {@link ReplyMessage}, or an expected failure.
+ *
+ * @example
+ *   export default defineCommand({
+ *     name: 'whoami', minRole: 'viewer', writes: false, options: [],
+ *     description: text('Cho biết bạn là ai', 'Tells you who you are'),
+ *     run: async (ctx) => ok({ personal: false, blocks: [{ kind: 'text', text: ctx.member.handle }] }),
+ *   });
+ */
+export interface CommandDefinition {
+  /** One or two words: `case find`, `help`. The first word is the Discord and Slack command. */
+  name: string;
+  description: Text;
+  options: readonly OptionSpec[];
+  /** The least role that may run it; the core checks it on every invocation. */
+  minRole: MemberRole;
+  /** Whether it changes data (audited either way; shown in help). */
+  writes: boolean;
+  run(ctx: CommandContext): Promise<Result<ReplyMessage>>;
+  /** Suggestions for an option as the user types (Discord autocomplete). */
+  suggest?(ctx: SuggestContext): Promise<Array<{ label: string; value: string }>>;
+}
+
+export interface SuggestContext {
+  db: Database;
+  member: Member;
+  scope: Scope;
+  locale: Locale;
+  option: string;
+  partial: string;
+}
+
+export const defineCommand = (definition: CommandDefinition): CommandDefinition => definition;
+
+/** The commands, looked up by name. Refuses two commands with one name. */
+export class CommandRegistry {
+  private readonly byName = new Map<string, CommandDefinition>();
+
+  constructor(definitions: readonly CommandDefinition[]) {
+    for (const definition of definitions) {
+      const name = definition.name.trim().toLowerCase();
+      if (!/^[a-z][a-z-]*( [a-z][a-z-]*)?$/.test(name)) throw new Error(`Invalid command name "${definition.name}"`);
+      if (this.byName.has(name)) throw new Error(`Duplicate command "${name}"`);
+      const positional = definition.options.filter((o) => o.positional);
+      positional.slice(0, -1).forEach((o) => {
+        if (o.type === 'text') throw new Error(`${name}: only the last positional option may take the rest of the line`);
+      });
+      const names = new Set<string>();
+      for (const o of definition.options) {
+        if (names.has(o.name)) throw new Error(`${name}: duplicate option "${o.name}"`);
+        names.add(o.name);
+      }
+      this.byName.set(name, definition);
+    }
+  }
+
+  get(name: string): CommandDefinition | undefined {
+    return this.byName.get(name.trim().toLowerCase());
+  }
+
+  all(): CommandDefinition[] {
+    return [...this.byName.values()];
+  }
+
+  /** The top-level words: `case`, `followup`, `help`, … (Discord and Slack commands). */
+  groups(): string[] {
+    return [...new Set(this.all().map((c) => c.name.split(' ')[0]!))];
+  }
+
+  /**
+   * Finds the command a line of text starts with: two words (`case find …`) before one (`help …`).
+   * Returns the command and the rest of the line.
+   */
+  resolveText(line: string): { command: CommandDefinition; rest: string } | { group: string | undefined } {
+    const trimmed = line.trim().replace(/^\/+/, '');
+    const words = trimmed.split(/\s+/);
+    const first = (words[0] ?? '').toLowerCase();
+    const second = (words[1] ?? '').toLowerCase();
+    const two = this.get(`${first} ${second}`);
+    if (two) return { command: two, rest: restAfter(trimmed, 2) };
+    const one = this.get(first);
+    if (one) return { command: one, rest: restAfter(trimmed, 1) };
+    return { group: this.groups().includes(first) ? first : undefined };
+  }
+}
+
+/** The line after its first `n` words, with its own spacing and quotes kept. */
+function restAfter(line: string, n: number): string {
+  let rest = line;
+  for (let i = 0; i < n; i++) rest = rest.replace(/^\S+\s*/, '');
+  return rest;
+}

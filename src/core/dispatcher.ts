@@ -1,0 +1,299 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Database } from '../../db/client.ts';
+import { processedInvocations, type Locale } from '../../db/schema/index.ts';
+import { dayIn } from '../domain/dates.ts';
+import { text, type Text } from '../i18n/text.ts';
+import { ROLE_LABEL } from '../i18n/labels.ts';
+import type { Logger } from '../logger.ts';
+import { insertAudit, type AuditEntry } from '../repositories/audit.ts';
+import { findMemberByHandle, findMemberByIdentity, type Member } from '../repositories/members.ts';
+import { unitSubtreeIds } from '../repositories/units.ts';
+import type { CommandDefinition, CommandRegistry, Scope } from './command.ts';
+import type { Actor, Invocation, Reply, ReplyMessage } from './invocation.ts';
+import { parseTextOptions, validateOptions, type ParsedOptions } from './options.ts';
+import type { Failure, FailureCode } from './result.ts';
+import { hasRole } from './roles.ts';
+
+export interface DispatcherDeps {
+  db: Database;
+  commands: CommandRegistry;
+  /** Reply language for members without their own (CASEDESK_LOCALE). */
+  locale: Locale;
+  timeZone: string;
+  logger: Logger;
+  clock?: () => Date;
+  /** Names this process in claims of invocation ids, for operators reading the table. */
+  instanceId?: string;
+}
+
+export type DispatchOutcome = 'ok' | 'denied' | 'invalid' | 'error' | 'duplicate';
+
+export interface DispatchResult {
+  outcome: DispatchOutcome;
+  /** The stable code of an expected failure, or `internal` with `reference` for a bug. */
+  code?: FailureCode | 'unknown_command' | 'internal';
+  reference?: string;
+  command?: string;
+}
+
+const AUDIT_OUTCOME: Record<FailureCode | 'unknown_command', 'denied' | 'invalid'> = {
+  denied: 'denied',
+  unknown_user: 'denied',
+  invalid: 'invalid',
+  not_found: 'invalid',
+  conflict: 'invalid',
+  unknown_command: 'invalid',
+};
+
+/** Thrown inside the command's transaction to roll back its writes when it answers a failure. */
+class FailedCommand extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.code);
+  }
+}
+
+/**
+ * The one path every command takes, whatever the platform:
+ * claim the invocation id → resolve the actor to a member (unknown → denied) → find the command →
+ * parse and validate its options → check the role → run it in a transaction → one audit row
+ * (denials, invalid input and errors included) → reply.
+ *
+ * @example
+ *   const dispatcher = createDispatcher({ db, commands, locale: 'vi', timeZone: 'Asia/Ho_Chi_Minh', logger });
+ *   await dispatcher.dispatch(invocation, reply);
+ */
+export function createDispatcher(deps: DispatcherDeps) {
+  const clock = deps.clock ?? (() => new Date());
+  const instanceId = deps.instanceId ?? `pid-${process.pid}-${randomUUID().slice(0, 8)}`;
+
+  /** Takes the invocation id for this process. False when another process or an earlier try has it. */
+  async function claim(invocationId: string): Promise<boolean> {
+    const rows = await deps.db
+      .insert(processedInvocations)
+      .values({ key: invocationId, claimedBy: instanceId })
+      .onConflictDoNothing()
+      .returning({ key: processedInvocations.key });
+    return rows.length === 1;
+  }
+
+  async function resolveMember(actor: Actor): Promise<Member | undefined> {
+    if (actor.platform === 'console') return findMemberByHandle(deps.db, actor.userId);
+    return findMemberByIdentity(deps.db, actor);
+  }
+
+  async function scopeOf(member: Member): Promise<Scope> {
+    return { unitId: member.unitId, unitIds: await unitSubtreeIds(deps.db, member.unitId) };
+  }
+
+  async function audit(entry: Omit<AuditEntry, 'platform' | 'workspaceId' | 'userId' | 'channelId' | 'invocationId'>, invocation: Invocation) {
+    await insertAudit(deps.db, {
+      ...entry,
+      platform: invocation.actor.platform,
+      workspaceId: invocation.actor.workspaceId,
+      userId: invocation.actor.userId,
+      channelId: invocation.channel.id,
+      invocationId: invocation.id,
+    });
+  }
+
+  async function dispatch(invocation: Invocation, reply: Reply, options: { claimed?: boolean } = {}): Promise<DispatchResult> {
+    if (!options.claimed && !(await claim(invocation.id))) return { outcome: 'duplicate' };
+    const now = invocation.receivedAt ?? clock();
+    const log = deps.logger.child({
+      invocation: invocation.id,
+      platform: invocation.actor.platform,
+      user: `${invocation.actor.workspaceId}/${invocation.actor.userId}`,
+    });
+    const input = invocation.input;
+    const found =
+      input.kind === 'text'
+        ? deps.commands.resolveText(input.line)
+        : (() => {
+            const command = deps.commands.get(input.command);
+            return command ? { command, rest: '' } : { group: undefined };
+          })();
+    const commandName =
+      'command' in found ? found.command.name : input.kind === 'text' ? firstWords(input.line) : input.command.slice(0, 64);
+    const rawArgs = input.kind === 'text' ? { line: truncate(input.line, 2000) } : truncateValues(input.options);
+
+    let member: Member | undefined;
+    let locale: Locale = invocation.localeHint ?? deps.locale;
+    const answerFailure = async (
+      failure: Failure | { code: 'unknown_command'; text: Text },
+      extra: { memberId?: number; caseCodes?: string[]; args?: Record<string, unknown> } = {},
+    ): Promise<DispatchResult> => {
+      await audit(
+        {
+          memberId: extra.memberId ?? null,
+          command: commandName,
+          args: extra.args ?? rawArgs,
+          caseCodes: extra.caseCodes ?? [],
+          outcome: AUDIT_OUTCOME[failure.code],
+          detail: failure.code,
+        },
+        invocation,
+      );
+      await send(reply, errorMessage(failure.text(locale)), log);
+      log.info({ command: commandName, outcome: AUDIT_OUTCOME[failure.code], code: failure.code }, 'command refused');
+      return { outcome: AUDIT_OUTCOME[failure.code], code: failure.code, command: commandName };
+    };
+
+    try {
+      member = await resolveMember(invocation.actor);
+      if (!member) return await answerFailure({ code: 'unknown_user', text: unknownUserText(invocation.actor) });
+      locale = member.locale ?? deps.locale;
+      const memberId = member.id;
+
+      if (!('command' in found)) {
+        return await answerFailure({ code: 'unknown_command', text: unknownCommandText(found.group) }, { memberId });
+      }
+      const command = found.command;
+      if (!hasRole(member.role, command.minRole)) {
+        return await answerFailure({ code: 'denied', text: deniedText(command, member) }, { memberId });
+      }
+      const raw = input.kind === 'text' ? parseTextOptions(command.name, found.rest, command.options) : { ok: true as const, value: input.options };
+      if (!raw.ok) return await answerFailure(raw.failure, { memberId });
+      const parsed = validateOptions(command.name, raw.value, command.options);
+      if (!parsed.ok) return await answerFailure(parsed.failure, { memberId });
+
+      const scope = await scopeOf(member);
+      const touched = new Set<string>();
+      let message: ReplyMessage;
+      try {
+        message = await deps.db.transaction(async (tx) => {
+          const result = await command.run({
+            db: tx,
+            member: member!,
+            scope,
+            locale,
+            options: parsed.value,
+            now,
+            today: dayIn(deps.timeZone, now),
+            timeZone: deps.timeZone,
+            canReplyPrivately: reply.canBePrivate,
+            invocation: { id: invocation.id, platform: invocation.actor.platform, channelId: invocation.channel.id },
+            touch: (...codes) => codes.forEach((c) => touched.add(c)),
+            commands: deps.commands,
+            logger: log,
+          });
+          if (!result.ok) throw new FailedCommand(result.failure);
+          await insertAudit(tx, {
+            memberId,
+            platform: invocation.actor.platform,
+            workspaceId: invocation.actor.workspaceId,
+            userId: invocation.actor.userId,
+            channelId: invocation.channel.id,
+            invocationId: invocation.id,
+            command: command.name,
+            args: auditArgs(parsed.value),
+            caseCodes: [...touched],
+            outcome: 'ok',
+          });
+          return result.value;
+        });
+      } catch (error) {
+        if (error instanceof FailedCommand) {
+          return await answerFailure(error.failure, { memberId, caseCodes: [...touched], args: auditArgs(parsed.value) });
+        }
+        throw error;
+      }
+      // Commands already answer with a summary when they cannot reply privately; this is the net
+      // under them, so that no personal data ever reaches a channel.
+      if (message.personal && !reply.canBePrivate) message = errorMessage(personalWithheldText(locale));
+      if (message.personal) message = { ...message, toChannel: false };
+      await send(reply, message, log);
+      log.info({ command: command.name, outcome: 'ok' }, 'command answered');
+      return { outcome: 'ok', command: command.name };
+    } catch (error) {
+      const reference = `E-${randomBytes(4).toString('hex').toUpperCase()}`;
+      log.error({ err: error, reference, command: commandName }, 'command failed');
+      try {
+        await audit(
+          { memberId: member?.id ?? null, command: commandName, args: rawArgs, caseCodes: [], outcome: 'error', detail: reference },
+          invocation,
+        );
+      } catch (auditError) {
+        log.error({ err: auditError, reference }, 'could not write the audit row of a failed command');
+      }
+      await send(reply, errorMessage(internalErrorText(reference)(locale)), log);
+      return { outcome: 'error', code: 'internal', reference, command: commandName };
+    }
+  }
+
+  return { claim, dispatch, resolveMember, scopeOf, instanceId };
+}
+
+export type Dispatcher = ReturnType<typeof createDispatcher>;
+
+async function send(reply: Reply, message: ReplyMessage, log: Logger): Promise<void> {
+  try {
+    await reply.send(message);
+  } catch (error) {
+    log.error({ err: error }, 'could not deliver the reply');
+  }
+}
+
+function errorMessage(line: string): ReplyMessage {
+  return { personal: false, blocks: [{ kind: 'text', text: line, tone: 'error' }] };
+}
+
+const personalWithheldText = text(
+  'Câu trả lời có thông tin cá nhân nên chỉ được hiển thị riêng cho bạn; nơi này không hiển thị riêng được. Hãy hỏi lại trong tin nhắn riêng với casedesk.',
+  'This answer holds personal data and can only be shown to you alone, which is not possible here. Ask again in a direct message to casedesk.',
+);
+
+function firstWords(line: string): string {
+  return line.trim().replace(/^\/+/, '').split(/\s+/).slice(0, 2).join(' ').slice(0, 64) || '(empty)';
+}
+
+function truncate(value: string, max: number): string {
+  return value.length > max ? `${value.slice(0, max)}…` : value;
+}
+
+function truncateValues(values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === 'string' ? truncate(v, 2000) : v]));
+}
+
+function auditArgs(options: ParsedOptions): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+}
+
+function unknownUserText(actor: Actor): Text {
+  const account = `${actor.platform} ${actor.workspaceId}/${actor.userId}`;
+  if (actor.platform === 'console') {
+    return text(
+      `Không có thành viên "${actor.userId}". Quản trị viên thêm thành viên bằng: casedesk members add <tên> --role <vai trò> --unit <đơn vị>.`,
+      `There is no member "${actor.userId}". An administrator adds members with: casedesk members add <handle> --role <role> --unit <unit>.`,
+    );
+  }
+  return text(
+    `Bạn chưa được cấp quyền dùng casedesk. Hãy gửi mã tài khoản sau cho quản trị viên của đơn vị: ${account}. ` +
+      `Quản trị viên cấp quyền bằng: casedesk members link <tên> --platform ${actor.platform} --workspace ${actor.workspaceId} --user ${actor.userId}`,
+    `You do not have access to casedesk yet. Send this account id to your unit's administrator: ${account}. ` +
+      `They grant access with: casedesk members link <handle> --platform ${actor.platform} --workspace ${actor.workspaceId} --user ${actor.userId}`,
+  );
+}
+
+function unknownCommandText(group: string | undefined): Text {
+  if (group) {
+    return text(
+      `Lệnh "${group}" cần thêm một lệnh con. Gõ: help ${group}`,
+      `"${group}" needs a subcommand. Type: help ${group}`,
+    );
+  }
+  return text('Không có lệnh này. Gõ help để xem các lệnh.', 'There is no such command. Type help for the list of commands.');
+}
+
+function deniedText(command: CommandDefinition, member: Member): Text {
+  return (l) =>
+    l === 'vi'
+      ? `Lệnh "${command.name}" cần vai trò ${ROLE_LABEL[command.minRole](l)} trở lên; vai trò của bạn là ${ROLE_LABEL[member.role](l)}.`
+      : `"${command.name}" needs the ${ROLE_LABEL[command.minRole](l)} role or above; yours is ${ROLE_LABEL[member.role](l)}.`;
+}
+
+function internalErrorText(reference: string): Text {
+  return text(
+    `Đã có lỗi nội bộ; không có gì bị thay đổi. Khi báo lỗi, hãy gửi mã ${reference}.`,
+    `Something went wrong inside casedesk; nothing was changed. Quote ${reference} when you report it.`,
+  );
+}

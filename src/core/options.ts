@@ -1,0 +1,261 @@
+import { parseIsoDate } from '../domain/dates.ts';
+import { cleanMultilineText, cleanText, foldKey } from '../domain/text.ts';
+import { text, type Locale, type Text } from '../i18n/text.ts';
+import { fail, ok, type Result } from './result.ts';
+
+/**
+ * One option of a command. The spec is the single source for text parsing (console, Slack),
+ * validation, `help`, and Discord's typed options and autocomplete.
+ *
+ * Positional options are typed in order without a key (`case show TN-2020-000123`); the others are
+ * written `name:value` (`status:wanted`, `due:2024-09-30`, `unit:"CA HN"`). A positional `text`
+ * option takes the rest of the line.
+ */
+export interface OptionSpec {
+  name: string;
+  type: 'string' | 'text' | 'integer' | 'date' | 'choice';
+  description: Text;
+  positional?: boolean;
+  required?: boolean;
+  /** In characters, after cleaning. Strings default to 200, texts to 2,000. */
+  maxLength?: number;
+  choices?: readonly ChoiceSpec[];
+  min?: number;
+  max?: number;
+  /** What a platform with autocomplete may suggest for this option. */
+  autocomplete?: 'case';
+  /** Keep line breaks (notes). */
+  multiline?: boolean;
+  /** How the value is shown in the usage line, e.g. `code`, `YYYY-MM-DD`. */
+  placeholder?: string;
+}
+
+export interface ChoiceSpec {
+  value: string;
+  label: Text;
+  /** Other words accepted, compared without case or diacritics (`bắt`, `dau-thu`). */
+  aliases?: readonly string[];
+}
+
+export type OptionValue = string | number;
+export type ParsedOptions = Record<string, OptionValue | undefined>;
+
+const DEFAULT_MAX = { string: 200, text: 2000 } as const;
+
+interface Token {
+  value: string;
+  /** `name` when the token was written `name:value` with an unquoted name. */
+  key?: string;
+  keyValue?: string;
+}
+
+const OPEN_QUOTES = new Set(['"', '“', '”', '„']);
+const CLOSE_QUOTES = new Set(['"', '”', '“']);
+
+/**
+ * Splits a line into words, keeping "quoted phrases" (straight or curly quotes) together and
+ * recognising `name:value` words. Returns undefined for an unterminated quote.
+ */
+export function tokenize(line: string): Token[] | undefined {
+  const tokens: Token[] = [];
+  let current = '';
+  let inToken = false;
+  let quoted = false;
+  let keyEnd = -1;
+  const push = () => {
+    if (!inToken) return;
+    const token: Token = { value: current };
+    if (keyEnd > 0) {
+      token.key = current.slice(0, keyEnd).toLowerCase();
+      token.keyValue = current.slice(keyEnd + 1);
+    }
+    tokens.push(token);
+    current = '';
+    inToken = false;
+    keyEnd = -1;
+  };
+  for (const ch of line) {
+    if (quoted) {
+      if (CLOSE_QUOTES.has(ch)) quoted = false;
+      else current += ch;
+      continue;
+    }
+    if (OPEN_QUOTES.has(ch)) {
+      quoted = true;
+      inToken = true;
+      continue;
+    }
+    if (/\s/u.test(ch)) {
+      push();
+      continue;
+    }
+    if (ch === ':' && keyEnd < 0 && /^[A-Za-z_]+$/.test(current)) keyEnd = current.length;
+    current += ch;
+    inToken = true;
+  }
+  if (quoted) return undefined;
+  push();
+  return tokens;
+}
+
+/** The usage line: `case status <code> <outcome> [on:YYYY-MM-DD] [reason…]`. */
+export function usageLine(name: string, options: readonly OptionSpec[]): string {
+  const parts = options.map((o) => {
+    const shown = o.placeholder ?? (o.type === 'date' ? 'YYYY-MM-DD' : o.type === 'choice' ? o.choices!.map((c) => c.value).join('|') : o.name);
+    const inner = o.positional ? (o.type === 'text' ? `${shown}…` : shown) : `${o.name}:${shown}`;
+    return o.required ? `<${inner}>` : `[${inner}]`;
+  });
+  return [name, ...parts].join(' ');
+}
+
+const withUsage = (problem: Text, usage: string): Text => (l) =>
+  `${problem(l)}\n${l === 'vi' ? 'Cách dùng' : 'Usage'}: ${usage}`;
+
+/**
+ * Turns the words after a command's name into raw option values, by the command's spec.
+ * Values are validated by {@link validateOptions} afterwards, as typed options are.
+ */
+export function parseTextOptions(
+  commandName: string,
+  rest: string,
+  options: readonly OptionSpec[],
+): Result<Record<string, string>> {
+  const usage = usageLine(commandName, options);
+  const tokens = tokenize(rest);
+  if (!tokens) return fail('invalid', withUsage(text('Thiếu dấu ngoặc kép đóng.', 'A quotation mark is not closed.'), usage));
+  const keyed = new Map(options.filter((o) => !o.positional).map((o) => [o.name, o]));
+  const positional = options.filter((o) => o.positional);
+  const values: Record<string, string> = {};
+  const words: string[] = [];
+  for (const token of tokens) {
+    const spec = token.key ? keyed.get(token.key) : undefined;
+    if (spec && token.keyValue !== undefined) {
+      if (values[spec.name] !== undefined) {
+        return fail('invalid', withUsage(text(`Tùy chọn ${spec.name}: được nhập hai lần.`, `Option ${spec.name}: is given twice.`), usage));
+      }
+      values[spec.name] = token.keyValue;
+    } else {
+      words.push(token.value);
+    }
+  }
+  let i = 0;
+  for (const spec of positional) {
+    if (i >= words.length) break;
+    if (spec.type === 'text') {
+      values[spec.name] = words.slice(i).join(' ');
+      i = words.length;
+    } else {
+      values[spec.name] = words[i]!;
+      i += 1;
+    }
+  }
+  if (i < words.length) {
+    const extra = words.slice(i).join(' ');
+    return fail('invalid', withUsage(text(`Thừa nội dung: "${extra}".`, `Unexpected words: "${extra}".`), usage));
+  }
+  return ok(values);
+}
+
+/**
+ * Checks and converts raw option values (from text or a platform's typed options): required
+ * options present, lengths within limits, dates real, choices known. Texts are cleaned (NFC,
+ * invisible and bidi-control characters removed).
+ */
+export function validateOptions(
+  commandName: string,
+  raw: Record<string, string | number | boolean | undefined>,
+  options: readonly OptionSpec[],
+): Result<ParsedOptions> {
+  const usage = usageLine(commandName, options);
+  const parsed: ParsedOptions = {};
+  const problem = (t: Text) => fail<ParsedOptions>('invalid', withUsage(t, usage));
+  for (const spec of options) {
+    const input = raw[spec.name];
+    const str = input === undefined || input === null ? '' : String(input);
+    const value = spec.type === 'text' && spec.multiline ? cleanMultilineText(str) : cleanText(str);
+    if (value === '') {
+      if (spec.required) {
+        return problem(text(`Thiếu ${spec.name}: ${spec.description('vi')}.`, `Missing ${spec.name}: ${spec.description('en')}.`));
+      }
+      continue;
+    }
+    switch (spec.type) {
+      case 'string':
+      case 'text': {
+        const max = spec.maxLength ?? DEFAULT_MAX[spec.type];
+        const length = [...value].length;
+        if (length > max) {
+          return problem(text(
+            `${spec.name} dài ${length} ký tự, vượt giới hạn ${max} ký tự.`,
+            `${spec.name} is ${length} characters long, over the limit of ${max}.`,
+          ));
+        }
+        parsed[spec.name] = value;
+        break;
+      }
+      case 'integer': {
+        const n = Number(value);
+        if (!Number.isInteger(n) || (spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
+          const range = spec.min !== undefined && spec.max !== undefined ? ` (${spec.min}–${spec.max})` : '';
+          return problem(text(`${spec.name} phải là số nguyên${range}: "${value}".`, `${spec.name} must be a whole number${range}: "${value}".`));
+        }
+        parsed[spec.name] = n;
+        break;
+      }
+      case 'date': {
+        const date = parseIsoDate(value);
+        if (!date) return problem(dateProblem(spec.name, value));
+        parsed[spec.name] = date;
+        break;
+      }
+      case 'choice': {
+        const choice = matchChoice(spec.choices ?? [], value);
+        if (!choice) {
+          const list = (spec.choices ?? []).map((c) => c.value).join(', ');
+          return problem(text(
+            `${spec.name} không nhận giá trị "${value}"; chọn một trong: ${list}.`,
+            `${spec.name} does not accept "${value}"; choose one of: ${list}.`,
+          ));
+        }
+        parsed[spec.name] = choice.value;
+        break;
+      }
+    }
+  }
+  return ok(parsed);
+}
+
+export function matchChoice(choices: readonly ChoiceSpec[], input: string): ChoiceSpec | undefined {
+  const key = foldKey(input);
+  return choices.find((c) => foldKey(c.value) === key || (c.aliases ?? []).some((a) => foldKey(a) === key));
+}
+
+/** A specific message for each way a date can be wrong, with the fix. */
+function dateProblem(name: string, value: string): Text {
+  const dmy = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value);
+  if (dmy) {
+    const iso = `${dmy[3]}-${dmy[2]!.padStart(2, '0')}-${dmy[1]!.padStart(2, '0')}`;
+    if (parseIsoDate(iso)) {
+      return text(
+        `${name}: hãy viết ngày theo dạng YYYY-MM-DD, ví dụ ${iso} thay cho ${value}.`,
+        `${name}: write the date as YYYY-MM-DD, e.g. ${iso} for ${value}.`,
+      );
+    }
+    return text(
+      `${name}: ngày ${value} không tồn tại; hãy viết ngày có thật theo dạng YYYY-MM-DD.`,
+      `${name}: ${value} is not a real date; write a real date as YYYY-MM-DD.`,
+    );
+  }
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    return text(`${name}: ngày ${value} không tồn tại.`, `${name}: ${value} is not a real date.`);
+  }
+  return text(
+    `${name}: "${value}" không phải là ngày; hãy viết theo dạng YYYY-MM-DD, ví dụ 2024-08-31.`,
+    `${name}: "${value}" is not a date; write it as YYYY-MM-DD, e.g. 2024-08-31.`,
+  );
+}
+
+/** The label of a choice in `locale`, or the raw value when unknown. */
+export function choiceLabel(choices: readonly ChoiceSpec[], value: string, locale: Locale): string {
+  return choices.find((c) => c.value === value)?.label(locale) ?? value;
+}

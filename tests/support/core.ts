@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
+import { commands } from '../../commands/index.ts';
+import { createDispatcher, type DispatchResult } from '../../src/core/dispatcher.ts';
+import type { Actor, Invocation, Reply, ReplyMessage } from '../../src/core/invocation.ts';
+import type { Database } from '../../db/client.ts';
+
+/** A Reply that keeps what it was sent. */
+export class RecordingReply implements Reply {
+  readonly messages: ReplyMessage[] = [];
+  constructor(readonly canBePrivate = true) {}
+  async send(message: ReplyMessage): Promise<void> {
+    this.messages.push(message);
+  }
+  /** Every string of every message, joined: what a reader would see. */
+  get text(): string {
+    return this.messages.map(messageText).join('\n');
+  }
+}
+
+export function messageText(message: ReplyMessage): string {
+  const parts: string[] = [];
+  if (message.title) parts.push(message.title);
+  for (const block of message.blocks) {
+    if (block.kind === 'text' || block.kind === 'code') parts.push(block.text);
+    else if (block.kind === 'list') parts.push(...block.items);
+    else parts.push(...block.fields.map((f) => `${f.label}: ${f.value}`));
+  }
+  for (const action of message.actions ?? []) parts.push(`[${action.label}]`);
+  return parts.join('\n');
+}
+
+export interface TestCore {
+  dispatcher: ReturnType<typeof createDispatcher>;
+  /** Runs a line of text as the console member `handle`. */
+  run(handle: string, line: string, options?: { canBePrivate?: boolean; id?: string; actor?: Actor }): Promise<{ result: DispatchResult; reply: RecordingReply }>;
+  /** Runs typed options (as Discord or a button would). */
+  runOptions(handle: string, command: string, options: Record<string, string | number | undefined>, extra?: { id?: string }): Promise<{ result: DispatchResult; reply: RecordingReply }>;
+}
+
+/** The real dispatcher and command registry over a test database, with a fixed clock. */
+export function createTestCore(db: Database, options: { now?: Date; timeZone?: string } = {}): TestCore {
+  const now = options.now ?? new Date('2024-09-01T03:00:00Z');
+  const dispatcher = createDispatcher({
+    db,
+    commands,
+    locale: 'vi',
+    timeZone: options.timeZone ?? 'Asia/Ho_Chi_Minh',
+    logger: pino({ level: 'silent' }),
+    clock: () => now,
+  });
+  const invoke = async (invocation: Invocation, canBePrivate: boolean) => {
+    const reply = new RecordingReply(canBePrivate);
+    const result = await dispatcher.dispatch(invocation, reply);
+    return { result, reply };
+  };
+  return {
+    dispatcher,
+    run: (handle, line, o = {}) =>
+      invoke(
+        {
+          id: o.id ?? randomUUID(),
+          actor: o.actor ?? { platform: 'console', workspaceId: 'local', userId: handle },
+          channel: { id: 'console', isPrivate: true },
+          input: { kind: 'text', line },
+        },
+        o.canBePrivate ?? true,
+      ),
+    runOptions: (handle, command, values, extra = {}) =>
+      invoke(
+        {
+          id: extra.id ?? randomUUID(),
+          actor: { platform: 'console', workspaceId: 'local', userId: handle },
+          channel: { id: 'console', isPrivate: true },
+          input: { kind: 'options', command, options: values },
+        },
+        true,
+      ),
+  };
+}
