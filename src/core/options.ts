@@ -144,6 +144,12 @@ export function parseTextOptions(
     if (spec.type === 'text') {
       values[spec.name] = words.slice(i).join(' ');
       i = words.length;
+    } else if (spec.type === 'choice') {
+      // Choices may be several words typed without quotes (`đầu thú`, `thanh loại`): take the
+      // longest run of words that names a choice, else one word (validated later).
+      const span = [3, 2].find((n) => i + n <= words.length && matchChoice(spec.choices ?? [], words.slice(i, i + n).join(' '))) ?? 1;
+      values[spec.name] = words.slice(i, i + span).join(' ');
+      i += span;
     } else {
       values[spec.name] = words[i]!;
       i += 1;

@@ -183,8 +183,11 @@ async function changedMeanwhile(db: Executor, read: CaseRow, readVersion: number
   const who = since.length
     ? await db.select({ handle: members.handle }).from(members).where(eq(members.id, since[0]!.actorMemberId ?? -1))
     : [];
+  // The status the user saw is the one before the first change made after their version.
+  const firstChange = [...since].reverse().find((e) => (e.data as { changes?: { status?: unknown[] } }).changes?.status);
+  const seenStatus = ((firstChange?.data as { changes?: { status?: CaseStatus[] } } | undefined)?.changes?.status?.[0] ?? read.status) as CaseStatus;
   return fail('conflict', (l) => {
-    const what = `${STATUS_LABEL[read.status](l)} → ${STATUS_LABEL[current.status](l)}`;
+    const what = `${STATUS_LABEL[seenStatus](l)} → ${STATUS_LABEL[current.status](l)}`;
     const by = who[0]?.handle ?? (l === 'vi' ? 'người khác' : 'someone else');
     return l === 'vi'
       ? `Hồ sơ ${read.code} vừa được ${by} thay đổi sau khi bạn xem (phiên bản ${readVersion} → ${current.version}; trạng thái ${what}). ` +

@@ -1,0 +1,123 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { MemberRole } from '../../db/schema/index.ts';
+import { queryRows } from '../../db/client.ts';
+import { hasRole } from '../../src/core/roles.ts';
+import { commands } from '../../commands/index.ts';
+import { openTestDb, type TestDb } from '../support/db.ts';
+import { createTestCore, type TestCore } from '../support/core.ts';
+import { makeCase, makeMember, makeUnitTree } from '../factories/index.ts';
+
+let t: TestDb;
+let core: TestCore;
+
+beforeAll(async () => {
+  t = await openTestDb();
+  core = createTestCore(t.db);
+});
+beforeEach(async () => {
+  await t.reset();
+  await makeUnitTree(t.db);
+  for (const role of ['viewer', 'officer', 'lead', 'admin'] as const) {
+    await makeMember(t.db, { handle: `hn.${role}`, role, unit: 'CA-HN' });
+  }
+  await makeCase(t.db, { code: 'TN-2020-000001', fullName: 'Nguyễn Văn Đức', unit: 'CAQ-HK', wantedOn: '2020-01-10' });
+  await makeCase(t.db, { code: 'TN-2020-000002', fullName: 'Lê Văn Đức', unit: 'CA-HCM', wantedOn: '2020-01-10' });
+});
+afterAll(() => t.close());
+
+const ROLES: MemberRole[] = ['viewer', 'officer', 'lead', 'admin'];
+const IN = 'TN-2020-000001';
+const OUT = 'TN-2020-000002';
+
+/**
+ * One line per command that touches a case, written for a case code. Commands that do not touch a
+ * case are in GLOBAL. Every command in the registry must appear in one of the two (checked below),
+ * so a new command cannot skip the matrix.
+ */
+const CASE_COMMANDS: Record<string, (code: string) => string> = {
+  'case show': (code) => `case show ${code}`,
+  'case status': (code) => `case status ${code} arrested on:2024-05-01 bắt tại nhà`,
+  'case note': (code) => `case note ${code} đã xác minh nơi ở`,
+  'case info': (code) => `case info ${code} marks sẹo ở má trái`,
+};
+const GLOBAL: Record<string, string> = {
+  'case find': 'case find nguyen van duc',
+  help: 'help',
+  whoami: 'whoami',
+};
+
+it('covers every registered command', () => {
+  const covered = [...Object.keys(CASE_COMMANDS), ...Object.keys(GLOBAL)].sort();
+  const registered = commands.all().map((c) => c.name).filter((n) => !n.startsWith('followup')).sort();
+  expect(covered).toEqual(registered);
+});
+
+describe.each(Object.entries(CASE_COMMANDS))('%s', (name, line) => {
+  const minRole = commands.get(name)!.minRole;
+  it.each(ROLES)('as %s: allowed in scope only when the role suffices; out of scope is "not found"', async (role) => {
+    const inScope = await core.run(`hn.${role}`, line(IN));
+    const outScope = await core.run(`hn.${role}`, line(OUT));
+    if (hasRole(role, minRole)) {
+      expect(inScope.result.outcome).toBe('ok');
+      expect(outScope.result.code).toBe('not_found');
+      expect(outScope.reply.text).not.toContain('Lê Văn Đức');
+    } else {
+      expect(inScope.result.code).toBe('denied');
+      expect(outScope.result.code).toBe('denied');
+    }
+  });
+
+  it('refuses an unknown user', async () => {
+    const { result, reply } = await core.run('nobody', line(IN));
+    expect(result).toMatchObject({ outcome: 'denied', code: 'unknown_user' });
+    expect(reply.text).not.toContain('Nguyễn');
+  });
+});
+
+describe.each(Object.entries(GLOBAL))('%s', (name, line) => {
+  it.each(ROLES)('as %s', async (role) => {
+    const { result } = await core.run(`hn.${role}`, line);
+    expect(result.outcome).toBe(hasRole(role, commands.get(name)!.minRole) ? 'ok' : 'denied');
+  });
+  it('refuses an unknown user', async () => {
+    expect((await core.run('nobody', line)).result.code).toBe('unknown_user');
+  });
+});
+
+describe('role-dependent answers', () => {
+  it('gives a viewer a summary of a case and an officer the full card', async () => {
+    const viewer = await core.run('hn.viewer', `case show ${IN}`);
+    const officer = await core.run('hn.officer', `case show ${IN}`);
+    expect(viewer.reply.text).toContain('Nguyễn Văn Đức');
+    expect(viewer.reply.text).not.toContain('National ID');
+    expect(officer.reply.text).toContain('National ID');
+  });
+
+  it('lists only the commands a member may run in help', async () => {
+    const viewer = await core.run('hn.viewer', 'help');
+    const admin = await core.run('hn.admin', 'help');
+    expect(viewer.reply.text).not.toContain('case status <code>');
+    expect(admin.reply.text).toContain('case status <code>');
+  });
+});
+
+it('writes exactly one audit row per invocation, with its outcome', async () => {
+  await core.run('hn.viewer', `case show ${IN}`);
+  await core.run('hn.viewer', `case status ${IN} arrested`);
+  await core.run('hn.lead', `case status ${IN} arrested on:2020-01-01`);
+  await core.run('nobody', 'whoami');
+  await core.run('hn.lead', `case show ${OUT}`);
+  const rows = await queryRows<{ member: string | null; user_id: string; command: string; outcome: string; detail: string | null; case_codes: string[] }>(
+    t.db,
+    sql`select m.handle as member, a.user_id, a.command, a.outcome, a.detail, a.case_codes
+        from audit_log a left join members m on m.id = a.member_id order by a.id`,
+  );
+  expect(rows).toEqual([
+    { member: 'hn.viewer', user_id: 'hn.viewer', command: 'case show', outcome: 'ok', detail: null, case_codes: [IN] },
+    { member: 'hn.viewer', user_id: 'hn.viewer', command: 'case status', outcome: 'denied', detail: 'denied', case_codes: [] },
+    { member: 'hn.lead', user_id: 'hn.lead', command: 'case status', outcome: 'invalid', detail: 'invalid', case_codes: [] },
+    { member: null, user_id: 'nobody', command: 'whoami', outcome: 'denied', detail: 'unknown_user', case_codes: [] },
+    { member: 'hn.lead', user_id: 'hn.lead', command: 'case show', outcome: 'invalid', detail: 'not_found', case_codes: [] },
+  ]);
+});

@@ -1,0 +1,144 @@
+import { sql } from 'drizzle-orm';
+import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { queryRows } from '../../db/client.ts';
+import { units } from '../../db/schema/index.ts';
+import { CommandRegistry, defineCommand } from '../../src/core/command.ts';
+import { createDispatcher } from '../../src/core/dispatcher.ts';
+import { fail, ok } from '../../src/core/result.ts';
+import { text } from '../../src/i18n/text.ts';
+import { openTestDb, type TestDb } from '../support/db.ts';
+import { RecordingReply, createTestCore } from '../support/core.ts';
+import { makeCase, makeMember, makeUnitTree } from '../factories/index.ts';
+
+let t: TestDb;
+
+beforeAll(async () => {
+  t = await openTestDb();
+});
+beforeEach(async () => {
+  await t.reset();
+  await makeUnitTree(t.db);
+  await makeMember(t.db, { handle: 'lead', role: 'lead', unit: 'C06' });
+});
+afterAll(() => t.close());
+
+/** Test-only commands that misbehave on purpose. */
+const writesThenFails = defineCommand({
+  name: 'test writefail',
+  description: text('thử', 'test'),
+  minRole: 'viewer',
+  writes: true,
+  options: [],
+  async run(ctx) {
+    await ctx.db.insert(units).values({ code: 'HALF-WRITTEN', name: 'x', parentId: null });
+    return fail('conflict', text('xung đột', 'conflict'));
+  },
+});
+const throws = defineCommand({
+  name: 'test throw',
+  description: text('thử', 'test'),
+  minRole: 'viewer',
+  writes: true,
+  options: [],
+  async run(ctx) {
+    await ctx.db.insert(units).values({ code: 'HALF-WRITTEN', name: 'x', parentId: null });
+    throw new Error('boom: a bug');
+  },
+});
+const leaksPersonal = defineCommand({
+  name: 'test personal',
+  description: text('thử', 'test'),
+  minRole: 'viewer',
+  writes: false,
+  options: [],
+  run: async () => ok({ personal: true, toChannel: true, blocks: [{ kind: 'text', text: 'Nguyễn Văn Đức, 001085012345' }] }),
+});
+
+function testDispatcher() {
+  return createDispatcher({
+    db: t.db,
+    commands: new CommandRegistry([writesThenFails, throws, leaksPersonal]),
+    locale: 'en',
+    timeZone: 'Asia/Ho_Chi_Minh',
+    logger: pino({ level: 'silent' }),
+  });
+}
+const invocation = (id: string, line: string) => ({
+  id,
+  actor: { platform: 'console' as const, workspaceId: 'local', userId: 'lead' },
+  channel: { id: 'c', isPrivate: false },
+  input: { kind: 'text' as const, line },
+});
+const count = async (table: string) =>
+  (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]!.n;
+
+describe('dispatcher', () => {
+  it('rolls back what a command wrote before answering a failure, and audits the failure', async () => {
+    const reply = new RecordingReply();
+    const result = await testDispatcher().dispatch(invocation('a', 'test writefail'), reply);
+    expect(result).toMatchObject({ outcome: 'invalid', code: 'conflict' });
+    expect(await queryRows(t.db, sql`select 1 from units where code = 'HALF-WRITTEN'`)).toEqual([]);
+    expect(await queryRows(t.db, sql`select outcome, detail from audit_log`)).toEqual([{ outcome: 'invalid', detail: 'conflict' }]);
+  });
+
+  it('answers a bug with a reference id, rolls back, and audits the reference', async () => {
+    const reply = new RecordingReply();
+    const result = await testDispatcher().dispatch(invocation('b', 'test throw'), reply);
+    expect(result.outcome).toBe('error');
+    expect(result.reference).toMatch(/^E-[0-9A-F]{8}$/);
+    expect(reply.text).toContain(result.reference);
+    expect(reply.text).not.toContain('boom');
+    expect(await queryRows(t.db, sql`select 1 from units where code = 'HALF-WRITTEN'`)).toEqual([]);
+    expect(await queryRows(t.db, sql`select outcome, detail from audit_log`)).toEqual([{ outcome: 'error', detail: result.reference }]);
+  });
+
+  it('never sends personal data where the reply cannot be private, and never to the channel', async () => {
+    const shared = new RecordingReply(false);
+    await testDispatcher().dispatch(invocation('c', 'test personal'), shared);
+    expect(shared.text).not.toContain('Nguyễn');
+    expect(shared.text).toContain('direct message');
+    const privateReply = new RecordingReply(true);
+    await testDispatcher().dispatch(invocation('d', 'test personal'), privateReply);
+    expect(privateReply.messages[0]).toMatchObject({ personal: true, toChannel: false });
+  });
+
+  it('gives the same invocation id one effect, even from two dispatchers at once', async () => {
+    await makeCase(t.db, { code: 'TN-2020-000009', unit: 'CA-HN', wantedOn: '2020-01-01' });
+    const core = createTestCore(t.db);
+    const other = createTestCore(t.db);
+    const [a, b] = await Promise.all([
+      core.run('lead', 'case note TN-2020-000009 first', { id: 'slack:T1:trigger-1' }),
+      other.run('lead', 'case note TN-2020-000009 first', { id: 'slack:T1:trigger-1' }),
+    ]);
+    expect([a.result.outcome, b.result.outcome].sort()).toEqual(['duplicate', 'ok']);
+    expect(await count('case_events')).toBe(1);
+    expect(await count('audit_log')).toBe(1);
+    const again = await core.run('lead', 'case note TN-2020-000009 first', { id: 'slack:T1:trigger-1' });
+    expect(again.result.outcome).toBe('duplicate');
+    expect(again.reply.messages).toEqual([]);
+  });
+
+  it('answers an unknown command with the way to help', async () => {
+    const core = createTestCore(t.db);
+    const unknown = await core.run('lead', 'arrest everyone');
+    expect(unknown.result.code).toBe('unknown_command');
+    expect(unknown.reply.text).toContain('help');
+    const group = await core.run('lead', 'case');
+    expect(group.reply.text).toContain('help case');
+  });
+
+  it('tells an unknown chat user how to get access, with their account id', async () => {
+    const core = createTestCore(t.db);
+    const { result, reply } = await core.run('x', 'whoami', { actor: { platform: 'discord', workspaceId: 'G42', userId: 'U7' } });
+    expect(result.code).toBe('unknown_user');
+    expect(reply.text).toContain('--platform discord --workspace G42 --user U7');
+  });
+
+  it('answers in the member language', async () => {
+    await makeMember(t.db, { handle: 'vi.lead', role: 'lead', unit: 'C06', locale: 'vi' });
+    const core = createTestCore(t.db);
+    expect((await core.run('vi.lead', 'case show TN-0000')).reply.text).toContain('Không tìm thấy hồ sơ');
+    expect((await core.run('lead', 'case show TN-0000')).reply.text).toContain('No case');
+  });
+});
