@@ -6,6 +6,7 @@ import { migrateDb } from '../../db/migrate.ts';
 import { text } from '../i18n/text.ts';
 import { CliContext, CliFailure, type CliIo } from './context.ts';
 import { registerDirectoryCommands } from './directory.ts';
+import { registerImportCommands } from './import.ts';
 import { registerStartCommand } from './start.ts';
 
 /**
@@ -42,6 +43,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
       );
     });
   registerDirectoryCommands(program, ctx);
+  registerImportCommands(program, ctx);
   registerStartCommand(program, ctx);
 
   try {

@@ -33,7 +33,9 @@ export async function openTestDb(): Promise<TestDb> {
     await migrateDb(handle);
     return { handle, db: handle.db, url: undefined, reset: () => truncateAll(handle.db), close: () => handle.close() };
   }
-  const name = `casedesk_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  // Named after the run's database, so that CI can drop whatever a crashed run left behind.
+  const base = new URL(serverUrl).pathname.slice(1) || 'casedesk';
+  const name = `${base.slice(0, 40)}_t_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}"`);
   const url = withDatabase(serverUrl, name);

@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { formatNumber, text } from '../i18n/text.ts';
+import { importCases } from '../services/case-import.ts';
+import type { CliContext } from './context.ts';
+
+export function registerImportCommands(program: Command, ctx: CliContext): void {
+  const group = program.command('import').description('load data from files');
+  group
+    .command('cases')
+    .description('import or re-import the wanted list from a CSV file (a file with any bad row imports nothing)')
+    .argument('<file>', 'a UTF-8 CSV file with a header row (see README: "Importing the wanted list")')
+    .option('--dry-run', 'check the file and say what would change, without writing anything')
+    .action(async (file: string, opts: { dryRun?: boolean }) => {
+      let csv: Buffer;
+      try {
+        csv = await readFile(file);
+      } catch (error) {
+        const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+        ctx.fail(text(`Không đọc được tệp ${file} (${reason}).`, `Cannot read ${file} (${reason}).`));
+      }
+      await ctx.withDb(async ({ db }) => {
+        const report = await importCases(db, { csv, dryRun: opts.dryRun ?? false, timeZone: ctx.config.timeZone });
+        const l = ctx.config.locale;
+        if (report.errors.length) {
+          for (const error of report.errors) {
+            const where = error.line > 0 ? (l === 'vi' ? `dòng ${error.line}: ` : `line ${error.line}: `) : '';
+            ctx.print(`${where}${error.text(l)}`);
+          }
+          const lines = new Set(report.errors.map((x) => x.line)).size;
+          ctx.fail(text(
+            `Không nhập gì: ${formatNumber('vi', lines)} dòng có lỗi. Sửa tệp rồi chạy lại.`,
+            `Nothing was imported: ${formatNumber('en', lines)} line(s) with problems. Fix the file and run again.`,
+          ));
+        }
+        const n = (x: number) => formatNumber(l, x);
+        ctx.print(
+          report.dryRun
+            ? ctx.say(text(
+                `Kiểm tra xong, chưa ghi gì: ${n(report.created)} hồ sơ mới, ${n(report.updated)} cập nhật, ${n(report.unchanged)} không đổi.`,
+                `Checked, nothing written: ${n(report.created)} new, ${n(report.updated)} to update, ${n(report.unchanged)} unchanged.`,
+              ))
+            : ctx.say(text(
+                `Đã nhập: ${n(report.created)} hồ sơ mới, ${n(report.updated)} cập nhật, ${n(report.unchanged)} không đổi.`,
+                `Imported: ${n(report.created)} new, ${n(report.updated)} updated, ${n(report.unchanged)} unchanged.`,
+              )),
+        );
+      });
+    });
+}

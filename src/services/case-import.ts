@@ -1,0 +1,415 @@
+import { parse } from 'csv-parse/sync';
+import { sql } from 'drizzle-orm';
+import type { Database, Executor } from '../../db/client.ts';
+import { cases, type CaseStatus, type Gender } from '../../db/schema/index.ts';
+import { dayIn, parseIsoDate, type IsoDate } from '../domain/dates.ts';
+import { cleanMultilineText, cleanText, foldKey } from '../domain/text.ts';
+import { parseDanger, parseStatus, parseYesNo } from '../domain/vocabulary.ts';
+import { text, type Text } from '../i18n/text.ts';
+import { findCasesByCodes, insertCaseEvents, insertCases, type CaseEventInput, type CaseFields, type CaseRow } from '../repositories/cases.ts';
+import { listUnits } from '../repositories/units.ts';
+
+/**
+ * `casedesk import cases FILE.csv`: the official wanted list, loaded or reloaded as a whole.
+ * A file with any bad row imports nothing; every bad row is reported with its line number.
+ * Re-importing updates cases by code and records each change as a case event.
+ */
+
+export const CSV_COLUMNS = [
+  'code', 'full_name', 'aliases', 'birth_year', 'gender', 'national_id', 'hometown', 'charges', 'danger', 'unit',
+  'wanted_decision_no', 'wanted_on', 'status', 'resolved_on', 'outcome_note', 'cancellation_decision_no',
+  'cancelled_on', 'has_photo', 'identifying_marks', 'criminal_history',
+] as const;
+export const REQUIRED_COLUMNS = ['code', 'full_name', 'danger', 'unit', 'wanted_on', 'status'] as const;
+type Column = (typeof CSV_COLUMNS)[number];
+
+export type ImportErrorCode =
+  | 'not_csv'
+  | 'empty_file'
+  | 'unknown_column'
+  | 'missing_column'
+  | 'duplicate_column'
+  | 'column_count'
+  | 'missing_value'
+  | 'bad_code'
+  | 'too_long'
+  | 'bad_date'
+  | 'future_date'
+  | 'bad_year'
+  | 'bad_gender'
+  | 'bad_national_id'
+  | 'bad_danger'
+  | 'bad_status'
+  | 'bad_yes_no'
+  | 'unknown_unit'
+  | 'resolved_on_missing'
+  | 'resolved_on_unexpected'
+  | 'resolved_before_wanted'
+  | 'cancelled_before_wanted'
+  | 'duplicate_code'
+  | 'changed_meanwhile';
+
+export interface ImportError {
+  /** The physical line of the file (the header is line 1); 0 for the file as a whole. */
+  line: number;
+  code: ImportErrorCode;
+  text: Text;
+}
+
+export interface ImportReport {
+  dryRun: boolean;
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Non-empty means nothing was written. */
+  errors: ImportError[];
+}
+
+/** The fields of a case as a file gives them; the unit is still a code. */
+interface ImportedCase extends Omit<CaseFields, 'unitId'> {
+  unitCode: string;
+  line: number;
+}
+
+const LIMITS = {
+  code: 40, full_name: 200, alias: 100, hometown: 300, charges: 1000, decision: 60, outcome_note: 2000,
+  identifying_marks: 2000, criminal_history: 4000,
+} as const;
+const CODE = /^[A-Z0-9][A-Z0-9./-]*$/;
+const GENDERS: Record<string, Gender> = { male: 'male', nam: 'male', m: 'male', female: 'female', nu: 'female', f: 'female', other: 'other', khac: 'other' };
+
+/** Compared between the file and the database to tell what a re-import changes. */
+const COMPARED_FIELDS = [
+  'fullName', 'aliases', 'birthYear', 'gender', 'nationalId', 'hometown', 'charges', 'danger', 'unitId',
+  'wantedDecisionNo', 'wantedOn', 'status', 'resolvedOn', 'outcomeNote', 'cancellationDecisionNo', 'cancelledOn',
+  'hasPhoto', 'identifyingMarks', 'criminalHistory',
+] as const satisfies ReadonlyArray<keyof CaseFields & keyof CaseRow>;
+
+const SNAKE: Record<(typeof COMPARED_FIELDS)[number], string> = {
+  fullName: 'full_name', aliases: 'aliases', birthYear: 'birth_year', gender: 'gender', nationalId: 'national_id',
+  hometown: 'hometown', charges: 'charges', danger: 'danger', unitId: 'unit', wantedDecisionNo: 'wanted_decision_no',
+  wantedOn: 'wanted_on', status: 'status', resolvedOn: 'resolved_on', outcomeNote: 'outcome_note',
+  cancellationDecisionNo: 'cancellation_decision_no', cancelledOn: 'cancelled_on', hasPhoto: 'has_photo',
+  identifyingMarks: 'identifying_marks', criminalHistory: 'criminal_history',
+};
+
+const e = (line: number, code: ImportErrorCode, vi: string, en: string): ImportError => ({ line, code, text: text(vi, en) });
+
+/**
+ * Reads and checks a CSV file, without touching the database beyond nothing: units are checked
+ * by {@link importCases}. Returns the rows or every problem found.
+ */
+export function parseCaseCsv(input: string | Buffer, options: { today: IsoDate }): { rows: ImportedCase[]; errors: ImportError[] } {
+  let records: Array<{ record: string[]; info: { lines: number } }>;
+  try {
+    records = parse(input, {
+      bom: true,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: false,
+    }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+  } catch (error) {
+    const where = (error as { lines?: number }).lines ?? 0;
+    const reason = (error as Error).message.split('\n')[0] ?? '';
+    return { rows: [], errors: [e(where, 'not_csv', `Tệp không đúng định dạng CSV: ${reason}`, `The file is not valid CSV: ${reason}`)] };
+  }
+  if (records.length === 0) {
+    return { rows: [], errors: [e(0, 'empty_file', 'Tệp rỗng: cần một dòng tiêu đề và các dòng dữ liệu.', 'The file is empty: it needs a header row and data rows.')] };
+  }
+  const header = records[0]!.record.map((h) => foldKey(h).replace(/ /g, '_'));
+  const errors: ImportError[] = [];
+  const seen = new Set<string>();
+  for (const name of header) {
+    if (!(CSV_COLUMNS as readonly string[]).includes(name)) {
+      errors.push(e(1, 'unknown_column', `Cột "${name}" không được hỗ trợ. Các cột hợp lệ: ${CSV_COLUMNS.join(', ')}.`, `Column "${name}" is not supported. Valid columns: ${CSV_COLUMNS.join(', ')}.`));
+    } else if (seen.has(name)) {
+      errors.push(e(1, 'duplicate_column', `Cột "${name}" xuất hiện hai lần.`, `Column "${name}" appears twice.`));
+    }
+    seen.add(name);
+  }
+  for (const name of REQUIRED_COLUMNS) {
+    if (!seen.has(name)) errors.push(e(1, 'missing_column', `Thiếu cột bắt buộc "${name}".`, `The required column "${name}" is missing.`));
+  }
+  if (errors.length) return { rows: [], errors };
+
+  const rows: ImportedCase[] = [];
+  const firstLineOfCode = new Map<string, number>();
+  for (const { record, info } of records.slice(1)) {
+    // info.lines is the line the record ends on; a quoted field may span several.
+    const line = info.lines - (record.join(',').match(/\n/g)?.length ?? 0);
+    if (record.length !== header.length) {
+      errors.push(e(line, 'column_count', `Dòng có ${record.length} cột, tiêu đề có ${header.length}.`, `The row has ${record.length} columns; the header has ${header.length}.`));
+      continue;
+    }
+    const values = Object.fromEntries(header.map((h, i) => [h, record[i] ?? ''])) as Partial<Record<Column, string>>;
+    const parsed = parseRow(values, line, options.today);
+    if ('errors' in parsed) {
+      errors.push(...parsed.errors);
+      continue;
+    }
+    const first = firstLineOfCode.get(parsed.row.code);
+    if (first !== undefined) {
+      errors.push(e(line, 'duplicate_code', `Mã ${parsed.row.code} đã có ở dòng ${first}.`, `Code ${parsed.row.code} already appears on line ${first}.`));
+      continue;
+    }
+    firstLineOfCode.set(parsed.row.code, line);
+    rows.push(parsed.row);
+  }
+  return { rows, errors };
+}
+
+function parseRow(values: Partial<Record<Column, string>>, line: number, today: IsoDate): { row: ImportedCase } | { errors: ImportError[] } {
+  const errors: ImportError[] = [];
+  const oneLine = (column: Column, limit?: number): string | null => {
+    const value = cleanText(values[column] ?? '');
+    if (!value) return null;
+    if (limit !== undefined && [...value].length > limit) {
+      errors.push(e(line, 'too_long', `${column} dài quá ${limit} ký tự.`, `${column} is longer than ${limit} characters.`));
+    }
+    return value;
+  };
+  const multiLine = (column: Column, limit: number): string | null => {
+    const value = cleanMultilineText(values[column] ?? '');
+    if (!value) return null;
+    if ([...value].length > limit) errors.push(e(line, 'too_long', `${column} dài quá ${limit} ký tự.`, `${column} is longer than ${limit} characters.`));
+    return value;
+  };
+  const required = (column: Column): string | null => {
+    const value = cleanText(values[column] ?? '');
+    if (!value) errors.push(e(line, 'missing_value', `Thiếu giá trị bắt buộc ở cột ${column}.`, `The required column ${column} is empty.`));
+    return value || null;
+  };
+  const date = (column: Column, value: string | null): IsoDate | null => {
+    if (!value) return null;
+    const parsed = parseIsoDate(value);
+    if (!parsed) {
+      errors.push(e(line, 'bad_date', `${column}: "${value}" không phải ngày hợp lệ dạng YYYY-MM-DD.`, `${column}: "${value}" is not a valid YYYY-MM-DD date.`));
+      return null;
+    }
+    if (parsed > today) {
+      errors.push(e(line, 'future_date', `${column}: ngày ${value} ở tương lai.`, `${column}: ${value} is in the future.`));
+      return null;
+    }
+    return parsed;
+  };
+
+  const rawCode = required('code');
+  const code = rawCode ? rawCode.toUpperCase().replace(/\s+/g, '') : null;
+  if (code && (!CODE.test(code) || code.length > LIMITS.code)) {
+    errors.push(e(line, 'bad_code', `Mã hồ sơ "${code}" không hợp lệ (chữ, số, -, /, ., tối đa ${LIMITS.code} ký tự).`, `Case code "${code}" is not valid (letters, digits, -, /, ., ${LIMITS.code} characters at most).`));
+  }
+  const fullName = required('full_name');
+  if (fullName && [...fullName].length > LIMITS.full_name) errors.push(e(line, 'too_long', `full_name dài quá ${LIMITS.full_name} ký tự.`, `full_name is longer than ${LIMITS.full_name} characters.`));
+  const aliases = [...new Set((values.aliases ?? '').split(';').map(cleanText).filter(Boolean))];
+  if (aliases.some((a) => [...a].length > LIMITS.alias)) errors.push(e(line, 'too_long', `Mỗi tên gọi khác tối đa ${LIMITS.alias} ký tự.`, `Each alias must be ${LIMITS.alias} characters at most.`));
+
+  let birthYear: number | null = null;
+  const rawYear = oneLine('birth_year');
+  if (rawYear) {
+    const year = Number(rawYear);
+    const maxYear = Number(today.slice(0, 4));
+    if (!/^\d{4}$/.test(rawYear) || year < 1900 || year > maxYear) {
+      errors.push(e(line, 'bad_year', `birth_year "${rawYear}" phải là năm từ 1900 đến ${maxYear}.`, `birth_year "${rawYear}" must be a year from 1900 to ${maxYear}.`));
+    } else birthYear = year;
+  }
+  let gender: Gender | null = null;
+  const rawGender = oneLine('gender');
+  if (rawGender) {
+    gender = GENDERS[foldKey(rawGender)] ?? null;
+    if (!gender) errors.push(e(line, 'bad_gender', `gender "${rawGender}" không hợp lệ (nam, nữ, khác).`, `gender "${rawGender}" is not valid (male, female, other).`));
+  }
+  const nationalId = oneLine('national_id');
+  if (nationalId && !/^\d{9}(\d{3})?$/.test(nationalId)) {
+    errors.push(e(line, 'bad_national_id', `national_id "${nationalId}" phải gồm 9 hoặc 12 chữ số.`, `national_id "${nationalId}" must be 9 or 12 digits.`));
+  }
+  const rawDanger = required('danger');
+  const danger = rawDanger ? parseDanger(rawDanger) : undefined;
+  if (rawDanger && !danger) errors.push(e(line, 'bad_danger', `danger "${rawDanger}" không hợp lệ (thường, nguy hiểm, đặc biệt nguy hiểm).`, `danger "${rawDanger}" is not valid (normal, dangerous, especially_dangerous).`));
+  const rawStatus = required('status');
+  const status: CaseStatus | undefined = rawStatus ? parseStatus(rawStatus) : undefined;
+  if (rawStatus && !status) errors.push(e(line, 'bad_status', `status "${rawStatus}" không hợp lệ (truy nã, bắt, đầu thú, thanh loại, đình nã).`, `status "${rawStatus}" is not valid (wanted, arrested, surrendered, cleared, cancelled).`));
+  const unitCode = required('unit')?.toUpperCase() ?? null;
+  const wantedOn = date('wanted_on', required('wanted_on'));
+  const resolvedOn = date('resolved_on', oneLine('resolved_on'));
+  const rawResolved = oneLine('resolved_on');
+  if (status && status !== 'wanted' && !rawResolved) {
+    errors.push(e(line, 'resolved_on_missing', `Trạng thái ${rawStatus} cần ngày kết quả ở cột resolved_on.`, `Status ${rawStatus} needs the outcome date in resolved_on.`));
+  }
+  if (status === 'wanted' && rawResolved) {
+    errors.push(e(line, 'resolved_on_unexpected', 'Hồ sơ đang truy nã không có ngày kết quả (resolved_on phải để trống).', 'A wanted case has no outcome date (resolved_on must be empty).'));
+  }
+  if (resolvedOn && wantedOn && resolvedOn < wantedOn) {
+    errors.push(e(line, 'resolved_before_wanted', `resolved_on ${resolvedOn} trước wanted_on ${wantedOn}.`, `resolved_on ${resolvedOn} is before wanted_on ${wantedOn}.`));
+  }
+  const cancelledOn = date('cancelled_on', oneLine('cancelled_on'));
+  if (cancelledOn && wantedOn && cancelledOn < wantedOn) {
+    errors.push(e(line, 'cancelled_before_wanted', `cancelled_on ${cancelledOn} trước wanted_on ${wantedOn}.`, `cancelled_on ${cancelledOn} is before wanted_on ${wantedOn}.`));
+  }
+  let hasPhoto = false;
+  const rawPhoto = oneLine('has_photo');
+  if (rawPhoto) {
+    const yes = parseYesNo(rawPhoto);
+    if (yes === undefined) errors.push(e(line, 'bad_yes_no', `has_photo "${rawPhoto}" phải là có/không.`, `has_photo "${rawPhoto}" must be yes or no.`));
+    else hasPhoto = yes;
+  }
+  const row = {
+    hometown: oneLine('hometown', LIMITS.hometown),
+    charges: multiLine('charges', LIMITS.charges),
+    wantedDecisionNo: oneLine('wanted_decision_no', LIMITS.decision),
+    outcomeNote: multiLine('outcome_note', LIMITS.outcome_note),
+    cancellationDecisionNo: oneLine('cancellation_decision_no', LIMITS.decision),
+    identifyingMarks: multiLine('identifying_marks', LIMITS.identifying_marks),
+    criminalHistory: multiLine('criminal_history', LIMITS.criminal_history),
+  };
+  if (errors.length) return { errors };
+  return {
+    row: {
+      line,
+      code: code!,
+      fullName: fullName!,
+      aliases,
+      birthYear,
+      gender,
+      nationalId,
+      danger: danger!,
+      unitCode: unitCode!,
+      wantedOn: wantedOn!,
+      status: status!,
+      resolvedOn: status === 'wanted' ? null : resolvedOn,
+      cancelledOn,
+      hasPhoto,
+      ...row,
+    },
+  };
+}
+
+const CHUNK = 500;
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** Validates a CSV file and, unless it is a dry run or has a bad row, writes it in one transaction. */
+export async function importCases(
+  db: Database,
+  input: { csv: string | Buffer; dryRun?: boolean; now?: Date; timeZone: string },
+): Promise<ImportReport> {
+  const today = dayIn(input.timeZone, input.now ?? new Date());
+  const { rows, errors } = parseCaseCsv(input.csv, { today });
+  const report: ImportReport = { dryRun: input.dryRun ?? false, rows: rows.length + countRowErrors(errors), created: 0, updated: 0, unchanged: 0, errors };
+  if (errors.length && rows.length === 0 && errors.every((x) => x.line <= 1)) return report;
+
+  const unitIds = new Map((await listUnits(db)).map((u) => [u.code, u.id]));
+  for (const row of rows) {
+    if (!unitIds.has(row.unitCode)) {
+      errors.push(e(row.line, 'unknown_unit', `Không có đơn vị "${row.unitCode}" (xem: casedesk units list).`, `There is no unit "${row.unitCode}" (see: casedesk units list).`));
+    }
+  }
+  if (errors.length) {
+    errors.sort((a, b) => a.line - b.line);
+    return report;
+  }
+
+  const run = async (tx: Executor) => {
+    const existing = new Map<string, CaseRow>();
+    for (const part of chunks(rows.map((r) => r.code), 1000)) {
+      for (const found of await findCasesByCodes(tx, part)) existing.set(found.code, found);
+    }
+    const toCreate: CaseFields[] = [];
+    const toUpdate: Array<{ fields: CaseFields; before: CaseRow; changes: Record<string, [unknown, unknown]> }> = [];
+    for (const { line: _line, unitCode, ...fields } of rows) {
+      const caseFields: CaseFields = { ...fields, unitId: unitIds.get(unitCode)! };
+      const before = existing.get(fields.code);
+      if (!before) {
+        toCreate.push(caseFields);
+        continue;
+      }
+      const changes: Record<string, [unknown, unknown]> = {};
+      for (const field of COMPARED_FIELDS) {
+        if (!same(before[field], caseFields[field])) changes[SNAKE[field]] = [before[field] ?? null, caseFields[field] ?? null];
+      }
+      if (Object.keys(changes).length) toUpdate.push({ fields: caseFields, before, changes });
+      else report.unchanged += 1;
+    }
+    report.created = toCreate.length;
+    report.updated = toUpdate.length;
+    if (report.dryRun) return;
+
+    const events: CaseEventInput[] = [];
+    for (const part of chunks(toCreate)) {
+      for (const created of await insertCases(tx, part)) {
+        events.push({ caseId: created.id, kind: 'created', actorLabel: 'import', data: {} });
+      }
+    }
+    for (const part of chunks(toUpdate)) {
+      const updated = await updateCasesAtVersion(tx, part.map((u) => ({ fields: u.fields, version: u.before.version })));
+      if (updated.size !== part.length) {
+        const stale = part.filter((u) => !updated.has(u.before.code)).map((u) => u.before.code);
+        throw new ChangedMeanwhile(stale);
+      }
+      for (const u of part) {
+        const statusChange = u.changes.status as [CaseStatus, CaseStatus] | undefined;
+        events.push({
+          caseId: u.before.id,
+          kind: statusChange ? (statusChange[1] === 'wanted' ? 'reopened' : 'status_changed') : 'updated',
+          actorLabel: 'import',
+          occurredOn: statusChange && statusChange[1] !== 'wanted' ? u.fields.resolvedOn : null,
+          data: { version: updated.get(u.before.code)!, changes: u.changes },
+        });
+      }
+    }
+    for (const part of chunks(events, 1000)) await insertCaseEvents(tx, part);
+  };
+
+  try {
+    if (report.dryRun) await run(db);
+    else await db.transaction(run);
+  } catch (error) {
+    if (!(error instanceof ChangedMeanwhile)) throw error;
+    report.created = report.updated = report.unchanged = 0;
+    errors.push(e(0, 'changed_meanwhile',
+      `Trong lúc nhập, hồ sơ ${error.codes.slice(0, 5).join(', ')} đã bị người khác thay đổi; không có gì được nhập. Hãy chạy lại lệnh nhập.`,
+      `While importing, ${error.codes.slice(0, 5).join(', ')} changed in the meantime; nothing was imported. Run the import again.`));
+  }
+  return report;
+}
+
+class ChangedMeanwhile extends Error {
+  constructor(readonly codes: string[]) {
+    super('changed meanwhile');
+  }
+}
+
+function countRowErrors(errors: ImportError[]): number {
+  return new Set(errors.filter((x) => x.line > 1).map((x) => x.line)).size;
+}
+
+/**
+ * Updates many cases in one statement, each only if still at the version that was read.
+ * Returns code → new version for the rows it changed.
+ */
+async function updateCasesAtVersion(db: Executor, rows: Array<{ fields: CaseFields; version: number }>): Promise<Map<string, number>> {
+  const values = rows.map(({ fields, version }) => ({ ...fields, version }));
+  const updated = await db
+    .insert(cases)
+    .values(values)
+    .onConflictDoUpdate({
+      target: cases.code,
+      set: {
+        ...Object.fromEntries(
+          COMPARED_FIELDS.map((f) => [f, sql.raw(`excluded.${cases[f].name}`)]),
+        ),
+        version: sql`${cases.version} + 1`,
+        updatedAt: sql`now()`,
+      },
+      setWhere: sql`${cases.version} = excluded.version`,
+    })
+    .returning({ code: cases.code, version: cases.version });
+  return new Map(updated.map((u) => [u.code, u.version]));
+}
