@@ -61,8 +61,10 @@ export const cases = pgTable(
     index('cases_search_key_trgm_idx').using('gin', t.searchKey.op('gin_trgm_ops')),
     // The words of the search key: a case matches when each query word is (nearly) one of them.
     index('cases_search_tokens_idx').using('gin', sql`string_to_array(${t.searchKey}, ' ')`),
-    // "Did you mean" for a mistyped code.
-    index('cases_code_trgm_idx').using('gin', t.code.op('gin_trgm_ops')),
+    // Code prefixes and "did you mean" for a mistyped code. On lower(code), not code: pg_trgm
+    // indexes also answer `=`, and the planner may then prefer this index to the unique b-tree
+    // for code lookups, rechecking every row (all codes share trigrams such as "tn-").
+    index('cases_code_lower_trgm_idx').using('gin', sql`lower(${t.code}) gin_trgm_ops`),
     index('cases_national_id_idx').on(t.nationalId),
     index('cases_unit_status_idx').on(t.unitId, t.status),
     index('cases_status_resolved_on_idx').on(t.status, t.resolvedOn),

@@ -89,7 +89,7 @@ async function searchByCode(db: Executor, search: CaseSearch): Promise<CaseHit[]
         from cases c join units u on u.id = c.unit_id
         where ${filters(search)}
           and (c.code = ${code} or c.national_id = ${search.text}
-               or c.code like ${`${escapeLike(code)}%`} escape '\\')
+               or lower(c.code) like ${`${escapeLike(code.toLowerCase())}%`} escape '\\')
         order by score desc, c.code
         limit ${search.limit}`,
   );
@@ -125,8 +125,8 @@ export async function closestCodes(db: Executor, input: { text: string; unitIds:
   const rows = await queryRows<{ code: string }>(
     db,
     sql`select c.code from cases c
-        where c.unit_id = any(${sql.param(input.unitIds)}::int[]) and c.code % ${code}
-        order by similarity(c.code, ${code}) desc, c.code
+        where c.unit_id = any(${sql.param(input.unitIds)}::int[]) and lower(c.code) % ${code.toLowerCase()}
+        order by similarity(lower(c.code), ${code.toLowerCase()}) desc, c.code
         limit ${input.limit}`,
   );
   return rows.map((r) => r.code);

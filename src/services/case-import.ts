@@ -369,7 +369,11 @@ export async function importCases(
 
   try {
     if (report.dryRun) await run(db);
-    else await db.transaction(run);
+    else {
+      await db.transaction(run);
+      // Fresh planner statistics after a large load, so the next lookups pick the right indexes.
+      if (report.created + report.updated >= 1000) await db.execute(sql`analyze cases`);
+    }
   } catch (error) {
     if (!(error instanceof ChangedMeanwhile)) throw error;
     report.created = report.updated = report.unchanged = 0;
