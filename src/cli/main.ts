@@ -7,6 +7,7 @@ import { text } from '../i18n/text.ts';
 import { CliContext, CliFailure, type CliIo } from './context.ts';
 import { registerDirectoryCommands } from './directory.ts';
 import { registerImportCommands } from './import.ts';
+import { registerSeedCommand } from './seed.ts';
 import { registerStartCommand } from './start.ts';
 
 /**
@@ -44,6 +45,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
     });
   registerDirectoryCommands(program, ctx);
   registerImportCommands(program, ctx);
+  registerSeedCommand(program, ctx);
   registerStartCommand(program, ctx);
 
   try {

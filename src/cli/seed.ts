@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import type { CaseStatus } from '../../db/schema/index.ts';
+import { STATUS_LABEL } from '../i18n/labels.ts';
+import { formatNumber, text } from '../i18n/text.ts';
+import { DEMO_MEMBERS, seedDemo } from '../services/demo-seed.ts';
+import { table, type CliContext } from './context.ts';
+
+export function registerSeedCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('seed')
+    .description('fill an empty database with synthetic data to try casedesk with')
+    .requiredOption('--demo', 'synthetic demo data: units, members, cases, follow-ups (no real person)')
+    .option('--cases <n>', 'how many cases', '3000')
+    .option('--seed <n>', 'random seed: the same seed gives the same data', '327')
+    .action(async (opts: { cases: string; seed: string }) => {
+      const casesWanted = Number(opts.cases);
+      const seed = Number(opts.seed);
+      if (!Number.isInteger(casesWanted) || casesWanted < 2 || casesWanted > 2_000_000) {
+        ctx.fail(text('--cases phải là số nguyên từ 2 đến 2.000.000.', '--cases must be a whole number from 2 to 2,000,000.'));
+      }
+      if (!Number.isInteger(seed)) ctx.fail(text('--seed phải là số nguyên.', '--seed must be a whole number.'));
+      await ctx.withDb(async ({ db }) => {
+        const result = await seedDemo(db, { cases: casesWanted, seed, now: new Date(), timeZone: ctx.config.timeZone });
+        if (!result.ok) ctx.fail(result.failure);
+        const s = result.value;
+        const l = ctx.config.locale;
+        const n = (x: number) => formatNumber(l, x);
+        const statuses = (['wanted', 'arrested', 'surrendered', 'cleared', 'cancelled'] as CaseStatus[])
+          .map((k) => `${STATUS_LABEL[k](l)} ${n(s.byStatus[k] ?? 0)}`)
+          .join(', ');
+        ctx.print(ctx.say(text(
+          `Đã nạp dữ liệu mẫu: ${n(s.units)} đơn vị, ${n(s.members)} thành viên, ${n(s.cases)} hồ sơ (${statuses}), việc cần làm: ${n(s.followUps.open)} đang mở (${n(s.followUps.overdue)} quá hạn), ${n(s.followUps.done)} đã xong.`,
+          `Demo data loaded: ${n(s.units)} units, ${n(s.members)} members, ${n(s.cases)} cases (${statuses}), follow-ups: ${n(s.followUps.open)} open (${n(s.followUps.overdue)} overdue), ${n(s.followUps.done)} done.`,
+        )));
+        ctx.print();
+        ctx.print(ctx.say(text('Thử với các thành viên:', 'Try it as one of these members:')));
+        ctx.print(table(['HANDLE', 'ROLE', 'UNIT'], DEMO_MEMBERS.map((m) => [m.handle, m.role, m.unit])));
+      });
+    });
+}

@@ -1,0 +1,90 @@
+import { PassThrough } from 'node:stream';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { queryRows } from '../../db/client.ts';
+import { generateCaseBatches } from '../../src/services/demo-data.ts';
+import { seedDemo } from '../../src/services/demo-seed.ts';
+import { findCaseByCode } from '../../src/repositories/cases.ts';
+import { runCli } from '../../src/cli/main.ts';
+import { openTestDb, type TestDb } from '../support/db.ts';
+import { createTestCore } from '../support/core.ts';
+
+let t: TestDb;
+const NOW = new Date('2024-09-01T03:00:00Z');
+const TZ = 'Asia/Ho_Chi_Minh';
+
+beforeAll(async () => {
+  t = await openTestDb();
+});
+beforeEach(() => t.reset());
+afterAll(() => t.close());
+
+const units = [
+  { id: 1, code: 'A', weight: 1 },
+  { id: 2, code: 'B', weight: 3 },
+];
+
+describe('demo data', () => {
+  it('is the same for the same seed and differs for another', () => {
+    const gen = (seed: number) => [...generateCaseBatches({ seed, count: 500, units, today: '2024-09-01', batchSize: 200 })].flat();
+    expect(gen(7)).toEqual(gen(7));
+    expect(gen(7)).not.toEqual(gen(8));
+    expect([...generateCaseBatches({ seed: 7, count: 500, units, today: '2024-09-01', batchSize: 200 })].map((b) => b.length)).toEqual([200, 200, 100]);
+  });
+
+  it('covers every status and danger level, with Vietnamese diacritics and consistent dates', () => {
+    const all = [...generateCaseBatches({ seed: 1, count: 2000, units, today: '2024-09-01' })].flat();
+    expect(new Set(all.map((c) => c.status))).toEqual(new Set(['wanted', 'arrested', 'surrendered', 'cleared', 'cancelled']));
+    expect(new Set(all.map((c) => c.danger))).toEqual(new Set(['normal', 'dangerous', 'especially_dangerous']));
+    expect(all.filter((c) => /[ăâđêôơưĂÂĐÊÔƠƯ]/.test(c.fullName)).length).toBeGreaterThan(1000);
+    for (const c of all) {
+      expect(c.wantedOn <= '2024-09-01').toBe(true);
+      if (c.status === 'wanted') expect(c.resolvedOn).toBeNull();
+      else expect(c.resolvedOn! >= c.wantedOn && c.resolvedOn! <= '2024-09-01').toBe(true);
+    }
+    expect(new Set(all.map((c) => c.code)).size).toBe(all.length);
+  });
+});
+
+describe('seed --demo', () => {
+  it('loads units, members, cases with events, and follow-ups, some overdue', async () => {
+    const result = await seedDemo(t.db, { cases: 400, seed: 327, now: NOW, timeZone: TZ });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value).toMatchObject({ units: 10, members: 9, cases: 400 });
+    expect(result.value.followUps.overdue).toBeGreaterThan(0);
+    expect(result.value.followUps.done).toBeGreaterThan(0);
+    expect(await findCaseByCode(t.db, 'TN-2021-000001')).toMatchObject({ fullName: 'Nguyễn Văn Đức', searchKey: 'nguyen van duc duc seo' });
+    const [events] = await queryRows<{ created: number; changed: number; resolved: number }>(
+      t.db,
+      sql`select count(*) filter (where kind = 'created')::int as created,
+                 count(*) filter (where kind = 'status_changed')::int as changed,
+                 (select count(*)::int from cases where status <> 'wanted') as resolved
+          from case_events`,
+    );
+    expect(events).toEqual({ created: 400, changed: events!.resolved, resolved: events!.resolved });
+  });
+
+  it('makes the README example work: lead.hn finds Nguyễn Văn Đức without diacritics', async () => {
+    await seedDemo(t.db, { cases: 300, seed: 327, now: NOW, timeZone: TZ });
+    const { reply } = await createTestCore(t.db).run('lead.hn', 'case find nguyen van duc');
+    expect(reply.text.split('\n')[1]).toContain('TN-2021-000001 · Nguyễn Văn Đức (Đức Sẹo)');
+  });
+
+  it('refuses a database that already has cases, through the CLI, with exit 1', async () => {
+    const out = new PassThrough();
+    const err = new PassThrough();
+    let stdout = '';
+    let stderr = '';
+    out.on('data', (c) => (stdout += c));
+    err.on('data', (c) => (stderr += c));
+    const io = { db: t.handle, stdout: out, stderr: err, env: { CASEDESK_LOCALE: 'en', TZ } };
+    expect(await runCli(['seed', '--demo', '--cases', '200'], io)).toBe(0);
+    expect(stdout).toContain('Demo data loaded: 10 units, 9 members, 200 cases');
+    expect(stdout).toContain('lead.hn');
+    expect(await runCli(['seed', '--demo', '--cases', '200'], io)).toBe(1);
+    expect(stderr).toContain('already has cases');
+    expect(await runCli(['seed', '--demo', '--cases', 'many'], io)).toBe(1);
+    expect(stderr).toContain('--cases must be a whole number');
+  });
+});
