@@ -137,7 +137,8 @@ function lockDataDir(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
-      if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) throw new DatabaseLockedError(dataDir, pid);
+      // Our own pid means another handle in this process has it open: just as unsafe.
+      if (Number.isInteger(pid) && isAlive(pid)) throw new DatabaseLockedError(dataDir, pid);
       rmSync(lockPath, { force: true });
     }
   }
