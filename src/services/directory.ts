@@ -5,6 +5,7 @@ import { fail, ok, type Result } from '../core/result.ts';
 import { text } from '../i18n/text.ts';
 import {
   findMemberByHandle,
+  findMemberByIdentity,
   insertIdentity,
   insertMember,
   listMembers,
@@ -106,8 +107,12 @@ export async function linkMember(
   return db.transaction(async (tx) => {
     const member = await findMemberByHandle(tx, handle);
     if (!member) return fail<MemberIdentity>('not_found', text(`Không có thành viên "${handle}".`, `No member "${handle}".`));
-    const identity = await insertIdentity(tx, { memberId: member.id, platform: platform as Platform, workspaceId, userId });
+    const account = { platform: platform as Platform, workspaceId, userId };
+    const identity = await insertIdentity(tx, { memberId: member.id, ...account });
     if (!identity) {
+      // Linking the same account to the same member again is a no-op, so scripts can re-run.
+      const holder = await findMemberByIdentity(tx, account);
+      if (holder?.id === member.id) return ok({ id: 0, memberId: member.id, ...account, createdAt: new Date() });
       return fail<MemberIdentity>('conflict', text(
         `Tài khoản ${platform} ${workspaceId}/${userId} đã được liên kết với một thành viên.`,
         `The ${platform} account ${workspaceId}/${userId} is already linked to a member.`,

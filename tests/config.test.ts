@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+describe('loadConfig', () => {
+  it('has working defaults: the embedded database, Vietnamese, Hanoi time', () => {
+    expect(loadConfig({})).toEqual({
+      logLevel: 'info',
+      dataDir: './data',
+      databaseUrl: undefined,
+      databasePoolMax: 10,
+      databaseStatementTimeoutMs: 15_000,
+      locale: 'vi',
+      timeZone: 'Asia/Ho_Chi_Minh',
+    });
+  });
+
+  it('reads every variable, and treats blank ones as unset', () => {
+    expect(
+      loadConfig({
+        LOG_LEVEL: 'debug',
+        CASEDESK_DATA_DIR: '/var/lib/casedesk',
+        DATABASE_URL: 'postgresql://u:p@db:5432/casedesk',
+        DATABASE_POOL_MAX: '4',
+        DATABASE_STATEMENT_TIMEOUT_MS: '5000',
+        CASEDESK_LOCALE: 'en',
+        TZ: 'Europe/Paris',
+      }),
+    ).toMatchObject({ logLevel: 'debug', databaseUrl: 'postgresql://u:p@db:5432/casedesk', databasePoolMax: 4, locale: 'en', timeZone: 'Europe/Paris' });
+    expect(loadConfig({ DATABASE_URL: '  ', TZ: '' })).toMatchObject({ databaseUrl: undefined, timeZone: 'Asia/Ho_Chi_Minh' });
+  });
+
+  it.each([
+    ['LOG_LEVEL', 'loud'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['DATABASE_POOL_MAX', '0'],
+    ['DATABASE_POOL_MAX', 'ten'],
+    ['DATABASE_STATEMENT_TIMEOUT_MS', '10'],
+    ['CASEDESK_LOCALE', 'fr'],
+    ['TZ', 'Mars/Phobos'],
+  ])('names %s when it is %s', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}: `));
+  });
+
+  it('lists every problem at once', () => {
+    try {
+      loadConfig({ CASEDESK_LOCALE: 'fr', TZ: 'Nowhere' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toHaveLength(2);
+      expect((error as ConfigError).message).toContain('CASEDESK_LOCALE: must be vi (Vietnamese) or en (English)');
+    }
+  });
+});
