@@ -40,7 +40,7 @@ export default defineCommand({
       multiline: true,
       description: text('nội dung (với ảnh: nơi lưu ảnh)', 'the information (for a photo: where it is filed)'),
     },
-    { name: 'version', type: 'integer', min: 1, description: text('phiên bản hồ sơ bạn đã xem', 'the case version you read') },
+    { name: 'version', type: 'integer', min: 1, placeholder: 'N', description: text('phiên bản hồ sơ bạn đã xem', 'the case version you read') },
   ],
   async run(ctx) {
     const field = ctx.options.field as InfoField;

@@ -32,8 +32,8 @@ export default defineCommand({
       description: text('ghi chú về kết quả', 'a note on the outcome'),
     },
     { name: 'on', type: 'date', description: text('ngày xảy ra (mặc định hôm nay)', 'the day it happened (default today)') },
-    { name: 'decision', type: 'string', maxLength: 60, description: text('số quyết định đình nã', 'the cancellation decision number') },
-    { name: 'version', type: 'integer', min: 1, description: text('phiên bản hồ sơ bạn đã xem', 'the case version you read') },
+    { name: 'decision', type: 'string', maxLength: 60, placeholder: 'NUMBER', description: text('số quyết định đình nã', 'the cancellation decision number') },
+    { name: 'version', type: 'integer', min: 1, placeholder: 'N', description: text('phiên bản hồ sơ bạn đã xem', 'the case version you read') },
   ],
   async run(ctx) {
     const to = ctx.options.outcome as CaseStatus;

@@ -31,6 +31,8 @@ export class CliContext {
   readonly stdout: Writable;
   readonly stderr: Writable;
   private configCache: Config | undefined;
+  /** What the command asks the process to exit with when it did not fail outright. */
+  exitCode = 0;
   private loggerCache: Logger | undefined;
 
   constructor(private readonly io: CliIo) {
@@ -50,6 +52,19 @@ export class CliContext {
 
   get stdin(): NodeJS.ReadableStream {
     return this.io.stdin ?? process.stdin;
+  }
+
+  /**
+   * In an interactive terminal the chat and the logs share the screen: unless LOG_LEVEL was set
+   * explicitly, only warnings and errors are logged there.
+   */
+  quietLogsForTerminal(): void {
+    const env = this.io.env ?? process.env;
+    if (!env.LOG_LEVEL && this.logger.levelVal < 40) this.logger.level = 'warn';
+  }
+
+  setExitCode(code: number): void {
+    this.exitCode = code;
   }
 
   print(line = ''): void {

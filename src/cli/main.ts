@@ -5,6 +5,7 @@ import { DatabaseLockedError } from '../../db/client.ts';
 import { migrateDb } from '../../db/migrate.ts';
 import { text } from '../i18n/text.ts';
 import { CliContext, CliFailure, type CliIo } from './context.ts';
+import { registerConsoleCommands } from './console.ts';
 import { registerDirectoryCommands } from './directory.ts';
 import { registerImportCommands } from './import.ts';
 import { registerSeedCommand } from './seed.ts';
@@ -46,11 +47,12 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   registerDirectoryCommands(program, ctx);
   registerImportCommands(program, ctx);
   registerSeedCommand(program, ctx);
+  registerConsoleCommands(program, ctx);
   registerStartCommand(program, ctx);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    return ctx.exitCode;
   } catch (error) {
     return reportFailure(ctx, error);
   }

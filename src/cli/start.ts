@@ -1,10 +1,15 @@
 import type { Command } from 'commander';
+import { createCore } from '../app.ts';
+import { runConsole } from '../adapters/console/console-adapter.ts';
 import { text } from '../i18n/text.ts';
+import { ensureLocalAdmin } from './console.ts';
 import type { CliContext } from './context.ts';
 
 /**
- * `casedesk start`: opens the database, applies migrations, and runs until SIGINT or SIGTERM.
- * The console chat and the Discord and Slack adapters are attached here as they land.
+ * `casedesk start` (what `npm start` runs): opens the database, applies migrations, and serves.
+ * In a terminal, with no chat platform configured, that means the console chat as the local
+ * administrator; otherwise (a process manager, CI) it waits for SIGINT or SIGTERM. The Discord and
+ * Slack adapters attach here as they land.
  */
 export function registerStartCommand(program: Command, ctx: CliContext): void {
   program
@@ -13,9 +18,33 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
     .action(async () => {
       await ctx.withDb(async (handle) => {
         ctx.logger.info({ driver: handle.driver, location: handle.location }, 'casedesk ready');
+        const stdin = ctx.stdin as NodeJS.ReadableStream & { isTTY?: boolean };
+        if (stdin.isTTY) {
+          ctx.quietLogsForTerminal();
+          if (await ensureLocalAdmin(handle.db)) {
+            ctx.print(ctx.say(text('Đã tạo quản trị viên cục bộ "admin".', 'Created the local administrator "admin".')));
+          }
+          ctx.print(ctx.say(text(
+            `casedesk đã sẵn sàng (${handle.driver}, ${handle.location}). Gõ help để xem các lệnh; Ctrl+D để thoát.`,
+            `casedesk is ready (${handle.driver}, ${handle.location}). Type help for the commands; Ctrl+D to quit.`,
+          )));
+          const { dispatcher } = createCore({ handle, config: ctx.config, logger: ctx.logger });
+          const stop = new AbortController();
+          const onSignal = () => stop.abort();
+          process.once('SIGTERM', onSignal);
+          try {
+            await Promise.race([
+              runConsole({ dispatcher, input: stdin as never, output: ctx.stdout, handle: 'admin', prompt: true }),
+              new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve())),
+            ]);
+          } finally {
+            process.off('SIGTERM', onSignal);
+          }
+          return;
+        }
         ctx.print(ctx.say(text(
-          `casedesk đã sẵn sàng (${handle.driver}, ${handle.location}). Nhấn Ctrl+C để dừng.`,
-          `casedesk is ready (${handle.driver}, ${handle.location}). Press Ctrl+C to stop.`,
+          `casedesk đã sẵn sàng (${handle.driver}, ${handle.location}); chưa cấu hình nền tảng chat nào và không có terminal, nên chỉ chờ. Dừng bằng SIGINT hoặc SIGTERM.`,
+          `casedesk is ready (${handle.driver}, ${handle.location}); no chat platform is configured and there is no terminal, so it waits. Stop it with SIGINT or SIGTERM.`,
         )));
         await waitForShutdown();
         ctx.logger.info('casedesk stopping');

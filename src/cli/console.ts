@@ -1,0 +1,74 @@
+import type { Command } from 'commander';
+import { asc, isNull } from 'drizzle-orm';
+import type { Database } from '../../db/client.ts';
+import { units } from '../../db/schema/index.ts';
+import { createCore } from '../app.ts';
+import { ConsoleReply, consoleInvocation, runConsole } from '../adapters/console/console-adapter.ts';
+import type { DispatchOutcome } from '../core/dispatcher.ts';
+import { text } from '../i18n/text.ts';
+import { findMemberByHandle, insertMember } from '../repositories/members.ts';
+import { insertUnit } from '../repositories/units.ts';
+import type { CliContext } from './context.ts';
+
+/** exec's exit code: 0 answered, 1 refused (denied, invalid, not found), 2 internal error. */
+export function exitCodeFor(outcome: DispatchOutcome): number {
+  if (outcome === 'ok') return 0;
+  if (outcome === 'denied' || outcome === 'invalid') return 1;
+  return 2;
+}
+
+const LOCAL_ADMIN = 'admin';
+
+/**
+ * The console's default user: the member `admin`, created on first use as an administrator of the
+ * oldest root unit (or of a new `ROOT` unit on an empty database). Returns whether it was created.
+ */
+export async function ensureLocalAdmin(db: Database): Promise<boolean> {
+  if (await findMemberByHandle(db, LOCAL_ADMIN)) return false;
+  return db.transaction(async (tx) => {
+    const [oldestRoot] = await tx.select().from(units).where(isNull(units.parentId)).orderBy(asc(units.id)).limit(1);
+    const root = oldestRoot ?? (await insertUnit(tx, { code: 'ROOT', name: 'Toàn lực lượng', parentId: null }));
+    await insertMember(tx, { handle: LOCAL_ADMIN, displayName: 'Quản trị cục bộ', role: 'admin', unitId: root.id, locale: null });
+    return true;
+  });
+}
+
+export function registerConsoleCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('console')
+    .description('chat with casedesk in the terminal, one command a line (reads a pipe too)')
+    .option('--as <handle>', 'act as this member (default: the local administrator, created on first use)')
+    .action(async (opts: { as?: string }) => {
+      await ctx.withDb(async (handle) => {
+        if (!opts.as && (await ensureLocalAdmin(handle.db))) {
+          ctx.print(ctx.say(text(
+            `Đã tạo quản trị viên cục bộ "${LOCAL_ADMIN}" (vai trò quản trị, đơn vị gốc). Lệnh console không có --as sẽ dùng thành viên này.`,
+            `Created the local administrator "${LOCAL_ADMIN}" (admin role, root unit). console without --as acts as this member.`,
+          )));
+        }
+        const { dispatcher } = createCore({ handle, config: ctx.config, logger: ctx.logger });
+        const stdin = ctx.stdin as NodeJS.ReadableStream & { isTTY?: boolean };
+        if (stdin.isTTY) ctx.quietLogsForTerminal();
+        await runConsole({
+          dispatcher,
+          input: stdin as never,
+          output: ctx.stdout,
+          handle: opts.as ?? LOCAL_ADMIN,
+          prompt: Boolean(stdin.isTTY),
+        });
+      });
+    });
+
+  program
+    .command('exec')
+    .description('run one chat command as a member and print the answer (exit 0 ok, 1 refused or not found, 2 internal error)')
+    .requiredOption('--as <handle>', 'the member who runs it')
+    .argument('<command...>', 'the chat command, e.g. "case find nguyen van duc"')
+    .action(async (words: string[], opts: { as: string }) => {
+      await ctx.withDb(async (handle) => {
+        const { dispatcher } = createCore({ handle, config: ctx.config, logger: ctx.logger });
+        const result = await dispatcher.dispatch(consoleInvocation(opts.as, words.join(' ')), new ConsoleReply(ctx.stdout));
+        ctx.setExitCode(exitCodeFor(result.outcome));
+      });
+    });
+}
