@@ -17,10 +17,10 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
     .description('run casedesk (what `npm start` runs)')
     .action(async () => {
       await ctx.withDb(async (handle) => {
-        ctx.logger.info({ driver: handle.driver, location: handle.location }, 'casedesk ready');
         const stdin = ctx.stdin as NodeJS.ReadableStream & { isTTY?: boolean };
+        if (stdin.isTTY) ctx.quietLogsForTerminal();
+        ctx.logger.info({ driver: handle.driver, location: handle.location }, 'casedesk ready');
         if (stdin.isTTY) {
-          ctx.quietLogsForTerminal();
           if (await ensureLocalAdmin(handle.db)) {
             ctx.print(ctx.say(text('Đã tạo quản trị viên cục bộ "admin".', 'Created the local administrator "admin".')));
           }
