@@ -1,5 +1,5 @@
 import type { Database, Executor } from '../../db/client.ts';
-import type { Locale, MemberRole } from '../../db/schema/index.ts';
+import type { Locale, MemberRole, Platform } from '../../db/schema/index.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import type { Text } from '../i18n/text.ts';
 import type { Logger } from '../logger.ts';
@@ -28,7 +28,7 @@ export interface CommandContext {
   timeZone: string;
   /** Whether the answer can be shown to the invoker alone; if not, personal data must stay out. */
   canReplyPrivately: boolean;
-  invocation: { id: string; platform: string; channelId: string };
+  invocation: { id: string; platform: Platform; workspaceId: string; channelId: string };
   /** Records the case codes this command read or changed, for the audit row. */
   touch(...caseCodes: string[]): void;
   commands: CommandRegistry;

@@ -171,7 +171,12 @@ export function createDispatcher(deps: DispatcherDeps) {
             today: dayIn(deps.timeZone, now),
             timeZone: deps.timeZone,
             canReplyPrivately: reply.canBePrivate,
-            invocation: { id: invocation.id, platform: invocation.actor.platform, channelId: invocation.channel.id },
+            invocation: {
+              id: invocation.id,
+              platform: invocation.actor.platform,
+              workspaceId: invocation.actor.workspaceId,
+              channelId: invocation.channel.id,
+            },
             touch: (...codes) => codes.forEach((c) => touched.add(c)),
             commands: deps.commands,
             logger: log,

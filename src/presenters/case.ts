@@ -114,7 +114,23 @@ function eventLabel(kind: string, locale: Locale): string {
 }
 
 function describeEvent(event: CaseCard['events'][number], locale: Locale): string {
-  const data = event.data as { note?: string; reason?: string; changes?: Record<string, [unknown, unknown]> };
+  const data = event.data as {
+    note?: string;
+    reason?: string;
+    changes?: Record<string, [unknown, unknown]>;
+    followUp?: number;
+    action?: 'assigned' | 'done' | 'cancelled';
+    task?: string;
+    assignee?: string;
+  };
+  if (data.followUp !== undefined) {
+    const action = {
+      assigned: L(locale, `giao cho ${data.assignee ?? '?'}`, `assigned to ${data.assignee ?? '?'}`),
+      done: L(locale, 'đã xong', 'done'),
+      cancelled: L(locale, 'đã hủy', 'cancelled'),
+    }[data.action ?? 'assigned'];
+    return `: #${data.followUp} ${data.task ?? ''} (${action})${data.note ? ` — ${data.note}` : ''}`;
+  }
   if (data.note) return `: ${data.note}`;
   const status = data.changes?.status;
   if (status) {

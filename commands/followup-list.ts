@@ -1,0 +1,67 @@
+import { defineCommand } from '../src/core/command.ts';
+import { ok } from '../src/core/result.ts';
+import { text } from '../src/i18n/text.ts';
+import { followUpLine } from '../src/presenters/follow-up.ts';
+import { listFollowUps, mayComplete, type ListFilter } from '../src/services/follow-ups.ts';
+
+const LIMIT = 25;
+
+export default defineCommand({
+  name: 'followup list',
+  description: text('Xem việc cần làm: của tôi, quá hạn, hoặc tất cả', 'List follow-ups: mine, overdue, or all'),
+  minRole: 'officer',
+  writes: false,
+  options: [
+    {
+      name: 'filter',
+      type: 'choice',
+      positional: true,
+      choices: [
+        { value: 'mine', label: text('của tôi', 'mine'), aliases: ['của tôi', 'cua-toi', 'toi'] },
+        { value: 'overdue', label: text('quá hạn', 'overdue'), aliases: ['quá hạn', 'qua-han'] },
+        { value: 'all', label: text('tất cả', 'all'), aliases: ['tất cả', 'tat-ca'] },
+      ],
+      description: text('mine (mặc định), overdue hoặc all', 'mine (default), overdue or all'),
+    },
+    { name: 'case', type: 'string', maxLength: 40, placeholder: 'CODE', description: text('chỉ việc của hồ sơ này', 'only follow-ups on this case') },
+    { name: 'unit', type: 'string', maxLength: 32, placeholder: 'CODE', description: text('chỉ việc của đơn vị này và cấp dưới', 'only follow-ups of this unit and its sub-units') },
+  ],
+  async run(ctx) {
+    const filter = (ctx.options.filter as ListFilter | undefined) ?? 'mine';
+    const listed = await listFollowUps(ctx.db, {
+      scope: ctx.scope,
+      member: ctx.member,
+      filter,
+      caseCode: ctx.options.case as string | undefined,
+      unitCode: ctx.options.unit as string | undefined,
+      today: ctx.today,
+      limit: LIMIT,
+    });
+    if (!listed.ok) return listed;
+    const { rows, total } = listed.value;
+    const l = ctx.locale;
+    for (const row of rows) if (row.caseCode) ctx.touch(row.caseCode);
+    if (rows.length === 0) {
+      return ok({ personal: false, blocks: [{ kind: 'text', text: l === 'vi' ? 'Không có việc cần làm nào đang mở.' : 'No open follow-ups.' }] });
+    }
+    const blocks: Array<{ kind: 'list'; items: string[] } | { kind: 'text'; text: string; tone: 'muted' }> = [
+      { kind: 'list', items: rows.map((r) => followUpLine(r, l, ctx.today)) },
+    ];
+    if (total > rows.length) {
+      blocks.push({ kind: 'text', tone: 'muted', text: l === 'vi' ? `Còn ${total - rows.length} việc nữa.` : `${total - rows.length} more.` });
+    }
+    const closable = rows.filter((r) => mayComplete(r, ctx.member, ctx.scope)).slice(0, 5);
+    return ok({
+      // Tasks are free text written by members and may name people.
+      personal: true,
+      title: l === 'vi' ? `Việc cần làm (${total})` : `Follow-ups (${total})`,
+      blocks,
+      actions: closable.map((r) => ({
+        label: l === 'vi' ? `Xong #${r.id}` : `Done #${r.id}`,
+        style: 'primary' as const,
+        command: 'followup done',
+        options: { id: String(r.id) },
+      })),
+    });
+  },
+});
