@@ -41,42 +41,35 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 /**
  * The best matches for a code, a national ID number, a name or an alias, within the given units.
  *
- * Names: each word of the query must equal, or be within a small edit distance of, a word of the
- * case's name or aliases (diacritics and case ignored, any order, words may be missing from the
- * query); matches are ranked by trigram similarity to the whole name. Only when that finds nothing
- * does a plain trigram similarity search run, which also tolerates a query word the name lacks.
+ * Names: each word of the query is matched to the words of the case's name and aliases (diacritics
+ * and case ignored, any order, words may be missing from the query) exactly or within a small edit
+ * distance, through the GIN index on those words; matches rank by trigram similarity to the whole
+ * query. A query word like no known word is left out rather than matching nothing; when no case has
+ * every word, cases with all words but one are taken instead (a wrong middle name, say).
  */
 export async function searchCases(db: Executor, search: CaseSearch): Promise<CaseHit[]> {
   if (search.unitIds.length === 0) return [];
   if (looksLikeCode(search.text)) return searchByCode(db, search);
 
-  const words = await expandQueryWords(db, search.text);
+  const words = (await expandQueryWords(db, search.text)).filter((w) => w.tokens.length > 0);
   if (words.length === 0) return [];
-  if (words.every((w) => w.tokens.length > 0)) {
-    const matchEveryWord = sql.join(
-      words.map((w) => sql`string_to_array(c.search_key, ' ') && ${sql.param(w.tokens)}::text[]`),
-      sql` and `,
-    );
-    const hits = await queryRows<CaseHit>(
+  const hasWord = (w: QueryWord) => sql`string_to_array(c.search_key, ' ') && ${sql.param(w.tokens)}::text[]`;
+  const every = (ws: QueryWord[]) => sql.join(ws.map(hasWord), sql` and `);
+  const byName = (match: SQL) =>
+    queryRows<CaseHit>(
       db,
       sql`select ${hitColumns}, similarity(c.search_key, q.key) as score
           from cases c join units u on u.id = c.unit_id,
                (select casedesk_search_key(${search.text}) as key) q
-          where ${filters(search)} and ${matchEveryWord}
+          where ${filters(search)} and (${match})
           order by score desc, c.code
           limit ${search.limit}`,
     );
-    if (hits.length > 0) return hits.map(normaliseHit);
+  let hits = await byName(every(words));
+  if (hits.length === 0 && words.length >= 2) {
+    const allButOne = words.map((_, skip) => sql`(${every(words.filter((__, i) => i !== skip))})`);
+    hits = await byName(sql.join(allButOne, sql` or `));
   }
-  const hits = await queryRows<CaseHit>(
-    db,
-    sql`select ${hitColumns}, word_similarity(q.key, c.search_key) as score
-        from cases c join units u on u.id = c.unit_id,
-             (select casedesk_search_key(${search.text}) as key) q
-        where ${filters(search)} and q.key <% c.search_key
-        order by score desc, similarity(c.search_key, q.key) desc, c.code
-        limit ${search.limit}`,
-  );
   return hits.map(normaliseHit);
 }
 
@@ -96,26 +89,47 @@ async function searchByCode(db: Executor, search: CaseSearch): Promise<CaseHit[]
   return hits.map(normaliseHit);
 }
 
+interface QueryWord {
+  word: string;
+  /** The known words it may stand for. Empty when none is near enough. */
+  tokens: string[];
+}
+
 /**
- * The query's words, each with the known words it may stand for: itself, and those one edit away
- * (two from eight letters on; none under three letters): `duk` → `duc`, `duk`.
+ * The query's words, each with the known words it may stand for: itself and those one edit away
+ * (two from eight letters on; none under three letters), or, when nothing is that close to a word
+ * of four letters or more, one edit further (`hugn` → `hung`, a transposition).
  */
-async function expandQueryWords(db: Executor, text: string): Promise<Array<{ word: string; tokens: string[] }>> {
-  const rows = await queryRows<{ word: string; tokens: string[] | null }>(
+async function expandQueryWords(db: Executor, text: string): Promise<QueryWord[]> {
+  const rows = await queryRows<{ word: string; ord: number; allowed: number; token: string | null; distance: number | null }>(
     db,
-    sql`select w.word, array_agg(v.token order by v.token) filter (where v.token is not null) as tokens
-        from unnest(string_to_array(casedesk_search_key(${text}), ' ')) with ordinality as w(word, ord)
-        left join search_vocabulary v
+    sql`with w as (
+          select word, ord,
+                 case when length(word) >= 8 then 2 when length(word) >= 3 then 1 else 0 end as allowed,
+                 case when length(word) >= 8 then 3 when length(word) >= 4 then 2 when length(word) >= 3 then 1 else 0 end as reach
+          from unnest(string_to_array(casedesk_search_key(${text}), ' ')) with ordinality as t(word, ord)
+          where word <> '')
+        select w.word, w.ord::int as ord, w.allowed, v.token,
+               case when v.token = w.word then 0 else levenshtein_less_equal(v.token, w.word, w.reach) end as distance
+        from w left join search_vocabulary v
           on v.token = w.word
-          or (length(w.word) >= 3
-              and abs(length(v.token) - length(w.word)) <= case when length(w.word) >= 8 then 2 else 1 end
-              and levenshtein_less_equal(v.token, w.word, case when length(w.word) >= 8 then 2 else 1 end)
-                  <= case when length(w.word) >= 8 then 2 else 1 end)
-        where w.word <> ''
-        group by w.word, w.ord
-        order by w.ord`,
+          or (w.reach > 0
+              and abs(length(v.token) - length(w.word)) <= w.reach
+              and levenshtein_less_equal(v.token, w.word, w.reach) <= w.reach)
+        order by w.ord, distance, v.token`,
   );
-  return rows.map((r) => ({ word: r.word, tokens: r.tokens ?? [] }));
+  const words = new Map<number, { word: string; allowed: number; candidates: Array<{ token: string; distance: number }> }>();
+  for (const row of rows) {
+    const entry = words.get(row.ord) ?? { word: row.word, allowed: row.allowed, candidates: [] };
+    if (row.token !== null && row.distance !== null) entry.candidates.push({ token: row.token, distance: row.distance });
+    words.set(row.ord, entry);
+  }
+  return [...words.values()].map(({ word, allowed, candidates }) => {
+    const close = candidates.filter((c) => c.distance <= allowed);
+    const nearest = Math.min(...candidates.map((c) => c.distance));
+    const chosen = close.length > 0 ? close : candidates.filter((c) => c.distance === nearest);
+    return { word, tokens: chosen.map((c) => c.token) };
+  });
 }
 
 /** The codes nearest to a mistyped one, within the given units (nothing outside them leaks). */

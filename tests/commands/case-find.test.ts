@@ -42,9 +42,17 @@ describe('case find', () => {
     ['NFD input', 'Nguyễn Văn Đức'.normalize('NFD')],
     ['zero-width characters', 'Nguy\u200Ben Va\u200Dn Duc'],
     ['quotes', '"nguyen van duc"'],
+    ['two letters swapped', 'Ngyuen Van Duc'],
+    ['a wrong middle name', 'nguyen minh duc'],
   ])('tolerates %s', async (_, query) => {
     const { reply } = await core.run('root.viewer', `case find ${query}`);
     expect(codesOf(reply.text)[0]).toBe('TN-2020-000123');
+  });
+
+  it('answers "not found" for words like no name at all', async () => {
+    const { result, reply } = await core.run('root.viewer', 'case find xyzq wvbk');
+    expect(result.code).toBe('not_found');
+    expect(reply.text).toContain('No case matches "xyzq wvbk"');
   });
 
   it('finds an alias, the exact word before one a letter away', async () => {

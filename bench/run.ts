@@ -1,0 +1,45 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { benchCaseFind, type CaseFindResult } from './case-find.ts';
+import { ms } from './stats.ts';
+
+/**
+ * `npm run bench [-- case-find:pglite case-find:postgres]`: runs the benchmarks, prints their
+ * figures and writes them to bench/results/. Figures are for reading, never asserted in tests.
+ *
+ * BENCH_PG_URL: the server (default postgres://postgres@127.0.0.1:5432/postgres).
+ * BENCH_PGLITE_CASES (default 100000), BENCH_PG_CASES (default 1000000), BENCH_QUERIES (default 500).
+ */
+const env = process.env;
+const serverUrl = env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const queries = Number(env.BENCH_QUERIES ?? 500);
+const wanted = process.argv.slice(2);
+const selected = (name: string) => wanted.length === 0 || wanted.includes(name);
+
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+
+function report(r: CaseFindResult): string {
+  return [
+    `case find on ${r.driver}, ${r.cases.toLocaleString('en')} cases, ${r.queries} queries${r.loadSeconds !== null ? ` (loaded in ${r.loadSeconds.toFixed(0)} s)` : ''}`,
+    `  through the dispatcher: p50 ${ms(r.dispatcher.p50)}  p90 ${ms(r.dispatcher.p90)}  p99 ${ms(r.dispatcher.p99)}  max ${ms(r.dispatcher.max)}`,
+    `  bare search:            p50 ${ms(r.bare.p50)}  p90 ${ms(r.bare.p90)}  p99 ${ms(r.bare.p99)}  max ${ms(r.bare.max)}`,
+    `  ratio: p50 ${r.ratioP50.toFixed(2)}×  p99 ${r.ratioP99.toFixed(2)}×`,
+  ].join('\n');
+}
+
+const results: CaseFindResult[] = [];
+console.log(`machine: ${machine}`);
+if (selected('case-find:pglite')) {
+  const r = await benchCaseFind({ driver: 'pglite', cases: Number(env.BENCH_PGLITE_CASES ?? 100_000), queries });
+  results.push(r);
+  console.log(report(r));
+}
+if (selected('case-find:postgres')) {
+  const r = await benchCaseFind({ driver: 'postgres', cases: Number(env.BENCH_PG_CASES ?? 1_000_000), queries, serverUrl });
+  results.push(r);
+  console.log(report(r));
+}
+const file = new URL(`./results/case-find-${new Date().toISOString().slice(0, 10)}.json`, import.meta.url);
+writeFileSync(file, `${JSON.stringify({ machine, at: new Date().toISOString(), results }, null, 2)}\n`);
+console.log(`written to ${file.pathname}`);
