@@ -54,6 +54,10 @@ export const cases = pgTable(
     searchKey: text('search_key')
       .notNull()
       .generatedAlwaysAs(sql`casedesk_case_search_key(full_name, aliases)`),
+    /** The full name's search-key words, sorted: an exact name in any order is one lookup. */
+    nameKey: text('name_key')
+      .notNull()
+      .generatedAlwaysAs(sql`casedesk_sorted_words(full_name)`),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
@@ -65,6 +69,7 @@ export const cases = pgTable(
     // indexes also answer `=`, and the planner may then prefer this index to the unique b-tree
     // for code lookups, rechecking every row (all codes share trigrams such as "tn-").
     index('cases_code_lower_trgm_idx').using('gin', sql`lower(${t.code}) gin_trgm_ops`),
+    index('cases_name_key_idx').on(t.nameKey, t.code),
     index('cases_national_id_idx').on(t.nationalId),
     index('cases_unit_status_idx').on(t.unitId, t.status),
     index('cases_status_resolved_on_idx').on(t.status, t.resolvedOn),

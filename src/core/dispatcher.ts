@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Database } from '../../db/client.ts';
+import type { Database, Executor } from '../../db/client.ts';
 import { processedInvocations, type Locale } from '../../db/schema/index.ts';
 import { dayIn } from '../domain/dates.ts';
 import { text, type Text } from '../i18n/text.ts';
@@ -47,7 +47,7 @@ const AUDIT_OUTCOME: Record<FailureCode | 'unknown_command', 'denied' | 'invalid
 
 /** Thrown inside the command's transaction to roll back its writes when it answers a failure. */
 class FailedCommand extends Error {
-  constructor(readonly failure: Failure) {
+  constructor(readonly failure: Failure | { code: 'unknown_command'; text: Text }) {
     super(failure.code);
   }
 }
@@ -67,8 +67,8 @@ export function createDispatcher(deps: DispatcherDeps) {
   const instanceId = deps.instanceId ?? `pid-${process.pid}-${randomUUID().slice(0, 8)}`;
 
   /** Takes the invocation id for this process. False when another process or an earlier try has it. */
-  async function claim(invocationId: string): Promise<boolean> {
-    const rows = await deps.db
+  async function claim(invocationId: string, db: Executor = deps.db): Promise<boolean> {
+    const rows = await db
       .insert(processedInvocations)
       .values({ key: invocationId, claimedBy: instanceId })
       .onConflictDoNothing()
@@ -76,28 +76,22 @@ export function createDispatcher(deps: DispatcherDeps) {
     return rows.length === 1;
   }
 
-  async function resolveMember(actor: Actor): Promise<Member | undefined> {
-    if (actor.platform === 'console') return findMemberByHandle(deps.db, actor.userId);
-    return findMemberByIdentity(deps.db, actor);
+  async function resolveMember(actor: Actor, db: Executor = deps.db): Promise<Member | undefined> {
+    if (actor.platform === 'console') return findMemberByHandle(db, actor.userId);
+    return findMemberByIdentity(db, actor);
   }
 
-  async function scopeOf(member: Member): Promise<Scope> {
-    return { unitId: member.unitId, unitIds: await unitSubtreeIds(deps.db, member.unitId) };
+  async function scopeOf(member: Member, db: Executor = deps.db): Promise<Scope> {
+    return { unitId: member.unitId, unitIds: await unitSubtreeIds(db, member.unitId) };
   }
 
-  async function audit(entry: Omit<AuditEntry, 'platform' | 'workspaceId' | 'userId' | 'channelId' | 'invocationId'>, invocation: Invocation) {
-    await insertAudit(deps.db, {
-      ...entry,
-      platform: invocation.actor.platform,
-      workspaceId: invocation.actor.workspaceId,
-      userId: invocation.actor.userId,
-      channelId: invocation.channel.id,
-      invocationId: invocation.id,
-    });
-  }
-
+  /**
+   * Runs one invocation and answers it through `reply`. The claim of its id, the command's writes
+   * and its audit row commit together, in one transaction: a second instance handed the same
+   * request waits on the claim and then finds it taken. A refusal rolls that transaction back and
+   * is claimed and audited in a second one.
+   */
   async function dispatch(invocation: Invocation, reply: Reply, options: { claimed?: boolean } = {}): Promise<DispatchResult> {
-    if (!options.claimed && !(await claim(invocation.id))) return { outcome: 'duplicate' };
     const now = invocation.receivedAt ?? clock();
     const log = deps.logger.child({
       invocation: invocation.id,
@@ -115,108 +109,110 @@ export function createDispatcher(deps: DispatcherDeps) {
     const commandName =
       'command' in found ? found.command.name : input.kind === 'text' ? firstWords(input.line) : input.command.slice(0, 64);
     const rawArgs = input.kind === 'text' ? { line: truncate(input.line, 2000) } : truncateValues(input.options);
+    const auditEntry = (entry: Pick<AuditEntry, 'memberId' | 'args' | 'caseCodes' | 'outcome' | 'detail'>): AuditEntry => ({
+      ...entry,
+      command: commandName,
+      platform: invocation.actor.platform,
+      workspaceId: invocation.actor.workspaceId,
+      userId: invocation.actor.userId,
+      channelId: invocation.channel.id,
+      invocationId: invocation.id,
+    });
 
-    let member: Member | undefined;
     let locale: Locale = invocation.localeHint ?? deps.locale;
-    const answerFailure = async (
-      failure: Failure | { code: 'unknown_command'; text: Text },
-      extra: { memberId?: number; caseCodes?: string[]; args?: Record<string, unknown> } = {},
-    ): Promise<DispatchResult> => {
-      await audit(
-        {
-          memberId: extra.memberId ?? null,
-          command: commandName,
-          args: extra.args ?? rawArgs,
-          caseCodes: extra.caseCodes ?? [],
-          outcome: AUDIT_OUTCOME[failure.code],
-          detail: failure.code,
-        },
-        invocation,
-      );
-      await send(reply, errorMessage(failure.text(locale)), log);
-      log.info({ command: commandName, outcome: AUDIT_OUTCOME[failure.code], code: failure.code }, 'command refused');
-      return { outcome: AUDIT_OUTCOME[failure.code], code: failure.code, command: commandName };
-    };
+    let memberId: number | null = null;
+    let parsedArgs: Record<string, unknown> | undefined;
+    const touched = new Set<string>();
 
+    let outcome: { message: ReplyMessage } | { failure: Failure | { code: 'unknown_command'; text: Text } } | 'duplicate';
     try {
-      member = await resolveMember(invocation.actor);
-      if (!member) return await answerFailure({ code: 'unknown_user', text: unknownUserText(invocation.actor) });
-      locale = member.locale ?? deps.locale;
-      const memberId = member.id;
-
-      if (!('command' in found)) {
-        return await answerFailure({ code: 'unknown_command', text: unknownCommandText(found.group) }, { memberId });
-      }
-      const command = found.command;
-      if (!hasRole(member.role, command.minRole)) {
-        return await answerFailure({ code: 'denied', text: deniedText(command, member) }, { memberId });
-      }
-      const raw = input.kind === 'text' ? parseTextOptions(command.name, found.rest, command.options) : { ok: true as const, value: input.options };
-      if (!raw.ok) return await answerFailure(raw.failure, { memberId });
-      const parsed = validateOptions(command.name, raw.value, command.options);
-      if (!parsed.ok) return await answerFailure(parsed.failure, { memberId });
-
-      const scope = await scopeOf(member);
-      const touched = new Set<string>();
-      let message: ReplyMessage;
-      try {
-        message = await deps.db.transaction(async (tx) => {
-          const result = await command.run({
-            db: tx,
-            member: member!,
-            scope,
-            locale,
-            options: parsed.value,
-            now,
-            today: dayIn(deps.timeZone, now),
-            timeZone: deps.timeZone,
-            canReplyPrivately: reply.canBePrivate,
-            invocation: {
-              id: invocation.id,
-              platform: invocation.actor.platform,
-              workspaceId: invocation.actor.workspaceId,
-              channelId: invocation.channel.id,
-            },
-            touch: (...codes) => codes.forEach((c) => touched.add(c)),
-            commands: deps.commands,
-            logger: log,
-          });
-          if (!result.ok) throw new FailedCommand(result.failure);
-          await insertAudit(tx, {
-            memberId,
+      outcome = await deps.db.transaction(async (tx) => {
+        if (!options.claimed && !(await claim(invocation.id, tx))) return 'duplicate' as const;
+        const refuse = (failure: Failure | { code: 'unknown_command'; text: Text }): never => {
+          throw new FailedCommand(failure);
+        };
+        const member = await resolveMember(invocation.actor, tx);
+        if (!member) return refuse({ code: 'unknown_user', text: unknownUserText(invocation.actor) });
+        memberId = member.id;
+        locale = member.locale ?? deps.locale;
+        if (!('command' in found)) return refuse({ code: 'unknown_command', text: unknownCommandText(found.group) });
+        const command = found.command;
+        if (!hasRole(member.role, command.minRole)) return refuse({ code: 'denied', text: deniedText(command, member) });
+        const raw = input.kind === 'text' ? parseTextOptions(command.name, found.rest, command.options) : { ok: true as const, value: input.options };
+        if (!raw.ok) return refuse(raw.failure);
+        const parsed = validateOptions(command.name, raw.value, command.options);
+        if (!parsed.ok) return refuse(parsed.failure);
+        parsedArgs = auditArgs(parsed.value);
+        const result = await command.run({
+          db: tx,
+          member,
+          scope: await scopeOf(member, tx),
+          locale,
+          options: parsed.value,
+          now,
+          today: dayIn(deps.timeZone, now),
+          timeZone: deps.timeZone,
+          canReplyPrivately: reply.canBePrivate,
+          invocation: {
+            id: invocation.id,
             platform: invocation.actor.platform,
             workspaceId: invocation.actor.workspaceId,
-            userId: invocation.actor.userId,
             channelId: invocation.channel.id,
-            invocationId: invocation.id,
-            command: command.name,
-            args: auditArgs(parsed.value),
-            caseCodes: [...touched],
-            outcome: 'ok',
-          });
-          return result.value;
+          },
+          touch: (...codes) => codes.forEach((c) => touched.add(c)),
+          commands: deps.commands,
+          logger: log,
         });
-      } catch (error) {
-        if (error instanceof FailedCommand) {
-          return await answerFailure(error.failure, { memberId, caseCodes: [...touched], args: auditArgs(parsed.value) });
-        }
-        throw error;
-      }
-      // Commands already answer with a summary when they cannot reply privately; this is the net
-      // under them, so that no personal data ever reaches a channel.
-      if (message.personal && !reply.canBePrivate) message = errorMessage(personalWithheldText(locale));
-      if (message.personal) message = { ...message, toChannel: false };
-      await send(reply, message, log);
-      log.info({ command: command.name, outcome: 'ok' }, 'command answered');
-      return { outcome: 'ok', command: command.name };
+        if (!result.ok) return refuse(result.failure);
+        await insertAudit(tx, auditEntry({ memberId, args: parsedArgs, caseCodes: [...touched], outcome: 'ok', detail: null }));
+        return { message: result.value };
+      });
     } catch (error) {
+      if (error instanceof FailedCommand) {
+        outcome = { failure: error.failure };
+      } else {
+        return answerError(error);
+      }
+    }
+
+    if (outcome === 'duplicate') return { outcome: 'duplicate' };
+    if ('failure' in outcome) {
+      const failure = outcome.failure;
+      const audited = AUDIT_OUTCOME[failure.code];
+      try {
+        const claimed = await deps.db.transaction(async (tx) => {
+          if (!options.claimed && !(await claim(invocation.id, tx))) return false;
+          await insertAudit(tx, auditEntry({ memberId, args: parsedArgs ?? rawArgs, caseCodes: [...touched], outcome: audited, detail: failure.code }));
+          return true;
+        });
+        // Another instance took the request while this one rolled back: it answers, not this one.
+        if (!claimed) return { outcome: 'duplicate' };
+      } catch (error) {
+        return answerError(error);
+      }
+      await send(reply, errorMessage(failure.text(locale)), log);
+      log.info({ command: commandName, outcome: audited, code: failure.code }, 'command refused');
+      return { outcome: audited, code: failure.code, command: commandName };
+    }
+
+    let message = outcome.message;
+    // Commands already answer with a summary when they cannot reply privately; this is the net
+    // under them, so that no personal data ever reaches a channel.
+    if (message.personal && !reply.canBePrivate) message = errorMessage(personalWithheldText(locale));
+    if (message.personal) message = { ...message, toChannel: false };
+    await send(reply, message, log);
+    log.info({ command: commandName, outcome: 'ok' }, 'command answered');
+    return { outcome: 'ok', command: commandName };
+
+    async function answerError(error: unknown): Promise<DispatchResult> {
       const reference = `E-${randomBytes(4).toString('hex').toUpperCase()}`;
       log.error({ err: error, reference, command: commandName }, 'command failed');
       try {
-        await audit(
-          { memberId: member?.id ?? null, command: commandName, args: rawArgs, caseCodes: [], outcome: 'error', detail: reference },
-          invocation,
-        );
+        await deps.db.transaction(async (tx) => {
+          // Claimed here too, so that a retry of a request that hit a bug is not run again.
+          if (!options.claimed) await claim(invocation.id, tx);
+          await insertAudit(tx, auditEntry({ memberId, args: parsedArgs ?? rawArgs, caseCodes: [], outcome: 'error', detail: reference }));
+        });
       } catch (auditError) {
         log.error({ err: auditError, reference }, 'could not write the audit row of a failed command');
       }

@@ -38,61 +38,145 @@ function filters(search: CaseSearch): SQL {
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
+/** How many fuzzy candidates are ranked at most: beyond that, a query is too broad to rank. */
+const CANDIDATES = 200;
+/** How many spellings of a whole name are looked up at most (the product of word candidates). */
+const NAME_SPELLINGS = 64;
+/** A word in more cases than this is too common to filter by reading the cases of the rarest. */
+const COMMON_WORD_CASES = 5_000;
+
 /**
  * The best matches for a code, a national ID number, a name or an alias, within the given units.
  *
- * Names: each word of the query is matched to the words of the case's name and aliases (diacritics
- * and case ignored, any order, words may be missing from the query) exactly or within a small edit
- * distance, through the GIN index on those words; matches rank by trigram similarity to the whole
- * query. A query word like no known word is left out rather than matching nothing; when no case has
- * every word, cases with all words but one are taken instead (a wrong middle name, say).
+ * Names, in tiers, each through an index:
+ * 1. the whole name, in any word order and with small typos: every spelling the query's words can
+ *    stand for (`nguyen van hugn` → `hung nguyen van`, …) is looked up in the b-tree on each
+ *    name's sorted words;
+ * 2. each query word equal to, or a small edit away from, a word of the name or aliases
+ *    (diacritics and case ignored; words may be missing from the query). The GIN index is asked
+ *    for the rarest query word only, the others filter its cases, and at most {@link CANDIDATES}
+ *    of them are ranked by trigram similarity to the query;
+ * 3. when nothing has every word, the cases with all words but one (a wrong middle name, say).
+ * A query word like no known word is left out rather than matching nothing.
  */
 export async function searchCases(db: Executor, search: CaseSearch): Promise<CaseHit[]> {
   if (search.unitIds.length === 0) return [];
   if (looksLikeCode(search.text)) return searchByCode(db, search);
 
-  const words = (await expandQueryWords(db, search.text)).filter((w) => w.tokens.length > 0);
+  const all = await expandQueryWords(db, search.text);
+  const words = all.filter((w) => w.tokens.length > 0);
   if (words.length === 0) return [];
-  const hasWord = (w: QueryWord) => sql`string_to_array(c.search_key, ' ') && ${sql.param(w.tokens)}::text[]`;
-  const every = (ws: QueryWord[]) => sql.join(ws.map(hasWord), sql` and `);
-  const byName = (match: SQL) =>
-    queryRows<CaseHit>(
-      db,
-      sql`select ${hitColumns}, similarity(c.search_key, q.key) as score
-          from cases c join units u on u.id = c.unit_id,
-               (select casedesk_search_key(${search.text}) as key) q
-          where ${filters(search)} and (${match})
-          order by score desc, c.code
-          limit ${search.limit}`,
-    );
-  let hits = await byName(every(words));
+
+  const spellings = words.length === all.length ? nameSpellings(words) : [];
+  const whole = spellings.length
+    ? await queryRows<CaseHit>(
+        db,
+        // Each spelling reads at most `limit` cases, in code order, from the (name_key, code)
+        // b-tree: a common name's thousands of namesakes are never all fetched.
+        sql`select ${hitColumns}, similarity(c.search_key, q.key) as score
+            from unnest(${sql.param(spellings)}::text[]) as s(key)
+            cross join lateral (
+              select * from cases c where c.name_key = s.key and ${filters(search)} order by c.code limit ${search.limit}
+            ) c
+            join units u on u.id = c.unit_id,
+            (select casedesk_search_key(${search.text}) as key) q
+            order by score desc, c.code
+            limit ${search.limit}`,
+      )
+    : [];
+  if (whole.length >= search.limit) return whole.map(normaliseHit);
+
+  let hits = [...whole, ...(await rankByName(db, search, words, whole.map((h) => h.code), search.limit - whole.length))];
   if (hits.length === 0 && words.length >= 2) {
-    const allButOne = words.map((_, skip) => sql`(${every(words.filter((__, i) => i !== skip))})`);
-    hits = await byName(sql.join(allButOne, sql` or `));
+    for (let skip = 0; skip < words.length && hits.length < search.limit; skip++) {
+      const seen = hits.map((h) => h.code);
+      hits.push(...(await rankByName(db, search, words.filter((_, i) => i !== skip), seen, search.limit - hits.length)));
+    }
+    hits = hits.sort((a, b) => Number(b.score) - Number(a.score) || a.code.localeCompare(b.code));
   }
   return hits.map(normaliseHit);
 }
 
+/**
+ * The sorted-words keys the query's words can spell, fewest edits first, at most
+ * {@link NAME_SPELLINGS} of them: the query as typed comes first.
+ */
+function nameSpellings(words: QueryWord[]): string[] {
+  let keys: Array<{ words: string[]; edits: number }> = [{ words: [], edits: 0 }];
+  for (const word of words) {
+    keys = keys
+      .flatMap((key) => word.tokens.map((token, i) => ({ words: [...key.words, token], edits: key.edits + word.distances[i]! })))
+      .sort((a, b) => a.edits - b.edits)
+      .slice(0, NAME_SPELLINGS);
+  }
+  return [...new Set(keys.map((key) => [...key.words].sort().join(' ')))];
+}
+
+/**
+ * Cases having every one of `words` (each as one of its tokens), ranked by similarity to the
+ * query. Only the rarest word's condition is in the form the GIN index answers; the others are
+ * written so that the planner filters with them instead of reading their long posting lists.
+ */
+async function rankByName(db: Executor, search: CaseSearch, words: QueryWord[], exclude: string[], limit: number): Promise<CaseHit[]> {
+  if (limit <= 0 || words.length === 0) return [];
+  const byRarity = [...words].sort((a, b) => a.cases - b.cases);
+  // The index is asked for the rarest word, and for the next one too when even the rarest is
+  // common: intersecting two posting lists costs less than filtering thousands of table rows.
+  const indexed = byRarity[0]!.cases > COMMON_WORD_CASES ? byRarity.slice(0, 2) : byRarity.slice(0, 1);
+  const conditions = [
+    ...indexed.map((w) => sql`string_to_array(c.search_key, ' ') && ${sql.param(w.tokens)}::text[]`),
+    ...byRarity.slice(indexed.length).map((w) => sql`(string_to_array(c.search_key, ' ') || '{}'::text[]) && ${sql.param(w.tokens)}::text[]`),
+  ];
+  if (exclude.length) conditions.push(sql`c.code <> all(${sql.param(exclude)}::text[])`);
+  return queryRows<CaseHit>(
+    db,
+    sql`select ${hitColumns}, similarity(c.search_key, q.key) as score
+        from (select * from cases c where ${filters(search)} and ${sql.join(conditions, sql` and `)} limit ${CANDIDATES}) c
+        join units u on u.id = c.unit_id,
+        (select casedesk_search_key(${search.text}) as key) q
+        order by score desc, c.code
+        limit ${limit}`,
+  );
+}
+
 async function searchByCode(db: Executor, search: CaseSearch): Promise<CaseHit[]> {
   const code = search.text.toUpperCase().replace(/\s+/g, '');
-  const hits = await queryRows<CaseHit>(
+  // The exact code or ID number (b-tree lookups) first; a code prefix only when neither matched.
+  const exact = await queryRows<CaseHit>(
     db,
-    sql`select ${hitColumns},
-          case when c.code = ${code} then 3 when c.national_id = ${search.text} then 2 else 1 end as score
+    sql`select ${hitColumns}, case when c.code = ${code} then 3 else 2 end as score
         from cases c join units u on u.id = c.unit_id
-        where ${filters(search)}
-          and (c.code = ${code} or c.national_id = ${search.text}
-               or lower(c.code) like ${`${escapeLike(code.toLowerCase())}%`} escape '\\')
+        where ${filters(search)} and (c.code = ${code} or c.national_id = ${search.text})
         order by score desc, c.code
         limit ${search.limit}`,
   );
-  return hits.map(normaliseHit);
+  if (exact.length > 0) return exact.map(normaliseHit);
+  const prefixed = await queryRows<CaseHit>(
+    db,
+    sql`select ${hitColumns}, 1 as score
+        from cases c join units u on u.id = c.unit_id
+        where ${filters(search)} and lower(c.code) like ${`${escapeLike(code.toLowerCase())}%`} escape '\\'
+        order by c.code
+        limit ${search.limit}`,
+  );
+  return prefixed.map(normaliseHit);
 }
 
 interface QueryWord {
   word: string;
-  /** The known words it may stand for. Empty when none is near enough. */
+  /** The known words it may stand for, nearest first. Empty when none is near enough. */
   tokens: string[];
+  /** Edits from the query word to each token (an adjacent transposition counts as one). */
+  distances: number[];
+  /** About how many cases have one of them. */
+  cases: number;
+}
+
+/** Whether `a` is `b` with two neighbouring letters swapped (`hugn`, `hung`). */
+function isTransposition(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const diff = [...a].flatMap((ch, i) => (ch === b[i] ? [] : [i]));
+  return diff.length === 2 && diff[1] === diff[0]! + 1 && a[diff[0]!] === b[diff[1]!] && a[diff[1]!] === b[diff[0]!];
 }
 
 /**
@@ -101,7 +185,7 @@ interface QueryWord {
  * of four letters or more, one edit further (`hugn` → `hung`, a transposition).
  */
 async function expandQueryWords(db: Executor, text: string): Promise<QueryWord[]> {
-  const rows = await queryRows<{ word: string; ord: number; allowed: number; token: string | null; distance: number | null }>(
+  const rows = await queryRows<{ word: string; ord: number; allowed: number; token: string | null; distance: number | null; cases: number | null }>(
     db,
     sql`with w as (
           select word, ord,
@@ -109,7 +193,7 @@ async function expandQueryWords(db: Executor, text: string): Promise<QueryWord[]
                  case when length(word) >= 8 then 3 when length(word) >= 4 then 2 when length(word) >= 3 then 1 else 0 end as reach
           from unnest(string_to_array(casedesk_search_key(${text}), ' ')) with ordinality as t(word, ord)
           where word <> '')
-        select w.word, w.ord::int as ord, w.allowed, v.token,
+        select w.word, w.ord::int as ord, w.allowed, v.token, v.case_count as cases,
                case when v.token = w.word then 0 else levenshtein_less_equal(v.token, w.word, w.reach) end as distance
         from w left join search_vocabulary v
           on v.token = w.word
@@ -118,17 +202,26 @@ async function expandQueryWords(db: Executor, text: string): Promise<QueryWord[]
               and levenshtein_less_equal(v.token, w.word, w.reach) <= w.reach)
         order by w.ord, distance, v.token`,
   );
-  const words = new Map<number, { word: string; allowed: number; candidates: Array<{ token: string; distance: number }> }>();
+  const words = new Map<number, { word: string; allowed: number; candidates: Array<{ token: string; distance: number; cases: number }> }>();
   for (const row of rows) {
     const entry = words.get(row.ord) ?? { word: row.word, allowed: row.allowed, candidates: [] };
-    if (row.token !== null && row.distance !== null) entry.candidates.push({ token: row.token, distance: row.distance });
+    if (row.token !== null && row.distance !== null) {
+      const distance = isTransposition(row.token, row.word) ? 1 : row.distance;
+      entry.candidates.push({ token: row.token, distance, cases: Number(row.cases ?? 0) });
+    }
     words.set(row.ord, entry);
   }
   return [...words.values()].map(({ word, allowed, candidates }) => {
     const close = candidates.filter((c) => c.distance <= allowed);
     const nearest = Math.min(...candidates.map((c) => c.distance));
     const chosen = close.length > 0 ? close : candidates.filter((c) => c.distance === nearest);
-    return { word, tokens: chosen.map((c) => c.token) };
+    chosen.sort((a, b) => a.distance - b.distance || a.token.localeCompare(b.token));
+    return {
+      word,
+      tokens: chosen.map((c) => c.token),
+      distances: chosen.map((c) => c.distance),
+      cases: chosen.reduce((sum, c) => sum + c.cases, 0),
+    };
   });
 }
 
