@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { createDb, createMemoryDb, type Database, type DbHandle } from '../../db/client.ts';
@@ -74,3 +75,8 @@ async function truncateAll(db: Database): Promise<void> {
       end $$`);
   });
 }
+
+/** How many migrations the project has, from drizzle-kit's journal. */
+export const migrationCount: number = (
+  JSON.parse(readFileSync(new URL('../../db/migrations/meta/_journal.json', import.meta.url), 'utf8')) as { entries: unknown[] }
+).entries.length;
