@@ -28,18 +28,16 @@ function report(r: CaseFindResult): string {
   ].join('\n');
 }
 
-const results: CaseFindResult[] = [];
 console.log(`machine: ${machine}`);
-if (selected('case-find:pglite')) {
-  const r = await benchCaseFind({ driver: 'pglite', cases: Number(env.BENCH_PGLITE_CASES ?? 100_000), queries });
-  results.push(r);
+for (const driver of ['pglite', 'postgres'] as const) {
+  if (!selected(`case-find:${driver}`)) continue;
+  const r =
+    driver === 'pglite'
+      ? await benchCaseFind({ driver, cases: Number(env.BENCH_PGLITE_CASES ?? 100_000), queries })
+      : await benchCaseFind({ driver, cases: Number(env.BENCH_PG_CASES ?? 1_000_000), queries, serverUrl });
   console.log(report(r));
+  // One file a driver, so that each can be re-run alone.
+  const file = new URL(`./results/case-find-${driver}.json`, import.meta.url);
+  writeFileSync(file, `${JSON.stringify({ machine, at: new Date().toISOString(), result: r }, null, 2)}\n`);
+  console.log(`written to ${file.pathname}`);
 }
-if (selected('case-find:postgres')) {
-  const r = await benchCaseFind({ driver: 'postgres', cases: Number(env.BENCH_PG_CASES ?? 1_000_000), queries, serverUrl });
-  results.push(r);
-  console.log(report(r));
-}
-const file = new URL(`./results/case-find-${new Date().toISOString().slice(0, 10)}.json`, import.meta.url);
-writeFileSync(file, `${JSON.stringify({ machine, at: new Date().toISOString(), results }, null, 2)}\n`);
-console.log(`written to ${file.pathname}`);

@@ -7,6 +7,7 @@ import { ROLE_LABEL } from '../i18n/labels.ts';
 import type { Logger } from '../logger.ts';
 import { insertAudit, type AuditEntry } from '../repositories/audit.ts';
 import { findMemberByHandle, findMemberByIdentity, type Member } from '../repositories/members.ts';
+import { claimAndResolve } from '../repositories/invocations.ts';
 import { unitSubtreeIds } from '../repositories/units.ts';
 import type { CommandDefinition, CommandRegistry, Scope } from './command.ts';
 import type { Actor, Invocation, Reply, ReplyMessage } from './invocation.ts';
@@ -127,11 +128,17 @@ export function createDispatcher(deps: DispatcherDeps) {
     let outcome: { message: ReplyMessage } | { failure: Failure | { code: 'unknown_command'; text: Text } } | 'duplicate';
     try {
       outcome = await deps.db.transaction(async (tx) => {
-        if (!options.claimed && !(await claim(invocation.id, tx))) return 'duplicate' as const;
+        const actor = await claimAndResolve(tx, {
+          invocationId: invocation.id,
+          claimedBy: instanceId,
+          claim: !options.claimed,
+          ...invocation.actor,
+        });
+        if (!actor.claimed) return 'duplicate' as const;
         const refuse = (failure: Failure | { code: 'unknown_command'; text: Text }): never => {
           throw new FailedCommand(failure);
         };
-        const member = await resolveMember(invocation.actor, tx);
+        const member = actor.member;
         if (!member) return refuse({ code: 'unknown_user', text: unknownUserText(invocation.actor) });
         memberId = member.id;
         locale = member.locale ?? deps.locale;
@@ -146,7 +153,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         const result = await command.run({
           db: tx,
           member,
-          scope: await scopeOf(member, tx),
+          scope: { unitId: member.unitId, unitIds: actor.unitIds },
           locale,
           options: parsed.value,
           now,

@@ -1,0 +1,63 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../../db/client.ts';
+import type { Platform } from '../../db/schema/index.ts';
+import type { Member } from './members.ts';
+
+export interface ClaimedActor {
+  /** False when the invocation id was taken already: another instance, or an earlier try. */
+  claimed: boolean;
+  member: Member | undefined;
+  /** The member's unit and its descendants. */
+  unitIds: number[];
+}
+
+/**
+ * In one statement: claims the invocation id (unless `claim` is false), finds the member behind
+ * the chat account (on the console, by handle) and their units. One round trip on the hot path of
+ * every command instead of three.
+ */
+export async function claimAndResolve(
+  db: Executor,
+  input: { invocationId: string; claimedBy: string; claim: boolean; platform: Platform; workspaceId: string; userId: string },
+): Promise<ClaimedActor> {
+  const byHandle = input.platform === 'console';
+  const [row] = await queryRows<{ claimed: boolean; member: Record<string, unknown> | null; unit_ids: number[] | null }>(
+    db,
+    sql`with recursive
+          claim as (
+            insert into processed_invocations (key, claimed_by)
+            select ${input.invocationId}, ${input.claimedBy} where ${input.claim}
+            on conflict do nothing
+            returning key),
+          member as (
+            select m.* from members m
+            where ${byHandle} and m.handle = ${input.userId}
+            union all
+            select m.* from member_identities i join members m on m.id = i.member_id
+            where not ${byHandle} and i.platform = ${input.platform} and i.workspace_id = ${input.workspaceId} and i.user_id = ${input.userId}
+            limit 1),
+          tree(id) as (
+            select unit_id from member
+            union all
+            select u.id from units u join tree on u.parent_id = tree.id)
+        select (not ${input.claim} or exists (select 1 from claim)) as claimed,
+               (select row_to_json(member) from member) as member,
+               (select array_agg(id) from tree) as unit_ids`,
+  );
+  const m = row?.member;
+  return {
+    claimed: Boolean(row?.claimed),
+    member: m
+      ? {
+          id: Number(m.id),
+          handle: String(m.handle),
+          displayName: String(m.display_name),
+          role: m.role as Member['role'],
+          unitId: Number(m.unit_id),
+          locale: (m.locale as Member['locale']) ?? null,
+          createdAt: new Date(String(m.created_at)),
+        }
+      : undefined,
+    unitIds: (row?.unit_ids ?? []).map(Number),
+  };
+}
