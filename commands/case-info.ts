@@ -1,4 +1,5 @@
 import { defineCommand } from '../src/core/command.ts';
+import { caseCodeOption, caseVersionOption } from '../src/core/common-options.ts';
 import { ok } from '../src/core/result.ts';
 import { text } from '../src/i18n/text.ts';
 import { addCaseInfo, type InfoField } from '../src/services/cases.ts';
@@ -18,7 +19,7 @@ export default defineCommand({
   minRole: 'officer',
   writes: true,
   options: [
-    { name: 'code', type: 'string', positional: true, required: true, maxLength: 40, autocomplete: 'case', description: text('mã hồ sơ', 'case code') },
+    caseCodeOption,
     {
       name: 'field',
       type: 'choice',
@@ -40,7 +41,7 @@ export default defineCommand({
       multiline: true,
       description: text('nội dung (với ảnh: nơi lưu ảnh)', 'the information (for a photo: where it is filed)'),
     },
-    { name: 'version', type: 'integer', min: 1, placeholder: 'N', description: text('phiên bản hồ sơ bạn đã xem', 'the case version you read') },
+    caseVersionOption,
   ],
   async run(ctx) {
     const field = ctx.options.field as InfoField;

@@ -1,4 +1,5 @@
 import { defineCommand } from '../src/core/command.ts';
+import { caseCodeOption } from '../src/core/common-options.ts';
 import { ok } from '../src/core/result.ts';
 import { text } from '../src/i18n/text.ts';
 import { addCaseNote } from '../src/services/cases.ts';
@@ -9,7 +10,7 @@ export default defineCommand({
   minRole: 'officer',
   writes: true,
   options: [
-    { name: 'code', type: 'string', positional: true, required: true, maxLength: 40, autocomplete: 'case', description: text('mã hồ sơ', 'case code') },
+    caseCodeOption,
     { name: 'text', type: 'text', positional: true, required: true, maxLength: 2000, multiline: true, description: text('nội dung ghi chú', 'the note') },
   ],
   async run(ctx) {

@@ -1,4 +1,5 @@
 import { defineCommand } from '../src/core/command.ts';
+import { caseCodeOption } from '../src/core/common-options.ts';
 import { ok } from '../src/core/result.ts';
 import { hasRole } from '../src/core/roles.ts';
 import { text } from '../src/i18n/text.ts';
@@ -11,15 +12,7 @@ export default defineCommand({
   minRole: 'viewer',
   writes: false,
   options: [
-    {
-      name: 'code',
-      type: 'string',
-      positional: true,
-      required: true,
-      maxLength: 40,
-      autocomplete: 'case',
-      description: text('mã hồ sơ, ví dụ TN-2020-000123', 'case code, e.g. TN-2020-000123'),
-    },
+    caseCodeOption,
   ],
   async run(ctx) {
     const card = await getCaseCard(ctx.db, ctx.scope, String(ctx.options.code));

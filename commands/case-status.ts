@@ -1,4 +1,5 @@
 import { defineCommand } from '../src/core/command.ts';
+import { caseCodeOption, caseVersionOption } from '../src/core/common-options.ts';
 import { STATUS_CHOICES } from '../src/core/choices.ts';
 import { ok } from '../src/core/result.ts';
 import type { CaseStatus } from '../db/schema/index.ts';
@@ -15,7 +16,7 @@ export default defineCommand({
   minRole: 'lead',
   writes: true,
   options: [
-    { name: 'code', type: 'string', positional: true, required: true, maxLength: 40, autocomplete: 'case', description: text('mã hồ sơ', 'case code') },
+    caseCodeOption,
     {
       name: 'outcome',
       type: 'choice',
@@ -33,7 +34,7 @@ export default defineCommand({
     },
     { name: 'on', type: 'date', description: text('ngày xảy ra (mặc định hôm nay)', 'the day it happened (default today)') },
     { name: 'decision', type: 'string', maxLength: 60, placeholder: 'NUMBER', description: text('số quyết định đình nã', 'the cancellation decision number') },
-    { name: 'version', type: 'integer', min: 1, placeholder: 'N', description: text('phiên bản hồ sơ bạn đã xem', 'the case version you read') },
+    caseVersionOption,
   ],
   async run(ctx) {
     const to = ctx.options.outcome as CaseStatus;

@@ -1,4 +1,5 @@
 import { defineCommand } from '../src/core/command.ts';
+import { caseCodeOption } from '../src/core/common-options.ts';
 import { ok } from '../src/core/result.ts';
 import { formatDate, text } from '../src/i18n/text.ts';
 import { addFollowUp } from '../src/services/follow-ups.ts';
@@ -9,7 +10,7 @@ export default defineCommand({
   minRole: 'lead',
   writes: true,
   options: [
-    { name: 'code', type: 'string', positional: true, required: true, maxLength: 40, autocomplete: 'case', description: text('mã hồ sơ', 'case code') },
+    caseCodeOption,
     {
       name: 'assignee',
       type: 'string',

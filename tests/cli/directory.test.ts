@@ -2,9 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.ts';
+import { cli as runCli } from '../support/cli.ts';
 import { migrationCount, openTestDb, testDriver, type TestDb } from '../support/db.ts';
 
 let t: TestDb;
@@ -14,16 +13,7 @@ beforeAll(async () => {
 beforeEach(() => t.reset());
 afterAll(() => t.close());
 
-async function cli(args: string[], locale: 'vi' | 'en' = 'en') {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c) => (stdout += c));
-  err.on('data', (c) => (stderr += c));
-  const code = await runCli(args, { db: t.handle, stdout: out, stderr: err, env: { CASEDESK_LOCALE: locale } });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], locale: 'vi' | 'en' = 'en') => runCli(args, { db: t.handle, env: { CASEDESK_LOCALE: locale } });
 
 describe('casedesk units and members', () => {
   it('adds units in a tree and lists them', async () => {

@@ -2,9 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.ts';
+import { cli as runCli } from '../support/cli.ts';
 import { exitCodeFor } from '../../src/cli/console.ts';
 import { findMemberByHandle } from '../../src/repositories/members.ts';
 import { openTestDb, testDriver, type TestDb } from '../support/db.ts';
@@ -17,18 +16,8 @@ beforeAll(async () => {
 beforeEach(() => t.reset());
 afterAll(() => t.close());
 
-async function cli(args: string[], stdinText?: string) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c) => (stdout += c));
-  err.on('data', (c) => (stderr += c));
-  const stdin = new PassThrough();
-  if (stdinText !== undefined) stdin.end(stdinText);
-  const code = await runCli(args, { db: t.handle, stdout: out, stderr: err, stdin, env: { CASEDESK_LOCALE: 'en', LOG_LEVEL: 'silent' } });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], input?: string) =>
+  runCli(args, { db: t.handle, input, env: { CASEDESK_LOCALE: 'en', LOG_LEVEL: 'silent' } });
 
 describe('casedesk exec', () => {
   beforeEach(async () => {

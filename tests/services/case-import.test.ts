@@ -1,4 +1,3 @@
-import { PassThrough } from 'node:stream';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/client.ts';
 import { importCases, type ImportReport } from '../../src/services/case-import.ts';
 import { findCaseByCode } from '../../src/repositories/cases.ts';
-import { runCli } from '../../src/cli/main.ts';
+import { cli as runCli } from '../support/cli.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 import { makeUnitTree } from '../factories/index.ts';
 
@@ -158,16 +157,7 @@ describe('import cases', () => {
 
 describe('casedesk import cases', () => {
   const dir = mkdtempSync(join(tmpdir(), 'casedesk-import-'));
-  const cli = async (args: string[], locale = 'en') => {
-    const out = new PassThrough();
-    const err = new PassThrough();
-    let stdout = '';
-    let stderr = '';
-    out.on('data', (c) => (stdout += c));
-    err.on('data', (c) => (stderr += c));
-    const code = await runCli(args, { db: t.handle, stdout: out, stderr: err, env: { CASEDESK_LOCALE: locale, TZ } });
-    return { code, stdout, stderr };
-  };
+  const cli = (args: string[], locale = 'en') => runCli(args, { db: t.handle, env: { CASEDESK_LOCALE: locale, TZ } });
 
   it('reports the counts and exits 0', async () => {
     const file = join(dir, 'good.csv');

@@ -1,11 +1,10 @@
-import { PassThrough } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/client.ts';
 import { generateCaseBatches } from '../../src/services/demo-data.ts';
 import { seedDemo } from '../../src/services/demo-seed.ts';
 import { findCaseByCode } from '../../src/repositories/cases.ts';
-import { runCli } from '../../src/cli/main.ts';
+import { cli as runCli } from '../support/cli.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 import { createTestCore } from '../support/core.ts';
 
@@ -72,19 +71,16 @@ describe('seed --demo', () => {
   });
 
   it('refuses a database that already has cases, through the CLI, with exit 1', async () => {
-    const out = new PassThrough();
-    const err = new PassThrough();
-    let stdout = '';
-    let stderr = '';
-    out.on('data', (c) => (stdout += c));
-    err.on('data', (c) => (stderr += c));
-    const io = { db: t.handle, stdout: out, stderr: err, env: { CASEDESK_LOCALE: 'en', TZ } };
-    expect(await runCli(['seed', '--demo', '--cases', '200'], io)).toBe(0);
-    expect(stdout).toContain('Demo data loaded: 10 units, 9 members, 200 cases');
-    expect(stdout).toContain('lead.hn');
-    expect(await runCli(['seed', '--demo', '--cases', '200'], io)).toBe(1);
-    expect(stderr).toContain('already has cases');
-    expect(await runCli(['seed', '--demo', '--cases', 'many'], io)).toBe(1);
-    expect(stderr).toContain('--cases must be a whole number');
+    const io = { db: t.handle, env: { CASEDESK_LOCALE: 'en', TZ } };
+    const first = await runCli(['seed', '--demo', '--cases', '200'], io);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('Demo data loaded: 10 units, 9 members, 200 cases');
+    expect(first.stdout).toContain('lead.hn');
+    const second = await runCli(['seed', '--demo', '--cases', '200'], io);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain('already has cases');
+    const bad = await runCli(['seed', '--demo', '--cases', 'many'], io);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--cases must be a whole number');
   });
 });

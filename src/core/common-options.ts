@@ -1,0 +1,22 @@
+import { text } from '../i18n/text.ts';
+import type { OptionSpec } from './options.ts';
+
+/** The case-code argument most case and follow-up commands start with. */
+export const caseCodeOption: OptionSpec = {
+  name: 'code',
+  type: 'string',
+  positional: true,
+  required: true,
+  maxLength: 40,
+  autocomplete: 'case',
+  description: text('mã hồ sơ, ví dụ TN-2020-000123', 'case code, e.g. TN-2020-000123'),
+};
+
+/** `version:N`: the case version the user read, so a change made meanwhile is refused. */
+export const caseVersionOption: OptionSpec = {
+  name: 'version',
+  type: 'integer',
+  min: 1,
+  placeholder: 'N',
+  description: text('phiên bản hồ sơ bạn đã xem', 'the case version you read'),
+};
