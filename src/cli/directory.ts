@@ -24,7 +24,8 @@ export function registerDirectoryCommands(program: Command, ctx: CliContext): vo
     .action(async () => {
       await ctx.withDb(async ({ db }) => {
         const rows = await getUnits(db);
-        ctx.print(table(['CODE', 'PARENT', 'NAME'], rows.map((u) => [u.code, u.parentCode ?? '-', u.name])));
+        const header = ctx.config.locale === 'vi' ? ['MÃ', 'CẤP TRÊN', 'TÊN'] : ['CODE', 'PARENT', 'NAME'];
+        ctx.print(table(header, rows.map((u) => [u.code, u.parentCode ?? '-', u.name])));
       });
     });
 
@@ -69,7 +70,9 @@ export function registerDirectoryCommands(program: Command, ctx: CliContext): vo
       await ctx.withDb(async ({ db }) => {
         const rows = await getMembers(db);
         ctx.print(table(
-          ['HANDLE', 'ROLE', 'UNIT', 'LOCALE', 'NAME', 'ACCOUNTS'],
+          ctx.config.locale === 'vi'
+            ? ['TÊN ĐĂNG NHẬP', 'VAI TRÒ', 'ĐƠN VỊ', 'NGÔN NGỮ', 'HỌ TÊN', 'TÀI KHOẢN']
+            : ['HANDLE', 'ROLE', 'UNIT', 'LOCALE', 'NAME', 'ACCOUNTS'],
           rows.map((m) => [
             m.handle,
             m.role,

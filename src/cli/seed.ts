@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CaseStatus } from '../../db/schema/index.ts';
-import { STATUS_LABEL } from '../i18n/labels.ts';
+import { ROLE_LABEL, STATUS_LABEL } from '../i18n/labels.ts';
 import { formatNumber, text } from '../i18n/text.ts';
 import { DEMO_MEMBERS, seedDemo } from '../services/demo-seed.ts';
 import { table, type CliContext } from './context.ts';
@@ -34,7 +34,13 @@ export function registerSeedCommand(program: Command, ctx: CliContext): void {
         )));
         ctx.print();
         ctx.print(ctx.say(text('Thử với các thành viên:', 'Try it as one of these members:')));
-        ctx.print(table(['HANDLE', 'ROLE', 'UNIT'], DEMO_MEMBERS.map((m) => [m.handle, m.role, m.unit])));
+        const header = l === 'vi' ? ['TÊN ĐĂNG NHẬP', 'VAI TRÒ', 'ĐƠN VỊ'] : ['HANDLE', 'ROLE', 'UNIT'];
+        ctx.print(table(header, DEMO_MEMBERS.map((m) => [m.handle, ROLE_LABEL[m.role](l), m.unit])));
+        ctx.print();
+        ctx.print(ctx.say(text(
+          'Ví dụ: npx casedesk exec --as lead.hn "case find nguyen van duc"',
+          'For example: npx casedesk exec --as lead.hn "case find nguyen van duc"',
+        )));
       });
     });
 }

@@ -21,6 +21,7 @@ describe('casedesk units and members', () => {
     expect((await cli(['units', 'add', 'CA-HN', 'Công an TP Hà Nội', '--parent', 'C06'], 'vi')).stdout).toBe('Đã thêm đơn vị CA-HN.\n');
     const list = await cli(['units', 'list']);
     expect(list.stdout.split('\n').slice(0, 3)).toEqual(['CODE   PARENT  NAME', 'C06    -       Cục Cảnh sát hình sự', 'CA-HN  C06     Công an TP Hà Nội']);
+    expect((await cli(['units', 'list'], 'vi')).stdout.split('\n')[0]).toBe('MÃ     CẤP TRÊN  TÊN');
   });
 
   it.each([
