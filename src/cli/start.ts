@@ -31,6 +31,8 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
           const { dispatcher } = createCore({ handle, config: ctx.config, logger: ctx.logger });
           const stop = new AbortController();
           const onSignal = () => stop.abort();
+          // Ctrl+C or a stop request closes the database cleanly, as the end of input does.
+          process.once('SIGINT', onSignal);
           process.once('SIGTERM', onSignal);
           try {
             await Promise.race([
@@ -38,6 +40,7 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
               new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve())),
             ]);
           } finally {
+            process.off('SIGINT', onSignal);
             process.off('SIGTERM', onSignal);
           }
           return;
