@@ -1,4 +1,5 @@
 import { CommandRegistry } from '../src/core/command.ts';
+import { text, type Text } from '../src/i18n/text.ts';
 import caseFind from './case-find.ts';
 import caseInfo from './case-info.ts';
 import caseNote from './case-note.ts';
@@ -25,3 +26,9 @@ export const commands = new CommandRegistry([
   help,
   whoami,
 ]);
+
+/** What the first word of a two-word command stands for: Discord and Slack show it. */
+export const commandGroups: Record<string, Text> = {
+  case: text('Hồ sơ đối tượng truy nã', 'Wanted-person cases'),
+  followup: text('Việc cần làm giữa các đơn vị', 'Follow-ups between units'),
+};

@@ -1,0 +1,94 @@
+import {
+  ApplicationCommandOptionType,
+  InteractionContextType,
+  type APIApplicationCommandBasicOption,
+  type APIApplicationCommandSubcommandOption,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { CommandDefinition, CommandRegistry } from '../../core/command.ts';
+import type { OptionSpec } from '../../core/options.ts';
+import type { Text } from '../../i18n/text.ts';
+
+/** Discord's limits on application commands. */
+const DESCRIPTION_MAX = 100;
+const CHOICE_NAME_MAX = 100;
+const CHOICES_MAX = 25;
+const STRING_MAX = 6000;
+
+/** Members are known by (guild, user): the commands exist in servers only, not in direct messages. */
+const GUILD_ONLY = [InteractionContextType.Guild];
+
+const fit = (value: string, max: number) => ([...value].length <= max ? value : `${[...value].slice(0, max - 1).join('')}…`);
+
+/** An English description (Discord's default) with its Vietnamese localisation. */
+function describe(t: Text) {
+  return { description: fit(t('en'), DESCRIPTION_MAX), description_localizations: { vi: fit(t('vi'), DESCRIPTION_MAX) } };
+}
+
+function option(spec: OptionSpec): APIApplicationCommandBasicOption {
+  const base = { name: spec.name, ...describe(spec.type === 'date' ? (l) => `${spec.description(l)} (YYYY-MM-DD)` : spec.description), required: Boolean(spec.required) };
+  switch (spec.type) {
+    case 'integer':
+      return {
+        ...base,
+        type: ApplicationCommandOptionType.Integer,
+        ...(spec.min !== undefined ? { min_value: spec.min } : {}),
+        ...(spec.max !== undefined ? { max_value: spec.max } : {}),
+      };
+    case 'choice':
+      return {
+        ...base,
+        type: ApplicationCommandOptionType.String,
+        choices: (spec.choices ?? []).slice(0, CHOICES_MAX).map((c) => ({
+          name: fit(c.label('en'), CHOICE_NAME_MAX),
+          name_localizations: { vi: fit(c.label('vi'), CHOICE_NAME_MAX) },
+          value: c.value,
+        })),
+      };
+    default:
+      return {
+        ...base,
+        type: ApplicationCommandOptionType.String,
+        max_length: Math.min(spec.maxLength ?? (spec.type === 'text' ? 2000 : 200), STRING_MAX),
+        ...(spec.autocomplete ? { autocomplete: true } : {}),
+      };
+  }
+}
+
+/** Discord wants required options first; the core's order is kept otherwise. */
+function options(command: CommandDefinition): APIApplicationCommandBasicOption[] {
+  const all = command.options.map(option);
+  return [...all.filter((o) => o.required), ...all.filter((o) => !o.required)];
+}
+
+/**
+ * The slash commands to register, built from the core's option specs: `/case find`, `/case show`,
+ * … as subcommands of `/case`; one-word commands (`/help`, `/whoami`) at the top level. Typed
+ * options, choices, limits and autocomplete come from the specs; Vietnamese from their texts.
+ */
+export function buildDiscordCommands(registry: CommandRegistry, groups: Record<string, Text>): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+  const out: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [];
+  for (const group of registry.groups()) {
+    const members = registry.all().filter((c) => c.name.split(' ')[0] === group);
+    const single = members.find((c) => c.name === group);
+    if (single) {
+      out.push({ name: group, ...describe(single.description), options: options(single), contexts: GUILD_ONLY });
+      continue;
+    }
+    const description: Text = groups[group] ?? (() => members.map((c) => c.name).join(', '));
+    out.push({
+      name: group,
+      ...describe(description),
+      contexts: GUILD_ONLY,
+      options: members.map(
+        (c): APIApplicationCommandSubcommandOption => ({
+          type: ApplicationCommandOptionType.Subcommand,
+          name: c.name.split(' ')[1]!,
+          ...describe(c.description),
+          options: options(c),
+        }),
+      ),
+    });
+  }
+  return out;
+}

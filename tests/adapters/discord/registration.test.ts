@@ -1,0 +1,59 @@
+import { ApplicationCommandOptionType, type APIApplicationCommandOption } from 'discord.js';
+import { describe, expect, it } from 'vitest';
+import { commandGroups, commands } from '../../../commands/index.ts';
+import { buildDiscordCommands } from '../../../src/adapters/discord/registration.ts';
+
+const built = buildDiscordCommands(commands, commandGroups);
+// https://discord.com/developers/docs/interactions/application-commands#application-command-object-application-command-naming
+const NAME = /^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+
+function* walk(options: APIApplicationCommandOption[] = []): Generator<APIApplicationCommandOption> {
+  for (const o of options) {
+    yield o;
+    if ('options' in o) yield* walk(o.options as APIApplicationCommandOption[]);
+  }
+}
+
+describe('Discord command registration', () => {
+  it('registers /case and /followup with subcommands, and the one-word commands at the top', () => {
+    expect(built.map((c) => c.name).sort()).toEqual(['case', 'followup', 'help', 'whoami']);
+    const sub = (name: string) => (built.find((c) => c.name === name)!.options ?? []).map((o) => o.name).sort();
+    expect(sub('case')).toEqual(['find', 'info', 'note', 'show', 'status']);
+    expect(sub('followup')).toEqual(['add', 'cancel', 'done', 'list']);
+  });
+
+  it('follows Discord rules: names, description lengths, required options first, at most 25 options and choices', () => {
+    for (const command of built) {
+      expect(command.name).toMatch(NAME);
+      expect(command.name).toBe(command.name.toLowerCase());
+      expect(command.description.length).toBeGreaterThan(0);
+      expect(command.description.length).toBeLessThanOrEqual(100);
+      expect(command.description_localizations?.vi?.length).toBeGreaterThan(0);
+      for (const o of walk(command.options)) {
+        expect(o.name).toMatch(NAME);
+        expect(o.description.length).toBeLessThanOrEqual(100);
+        expect(o.description_localizations?.vi).toBeTruthy();
+        if ('choices' in o && o.choices) expect(o.choices.length).toBeLessThanOrEqual(25);
+      }
+      const leaves = command.options?.every((o) => o.type === ApplicationCommandOptionType.Subcommand)
+        ? command.options.map((o) => ('options' in o ? (o.options as APIApplicationCommandOption[]) : []))
+        : [command.options ?? []];
+      for (const options of leaves) {
+        expect(options.length).toBeLessThanOrEqual(25);
+        const required = options.map((o) => Boolean('required' in o && o.required));
+        expect(required).toEqual([...required].sort((a, b) => Number(b) - Number(a)));
+      }
+    }
+  });
+
+  it('keeps typed options: choices with Vietnamese names, integers with bounds, limits, autocomplete', () => {
+    const status = built.find((c) => c.name === 'case')!.options!.find((o) => o.name === 'status')!;
+    const options = ('options' in status ? status.options : []) as APIApplicationCommandOption[];
+    const outcome = options.find((o) => o.name === 'outcome')!;
+    expect(outcome).toMatchObject({ type: ApplicationCommandOptionType.String, required: true });
+    expect('choices' in outcome && outcome.choices).toContainEqual({ name: 'arrested', name_localizations: { vi: 'đã bắt' }, value: 'arrested' });
+    expect(options.find((o) => o.name === 'version')).toMatchObject({ type: ApplicationCommandOptionType.Integer, min_value: 1 });
+    expect(options.find((o) => o.name === 'code')).toMatchObject({ autocomplete: true, max_length: 40 });
+    expect(options.find((o) => o.name === 'on')!.description).toContain('YYYY-MM-DD');
+  });
+});
