@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { ReplyMessage } from '../../src/core/invocation.ts';
+
+/**
+ * What every adapter's renderer must do, whatever its platform: show every string of every reply
+ * kind, literally, and let nothing in them act (mention, ping, link, format).
+ */
+export interface RendererUnderTest<R> {
+  name: string;
+  render(message: ReplyMessage): R;
+  /** The text a reader of the platform would see. */
+  visible(rendered: R): string;
+  /** Pieces of the rendering that the platform would act on: mentions, live markup. */
+  live(rendered: R): string[];
+  /** Checks the platform's own limits; throws when one is exceeded. */
+  withinLimits(rendered: R): void;
+}
+
+export const HOSTILE = 'Lê @everyone @here <@123> <@!456> <#789> <!channel> <!here> **Tám** _nghiêng_ `mã` ~~gạch~~ ||ẩn|| <b>x</b> [link](http://evil.example) # tiêu đề';
+
+/** One reply of each kind of block, with actions, and the strings a reader must find. */
+export const REPLY_KINDS: Array<{ kind: string; message: ReplyMessage; strings: string[] }> = [
+  { kind: 'text', message: { personal: false, blocks: [{ kind: 'text', text: 'Đã giao việc #12.' }] }, strings: ['Đã giao việc #12.'] },
+  {
+    kind: 'error text',
+    message: { personal: false, blocks: [{ kind: 'text', text: 'Không tìm thấy hồ sơ TN-1.', tone: 'error' }] },
+    strings: ['Không tìm thấy hồ sơ TN-1.'],
+  },
+  {
+    kind: 'title and fields',
+    message: { personal: true, title: 'Hồ sơ TN-2021-000001', blocks: [{ kind: 'fields', fields: [{ label: 'Họ tên', value: 'Nguyễn Văn Đức' }, { label: 'Trạng thái', value: 'đang truy nã' }] }] },
+    strings: ['Hồ sơ TN-2021-000001', 'Họ tên', 'Nguyễn Văn Đức', 'Trạng thái', 'đang truy nã'],
+  },
+  {
+    kind: 'list',
+    message: { personal: true, blocks: [{ kind: 'list', items: ['TN-1 · Nguyễn Văn Đức', 'TN-2 · Lê Văn Tám'] }] },
+    strings: ['TN-1 · Nguyễn Văn Đức', 'TN-2 · Lê Văn Tám'],
+  },
+  {
+    kind: 'ordered list and code',
+    message: { personal: false, blocks: [{ kind: 'list', ordered: true, items: ['một', 'hai'] }, { kind: 'code', text: 'case find <text…>' }] },
+    strings: ['một', 'hai', 'case find <text…>'],
+  },
+  {
+    kind: 'muted text and actions',
+    message: {
+      personal: true,
+      blocks: [{ kind: 'text', text: 'Còn 3 việc nữa.', tone: 'muted' }],
+      actions: [{ label: 'Xong #7', style: 'primary', command: 'followup done', options: { id: '7' } }],
+    },
+    strings: ['Còn 3 việc nữa.', 'Xong #7'],
+  },
+  {
+    kind: 'hostile case data',
+    message: { personal: true, title: HOSTILE, blocks: [{ kind: 'text', text: HOSTILE }, { kind: 'list', items: [HOSTILE] }, { kind: 'fields', fields: [{ label: HOSTILE, value: HOSTILE }] }] },
+    strings: [HOSTILE],
+  },
+];
+
+export function rendererContract<R>(subject: RendererUnderTest<R>): void {
+  describe(`renderer contract: ${subject.name}`, () => {
+    it.each(REPLY_KINDS)('shows every string of a $kind reply, within the limits', ({ message, strings }) => {
+      const rendered = subject.render(message);
+      subject.withinLimits(rendered);
+      const seen = subject.visible(rendered);
+      for (const s of strings) expect(seen).toContain(s);
+    });
+
+    it('lets nothing in case data mention, ping or format', () => {
+      const hostile = REPLY_KINDS.find((k) => k.kind === 'hostile case data')!.message;
+      expect(subject.live(subject.render(hostile))).toEqual([]);
+    });
+
+    it('keeps a very long answer within the limits without losing a line', () => {
+      const items = Array.from({ length: 400 }, (_, i) => `TN-2020-${String(i).padStart(6, '0')} · Nguyễn Văn Số ${i} · 1980 · CA-HN · đang truy nã`);
+      const rendered = subject.render({ personal: true, title: 'Kết quả', blocks: [{ kind: 'list', items }] });
+      subject.withinLimits(rendered);
+      const seen = subject.visible(rendered);
+      for (const item of items) expect(seen).toContain(item);
+    });
+  });
+}
