@@ -24,16 +24,16 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
           if (await ensureLocalAdmin(handle.db)) {
             ctx.print(ctx.say(text('Đã tạo quản trị viên cục bộ "admin".', 'Created the local administrator "admin".')));
           }
-          ctx.print(ctx.say(text(
-            `casedesk đã sẵn sàng (${handle.driver}, ${handle.location}). Gõ help để xem các lệnh; Ctrl+D để thoát.`,
-            `casedesk is ready (${handle.driver}, ${handle.location}). Type help for the commands; Ctrl+D to quit.`,
-          )));
           const { dispatcher } = createCore({ handle, config: ctx.config, logger: ctx.logger });
           const stop = new AbortController();
           const onSignal = () => stop.abort();
           // Ctrl+C or a stop request closes the database cleanly, as the end of input does.
           process.once('SIGINT', onSignal);
           process.once('SIGTERM', onSignal);
+          ctx.print(ctx.say(text(
+            `casedesk đã sẵn sàng (${handle.driver}, ${handle.location}). Gõ help để xem các lệnh; Ctrl+D để thoát.`,
+            `casedesk is ready (${handle.driver}, ${handle.location}). Type help for the commands; Ctrl+D to quit.`,
+          )));
           try {
             await Promise.race([
               runConsole({ dispatcher, input: stdin as never, output: ctx.stdout, handle: 'admin', prompt: true }),
@@ -45,11 +45,13 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
           }
           return;
         }
+        // Listen for the stop signals before saying "ready": a supervisor may send one at once.
+        const shutdown = waitForShutdown();
         ctx.print(ctx.say(text(
           `casedesk đã sẵn sàng (${handle.driver}, ${handle.location}); chưa cấu hình nền tảng chat nào và không có terminal, nên chỉ chờ. Dừng bằng SIGINT hoặc SIGTERM.`,
           `casedesk is ready (${handle.driver}, ${handle.location}); no chat platform is configured and there is no terminal, so it waits. Stop it with SIGINT or SIGTERM.`,
         )));
-        await waitForShutdown();
+        await shutdown;
         ctx.logger.info('casedesk stopping');
       });
     });
