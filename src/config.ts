@@ -20,6 +20,17 @@ export interface Config {
   locale: 'vi' | 'en';
   /** IANA time zone for "today" and for displayed dates and times. */
   timeZone: string;
+  /** The Discord bot, when configured (all of token and application id, or neither). */
+  discord:
+    | {
+        token: string;
+        applicationId: string;
+        /** Servers to register the commands in instantly; empty means globally. */
+        guildIds: string[];
+        /** Discord's API, or a proxy or local fake of it. */
+        apiUrl: string;
+      }
+    | undefined;
 }
 
 export class ConfigError extends Error {
@@ -37,6 +48,9 @@ const isTimeZone = (tz: string): boolean => {
     return false;
   }
 };
+
+/** Discord ids are 17 to 20 digits. */
+const SNOWFLAKE = /^\d{17,20}$/;
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -83,6 +97,23 @@ const envSchema = z.object({
       .refine(isTimeZone, { error: 'must be an IANA time zone such as Asia/Ho_Chi_Minh' })
       .default('Asia/Ho_Chi_Minh'),
   ),
+  DISCORD_TOKEN: z.preprocess(blankToUndefined, z.string().min(50, { error: 'looks too short for a bot token (Developer Portal → your application → Bot → Reset Token)' }).optional()),
+  DISCORD_APPLICATION_ID: z.preprocess(
+    blankToUndefined,
+    z.string().regex(SNOWFLAKE, { error: 'must be the numeric application id (Developer Portal → your application → General Information)' }).optional(),
+  ),
+  DISCORD_GUILD_IDS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean))
+      .refine((ids) => ids.every((id) => SNOWFLAKE.test(id)), { error: 'must be numeric server ids separated by commas' })
+      .optional(),
+  ),
+  DISCORD_API_URL: z.preprocess(
+    blankToUndefined,
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://discord.com/api' }).default('https://discord.com/api'),
+  ),
 });
 
 /** Reads and validates the configuration. Throws {@link ConfigError} listing every problem. */
@@ -94,6 +125,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
+  if (Boolean(e.DISCORD_TOKEN) !== Boolean(e.DISCORD_APPLICATION_ID)) {
+    const missing = e.DISCORD_TOKEN ? 'DISCORD_APPLICATION_ID' : 'DISCORD_TOKEN';
+    throw new ConfigError([`${missing}: is needed too when the other Discord variable is set; set both to run the Discord bot, or neither (see .env.example)`]);
+  }
   return {
     logLevel: e.LOG_LEVEL,
     dataDir: e.CASEDESK_DATA_DIR,
@@ -102,5 +137,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseStatementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
     locale: e.CASEDESK_LOCALE,
     timeZone: e.TZ,
+    discord:
+      e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
+        ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, guildIds: e.DISCORD_GUILD_IDS ?? [], apiUrl: e.DISCORD_API_URL }
+        : undefined,
   };
 }

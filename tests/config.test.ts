@@ -41,6 +41,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}: `));
   });
 
+  it('reads the Discord bot settings, as a whole or not at all', () => {
+    const token = `${'M'.repeat(24)}.abcdef.${'x'.repeat(27)}`;
+    expect(loadConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: '123456789012345678', DISCORD_GUILD_IDS: '11111111111111111, 22222222222222222' }).discord).toEqual({
+      token,
+      applicationId: '123456789012345678',
+      guildIds: ['11111111111111111', '22222222222222222'],
+      apiUrl: 'https://discord.com/api',
+    });
+    expect(loadConfig({}).discord).toBeUndefined();
+    expect(() => loadConfig({ DISCORD_TOKEN: token })).toThrow(/DISCORD_APPLICATION_ID: is needed too/);
+    expect(() => loadConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: 'my-bot' })).toThrow(/DISCORD_APPLICATION_ID: must be the numeric application id/);
+    expect(() => loadConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: '123456789012345678', DISCORD_GUILD_IDS: 'general' })).toThrow(/DISCORD_GUILD_IDS/);
+    expect(() => loadConfig({ DISCORD_API_URL: 'ftp://x' })).toThrow(/DISCORD_API_URL/);
+  });
+
   it('lists every problem at once', () => {
     try {
       loadConfig({ CASEDESK_LOCALE: 'fr', TZ: 'Nowhere' });

@@ -7,6 +7,7 @@ import { text } from '../i18n/text.ts';
 import { CliContext, CliFailure, type CliIo } from './context.ts';
 import { registerConsoleCommands } from './console.ts';
 import { registerDirectoryCommands } from './directory.ts';
+import { registerDiscordCommands } from './discord.ts';
 import { registerImportCommands } from './import.ts';
 import { registerSeedCommand } from './seed.ts';
 import { registerStartCommand } from './start.ts';
@@ -48,6 +49,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   registerImportCommands(program, ctx);
   registerSeedCommand(program, ctx);
   registerConsoleCommands(program, ctx);
+  registerDiscordCommands(program, ctx);
   registerStartCommand(program, ctx);
 
   try {

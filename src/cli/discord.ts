@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { commandGroups, commands } from '../../commands/index.ts';
+import { deployDiscordCommands, DiscordDeployError } from '../adapters/discord/deploy.ts';
+import { text } from '../i18n/text.ts';
+import type { CliContext } from './context.ts';
+
+export function registerDiscordCommands(program: Command, ctx: CliContext): void {
+  const discord = program.command('discord').description('the Discord bot');
+  discord
+    .command('deploy')
+    .description('register the slash commands with Discord (safe to re-run); in the given servers at once, else globally')
+    .option('--guild <id...>', 'server (guild) ids; default: DISCORD_GUILD_IDS, or global when unset')
+    .action(async (opts: { guild?: string[] }) => {
+      const discordConfig = ctx.config.discord;
+      if (!discordConfig) {
+        ctx.fail(text(
+          'Chưa cấu hình Discord: hãy đặt DISCORD_TOKEN và DISCORD_APPLICATION_ID (xem README, mục "Kết nối Discord").',
+          'Discord is not configured: set DISCORD_TOKEN and DISCORD_APPLICATION_ID (see the README, "Connect to Discord").',
+        ));
+      }
+      const guildIds = opts.guild ?? discordConfig.guildIds;
+      if (guildIds.some((id) => !/^\d{17,20}$/.test(id))) {
+        ctx.fail(text('--guild phải là mã số máy chủ Discord.', '--guild takes numeric Discord server ids.'));
+      }
+      try {
+        const done = await deployDiscordCommands(discordConfig, { registry: commands, groups: commandGroups, guildIds });
+        for (const { target, commands: count } of done) {
+          ctx.print(ctx.say(text(`Đã đăng ký ${count} lệnh (${target}).`, `Registered ${count} commands (${target}).`)));
+        }
+      } catch (error) {
+        if (error instanceof DiscordDeployError && error.status === 401) {
+          ctx.fail(text(
+            'Discord từ chối DISCORD_TOKEN (401). Hãy lấy mã mới trong Developer Portal → ứng dụng → Bot → Reset Token.',
+            'Discord refused DISCORD_TOKEN (401). Get a new one in the Developer Portal → your application → Bot → Reset Token.',
+          ));
+        }
+        if (error instanceof DiscordDeployError) {
+          const message = error.message;
+          ctx.fail(text(`Discord từ chối đăng ký lệnh: ${message}`, `Discord refused the commands: ${message}`));
+        }
+        throw error;
+      }
+    });
+}
