@@ -1,10 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 /**
- * A local stand-in for Discord's REST API (v10), over real HTTP, answering as the published API
- * does: bot-token authorization, bulk overwrite of application commands, rate-limit headers, and
- * 429 responses with `retry_after` when told to. It records every request it receives.
+ * A local stand-in for Discord's REST API (v10) and gateway, over real HTTP and WebSocket,
+ * answering as the published protocol does: bot-token authorization, `GET /gateway/bot`, the
+ * gateway handshake (HELLO, IDENTIFY → READY, heartbeats and their ACKs, RESUME → RESUMED),
+ * `INTERACTION_CREATE` dispatches, the interaction callback, editing the original response and
+ * follow-ups, bulk overwrite of application commands, rate-limit headers, and 429 responses with
+ * `retry_after` when told to. It records every request it receives.
+ * https://discord.com/developers/docs/events/gateway
+ * https://discord.com/developers/docs/interactions/receiving-and-responding
  * https://discord.com/developers/docs/interactions/application-commands#bulk-overwrite-global-application-commands
  * https://discord.com/developers/docs/topics/rate-limits
  */
@@ -17,6 +24,18 @@ export interface FakeDiscordApi {
   commands: Map<string, unknown[]>;
   /** Answer the next `n` requests with 429, asking to retry after `seconds`. */
   rateLimitNext(n: number, seconds: number): void;
+  /** The bot user the gateway says the client is. */
+  bot: { id: string; username: string };
+  /** Gateway sessions that completed IDENTIFY. */
+  sessions(): number;
+  /** Dispatches INTERACTION_CREATE to every identified session (as if each instance got it). */
+  dispatchInteraction(interaction: Record<string, unknown>): void;
+  /** Interaction callbacks (`POST /interactions/{id}/{token}/callback`), by interaction id. */
+  callbacks: Array<{ interactionId: string; type: number; data: unknown }>;
+  /** Edits of the original response and follow-up messages, by interaction token. */
+  webhookMessages: Array<{ token: string; kind: 'original' | 'followup'; body: Record<string, unknown> }>;
+  /** Resolves when `check` holds, polling; rejects after `ms`. */
+  until(check: () => boolean, ms?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,15 +49,43 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   return raw ? JSON.parse(raw) : undefined;
 }
 
-export async function startFakeDiscordApi(options: { token?: string } = {}): Promise<FakeDiscordApi> {
+export async function startFakeDiscordApi(options: { token?: string; applicationId?: string } = {}): Promise<FakeDiscordApi> {
+  const requestsApplicationId = () => options.applicationId ?? '1234567890123456789';
   const token = options.token ?? `${'M'.repeat(24)}.fake.${'x'.repeat(27)}`;
   const requests: FakeDiscordApi['requests'] = [];
   const commands = new Map<string, unknown[]>();
   let limited = 0;
   let limitSeconds = 0;
+  const bot = { id: '1200000000000000001', username: 'casedesk' };
+  const callbacks: FakeDiscordApi['callbacks'] = [];
+  const webhookMessages: FakeDiscordApi['webhookMessages'] = [];
+  const identified = new Set<WebSocket>();
+  const sequence = new Map<WebSocket, number>();
+  let port = 0;
+  const message = (body: Record<string, unknown>, channelId = '3000000000000000001') => ({
+    id: nextId(),
+    type: 0,
+    channel_id: channelId,
+    author: { id: bot.id, username: bot.username, discriminator: '0', avatar: null, global_name: null, bot: true },
+    content: '',
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    embeds: [],
+    components: [],
+    pinned: false,
+    flags: 0,
+    ...body,
+  });
 
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // Clients percent-encode path segments: `/messages/%40original` is `/messages/@original`.
+    url.pathname = decodeURIComponent(url.pathname);
     const body = await readBody(req);
     requests.push({ method: req.method ?? '', path: url.pathname, body, at: Date.now() });
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
@@ -52,8 +99,29 @@ export async function startFakeDiscordApi(options: { token?: string } = {}): Pro
       });
       res.end(JSON.stringify(payload));
     };
-    if (req.headers.authorization !== `Bot ${token}`) {
+    const needsBotToken = !/^\/api\/v10\/(interactions|webhooks)\//.test(url.pathname);
+    if (needsBotToken && req.headers.authorization !== `Bot ${token}`) {
       return send(401, { message: '401: Unauthorized', code: 0 });
+    }
+    if (url.pathname === '/api/v10/gateway/bot' && req.method === 'GET') {
+      return send(200, {
+        url: `ws://127.0.0.1:${port}/gateway`,
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+      });
+    }
+    // Interaction callbacks and webhooks authenticate by the interaction token, not the bot token.
+    const callback = /^\/api\/v10\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(url.pathname);
+    if (callback && req.method === 'POST') {
+      const payload = body as { type: number; data?: unknown };
+      callbacks.push({ interactionId: callback[1]!, type: payload.type, data: payload.data });
+      res.writeHead(204);
+      return res.end();
+    }
+    const hook = /^\/api\/v10\/webhooks\/(\d+)\/([^/]+)(\/messages\/@original)?$/.exec(url.pathname);
+    if (hook && (req.method === 'PATCH' || req.method === 'POST')) {
+      webhookMessages.push({ token: hook[2]!, kind: hook[3] ? 'original' : 'followup', body: body as Record<string, unknown> });
+      return send(200, message(body as Record<string, unknown>));
     }
     if (limited > 0) {
       limited -= 1;
@@ -72,8 +140,44 @@ export async function startFakeDiscordApi(options: { token?: string } = {}): Pro
     }
     return send(404, { message: '404: Not Found', code: 0 });
   });
+  const gateway = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    if (!req.url?.startsWith('/gateway')) return socket.destroy();
+    gateway.handleUpgrade(req, socket, head, (ws) => gateway.emit('connection', ws));
+  });
+  const dispatch = (ws: WebSocket, t: string, d: unknown) => {
+    const s = (sequence.get(ws) ?? 0) + 1;
+    sequence.set(ws, s);
+    ws.send(JSON.stringify({ op: 0, t, s, d }));
+  };
+  gateway.on('connection', (ws) => {
+    ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41_250 }, s: null, t: null }));
+    ws.on('message', (raw) => {
+      const frame = JSON.parse(String(raw)) as { op: number; d: Record<string, unknown> | number | null };
+      if (frame.op === 1) {
+        ws.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));
+      } else if (frame.op === 2) {
+        const d = frame.d as { token?: string };
+        if (d.token !== token) return ws.close(4004, 'Authentication failed.');
+        identified.add(ws);
+        dispatch(ws, 'READY', {
+          v: 10,
+          user: { id: bot.id, username: bot.username, discriminator: '0', avatar: null, global_name: null, bot: true, flags: 0 },
+          guilds: [],
+          session_id: randomUUID().replace(/-/g, ''),
+          resume_gateway_url: `ws://127.0.0.1:${port}/gateway`,
+          shard: [0, 1],
+          application: { id: requestsApplicationId(), flags: 0 },
+        });
+      } else if (frame.op === 6) {
+        identified.add(ws);
+        dispatch(ws, 'RESUMED', null);
+      }
+    });
+    ws.on('close', () => identified.delete(ws));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
   return {
     apiUrl: `http://127.0.0.1:${port}/api`,
     token,
@@ -83,6 +187,24 @@ export async function startFakeDiscordApi(options: { token?: string } = {}): Pro
       limited = n;
       limitSeconds = seconds;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    bot,
+    sessions: () => identified.size,
+    dispatchInteraction(interaction) {
+      for (const ws of identified) dispatch(ws, 'INTERACTION_CREATE', interaction);
+    },
+    callbacks,
+    webhookMessages,
+    async until(check, ms = 10_000) {
+      const deadline = Date.now() + ms;
+      while (!check()) {
+        if (Date.now() > deadline) throw new Error('fake Discord: timed out waiting');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    close: async () => {
+      for (const ws of gateway.clients) ws.terminate();
+      gateway.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
