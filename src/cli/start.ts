@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createCore } from '../app.ts';
 import { runConsole } from '../adapters/console/console-adapter.ts';
+import { createDiscordAdapter } from '../adapters/discord/adapter.ts';
 import { text } from '../i18n/text.ts';
 import { ensureLocalAdmin } from './console.ts';
 import type { CliContext } from './context.ts';
@@ -18,6 +19,32 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
     .action(async () => {
       await ctx.withDb(async (handle) => {
         const stdin = ctx.stdin as NodeJS.ReadableStream & { isTTY?: boolean };
+        const discord = ctx.config.discord;
+        if (discord) {
+          const shutdown = waitForShutdown();
+          const { dispatcher } = createCore({ handle, config: ctx.config, logger: ctx.logger });
+          const adapter = createDiscordAdapter({ dispatcher, connection: discord, logger: ctx.logger });
+          try {
+            await adapter.start();
+          } catch (error) {
+            await adapter.stop();
+            if ((error as { code?: string }).code === 'TokenInvalid') {
+              ctx.fail(text(
+                'Discord từ chối DISCORD_TOKEN. Hãy lấy mã mới trong Developer Portal → ứng dụng → Bot → Reset Token.',
+                'Discord refused DISCORD_TOKEN. Get a new one in the Developer Portal → your application → Bot → Reset Token.',
+              ));
+            }
+            throw error;
+          }
+          ctx.print(ctx.say(text(
+            `casedesk đã sẵn sàng trên Discord (${handle.driver}, ${handle.location}). Dừng bằng SIGINT hoặc SIGTERM.`,
+            `casedesk is ready on Discord (${handle.driver}, ${handle.location}). Stop it with SIGINT or SIGTERM.`,
+          )));
+          await shutdown;
+          await adapter.stop();
+          ctx.logger.info('casedesk stopping');
+          return;
+        }
         if (stdin.isTTY) ctx.quietLogsForTerminal();
         ctx.logger.info({ driver: handle.driver, location: handle.location }, 'casedesk ready');
         if (stdin.isTTY) {

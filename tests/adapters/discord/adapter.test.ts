@@ -1,4 +1,8 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -7,7 +11,8 @@ import { queryRows } from '../../../db/client.ts';
 import { createDiscordAdapter } from '../../../src/adapters/discord/adapter.ts';
 import { createDispatcher } from '../../../src/core/dispatcher.ts';
 import { startFakeDiscordApi, type FakeDiscordApi } from '../../fakes/discord-api.ts';
-import { openTestDb, type TestDb } from '../../support/db.ts';
+import { openTestDb, testDriver, type TestDb } from '../../support/db.ts';
+import { cli } from '../../support/cli.ts';
 import { makeCase, makeMember, makeUnitTree } from '../../factories/index.ts';
 
 const APP = '1234567890123456789';
@@ -122,3 +127,50 @@ describe('Discord adapter, through the real discord.js client', () => {
     expect(await queryRows(t.db, sql`select count(*)::int as n from audit_log`)).toEqual([{ n: 1 }]);
   });
 });
+
+describe('casedesk start with Discord configured', () => {
+  it('fails at once, saying how to fix it, when Discord refuses the token', async () => {
+    const result = await cli(['start'], {
+      db: t.handle,
+      env: {
+        CASEDESK_LOCALE: 'en',
+        LOG_LEVEL: 'silent',
+        DISCORD_TOKEN: `${'N'.repeat(24)}.wrong.${'y'.repeat(27)}`,
+        DISCORD_APPLICATION_ID: APP,
+        DISCORD_API_URL: api.apiUrl,
+      },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Discord refused DISCORD_TOKEN');
+  });
+});
+
+if (testDriver === 'pglite') {
+  it('runs as a program on Discord: ready on the gateway, stopped cleanly by SIGTERM', async () => {
+    const env = {
+      ...process.env,
+      CASEDESK_DATA_DIR: join(mkdtempSync(join(tmpdir(), 'casedesk-discord-')), 'data'),
+      CASEDESK_LOCALE: 'en',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+      DISCORD_TOKEN: api.token,
+      DISCORD_APPLICATION_ID: APP,
+      DISCORD_API_URL: api.apiUrl,
+    };
+    const before = api.sessions();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (c) => {
+        stdout += c;
+        if (stdout.includes('casedesk is ready on Discord')) resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`exited early with ${code}`)));
+    });
+    expect(api.sessions()).toBe(before + 1);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    await api.until(() => api.sessions() === before);
+  }, 90_000);
+}
