@@ -6,10 +6,9 @@ import { text, type Text } from '../i18n/text.ts';
 import { ROLE_LABEL } from '../i18n/labels.ts';
 import type { Logger } from '../logger.ts';
 import { insertAudit, type AuditEntry } from '../repositories/audit.ts';
-import { findMemberByHandle, findMemberByIdentity, type Member } from '../repositories/members.ts';
+import type { Member } from '../repositories/members.ts';
 import { claimAndResolve } from '../repositories/invocations.ts';
-import { unitSubtreeIds } from '../repositories/units.ts';
-import type { CommandDefinition, CommandRegistry, Scope } from './command.ts';
+import type { CommandDefinition, CommandRegistry } from './command.ts';
 import type { Actor, Invocation, Reply, ReplyMessage } from './invocation.ts';
 import { parseTextOptions, validateOptions, type ParsedOptions } from './options.ts';
 import type { Failure, FailureCode } from './result.ts';
@@ -75,15 +74,6 @@ export function createDispatcher(deps: DispatcherDeps) {
       .onConflictDoNothing()
       .returning({ key: processedInvocations.key });
     return rows.length === 1;
-  }
-
-  async function resolveMember(actor: Actor, db: Executor = deps.db): Promise<Member | undefined> {
-    if (actor.platform === 'console') return findMemberByHandle(db, actor.userId);
-    return findMemberByIdentity(db, actor);
-  }
-
-  async function scopeOf(member: Member, db: Executor = deps.db): Promise<Scope> {
-    return { unitId: member.unitId, unitIds: await unitSubtreeIds(db, member.unitId) };
   }
 
   /**
@@ -228,7 +218,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
   }
 
-  return { claim, dispatch, resolveMember, scopeOf, instanceId };
+  return { claim, dispatch, instanceId };
 }
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;
