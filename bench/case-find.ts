@@ -33,7 +33,7 @@ export interface CaseFindResult {
 }
 
 /** Loads `count` demo cases into an empty migrated database (units and one lead member too). */
-async function load(handle: DbHandle, count: number): Promise<number> {
+export async function loadBenchCases(handle: DbHandle, count: number): Promise<number> {
   const start = Date.now();
   const unitIds = new Map<string, number>();
   for (const u of DEMO_UNITS) {
@@ -55,7 +55,7 @@ async function load(handle: DbHandle, count: number): Promise<number> {
  * The queries people type: names without diacritics (whole, with a typo, in another order, with a
  * word missing), aliases, codes and ID numbers, drawn from the data itself.
  */
-async function sampleQueries(handle: DbHandle, n: number): Promise<string[]> {
+export async function sampleQueries(handle: DbHandle, n: number): Promise<string[]> {
   const random = createRandom(SEED);
   const rows = await queryRows<{ code: string; search_key: string; national_id: string | null; aliases: string[] }>(
     handle.db,
@@ -89,31 +89,35 @@ async function sampleQueries(handle: DbHandle, n: number): Promise<string[]> {
   });
 }
 
+/**
+ * The server's benchmark database with `cases` cases, loaded on first use and kept between runs
+ * (loading a million cases takes minutes). Named after its size and seed.
+ */
+export async function openServerBenchDb(serverUrl: string, cases: number): Promise<{ handle: DbHandle; loadSeconds: number | null }> {
+  const name = `casedesk_bench_${cases}_${SEED}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  const exists = (await admin`select 1 from pg_database where datname = ${name}`).length > 0;
+  if (!exists) await admin.unsafe(`create database "${name}"`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const handle = await createDb({ databaseUrl: url.toString(), dataDir: '', databasePoolMax: 4 });
+  await migrateDb(handle);
+  const [{ n }] = (await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from cases`)) as [{ n: number }];
+  if (n === cases) return { handle, loadSeconds: null };
+  if (n !== 0) throw new Error(`${name} has ${n} cases, not ${cases}: drop it and run again`);
+  return { handle, loadSeconds: await loadBenchCases(handle, cases) };
+}
+
 export async function benchCaseFind(input: { driver: 'pglite' | 'postgres'; cases: number; queries: number; serverUrl?: string }): Promise<CaseFindResult> {
   let handle: DbHandle;
   let loadSeconds: number | null = null;
-  let dropDatabase: (() => Promise<void>) | undefined;
   if (input.driver === 'pglite') {
     handle = await createMemoryDb();
     await migrateDb(handle);
-    loadSeconds = await load(handle, input.cases);
+    loadSeconds = await loadBenchCases(handle, input.cases);
   } else {
-    // Kept between runs: loading a million cases takes minutes. Named after its size and seed.
-    const name = `casedesk_bench_${input.cases}_${SEED}`;
-    const admin = postgres(input.serverUrl!, { max: 1, onnotice: () => {} });
-    const exists = (await admin`select 1 from pg_database where datname = ${name}`).length > 0;
-    if (!exists) await admin.unsafe(`create database "${name}"`);
-    await admin.end();
-    const url = new URL(input.serverUrl!);
-    url.pathname = `/${name}`;
-    handle = await createDb({ databaseUrl: url.toString(), dataDir: '', databasePoolMax: 4 });
-    await migrateDb(handle);
-    const [{ n }] = (await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from cases`)) as [{ n: number }];
-    if (n !== input.cases) {
-      if (n !== 0) throw new Error(`${name} has ${n} cases, not ${input.cases}: drop it and run again`);
-      loadSeconds = await load(handle, input.cases);
-    }
-    dropDatabase = undefined;
+    ({ handle, loadSeconds } = await openServerBenchDb(input.serverUrl!, input.cases));
   }
   try {
     const dispatcher = createDispatcher({ db: handle.db, commands, locale: 'vi', timeZone: 'Asia/Ho_Chi_Minh', logger: pino({ level: 'silent' }) });
@@ -150,6 +154,5 @@ export async function benchCaseFind(input: { driver: 'pglite' | 'postgres'; case
     return { driver: input.driver, cases: input.cases, queries: queries.length, loadSeconds, dispatcher: d, bare: b, ratioP50: d.p50 / b.p50, ratioP99: d.p99 / b.p99 };
   } finally {
     await handle.close();
-    await dropDatabase?.();
   }
 }

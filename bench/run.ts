@@ -1,14 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { benchCaseFind, type CaseFindResult } from './case-find.ts';
+import { benchSlackHttp, type SlackHttpResult } from './slack-http.ts';
+import { benchDigest } from './digest.ts';
 import { ms } from './stats.ts';
 
 /**
- * `npm run bench [-- case-find:pglite case-find:postgres]`: runs the benchmarks, prints their
- * figures and writes them to bench/results/. Figures are for reading, never asserted in tests.
+ * `npm run bench [-- case-find:pglite case-find:postgres slack-http digest:postgres]`: runs the benchmarks, prints
+ * their figures and writes them to bench/results/. Figures are for reading, never asserted in tests.
  *
  * BENCH_PG_URL: the server (default postgres://postgres@127.0.0.1:5432/postgres).
  * BENCH_PGLITE_CASES (default 100000), BENCH_PG_CASES (default 1000000), BENCH_QUERIES (default 500).
+ * BENCH_SLACK_CONCURRENCY (default 16), BENCH_SLACK_SECONDS (default 20): the Slack HTTP load.
  */
 const env = process.env;
 const serverUrl = env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -38,6 +41,41 @@ for (const driver of ['pglite', 'postgres'] as const) {
   console.log(report(r));
   // One file a driver, so that each can be re-run alone.
   const file = new URL(`./results/case-find-${driver}.json`, import.meta.url);
+  writeFileSync(file, `${JSON.stringify({ machine, at: new Date().toISOString(), result: r }, null, 2)}\n`);
+  console.log(`written to ${file.pathname}`);
+}
+
+function reportSlack(r: SlackHttpResult): string {
+  return [
+    `slack http: signed /case find commands, ${r.cases.toLocaleString('en')} cases on pglite, ${r.concurrency} clients, ${r.seconds} s each`,
+    `  bare Bolt app (acks a constant): ${r.bare.perSecond.toFixed(0)}/s  ack p50 ${ms(r.bare.ack.p50)}  p99 ${ms(r.bare.ack.p99)}`,
+    `  casedesk (ack, core, answer):    ${r.full.perSecond.toFixed(0)}/s  ack p50 ${ms(r.full.ack.p50)}  p99 ${ms(r.full.ack.p99)}  answer p50 ${ms(r.full.answer.p50)}  p99 ${ms(r.full.answer.p99)}`,
+    `  throughput ratio: ${(r.ratio * 100).toFixed(1)} %  (failures: bare ${r.bare.failures}, casedesk ${r.full.failures})`,
+  ].join('\n');
+}
+
+if (selected('slack-http')) {
+  const r = await benchSlackHttp({
+    cases: Number(env.BENCH_PGLITE_CASES ?? 100_000),
+    concurrency: Number(env.BENCH_SLACK_CONCURRENCY ?? 16),
+    seconds: Number(env.BENCH_SLACK_SECONDS ?? 20),
+  });
+  console.log(reportSlack(r));
+  const file = new URL('./results/slack-http.json', import.meta.url);
+  writeFileSync(file, `${JSON.stringify({ machine, at: new Date().toISOString(), result: r }, null, 2)}\n`);
+  console.log(`written to ${file.pathname}`);
+}
+
+if (selected('digest:postgres')) {
+  const r = await benchDigest({ serverUrl, cases: Number(env.BENCH_PG_CASES ?? 1_000_000), events: Number(env.BENCH_PG_EVENTS ?? 5_000_000), runs: 10 });
+  console.log(
+    [
+      `digest on postgres: ${r.cases.toLocaleString('en')} cases, ${r.events.toLocaleString('en')} case events, ${r.auditRows.toLocaleString('en')} audit rows, ${r.followUps.toLocaleString('en')} follow-ups; ${r.period.from} to ${r.period.to}`,
+      `  all units:   p50 ${ms(r.everything.p50)}  max ${ms(r.everything.max)}`,
+      `  one province: p50 ${ms(r.province.p50)}  max ${ms(r.province.max)}`,
+    ].join('\n'),
+  );
+  const file = new URL('./results/digest-postgres.json', import.meta.url);
   writeFileSync(file, `${JSON.stringify({ machine, at: new Date().toISOString(), result: r }, null, 2)}\n`);
   console.log(`written to ${file.pathname}`);
 }

@@ -38,7 +38,8 @@ export default defineCommand({
   ],
   async run(ctx) {
     const to = ctx.options.outcome as CaseStatus;
-    const changed = await changeCaseStatus(ctx.db, {
+    const l = ctx.locale;
+    const change = {
       scope: ctx.scope,
       actor: ctx.member,
       code: String(ctx.options.code),
@@ -48,19 +49,43 @@ export default defineCommand({
       decisionNo: ctx.options.decision as string | undefined,
       expectedVersion: ctx.options.version as number | undefined,
       today: ctx.today,
-    });
+    };
+    const when = (on: string | null) => (on ? ` (${l === 'vi' ? 'ngày' : 'on'} ${formatDate(l, on)})` : '');
+
+    // Where the user can press buttons, a status change is shown first and made on "confirm".
+    // The confirmation carries the version shown, so a change made meanwhile is refused.
+    if (ctx.interactive && !ctx.confirmed) {
+      const preview = await changeCaseStatus(ctx.db, { ...change, preview: true });
+      if (!preview.ok) return preview;
+      const { before, after } = preview.value;
+      ctx.touch(before.code);
+      const options: Record<string, string | number> = { code: before.code, outcome: to, version: before.version };
+      if (after.resolvedOn) options.on = after.resolvedOn;
+      if (change.reason) options.reason = change.reason;
+      if (change.decisionNo) options.decision = change.decisionNo;
+      return ok({
+        personal: true,
+        title: l === 'vi' ? 'Xác nhận cập nhật trạng thái' : 'Confirm the status change',
+        blocks: [
+          { kind: 'text', text: `${before.code} · ${before.fullName}: ${STATUS_LABEL[before.status](l)} → ${STATUS_LABEL[after.status](l)}${when(after.resolvedOn)}.` },
+          ...(change.reason ? [{ kind: 'fields' as const, fields: [{ label: l === 'vi' ? 'Ghi chú' : 'Note', value: change.reason }] }] : []),
+          { kind: 'text', tone: 'muted', text: l === 'vi' ? 'Chưa có gì thay đổi cho đến khi bạn bấm Xác nhận.' : 'Nothing changes until you press Confirm.' },
+        ],
+        actions: await ctx.askToConfirm({ command: 'case status', options }),
+      });
+    }
+
+    const changed = await changeCaseStatus(ctx.db, change);
     if (!changed.ok) return changed;
     const { before, after } = changed.value;
     ctx.touch(after.code);
-    const l = ctx.locale;
-    const when = after.resolvedOn ? ` (${l === 'vi' ? 'ngày' : 'on'} ${formatDate(l, after.resolvedOn)})` : '';
     return ok({
       personal: false,
       blocks: [
         {
           kind: 'text',
           tone: 'success',
-          text: `${after.code}: ${STATUS_LABEL[before.status](l)} → ${STATUS_LABEL[after.status](l)}${when}.`,
+          text: `${after.code}: ${STATUS_LABEL[before.status](l)} → ${STATUS_LABEL[after.status](l)}${when(after.resolvedOn)}.`,
         },
       ],
     });

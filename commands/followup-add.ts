@@ -1,4 +1,6 @@
 import { defineCommand } from '../src/core/command.ts';
+import { linkFollowUp } from '../src/repositories/meetings.ts';
+import { currentMeeting } from '../src/services/meetings.ts';
 import { caseCodeOption } from '../src/core/common-options.ts';
 import { ok } from '../src/core/result.ts';
 import { formatDate, text } from '../src/i18n/text.ts';
@@ -37,6 +39,9 @@ export default defineCommand({
     if (!added.ok) return added;
     const { followUp, caseCode, assignee } = added.value;
     ctx.touch(caseCode);
+    // Assigned during a meeting in this channel: the meeting's minutes and the next agenda show it.
+    const meeting = await currentMeeting(ctx.db, { platform: ctx.invocation.platform, channelId: ctx.invocation.channelId, scope: ctx.scope });
+    if (meeting.ok) await linkFollowUp(ctx.db, { meetingId: meeting.value.id, followUpId: followUp.id });
     const l = ctx.locale;
     const due = followUp.dueOn ? (l === 'vi' ? `, hạn ${formatDate(l, followUp.dueOn)}` : `, due ${formatDate(l, followUp.dueOn)}`) : '';
     return ok({

@@ -5,11 +5,20 @@ import caseInfo from './case-info.ts';
 import caseNote from './case-note.ts';
 import caseShow from './case-show.ts';
 import caseStatus from './case-status.ts';
+import digestPreview from './digest-preview.ts';
+import digestSchedule from './digest-schedule.ts';
 import followupAdd from './followup-add.ts';
 import followupCancel from './followup-cancel.ts';
 import followupDone from './followup-done.ts';
 import followupList from './followup-list.ts';
 import help from './help.ts';
+import meetingAttend from './meeting-attend.ts';
+import meetingConclude from './meeting-conclude.ts';
+import meetingEnd from './meeting-end.ts';
+import meetingList from './meeting-list.ts';
+import meetingMinutes from './meeting-minutes.ts';
+import meetingNote from './meeting-note.ts';
+import meetingStart from './meeting-start.ts';
 import whoami from './whoami.ts';
 
 /** Every command casedesk knows, listed explicitly. The registry refuses duplicate names. */
@@ -23,6 +32,15 @@ export const commands = new CommandRegistry([
   followupList,
   followupDone,
   followupCancel,
+  digestPreview,
+  digestSchedule,
+  meetingStart,
+  meetingNote,
+  meetingConclude,
+  meetingAttend,
+  meetingEnd,
+  meetingList,
+  meetingMinutes,
   help,
   whoami,
 ]);
@@ -31,4 +49,6 @@ export const commands = new CommandRegistry([
 export const commandGroups: Record<string, Text> = {
   case: text('Hồ sơ đối tượng truy nã', 'Wanted-person cases'),
   followup: text('Việc cần làm giữa các đơn vị', 'Follow-ups between units'),
+  digest: text('Báo cáo tiến độ cho Ban Chỉ đạo', "The steering committee's progress digest"),
+  meeting: text('Họp giao ban: chương trình, kết luận, biên bản', 'Committee meetings: agenda, conclusions, minutes'),
 };

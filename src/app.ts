@@ -16,6 +16,7 @@ export function createCore(input: { handle: DbHandle; config: Config; logger: Lo
       locale: input.config.locale,
       timeZone: input.config.timeZone,
       logger: input.logger,
+      maxConcurrent: input.handle.driver === 'pglite' ? 1 : input.config.databasePoolMax,
       ...(input.clock ? { clock: input.clock } : {}),
     }),
   };

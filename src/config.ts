@@ -31,6 +31,27 @@ export interface Config {
         apiUrl: string;
       }
     | undefined;
+  /** How late a scheduled digest missed while every instance was down may still be sent. */
+  digestCatchUpMs: number;
+  /** Days late after which overdue follow-ups are reported to the unit's leads. */
+  overdueEscalateDays: number;
+  /** How long a meeting may stay open before it is closed and its minutes posted. */
+  meetingTimeoutMs: number;
+  /**
+   * The Slack app, when `SLACK_BOT_TOKEN` is set: over HTTP with `signingSecret`, or over Socket
+   * Mode with `appToken` (which wins when both are set).
+   */
+  slack:
+    | {
+        botToken: string;
+        signingSecret: string | undefined;
+        appToken: string | undefined;
+        /** The HTTP port (HTTP transport). */
+        port: number;
+        /** Slack's Web API, ending in `/`, or a proxy or local fake of it. */
+        apiUrl: string;
+      }
+    | undefined;
 }
 
 export class ConfigError extends Error {
@@ -114,6 +135,29 @@ const envSchema = z.object({
     blankToUndefined,
     z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://discord.com/api' }).default('https://discord.com/api'),
   ),
+  SLACK_BOT_TOKEN: z.preprocess(
+    blankToUndefined,
+    z.string().regex(/^xoxb-/, { error: 'must be a bot token starting with xoxb- (api.slack.com/apps → your app → OAuth & Permissions)' }).optional(),
+  ),
+  SLACK_SIGNING_SECRET: z.preprocess(
+    blankToUndefined,
+    z.string().regex(/^[0-9a-zA-Z]{16,}$/, { error: 'must be the signing secret (api.slack.com/apps → your app → Basic Information → App Credentials)' }).optional(),
+  ),
+  SLACK_APP_TOKEN: z.preprocess(
+    blankToUndefined,
+    z.string().regex(/^xapp-/, { error: 'must be an app-level token starting with xapp- with the connections:write scope (Basic Information → App-Level Tokens)' }).optional(),
+  ),
+  DIGEST_CATCH_UP_HOURS: z.preprocess(blankToUndefined, z.coerce.number().min(0, { error: 'must be a number of hours, 0 or more' }).max(168, { error: 'must be at most 168 (a week)' }).default(6)),
+  OVERDUE_ESCALATE_DAYS: z.preprocess(blankToUndefined, z.coerce.number().int({ error: 'must be a whole number of days' }).min(1, { error: 'must be at least 1' }).max(365, { error: 'must be at most 365' }).default(3)),
+  MEETING_TIMEOUT_HOURS: z.preprocess(blankToUndefined, z.coerce.number().min(1, { error: 'must be at least 1 hour' }).max(168, { error: 'must be at most 168 (a week)' }).default(12)),
+  PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535, { error: 'must be a TCP port, 0 to 65535' }).default(3000)),
+  SLACK_API_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://slack.com/api/' })
+      .transform((v) => (v.endsWith('/') ? v : `${v}/`))
+      .default('https://slack.com/api/'),
+  ),
 });
 
 /** Reads and validates the configuration. Throws {@link ConfigError} listing every problem. */
@@ -129,6 +173,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const missing = e.DISCORD_TOKEN ? 'DISCORD_APPLICATION_ID' : 'DISCORD_TOKEN';
     throw new ConfigError([`${missing}: is needed too when the other Discord variable is set; set both to run the Discord bot, or neither (see .env.example)`]);
   }
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
+    throw new ConfigError([
+      'SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: one is needed with SLACK_BOT_TOKEN, the signing secret to receive requests over HTTP or the app-level token for Socket Mode (see .env.example)',
+    ]);
+  }
+  if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) {
+    throw new ConfigError(['SLACK_BOT_TOKEN: is needed to run the Slack app (api.slack.com/apps → your app → OAuth & Permissions → Bot User OAuth Token)']);
+  }
   return {
     logLevel: e.LOG_LEVEL,
     dataDir: e.CASEDESK_DATA_DIR,
@@ -141,5 +193,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
         ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, guildIds: e.DISCORD_GUILD_IDS ?? [], apiUrl: e.DISCORD_API_URL }
         : undefined,
+    digestCatchUpMs: e.DIGEST_CATCH_UP_HOURS * 60 * 60_000,
+    overdueEscalateDays: e.OVERDUE_ESCALATE_DAYS,
+    meetingTimeoutMs: e.MEETING_TIMEOUT_HOURS * 60 * 60_000,
+    slack: e.SLACK_BOT_TOKEN
+      ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, port: e.PORT, apiUrl: e.SLACK_API_URL }
+      : undefined,
   };
 }

@@ -11,6 +11,9 @@ describe('loadConfig', () => {
       databaseStatementTimeoutMs: 15_000,
       locale: 'vi',
       timeZone: 'Asia/Ho_Chi_Minh',
+      digestCatchUpMs: 6 * 60 * 60 * 1000,
+      overdueEscalateDays: 3,
+      meetingTimeoutMs: 12 * 60 * 60 * 1000,
     });
   });
 
@@ -54,6 +57,28 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: 'my-bot' })).toThrow(/DISCORD_APPLICATION_ID: must be the numeric application id/);
     expect(() => loadConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: '123456789012345678', DISCORD_GUILD_IDS: 'general' })).toThrow(/DISCORD_GUILD_IDS/);
     expect(() => loadConfig({ DISCORD_API_URL: 'ftp://x' })).toThrow(/DISCORD_API_URL/);
+  });
+
+  it('reads the Slack app settings: HTTP with a signing secret, Socket Mode with an app token', () => {
+    const secret = '8f742231b10e8888abcd99yyyzzz85a5';
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: secret }).slack).toEqual({
+      botToken: 'xoxb-1-2-abc',
+      signingSecret: secret,
+      appToken: undefined,
+      port: 3000,
+      apiUrl: 'https://slack.com/api/',
+    });
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1-A1-2-x', PORT: '8080', SLACK_API_URL: 'http://127.0.0.1:9/api' }).slack).toMatchObject({
+      appToken: 'xapp-1-A1-2-x',
+      port: 8080,
+      apiUrl: 'http://127.0.0.1:9/api/',
+    });
+    expect(loadConfig({}).slack).toBeUndefined();
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: one is needed/);
+    expect(() => loadConfig({ SLACK_SIGNING_SECRET: secret })).toThrow(/SLACK_BOT_TOKEN: is needed/);
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxp-user-token', SLACK_SIGNING_SECRET: secret })).toThrow(/SLACK_BOT_TOKEN: must be a bot token/);
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xoxb-wrong' })).toThrow(/SLACK_APP_TOKEN: must be an app-level token/);
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT: /);
   });
 
   it('lists every problem at once', () => {

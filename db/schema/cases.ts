@@ -73,6 +73,7 @@ export const cases = pgTable(
     index('cases_national_id_idx').on(t.nationalId),
     index('cases_unit_status_idx').on(t.unitId, t.status),
     index('cases_status_resolved_on_idx').on(t.status, t.resolvedOn),
+    index('cases_wanted_on_idx').on(t.wantedOn),
     check(
       'cases_resolution_consistent',
       sql`(${t.status} = 'wanted') = (${t.resolvedOn} is null)`,

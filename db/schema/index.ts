@@ -7,3 +7,6 @@ export * from './follow-ups.ts';
 export * from './audit-log.ts';
 export * from './processed-invocations.ts';
 export * from './search-vocabulary.ts';
+export * from './pending-actions.ts';
+export * from './digests.ts';
+export * from './meetings.ts';

@@ -7,7 +7,9 @@ import { text } from '../i18n/text.ts';
 import { CliContext, CliFailure, type CliIo } from './context.ts';
 import { registerConsoleCommands } from './console.ts';
 import { registerDirectoryCommands } from './directory.ts';
+import { registerDigestCommands } from './digest.ts';
 import { registerDiscordCommands } from './discord.ts';
+import { registerMeetingCommands } from './meeting.ts';
 import { registerImportCommands } from './import.ts';
 import { registerSeedCommand } from './seed.ts';
 import { registerStartCommand } from './start.ts';
@@ -50,6 +52,8 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   registerSeedCommand(program, ctx);
   registerConsoleCommands(program, ctx);
   registerDiscordCommands(program, ctx);
+  registerDigestCommands(program, ctx);
+  registerMeetingCommands(program, ctx);
   registerStartCommand(program, ctx);
 
   try {

@@ -2,6 +2,10 @@ import type { Command } from 'commander';
 import { createCore } from '../app.ts';
 import { runConsole } from '../adapters/console/console-adapter.ts';
 import { createDiscordAdapter } from '../adapters/discord/adapter.ts';
+import { createSlackAdapter } from '../adapters/slack/adapter.ts';
+import type { Platform } from '../../db/schema/index.ts';
+import { createDigestRunner, type Poster } from '../scheduler/digests.ts';
+import { startScheduler } from '../scheduler/index.ts';
 import { text } from '../i18n/text.ts';
 import { ensureLocalAdmin } from './console.ts';
 import type { CliContext } from './context.ts';
@@ -9,8 +13,8 @@ import type { CliContext } from './context.ts';
 /**
  * `casedesk start` (what `npm start` runs): opens the database, applies migrations, and serves.
  * In a terminal, with no chat platform configured, that means the console chat as the local
- * administrator; otherwise (a process manager, CI) it waits for SIGINT or SIGTERM. The Discord and
- * Slack adapters attach here as they land.
+ * administrator; otherwise (a process manager, CI) it waits for SIGINT or SIGTERM. With Discord or
+ * Slack configured (or both), it runs their adapters over one database and one dispatcher.
  */
 export function registerStartCommand(program: Command, ctx: CliContext): void {
   program
@@ -19,29 +23,69 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
     .action(async () => {
       await ctx.withDb(async (handle) => {
         const stdin = ctx.stdin as NodeJS.ReadableStream & { isTTY?: boolean };
-        const discord = ctx.config.discord;
-        if (discord) {
+        const { discord, slack } = ctx.config;
+        if (discord || slack) {
           const shutdown = waitForShutdown();
           const { dispatcher } = createCore({ handle, config: ctx.config, logger: ctx.logger });
-          const adapter = createDiscordAdapter({ dispatcher, connection: discord, logger: ctx.logger });
+          const running: Array<{ name: string; stop(): Promise<void> }> = [];
+          const posters: Partial<Record<Platform, Poster>> = {};
+          const stopAll = () => Promise.all(running.splice(0).map((a) => a.stop()));
           try {
-            await adapter.start();
+            if (discord) {
+              const adapter = createDiscordAdapter({ dispatcher, connection: discord, logger: ctx.logger });
+              running.push({ name: 'Discord', stop: () => adapter.stop() });
+              await adapter.start();
+              posters.discord = adapter.poster;
+            }
+            if (slack) {
+              const adapter = createSlackAdapter({ dispatcher, connection: slack, logger: ctx.logger });
+              running.push({ name: 'Slack', stop: () => adapter.stop().catch(() => {}) });
+              try {
+                await adapter.start();
+              } catch (error) {
+                // Not started: nothing to stop, and Bolt's stop() would throw.
+                running.pop();
+                throw error;
+              }
+              posters.slack = adapter.poster;
+            }
           } catch (error) {
-            await adapter.stop();
+            await stopAll();
             if ((error as { code?: string }).code === 'TokenInvalid') {
               ctx.fail(text(
                 'Discord từ chối DISCORD_TOKEN. Hãy lấy mã mới trong Developer Portal → ứng dụng → Bot → Reset Token.',
                 'Discord refused DISCORD_TOKEN. Get a new one in the Developer Portal → your application → Bot → Reset Token.',
               ));
             }
+            const slackError = (error as { data?: { error?: string } }).data?.error;
+            if (slackError && ['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked'].includes(slackError)) {
+              ctx.fail(text(
+                `Slack từ chối SLACK_BOT_TOKEN (${slackError}). Lấy Bot User OAuth Token trong api.slack.com/apps → ứng dụng → OAuth & Permissions.`,
+                `Slack refused SLACK_BOT_TOKEN (${slackError}). Get the Bot User OAuth Token from api.slack.com/apps → your app → OAuth & Permissions.`,
+              ));
+            }
             throw error;
           }
+          // Scheduled digests go out through the adapters just started.
+          const runner = createDigestRunner({
+            db: handle.db,
+            posters,
+            logger: ctx.logger,
+            graceMs: ctx.config.digestCatchUpMs,
+            escalateDays: ctx.config.overdueEscalateDays,
+            meetingTimeoutMs: ctx.config.meetingTimeoutMs,
+            locale: ctx.config.locale,
+            timeZone: ctx.config.timeZone,
+          });
+          const scheduler = await startScheduler({ db: handle.db, runner, logger: ctx.logger });
+          const where = running.map((a) => a.name).join(vi(ctx) ? ' và ' : ' and ');
           ctx.print(ctx.say(text(
-            `casedesk đã sẵn sàng trên Discord (${handle.driver}, ${handle.location}). Dừng bằng SIGINT hoặc SIGTERM.`,
-            `casedesk is ready on Discord (${handle.driver}, ${handle.location}). Stop it with SIGINT or SIGTERM.`,
+            `casedesk đã sẵn sàng trên ${where} (${handle.driver}, ${handle.location}). Dừng bằng SIGINT hoặc SIGTERM.`,
+            `casedesk is ready on ${where} (${handle.driver}, ${handle.location}). Stop it with SIGINT or SIGTERM.`,
           )));
           await shutdown;
-          await adapter.stop();
+          await scheduler.stop();
+          await stopAll();
           ctx.logger.info('casedesk stopping');
           return;
         }
@@ -94,4 +138,8 @@ function waitForShutdown(): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+function vi(ctx: CliContext): boolean {
+  return ctx.config.locale === 'vi';
 }

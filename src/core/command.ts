@@ -4,7 +4,7 @@ import type { IsoDate } from '../domain/dates.ts';
 import type { Text } from '../i18n/text.ts';
 import type { Logger } from '../logger.ts';
 import type { Member } from '../repositories/members.ts';
-import type { ReplyMessage } from './invocation.ts';
+import type { ReplyAction, ReplyMessage } from './invocation.ts';
 import type { OptionSpec, ParsedOptions } from './options.ts';
 import type { Result } from './result.ts';
 
@@ -28,6 +28,15 @@ export interface CommandContext {
   timeZone: string;
   /** Whether the answer can be shown to the invoker alone; if not, personal data must stay out. */
   canReplyPrivately: boolean;
+  /** Whether the platform shows buttons the user can press (Discord, Slack; not the console). */
+  interactive: boolean;
+  /** True when the user confirmed this run by pressing the button of {@link askToConfirm}. */
+  confirmed: boolean;
+  /**
+   * Stores `action` to run when confirmed and returns the confirm and cancel buttons for the
+   * reply. The press runs it as whoever pressed, checked like a typed command, at most once.
+   */
+  askToConfirm(action: { command: string; options: Record<string, string | number | boolean> }): Promise<ReplyAction[]>;
   invocation: { id: string; platform: Platform; workspaceId: string; channelId: string };
   /** Records the case codes this command read or changed, for the audit row. */
   touch(...caseCodes: string[]): void;

@@ -1,15 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import pLimit from 'p-limit';
 import type { Database, Executor } from '../../db/client.ts';
 import { processedInvocations, type Locale } from '../../db/schema/index.ts';
 import { dayIn } from '../domain/dates.ts';
 import { text, type Text } from '../i18n/text.ts';
 import { ROLE_LABEL } from '../i18n/labels.ts';
 import type { Logger } from '../logger.ts';
+import { cleanText } from '../domain/text.ts';
 import { insertAudit, type AuditEntry } from '../repositories/audit.ts';
+import { searchCases } from '../repositories/case-search.ts';
 import type { Member } from '../repositories/members.ts';
 import { claimAndResolve } from '../repositories/invocations.ts';
+import { consumePendingAction, insertPendingAction } from '../repositories/pending-actions.ts';
 import type { CommandDefinition, CommandRegistry } from './command.ts';
-import type { Actor, Invocation, Reply, ReplyMessage } from './invocation.ts';
+import type { Actor, Invocation, InvocationInput, Reply, ReplyAction, ReplyMessage } from './invocation.ts';
 import { parseTextOptions, validateOptions, type ParsedOptions } from './options.ts';
 import type { Failure, FailureCode } from './result.ts';
 import { hasRole } from './roles.ts';
@@ -24,6 +28,12 @@ export interface DispatcherDeps {
   clock?: () => Date;
   /** Names this process in claims of invocation ids, for operators reading the table. */
   instanceId?: string;
+  /**
+   * The most commands whose database work runs at once; the rest wait their turn. The embedded
+   * database runs each query on the main thread, one at a time, so there 1 keeps the event loop
+   * free between commands for acknowledgements; on a server, the pool's size. Unlimited if unset.
+   */
+  maxConcurrent?: number;
 }
 
 export type DispatchOutcome = 'ok' | 'denied' | 'invalid' | 'error' | 'duplicate';
@@ -45,6 +55,16 @@ const AUDIT_OUTCOME: Record<FailureCode | 'unknown_command', 'denied' | 'invalid
   unknown_command: 'invalid',
 };
 
+/**
+ * The command a confirm or cancel button runs: `action` with the `key` of a pending action (and
+ * `cancel` to drop it). The dispatcher swaps in the stored command, then checks and runs it as
+ * if the presser had typed it.
+ */
+export const ACTION_COMMAND = 'action';
+
+/** How long a confirm button stays good. */
+const PENDING_ACTION_TTL_MS = 60 * 60 * 1000;
+
 /** Thrown inside the command's transaction to roll back its writes when it answers a failure. */
 class FailedCommand extends Error {
   constructor(readonly failure: Failure | { code: 'unknown_command'; text: Text }) {
@@ -65,6 +85,17 @@ class FailedCommand extends Error {
 export function createDispatcher(deps: DispatcherDeps) {
   const clock = deps.clock ?? (() => new Date());
   const instanceId = deps.instanceId ?? `pid-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const limit = pLimit(deps.maxConcurrent ?? Number.POSITIVE_INFINITY);
+  /**
+   * Runs database work in its turn. Each turn starts after a pass of the event loop: the embedded
+   * database resolves its queries without yielding to I/O, so queued commands would otherwise run
+   * back to back while requests waiting to be acknowledged sit unread.
+   */
+  const turn = <T>(work: () => Promise<T>): Promise<T> =>
+    limit(async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return work();
+    });
 
   /** Takes the invocation id for this process. False when another process or an earlier try has it. */
   async function claim(invocationId: string, db: Executor = deps.db): Promise<boolean> {
@@ -90,14 +121,15 @@ export function createDispatcher(deps: DispatcherDeps) {
       user: `${invocation.actor.workspaceId}/${invocation.actor.userId}`,
     });
     const input = invocation.input;
-    const found =
+    const isAction = input.kind === 'options' && input.command === ACTION_COMMAND;
+    let found: { command: CommandDefinition; rest: string } | { group: string | undefined } =
       input.kind === 'text'
         ? deps.commands.resolveText(input.line)
         : (() => {
             const command = deps.commands.get(input.command);
             return command ? { command, rest: '' } : { group: undefined };
           })();
-    const commandName =
+    let commandName =
       'command' in found ? found.command.name : input.kind === 'text' ? firstWords(input.line) : input.command.slice(0, 64);
     const rawArgs = input.kind === 'text' ? { line: truncate(input.line, 2000) } : truncateValues(input.options);
     const auditEntry = (entry: Pick<AuditEntry, 'memberId' | 'args' | 'caseCodes' | 'outcome' | 'detail'>): AuditEntry => ({
@@ -117,7 +149,7 @@ export function createDispatcher(deps: DispatcherDeps) {
 
     let outcome: { message: ReplyMessage } | { failure: Failure | { code: 'unknown_command'; text: Text } } | 'duplicate';
     try {
-      outcome = await deps.db.transaction(async (tx) => {
+      outcome = await turn(() => deps.db.transaction(async (tx) => {
         const actor = await claimAndResolve(tx, {
           invocationId: invocation.id,
           claimedBy: instanceId,
@@ -132,10 +164,26 @@ export function createDispatcher(deps: DispatcherDeps) {
         if (!member) return refuse({ code: 'unknown_user', text: unknownUserText(invocation.actor) });
         memberId = member.id;
         locale = member.locale ?? deps.locale;
+        let values = input.kind === 'options' ? input.options : {};
+        let confirmed = false;
+        if (isAction) {
+          // A confirm or cancel button: it stands for the command stored behind its key.
+          const pending = await consumePendingAction(tx, { key: String(values.key ?? ''), now });
+          if (!pending) return refuse({ code: 'invalid', text: expiredActionText });
+          const stored = deps.commands.get(pending.command);
+          found = stored ? { command: stored, rest: '' } : { group: undefined };
+          commandName = pending.command.slice(0, 64);
+          confirmed = values.cancel === undefined;
+          values = pending.options;
+        }
         if (!('command' in found)) return refuse({ code: 'unknown_command', text: unknownCommandText(found.group) });
         const command = found.command;
         if (!hasRole(member.role, command.minRole)) return refuse({ code: 'denied', text: deniedText(command, member) });
-        const raw = input.kind === 'text' ? parseTextOptions(command.name, found.rest, command.options) : { ok: true as const, value: input.options };
+        if (isAction && !confirmed) {
+          await insertAudit(tx, auditEntry({ memberId, args: values, caseCodes: [], outcome: 'ok', detail: 'cancelled' }));
+          return { message: { personal: false, blocks: [{ kind: 'text' as const, text: cancelledText(locale) }] } };
+        }
+        const raw = input.kind === 'text' ? parseTextOptions(command.name, found.rest, command.options) : { ok: true as const, value: values };
         if (!raw.ok) return refuse(raw.failure);
         const parsed = validateOptions(command.name, raw.value, command.options);
         if (!parsed.ok) return refuse(parsed.failure);
@@ -150,6 +198,12 @@ export function createDispatcher(deps: DispatcherDeps) {
           today: dayIn(deps.timeZone, now),
           timeZone: deps.timeZone,
           canReplyPrivately: reply.canBePrivate,
+          interactive: reply.interactive ?? false,
+          confirmed,
+          async askToConfirm(action) {
+            const key = await insertPendingAction(tx, { ...action, memberId: member.id, now, ttlMs: PENDING_ACTION_TTL_MS });
+            return confirmActions(key, locale);
+          },
           invocation: {
             id: invocation.id,
             platform: invocation.actor.platform,
@@ -163,7 +217,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         if (!result.ok) return refuse(result.failure);
         await insertAudit(tx, auditEntry({ memberId, args: parsedArgs, caseCodes: [...touched], outcome: 'ok', detail: null }));
         return { message: result.value };
-      });
+      }));
     } catch (error) {
       if (error instanceof FailedCommand) {
         outcome = { failure: error.failure };
@@ -177,11 +231,11 @@ export function createDispatcher(deps: DispatcherDeps) {
       const failure = outcome.failure;
       const audited = AUDIT_OUTCOME[failure.code];
       try {
-        const claimed = await deps.db.transaction(async (tx) => {
+        const claimed = await turn(() => deps.db.transaction(async (tx) => {
           if (!options.claimed && !(await claim(invocation.id, tx))) return false;
           await insertAudit(tx, auditEntry({ memberId, args: parsedArgs ?? rawArgs, caseCodes: [...touched], outcome: audited, detail: failure.code }));
           return true;
-        });
+        }));
         // Another instance took the request while this one rolled back: it answers, not this one.
         if (!claimed) return { outcome: 'duplicate' };
       } catch (error) {
@@ -218,7 +272,42 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
   }
 
-  return { claim, dispatch, instanceId };
+  /**
+   * Suggestions for an option as the user types it (Discord autocomplete): cases within the
+   * member's scope, by code or name. Nothing for an unknown user. Audited as a read, like a
+   * command, since names are shown.
+   */
+  async function suggest(input: { actor: Actor; command: string; option: string; partial: string; channelId: string }): Promise<Array<{ label: string; value: string }>> {
+    const definition = deps.commands.get(input.command);
+    const spec = definition?.options.find((o) => o.name === input.option);
+    if (!definition || spec?.autocomplete !== 'case') return [];
+    const text = cleanText(input.partial).slice(0, 100);
+    if (text.length < 2) return [];
+    const actor = await claimAndResolve(deps.db, { invocationId: '', claimedBy: instanceId, claim: false, ...input.actor });
+    if (!actor.member || !hasRole(actor.member.role, definition.minRole)) return [];
+    const hits = await searchCases(deps.db, { text, unitIds: actor.unitIds, limit: 25 });
+    await insertAudit(deps.db, {
+      memberId: actor.member.id,
+      platform: input.actor.platform,
+      workspaceId: input.actor.workspaceId,
+      userId: input.actor.userId,
+      channelId: input.channelId,
+      invocationId: null,
+      command: `${definition.name} (autocomplete)`,
+      args: { [input.option]: text },
+      caseCodes: hits.map((h) => h.code),
+      outcome: 'ok',
+    });
+    return hits.map((h) => ({ label: `${h.code} · ${h.fullName}${h.birthYear ? ` · ${h.birthYear}` : ''}`.slice(0, 100), value: h.code }));
+  }
+
+  /** Whether a request only reads, so that running it again (to show another page) is harmless. */
+  function isReadOnly(input: InvocationInput): boolean {
+    const found = input.kind === 'text' ? deps.commands.resolveText(input.line) : { command: deps.commands.get(input.command) };
+    return 'command' in found && found.command !== undefined && !found.command.writes;
+  }
+
+  return { claim, dispatch, suggest, isReadOnly, instanceId };
 }
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;
@@ -230,6 +319,21 @@ async function send(reply: Reply, message: ReplyMessage, log: Logger): Promise<v
     log.error({ err: error }, 'could not deliver the reply');
   }
 }
+
+/** The confirm and cancel buttons of a pending action. */
+function confirmActions(key: string, locale: Locale): ReplyAction[] {
+  return [
+    { label: locale === 'vi' ? 'Xác nhận' : 'Confirm', style: 'danger', command: ACTION_COMMAND, options: { key } },
+    { label: locale === 'vi' ? 'Huỷ' : 'Cancel', style: 'secondary', command: ACTION_COMMAND, options: { key, cancel: 'yes' } },
+  ];
+}
+
+const expiredActionText = text(
+  'Nút này đã hết hạn hoặc đã được dùng; không có gì thay đổi. Hãy chạy lại lệnh.',
+  'This button has expired or was already used; nothing changed. Run the command again.',
+);
+
+const cancelledText = text('Đã huỷ; không có gì thay đổi.', 'Cancelled; nothing changed.');
 
 function errorMessage(line: string): ReplyMessage {
   return { personal: false, blocks: [{ kind: 'text', text: line, tone: 'error' }] };

@@ -63,9 +63,21 @@ export interface ReplyAction {
   options: Record<string, string>;
 }
 
+/** A file sent with a channel post: the PNG chart of a digest. */
+export interface Attachment {
+  /** The file name shown, e.g. `digest-2026-11.png`. */
+  name: string;
+  data: Uint8Array;
+  contentType: string;
+  /** Alt text for screen readers. */
+  description?: string;
+}
+
 /** How an adapter answers an invocation. */
 export interface Reply {
   /** Whether this reply can be shown to the invoker alone (ephemeral, direct, or a local terminal). */
   readonly canBePrivate: boolean;
+  /** Whether the user can press buttons on the reply; commands may then ask to confirm a change. */
+  readonly interactive?: boolean;
   send(message: ReplyMessage): Promise<void>;
 }

@@ -61,3 +61,15 @@ export async function claimAndResolve(
     unitIds: (row?.unit_ids ?? []).map(Number),
   };
 }
+
+/**
+ * Forgets claims older than `before`: platforms retry within minutes, so a week-old id will not
+ * come back. Keeps the table from growing without bound; the audit log keeps the history.
+ */
+export async function forgetInvocationsBefore(db: Executor, before: Date): Promise<number> {
+  const rows = await queryRows<{ n: number }>(
+    db,
+    sql`with gone as (delete from processed_invocations where claimed_at < ${before.toISOString()}::timestamptz returning 1) select count(*)::int as n from gone`,
+  );
+  return rows[0]?.n ?? 0;
+}

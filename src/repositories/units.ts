@@ -46,3 +46,15 @@ export async function unitSubtreeIds(db: Executor, unitId: number): Promise<numb
   );
   return rows.map((r) => Number(r.id));
 }
+
+export interface UnitTreeRow {
+  id: number;
+  parentId: number | null;
+  code: string;
+  name: string;
+}
+
+/** Every unit with its parent: the whole tree, small enough to walk in memory. */
+export async function unitTree(db: Executor): Promise<UnitTreeRow[]> {
+  return db.select({ id: units.id, parentId: units.parentId, code: units.code, name: units.name }).from(units).orderBy(units.id);
+}

@@ -115,6 +115,8 @@ export async function changeCaseStatus(
     decisionNo?: string | undefined;
     expectedVersion?: number | undefined;
     today: IsoDate;
+    /** Check the change and show what it would be, without making it. */
+    preview?: boolean;
   },
 ): Promise<Result<{ before: CaseRow; after: CaseRow }>> {
   const found = await getCaseInScope(db, input.scope, input.code);
@@ -157,6 +159,7 @@ export async function changeCaseStatus(
           cancellationDecisionNo: input.to === 'cancelled' ? (input.decisionNo ?? before.cancellationDecisionNo) : null,
           cancelledOn: input.to === 'cancelled' ? on : null,
         };
+  if (input.preview) return ok({ before, after: { ...before, ...changes } });
   const after = await updateCaseAtVersion(db, { id: before.id, expectedVersion: before.version, changes });
   if (!after) return changedMeanwhile(db, before, before.version);
   await insertCaseEvents(db, [

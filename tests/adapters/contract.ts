@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ReplyMessage } from '../../src/core/invocation.ts';
+import { commands } from '../../commands/index.ts';
+import type { Actor, Invocation, ReplyMessage } from '../../src/core/invocation.ts';
+import { parseTextOptions, validateOptions } from '../../src/core/options.ts';
 
 /**
  * What every adapter's renderer must do, whatever its platform: show every string of every reply
@@ -77,6 +79,56 @@ export function rendererContract<R>(subject: RendererUnderTest<R>): void {
       subject.withinLimits(rendered);
       const seen = subject.visible(rendered);
       for (const item of items) expect(seen).toContain(item);
+    });
+  });
+}
+
+/**
+ * Requests every adapter must map to the same command and options, whatever its payload: the
+ * parsed values are what the dispatcher would run. Each adapter records how its platform sends
+ * each one (a slash command's typed options, a line of text, a button's custom id or value).
+ */
+export const REQUESTS = {
+  find: { command: 'case find', options: { text: 'nguyen van duc' } },
+  assign: { command: 'followup add', options: { code: 'TN-2021-000001', assignee: 'duc.nv', task: 'Xác minh nơi ở cũ', due: '2026-12-01' } },
+  status: { command: 'case status', options: { code: 'TN-2021-000001', outcome: 'arrested', on: '2026-11-20', reason: 'bắt tại nhà' } },
+  done: { command: 'followup done', options: { id: 7 } },
+} as const;
+export type RequestName = keyof typeof REQUESTS;
+
+export interface MapperUnderTest {
+  name: string;
+  /** Who the recordings come from, as the platform knows them. */
+  actor: Actor;
+  /** The invocation the adapter builds from its recording of `request`; undefined if the platform has no such request. */
+  map(request: RequestName): Invocation | undefined | Promise<Invocation | undefined>;
+}
+
+/** The command and parsed options the dispatcher would run for an invocation. */
+function normalize(invocation: Invocation): { command: string; options: Record<string, unknown> } {
+  const input = invocation.input;
+  const found = input.kind === 'text' ? commands.resolveText(input.line) : { command: commands.get(input.command), rest: '' };
+  if (!('command' in found) || !found.command) throw new Error(`no command for ${JSON.stringify(input)}`);
+  const command = found.command;
+  const raw = input.kind === 'text' ? parseTextOptions(command.name, found.rest, command.options) : { ok: true as const, value: input.options };
+  if (!raw.ok) throw new Error(raw.failure.text('en'));
+  const parsed = validateOptions(command.name, raw.value, command.options);
+  if (!parsed.ok) throw new Error(parsed.failure.text('en'));
+  return { command: command.name, options: Object.fromEntries(Object.entries(parsed.value).filter(([, v]) => v !== undefined)) };
+}
+
+export function invocationContract(subject: MapperUnderTest): void {
+  describe(`invocation contract: ${subject.name}`, () => {
+    it.each(Object.keys(REQUESTS) as RequestName[])('maps a recorded %s request to the command and options the core runs', async (name) => {
+      const invocation = await subject.map(name);
+      if (invocation === undefined) {
+        // Only a button press may be missing, on a platform without buttons.
+        expect(name).toBe('done');
+        return;
+      }
+      expect(invocation.actor).toEqual(subject.actor);
+      expect(invocation.id).toMatch(new RegExp(`^${subject.actor.platform}:.+`));
+      expect(normalize(invocation)).toEqual(REQUESTS[name]);
     });
   });
 }

@@ -1,9 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { pino } from 'pino';
+import { commands } from '../../commands/index.ts';
+import { createDispatcher } from '../../src/core/dispatcher.ts';
+import type { ReplyAction } from '../../src/core/invocation.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/client.ts';
 import { findCaseByCode } from '../../src/repositories/cases.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
-import { createTestCore, type TestCore } from '../support/core.ts';
+import { RecordingReply, createTestCore, type TestCore } from '../support/core.ts';
 import { makeCase, makeMember, makeUnitTree } from '../factories/index.ts';
 
 let t: TestDb;
@@ -172,5 +177,62 @@ describe('case note and case info', () => {
     const { result, reply } = await core.run('officer', 'case note TN-1999-999999 abc');
     expect(result.code).toBe('not_found');
     expect(reply.text).toContain('No case TN-1999-999999');
+  });
+});
+
+describe('case status where the user can press buttons', () => {
+  /** A reply with buttons, as on Discord and Slack. */
+  class ButtonReply extends RecordingReply {
+    readonly interactive = true;
+  }
+  let now = new Date('2024-09-01T03:00:00Z');
+  const dispatcher = () =>
+    createDispatcher({ db: t.db, commands, locale: 'en', timeZone: 'Asia/Ho_Chi_Minh', logger: pino({ level: 'silent' }), clock: () => now });
+  const press = async (handle: string, action: ReplyAction) => {
+    const reply = new ButtonReply();
+    const result = await dispatcher().dispatch(
+      { id: randomUUID(), actor: { platform: 'console', workspaceId: 'local', userId: handle }, channel: { id: 'c', isPrivate: true }, input: { kind: 'options', command: action.command, options: action.options } },
+      reply,
+    );
+    return { result, reply };
+  };
+  const ask = async (line: string) => {
+    const reply = new ButtonReply();
+    await dispatcher().dispatch({ id: randomUUID(), actor: { platform: 'console', workspaceId: 'local', userId: 'lead' }, channel: { id: 'c', isPrivate: true }, input: { kind: 'text', line } }, reply);
+    return reply;
+  };
+  beforeEach(() => {
+    now = new Date('2024-09-01T03:00:00Z');
+  });
+
+  it('shows the change first and refuses the confirmation when the case changed meanwhile', async () => {
+    const question = await ask(`case status ${CODE} arrested on:2024-08-20`);
+    expect(question.text).toContain(`${CODE} · Phạm Thị Hoa: wanted → arrested (on 2024-08-20).`);
+    expect(question.messages[0]!.personal).toBe(true);
+    const [confirm] = question.messages[0]!.actions!;
+    expect((await findCaseByCode(t.db, CODE))!.status).toBe('wanted');
+
+    // Someone else records another outcome before the lead confirms.
+    expect((await core.run('lead2', `case status ${CODE} surrendered on:2024-08-25`)).result.outcome).toBe('ok');
+    const { result, reply } = await press('lead', confirm!);
+    expect(result).toMatchObject({ outcome: 'invalid', code: 'conflict' });
+    expect(reply.text).toMatch(/changed/i);
+    expect((await findCaseByCode(t.db, CODE))!.status).toBe('surrendered');
+  });
+
+  it('keeps the day shown in the question, and lets a confirmation expire after an hour', async () => {
+    // Asked at 23:30 in Hanoi, confirmed at 00:20: the outcome keeps the day the question showed.
+    now = new Date('2024-09-01T16:30:00Z');
+    const first = await ask(`case status ${CODE} arrested`);
+    const second = await ask(`case status ${CODE} cleared`);
+    now = new Date('2024-09-01T17:20:00Z');
+    const { result } = await press('lead', first.messages[0]!.actions![0]!);
+    expect(result.outcome).toBe('ok');
+    expect((await findCaseByCode(t.db, CODE))!.resolvedOn).toBe('2024-09-01');
+    now = new Date('2024-09-01T17:31:00Z');
+    const late = await press('lead', second.messages[0]!.actions![0]!);
+    expect(late.result).toMatchObject({ outcome: 'invalid', code: 'invalid' });
+    expect(late.reply.text).toContain('expired');
+    expect(await queryRows(t.db, sql`select count(*)::int as n from pending_actions`)).toEqual([{ n: 1 }]);
   });
 });

@@ -54,6 +54,16 @@ const CASE_COMMANDS: Record<string, (code: string) => string> = {
 const GLOBAL: Record<string, string> = {
   'case find': 'case find nguyen van duc',
   'followup list': 'followup list',
+  'digest preview': 'digest preview month',
+  'digest schedule': 'digest schedule list',
+  'meeting list': 'meeting list',
+  'meeting start': 'meeting start Giao ban',
+  // The rest need a meeting: opened first by the unit's admin.
+  'meeting minutes': 'open: meeting minutes 1',
+  'meeting note': 'open: meeting note ghi chú',
+  'meeting conclude': 'open: meeting conclude kết luận',
+  'meeting attend': 'open: meeting attend',
+  'meeting end': 'open: meeting end',
   help: 'help',
   whoami: 'whoami',
 };
@@ -86,7 +96,12 @@ describe.each(Object.entries(CASE_COMMANDS))('%s', (name, line) => {
   });
 });
 
-describe.each(Object.entries(GLOBAL))('%s', (name, line) => {
+describe.each(Object.entries(GLOBAL))('%s', (name, spec) => {
+  const needsMeeting = spec.startsWith('open: ');
+  const line = spec.replace(/^open: /, '');
+  beforeEach(async () => {
+    if (needsMeeting) expect((await core.run('hn.admin', 'meeting start Giao ban')).result.outcome).toBe('ok');
+  });
   it.each(ROLES)('as %s', async (role) => {
     const { result } = await core.run(`hn.${role}`, line);
     expect(result.outcome).toBe(hasRole(role, commands.get(name)!.minRole) ? 'ok' : 'denied');

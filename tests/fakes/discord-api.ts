@@ -8,8 +8,11 @@ import { WebSocketServer, type WebSocket } from 'ws';
  * answering as the published protocol does: bot-token authorization, `GET /gateway/bot`, the
  * gateway handshake (HELLO, IDENTIFY → READY, heartbeats and their ACKs, RESUME → RESUMED),
  * `INTERACTION_CREATE` dispatches, the interaction callback, editing the original response and
- * follow-ups, bulk overwrite of application commands, rate-limit headers, and 429 responses with
- * `retry_after` when told to. It records every request it receives.
+ * follow-ups, channel messages (JSON, or multipart with `payload_json` and `files[n]`), bulk
+ * overwrite of application commands, rate-limit headers, and 429 responses with `retry_after`
+ * when told to. A dropped connection can RESUME its session and gets the events it missed. It
+ * records every request it receives.
+ * https://discord.com/developers/docs/reference#uploading-files
  * https://discord.com/developers/docs/events/gateway
  * https://discord.com/developers/docs/interactions/receiving-and-responding
  * https://discord.com/developers/docs/interactions/application-commands#bulk-overwrite-global-application-commands
@@ -34,6 +37,14 @@ export interface FakeDiscordApi {
   callbacks: Array<{ interactionId: string; type: number; data: unknown }>;
   /** Edits of the original response and follow-up messages, by interaction token. */
   webhookMessages: Array<{ token: string; kind: 'original' | 'followup'; body: Record<string, unknown> }>;
+  /** Messages created in channels (`POST /channels/{id}/messages`), JSON or multipart with files. */
+  channelMessages: Array<{ channelId: string; body: Record<string, unknown>; files: Array<{ field: string; name: string; type: string; bytes: Buffer }> }>;
+  /** DM channels opened, by user id. */
+  dmChannels: Map<string, string>;
+  /** Closes every gateway connection with `code`, keeping the sessions for a RESUME (4000: unknown error). */
+  dropConnections(code?: number): void;
+  /** IDENTIFY and RESUME frames received. */
+  gatewayLog: Array<{ op: 'identify' | 'resume'; sessionId?: string; seq?: number }>;
   /** Resolves when `check` holds, polling; rejects after `ms`. */
   until(check: () => boolean, ms?: number): Promise<void>;
   close(): Promise<void>;
@@ -42,11 +53,30 @@ export interface FakeDiscordApi {
 let snowflake = 1_100_000_000_000_000_000n;
 const nextId = () => String(snowflake++);
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
+type UploadedFile = FakeDiscordApi['channelMessages'][number]['files'][number];
+
+/** A JSON body, or a multipart one (`payload_json` and `files[n]`) as Discord accepts uploads. */
+async function readBody(req: IncomingMessage): Promise<{ body: unknown; files: UploadedFile[] }> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks).toString('utf8');
-  return raw ? JSON.parse(raw) : undefined;
+  const raw = Buffer.concat(chunks);
+  const type = req.headers['content-type'] ?? '';
+  if (type.startsWith('multipart/form-data')) {
+    // The platform's own multipart parser (undici), not a hand-rolled one.
+    const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': type }, body: raw }).formData();
+    const files: UploadedFile[] = [];
+    let body: unknown;
+    for (const [field, value] of form.entries()) {
+      if (typeof value === 'string') {
+        if (field === 'payload_json') body = JSON.parse(value);
+      } else {
+        files.push({ field, name: value.name, type: value.type, bytes: Buffer.from(await value.arrayBuffer()) });
+      }
+    }
+    return { body, files };
+  }
+  const text = raw.toString('utf8');
+  return { body: text ? JSON.parse(text) : undefined, files: [] };
 }
 
 export async function startFakeDiscordApi(options: { token?: string; applicationId?: string } = {}): Promise<FakeDiscordApi> {
@@ -59,8 +89,12 @@ export async function startFakeDiscordApi(options: { token?: string; application
   const bot = { id: '1200000000000000001', username: 'casedesk' };
   const callbacks: FakeDiscordApi['callbacks'] = [];
   const webhookMessages: FakeDiscordApi['webhookMessages'] = [];
-  const identified = new Set<WebSocket>();
-  const sequence = new Map<WebSocket, number>();
+  const channelMessages: FakeDiscordApi['channelMessages'] = [];
+  const dmChannels = new Map<string, string>();
+  const gatewayLog: FakeDiscordApi['gatewayLog'] = [];
+  /** Gateway sessions by id: their connection (null while dropped) and every event sent, for RESUME. */
+  const sessions = new Map<string, { ws: WebSocket | null; seq: number; events: Array<{ s: number; t: string; d: unknown }> }>();
+  const sessionOf = new Map<WebSocket, string>();
   let port = 0;
   const message = (body: Record<string, unknown>, channelId = '3000000000000000001') => ({
     id: nextId(),
@@ -86,7 +120,7 @@ export async function startFakeDiscordApi(options: { token?: string; application
     const url = new URL(req.url ?? '/', 'http://localhost');
     // Clients percent-encode path segments: `/messages/%40original` is `/messages/@original`.
     url.pathname = decodeURIComponent(url.pathname);
-    const body = await readBody(req);
+    const { body, files } = await readBody(req);
     requests.push({ method: req.method ?? '', path: url.pathname, body, at: Date.now() });
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, {
@@ -131,6 +165,20 @@ export async function startFakeDiscordApi(options: { token?: string; application
         { 'retry-after': String(Math.ceil(limitSeconds)), 'x-ratelimit-remaining': '0', 'x-ratelimit-scope': 'user' },
       );
     }
+    if (url.pathname === '/api/v10/users/@me/channels' && req.method === 'POST') {
+      // Opening (or finding) the DM channel with a user.
+      const recipient = String((body as { recipient_id?: string }).recipient_id);
+      const id = dmChannels.get(recipient) ?? nextId();
+      dmChannels.set(recipient, id);
+      return send(200, { id, type: 1, last_message_id: null, recipients: [{ id: recipient, username: 'member', discriminator: '0', avatar: null, global_name: null }] });
+    }
+    const channel = /^\/api\/v10\/channels\/(\d+)\/messages$/.exec(url.pathname);
+    if (channel && req.method === 'POST') {
+      const payload = body as Record<string, unknown>;
+      channelMessages.push({ channelId: channel[1]!, body: payload, files });
+      const attachments = files.map((f, i) => ({ id: nextId(), filename: f.name, size: f.bytes.length, content_type: f.type, url: `http://127.0.0.1:${port}/attachments/${i}/${f.name}`, proxy_url: '' }));
+      return send(200, message({ ...payload, attachments }, channel[1]));
+    }
     const match = /^\/api\/v10\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(url.pathname);
     if (match && req.method === 'PUT' && Array.isArray(body)) {
       const [, applicationId, guildId] = match;
@@ -145,10 +193,11 @@ export async function startFakeDiscordApi(options: { token?: string; application
     if (!req.url?.startsWith('/gateway')) return socket.destroy();
     gateway.handleUpgrade(req, socket, head, (ws) => gateway.emit('connection', ws));
   });
-  const dispatch = (ws: WebSocket, t: string, d: unknown) => {
-    const s = (sequence.get(ws) ?? 0) + 1;
-    sequence.set(ws, s);
-    ws.send(JSON.stringify({ op: 0, t, s, d }));
+  const dispatch = (sessionId: string, t: string, d: unknown) => {
+    const session = sessions.get(sessionId)!;
+    session.seq += 1;
+    session.events.push({ s: session.seq, t, d });
+    session.ws?.send(JSON.stringify({ op: 0, t, s: session.seq, d }));
   };
   gateway.on('connection', (ws) => {
     ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41_250 }, s: null, t: null }));
@@ -158,23 +207,44 @@ export async function startFakeDiscordApi(options: { token?: string; application
         ws.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));
       } else if (frame.op === 2) {
         const d = frame.d as { token?: string };
+        gatewayLog.push({ op: 'identify' });
         if (d.token !== token) return ws.close(4004, 'Authentication failed.');
-        identified.add(ws);
-        dispatch(ws, 'READY', {
+        const sessionId = randomUUID().replace(/-/g, '');
+        sessions.set(sessionId, { ws, seq: 0, events: [] });
+        sessionOf.set(ws, sessionId);
+        dispatch(sessionId, 'READY', {
           v: 10,
           user: { id: bot.id, username: bot.username, discriminator: '0', avatar: null, global_name: null, bot: true, flags: 0 },
           guilds: [],
-          session_id: randomUUID().replace(/-/g, ''),
+          session_id: sessionId,
           resume_gateway_url: `ws://127.0.0.1:${port}/gateway`,
           shard: [0, 1],
           application: { id: requestsApplicationId(), flags: 0 },
         });
       } else if (frame.op === 6) {
-        identified.add(ws);
-        dispatch(ws, 'RESUMED', null);
+        // RESUME: replay what the session missed after `seq`, then RESUMED; an unknown session is
+        // told to identify again (op 9, not resumable).
+        const d = frame.d as { token?: string; session_id?: string; seq?: number };
+        gatewayLog.push({ op: 'resume', ...(d.session_id ? { sessionId: d.session_id } : {}), ...(d.seq !== undefined ? { seq: d.seq } : {}) });
+        const session = d.session_id ? sessions.get(d.session_id) : undefined;
+        if (!session || d.token !== token) return ws.send(JSON.stringify({ op: 9, d: false, s: null, t: null }));
+        session.ws = ws;
+        sessionOf.set(ws, d.session_id!);
+        for (const event of session.events.filter((e) => e.s > (d.seq ?? 0))) {
+          ws.send(JSON.stringify({ op: 0, t: event.t, s: event.s, d: event.d }));
+        }
+        dispatch(d.session_id!, 'RESUMED', null);
       }
     });
-    ws.on('close', () => identified.delete(ws));
+    ws.on('close', (code) => {
+      const sessionId = sessionOf.get(ws);
+      sessionOf.delete(ws);
+      const session = sessionId ? sessions.get(sessionId) : undefined;
+      if (!session || session.ws !== ws) return;
+      session.ws = null;
+      // A client closing normally ends its session; other closes leave it to be resumed.
+      if (code === 1000 || code === 1001) sessions.delete(sessionId!);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
@@ -188,12 +258,18 @@ export async function startFakeDiscordApi(options: { token?: string; application
       limitSeconds = seconds;
     },
     bot,
-    sessions: () => identified.size,
+    sessions: () => [...sessions.values()].filter((session) => session.ws !== null).length,
     dispatchInteraction(interaction) {
-      for (const ws of identified) dispatch(ws, 'INTERACTION_CREATE', interaction);
+      for (const sessionId of sessions.keys()) dispatch(sessionId, 'INTERACTION_CREATE', interaction);
     },
+    dropConnections(code = 4000) {
+      for (const session of sessions.values()) session.ws?.close(code, 'Dropped by the fake');
+    },
+    gatewayLog,
     callbacks,
     webhookMessages,
+    channelMessages,
+    dmChannels,
     async until(check, ms = 10_000) {
       const deadline = Date.now() + ms;
       while (!check()) {

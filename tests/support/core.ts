@@ -33,7 +33,7 @@ export function messageText(message: ReplyMessage): string {
 export interface TestCore {
   dispatcher: ReturnType<typeof createDispatcher>;
   /** Runs a line of text as the console member `handle`. */
-  run(handle: string, line: string, options?: { canBePrivate?: boolean; id?: string; actor?: Actor }): Promise<{ result: DispatchResult; reply: RecordingReply }>;
+  run(handle: string, line: string, options?: { canBePrivate?: boolean; id?: string; actor?: Actor; channelId?: string }): Promise<{ result: DispatchResult; reply: RecordingReply }>;
   /** Runs typed options (as Discord or a button would). */
   runOptions(handle: string, command: string, options: Record<string, string | number | undefined>, extra?: { id?: string }): Promise<{ result: DispatchResult; reply: RecordingReply }>;
 }
@@ -61,7 +61,7 @@ export function createTestCore(db: Database, options: { now?: Date; timeZone?: s
         {
           id: o.id ?? randomUUID(),
           actor: o.actor ?? { platform: 'console', workspaceId: 'local', userId: handle },
-          channel: { id: 'console', isPrivate: true },
+          channel: { id: o.channelId ?? 'console', isPrivate: true },
           input: { kind: 'text', line },
         },
         o.canBePrivate ?? true,

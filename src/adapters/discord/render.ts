@@ -46,16 +46,82 @@ function clip(value: string, max: number): string {
   return chars.length <= max ? value : `${chars.slice(0, max - 1).join('')}…`;
 }
 
+/**
+ * A command and its options, compactly, for a button's custom id: `followup done|id=7`. Only the
+ * separators are escaped, so Vietnamese text stays one character a letter within Discord's 100.
+ */
+function encodeCommand(command: string, options: Record<string, string | number | boolean | undefined>): string {
+  const escape = (value: string) => value.replace(/[%&=|]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const pairs = Object.entries(options)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${escape(k)}=${escape(String(v))}`);
+  return `${command}|${pairs.join('&')}`;
+}
+
+function decodeCommand(command: string | undefined, options: string | undefined): { command: string; options: Record<string, string> } | undefined {
+  if (!command) return undefined;
+  const values: Record<string, string> = {};
+  try {
+    for (const pair of (options ?? '').split('&')) {
+      if (!pair) continue;
+      const [k, v = ''] = pair.split('=');
+      values[decodeURIComponent(k!)] = decodeURIComponent(v);
+    }
+  } catch {
+    return undefined;
+  }
+  return { command, options: values };
+}
+
 /** The custom id of a button that runs a command: `cd|followup done|id=7`. */
 export function encodeAction(action: ReplyAction): string {
-  const options = new URLSearchParams(action.options).toString();
-  return `cd|${action.command}|${options}`;
+  return `cd|${encodeCommand(action.command, action.options)}`;
 }
 
 export function decodeAction(customId: string): { command: string; options: Record<string, string> } | undefined {
-  const [prefix, command, options] = customId.split('|');
-  if (prefix !== 'cd' || !command) return undefined;
-  return { command, options: Object.fromEntries(new URLSearchParams(options ?? '')) };
+  const [prefix, command, options, ...rest] = customId.split('|');
+  if (prefix !== 'cd' || rest.length > 0) return undefined;
+  return decodeCommand(command, options);
+}
+
+/**
+ * The custom id of a page button: `pg|2|case find|text=nguyen van`. Pressing it runs the read again
+ * (checked and audited like any command) and shows page 2 of the answer, so no instance has to
+ * keep pages in memory. Undefined when the command does not fit Discord's 100 characters.
+ */
+export function encodePageButton(page: number, command: string, options: Record<string, string | number | boolean | undefined>): string | undefined {
+  const id = `pg|${page}|${encodeCommand(command, options)}`;
+  return [...id].length <= DISCORD_LIMITS.customId ? id : undefined;
+}
+
+export function decodePageButton(customId: string): { page: number; command: string; options: Record<string, string> } | undefined {
+  const [prefix, page, command, options, ...rest] = customId.split('|');
+  if (prefix !== 'pg' || !/^\d{1,3}$/.test(page ?? '') || rest.length > 0) return undefined;
+  const decoded = decodeCommand(command, options);
+  return decoded && { page: Number(page), ...decoded };
+}
+
+/**
+ * One page of a paginated answer with its ◀ n/N ▶ row. `rerun(page)` gives the custom id of a
+ * button that shows that page.
+ */
+export function withPageButtons(page: DiscordPage, index: number, count: number, rerun: (page: number) => string): DiscordPage {
+  const button = (customId: string, label: string, disabled: boolean): APIButtonComponent => ({
+    type: ComponentType.Button,
+    style: ButtonStyle.Secondary,
+    label,
+    custom_id: customId,
+    disabled,
+  });
+  const row: APIActionRowComponent<APIButtonComponent> = {
+    type: ComponentType.ActionRow,
+    components: [
+      button(index > 0 ? rerun(index - 1) : 'pg-first', '◀', index === 0),
+      button('pg-position', `${index + 1}/${count}`, true),
+      button(index < count - 1 ? rerun(index + 1) : 'pg-last', '▶', index === count - 1),
+    ],
+  };
+  return { embeds: page.embeds, components: [...page.components, row] };
 }
 
 export interface DiscordPage {

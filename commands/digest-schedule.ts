@@ -1,0 +1,99 @@
+import { defineCommand } from '../src/core/command.ts';
+import { fail, ok } from '../src/core/result.ts';
+import { text } from '../src/i18n/text.ts';
+import { findUnitById } from '../src/repositories/units.ts';
+import { SCHEDULE_PERIOD_CHOICES, resolveDigestRequest } from '../src/services/digest/request.ts';
+import { addSchedule, listSchedules, removeSchedule, type ScheduleKind, type SchedulePeriod } from '../src/services/digest/schedules.ts';
+import { scheduleLine } from '../src/presenters/digest-schedule.ts';
+
+export default defineCommand({
+  name: 'digest schedule',
+  description: text('Lịch gửi báo cáo vào kênh này: add, list, remove', 'Digest schedules for this channel: add, list, remove'),
+  minRole: 'admin',
+  writes: true,
+  options: [
+    {
+      name: 'action',
+      type: 'choice',
+      positional: true,
+      required: true,
+      choices: [
+        { value: 'add', label: text('thêm', 'add'), aliases: ['them', 'thêm'] },
+        { value: 'list', label: text('xem', 'list'), aliases: ['xem', 'ds'] },
+        { value: 'remove', label: text('xoá', 'remove'), aliases: ['xoa', 'xoá', 'xóa'] },
+      ],
+      description: text('add, list hoặc remove', 'add, list or remove'),
+    },
+    {
+      name: 'spec',
+      type: 'text',
+      positional: true,
+      maxLength: 100,
+      placeholder: 'CRON|ID',
+      description: text('biểu thức cron (add), ví dụ 0 7 * * 1; hoặc số lịch (remove)', 'the cron expression (add), e.g. 0 7 * * 1; or the schedule number (remove)'),
+    },
+    { name: 'tz', type: 'string', maxLength: 64, placeholder: 'Area/City', description: text('múi giờ (mặc định của hệ thống)', 'time zone (default: the configured one)') },
+    { name: 'period', type: 'choice', choices: SCHEDULE_PERIOD_CHOICES, description: text('kỳ báo cáo (mặc định: từ đầu năm)', 'the period (default: year to date)') },
+    { name: 'unit', type: 'string', maxLength: 32, placeholder: 'CODE', description: text('đơn vị và cấp dưới (mặc định: tất cả)', 'a unit and its sub-units (default: all)') },
+    {
+      name: 'kind',
+      type: 'choice',
+      choices: [
+        { value: 'digest', label: text('báo cáo tiến độ', 'the progress digest'), aliases: ['bao-cao', 'báo cáo'] },
+        { value: 'overdue', label: text('nhắc việc quá hạn', 'overdue reminders'), aliases: ['qua-han', 'quá hạn', 'nhac-viec'] },
+      ],
+      description: text('báo cáo (mặc định) hoặc nhắc việc quá hạn', 'the digest (default) or overdue reminders'),
+    },
+    {
+      name: 'locale',
+      type: 'choice',
+      choices: [
+        { value: 'vi', label: text('tiếng Việt', 'Vietnamese') },
+        { value: 'en', label: text('tiếng Anh', 'English') },
+      ],
+      description: text('ngôn ngữ báo cáo (mặc định: của bạn)', 'the language of the digest (default: yours)'),
+    },
+  ],
+  async run(ctx) {
+    const l = ctx.locale;
+    const action = ctx.options.action as 'add' | 'list' | 'remove';
+    const spec = String(ctx.options.spec ?? '').trim();
+    if (action === 'list') {
+      const rows = await listSchedules(ctx.db);
+      if (rows.length === 0) return ok({ personal: false, blocks: [{ kind: 'text', text: l === 'vi' ? 'Chưa có lịch gửi báo cáo nào.' : 'No digest schedules yet.' }] });
+      const units = new Map<number, string>();
+      for (const r of rows) if (r.unitId !== null && !units.has(r.unitId)) units.set(r.unitId, (await findUnitById(ctx.db, r.unitId))?.code ?? '?');
+      return ok({ personal: false, title: l === 'vi' ? 'Lịch gửi báo cáo' : 'Digest schedules', blocks: [{ kind: 'list', items: rows.map((r) => scheduleLine(r, units, l)) }] });
+    }
+    if (action === 'remove') {
+      const id = /^\d{1,9}$/.test(spec) ? Number(spec) : undefined;
+      if (id === undefined) return fail('invalid', text('Cần số lịch, ví dụ: digest schedule remove 3', 'Give the schedule number, e.g. digest schedule remove 3'));
+      if (!(await removeSchedule(ctx.db, id))) return fail('not_found', text(`Không có lịch số ${id}.`, `There is no schedule ${id}.`));
+      return ok({ personal: false, blocks: [{ kind: 'text', tone: 'success', text: l === 'vi' ? `Đã xoá lịch số ${id}.` : `Removed schedule ${id}.` }] });
+    }
+    if (!spec) return fail('invalid', text('Cần biểu thức cron, ví dụ: digest schedule add 0 7 * * 1', 'Give a cron expression, e.g. digest schedule add 0 7 * * 1'));
+    if (ctx.invocation.platform === 'console') {
+      return fail('invalid', text(
+        'Lịch được gửi vào kênh nơi bạn gõ lệnh; từ dòng lệnh hãy dùng: casedesk digest schedule add --target slack:KÊNH|discord:KÊNH --cron "…"',
+        'A schedule posts to the channel it is added in; from the command line use: casedesk digest schedule add --target slack:CHANNEL|discord:CHANNEL --cron "…"',
+      ));
+    }
+    const scope = await resolveDigestRequest(ctx.db, { scope: ctx.scope, unitCode: ctx.options.unit as string | undefined, today: ctx.today });
+    if (!scope.ok) return scope;
+    const added = await addSchedule(ctx.db, {
+      cron: spec,
+      timeZone: (ctx.options.tz as string | undefined) ?? ctx.timeZone,
+      platform: ctx.invocation.platform,
+      channel: ctx.invocation.channelId,
+      unitId: ctx.options.unit ? scope.value.scopeUnitId : null,
+      period: (ctx.options.period as SchedulePeriod | undefined) ?? 'ytd',
+      locale: (ctx.options.locale as 'vi' | 'en' | undefined) ?? l,
+      createdByMemberId: ctx.member.id,
+      kind: (ctx.options.kind as ScheduleKind | undefined) ?? 'digest',
+    });
+    if (!added.ok) return added;
+    const units = new Map<number, string>();
+    if (added.value.unitId !== null) units.set(added.value.unitId, String(ctx.options.unit).toUpperCase());
+    return ok({ personal: false, blocks: [{ kind: 'text', tone: 'success', text: (l === 'vi' ? 'Đã thêm lịch: ' : 'Added: ') + scheduleLine(added.value, units, l) }] });
+  },
+});

@@ -1,0 +1,34 @@
+import { defineCommand } from '../src/core/command.ts';
+import { ok } from '../src/core/result.ts';
+import { text } from '../src/i18n/text.ts';
+import { agendaMessage, startMeeting } from '../src/services/meetings.ts';
+
+export default defineCommand({
+  name: 'meeting start',
+  description: text('Mở cuộc họp ở kênh này và đăng chương trình họp', 'Open a meeting in this channel and post its agenda'),
+  minRole: 'lead',
+  writes: true,
+  options: [
+    { name: 'title', type: 'text', positional: true, maxLength: 200, description: text('tiêu đề cuộc họp', 'the meeting title') },
+    { name: 'unit', type: 'string', maxLength: 32, placeholder: 'CODE', description: text('đơn vị của ban chỉ đạo (mặc định: của bạn)', "the committee's unit (default: yours)") },
+    { name: 'from', type: 'date', description: text('số liệu từ ngày (mặc định: từ cuộc họp trước)', 'figures from this day (default: since the previous meeting)') },
+    { name: 'to', type: 'date', description: text('số liệu đến ngày', 'figures to this day') },
+  ],
+  async run(ctx) {
+    const started = await startMeeting(ctx.db, {
+      actor: ctx.member,
+      scope: ctx.scope,
+      title: ctx.options.title as string | undefined,
+      unitCode: ctx.options.unit as string | undefined,
+      from: ctx.options.from as string | undefined,
+      to: ctx.options.to as string | undefined,
+      platform: ctx.invocation.platform,
+      channelId: ctx.invocation.channelId,
+      now: ctx.now,
+      today: ctx.today,
+      timeZone: ctx.timeZone,
+    });
+    if (!started.ok) return started;
+    return ok(agendaMessage(started.value.meeting, started.value.agenda, ctx.locale, ctx.timeZone));
+  },
+});

@@ -1,0 +1,2 @@
+ALTER TABLE "digest_schedules" ADD COLUMN "kind" text DEFAULT 'digest' NOT NULL;--> statement-breakpoint
+ALTER TABLE "digest_schedules" ADD CONSTRAINT "digest_schedules_kind" CHECK ("digest_schedules"."kind" in ('digest', 'overdue'));

@@ -1,0 +1,2 @@
+ALTER TABLE "digest_schedules" DROP CONSTRAINT "digest_schedules_period";--> statement-breakpoint
+ALTER TABLE "digest_schedules" ADD CONSTRAINT "digest_schedules_period" CHECK ("digest_schedules"."period" in ('week', 'month', 'quarter', 'ytd', 'since-last', 'since-meeting'));

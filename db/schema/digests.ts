@@ -1,0 +1,63 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, boolean, check, date, index, integer, pgTable, serial, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { locale, platform } from './enums.ts';
+import { members } from './members.ts';
+import { units } from './units.ts';
+
+/**
+ * When and where the steering committee's digest is posted: a cron expression in a time zone, a
+ * chat channel, a scope (a unit and its descendants, or everything) and a period preset.
+ */
+export const digestSchedules = pgTable(
+  'digest_schedules',
+  {
+    id: serial('id').primaryKey(),
+    cron: text('cron').notNull(),
+    timeZone: text('time_zone').notNull(),
+    targetPlatform: platform('target_platform').notNull(),
+    targetChannel: text('target_channel').notNull(),
+    /** Null: every unit. */
+    unitId: integer('unit_id').references(() => units.id, { onDelete: 'restrict' }),
+    /** `week`, `month`, `quarter`, `ytd`, `since-last`, or `since-meeting` (the committee's last meeting in this channel). */
+    period: text('period').notNull(),
+    /**
+     * `digest`: the progress report. `overdue`: reminders to assignees of overdue follow-ups, and
+     * a summary to their unit's leads once they are `OVERDUE_ESCALATE_DAYS` late.
+     */
+    kind: text('kind').notNull().default('digest'),
+    locale: locale('locale').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    createdByMemberId: integer('created_by_member_id').references(() => members.id, { onDelete: 'restrict' }),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('digest_schedules_period', sql`${t.period} in ('week', 'month', 'quarter', 'ytd', 'since-last', 'since-meeting')`),
+    check('digest_schedules_kind', sql`${t.kind} in ('digest', 'overdue')`),
+  ],
+);
+
+/**
+ * The run ledger: one row per (schedule, slot), claimed by the instance that fires first. Its
+ * unique key is what makes a digest go out once however many instances fire, restart or retry.
+ * `delivered_at` is set once the post succeeded; until then a later pass retries it.
+ */
+export const digestRuns = pgTable(
+  'digest_runs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    scheduleId: integer('schedule_id')
+      .notNull()
+      .references(() => digestSchedules.id, { onDelete: 'cascade' }),
+    slot: timestamp('slot', { withTimezone: true, precision: 3 }).notNull(),
+    /** The period the digest covered, set when it is built; `since-last` starts after it. */
+    periodFrom: date('period_from', { mode: 'string' }),
+    periodTo: date('period_to', { mode: 'string' }),
+    claimedBy: text('claimed_by').notNull(),
+    claimedAt: timestamp('claimed_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, precision: 3 }),
+    lastError: text('last_error'),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true, precision: 3 }),
+  },
+  (t) => [unique('digest_runs_schedule_slot_key').on(t.scheduleId, t.slot), index('digest_runs_pending_idx').on(t.deliveredAt, t.nextAttemptAt)],
+);

@@ -1,0 +1,58 @@
+import { webApi } from '@slack/bolt';
+import type { Attachment, ReplyMessage } from '../../core/invocation.ts';
+import type { SlackConnection } from './adapter.ts';
+import { renderSlack } from './render.ts';
+
+/**
+ * Posts to channels, for scheduled digests: the whole channel sees it, so it must hold no personal
+ * data. The chart is uploaded with `files.uploadV2`. Posts to one channel are spaced `intervalMs`
+ * apart (Slack allows about one a second), and the Web API client waits out a 429's `Retry-After`
+ * and sends again.
+ */
+export function createSlackPoster(client: webApi.WebClient, intervalMs = 1100) {
+  const lastPost = new Map<string, Promise<number>>();
+
+  /** Runs `send` for `channel` no sooner than `intervalMs` after the previous one there. */
+  async function paced(channel: string, send: () => Promise<unknown>): Promise<void> {
+    const previous = lastPost.get(channel) ?? Promise.resolve(0);
+    const done = previous.then(async (at) => {
+      const wait = at + intervalMs - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      await send();
+      return Date.now();
+    });
+    // A failed post must not block the channel's next one.
+    lastPost.set(channel, done.catch(() => Date.now()));
+    await done;
+  }
+
+  const post = async (channel: string, message: ReplyMessage, attachments: Attachment[] = []): Promise<void> => {
+    if (message.personal) throw new Error('A channel post must not hold personal data.');
+    for (const page of renderSlack(message)) {
+      await paced(channel, () => client.chat.postMessage({ channel, text: page.text, blocks: page.blocks, unfurl_links: false, unfurl_media: false }));
+    }
+    for (const file of attachments) {
+      await paced(channel, () =>
+        client.files.uploadV2({
+          channel_id: channel,
+          file: Buffer.from(file.data),
+          filename: file.name,
+          title: file.description ?? file.name,
+          ...(file.description ? { alt_text: file.description } : {}),
+        }),
+      );
+    }
+  };
+  /** A direct message: Slack opens the conversation with the user when the channel is their id. */
+  const direct = async (userId: string, message: ReplyMessage): Promise<void> => {
+    for (const page of renderSlack(message)) {
+      await paced(userId, () => client.chat.postMessage({ channel: userId, text: page.text, blocks: page.blocks, unfurl_links: false, unfurl_media: false }));
+    }
+  };
+  return Object.assign(post, { direct });
+}
+
+/** Posting without listening for requests: what `casedesk digest run-schedules` uses. */
+export function createSlackPosterFor(connection: SlackConnection) {
+  return createSlackPoster(new webApi.WebClient(connection.botToken, { slackApiUrl: connection.apiUrl }));
+}

@@ -1,0 +1,140 @@
+import { writeFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import type { Locale, Platform } from '../../db/schema/index.ts';
+import { createDiscordPoster } from '../adapters/discord/post.ts';
+import { renderText } from '../adapters/console/render.ts';
+import { createSlackPosterFor } from '../adapters/slack/post.ts';
+import { dayIn, parseIsoDate } from '../domain/dates.ts';
+import { text } from '../i18n/text.ts';
+import { findUnitById } from '../repositories/units.ts';
+import { createDigestRunner, type Poster } from '../scheduler/digests.ts';
+import { renderDigestChart } from '../services/digest/chart.ts';
+import { buildDigest } from '../services/digest/digest.ts';
+import { PERIOD_PRESETS, type PeriodPreset } from '../services/digest/period.ts';
+import { digestMarkdown, digestMessage } from '../services/digest/render.ts';
+import { resolveDigestRequest } from '../services/digest/request.ts';
+import { addSchedule, listSchedules, removeSchedule, SCHEDULE_KINDS, SCHEDULE_PERIODS, type ScheduleKind, type SchedulePeriod } from '../services/digest/schedules.ts';
+import { scheduleLine } from '../presenters/digest-schedule.ts';
+import type { Config } from '../config.ts';
+import type { CliContext } from './context.ts';
+
+/** The platforms this configuration can post to, without listening for chat. */
+export function configuredPosters(config: Config): Partial<Record<Platform, Poster>> {
+  const posters: Partial<Record<Platform, Poster>> = {};
+  if (config.discord) posters.discord = createDiscordPoster(config.discord);
+  if (config.slack) posters.slack = createSlackPosterFor(config.slack);
+  return posters;
+}
+
+export function registerDigestCommands(program: Command, ctx: CliContext): void {
+  const date = (name: string) => (value: string) => {
+    const parsed = parseIsoDate(value);
+    if (!parsed) ctx.fail(text(`${name}: cần ngày dạng YYYY-MM-DD, không phải "${value}".`, `${name}: needs a YYYY-MM-DD date, not "${value}".`));
+    return parsed;
+  };
+  const digest = program.command('digest').description("the steering committee's progress digest: print it, schedule it");
+  // The report itself is the default subcommand, so that `digest --unit X` and
+  // `digest schedule add --unit X` each keep their own options.
+  digest
+    .command('show', { isDefault: true })
+    .description("print the steering committee's progress digest (the default)")
+    .option('--from <date>', 'first day (YYYY-MM-DD), with --to', date('--from'))
+    .option('--to <date>', 'last day (YYYY-MM-DD), with --from', date('--to'))
+    .addOption(new Option('--period <preset>', 'a preset period (default: ytd)').choices([...PERIOD_PRESETS]))
+    .option('--unit <code>', 'a unit and its sub-units (default: all)')
+    .addOption(new Option('--locale <locale>', 'vi or en (default: CASEDESK_LOCALE)').choices(['vi', 'en']))
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .option('--chart <file>', 'also write the chart as a PNG file')
+    .action(async (opts: { from?: string; to?: string; period?: PeriodPreset; unit?: string; locale?: Locale; format: 'text' | 'markdown' | 'json'; chart?: string }) => {
+      await ctx.withDb(async ({ db }) => {
+        const today = dayIn(ctx.config.timeZone, new Date());
+        const request = await resolveDigestRequest(db, { scope: null, unitCode: opts.unit, preset: opts.period, from: opts.from, to: opts.to, today });
+        if (!request.ok) ctx.fail(request.failure);
+        const locale = opts.locale ?? ctx.config.locale;
+        const d = await buildDigest(db, { ...request.value, today, timeZone: ctx.config.timeZone });
+        if (opts.format === 'json') ctx.print(JSON.stringify(d, null, 2));
+        else if (opts.format === 'markdown') ctx.print(digestMarkdown(d, locale));
+        else ctx.print(renderText(digestMessage(d, locale)));
+        if (opts.chart) await writeFile(opts.chart, await renderDigestChart(d, locale));
+      });
+    });
+
+  const schedule = digest.command('schedule').description('digest schedules: add, list, remove');
+  schedule
+    .command('add')
+    .description('post the digest to a chat channel on a schedule')
+    .requiredOption('--target <platform:channel>', 'slack:CHANNEL_ID or discord:CHANNEL_ID')
+    .requiredOption('--cron <expression>', 'five fields: minute hour day month weekday, e.g. "0 7 * * 1"')
+    .option('--tz <zone>', 'IANA time zone (default: TZ)')
+    .addOption(new Option('--period <preset>', 'the period each digest covers').choices([...SCHEDULE_PERIODS]).default('ytd'))
+    .addOption(new Option('--kind <kind>', 'the digest, or daily reminders of overdue follow-ups').choices([...SCHEDULE_KINDS]).default('digest'))
+    .option('--unit <code>', 'a unit and its sub-units (default: all)')
+    .addOption(new Option('--locale <locale>', 'vi or en (default: CASEDESK_LOCALE)').choices(['vi', 'en']))
+    .action(async (opts: { target: string; cron: string; tz?: string; period: SchedulePeriod; kind: ScheduleKind; unit?: string; locale?: Locale }) => {
+      const target = /^(slack|discord):([A-Za-z0-9]+)$/.exec(opts.target);
+      if (!target) ctx.fail(text('--target cần dạng slack:MÃ_KÊNH hoặc discord:MÃ_KÊNH.', '--target needs the form slack:CHANNEL_ID or discord:CHANNEL_ID.'));
+      await ctx.withDb(async ({ db }) => {
+        const scope = await resolveDigestRequest(db, { scope: null, unitCode: opts.unit, today: dayIn(ctx.config.timeZone, new Date()) });
+        if (!scope.ok) ctx.fail(scope.failure);
+        const added = await addSchedule(db, {
+          cron: opts.cron,
+          timeZone: opts.tz ?? ctx.config.timeZone,
+          platform: target[1] as Platform,
+          channel: target[2]!,
+          unitId: scope.value.scopeUnitId,
+          period: opts.period,
+          locale: opts.locale ?? ctx.config.locale,
+          createdByMemberId: null,
+          kind: opts.kind,
+        });
+        if (!added.ok) ctx.fail(added.failure);
+        const units = new Map<number, string>();
+        if (added.value.unitId !== null) units.set(added.value.unitId, opts.unit!.toUpperCase());
+        ctx.print(scheduleLine(added.value, units, ctx.config.locale));
+      });
+    });
+  schedule
+    .command('list')
+    .description('list the digest schedules')
+    .action(async () => {
+      await ctx.withDb(async ({ db }) => {
+        const rows = await listSchedules(db);
+        const units = new Map<number, string>();
+        for (const r of rows) if (r.unitId !== null) units.set(r.unitId, (await findUnitById(db, r.unitId))?.code ?? '?');
+        for (const r of rows) ctx.print(scheduleLine(r, units, ctx.config.locale));
+        if (rows.length === 0) ctx.print(ctx.say(text('Chưa có lịch gửi báo cáo nào.', 'No digest schedules yet.')));
+      });
+    });
+  schedule
+    .command('remove')
+    .description('remove a digest schedule')
+    .argument('<id>', 'the schedule number, from `digest schedule list`')
+    .action(async (id: string) => {
+      if (!/^\d{1,9}$/.test(id)) ctx.fail(text(`"${id}" không phải số lịch.`, `"${id}" is not a schedule number.`));
+      await ctx.withDb(async ({ db }) => {
+        if (!(await removeSchedule(db, Number(id)))) ctx.fail(text(`Không có lịch số ${id}.`, `There is no schedule ${id}.`));
+        ctx.print(ctx.say(text(`Đã xoá lịch số ${id}.`, `Removed schedule ${id}.`)));
+      });
+    });
+
+  digest
+    .command('run-schedules')
+    .description('send the digests due at an instant, through the configured chat platforms')
+    .option('--now <time>', 'the instant (ISO 8601, default: now)')
+    .action(async (opts: { now?: string }) => {
+      const now = opts.now ? new Date(opts.now) : new Date();
+      if (Number.isNaN(now.getTime())) ctx.fail(text(`--now: "${opts.now}" không phải thời điểm ISO 8601.`, `--now: "${opts.now}" is not an ISO 8601 time.`));
+      await ctx.withDb(async (handle) => {
+        const runner = createDigestRunner({
+          db: handle.db,
+          posters: configuredPosters(ctx.config),
+          logger: ctx.logger,
+          graceMs: ctx.config.digestCatchUpMs,
+          escalateDays: ctx.config.overdueEscalateDays,
+        });
+        const outcomes = await runner.runDue(now);
+        for (const o of outcomes) ctx.print(`${o.scheduleId} ${o.slot} ${o.outcome}${o.error ? `: ${o.error}` : ''}`);
+        if (outcomes.some((o) => o.outcome !== 'delivered')) ctx.setExitCode(1);
+      });
+    });
+}

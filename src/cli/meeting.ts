@@ -1,0 +1,40 @@
+import { Option, type Command } from 'commander';
+import { renderText } from '../adapters/console/render.ts';
+import { text } from '../i18n/text.ts';
+import { findMeeting } from '../repositories/meetings.ts';
+import { minutesMessage, minutesOf } from '../services/meetings.ts';
+import type { CliContext } from './context.ts';
+
+export function registerMeetingCommands(program: Command, ctx: CliContext): void {
+  const meeting = program.command('meeting').description('committee meetings');
+  meeting
+    .command('minutes')
+    .description("print a meeting's minutes, for the record")
+    .argument('<id>', 'the meeting number')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .action(async (id: string, opts: { format: 'text' | 'markdown' | 'json' }) => {
+      if (!/^\d{1,9}$/.test(id)) ctx.fail(text(`"${id}" không phải số cuộc họp.`, `"${id}" is not a meeting number.`));
+      await ctx.withDb(async ({ db }) => {
+        const row = await findMeeting(db, Number(id));
+        if (!row) ctx.fail(text(`Không có cuộc họp #${id}.`, `There is no meeting #${id}.`));
+        const minutes = await minutesOf(db, row);
+        if (opts.format === 'json') {
+          ctx.print(JSON.stringify(minutes, null, 2));
+          return;
+        }
+        const message = minutesMessage(minutes, ctx.config.locale, ctx.config.timeZone);
+        if (opts.format === 'text') {
+          ctx.print(renderText(message));
+          return;
+        }
+        const md = (value: string) => value.replace(/([\\`*_[\]<>|~])/g, '\\$1').replace(/^([#>])/gm, '\\$1');
+        const out = [`## ${md(message.title ?? '')}`, ''];
+        for (const block of message.blocks) {
+          if (block.kind === 'text') out.push(md(block.text), '');
+          else if (block.kind === 'list') out.push(...block.items.map((item, i) => `${block.ordered ? `${i + 1}.` : '-'} ${md(item)}`), '');
+          else if (block.kind === 'fields') out.push(...block.fields.map((f) => `- **${md(f.label)}**: ${md(f.value)}`), '');
+        }
+        ctx.print(out.join('\n'));
+      });
+    });
+}

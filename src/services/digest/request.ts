@@ -1,0 +1,55 @@
+import type { Executor } from '../../../db/client.ts';
+import type { Scope } from '../../core/command.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { IsoDate } from '../../domain/dates.ts';
+import { formatDate, text } from '../../i18n/text.ts';
+import { findUnitByCode } from '../../repositories/units.ts';
+import { presetPeriod, type Period, type PeriodPreset } from './period.ts';
+
+/** Choices of the `period` option, with the Vietnamese words accepted. */
+export const PERIOD_CHOICES = [
+  { value: 'week', label: text('tuần trước', 'last week'), aliases: ['tuan', 'tuần'] },
+  { value: 'month', label: text('tháng trước', 'last month'), aliases: ['thang', 'tháng'] },
+  { value: 'quarter', label: text('quý trước', 'last quarter'), aliases: ['quy', 'quý'] },
+  { value: 'ytd', label: text('từ đầu năm', 'year to date'), aliases: ['dau-nam', 'đầu năm', 'nam', 'năm'] },
+  { value: 'since-last', label: text('từ báo cáo trước', 'since the last digest'), aliases: ['tu-lan-truoc'] },
+] as const;
+
+/** A schedule may also cover the time since the committee's last meeting in its channel. */
+export const SCHEDULE_PERIOD_CHOICES = [
+  ...PERIOD_CHOICES,
+  { value: 'since-meeting', label: text('từ cuộc họp trước', 'since the last meeting'), aliases: ['tu-cuoc-hop-truoc'] },
+] as const;
+
+/**
+ * The scope and period a digest request asks for. The unit must be the member's own or below it
+ * (`scope` null: the operator at the command line, who may ask for any unit or everything).
+ */
+export async function resolveDigestRequest(
+  db: Executor,
+  input: { scope: Scope | null; unitCode?: string | undefined; preset?: PeriodPreset | undefined; from?: IsoDate | undefined; to?: IsoDate | undefined; today: IsoDate; lastTo?: IsoDate | undefined },
+): Promise<Result<{ scopeUnitId: number | null; period: Period }>> {
+  let scopeUnitId: number | null = input.scope ? input.scope.unitId : null;
+  if (input.unitCode) {
+    const unit = await findUnitByCode(db, input.unitCode.toUpperCase());
+    if (!unit) return fail('not_found', text(`Không có đơn vị ${input.unitCode}.`, `There is no unit ${input.unitCode}.`));
+    if (input.scope && !input.scope.unitIds.includes(unit.id)) {
+      return fail('denied', text(`Đơn vị ${unit.code} nằm ngoài phạm vi của bạn.`, `Unit ${unit.code} is outside your scope.`));
+    }
+    scopeUnitId = unit.id;
+  }
+  if ((input.from === undefined) !== (input.to === undefined)) {
+    return fail('invalid', text('Cần cả from và to (YYYY-MM-DD), hoặc một kỳ có sẵn.', 'Give both from and to (YYYY-MM-DD), or a preset period.'));
+  }
+  if (input.from && input.to) {
+    if (input.from > input.to) {
+      return fail('invalid', (l) =>
+        l === 'vi'
+          ? `Ngày bắt đầu ${formatDate(l, input.from!)} sau ngày kết thúc ${formatDate(l, input.to!)}.`
+          : `The start ${formatDate(l, input.from!)} is after the end ${formatDate(l, input.to!)}.`,
+      );
+    }
+    return ok({ scopeUnitId, period: { from: input.from, to: input.to } });
+  }
+  return ok({ scopeUnitId, period: presetPeriod(input.preset ?? 'ytd', input.today, input.lastTo) });
+}

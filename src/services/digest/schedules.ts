@@ -1,0 +1,94 @@
+import { CronExpressionParser } from 'cron-parser';
+import { asc, eq } from 'drizzle-orm';
+import type { Executor } from '../../../db/client.ts';
+import { digestSchedules, type Locale, type Platform } from '../../../db/schema/index.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import { text } from '../../i18n/text.ts';
+import { PERIOD_PRESETS } from './period.ts';
+
+export type DigestSchedule = typeof digestSchedules.$inferSelect;
+/** The periods a schedule may cover: the presets, or since the committee's last meeting. */
+export const SCHEDULE_PERIODS = [...PERIOD_PRESETS, 'since-meeting'] as const;
+export type SchedulePeriod = (typeof SCHEDULE_PERIODS)[number];
+export const SCHEDULE_KINDS = ['digest', 'overdue'] as const;
+export type ScheduleKind = (typeof SCHEDULE_KINDS)[number];
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks a schedule before it is stored: a five-field cron expression (minute hour day month
+ * weekday) and an IANA time zone. A bad one is refused, never stored to fail later.
+ */
+export function checkCron(cron: string, timeZone: string): Result<string> {
+  const expression = cron.trim().replace(/\s+/g, ' ');
+  if (!isTimeZone(timeZone)) {
+    return fail('invalid', text(`Múi giờ "${timeZone}" không hợp lệ; dùng dạng Khu vực/Thành phố, ví dụ Asia/Ho_Chi_Minh.`, `"${timeZone}" is not a time zone; use Area/City, such as Asia/Ho_Chi_Minh.`));
+  }
+  const bad = text(
+    `Biểu thức cron "${expression}" không hợp lệ; cần 5 trường: phút giờ ngày tháng thứ, ví dụ "0 7 * * 1" (7 giờ sáng thứ Hai).`,
+    `"${expression}" is not a valid cron expression; it needs 5 fields, minute hour day month weekday, such as "0 7 * * 1" (7:00 on Mondays).`,
+  );
+  if (expression.split(' ').length !== 5) return fail('invalid', bad);
+  try {
+    CronExpressionParser.parse(expression, { tz: timeZone, strict: false }).next();
+  } catch {
+    return fail('invalid', bad);
+  }
+  return ok(expression);
+}
+
+/** The most recent time the schedule fired at or before `now`. */
+export function latestSlot(cron: string, timeZone: string, now: Date): Date {
+  return CronExpressionParser.parse(cron, { tz: timeZone, currentDate: new Date(now.getTime() + 1) }).prev().toDate();
+}
+
+export async function addSchedule(
+  db: Executor,
+  input: {
+    cron: string;
+    timeZone: string;
+    platform: Platform;
+    channel: string;
+    unitId: number | null;
+    period: SchedulePeriod;
+    locale: Locale;
+    createdByMemberId: number | null;
+    kind?: ScheduleKind;
+  },
+): Promise<Result<DigestSchedule>> {
+  const cron = checkCron(input.cron, input.timeZone);
+  if (!cron.ok) return cron;
+  const [row] = await db
+    .insert(digestSchedules)
+    .values({
+      cron: cron.value,
+      timeZone: input.timeZone,
+      targetPlatform: input.platform,
+      targetChannel: input.channel,
+      unitId: input.unitId,
+      period: input.period,
+      locale: input.locale,
+      createdByMemberId: input.createdByMemberId,
+      kind: input.kind ?? 'digest',
+    })
+    .returning();
+  return ok(row!);
+}
+
+export async function listSchedules(db: Executor, options: { enabledOnly?: boolean } = {}): Promise<DigestSchedule[]> {
+  const query = db.select().from(digestSchedules).orderBy(asc(digestSchedules.id));
+  return options.enabledOnly ? query.where(eq(digestSchedules.enabled, true)) : query;
+}
+
+/** Deletes a schedule and its run ledger. False when there was none with that id. */
+export async function removeSchedule(db: Executor, id: number): Promise<boolean> {
+  const rows = await db.delete(digestSchedules).where(eq(digestSchedules.id, id)).returning({ id: digestSchedules.id });
+  return rows.length === 1;
+}

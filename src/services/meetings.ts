@@ -1,0 +1,287 @@
+import type { Executor } from '../../db/client.ts';
+import type { Platform } from '../../db/schema/index.ts';
+import type { Scope } from '../core/command.ts';
+import type { Block, ReplyMessage } from '../core/invocation.ts';
+import { fail, ok, type Result } from '../core/result.ts';
+import { dayIn, type IsoDate } from '../domain/dates.ts';
+import { formatDate, formatDateTime, text, type Locale } from '../i18n/text.ts';
+import { STATUS_LABEL } from '../i18n/labels.ts';
+import { statusChangesSince } from '../repositories/digest.ts';
+import { insertFollowUp } from '../repositories/follow-ups.ts';
+import {
+  addAttendee,
+  attendeesOf,
+  closeMeeting,
+  findMeeting,
+  followUpsOf,
+  insertItem,
+  insertMeeting,
+  itemsOf,
+  linkFollowUp,
+  openMeetingIn,
+  previousMeeting,
+  staleMeetings,
+  type MeetingFollowUp,
+  type MeetingRow,
+} from '../repositories/meetings.ts';
+import type { Member } from '../repositories/members.ts';
+import { findUnitById, unitSubtreeIds } from '../repositories/units.ts';
+import { buildDigest, type Digest } from './digest/digest.ts';
+import { digestMessage } from './digest/render.ts';
+import { resolveDigestRequest } from './digest/request.ts';
+import { resolveAssignee } from './follow-ups.ts';
+import type { CaseStatus } from '../../db/schema/index.ts';
+
+/** What a meeting opens with, kept as shown so its minutes record the figures reviewed. */
+export interface Agenda {
+  digest: Digest;
+  previous: { id: number; title: string; startedAt: string; followUps: Array<MeetingFollowUp & { overdue: boolean }> } | null;
+  statusChanges: Array<{ code: string; status: string }>;
+}
+
+export interface Minutes {
+  id: number;
+  title: string;
+  unit: { code: string; name: string };
+  startedAt: string;
+  endedAt: string | null;
+  endedHow: string | null;
+  attendees: string[];
+  agenda: Agenda;
+  items: Array<{ kind: string; text: string; followUp: MeetingFollowUp | null }>;
+}
+
+const noOpenMeeting = text(
+  'Không có cuộc họp nào đang mở ở kênh này. Mở họp bằng: meeting start <tiêu đề>',
+  'No meeting is open in this channel. Start one with: meeting start <title>',
+);
+
+/** The open meeting in this channel, if the member's scope covers its unit. */
+export async function currentMeeting(db: Executor, input: { platform: Platform; channelId: string; scope: Scope }): Promise<Result<MeetingRow>> {
+  const meeting = await openMeetingIn(db, input);
+  if (!meeting || !input.scope.unitIds.includes(meeting.unitId)) return fail('not_found', noOpenMeeting);
+  return ok(meeting);
+}
+
+/**
+ * Opens a committee meeting in a channel and builds its agenda: the digest since the committee's
+ * previous meeting (or for the period given), that meeting's directives and follow-ups with their
+ * state, and the cases whose status changed since.
+ */
+export async function startMeeting(
+  db: Executor,
+  input: {
+    actor: Member;
+    scope: Scope;
+    title?: string | undefined;
+    unitCode?: string | undefined;
+    from?: IsoDate | undefined;
+    to?: IsoDate | undefined;
+    platform: Platform;
+    channelId: string;
+    now: Date;
+    today: IsoDate;
+    timeZone: string;
+  },
+): Promise<Result<{ meeting: MeetingRow; agenda: Agenda }>> {
+  const open = await openMeetingIn(db, input);
+  if (open) return alreadyOpen(open);
+  const request = await resolveDigestRequest(db, { scope: input.scope, unitCode: input.unitCode, from: input.from, to: input.to, today: input.today });
+  if (!request.ok) return request;
+  const unitId = request.value.scopeUnitId!;
+  const unit = (await findUnitById(db, unitId))!;
+  const previous = await previousMeeting(db, { platform: input.platform, channelId: input.channelId, unitId, before: input.now });
+  const period = input.from && input.to ? request.value.period : previous ? { from: dayIn(input.timeZone, previous.startedAt), to: input.today } : request.value.period;
+  const digest = await buildDigest(db, { scopeUnitId: unitId, period, today: input.today, timeZone: input.timeZone, since: previous?.startedAt, asOf: input.now });
+  const followUps = previous ? await followUpsOf(db, previous.id) : [];
+  const statusChanges = previous
+    ? await statusChangesSince(db, { unitIds: await unitSubtreeIds(db, unitId), since: previous.startedAt, limit: 30 })
+    : [];
+  const agenda: Agenda = {
+    digest,
+    previous: previous
+      ? {
+          id: previous.id,
+          title: previous.title,
+          startedAt: previous.startedAt.toISOString(),
+          followUps: followUps.map((f) => ({ ...f, overdue: f.status === 'open' && f.dueOn !== null && f.dueOn < input.today })),
+        }
+      : null,
+    statusChanges,
+  };
+  const title = input.title?.trim() || `${unit.code} ${formatDate('vi', input.today)}`;
+  const meeting = await insertMeeting(db, {
+    title,
+    unitId,
+    platform: input.platform,
+    channelId: input.channelId,
+    startedByMemberId: input.actor.id,
+    startedAt: input.now,
+    agenda: agenda as unknown as Record<string, unknown>,
+  });
+  // Another member opened one here at the same moment.
+  if (!meeting) return alreadyOpen((await openMeetingIn(db, input))!);
+  await addAttendee(db, { meetingId: meeting.id, memberId: input.actor.id, at: input.now });
+  return ok({ meeting, agenda });
+}
+
+function alreadyOpen(open: MeetingRow): Result<never> {
+  return fail('conflict', text(
+    `Đang có cuộc họp #${open.id} "${open.title}" ở kênh này; kết thúc bằng: meeting end`,
+    `Meeting #${open.id} "${open.title}" is already open in this channel; end it with: meeting end`,
+  ));
+}
+
+/**
+ * Records a note, a conclusion, or (with an assignee) a directive that also becomes a follow-up
+ * linked to the meeting, so the next meeting reviews it.
+ */
+export async function recordItem(
+  db: Executor,
+  input: {
+    meeting: MeetingRow;
+    actor: Member;
+    scope: Scope;
+    kind: 'note' | 'conclusion';
+    text: string;
+    assignee?: string | undefined;
+    dueOn?: IsoDate | undefined;
+    today: IsoDate;
+    now: Date;
+    platform: Platform;
+    workspaceId: string;
+  },
+): Promise<Result<{ kind: 'note' | 'conclusion' | 'directive'; followUpId: number | null; assignee: string | null }>> {
+  if (input.dueOn && input.dueOn < input.today) {
+    return fail('invalid', (l) =>
+      l === 'vi' ? `Hạn ${formatDate(l, input.dueOn!)} đã qua; hôm nay là ${formatDate(l, input.today)}.` : `The due date ${formatDate(l, input.dueOn!)} has passed; today is ${formatDate(l, input.today)}.`,
+    );
+  }
+  // Whoever writes into a meeting took part in it.
+  await addAttendee(db, { meetingId: input.meeting.id, memberId: input.actor.id, at: input.now });
+  if (input.kind === 'note' || !input.assignee) {
+    if (input.dueOn) return fail('invalid', text('Hạn (due) chỉ dùng cho chỉ đạo có người hoặc đơn vị nhận.', 'A due date needs an assignee: unit:CODE or a member.'));
+    await insertItem(db, { meetingId: input.meeting.id, kind: input.kind, text: input.text, createdByMemberId: input.actor.id });
+    return ok({ kind: input.kind, followUpId: null, assignee: null });
+  }
+  const assignee = await resolveAssignee(db, { raw: input.assignee, scope: input.scope, platform: input.platform, workspaceId: input.workspaceId });
+  if (!assignee.ok) return assignee;
+  const followUp = await insertFollowUp(db, {
+    caseId: null,
+    assigneeMemberId: assignee.value.memberId,
+    assigneeUnitId: assignee.value.unitId,
+    task: input.text,
+    dueOn: input.dueOn ?? null,
+    createdByMemberId: input.actor.id,
+  });
+  await linkFollowUp(db, { meetingId: input.meeting.id, followUpId: followUp.id });
+  await insertItem(db, { meetingId: input.meeting.id, kind: 'directive', text: input.text, followUpId: followUp.id, createdByMemberId: input.actor.id });
+  return ok({ kind: 'directive', followUpId: followUp.id, assignee: assignee.value.label });
+}
+
+export async function minutesOf(db: Executor, meeting: MeetingRow): Promise<Minutes> {
+  const [items, attendees, followUps, unit] = await Promise.all([itemsOf(db, meeting.id), attendeesOf(db, meeting.id), followUpsOf(db, meeting.id), findUnitById(db, meeting.unitId)]);
+  const byId = new Map(followUps.map((f) => [f.id, f]));
+  return {
+    id: meeting.id,
+    title: meeting.title,
+    unit: { code: unit!.code, name: unit!.name },
+    startedAt: meeting.startedAt.toISOString(),
+    endedAt: meeting.endedAt?.toISOString() ?? null,
+    endedHow: meeting.endedHow,
+    attendees,
+    agenda: meeting.agenda as unknown as Agenda,
+    items: items.map((i) => ({ kind: i.kind, text: i.text, followUp: i.followUpId ? (byId.get(i.followUpId) ?? null) : null })),
+  };
+}
+
+/** Closes the meeting once and returns its minutes; not found when it was closed meanwhile. */
+export async function endMeeting(db: Executor, input: { meeting: MeetingRow; at: Date; how: 'ended' | 'timeout'; byMemberId: number | null }): Promise<Result<Minutes>> {
+  const closed = await closeMeeting(db, { id: input.meeting.id, at: input.at, how: input.how, byMemberId: input.byMemberId });
+  if (!closed) return fail('not_found', noOpenMeeting);
+  return ok(await minutesOf(db, closed));
+}
+
+/** Meetings open longer than `timeoutMs`, each closed by exactly one caller. */
+export async function closeStaleMeetings(db: Executor, input: { now: Date; timeoutMs: number }): Promise<Array<{ meeting: MeetingRow; minutes: Minutes }>> {
+  const closed: Array<{ meeting: MeetingRow; minutes: Minutes }> = [];
+  for (const meeting of await staleMeetings(db, new Date(input.now.getTime() - input.timeoutMs))) {
+    const ended = await endMeeting(db, { meeting, at: input.now, how: 'timeout', byMemberId: null });
+    if (ended.ok) closed.push({ meeting, minutes: ended.value });
+  }
+  return closed;
+}
+
+export async function findMeetingInScope(db: Executor, input: { id: number; scope: Scope }): Promise<Result<MeetingRow>> {
+  const meeting = await findMeeting(db, input.id);
+  if (!meeting || !input.scope.unitIds.includes(meeting.unitId)) {
+    return fail('not_found', text(`Không có cuộc họp #${input.id} trong phạm vi của bạn.`, `There is no meeting #${input.id} within your units.`));
+  }
+  return ok(meeting);
+}
+
+const stateLabel = (f: MeetingFollowUp & { overdue?: boolean }, l: Locale) =>
+  f.status === 'done' ? (l === 'vi' ? 'đã xong' : 'done') : f.status === 'cancelled' ? (l === 'vi' ? 'đã huỷ' : 'cancelled') : f.overdue ? (l === 'vi' ? 'quá hạn' : 'overdue') : l === 'vi' ? 'đang làm' : 'open';
+
+const followUpLine = (f: MeetingFollowUp & { overdue?: boolean }, l: Locale) =>
+  `#${f.id} · ${f.assignee}${f.dueOn ? ` · ${l === 'vi' ? 'hạn' : 'due'} ${formatDate(l, f.dueOn)}` : ''} · ${stateLabel(f, l)}: ${f.task}`;
+
+/** The agenda as posted to the committee's channel: aggregates, case codes, and its own directives. */
+export function agendaMessage(meeting: MeetingRow, agenda: Agenda, locale: Locale, timeZone: string): ReplyMessage {
+  const vi = locale === 'vi';
+  const digest = digestMessage(agenda.digest, locale);
+  const blocks: Block[] = [
+    { kind: 'text', tone: 'muted', text: vi ? `Cuộc họp #${meeting.id} đã mở lúc ${formatDateTime(locale, meeting.startedAt, timeZone)}.` : `Meeting #${meeting.id} opened at ${formatDateTime(locale, meeting.startedAt, timeZone)}.` },
+    { kind: 'text', text: digest.title ?? '' },
+    ...digest.blocks,
+  ];
+  if (agenda.previous) {
+    blocks.push({
+      kind: 'text',
+      text: vi
+        ? `Kết luận, chỉ đạo của cuộc họp trước (#${agenda.previous.id} "${agenda.previous.title}", ${formatDateTime(locale, new Date(agenda.previous.startedAt), timeZone)}):`
+        : `Directives of the previous meeting (#${agenda.previous.id} "${agenda.previous.title}", ${formatDateTime(locale, new Date(agenda.previous.startedAt), timeZone)}):`,
+    });
+    blocks.push(agenda.previous.followUps.length ? { kind: 'list', items: agenda.previous.followUps.map((f) => followUpLine(f, locale)) } : { kind: 'text', tone: 'muted', text: vi ? '(không có)' : '(none)' });
+  }
+  if (agenda.statusChanges.length) {
+    blocks.push(
+      { kind: 'text', text: vi ? 'Hồ sơ thay đổi trạng thái từ cuộc họp trước:' : 'Cases whose status changed since the previous meeting:' },
+      { kind: 'list', items: [agenda.statusChanges.map((c) => `${c.code} (${STATUS_LABEL[c.status as CaseStatus](locale)})`).join(', ')] },
+    );
+  }
+  return { personal: false, toChannel: true, title: vi ? `Họp: ${meeting.title}` : `Meeting: ${meeting.title}`, blocks };
+}
+
+/** The minutes: title, time, scope, attendees, figures reviewed, conclusions and directives, notes. */
+export function minutesMessage(m: Minutes, locale: Locale, timeZone: string): ReplyMessage {
+  const vi = locale === 'vi';
+  const at = (iso: string) => formatDateTime(locale, new Date(iso), timeZone);
+  const r = m.agenda.digest.resolved;
+  const blocks: Block[] = [
+    {
+      kind: 'fields',
+      fields: [
+        { label: vi ? 'Thời gian' : 'Time', value: `${at(m.startedAt)} – ${m.endedAt ? at(m.endedAt) : vi ? 'đang họp' : 'open'}${m.endedHow === 'timeout' ? (vi ? ' (tự đóng)' : ' (closed automatically)') : ''}` },
+        { label: vi ? 'Phạm vi' : 'Scope', value: `${m.unit.code} ${m.unit.name}` },
+        { label: vi ? 'Thành phần' : 'Attendees', value: m.attendees.join(', ') || '-' },
+        {
+          label: vi ? 'Số liệu đã xem xét' : 'Figures reviewed',
+          value: vi
+            ? `${r.total} bắt, đầu thú, thanh loại; còn ${m.agenda.digest.outstanding.total} đối tượng truy nã; ${m.agenda.digest.followUps.overdue} việc quá hạn`
+            : `${r.total} resolved; ${m.agenda.digest.outstanding.total} still wanted; ${m.agenda.digest.followUps.overdue} follow-ups overdue`,
+        },
+      ],
+    },
+  ];
+  const section = (label: string, items: string[]) => {
+    if (items.length) blocks.push({ kind: 'text', text: label }, { kind: 'list', ordered: true, items });
+  };
+  section(vi ? 'Kết luận:' : 'Conclusions:', m.items.filter((i) => i.kind === 'conclusion').map((i) => i.text));
+  section(
+    vi ? 'Chỉ đạo:' : 'Directives:',
+    m.items.filter((i) => i.kind === 'directive').map((i) => `${i.text} → ${i.followUp ? `${i.followUp.assignee}${i.followUp.dueOn ? ` (${vi ? 'hạn' : 'due'} ${formatDate(locale, i.followUp.dueOn)})` : ''} · #${i.followUp.id}` : '?'}`),
+  );
+  section(vi ? 'Ghi chú:' : 'Notes:', m.items.filter((i) => i.kind === 'note').map((i) => i.text));
+  return { personal: false, toChannel: true, title: vi ? `Biên bản họp #${m.id}: ${m.title}` : `Minutes of meeting #${m.id}: ${m.title}`, blocks };
+}

@@ -1,0 +1,318 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { commands } from '../../../commands/index.ts';
+import { queryRows } from '../../../db/client.ts';
+import { createSlackAdapter } from '../../../src/adapters/slack/adapter.ts';
+import { SLACK_LIMITS } from '../../../src/adapters/slack/render.ts';
+import { createDispatcher } from '../../../src/core/dispatcher.ts';
+import { startFakeSlackApi, type FakeSlackApi } from '../../fakes/slack-api.ts';
+import { openTestDb, type TestDb } from '../../support/db.ts';
+import { makeCase, makeMember, makeUnitTree } from '../../factories/index.ts';
+
+const MEMBER_USER = 'U0MEMBER01';
+const LEAD_USER = 'U0LEAD0001';
+const STRANGER = 'U0STRANGER';
+const CHANNEL = 'C0CASES001';
+
+let t: TestDb;
+let api: FakeSlackApi;
+const adapters: Array<ReturnType<typeof createSlackAdapter>> = [];
+
+async function startAdapter(transport: 'http' | 'socket' = 'http') {
+  const dispatcher = createDispatcher({ db: t.db, commands, locale: 'vi', timeZone: 'Asia/Ho_Chi_Minh', logger: pino({ level: 'silent' }) });
+  const adapter = createSlackAdapter({
+    dispatcher,
+    connection:
+      transport === 'http'
+        ? { botToken: api.botToken, signingSecret: api.signingSecret, port: 0, apiUrl: api.apiUrl }
+        : { botToken: api.botToken, appToken: api.appToken, port: 0, apiUrl: api.apiUrl },
+    logger: pino({ level: 'silent' }),
+    postIntervalMs: 50,
+  });
+  await adapter.start();
+  adapters.push(adapter);
+  return adapter;
+}
+
+/** A slash command as Slack posts it: form-encoded, with a response_url and a trigger id. */
+function slashBody(userId: string, command: string, text: string) {
+  const responseUrl = api.responseUrl();
+  const body = new URLSearchParams({
+    token: 'deprecated-verification-token',
+    team_id: api.teamId,
+    team_domain: 'casedesk-test',
+    channel_id: CHANNEL,
+    channel_name: 'truy-na',
+    user_id: userId,
+    user_name: 'someone',
+    command,
+    text,
+    api_app_id: 'A0CASEDESK',
+    is_enterprise_install: 'false',
+    response_url: responseUrl,
+    trigger_id: `${Date.now()}.${Math.floor(Math.random() * 1e9)}.${randomUUID().replace(/-/g, '')}`,
+  }).toString();
+  return { body, responseId: responseUrl.split('/').at(-1)! };
+}
+
+/** A button press (block_actions) on an ephemeral message, form-encoded as `payload=`. */
+function actionBody(userId: string, button: { action_id: string; value: string }) {
+  const responseUrl = api.responseUrl();
+  const payload = {
+    type: 'block_actions',
+    user: { id: userId, username: 'someone', name: 'someone', team_id: api.teamId },
+    api_app_id: 'A0CASEDESK',
+    token: 'deprecated-verification-token',
+    container: { type: 'message', message_ts: '1700000000.000100', channel_id: CHANNEL, is_ephemeral: true },
+    trigger_id: `${Date.now()}.${Math.floor(Math.random() * 1e9)}.${randomUUID().replace(/-/g, '')}`,
+    team: { id: api.teamId, domain: 'casedesk-test' },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: CHANNEL, name: 'truy-na' },
+    state: { values: {} },
+    response_url: responseUrl,
+    actions: [{ action_id: button.action_id, block_id: 'b1', text: { type: 'plain_text', text: 'x' }, value: button.value, type: 'button', action_ts: `${Date.now() / 1000}` }],
+  };
+  return { body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), responseId: responseUrl.split('/').at(-1)! };
+}
+
+async function post(adapter: ReturnType<typeof createSlackAdapter>, body: string, headers: Record<string, string> = api.sign(body)) {
+  const response = await fetch(`http://127.0.0.1:${adapter.port()}/slack/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+  });
+  await response.text();
+  return response.status;
+}
+
+const answersTo = (responseId: string) => api.responses.filter((r) => r.id === responseId).map((r) => r.body);
+type Block = { type: string; text?: { type: string; text: string }; fields?: Array<{ type: string; text: string }>; elements?: Array<Record<string, unknown>> };
+const blocksOf = (body: Record<string, unknown>) => (body.blocks ?? []) as Block[];
+const buttonsOf = (body: Record<string, unknown>) =>
+  blocksOf(body).filter((b) => b.type === 'actions').flatMap((b) => b.elements as Array<{ action_id: string; value: string; text: { text: string } }>);
+const shown = (body: Record<string, unknown>) => JSON.stringify(body.blocks);
+
+beforeAll(async () => {
+  t = await openTestDb();
+  api = await startFakeSlackApi();
+});
+beforeEach(async () => {
+  await t.reset();
+  api.calls.length = 0;
+  api.responses.length = 0;
+  api.acks.length = 0;
+  api.uploads.clear();
+  await makeUnitTree(t.db);
+  await makeMember(t.db, { handle: 'duc', role: 'officer', unit: 'CA-HN', locale: 'en', slack: { team: api.teamId, user: MEMBER_USER } });
+  await makeCase(t.db, { code: 'TN-2021-000001', fullName: 'Nguyễn Văn Đức', aliases: ['<!channel> <@U0LEAD0001> *Đức gù* <http://evil.example|bấm>'], unit: 'CAQ-HK' });
+});
+afterEach(async () => {
+  await Promise.all(adapters.splice(0).map((a) => a.stop()));
+});
+afterAll(async () => {
+  await api.close();
+  await t.close();
+});
+
+describe('Slack adapter over HTTP, through the real Bolt app', () => {
+  it('answers /case find typed without diacritics, ephemerally, with the case', async () => {
+    const adapter = await startAdapter();
+    const { body, responseId } = slashBody(MEMBER_USER, '/case', 'find nguyen van duc');
+    expect(await post(adapter, body)).toBe(200);
+    await api.until(() => answersTo(responseId).length === 1);
+    const [answer] = answersTo(responseId);
+    expect(answer!.response_type).toBe('ephemeral');
+    expect(shown(answer!)).toContain('TN-2021-000001');
+    expect(shown(answer!)).toContain('Nguyễn Văn Đức');
+  });
+
+  it('refuses a bad signature and a ten-minute-old timestamp with 401, with no effect', async () => {
+    const adapter = await startAdapter();
+    const forged = slashBody(MEMBER_USER, '/case', 'find nguyen van duc');
+    expect(await post(adapter, forged.body, api.sign(forged.body, undefined, 'not-the-secret'))).toBe(401);
+    const stale = slashBody(MEMBER_USER, '/case', 'find nguyen van duc');
+    expect(await post(adapter, stale.body, api.sign(stale.body, Math.floor(Date.now() / 1000) - 600))).toBe(401);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(api.responses).toEqual([]);
+    expect(await queryRows(t.db, sql`select count(*)::int as n from audit_log`)).toEqual([{ n: 0 }]);
+  });
+
+  it('has one effect when Slack retries a request', async () => {
+    const adapter = await startAdapter();
+    const { body, responseId } = slashBody(MEMBER_USER, '/case', 'show TN-2021-000001');
+    expect(await post(adapter, body)).toBe(200);
+    expect(await post(adapter, body, { ...api.sign(body), 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' })).toBe(200);
+    await api.until(() => answersTo(responseId).length >= 1);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(answersTo(responseId)).toHaveLength(1);
+    expect(await queryRows(t.db, sql`select count(*)::int as n from audit_log`)).toEqual([{ n: 1 }]);
+  });
+
+  it('tells an unknown user how to get access, and audits the attempt', async () => {
+    const adapter = await startAdapter();
+    const { body, responseId } = slashBody(STRANGER, '/case', 'find nguyen van duc');
+    await post(adapter, body);
+    await api.until(() => answersTo(responseId).length === 1);
+    const [answer] = answersTo(responseId);
+    expect(answer!.response_type).toBe('ephemeral');
+    expect(shown(answer!)).toContain(`--platform slack --workspace ${api.teamId} --user ${STRANGER}`);
+    expect(shown(answer!)).not.toContain('Nguyễn');
+    expect(await queryRows(t.db, sql`select outcome::text, detail, user_id from audit_log`)).toEqual([{ outcome: 'denied', detail: 'unknown_user', user_id: STRANGER }]);
+  });
+
+  it('shows mentions, links and markup in case data literally: plain text blocks, escaped fallback', async () => {
+    const adapter = await startAdapter();
+    const { body, responseId } = slashBody(MEMBER_USER, '/case', 'show TN-2021-000001');
+    await post(adapter, body);
+    await api.until(() => answersTo(responseId).length === 1);
+    const [answer] = answersTo(responseId);
+    const texts = blocksOf(answer!).flatMap((b) => [b.text, ...(b.fields ?? []), ...((b.elements ?? []) as Array<{ type: string; text: string }>).filter((e) => e.type === 'plain_text' || e.type === 'mrkdwn')].filter(Boolean)) as Array<{ type: string; text: string }>;
+    const alias = texts.find((x) => x.text.includes('<!channel>'));
+    // Slack parses neither mentions, links nor markup in plain_text: shown as written, never acted on.
+    expect(alias?.type).toBe('plain_text');
+    expect(alias!.text).toContain('<!channel> <@U0LEAD0001> *Đức gù* <http://evil.example|bấm>');
+    for (const x of texts.filter((x) => x.type === 'mrkdwn')) expect(x.text).not.toMatch(/<[!@#]|<http/);
+    expect(String(answer!.text)).not.toMatch(/<[!@#]|<http/);
+  });
+
+  it('keeps a long answer within limits, a page at a time, and pages by buttons that run the read again', async () => {
+    const adapter = await startAdapter();
+    const lead = await makeMember(t.db, { handle: 'lead', role: 'lead', unit: 'CA-HN' });
+    for (let i = 1; i <= 25; i++) {
+      await t.db.execute(sql`insert into follow_ups (case_id, assignee_member_id, task, created_by_member_id)
+        select id, (select id from members where handle = 'duc'), ${`Việc ${i}: ${'xác minh nơi ở, '.repeat(30)}`}, ${lead.id} from cases where code = 'TN-2021-000001'`);
+    }
+    const { body, responseId } = slashBody(MEMBER_USER, '/followup', 'list');
+    await post(adapter, body);
+    await api.until(() => answersTo(responseId).length === 1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(answersTo(responseId)).toHaveLength(1);
+    const [first] = answersTo(responseId);
+    const within = (message: Record<string, unknown>) => {
+      const blocks = blocksOf(message);
+      expect(blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+      for (const b of blocks) {
+        expect(b.text?.text.length ?? 0).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+        for (const f of b.fields ?? []) expect(f.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fieldText);
+      }
+      expect(JSON.stringify(blocks).length).toBeLessThanOrEqual(16000);
+    };
+    within(first!);
+    expect(shown(first!)).toContain('Việc 1:');
+    const next = buttonsOf(first!).find((b) => b.action_id === 'cd:page:next')!;
+    expect(next).toBeDefined();
+
+    const press = actionBody(MEMBER_USER, next);
+    expect(await post(adapter, press.body)).toBe(200);
+    await api.until(() => answersTo(press.responseId).length === 1);
+    const [second] = answersTo(press.responseId);
+    within(second!);
+    expect(second!.replace_original).toBe(true);
+    expect(shown(second!)).not.toContain('Việc 1:');
+    expect(shown(second!)).toContain('2/');
+    expect(await queryRows(t.db, sql`select command, outcome::text from audit_log order by id`)).toEqual([
+      { command: 'followup list', outcome: 'ok' },
+      { command: 'followup list', outcome: 'ok' },
+    ]);
+  });
+
+  it('completes a follow-up with its button, checked for whoever pressed it', async () => {
+    const adapter = await startAdapter();
+    const lead = await makeMember(t.db, { handle: 'lead', role: 'lead', unit: 'CA-HN' });
+    await t.db.execute(sql`insert into follow_ups (case_id, assignee_member_id, task, created_by_member_id)
+      select id, (select id from members where handle = 'duc'), 'Xác minh', ${lead.id} from cases where code = 'TN-2021-000001'`);
+    const list = slashBody(MEMBER_USER, '/followup', 'list');
+    await post(adapter, list.body);
+    await api.until(() => answersTo(list.responseId).length === 1);
+    const done = buttonsOf(answersTo(list.responseId)[0]!).find((b) => b.action_id.startsWith('cd:action:'))!;
+    expect(JSON.parse(done.value)).toEqual({ c: 'followup done', o: { id: '1' } });
+
+    const stranger = actionBody(STRANGER, done);
+    await post(adapter, stranger.body);
+    await api.until(() => answersTo(stranger.responseId).length === 1);
+    expect(await queryRows(t.db, sql`select status::text from follow_ups`)).toEqual([{ status: 'open' }]);
+
+    const press = actionBody(MEMBER_USER, done);
+    await post(adapter, press.body);
+    await api.until(() => answersTo(press.responseId).length === 1);
+    expect(shown(answersTo(press.responseId)[0]!)).toContain('Follow-up #1 is done.');
+    expect(await queryRows(t.db, sql`select status::text from follow_ups`)).toEqual([{ status: 'done' }]);
+  });
+
+  it('asks to confirm a status change and makes it on confirm, in place of the question', async () => {
+    await makeMember(t.db, { handle: 'lead', role: 'lead', unit: 'CA-HN', locale: 'en', slack: { team: api.teamId, user: LEAD_USER } });
+    const adapter = await startAdapter();
+    const ask = slashBody(LEAD_USER, '/case', 'status TN-2021-000001 arrested bắt tại nhà');
+    await post(adapter, ask.body);
+    await api.until(() => answersTo(ask.responseId).length === 1);
+    const [confirm, cancel] = buttonsOf(answersTo(ask.responseId)[0]!);
+    expect([confirm!.text.text, cancel!.text.text]).toEqual(['Confirm', 'Cancel']);
+    expect(await queryRows(t.db, sql`select status::text from cases`)).toEqual([{ status: 'wanted' }]);
+    const press = actionBody(LEAD_USER, confirm!);
+    await post(adapter, press.body);
+    await api.until(() => answersTo(press.responseId).length === 1);
+    expect(answersTo(press.responseId)[0]!.replace_original).toBe(true);
+    expect(await queryRows(t.db, sql`select status::text, outcome_note from cases`)).toEqual([{ status: 'arrested', outcome_note: 'bắt tại nhà' }]);
+  });
+
+  it('assigns a follow-up to a member @mentioned in the command, as Slack escapes it', async () => {
+    await makeMember(t.db, { handle: 'lead', role: 'lead', unit: 'CA-HN', locale: 'en', slack: { team: api.teamId, user: LEAD_USER } });
+    const adapter = await startAdapter();
+    const { body, responseId } = slashBody(LEAD_USER, '/followup', `add TN-2021-000001 <@${MEMBER_USER}|duc> Xác minh nơi ở &amp; nơi làm việc due:2030-01-31`);
+    await post(adapter, body);
+    await api.until(() => answersTo(responseId).length === 1);
+    expect(await queryRows(t.db, sql`select m.handle, f.task, f.due_on::text from follow_ups f join members m on m.id = f.assignee_member_id`)).toEqual([
+      { handle: 'duc', task: 'Xác minh nơi ở & nơi làm việc', due_on: '2030-01-31' },
+    ]);
+  });
+
+  it('posts a digest and uploads its PNG, waiting out a 429, delivered once', async () => {
+    const adapter = await startAdapter();
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    api.rateLimitNext('chat.postMessage', 1, 1);
+    await adapter.post(CHANNEL, { personal: false, title: 'Tiến độ <!channel>', blocks: [{ kind: 'fields', fields: [{ label: 'Bắt, đầu thú, thanh loại', value: '42' }] }] }, [
+      { name: 'digest.png', data: png, contentType: 'image/png', description: 'Biểu đồ' },
+    ]);
+    const posts = api.calls.filter((c) => c.method === 'chat.postMessage');
+    expect(posts).toHaveLength(2);
+    expect(posts[1]!.at - posts[0]!.at).toBeGreaterThanOrEqual(900);
+    expect(posts[1]!.args.channel).toBe(CHANNEL);
+    expect(String(posts[1]!.args.text)).toBe('Tiến độ &lt;!channel&gt;');
+    const complete = api.calls.filter((c) => c.method === 'files.completeUploadExternal');
+    expect(complete).toHaveLength(1);
+    expect(complete[0]!.args.channel_id).toBe(CHANNEL);
+    const [fileId] = [...api.uploads.keys()];
+    expect(api.uploads.get(fileId!)).toEqual(png);
+    expect(complete[0]!.args.files).toEqual([{ id: fileId, title: 'Biểu đồ' }]);
+  });
+
+  it('messages a member directly by their user id', async () => {
+    const adapter = await startAdapter();
+    await adapter.poster.direct(MEMBER_USER, { personal: false, title: 'You have 1 overdue follow-ups', blocks: [{ kind: 'list', items: ['#1 · TN-2021-000001'] }] });
+    const posts = api.calls.filter((c) => c.method === 'chat.postMessage');
+    expect(posts.map((p) => p.args.channel)).toEqual([MEMBER_USER]);
+    expect(JSON.stringify(posts[0]!.args.blocks)).toContain('You have 1 overdue follow-ups');
+  });
+
+  it('refuses to post personal data to a channel', async () => {
+    const adapter = await startAdapter();
+    await expect(adapter.post(CHANNEL, { personal: true, blocks: [{ kind: 'text', text: 'Nguyễn Văn Đức' }] })).rejects.toThrow(/personal data/);
+    expect(api.calls.filter((c) => c.method === 'chat.postMessage')).toEqual([]);
+  });
+});
+
+describe('Slack adapter over Socket Mode', () => {
+  it('carries a slash command end to end: envelope, ack, answer at the response_url', async () => {
+    await startAdapter('socket');
+    await api.until(() => api.socketConnections() === 1);
+    const { body, responseId } = slashBody(MEMBER_USER, '/case', 'find nguyen van duc');
+    const envelopeId = api.sendEnvelope('slash_commands', Object.fromEntries(new URLSearchParams(body)));
+    await api.until(() => answersTo(responseId).length === 1);
+    expect(api.acks.map((a) => a.envelope_id)).toEqual([envelopeId]);
+    expect(api.calls.map((c) => c.method)).toContain('apps.connections.open');
+    expect(shown(answersTo(responseId)[0]!)).toContain('TN-2021-000001');
+  });
+});

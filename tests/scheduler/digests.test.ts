@@ -1,0 +1,195 @@
+import { sql } from 'drizzle-orm';
+import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createDb, queryRows, type Database, type DbHandle } from '../../db/client.ts';
+import type { Attachment, ReplyMessage } from '../../src/core/invocation.ts';
+import { createDigestRunner, retryDelayMs, type Poster } from '../../src/scheduler/digests.ts';
+import { startScheduler } from '../../src/scheduler/index.ts';
+import { addSchedule } from '../../src/services/digest/schedules.ts';
+import { messageText } from '../support/core.ts';
+import { openTestDb, type TestDb } from '../support/db.ts';
+import { makeCase, makeMember, makeUnitTree } from '../factories/index.ts';
+import { insertMeeting } from '../../src/repositories/meetings.ts';
+import { findUnitByCode } from '../../src/repositories/units.ts';
+
+let t: TestDb;
+const extra: DbHandle[] = [];
+const silent = pino({ level: 'silent' });
+/** Monday 2024-09-02, 07:00 in Hanoi. */
+const SLOT = new Date('2024-09-02T00:00:00Z');
+const at = (ms: number) => new Date(SLOT.getTime() + ms);
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+type Post = { channel: string; message: ReplyMessage; attachments: Attachment[] };
+function recorder(posts: Post[], options: { failFirst?: number } = {}): Poster {
+  let failures = options.failFirst ?? 0;
+  return async (channel, message, attachments) => {
+    if (failures > 0) {
+      failures -= 1;
+      throw new Error('slack: service_unavailable');
+    }
+    posts.push({ channel, message, attachments });
+  };
+}
+
+async function schedule(input: { cron?: string; period?: 'week' | 'ytd' | 'since-last' | 'since-meeting'; createdAt?: Date } = {}) {
+  const added = await addSchedule(t.db, {
+    cron: input.cron ?? '0 7 * * 1',
+    timeZone: 'Asia/Ho_Chi_Minh',
+    platform: 'slack',
+    channel: 'C0DIGEST',
+    unitId: null,
+    period: input.period ?? 'week',
+    locale: 'vi',
+    createdByMemberId: null,
+  });
+  if (!added.ok) throw new Error('schedule refused');
+  await t.db.execute(sql`update digest_schedules set created_at = ${(input.createdAt ?? new Date('2024-01-01T00:00:00Z')).toISOString()} where id = ${added.value.id}`);
+  return added.value;
+}
+
+/** One database handle per instance on a server (separate pools, as separate processes have). */
+async function instanceDbs(n: number): Promise<Database[]> {
+  if (!t.url) return Array.from({ length: n }, () => t.db);
+  const handles = await Promise.all(Array.from({ length: n }, () => createDb({ databaseUrl: t.url, dataDir: '', databasePoolMax: 2 })));
+  extra.push(...handles);
+  return handles.map((h) => h.db);
+}
+
+const runs = () => queryRows<{ slot: string; attempts: number; delivered: boolean; period_from: string | null; period_to: string | null }>(
+  t.db,
+  sql`select slot, attempts, delivered_at is not null as delivered, period_from::text, period_to::text from digest_runs order by slot`,
+);
+
+beforeAll(async () => {
+  t = await openTestDb();
+});
+beforeEach(async () => {
+  await t.reset();
+  await makeUnitTree(t.db);
+  await makeCase(t.db, { code: 'TN-2024-000001', fullName: 'Phạm Văn Tư', unit: 'CAQ-HK', status: 'arrested', resolvedOn: '2024-08-28' });
+});
+afterAll(async () => {
+  await Promise.all(extra.map((h) => h.close()));
+  await t.close();
+});
+
+describe('scheduled digests, exactly once', () => {
+  it('delivers one digest when three instances fire the same slot', async () => {
+    await schedule();
+    const posts: Post[] = [];
+    const dbs = await instanceDbs(3);
+    const runners = dbs.map((db, i) => createDigestRunner({ db, posters: { slack: recorder(posts) }, logger: silent, instanceId: `instance-${i}` }));
+    const outcomes = await Promise.all(runners.map((r) => r.runDue(at(5_000))));
+    expect(outcomes.flat()).toEqual([{ scheduleId: expect.any(Number), slot: SLOT.toISOString(), outcome: 'delivered' }]);
+    expect(posts).toHaveLength(1);
+    // A restart or a retry of the same instant sends nothing more.
+    await Promise.all(runners.map((r) => r.runDue(at(30_000))));
+    expect(posts).toHaveLength(1);
+    expect(await runs()).toEqual([{ slot: expect.anything(), attempts: 1, delivered: true, period_from: '2024-08-26', period_to: '2024-09-01' }]);
+  });
+
+  it('posts aggregates with the chart, to the schedule\'s channel', async () => {
+    await schedule();
+    const posts: Post[] = [];
+    await createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent }).runDue(at(1_000));
+    const [post] = posts;
+    expect(post!.channel).toBe('C0DIGEST');
+    expect(post!.message).toMatchObject({ personal: false, toChannel: true });
+    expect(messageText(post!.message)).toContain('Bắt, vận động đầu thú, thanh loại 1 đối tượng truy nã');
+    expect(messageText(post!.message)).not.toContain('Phạm Văn Tư');
+    expect(post!.attachments[0]).toMatchObject({ name: 'digest-2024-09-01.png', contentType: 'image/png' });
+    expect(Buffer.from(post!.attachments[0]!.data).subarray(1, 4).toString('ascii')).toBe('PNG');
+  });
+
+  it('catches up a slot missed while every instance was down, once, within the grace', async () => {
+    await schedule();
+    const posts: Post[] = [];
+    const runner = createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent, graceMs: 6 * HOUR });
+    expect(await runner.runDue(at(2 * HOUR))).toMatchObject([{ outcome: 'delivered', slot: SLOT.toISOString() }]);
+    expect(await runner.runDue(at(3 * HOUR))).toEqual([]);
+    expect(posts).toHaveLength(1);
+  });
+
+  it('skips a slot older than the grace, and slots from before the schedule existed', async () => {
+    await schedule();
+    await schedule({ createdAt: at(HOUR) });
+    const posts: Post[] = [];
+    const runner = createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent, graceMs: 6 * HOUR });
+    expect(await runner.runDue(at(7 * HOUR))).toEqual([]);
+    expect(await runner.runDue(at(2 * HOUR))).toHaveLength(1);
+    expect(posts).toHaveLength(1);
+  });
+
+  it('retries a failed delivery with backoff, and delivers it once', async () => {
+    await schedule();
+    const posts: Post[] = [];
+    const runner = createDigestRunner({ db: t.db, posters: { slack: recorder(posts, { failFirst: 2 }) }, logger: silent });
+    expect(await runner.runDue(at(0))).toMatchObject([{ outcome: 'failed', error: 'slack: service_unavailable' }]);
+    // Not due again before its backoff.
+    expect(await runner.runDue(at(retryDelayMs(1) - 1_000))).toEqual([]);
+    expect(await runner.runDue(at(retryDelayMs(1)))).toMatchObject([{ outcome: 'failed' }]);
+    expect(await runner.runDue(at(retryDelayMs(1) + retryDelayMs(2)))).toMatchObject([{ outcome: 'delivered' }]);
+    expect(await runner.runDue(at(HOUR))).toEqual([]);
+    expect(posts).toHaveLength(1);
+    expect(await runs()).toMatchObject([{ attempts: 3, delivered: true }]);
+  });
+
+  it('leaves a run for an instance that can post to its platform', async () => {
+    await schedule();
+    const posts: Post[] = [];
+    expect(await createDigestRunner({ db: t.db, posters: {}, logger: silent }).runDue(at(1_000))).toEqual([]);
+    expect(await createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent }).runDue(at(2_000))).toMatchObject([{ outcome: 'delivered' }]);
+    expect(posts).toHaveLength(1);
+  });
+
+  it('covers since-last from the end of the previous digest', async () => {
+    await schedule({ period: 'since-last' });
+    const posts: Post[] = [];
+    const runner = createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent });
+    await runner.runDue(at(0));
+    await runner.runDue(at(7 * 24 * HOUR));
+    expect((await runs()).map((r) => [r.period_from, r.period_to])).toEqual([
+      ['2024-08-26', '2024-09-01'],
+      ['2024-09-02', '2024-09-08'],
+    ]);
+    expect(messageText(posts[1]!.message)).toContain('Từ báo cáo trước');
+  });
+});
+
+describe('a committee pre-read', () => {
+  it('covers the time since the committee\'s last meeting in the channel', async () => {
+    await schedule({ period: 'since-meeting' });
+    const lead = await makeMember(t.db, { handle: 'lead', role: 'lead', unit: 'CA-HN' });
+    const hn = (await findUnitByCode(t.db, 'CA-HN'))!;
+    await insertMeeting(t.db, { title: 'Giao ban', unitId: hn.id, platform: 'slack', channelId: 'C0DIGEST', startedByMemberId: lead.id, startedAt: new Date('2024-08-20T02:00:00Z'), agenda: {} });
+    const posts: Post[] = [];
+    await createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent }).runDue(at(1_000));
+    expect((await runs()).map((r) => [r.period_from, r.period_to])).toEqual([['2024-08-20', '2024-09-01']]);
+    expect(messageText(posts[0]!.message)).toContain('Bắt, vận động đầu thú, thanh loại 1 đối tượng truy nã');
+  });
+});
+
+describe('the scheduler in a running instance', () => {
+  it('registers each enabled schedule with node-cron and follows changes', async () => {
+    const first = await schedule();
+    await t.db.execute(sql`insert into processed_invocations (key, claimed_by, claimed_at) values ('old', 'x', ${at(-8 * 24 * HOUR).toISOString()}), ('recent', 'x', ${at(-HOUR).toISOString()})`);
+    const posts: Post[] = [];
+    const runner = createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent, clock: () => at(0) });
+    const scheduler = await startScheduler({ db: t.db, runner, logger: silent, clock: () => at(1_000) });
+    try {
+      expect(scheduler.registered()).toEqual([`${first.id}|0 7 * * 1|Asia/Ho_Chi_Minh`]);
+      // At start it sent the slot it found due.
+      expect(posts).toHaveLength(1);
+      // Request ids claimed over a week before were forgotten at start; recent ones kept.
+      expect(await queryRows(t.db, sql`select key from processed_invocations order by key`)).toEqual([{ key: 'recent' }]);
+      const second = await schedule({ cron: '30 6 1 * *' });
+      await t.db.execute(sql`delete from digest_schedules where id = ${first.id}`);
+      await scheduler.sync();
+      expect(scheduler.registered()).toEqual([`${second.id}|30 6 1 * *|Asia/Ho_Chi_Minh`]);
+    } finally {
+      await scheduler.stop();
+    }
+  });
+});
