@@ -17,7 +17,7 @@ export default defineCommand({
     const l = ctx.locale;
     const line = added
       ? l === 'vi' ? `Đã ghi nhận ${ctx.member.handle} tham dự cuộc họp #${meeting.value.id}.` : `${ctx.member.handle} attends meeting #${meeting.value.id}.`
-      : l === 'vi' ? 'Bạn đã có tên trong thành phần.' : 'You are already on the list.';
+      : l === 'vi' ? `Bạn đã có tên trong thành phần tham dự cuộc họp #${meeting.value.id}.` : `You are already recorded as attending meeting #${meeting.value.id}.`;
     return ok({ personal: false, blocks: [{ kind: 'text', tone: 'success', text: line }] });
   },
 });

@@ -1,5 +1,5 @@
 import { defineCommand } from '../src/core/command.ts';
-import { ok } from '../src/core/result.ts';
+import { fail, ok } from '../src/core/result.ts';
 import { formatDate, text } from '../src/i18n/text.ts';
 import { currentMeeting, recordItem } from '../src/services/meetings.ts';
 
@@ -11,20 +11,32 @@ export default defineCommand({
   options: [
     { name: 'text', type: 'text', positional: true, required: true, maxLength: 2000, multiline: true, description: text('nội dung kết luận, chỉ đạo', 'the conclusion or directive') },
     { name: 'unit', type: 'string', maxLength: 32, placeholder: 'CODE', description: text('đơn vị nhận chỉ đạo', 'the unit it is assigned to') },
-    { name: 'member', type: 'string', maxLength: 80, placeholder: 'HANDLE', description: text('thành viên nhận chỉ đạo (tên hoặc @nhắc tên)', 'the member it is assigned to (handle or @mention)') },
+    { name: 'member', type: 'string', maxLength: 80, placeholder: 'HANDLE', description: text('thành viên nhận chỉ đạo (tên đăng nhập; hoặc @tên ở cuối nội dung)', 'the member it is assigned to (a handle; or @handle at the end of the text)') },
     { name: 'due', type: 'date', description: text('hạn hoàn thành', 'the due date') },
   ],
   async run(ctx) {
     const meeting = await currentMeeting(ctx.db, { platform: ctx.invocation.platform, channelId: ctx.invocation.channelId, scope: ctx.scope });
     if (!meeting.ok) return meeting;
     const unit = ctx.options.unit as string | undefined;
-    const member = ctx.options.member as string | undefined;
+    // `… @duc.nv` (or a Discord or Slack mention) at the end of the text names the member.
+    const { text: said, mention } = splitTrailingMention(String(ctx.options.text));
+    const member = (ctx.options.member as string | undefined) ?? mention;
+    if (unit && member) {
+      return fail('invalid', text(
+        'Một chỉ đạo giao cho một đơn vị hoặc một thành viên, không cả hai. Bỏ unit: hoặc tên thành viên.',
+        'A directive goes to one unit or one member, not both. Drop unit: or the member.',
+      ));
+    }
+    if (ctx.options.member !== undefined && mention) {
+      return fail('invalid', text('Chỉ ghi một người nhận: member: hoặc @tên, không cả hai.', 'Name one assignee: member: or an @mention, not both.'));
+    }
+    if (!said) return fail('invalid', text('Hãy ghi nội dung kết luận, chỉ đạo trước tên người nhận.', 'Write the conclusion or directive before the assignee.'));
     const recorded = await recordItem(ctx.db, {
       meeting: meeting.value,
       actor: ctx.member,
       scope: ctx.scope,
       kind: 'conclusion',
-      text: String(ctx.options.text),
+      text: said,
       assignee: unit ? `unit:${unit}` : member,
       dueOn: ctx.options.due as string | undefined,
       today: ctx.today,
@@ -46,3 +58,13 @@ export default defineCommand({
     return ok({ personal: false, blocks: [{ kind: 'text', tone: 'success', text: line }] });
   },
 });
+
+/** A member handle (`@duc.nv`) or a platform mention (`<@U024BE7LH>`, `<@123456>`) ending the line. */
+const TRAILING_MENTION = /\s+(@[a-z0-9][a-z0-9._-]{1,31}|<@!?[A-Za-z0-9]+(?:\|[^>]*)?>)$/i;
+
+/** Splits `Báo cáo kết quả @duc.nv` into the directive's text and its assignee. */
+export function splitTrailingMention(line: string): { text: string; mention: string | undefined } {
+  const match = TRAILING_MENTION.exec(` ${line.trim()}`);
+  if (!match) return { text: line.trim(), mention: undefined };
+  return { text: ` ${line.trim()}`.slice(0, match.index).trim(), mention: match[1] };
+}

@@ -27,6 +27,7 @@ export default defineCommand({
       now: ctx.now,
       today: ctx.today,
       timeZone: ctx.timeZone,
+      locale: ctx.locale,
     });
     if (!started.ok) return started;
     return ok(agendaMessage(started.value.meeting, started.value.agenda, ctx.locale, ctx.timeZone));

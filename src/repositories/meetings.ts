@@ -125,3 +125,16 @@ export async function meetingsInUnits(db: Executor, input: { unitIds: number[]; 
         order by m.started_at desc limit ${input.limit}`,
   );
 }
+
+/** How many cases within `unitIds` had their status changed (or were reopened) since `since`. */
+export async function countCasesChangedSince(db: Executor, input: { unitIds: number[]; since: Date }): Promise<number> {
+  const rows = await queryRows<{ n: number }>(
+    db,
+    sql`select count(distinct e.case_id)::int as n
+        from case_events e join cases c on c.id = e.case_id
+        where e.kind in ('status_changed', 'reopened')
+          and e.recorded_at >= ${input.since.toISOString()}::timestamptz
+          and c.unit_id = any(${`{${input.unitIds.join(',')}}`}::int[])`,
+  );
+  return rows[0]?.n ?? 0;
+}

@@ -4,7 +4,7 @@ import type { Scope } from '../core/command.ts';
 import type { Block, ReplyMessage } from '../core/invocation.ts';
 import { fail, ok, type Result } from '../core/result.ts';
 import { dayIn, type IsoDate } from '../domain/dates.ts';
-import { formatDate, formatDateTime, text, type Locale } from '../i18n/text.ts';
+import { formatDate, formatDateTime, formatNumber, text, type Locale } from '../i18n/text.ts';
 import { STATUS_LABEL } from '../i18n/labels.ts';
 import { statusChangesSince } from '../repositories/digest.ts';
 import { insertFollowUp } from '../repositories/follow-ups.ts';
@@ -12,6 +12,7 @@ import {
   addAttendee,
   attendeesOf,
   closeMeeting,
+  countCasesChangedSince,
   findMeeting,
   followUpsOf,
   insertItem,
@@ -36,7 +37,9 @@ import type { CaseStatus } from '../../db/schema/index.ts';
 export interface Agenda {
   digest: Digest;
   previous: { id: number; title: string; startedAt: string; followUps: Array<MeetingFollowUp & { overdue: boolean }> } | null;
+  /** The cases whose status changed since the previous meeting: the first few codes, and how many in all. */
   statusChanges: Array<{ code: string; status: string }>;
+  statusChangesTotal?: number;
 }
 
 export interface Minutes {
@@ -49,7 +52,12 @@ export interface Minutes {
   attendees: string[];
   agenda: Agenda;
   items: Array<{ kind: string; text: string; followUp: MeetingFollowUp | null }>;
+  /** Follow-ups on cases assigned in the meeting's channel while it was open (`followup add`). */
+  followUps: MeetingFollowUp[];
 }
+
+/** How many status changes the agenda lists by code; the rest are counted. */
+const STATUS_CHANGES_LISTED = 30;
 
 const noOpenMeeting = text(
   'Không có cuộc họp nào đang mở ở kênh này. Mở họp bằng: meeting start <tiêu đề>',
@@ -82,10 +90,12 @@ export async function startMeeting(
     now: Date;
     today: IsoDate;
     timeZone: string;
+    /** For the default title's date. */
+    locale: Locale;
   },
 ): Promise<Result<{ meeting: MeetingRow; agenda: Agenda }>> {
   const open = await openMeetingIn(db, input);
-  if (open) return alreadyOpen(open);
+  if (open) return alreadyOpen(open, input.scope);
   const request = await resolveDigestRequest(db, { scope: input.scope, unitCode: input.unitCode, from: input.from, to: input.to, today: input.today });
   if (!request.ok) return request;
   const unitId = request.value.scopeUnitId!;
@@ -94,9 +104,13 @@ export async function startMeeting(
   const period = input.from && input.to ? request.value.period : previous ? { from: dayIn(input.timeZone, previous.startedAt), to: input.today } : request.value.period;
   const digest = await buildDigest(db, { scopeUnitId: unitId, period, today: input.today, timeZone: input.timeZone, since: previous?.startedAt, asOf: input.now });
   const followUps = previous ? await followUpsOf(db, previous.id) : [];
-  const statusChanges = previous
-    ? await statusChangesSince(db, { unitIds: await unitSubtreeIds(db, unitId), since: previous.startedAt, limit: 30 })
-    : [];
+  const unitIds = previous ? await unitSubtreeIds(db, unitId) : [];
+  const [statusChanges, statusChangesTotal] = previous
+    ? await Promise.all([
+        statusChangesSince(db, { unitIds, since: previous.startedAt, limit: STATUS_CHANGES_LISTED }),
+        countCasesChangedSince(db, { unitIds, since: previous.startedAt }),
+      ])
+    : [[], 0];
   const agenda: Agenda = {
     digest,
     previous: previous
@@ -108,8 +122,9 @@ export async function startMeeting(
         }
       : null,
     statusChanges,
+    statusChangesTotal,
   };
-  const title = input.title?.trim() || `${unit.code} ${formatDate('vi', input.today)}`;
+  const title = input.title?.trim() || `${unit.code} ${formatDate(input.locale, input.today)}`;
   const meeting = await insertMeeting(db, {
     title,
     unitId,
@@ -120,12 +135,19 @@ export async function startMeeting(
     agenda: agenda as unknown as Record<string, unknown>,
   });
   // Another member opened one here at the same moment.
-  if (!meeting) return alreadyOpen((await openMeetingIn(db, input))!);
+  if (!meeting) return alreadyOpen((await openMeetingIn(db, input))!, input.scope);
   await addAttendee(db, { meetingId: meeting.id, memberId: input.actor.id, at: input.now });
   return ok({ meeting, agenda });
 }
 
-function alreadyOpen(open: MeetingRow): Result<never> {
+/** One meeting at a time in a channel. Another committee's meeting is not named to those outside it. */
+function alreadyOpen(open: MeetingRow, scope: Scope): Result<never> {
+  if (!scope.unitIds.includes(open.unitId)) {
+    return fail('conflict', text(
+      'Kênh này đang có một cuộc họp khác (của đơn vị ngoài phạm vi của bạn). Hãy mở cuộc họp ở kênh khác.',
+      "Another meeting (of a unit outside yours) is open in this channel. Hold yours in another channel.",
+    ));
+  }
   return fail('conflict', text(
     `Đang có cuộc họp #${open.id} "${open.title}" ở kênh này; kết thúc bằng: meeting end`,
     `Meeting #${open.id} "${open.title}" is already open in this channel; end it with: meeting end`,
@@ -182,6 +204,7 @@ export async function recordItem(
 export async function minutesOf(db: Executor, meeting: MeetingRow): Promise<Minutes> {
   const [items, attendees, followUps, unit] = await Promise.all([itemsOf(db, meeting.id), attendeesOf(db, meeting.id), followUpsOf(db, meeting.id), findUnitById(db, meeting.unitId)]);
   const byId = new Map(followUps.map((f) => [f.id, f]));
+  const directives = new Set(items.flatMap((i) => (i.followUpId ? [i.followUpId] : [])));
   return {
     id: meeting.id,
     title: meeting.title,
@@ -192,6 +215,7 @@ export async function minutesOf(db: Executor, meeting: MeetingRow): Promise<Minu
     attendees,
     agenda: meeting.agenda as unknown as Agenda,
     items: items.map((i) => ({ kind: i.kind, text: i.text, followUp: i.followUpId ? (byId.get(i.followUpId) ?? null) : null })),
+    followUps: followUps.filter((f) => !directives.has(f.id)),
   };
 }
 
@@ -223,8 +247,16 @@ export async function findMeetingInScope(db: Executor, input: { id: number; scop
 const stateLabel = (f: MeetingFollowUp & { overdue?: boolean }, l: Locale) =>
   f.status === 'done' ? (l === 'vi' ? 'đã xong' : 'done') : f.status === 'cancelled' ? (l === 'vi' ? 'đã huỷ' : 'cancelled') : f.overdue ? (l === 'vi' ? 'quá hạn' : 'overdue') : l === 'vi' ? 'đang làm' : 'open';
 
+const dueLabel = (f: MeetingFollowUp, l: Locale) => (f.dueOn ? ` · ${l === 'vi' ? 'hạn' : 'due'} ${formatDate(l, f.dueOn)}` : '');
+
+/**
+ * A follow-up as the channel may see it. A directive's text was spoken in the meeting and is in
+ * its minutes; a follow-up on a case shows its case code only, since its task may name the person.
+ */
 const followUpLine = (f: MeetingFollowUp & { overdue?: boolean }, l: Locale) =>
-  `#${f.id} · ${f.assignee}${f.dueOn ? ` · ${l === 'vi' ? 'hạn' : 'due'} ${formatDate(l, f.dueOn)}` : ''} · ${stateLabel(f, l)}: ${f.task}`;
+  f.caseCode
+    ? `#${f.id} · ${f.caseCode} · ${f.assignee}${dueLabel(f, l)} · ${stateLabel(f, l)}`
+    : `#${f.id} · ${f.assignee}${dueLabel(f, l)} · ${stateLabel(f, l)}: ${f.task}`;
 
 /** The agenda as posted to the committee's channel: aggregates, case codes, and its own directives. */
 export function agendaMessage(meeting: MeetingRow, agenda: Agenda, locale: Locale, timeZone: string): ReplyMessage {
@@ -239,15 +271,28 @@ export function agendaMessage(meeting: MeetingRow, agenda: Agenda, locale: Local
     blocks.push({
       kind: 'text',
       text: vi
-        ? `Kết luận, chỉ đạo của cuộc họp trước (#${agenda.previous.id} "${agenda.previous.title}", ${formatDateTime(locale, new Date(agenda.previous.startedAt), timeZone)}):`
-        : `Directives of the previous meeting (#${agenda.previous.id} "${agenda.previous.title}", ${formatDateTime(locale, new Date(agenda.previous.startedAt), timeZone)}):`,
+        ? `Chỉ đạo và việc cần làm của cuộc họp trước (#${agenda.previous.id} "${agenda.previous.title}", ${formatDateTime(locale, new Date(agenda.previous.startedAt), timeZone)}):`
+        : `Directives and follow-ups of the previous meeting (#${agenda.previous.id} "${agenda.previous.title}", ${formatDateTime(locale, new Date(agenda.previous.startedAt), timeZone)}):`,
     });
     blocks.push(agenda.previous.followUps.length ? { kind: 'list', items: agenda.previous.followUps.map((f) => followUpLine(f, locale)) } : { kind: 'text', tone: 'muted', text: vi ? '(không có)' : '(none)' });
   }
   if (agenda.statusChanges.length) {
+    const total = Math.max(agenda.statusChangesTotal ?? 0, agenda.statusChanges.length);
+    const more = total - agenda.statusChanges.length;
     blocks.push(
-      { kind: 'text', text: vi ? 'Hồ sơ thay đổi trạng thái từ cuộc họp trước:' : 'Cases whose status changed since the previous meeting:' },
-      { kind: 'list', items: [agenda.statusChanges.map((c) => `${c.code} (${STATUS_LABEL[c.status as CaseStatus](locale)})`).join(', ')] },
+      {
+        kind: 'text',
+        text: vi
+          ? `Hồ sơ thay đổi trạng thái từ cuộc họp trước: ${formatNumber(locale, total)}`
+          : `Cases whose status changed since the previous meeting: ${formatNumber(locale, total)}`,
+      },
+      {
+        kind: 'list',
+        items: [
+          agenda.statusChanges.map((c) => `${c.code} (${STATUS_LABEL[c.status as CaseStatus](locale)})`).join(', ') +
+            (more > 0 ? (vi ? ` và ${formatNumber(locale, more)} hồ sơ khác` : ` and ${formatNumber(locale, more)} more`) : ''),
+        ],
+      },
     );
   }
   return { personal: false, toChannel: true, title: vi ? `Họp: ${meeting.title}` : `Meeting: ${meeting.title}`, blocks };
@@ -257,23 +302,32 @@ export function agendaMessage(meeting: MeetingRow, agenda: Agenda, locale: Local
 export function minutesMessage(m: Minutes, locale: Locale, timeZone: string): ReplyMessage {
   const vi = locale === 'vi';
   const at = (iso: string) => formatDateTime(locale, new Date(iso), timeZone);
-  const r = m.agenda.digest.resolved;
-  const blocks: Block[] = [
+  const n = (value: number) => formatNumber(locale, value);
+  const { digest, previous } = m.agenda;
+  const period = `${formatDate(locale, digest.period.from)} – ${formatDate(locale, digest.period.to)}`;
+  const overdue = digest.followUps.overdue;
+  const fields = [
+    { label: vi ? 'Thời gian' : 'Time', value: `${at(m.startedAt)} – ${m.endedAt ? at(m.endedAt) : vi ? 'đang họp' : 'open'}${m.endedHow === 'timeout' ? (vi ? ' (tự đóng)' : ' (closed automatically)') : ''}` },
+    { label: vi ? 'Phạm vi' : 'Scope', value: `${m.unit.code} ${m.unit.name}` },
+    { label: vi ? 'Thành phần tham dự' : 'Attendees', value: m.attendees.join(', ') || '-' },
     {
-      kind: 'fields',
-      fields: [
-        { label: vi ? 'Thời gian' : 'Time', value: `${at(m.startedAt)} – ${m.endedAt ? at(m.endedAt) : vi ? 'đang họp' : 'open'}${m.endedHow === 'timeout' ? (vi ? ' (tự đóng)' : ' (closed automatically)') : ''}` },
-        { label: vi ? 'Phạm vi' : 'Scope', value: `${m.unit.code} ${m.unit.name}` },
-        { label: vi ? 'Thành phần' : 'Attendees', value: m.attendees.join(', ') || '-' },
-        {
-          label: vi ? 'Số liệu đã xem xét' : 'Figures reviewed',
-          value: vi
-            ? `${r.total} bắt, đầu thú, thanh loại; còn ${m.agenda.digest.outstanding.total} đối tượng truy nã; ${m.agenda.digest.followUps.overdue} việc quá hạn`
-            : `${r.total} resolved; ${m.agenda.digest.outstanding.total} still wanted; ${m.agenda.digest.followUps.overdue} follow-ups overdue`,
-        },
-      ],
+      label: vi ? 'Số liệu đã xem xét' : 'Figures reviewed',
+      value: vi
+        ? `${period}: bắt, vận động đầu thú, thanh loại ${n(digest.resolved.total)} đối tượng; còn truy nã ${n(digest.outstanding.total)}; ${n(overdue)} việc cần làm quá hạn`
+        : `${period}: ${n(digest.resolved.total)} resolved; ${n(digest.outstanding.total)} still wanted; ${n(overdue)} ${overdue === 1 ? 'follow-up' : 'follow-ups'} overdue`,
     },
   ];
+  if (previous) {
+    const count = (status: 'done' | 'open' | 'overdue') =>
+      previous.followUps.filter((f) => (status === 'overdue' ? f.overdue : status === 'open' ? f.status === 'open' && !f.overdue : f.status === 'done')).length;
+    fields.push({
+      label: vi ? 'Rà soát cuộc họp trước' : 'Previous meeting reviewed',
+      value: vi
+        ? `#${previous.id}: ${n(previous.followUps.length)} chỉ đạo, việc cần làm (xong ${n(count('done'))}, đang làm ${n(count('open'))}, quá hạn ${n(count('overdue'))})`
+        : `#${previous.id}: ${n(previous.followUps.length)} directives and follow-ups (${n(count('done'))} done, ${n(count('open'))} open, ${n(count('overdue'))} overdue)`,
+    });
+  }
+  const blocks: Block[] = [{ kind: 'fields', fields }];
   const section = (label: string, items: string[]) => {
     if (items.length) blocks.push({ kind: 'text', text: label }, { kind: 'list', ordered: true, items });
   };
@@ -282,6 +336,7 @@ export function minutesMessage(m: Minutes, locale: Locale, timeZone: string): Re
     vi ? 'Chỉ đạo:' : 'Directives:',
     m.items.filter((i) => i.kind === 'directive').map((i) => `${i.text} → ${i.followUp ? `${i.followUp.assignee}${i.followUp.dueOn ? ` (${vi ? 'hạn' : 'due'} ${formatDate(locale, i.followUp.dueOn)})` : ''} · #${i.followUp.id}` : '?'}`),
   );
+  section(vi ? 'Việc cần làm đã giao trong cuộc họp:' : 'Follow-ups assigned during the meeting:', (m.followUps ?? []).map((f) => followUpLine(f, locale)));
   section(vi ? 'Ghi chú:' : 'Notes:', m.items.filter((i) => i.kind === 'note').map((i) => i.text));
   return { personal: false, toChannel: true, title: vi ? `Biên bản họp #${m.id}: ${m.title}` : `Minutes of meeting #${m.id}: ${m.title}`, blocks };
 }
