@@ -133,7 +133,11 @@ const envSchema = z.object({
   ),
   DISCORD_API_URL: z.preprocess(
     blankToUndefined,
-    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://discord.com/api' }).default('https://discord.com/api'),
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://discord.com/api' })
+      // discord.js appends `/v10/…`: a trailing slash would make that `//v10/…`.
+      .transform((url) => url.replace(/\/+$/, ''))
+      .default('https://discord.com/api'),
   ),
   SLACK_BOT_TOKEN: z.preprocess(
     blankToUndefined,

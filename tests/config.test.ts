@@ -59,6 +59,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DISCORD_API_URL: 'ftp://x' })).toThrow(/DISCORD_API_URL/);
   });
 
+  it('drops trailing slashes from DISCORD_API_URL, so that requests do not go to //v10', () => {
+    const token = `${'M'.repeat(24)}.abcdef.${'x'.repeat(27)}`;
+    const discord = (url: string) => loadConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: '123456789012345678', DISCORD_API_URL: url }).discord?.apiUrl;
+    expect(discord('http://127.0.0.1:8080/api/')).toBe('http://127.0.0.1:8080/api');
+    expect(discord('https://proxy.example/discord/api//')).toBe('https://proxy.example/discord/api');
+    expect(discord('https://discord.com/api')).toBe('https://discord.com/api');
+  });
+
   it('reads the Slack app settings: HTTP with a signing secret, Socket Mode with an app token', () => {
     const secret = '8f742231b10e8888abcd99yyyzzz85a5';
     expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: secret }).slack).toEqual({

@@ -100,6 +100,13 @@ export interface MapperUnderTest {
   name: string;
   /** Who the recordings come from, as the platform knows them. */
   actor: Actor;
+  /**
+   * Where the recordings were made and the language the platform said the user reads, as the
+   * invocation must carry them (the channel is audited and answered in; the locale hint is used
+   * until the user is known). Compared when given.
+   */
+  channel?: Invocation['channel'];
+  localeHint?: Invocation['localeHint'];
   /** The invocation the adapter builds from its recording of `request`; undefined if the platform has no such request. */
   map(request: RequestName): Invocation | undefined | Promise<Invocation | undefined>;
 }
@@ -129,6 +136,8 @@ export function invocationContract(subject: MapperUnderTest): void {
       expect(invocation.actor).toEqual(subject.actor);
       expect(invocation.id).toMatch(new RegExp(`^${subject.actor.platform}:.+`));
       expect(normalize(invocation)).toEqual(REQUESTS[name]);
+      if (subject.channel !== undefined) expect(invocation.channel).toEqual(subject.channel);
+      if ('localeHint' in subject) expect(invocation.localeHint).toEqual(subject.localeHint);
     });
   });
 }

@@ -12,6 +12,15 @@ import { WebSocketServer, type WebSocket } from 'ws';
  * overwrite of application commands, rate-limit headers, and 429 responses with `retry_after`
  * when told to. A dropped connection can RESUME its session and gets the events it missed. It
  * records every request it receives.
+ *
+ * It refuses what Discord refuses, with Discord's error codes: a second callback for one
+ * interaction (400, 40060), a callback later than 3 s after the interaction was dispatched (404,
+ * 10062), editing the original response or sending a follow-up before any callback (404, 10015),
+ * and a message over Discord's limits (400, 50035: content, embeds, fields, total embed text,
+ * action rows, components per row, custom ids, button labels).
+ * https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes
+ * https://discord.com/developers/docs/resources/message#embed-object-embed-limits
+ * https://discord.com/developers/docs/components/reference
  * https://discord.com/developers/docs/reference#uploading-files
  * https://discord.com/developers/docs/events/gateway
  * https://discord.com/developers/docs/interactions/receiving-and-responding
@@ -43,8 +52,14 @@ export interface FakeDiscordApi {
   dmChannels: Map<string, string>;
   /** Closes every gateway connection with `code`, keeping the sessions for a RESUME (4000: unknown error). */
   dropConnections(code?: number): void;
-  /** IDENTIFY and RESUME frames received. */
-  gatewayLog: Array<{ op: 'identify' | 'resume'; sessionId?: string; seq?: number }>;
+  /** IDENTIFY (with the intents asked for) and RESUME frames received. */
+  gatewayLog: Array<{ op: 'identify' | 'resume'; intents?: number; sessionId?: string; seq?: number }>;
+  /** Heartbeats (op 1) received, each answered with an ACK (op 11). */
+  heartbeats(): number;
+  /** Requests refused for breaking the protocol or Discord's limits (40060, 10062, 10015, 50035, or a forced refusal). */
+  refused: Array<{ method: string; path: string; status: number; code: number }>;
+  /** Refuses the next request for which `match` holds with `status` and Discord's JSON error `{ code, message }`. */
+  refuseNext(match: (request: { method: string; path: string }) => boolean, status: number, error: { code: number; message: string }): void;
   /** Resolves when `check` holds, polling; rejects after `ms`. */
   until(check: () => boolean, ms?: number): Promise<void>;
   close(): Promise<void>;
@@ -79,7 +94,55 @@ async function readBody(req: IncomingMessage): Promise<{ body: unknown; files: U
   return { body: text ? JSON.parse(text) : undefined, files: [] };
 }
 
-export async function startFakeDiscordApi(options: { token?: string; applicationId?: string } = {}): Promise<FakeDiscordApi> {
+/** Discord's message limits, in characters. */
+const LIMITS = { content: 2000, embeds: 10, title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, author: 256, total: 6000, rows: 5, perRow: 5, customId: 100, label: 80 };
+
+const chars = (value: unknown) => (typeof value === 'string' ? [...value].length : 0);
+
+/** What in a message body breaks Discord's limits, as `path: reason`; empty when it is within them. */
+export function messageProblems(body: Record<string, unknown> | undefined): string[] {
+  if (!body) return [];
+  const problems: string[] = [];
+  if (chars(body.content) > LIMITS.content) problems.push(`content: longer than ${LIMITS.content}`);
+  type Embed = { title?: string; description?: string; fields?: Array<{ name?: string; value?: string }>; footer?: { text?: string }; author?: { name?: string } };
+  const embeds = (body.embeds ?? []) as Embed[];
+  if (embeds.length > LIMITS.embeds) problems.push(`embeds: more than ${LIMITS.embeds}`);
+  let total = 0;
+  for (const [i, e] of embeds.entries()) {
+    if (chars(e.title) > LIMITS.title) problems.push(`embeds.${i}.title: longer than ${LIMITS.title}`);
+    if (chars(e.description) > LIMITS.description) problems.push(`embeds.${i}.description: longer than ${LIMITS.description}`);
+    if ((e.fields ?? []).length > LIMITS.fields) problems.push(`embeds.${i}.fields: more than ${LIMITS.fields}`);
+    for (const [j, f] of (e.fields ?? []).entries()) {
+      if (chars(f.name) > LIMITS.fieldName || chars(f.name) === 0) problems.push(`embeds.${i}.fields.${j}.name: empty or longer than ${LIMITS.fieldName}`);
+      if (chars(f.value) > LIMITS.fieldValue || chars(f.value) === 0) problems.push(`embeds.${i}.fields.${j}.value: empty or longer than ${LIMITS.fieldValue}`);
+    }
+    if (chars(e.footer?.text) > LIMITS.footer) problems.push(`embeds.${i}.footer.text: longer than ${LIMITS.footer}`);
+    if (chars(e.author?.name) > LIMITS.author) problems.push(`embeds.${i}.author.name: longer than ${LIMITS.author}`);
+    total += chars(e.title) + chars(e.description) + chars(e.footer?.text) + chars(e.author?.name) + (e.fields ?? []).reduce((n, f) => n + chars(f.name) + chars(f.value), 0);
+  }
+  if (total > LIMITS.total) problems.push(`embeds: ${total} characters in all, more than ${LIMITS.total}`);
+  const rows = (body.components ?? []) as Array<{ type?: number; components?: Array<{ custom_id?: string; label?: string }> }>;
+  if (rows.length > LIMITS.rows) problems.push(`components: more than ${LIMITS.rows} action rows`);
+  for (const [i, row] of rows.entries()) {
+    if (row.type !== 1) problems.push(`components.${i}: not an action row`);
+    const items = row.components ?? [];
+    if (items.length === 0 || items.length > LIMITS.perRow) problems.push(`components.${i}.components: none, or more than ${LIMITS.perRow}`);
+    for (const [j, c] of items.entries()) {
+      if (chars(c.custom_id) > LIMITS.customId) problems.push(`components.${i}.components.${j}.custom_id: longer than ${LIMITS.customId}`);
+      if (chars(c.label) > LIMITS.label) problems.push(`components.${i}.components.${j}.label: longer than ${LIMITS.label}`);
+    }
+  }
+  return problems;
+}
+
+export interface FakeDiscordOptions {
+  token?: string;
+  applicationId?: string;
+  /** The heartbeat interval HELLO gives (Discord's is 41.25 s); short in tests, so heartbeats really run. */
+  heartbeatIntervalMs?: number;
+}
+
+export async function startFakeDiscordApi(options: FakeDiscordOptions = {}): Promise<FakeDiscordApi> {
   const requestsApplicationId = () => options.applicationId ?? '1234567890123456789';
   const token = options.token ?? `${'M'.repeat(24)}.fake.${'x'.repeat(27)}`;
   const requests: FakeDiscordApi['requests'] = [];
@@ -92,6 +155,12 @@ export async function startFakeDiscordApi(options: { token?: string; application
   const channelMessages: FakeDiscordApi['channelMessages'] = [];
   const dmChannels = new Map<string, string>();
   const gatewayLog: FakeDiscordApi['gatewayLog'] = [];
+  const refused: FakeDiscordApi['refused'] = [];
+  const forced: Array<{ match: (request: { method: string; path: string }) => boolean; status: number; error: { code: number; message: string } }> = [];
+  let heartbeats = 0;
+  /** Interactions dispatched, by id: their token, when, and whether they have been answered (a callback). */
+  const interactions = new Map<string, { token: string; at: number; answered: boolean }>();
+  const interactionByToken = new Map<string, string>();
   /** Gateway sessions by id: their connection (null while dropped) and every event sent, for RESUME. */
   const sessions = new Map<string, { ws: WebSocket | null; seq: number; events: Array<{ s: number; t: string; d: unknown }> }>();
   const sessionOf = new Map<WebSocket, string>();
@@ -133,6 +202,21 @@ export async function startFakeDiscordApi(options: { token?: string; application
       });
       res.end(JSON.stringify(payload));
     };
+    const refuse = (status: number, code: number, message: string, errors?: unknown) => {
+      refused.push({ method: req.method ?? '', path: url.pathname, status, code });
+      return send(status, { message, code, ...(errors ? { errors } : {}) });
+    };
+    const force = forced.findIndex((f) => f.match({ method: req.method ?? '', path: url.pathname }));
+    if (force >= 0) {
+      const [f] = forced.splice(force, 1);
+      return refuse(f!.status, f!.error.code, f!.error.message);
+    }
+    /** Refuses a message over Discord's limits, and says whether it did. */
+    const invalid = (payload: unknown): boolean => {
+      const problems = messageProblems(payload as Record<string, unknown> | undefined);
+      if (problems.length) refuse(400, 50035, 'Invalid Form Body', problems);
+      return problems.length > 0;
+    };
     const needsBotToken = !/^\/api\/v10\/(interactions|webhooks)\//.test(url.pathname);
     if (needsBotToken && req.headers.authorization !== `Bot ${token}`) {
       return send(401, { message: '401: Unauthorized', code: 0 });
@@ -148,12 +232,25 @@ export async function startFakeDiscordApi(options: { token?: string; application
     const callback = /^\/api\/v10\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(url.pathname);
     if (callback && req.method === 'POST') {
       const payload = body as { type: number; data?: unknown };
+      const interaction = interactions.get(callback[1]!);
+      // An interaction must be answered within 3 s, once.
+      if (!interaction || interaction.token !== callback[2] || Date.now() - interaction.at > 3000) return refuse(404, 10062, 'Unknown interaction');
+      if (interaction.answered) return refuse(400, 40060, 'Interaction has already been acknowledged.');
+      // Types 4 (a message) and 7 (an update of the message) carry one.
+      if (payload.type === 4 || payload.type === 7) {
+        if (invalid(payload.data)) return;
+      }
+      interaction.answered = true;
       callbacks.push({ interactionId: callback[1]!, type: payload.type, data: payload.data });
       res.writeHead(204);
       return res.end();
     }
     const hook = /^\/api\/v10\/webhooks\/(\d+)\/([^/]+)(\/messages\/@original)?$/.exec(url.pathname);
     if (hook && (req.method === 'PATCH' || req.method === 'POST')) {
+      // The interaction's webhook exists once the interaction has been answered.
+      const interactionId = interactionByToken.get(hook[2]!);
+      if (!interactionId || !interactions.get(interactionId)!.answered) return refuse(404, 10015, 'Unknown Webhook');
+      if (invalid(body)) return;
       webhookMessages.push({ token: hook[2]!, kind: hook[3] ? 'original' : 'followup', body: body as Record<string, unknown> });
       return send(200, message(body as Record<string, unknown>));
     }
@@ -175,6 +272,7 @@ export async function startFakeDiscordApi(options: { token?: string; application
     const channel = /^\/api\/v10\/channels\/(\d+)\/messages$/.exec(url.pathname);
     if (channel && req.method === 'POST') {
       const payload = body as Record<string, unknown>;
+      if (invalid(payload)) return;
       channelMessages.push({ channelId: channel[1]!, body: payload, files });
       const attachments = files.map((f, i) => ({ id: nextId(), filename: f.name, size: f.bytes.length, content_type: f.type, url: `http://127.0.0.1:${port}/attachments/${i}/${f.name}`, proxy_url: '' }));
       return send(200, message({ ...payload, attachments }, channel[1]));
@@ -200,14 +298,15 @@ export async function startFakeDiscordApi(options: { token?: string; application
     session.ws?.send(JSON.stringify({ op: 0, t, s: session.seq, d }));
   };
   gateway.on('connection', (ws) => {
-    ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41_250 }, s: null, t: null }));
+    ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: options.heartbeatIntervalMs ?? 41_250 }, s: null, t: null }));
     ws.on('message', (raw) => {
       const frame = JSON.parse(String(raw)) as { op: number; d: Record<string, unknown> | number | null };
       if (frame.op === 1) {
+        heartbeats += 1;
         ws.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));
       } else if (frame.op === 2) {
-        const d = frame.d as { token?: string };
-        gatewayLog.push({ op: 'identify' });
+        const d = frame.d as { token?: string; intents?: number };
+        gatewayLog.push({ op: 'identify', ...(d.intents !== undefined ? { intents: d.intents } : {}) });
         if (d.token !== token) return ws.close(4004, 'Authentication failed.');
         const sessionId = randomUUID().replace(/-/g, '');
         sessions.set(sessionId, { ws, seq: 0, events: [] });
@@ -260,12 +359,21 @@ export async function startFakeDiscordApi(options: { token?: string; application
     bot,
     sessions: () => [...sessions.values()].filter((session) => session.ws !== null).length,
     dispatchInteraction(interaction) {
+      if (typeof interaction.id === 'string' && typeof interaction.token === 'string') {
+        interactions.set(interaction.id, { token: interaction.token, at: Date.now(), answered: false });
+        interactionByToken.set(interaction.token, interaction.id);
+      }
       for (const sessionId of sessions.keys()) dispatch(sessionId, 'INTERACTION_CREATE', interaction);
     },
     dropConnections(code = 4000) {
       for (const session of sessions.values()) session.ws?.close(code, 'Dropped by the fake');
     },
     gatewayLog,
+    heartbeats: () => heartbeats,
+    refused,
+    refuseNext(match, status, error) {
+      forced.push({ match, status, error });
+    },
     callbacks,
     webhookMessages,
     channelMessages,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   Client,
   Events,
@@ -12,10 +13,11 @@ import {
 import type { Dispatcher } from '../../core/dispatcher.ts';
 import type { Attachment, Invocation, Reply, ReplyMessage } from '../../core/invocation.ts';
 import type { Logger } from '../../logger.ts';
+import { text, type Locale, type Text } from '../../i18n/text.ts';
 import type { DiscordConnection } from './deploy.ts';
 import { ACTION_COMMAND } from '../../core/dispatcher.ts';
 import { discordPoster, postToDiscord } from './post.ts';
-import { decodeAction, decodePageButton, encodePageButton, renderDiscord, withPageButtons } from './render.ts';
+import { decodeAction, decodePageButton, encodePageButton, renderDiscord, withPageButtons, type DiscordPage } from './render.ts';
 
 export interface DiscordAdapterOptions {
   dispatcher: Dispatcher;
@@ -28,8 +30,9 @@ export interface DiscordAdapterOptions {
  * commands into invocations for the core and renders its replies. Nothing it sends can ping:
  * `allowedMentions` is empty on the client, and the renderer escapes mentions too.
  *
- * Several instances may run at once: each interaction's id is claimed in the database before it
- * is acknowledged, and only the instance that claimed it answers.
+ * Several instances may run at once: each interaction's id (commands, buttons and autocomplete
+ * alike) is claimed in the database before it is acknowledged, and only the instance that claimed
+ * it answers.
  */
 export function createDiscordAdapter(options: DiscordAdapterOptions) {
   const log = options.logger.child({ adapter: 'discord' });
@@ -44,13 +47,18 @@ export function createDiscordAdapter(options: DiscordAdapterOptions) {
   });
 
   async function handle(interaction: Interaction): Promise<void> {
-    if (interaction.isAutocomplete()) return suggest(interaction);
+    if (interaction.isAutocomplete()) {
+      // Claimed like a command: of several instances one answers (Discord refuses a second
+      // answer) and one audits the read.
+      if (!(await options.dispatcher.claim(`discord:${interaction.id}`))) return;
+      return suggest(interaction);
+    }
     if (interaction.isChatInputCommand()) {
       const invocation = toInvocation(interaction, `discord:${interaction.id}`);
       // A quick INSERT, then the acknowledgement, well within Discord's three seconds.
       if (!(await options.dispatcher.claim(invocation.id))) return;
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      await run(invocation, replyTo(interaction, rerunnable(invocation, 0)));
+      await answer(interaction, invocation, { paging: rerunnable(invocation, 0) });
       return;
     }
     if (!interaction.isButton()) return;
@@ -60,22 +68,39 @@ export function createDiscordAdapter(options: DiscordAdapterOptions) {
       const invocation = buttonInvocation(interaction, paged);
       if (!(await options.dispatcher.claim(invocation.id))) return;
       await interaction.deferUpdate();
-      await run(invocation, replyTo(interaction, rerunnable(invocation, paged.page)));
+      await answer(interaction, invocation, { paging: rerunnable(invocation, paged.page) });
       return;
     }
     const action = decodeAction(interaction.customId);
     if (!action) return;
     const invocation = buttonInvocation(interaction, action);
     if (!(await options.dispatcher.claim(invocation.id))) return;
-    // Confirm and cancel answer in place of the question, so their buttons cannot be pressed
-    // again; other buttons ("done") answer in a message of their own under the list.
-    if (action.command === ACTION_COMMAND) await interaction.deferUpdate();
-    else await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    await run(invocation, replyTo(interaction));
+    if (action.command === ACTION_COMMAND) {
+      // Confirm and cancel answer in place of the question, so that its buttons cannot be pressed
+      // again; a refusal (expired, or a role too low) is told apart and leaves the question as it was.
+      await interaction.deferUpdate();
+      await answer(interaction, invocation, { refusalsApart: true });
+      return;
+    }
+    // Other buttons ("done") answer in a message of their own under the list.
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await answer(interaction, invocation, {});
   }
 
-  async function run(invocation: Invocation, reply: Reply): Promise<void> {
-    await options.dispatcher.dispatch(invocation, reply, { claimed: true });
+  /** Runs the invocation, then delivers its one answer as the outcome calls for. */
+  async function answer(interaction: RepliableInteraction, invocation: Invocation, how: { paging?: Paging | undefined; refusalsApart?: boolean }): Promise<void> {
+    let message: ReplyMessage | undefined;
+    const capture: Reply = {
+      canBePrivate: true,
+      interactive: true,
+      async send(m) {
+        message = m;
+      },
+    };
+    const result = await options.dispatcher.dispatch(invocation, capture, { claimed: true });
+    if (!message) return;
+    const apart = Boolean(how.refusalsApart) && result.outcome !== 'ok';
+    await deliver(interaction, message, { paging: apart ? undefined : how.paging, apart }, log.child({ invocation: invocation.id }));
   }
 
   /** Page buttons for an answer to a read, which can safely run again; not for a change. */
@@ -163,37 +188,87 @@ interface Paging {
   button(n: number): string | undefined;
 }
 
+/** The most ephemeral follow-ups one answer sends; the last says the answer was cut. */
+export const MAX_FOLLOW_UPS = 5;
+
+type Body = { content?: string; embeds: DiscordPage['embeds']; components: DiscordPage['components'] };
+
+const localeOf = (interaction: RepliableInteraction): Locale => (interaction.locale?.startsWith('vi') ? 'vi' : 'en');
+
 /**
  * Answers by editing the deferred (ephemeral) reply, or the message a button is on: only the
  * invoker sees it, so it may hold personal data. An answer longer than one message shows one page
- * with ◀ ▶ buttons when it can be asked again; otherwise its pages follow as ephemeral messages.
+ * with ◀ ▶ buttons when it can be asked again; otherwise its pages follow as ephemeral messages, at
+ * most {@link MAX_FOLLOW_UPS}. With `apart`, the answer goes in an ephemeral follow-up and the
+ * message is left as it was. If Discord refuses the answer, the user is told so with a reference,
+ * under which the log holds the details, rather than being left with "thinking…".
  */
-function replyTo(interaction: RepliableInteraction, paging?: Paging): Reply {
-  return {
-    canBePrivate: true,
-    interactive: true,
-    async send(message: ReplyMessage) {
-      // Meant for the whole channel (a meeting's agenda or minutes): posted there, and the
-      // private acknowledgement says so.
-      if (message.toChannel && !message.personal && interaction.channelId) {
-        await postToDiscord(interaction.client.rest, interaction.channelId, message);
-        const posted = interaction.locale?.startsWith('vi') ? 'Đã đăng vào kênh.' : 'Posted to the channel.';
-        await interaction.editReply({ content: posted, embeds: [], components: [], allowedMentions: { parse: [] } });
-        return;
-      }
-      const pages = renderDiscord(message);
-      const ids = paging && pages.length > 1 ? pages.map((_, n) => paging.button(n)) : [];
-      if (paging && ids.length > 0 && ids.every((id) => id !== undefined)) {
-        const index = Math.min(paging.page, pages.length - 1);
-        const page = withPageButtons(pages[index]!, index, pages.length, (n) => ids[n]!);
-        await interaction.editReply({ embeds: page.embeds, components: page.components, allowedMentions: { parse: [] } });
-        return;
-      }
-      const [first, ...rest] = pages;
-      await interaction.editReply({ embeds: first!.embeds, components: first!.components, allowedMentions: { parse: [] } });
-      for (const page of rest) {
-        await interaction.followUp({ embeds: page.embeds, components: page.components, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
-      }
-    },
+async function deliver(interaction: RepliableInteraction, message: ReplyMessage, how: { paging?: Paging | undefined; apart: boolean }, log: Logger): Promise<void> {
+  const locale = localeOf(interaction);
+  let edited = false;
+  const edit = async (body: Body) => {
+    await interaction.editReply({ content: body.content ?? '', embeds: body.embeds, components: body.components, allowedMentions: { parse: [] } });
+    edited = true;
   };
+  const followUp = (body: Body) =>
+    interaction.followUp({ ...(body.content ? { content: body.content } : {}), embeds: body.embeds, components: body.components, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  try {
+    // Meant for the whole channel (a meeting's agenda or minutes): posted there, and the private
+    // acknowledgement says so.
+    if (message.toChannel && !message.personal && interaction.channelId) {
+      await postToDiscord(interaction.client.rest, interaction.channelId, message);
+      await edit({ content: postedText(locale), embeds: [], components: [] });
+      return;
+    }
+    const pages = renderDiscord(message);
+    const paging = how.paging;
+    const ids = paging && pages.length > 1 ? pages.map((_, n) => paging.button(n)) : [];
+    if (paging && ids.length > 0 && ids.every((id) => id !== undefined)) {
+      const index = Math.min(paging.page, pages.length - 1);
+      await edit(withPageButtons(pages[index]!, index, pages.length, (n) => ids[n]!));
+      return;
+    }
+    const [first, ...rest] = pages;
+    if (how.apart) await followUp(first!);
+    else await edit(first!);
+    for (const page of capped(rest, pages.length, locale)) await followUp(page);
+  } catch (error) {
+    const reference = `E-${randomBytes(4).toString('hex').toUpperCase()}`;
+    log.error({ err: error, reference }, 'Discord refused the answer');
+    const notice: Body = { content: undeliveredText(reference)(locale), embeds: [], components: [] };
+    try {
+      if (how.apart || edited) await followUp(notice);
+      else await edit(notice);
+    } catch (again) {
+      log.error({ err: again, reference }, 'could not tell the user that the answer was refused either');
+    }
+  }
+}
+
+/**
+ * The pages after the first, as follow-ups: all of them, or when there are more than
+ * {@link MAX_FOLLOW_UPS}, the first few and a last message saying the answer was cut (with the
+ * last page's buttons, which would otherwise be lost).
+ */
+function capped(rest: DiscordPage[], total: number, locale: Locale): Body[] {
+  if (rest.length <= MAX_FOLLOW_UPS) return rest;
+  const kept = rest.slice(0, MAX_FOLLOW_UPS - 1);
+  const shown = kept.length + 1;
+  return [...kept, { content: cutText(shown, total)(locale), embeds: [], components: rest.at(-1)!.components }];
+}
+
+const postedText = text('Đã đăng vào kênh.', 'Posted to the channel.');
+
+function undeliveredText(reference: string): Text {
+  return text(
+    `Không hiển thị được câu trả lời trên Discord (lệnh có thể đã được thực hiện). Khi báo lỗi, hãy gửi mã ${reference}.`,
+    `casedesk could not show its answer on Discord (the command itself may have run). Quote ${reference} when you report it.`,
+  );
+}
+
+function cutText(shown: number, total: number): Text {
+  return text(
+    `Câu trả lời quá dài nên đã bị cắt: mới hiển thị ${shown}/${total} trang. Hãy thu hẹp yêu cầu (theo mã hồ sơ, đơn vị hoặc một khoảng thời gian ngắn hơn) để xem phần còn lại.`,
+    `The answer was cut: ${shown} of ${total} pages shown. Narrow the request (to a case code, a unit or a shorter period) to see the rest.`,
+  );
 }

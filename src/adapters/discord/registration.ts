@@ -7,6 +7,7 @@ import {
 } from 'discord.js';
 import type { CommandDefinition, CommandRegistry } from '../../core/command.ts';
 import type { OptionSpec } from '../../core/options.ts';
+import { vietnameseCommandName } from '../../i18n/command-names.ts';
 import type { Text } from '../../i18n/text.ts';
 
 /** Discord's limits on application commands. */
@@ -20,13 +21,18 @@ const GUILD_ONLY = [InteractionContextType.Guild];
 
 const fit = (value: string, max: number) => ([...value].length <= max ? value : `${[...value].slice(0, max - 1).join('')}…`);
 
+/** An English name (Discord's default, and what interactions carry) with its Vietnamese localisation. */
+function named(word: string) {
+  return { name: word, name_localizations: { vi: vietnameseCommandName(word) } };
+}
+
 /** An English description (Discord's default) with its Vietnamese localisation. */
 function describe(t: Text) {
   return { description: fit(t('en'), DESCRIPTION_MAX), description_localizations: { vi: fit(t('vi'), DESCRIPTION_MAX) } };
 }
 
 function option(spec: OptionSpec): APIApplicationCommandBasicOption {
-  const base = { name: spec.name, ...describe(spec.type === 'date' ? (l) => `${spec.description(l)} (YYYY-MM-DD)` : spec.description), required: Boolean(spec.required) };
+  const base = { ...named(spec.name), ...describe(spec.type === 'date' ? (l) => `${spec.description(l)} (YYYY-MM-DD)` : spec.description), required: Boolean(spec.required) };
   switch (spec.type) {
     case 'integer':
       return {
@@ -64,7 +70,8 @@ function options(command: CommandDefinition): APIApplicationCommandBasicOption[]
 /**
  * The slash commands to register, built from the core's option specs: `/case find`, `/case show`,
  * … as subcommands of `/case`; one-word commands (`/help`, `/whoami`) at the top level. Typed
- * options, choices, limits and autocomplete come from the specs; Vietnamese from their texts.
+ * options, choices, limits and autocomplete come from the specs; Vietnamese descriptions from their
+ * texts, Vietnamese names from src/i18n/command-names.ts.
  */
 export function buildDiscordCommands(registry: CommandRegistry, groups: Record<string, Text>): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   const out: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [];
@@ -72,18 +79,18 @@ export function buildDiscordCommands(registry: CommandRegistry, groups: Record<s
     const members = registry.all().filter((c) => c.name.split(' ')[0] === group);
     const single = members.find((c) => c.name === group);
     if (single) {
-      out.push({ name: group, ...describe(single.description), options: options(single), contexts: GUILD_ONLY });
+      out.push({ ...named(group), ...describe(single.description), options: options(single), contexts: GUILD_ONLY });
       continue;
     }
     const description: Text = groups[group] ?? (() => members.map((c) => c.name).join(', '));
     out.push({
-      name: group,
+      ...named(group),
       ...describe(description),
       contexts: GUILD_ONLY,
       options: members.map(
         (c): APIApplicationCommandSubcommandOption => ({
           type: ApplicationCommandOptionType.Subcommand,
-          name: c.name.split(' ')[1]!,
+          ...named(c.name.split(' ')[1]!),
           ...describe(c.description),
           options: options(c),
         }),

@@ -3,12 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { Writable } from 'node:stream';
+import { GatewayIntentBits } from 'discord.js';
+import { pino, type Logger } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { commands } from '../../../commands/index.ts';
+import { commandGroups, commands } from '../../../commands/index.ts';
 import { queryRows } from '../../../db/client.ts';
-import { createDiscordAdapter } from '../../../src/adapters/discord/adapter.ts';
+import { createDiscordAdapter, MAX_FOLLOW_UPS } from '../../../src/adapters/discord/adapter.ts';
+import { deployDiscordCommands } from '../../../src/adapters/discord/deploy.ts';
 import { createDispatcher } from '../../../src/core/dispatcher.ts';
 import { startFakeDiscordApi, type FakeDiscordApi } from '../../fakes/discord-api.ts';
 import { openTestDb, testDriver, type TestDb } from '../../support/db.ts';
@@ -24,9 +27,9 @@ let t: TestDb;
 let api: FakeDiscordApi;
 const adapters: Array<ReturnType<typeof createDiscordAdapter>> = [];
 
-async function startAdapter() {
-  const dispatcher = createDispatcher({ db: t.db, commands, locale: 'vi', timeZone: 'Asia/Ho_Chi_Minh', logger: pino({ level: 'silent' }) });
-  const adapter = createDiscordAdapter({ dispatcher, connection: { token: api.token, applicationId: APP, apiUrl: api.apiUrl }, logger: pino({ level: 'silent' }) });
+async function startAdapter(logger: Logger = pino({ level: 'silent' })) {
+  const dispatcher = createDispatcher({ db: t.db, commands, locale: 'vi', timeZone: 'Asia/Ho_Chi_Minh', logger });
+  const adapter = createDiscordAdapter({ dispatcher, connection: { token: api.token, applicationId: APP, apiUrl: api.apiUrl }, logger });
   await adapter.start();
   adapters.push(adapter);
   return adapter;
@@ -64,7 +67,7 @@ function slashCommand(userId: string, name: string, subcommand: string, options:
 
 beforeAll(async () => {
   t = await openTestDb();
-  api = await startFakeDiscordApi({ applicationId: APP });
+  api = await startFakeDiscordApi({ applicationId: APP, heartbeatIntervalMs: 200 });
 });
 beforeEach(async () => {
   await t.reset();
@@ -72,13 +75,19 @@ beforeEach(async () => {
   api.webhookMessages.length = 0;
   api.channelMessages.length = 0;
   api.gatewayLog.length = 0;
+  api.refused.length = 0;
   await makeUnitTree(t.db);
   await makeMember(t.db, { handle: 'duc', role: 'officer', unit: 'CA-HN', locale: 'en', discord: { guild: GUILD, user: MEMBER_USER } });
   await makeCase(t.db, { code: 'TN-2021-000001', fullName: 'Nguyễn Văn Đức', aliases: ['@everyone <@123>'], unit: 'CAQ-HK' });
 });
 afterEach(async () => {
   await Promise.all(adapters.splice(0).map((a) => a.stop()));
+  // Nothing the adapter sent broke Discord's protocol or limits, unless a test made the fake refuse it.
+  expect(api.refused.filter((r) => !expectedRefusals.has(r.code))).toEqual([]);
+  expectedRefusals.clear();
 });
+/** Refusal codes a test provoked on purpose. */
+const expectedRefusals = new Set<number>();
 afterAll(async () => {
   await api.close();
   await t.close();
@@ -86,7 +95,46 @@ afterAll(async () => {
 
 const text = (body: Record<string, unknown>) => JSON.stringify(body);
 
+/** A logger whose JSON lines a test can read. */
+function recordingLogger() {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, stream), lines };
+}
+
 describe('Discord adapter, through the real discord.js client', () => {
+  it('identifies with the Guilds intent only, keeps its heartbeat acknowledged, and allows no mentions', async () => {
+    const adapter = await startAdapter();
+    expect(api.gatewayLog).toEqual([{ op: 'identify', intents: GatewayIntentBits.Guilds }]);
+    expect(GatewayIntentBits.Guilds).toBe(1);
+    const before = api.heartbeats();
+    // The fake's HELLO asks for a heartbeat every 200 ms; each is acknowledged, so the session stays up.
+    await api.until(() => api.heartbeats() >= before + 3, 5_000);
+    expect(api.sessions()).toBe(1);
+    expect(api.gatewayLog).toHaveLength(1);
+    expect(adapter.client.options.allowedMentions).toEqual({ parse: [] });
+  });
+
+  it('answers a command invoked by its English name after registering Vietnamese names', async () => {
+    await deployDiscordCommands({ token: api.token, applicationId: APP, apiUrl: api.apiUrl }, { registry: commands, groups: commandGroups, guildIds: [GUILD] });
+    const registered = api.commands.get(GUILD) as Array<{ name: string; name_localizations: { vi: string }; options: Array<{ name: string; name_localizations: { vi: string }; options?: Array<{ name: string; name_localizations: { vi: string } }> }> }>;
+    const caseCommand = registered.find((c) => c.name === 'case')!;
+    const find = caseCommand.options.find((o) => o.name === 'find')!;
+    expect([caseCommand.name_localizations.vi, find.name_localizations.vi, find.options!.find((o) => o.name === 'text')!.name_localizations.vi]).toEqual(['hồ-sơ', 'tìm', 'nội-dung']);
+    await startAdapter();
+    // A member whose Discord is in Vietnamese sees /hồ-sơ tìm nội-dung:…; Discord sends the base names.
+    const interaction = { ...slashCommand(MEMBER_USER, 'case', 'find', [{ name: 'text', type: 3, value: 'nguyen van duc' }]), locale: 'vi' };
+    api.dispatchInteraction(interaction);
+    await api.until(() => api.webhookMessages.length === 1);
+    expect(text(api.webhookMessages[0]!.body)).toContain('TN-2021-000001');
+    expect(await queryRows(t.db, sql`select command, outcome::text from audit_log`)).toEqual([{ command: 'case find', outcome: 'ok' }]);
+  });
+
   it('answers /case find typed without diacritics, privately, with the case', async () => {
     await startAdapter();
     const interaction = slashCommand(MEMBER_USER, 'case', 'find', [{ name: 'text', type: 3, value: 'nguyen van duc' }]);
@@ -172,6 +220,24 @@ describe('Discord autocomplete and buttons', () => {
     expect(await queryRows(t.db, sql`select command, case_codes from audit_log`)).toEqual([{ command: 'case show (autocomplete)', case_codes: ['TN-2021-000001'] }]);
   });
 
+  it('answers an autocomplete once, and audits it once, when two instances receive it', async () => {
+    await startAdapter();
+    await startAdapter();
+    await api.until(() => api.sessions() === 2);
+    const interaction = fromGuild(MEMBER_USER, {
+      type: 4,
+      data: { id: '1400000000000000001', name: 'case', type: 1, options: [{ type: 1, name: 'show', options: [{ type: 3, name: 'code', value: 'nguyen van', focused: true }] }] },
+    });
+    api.dispatchInteraction(interaction);
+    await api.until(() => api.callbacks.length === 1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(api.callbacks).toHaveLength(1);
+    expect(api.callbacks[0]).toMatchObject({ interactionId: interaction.id, type: 8 });
+    // A second answer would have been refused by Discord (40060).
+    expect(api.refused).toEqual([]);
+    expect(await queryRows(t.db, sql`select command from audit_log`)).toEqual([{ command: 'case show (autocomplete)' }]);
+  });
+
   it('runs a button as the command it stands for, checked for whoever pressed it', async () => {
     await startAdapter();
     const lead = await makeMember(t.db, { handle: 'lead', role: 'lead', unit: 'CA-HN' });
@@ -231,6 +297,65 @@ describe('Discord pages, confirmations, channel posts and reconnects', () => {
     ]);
   });
 
+  it('sends the further pages of a long answer to a change as private follow-ups, at most five, the last saying it was cut', async () => {
+    const ADMIN_USER = '800000000000000005';
+    await makeMember(t.db, { handle: 'admin', role: 'admin', unit: 'C06', locale: 'en', discord: { guild: GUILD, user: ADMIN_USER } });
+    await startAdapter();
+    const schedules = (n: number) => t.db.execute(sql`insert into digest_schedules (cron, time_zone, target_platform, target_channel, period, locale)
+      select '0 7 * * 1', 'Asia/Ho_Chi_Minh', 'discord', '3000000000000000001', 'ytd', 'vi' from generate_series(1, ${n})`);
+    // `digest schedule` may change data, so it cannot be asked again for another page.
+    const list = () => slashCommand(ADMIN_USER, 'digest', 'schedule', [{ name: 'action', type: 3, value: 'list' }]);
+
+    await schedules(90);
+    const short = list();
+    api.dispatchInteraction(short);
+    await api.until(() => api.webhookMessages.length >= 1);
+    await new Promise((r) => setTimeout(r, 300));
+    const shortAnswer = api.webhookMessages.filter((m) => m.token === short.token);
+    expect(shortAnswer.length).toBeGreaterThan(1);
+    expect(shortAnswer.length).toBeLessThanOrEqual(1 + MAX_FOLLOW_UPS);
+    expect(shortAnswer.map((m) => m.kind)).toEqual(['original', ...shortAnswer.slice(1).map(() => 'followup')]);
+    for (const m of shortAnswer.slice(1)) expect(m.body.flags).toBe(64);
+    for (const m of shortAnswer) expect(buttonsOf(m.body)).toEqual([]);
+    const all = shortAnswer.map((m) => text(m.body)).join('');
+    for (let id = 1; id <= 90; id++) expect(all).toContain(`• #${id} · 0 7 `);
+    expect(all).not.toContain('was cut');
+
+    await schedules(400);
+    const long = list();
+    api.dispatchInteraction(long);
+    await api.until(() => api.webhookMessages.filter((m) => m.token === long.token).length === 1 + MAX_FOLLOW_UPS);
+    await new Promise((r) => setTimeout(r, 300));
+    const longAnswer = api.webhookMessages.filter((m) => m.token === long.token);
+    expect(longAnswer).toHaveLength(1 + MAX_FOLLOW_UPS);
+    expect(longAnswer.slice(1).every((m) => m.kind === 'followup' && m.body.flags === 64)).toBe(true);
+    const last = longAnswer.at(-1)!.body;
+    expect(last.content).toMatch(/^The answer was cut: 5 of \d+ pages shown\. Narrow the request/);
+    expect(Number(/of (\d+) pages/.exec(String(last.content))![1])).toBeGreaterThan(1 + MAX_FOLLOW_UPS);
+    expect(text(longAnswer[0]!.body)).toContain('• #1 · 0 7 ');
+  });
+
+  it('tells the user, with a reference, when Discord refuses the answer, and logs the error under it', async () => {
+    const { logger, lines } = recordingLogger();
+    await startAdapter(logger);
+    expectedRefusals.add(50035);
+    api.refuseNext((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original'), 400, { code: 50035, message: 'Invalid Form Body' });
+    const interaction = slashCommand(MEMBER_USER, 'case', 'find', [{ name: 'text', type: 3, value: 'nguyen van duc' }]);
+    api.dispatchInteraction(interaction);
+    await api.until(() => api.webhookMessages.length === 1);
+    expect(api.refused).toEqual([{ method: 'PATCH', path: expect.stringContaining(interaction.token), status: 400, code: 50035 }]);
+    const notice = api.webhookMessages[0]!;
+    expect(notice).toMatchObject({ token: interaction.token, kind: 'original', body: { embeds: [], components: [] } });
+    const reference = /Quote (E-[0-9A-F]{8}) when you report it/.exec(String(notice.body.content))?.[1];
+    expect(reference).toBeDefined();
+    expect(text(notice.body)).not.toContain('Nguyễn');
+    const logged = lines.find((l) => l.reference === reference)!;
+    expect(logged).toMatchObject({ level: 50, msg: 'Discord refused the answer' });
+    expect(String((logged.err as { stack: string }).stack)).toContain('Invalid Form Body');
+    // The command itself ran, and was audited as answered.
+    expect(await queryRows(t.db, sql`select command, outcome::text from audit_log`)).toEqual([{ command: 'case find', outcome: 'ok' }]);
+  });
+
   it('asks to confirm a status change, makes it on confirm once, and lets a lead but not a viewer confirm', async () => {
     const LEAD_USER = '800000000000000003';
     const VIEWER_USER = '800000000000000004';
@@ -252,10 +377,14 @@ describe('Discord pages, confirmations, channel posts and reconnects', () => {
     expect([confirm!.label, cancel!.label]).toEqual(['Confirm', 'Cancel']);
     expect(await queryRows(t.db, sql`select status::text from cases`)).toEqual([{ status: 'wanted' }]);
 
-    // A viewer's press is checked like a typed command: refused, and the question stays open.
-    api.dispatchInteraction(buttonPress(VIEWER_USER, confirm!.custom_id));
+    // A viewer's press is checked like a typed command: refused in a private message of its own,
+    // and the question stays as it was, buttons and all.
+    const refusedPress = buttonPress(VIEWER_USER, confirm!.custom_id);
+    api.dispatchInteraction(refusedPress);
     await api.until(() => api.webhookMessages.length === 2);
+    expect(api.webhookMessages[1]).toMatchObject({ token: refusedPress.token, kind: 'followup', body: { flags: 64 } });
     expect(JSON.stringify(api.webhookMessages[1]!.body)).toContain('needs the');
+    expect(api.webhookMessages.filter((m) => m.kind === 'original')).toHaveLength(1);
     expect(await queryRows(t.db, sql`select status::text from cases`)).toEqual([{ status: 'wanted' }]);
 
     const press = buttonPress(LEAD_USER, confirm!.custom_id);
@@ -268,9 +397,10 @@ describe('Discord pages, confirmations, channel posts and reconnects', () => {
     expect(buttonsOf(api.webhookMessages[2]!.body)).toEqual([]);
     expect(await queryRows(t.db, sql`select status::text, outcome_note from cases`)).toEqual([{ status: 'arrested', outcome_note: reason.trim() }]);
 
-    // The same button again does nothing more.
+    // The same button again does nothing more, and says so apart.
     api.dispatchInteraction(buttonPress(LEAD_USER, confirm!.custom_id));
     await api.until(() => api.webhookMessages.length === 4);
+    expect(api.webhookMessages[3]).toMatchObject({ kind: 'followup', body: { flags: 64 } });
     expect(JSON.stringify(api.webhookMessages[3]!.body)).toContain('expired or was already used');
     expect(await queryRows(t.db, sql`select count(*)::int as n from case_events where kind = 'status_changed'`)).toEqual([{ n: 1 }]);
   });
@@ -285,8 +415,10 @@ describe('Discord pages, confirmations, channel posts and reconnects', () => {
     api.dispatchInteraction(buttonPress(LEAD_USER, cancel!.custom_id));
     await api.until(() => api.webhookMessages.length === 2);
     expect(JSON.stringify(api.webhookMessages[1]!.body)).toContain('Cancelled; nothing changed.');
+    expect(api.webhookMessages[1]!.kind).toBe('original');
     api.dispatchInteraction(buttonPress(LEAD_USER, confirm!.custom_id));
     await api.until(() => api.webhookMessages.length === 3);
+    expect(api.webhookMessages[2]!.kind).toBe('followup');
     expect(JSON.stringify(api.webhookMessages[2]!.body)).toContain('expired or was already used');
     expect(await queryRows(t.db, sql`select status::text from cases`)).toEqual([{ status: 'wanted' }]);
     expect(await queryRows(t.db, sql`select command, outcome::text, detail from audit_log order by id`)).toEqual([
@@ -330,6 +462,20 @@ describe('Discord pages, confirmations, channel posts and reconnects', () => {
     expect(posted).not.toContain('Nguyễn Văn Đức');
     expect(posted).not.toContain('@everyone');
     expect(api.channelMessages[0]!.body.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it("tells the invoker, with a reference, when the bot may not post a meeting's agenda in the channel", async () => {
+    const LEAD_USER = '800000000000000003';
+    await makeMember(t.db, { handle: 'lead', role: 'lead', unit: 'CA-HN', locale: 'en', discord: { guild: GUILD, user: LEAD_USER } });
+    await startAdapter();
+    expectedRefusals.add(50013);
+    api.refuseNext((r) => r.method === 'POST' && r.path === '/api/v10/channels/3000000000000000001/messages', 403, { code: 50013, message: 'Missing Permissions' });
+    const interaction = { ...slashCommand(LEAD_USER, 'meeting', 'start', [{ name: 'title', type: 3, value: 'Giao ban' }]), locale: 'vi' };
+    api.dispatchInteraction(interaction);
+    await api.until(() => api.webhookMessages.length === 1);
+    expect(api.channelMessages).toEqual([]);
+    expect(api.webhookMessages[0]).toMatchObject({ token: interaction.token, kind: 'original' });
+    expect(String(api.webhookMessages[0]!.body.content)).toMatch(/^Không hiển thị được câu trả lời trên Discord \(lệnh có thể đã được thực hiện\)\. Khi báo lỗi, hãy gửi mã E-[0-9A-F]{8}\.$/);
   });
 
   it('messages a member directly, through the DM channel Discord opens', async () => {
@@ -377,14 +523,15 @@ describe('casedesk start with Discord configured', () => {
   });
 });
 
-if (testDriver === 'pglite') {
-  it('runs as a program on Discord: ready on the gateway, stopped cleanly by SIGTERM', async () => {
+describe('casedesk start as a program', () => {
+  it('runs on Discord: ready on the gateway, stopped cleanly by SIGTERM', async () => {
     const env = {
       ...process.env,
       CASEDESK_DATA_DIR: join(mkdtempSync(join(tmpdir(), 'casedesk-discord-')), 'data'),
       CASEDESK_LOCALE: 'en',
       LOG_LEVEL: 'warn',
-      DATABASE_URL: '',
+      // On a server run, the program shares this file's database; otherwise it opens an embedded one of its own.
+      DATABASE_URL: testDriver === 'postgres' ? t.url! : '',
       DISCORD_TOKEN: api.token,
       DISCORD_APPLICATION_ID: APP,
       DISCORD_API_URL: api.apiUrl,
@@ -392,17 +539,20 @@ if (testDriver === 'pglite') {
     const before = api.sessions();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
+    let stderr = '';
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (c) => {
         stdout += c;
         if (stdout.includes('casedesk is ready on Discord')) resolve();
       });
-      child.on('exit', (code) => reject(new Error(`exited early with ${code}`)));
+      child.stderr.on('data', (c) => (stderr += c));
+      child.on('exit', (code) => reject(new Error(`exited early with ${code}: ${stderr}`)));
     });
     expect(api.sessions()).toBe(before + 1);
+    expect(stdout).toContain(`ready on Discord (${testDriver},`);
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     await api.until(() => api.sessions() === before);
   }, 90_000);
-}
+});

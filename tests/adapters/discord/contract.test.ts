@@ -86,6 +86,9 @@ afterAll(() => client.destroy());
 invocationContract({
   name: 'discord',
   actor: { platform: 'discord', workspaceId: GUILD, userId: USER },
+  // Every recording is from a server channel, by a user whose Discord is in Vietnamese.
+  channel: { id: '3000000000000000001', isPrivate: false },
+  localeHint: 'vi',
   map(request) {
     const raw = RECORDED[request];
     if (raw.type === 3) {

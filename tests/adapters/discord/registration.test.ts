@@ -1,7 +1,10 @@
 import { ApplicationCommandOptionType, type APIApplicationCommandOption } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { commandGroups, commands } from '../../../commands/index.ts';
+import { CommandRegistry } from '../../../src/core/command.ts';
+import { ok } from '../../../src/core/result.ts';
 import { buildDiscordCommands } from '../../../src/adapters/discord/registration.ts';
+import { VIETNAMESE_COMMAND_NAMES } from '../../../src/i18n/command-names.ts';
 
 const built = buildDiscordCommands(commands, commandGroups);
 // https://discord.com/developers/docs/interactions/application-commands#application-command-object-application-command-naming
@@ -55,5 +58,44 @@ describe('Discord command registration', () => {
     expect(options.find((o) => o.name === 'version')).toMatchObject({ type: ApplicationCommandOptionType.Integer, min_value: 1 });
     expect(options.find((o) => o.name === 'code')).toMatchObject({ autocomplete: true, max_length: 40 });
     expect(options.find((o) => o.name === 'on')!.description).toContain('YYYY-MM-DD');
+  });
+
+  it('gives every command, subcommand and option a Vietnamese name that Discord accepts, unique among its siblings', () => {
+    const checked: string[] = [];
+    /** One level: the top-level commands, a command's subcommands, or a subcommand's options. */
+    const level = (where: string, siblings: Array<{ name: string; name_localizations?: Record<string, string | null> | null }>) => {
+      const vi = siblings.map((o) => o.name_localizations?.vi);
+      for (const [i, name] of vi.entries()) {
+        expect(name, `${where} ${siblings[i]!.name}`).toMatch(NAME);
+        expect(name).toBe(name!.toLowerCase());
+        // Precomposed letters: a combining accent is not a letter, and Discord refuses it.
+        expect(name).toBe(name!.normalize('NFC'));
+        checked.push(`${where} ${siblings[i]!.name}`.trim());
+      }
+      expect(new Set(vi).size, `Vietnamese names under "${where}": ${vi.join(', ')}`).toBe(vi.length);
+    };
+    level('', built);
+    for (const command of built) {
+      const options = (command.options ?? []) as APIApplicationCommandOption[];
+      level(command.name, options);
+      for (const sub of options) {
+        if (sub.type === ApplicationCommandOptionType.Subcommand) level(`${command.name} ${sub.name}`, (sub.options ?? []) as APIApplicationCommandOption[]);
+      }
+    }
+    // Every command of the registry, and every option of it, was among those checked.
+    for (const command of commands.all()) {
+      expect(checked).toContain(command.name);
+      for (const option of command.options) expect(checked).toContain(`${command.name} ${option.name}`);
+    }
+    expect(built.find((c) => c.name === 'followup')!.name_localizations).toEqual({ vi: 'việc' });
+  });
+
+  it('keeps the Vietnamese names in one table of valid names, which also fails loudly for a word it lacks', () => {
+    for (const [word, name] of Object.entries(VIETNAMESE_COMMAND_NAMES)) {
+      expect(word).toMatch(NAME);
+      expect(name).toMatch(NAME);
+    }
+    const unnamed = new CommandRegistry([{ name: 'case lookup', description: () => 'x', minRole: 'viewer', writes: false, options: [], run: async () => ok({ personal: false, blocks: [] }) }]);
+    expect(() => buildDiscordCommands(unnamed, {})).toThrow(/No Vietnamese name for the command word "lookup"/);
   });
 });
