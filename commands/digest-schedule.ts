@@ -1,9 +1,9 @@
 import { defineCommand } from '../src/core/command.ts';
 import { fail, ok } from '../src/core/result.ts';
 import { text } from '../src/i18n/text.ts';
-import { findUnitById } from '../src/repositories/units.ts';
-import { SCHEDULE_PERIOD_CHOICES, resolveDigestRequest } from '../src/services/digest/request.ts';
-import { addSchedule, listSchedules, removeSchedule, type ScheduleKind, type SchedulePeriod } from '../src/services/digest/schedules.ts';
+import { findUnitById, unitTree } from '../src/repositories/units.ts';
+import { SCHEDULE_PERIOD_CHOICES, checkSinceLastSchedule, resolveDigestRequest } from '../src/services/digest/request.ts';
+import { addSchedule, checkCron, listSchedules, removeSchedule, type ScheduleKind, type SchedulePeriod } from '../src/services/digest/schedules.ts';
 import { scheduleLine } from '../src/presenters/digest-schedule.ts';
 
 export default defineCommand({
@@ -34,7 +34,7 @@ export default defineCommand({
     },
     { name: 'tz', type: 'string', maxLength: 64, placeholder: 'Area/City', description: text('múi giờ (mặc định của hệ thống)', 'time zone (default: the configured one)') },
     { name: 'period', type: 'choice', choices: SCHEDULE_PERIOD_CHOICES, description: text('kỳ báo cáo (mặc định: từ đầu năm)', 'the period (default: year to date)') },
-    { name: 'unit', type: 'string', maxLength: 32, placeholder: 'CODE', description: text('đơn vị và cấp dưới (mặc định: tất cả)', 'a unit and its sub-units (default: all)') },
+    { name: 'unit', type: 'string', maxLength: 32, placeholder: 'CODE', description: text('đơn vị và cấp dưới (mặc định: đơn vị của bạn)', 'a unit and its sub-units (default: yours)') },
     {
       name: 'kind',
       type: 'choice',
@@ -78,22 +78,31 @@ export default defineCommand({
         'A schedule posts to the channel it is added in; from the command line use: casedesk digest schedule add --target slack:CHANNEL|discord:CHANNEL --cron "…"',
       ));
     }
+    // A unit must be in the admin's scope; without one, the admin's own unit, so that a province's
+    // admin never posts country-wide figures. Only a scope over every unit means everything.
     const scope = await resolveDigestRequest(ctx.db, { scope: ctx.scope, unitCode: ctx.options.unit as string | undefined, today: ctx.today });
     if (!scope.ok) return scope;
+    const everything = !ctx.options.unit && ctx.scope.unitIds.length >= (await unitTree(ctx.db)).length;
+    const period = (ctx.options.period as SchedulePeriod | undefined) ?? 'ytd';
+    const timeZone = (ctx.options.tz as string | undefined) ?? ctx.timeZone;
+    const cron = checkCron(spec, timeZone);
+    if (!cron.ok) return cron;
+    const daily = checkSinceLastSchedule({ cron: cron.value, timeZone, period, now: ctx.now });
+    if (!daily.ok) return daily;
     const added = await addSchedule(ctx.db, {
       cron: spec,
-      timeZone: (ctx.options.tz as string | undefined) ?? ctx.timeZone,
+      timeZone,
       platform: ctx.invocation.platform,
       channel: ctx.invocation.channelId,
-      unitId: ctx.options.unit ? scope.value.scopeUnitId : null,
-      period: (ctx.options.period as SchedulePeriod | undefined) ?? 'ytd',
+      unitId: everything ? null : scope.value.scopeUnitId,
+      period,
       locale: (ctx.options.locale as 'vi' | 'en' | undefined) ?? l,
       createdByMemberId: ctx.member.id,
       kind: (ctx.options.kind as ScheduleKind | undefined) ?? 'digest',
     });
     if (!added.ok) return added;
     const units = new Map<number, string>();
-    if (added.value.unitId !== null) units.set(added.value.unitId, String(ctx.options.unit).toUpperCase());
+    if (added.value.unitId !== null) units.set(added.value.unitId, (await findUnitById(ctx.db, added.value.unitId))?.code ?? '?');
     return ok({ personal: false, blocks: [{ kind: 'text', tone: 'success', text: (l === 'vi' ? 'Đã thêm lịch: ' : 'Added: ') + scheduleLine(added.value, units, l) }] });
   },
 });

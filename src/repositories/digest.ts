@@ -25,10 +25,11 @@ export interface UnitFigures {
 const inUnits = (column: SQL, unitIds: number[] | null) => (unitIds === null ? sql`true` : sql`${column} = any(${`{${unitIds.join(',')}}`}::int[])`);
 
 /**
- * Everything the digest counts from the cases, per unit, in one pass the server can run in
- * parallel: outcomes in the period by the day they happened (not the day they were recorded),
- * decisions, what was still outstanding at the period's end and how complete those records are,
- * and cases recorded in the period. The caller sums units into the rows of its report.
+ * Everything the digest counts from the cases, per unit, in one statement (one snapshot, a scan
+ * the server may run in parallel workers): outcomes in the period by the day they happened (not
+ * the day they were recorded), decisions, what was still outstanding at the period's end and how
+ * complete those records are, and cases recorded in the period. The caller sums units into the
+ * rows of its report, and the rows into its totals, so that both agree.
  */
 export async function caseFiguresByUnit(
   db: Executor,

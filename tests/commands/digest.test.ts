@@ -28,7 +28,7 @@ describe('digest preview', () => {
     const { result, reply } = await core.run('lead.hn', 'digest preview month');
     expect(result.outcome).toBe('ok');
     expect(reply.text).toContain('August 2024 · CA-HN');
-    expect(reply.text).toContain('1 wanted subjects (arrested 1');
+    expect(reply.text).toContain('1 wanted subject (arrested 1');
     expect(reply.messages[0]).toMatchObject({ personal: false, toChannel: false });
     expect(reply.text).not.toContain('Trần Văn Bình');
     expect(await queryRows(t.db, sql`select command, outcome::text, args from audit_log`)).toEqual([
@@ -43,6 +43,13 @@ describe('digest preview', () => {
     expect(half.reply.text).toContain('Give both from and to');
     const backwards = await core.run('lead.hn', 'digest preview from:2024-08-31 to:2024-08-01');
     expect(backwards.reply.text).toContain('is after the end');
+  });
+
+  it('refuses since-last, which needs a schedule\'s previous digest, rather than guess a period', async () => {
+    const since = await core.run('lead.hn', 'digest preview since-last');
+    expect(since.result).toMatchObject({ outcome: 'invalid', code: 'invalid' });
+    expect(since.reply.text).toContain('since-last needs a schedule');
+    expect(since.reply.text).toContain('or a preset such as week');
   });
 
   it('refuses a unit outside the lead\'s scope, and an officer', async () => {
@@ -60,6 +67,45 @@ describe('digest schedule', () => {
   beforeEach(async () => {
     await makeMember(t.db, { handle: 'admin', role: 'admin', unit: 'C06', slack: { team: TEAM, user: 'U0ADMIN' } });
     await makeMember(t.db, { handle: 'lead.slack', role: 'lead', unit: 'CA-HN', slack: { team: TEAM, user: 'U0LEAD' } });
+    await makeMember(t.db, { handle: 'admin.hn', role: 'admin', unit: 'CA-HN', slack: { team: TEAM, user: 'U0ADMINHN' } });
+  });
+
+  const stored = () => queryRows<{ unit: string | null }>(t.db, sql`select u.code as unit from digest_schedules s left join units u on u.id = s.unit_id order by s.id`);
+
+  it('scopes a schedule with no unit to the admin\'s own unit, and only the root unit\'s admin to everything', async () => {
+    const province = await core.run('', 'digest schedule add 0 7 * * 1', inSlack('U0ADMINHN'));
+    expect(province.result.outcome).toBe('ok');
+    expect(province.reply.text).toMatch(/· ytd · CA-HN · en$/);
+    const root = await core.run('', 'digest schedule add 0 8 * * 1', inSlack('U0ADMIN'));
+    expect(root.reply.text).toMatch(/· ytd · all units · en$/);
+    expect(await stored()).toEqual([{ unit: 'CA-HN' }, { unit: null }]);
+  });
+
+  it('refuses a schedule for a unit outside the admin\'s scope, and takes one inside it', async () => {
+    const outside = await core.run('', 'digest schedule add 0 7 * * 1 unit:CA-HCM', inSlack('U0ADMINHN'));
+    expect(outside.result).toMatchObject({ outcome: 'denied', code: 'denied' });
+    expect(outside.reply.text).toContain('Unit CA-HCM is outside your scope');
+    const inside = await core.run('', 'digest schedule add 0 7 * * 1 unit:caq-hk', inSlack('U0ADMINHN'));
+    expect(inside.reply.text).toMatch(/· CAQ-HK · en$/);
+    expect(await stored()).toEqual([{ unit: 'CAQ-HK' }]);
+  });
+
+  it('refuses since-last for a schedule that fires more than once a day, and takes it once a day', async () => {
+    const twice = await core.run('', 'digest schedule add 0 7,17 * * * period:since-last', inSlack('U0ADMIN'));
+    expect(twice.result).toMatchObject({ outcome: 'invalid', code: 'invalid' });
+    expect(twice.reply.text).toContain('fires more than once a day');
+    expect(await queryRows(t.db, sql`select count(*)::int as n from digest_schedules`)).toEqual([{ n: 0 }]);
+    expect((await core.run('', 'digest schedule add 0 7,17 * * * period:week', inSlack('U0ADMIN'))).result.outcome).toBe('ok');
+    expect((await core.run('', 'digest schedule add 0 7 * * * period:since-last', inSlack('U0ADMIN'))).result.outcome).toBe('ok');
+    expect(await queryRows(t.db, sql`select period from digest_schedules order by id`)).toEqual([{ period: 'week' }, { period: 'since-last' }]);
+  });
+
+  it('names the period in the reader\'s language', async () => {
+    await core.run('', 'digest schedule add 0 7 * * 1 period:week locale:vi', inSlack('U0ADMIN'));
+    await t.db.execute(sql`update members set locale = 'vi' where handle = 'admin'`);
+    const list = await core.run('', 'digest schedule list', inSlack('U0ADMIN'));
+    expect(list.reply.text).toContain('· slack:C0COMMITTEE · tuần trước · tất cả đơn vị · vi');
+    expect(list.reply.text).not.toContain('· week ·');
   });
 
   it('adds a schedule that posts to the channel it was typed in, lists and removes it', async () => {

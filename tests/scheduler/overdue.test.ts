@@ -53,10 +53,10 @@ describe('the overdue ladder', () => {
 
     const to = (who: string) => sent.filter((s) => s.to === who).map((s) => s.text);
     // duc has an account: reminded directly, of the one late item only.
-    expect(to('user:U0DUC')).toEqual([expect.stringContaining('You have 1 overdue follow-ups')]);
-    expect(to('user:U0DUC')[0]).toMatch(/#1 · TN-2024-000001 · due 2024-09-01 \(1 days late\)/);
+    expect(to('user:U0DUC')).toEqual([expect.stringContaining('You have 1 overdue follow-up')]);
+    expect(to('user:U0DUC')[0]).toMatch(/#1 · TN-2024-000001 · due 2024-09-01 \(1 day late\)/);
     // nam's unit (CAQ-HK) has no lead: its escalation goes to the lead of CA-HN above it.
-    expect(to('user:U0LEAD')).toEqual([expect.stringContaining('CAQ-HK: 1 follow-ups 3 or more days late')]);
+    expect(to('user:U0LEAD')).toEqual([expect.stringContaining('CAQ-HK: 1 follow-up 3 or more days late')]);
     expect(to('user:U0LEAD')[0]).toContain('#2 · TN-2024-000001 · due 2024-08-28 (5 days late) · nam');
     // nam has no account, CA-HCM is a unit with no lead anywhere above it: both in the channel.
     const [channel] = to('channel:C0OPS');

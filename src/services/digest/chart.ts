@@ -9,44 +9,67 @@ import type { Digest } from './digest.ts';
 const FONT_FILE = createRequire(import.meta.url).resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
 const FONT_FAMILY = 'DejaVu Sans';
 
+/** The PNG's size in pixels, exactly: the spec fits title, axes and legends inside it. */
 export const CHART_SIZE = { width: 800, height: 420 } as const;
 
+/** "T1/2026" in vi, "Jan 2026" in en, from `2026-01`. */
+export function monthLabel(locale: Locale, month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return locale === 'vi' ? `T${m}/${y}` : new Intl.DateTimeFormat('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
+}
+
 /**
- * The digest's chart as a PNG: resolved per month of the period, stacked by outcome, beside the
- * same month a year earlier. vega-lite → SVG → resvg, with the font shipped in node_modules, so
- * nothing is downloaded or built natively at run time.
+ * The digest's chart as a PNG of {@link CHART_SIZE}: resolved per month of the period, stacked by
+ * outcome, beside the same month a year earlier, stacked the same way in lighter shades.
+ * vega-lite → SVG → resvg, with the font shipped in node_modules, so nothing is downloaded or
+ * built natively at run time.
  */
 export async function renderDigestChart(d: Digest, locale: Locale): Promise<Buffer> {
   const vi = locale === 'vi';
-  const thisYear = vi ? 'Năm nay' : 'This year';
+  const thisYear = vi ? 'Kỳ này' : 'This period';
   const lastYear = vi ? 'Cùng kỳ năm trước' : 'Same period last year';
-  const outcome = { arrested: vi ? 'Bắt' : 'Arrested', surrendered: vi ? 'Đầu thú' : 'Surrendered', cleared: vi ? 'Thanh loại' : 'Cleared', last: vi ? 'Tổng cùng kỳ' : 'Total last year' };
-  const monthLabel = (month: string) => (vi ? `T${Number(month.slice(5))}/${month.slice(0, 4)}` : month);
-  const values = d.monthly.flatMap((m) => [
-    { month: monthLabel(m.month), series: thisYear, outcome: outcome.arrested, n: m.arrested, order: 1 },
-    { month: monthLabel(m.month), series: thisYear, outcome: outcome.surrendered, n: m.surrendered, order: 2 },
-    { month: monthLabel(m.month), series: thisYear, outcome: outcome.cleared, n: m.cleared, order: 3 },
-    { month: monthLabel(m.month), series: lastYear, outcome: outcome.last, n: m.lastYear, order: 4 },
-  ]);
+  const outcome = { arrested: vi ? 'Bắt' : 'Arrested', surrendered: vi ? 'Đầu thú' : 'Surrendered', cleared: vi ? 'Thanh loại' : 'Cleared' };
+  const outcomes = [outcome.arrested, outcome.surrendered, outcome.cleared];
+  const values = d.monthly.flatMap((m) => {
+    const month = monthLabel(locale, m.month);
+    return [
+      { month, series: thisYear, outcome: outcome.arrested, n: m.arrested, order: 1 },
+      { month, series: thisYear, outcome: outcome.surrendered, n: m.surrendered, order: 2 },
+      { month, series: thisYear, outcome: outcome.cleared, n: m.cleared, order: 3 },
+      { month, series: lastYear, outcome: outcome.arrested, n: m.lastYear.arrested, order: 1 },
+      { month, series: lastYear, outcome: outcome.surrendered, n: m.lastYear.surrendered, order: 2 },
+      { month, series: lastYear, outcome: outcome.cleared, n: m.lastYear.cleared, order: 3 },
+    ];
+  });
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: vi ? 'Bắt, vận động đầu thú, thanh loại theo tháng' : 'Arrested, surrendered and cleared by month',
-    width: { step: Math.max(12, Math.floor(560 / Math.max(1, d.monthly.length * 2))) },
-    height: CHART_SIZE.height - 140,
+    // The whole picture (title, axes, legends and padding) is fitted into the declared size.
+    width: CHART_SIZE.width,
+    height: CHART_SIZE.height,
+    autosize: { type: 'fit', contains: 'padding' },
+    padding: 12,
     background: 'white',
-    config: { font: FONT_FAMILY, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 12 } },
+    config: { font: FONT_FAMILY, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 220 } },
     data: { values },
     mark: 'bar',
     encoding: {
-      x: { field: 'month', type: 'ordinal', title: null, sort: null, axis: { labelAngle: 0 } },
+      x: { field: 'month', type: 'ordinal', title: null, sort: null, axis: { labelAngle: d.monthly.length > 8 ? -40 : 0, labelOverlap: d.monthly.length > 16 ? 'greedy' : false } },
       xOffset: { field: 'series', sort: [thisYear, lastYear] },
-      y: { field: 'n', type: 'quantitative', stack: 'zero', title: vi ? 'Số đối tượng' : 'Subjects' },
+      y: { field: 'n', type: 'quantitative', stack: 'zero', title: vi ? 'Số đối tượng' : 'Subjects', axis: { tickMinStep: 1 } },
       color: {
         field: 'outcome',
         type: 'nominal',
         title: null,
-        sort: [outcome.arrested, outcome.surrendered, outcome.cleared, outcome.last],
-        scale: { domain: [outcome.arrested, outcome.surrendered, outcome.cleared, outcome.last], range: ['#1f5fa8', '#4fa35a', '#e0a030', '#b9b9b9'] },
+        sort: outcomes,
+        scale: { domain: outcomes, range: ['#1f5fa8', '#4fa35a', '#e0a030'] },
+      },
+      opacity: {
+        field: 'series',
+        type: 'nominal',
+        title: null,
+        sort: [thisYear, lastYear],
+        scale: { domain: [thisYear, lastYear], range: [1, 0.4] },
       },
       order: { field: 'order' },
     },
@@ -55,7 +78,7 @@ export async function renderDigestChart(d: Digest, locale: Locale): Promise<Buff
   const svg = await view.toSVG();
   view.finalize();
   const png = new Resvg(svg, {
-    fitTo: { mode: 'width', value: CHART_SIZE.width },
+    fitTo: { mode: 'original' },
     background: 'white',
     font: { fontFiles: [FONT_FILE], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
   }).render();

@@ -14,29 +14,35 @@ export interface Outcomes {
   especiallyDangerous: number;
 }
 
-export interface UnitRow {
+/** The figures the report gives for the scope, and for each of its units. */
+export interface Figures {
+  /** Resolved in the period, by outcome date. */
+  resolved: Outcomes;
+  /** Wanted decisions issued (by `wanted_on`) and cancellation decisions in the period. */
+  decisions: { wanted: number; cancelled: number };
+  /** Still wanted at the end of the period. */
+  outstanding: { total: number; dangerous: number; especiallyDangerous: number };
+  /** Cases recorded in the period. */
+  newCases: number;
+}
+
+export interface UnitRow extends Figures {
   code: string;
   /** The scope unit's own cases, apart from its sub-units'. */
   own?: boolean;
   name: string;
-  resolved: number;
-  outstanding: number;
 }
 
 /**
  * The steering committee's progress report for a period and a scope: aggregates and case codes
  * only, never a name or an ID, so that it may be posted to a channel.
  */
-export interface Digest {
+export interface Digest extends Figures {
   period: Period;
   lastYear: Period;
   scope: { code: string; name: string } | null;
   generatedOn: IsoDate;
-  resolved: Outcomes;
   resolvedLastYear: Outcomes;
-  decisions: { wanted: number; cancelled: number };
-  outstanding: { total: number; dangerous: number; especiallyDangerous: number };
-  newCases: number;
   /** The scope's child units, most resolved first; beyond `unitLimit`, the rest summed as `others`. */
   units: UnitRow[];
   others: (UnitRow & { count: number }) | null;
@@ -45,7 +51,7 @@ export interface Digest {
   completeness: { missingPhoto: number; missingMarks: number; missingHistory: number };
   sinceLast: { since: string; statusChanges: number; newCases: number } | null;
   /** Resolved per month of the period, by outcome, against the same month a year earlier. */
-  monthly: Array<{ month: string; arrested: number; surrendered: number; cleared: number; lastYear: number }>;
+  monthly: Array<{ month: string; arrested: number; surrendered: number; cleared: number; lastYear: { arrested: number; surrendered: number; cleared: number } }>;
 }
 
 const emptyOutcomes = (): Outcomes => ({ arrested: 0, surrendered: 0, cleared: 0, total: 0, dangerous: 0, especiallyDangerous: 0 });
@@ -59,6 +65,34 @@ function outcomesOf(rows: Array<{ status: 'arrested' | 'surrendered' | 'cleared'
     if (r.danger === 'especially_dangerous') o.especiallyDangerous += r.n;
   }
   return o;
+}
+
+type Counts = Omit<UnitFigures, 'unitId'>;
+
+function figuresOf(c: Counts): Figures {
+  return {
+    resolved: {
+      arrested: c.arrested,
+      surrendered: c.surrendered,
+      cleared: c.cleared,
+      total: c.arrested + c.surrendered + c.cleared,
+      dangerous: c.resolvedDangerous,
+      especiallyDangerous: c.resolvedEspeciallyDangerous,
+    },
+    decisions: { wanted: c.wantedDecisions, cancelled: c.cancellations },
+    outstanding: { total: c.outstanding, dangerous: c.outstandingDangerous, especiallyDangerous: c.outstandingEspeciallyDangerous },
+    newCases: c.newCases,
+  };
+}
+
+/** Adds counts up key by key; nothing when there are none. */
+function sumCounts(all: Counts[]): Counts {
+  const total: Counts = {
+    arrested: 0, surrendered: 0, cleared: 0, resolvedDangerous: 0, resolvedEspeciallyDangerous: 0, wantedDecisions: 0, cancellations: 0,
+    outstanding: 0, outstandingDangerous: 0, outstandingEspeciallyDangerous: 0, missingPhoto: 0, missingMarks: 0, missingHistory: 0, newCases: 0,
+  };
+  for (const c of all) for (const key of Object.keys(total) as Array<keyof Counts>) total[key] += c[key];
+  return total;
 }
 
 /**
@@ -94,8 +128,12 @@ function scopeOf(units: UnitTreeRow[], scopeUnitId: number | null): { unitIds: n
 
 /**
  * Builds the digest. `since` (the previous digest of the same schedule) adds the changes recorded
- * from then until `asOf` (when the digest is made; default now). The figures per unit add up to the
- * scope's totals: both come from one pass over the cases.
+ * from then until `asOf` (when the digest is made; default now).
+ *
+ * Every figure of the per-unit table and the scope's totals of the same figures come from one
+ * statement (`caseFiguresByUnit`), the totals summed from the rows, so they add up even while
+ * cases change on a server. The other reads (the chart's months, last year, follow-ups, lookups)
+ * are separate statements run in parallel and may see a moment later.
  */
 export async function buildDigest(
   db: Executor,
@@ -124,33 +162,32 @@ export async function buildDigest(
   ]);
 
   // Units summed into the rows of the report.
-  type Figures = Omit<UnitFigures, 'unitId'>;
-  const buckets = new Map<number, Figures>();
-  for (const { unitId, ...figures } of perUnit) {
+  const buckets = new Map<number, Counts[]>();
+  for (const { unitId, ...counts } of perUnit) {
     const bucket = bucketOf.get(unitId);
     if (bucket === undefined) continue;
     const into = buckets.get(bucket);
-    if (!into) buckets.set(bucket, { ...figures });
-    else for (const key of Object.keys(figures) as Array<keyof Figures>) into[key] += figures[key];
+    if (into) into.push(counts);
+    else buckets.set(bucket, [counts]);
   }
-  const sum = (key: keyof Figures) => [...buckets.values()].reduce((n, b) => n + b[key], 0);
+  const byBucket = new Map([...buckets].map(([unitId, all]) => [unitId, sumCounts(all)]));
+  const total = sumCounts([...byBucket.values()]);
   const names = new Map(tree.map((u) => [u.id, u]));
-  const rows = [...buckets.entries()]
-    .map(([unitId, b]) => ({
+  const rows: UnitRow[] = [...byBucket.entries()]
+    .map(([unitId, counts]) => ({
       code: names.get(unitId)?.code ?? String(unitId),
       ...(unitId === bucketRoot ? { own: true } : {}),
       name: names.get(unitId)?.name ?? '',
-      resolved: b.arrested + b.surrendered + b.cleared,
-      outstanding: b.outstanding,
+      ...figuresOf(counts),
     }))
-    .filter((r) => r.resolved > 0 || r.outstanding > 0)
-    .sort((a, b) => b.resolved - a.resolved || b.outstanding - a.outstanding || a.code.localeCompare(b.code));
+    .filter((r) => r.resolved.total > 0 || r.outstanding.total > 0 || r.decisions.wanted > 0 || r.decisions.cancelled > 0 || r.newCases > 0)
+    .sort((a, b) => b.resolved.total - a.resolved.total || b.outstanding.total - a.outstanding.total || a.code.localeCompare(b.code));
   const scopeUnit = input.scopeUnitId === null ? undefined : names.get(input.scopeUnitId);
   const limit = input.unitLimit ?? 10;
   const rest = rows.slice(limit);
 
-  const byMonth = (rowsOf: typeof current, month: string, status?: string) =>
-    rowsOf.filter((r) => r.month === month && (!status || r.status === status)).reduce((n, r) => n + r.n, 0);
+  const byMonth = (rowsOf: typeof current, month: string, status: 'arrested' | 'surrendered' | 'cleared') =>
+    rowsOf.filter((r) => r.month === month && r.status === status).reduce((n, r) => n + r.n, 0);
   const lastYearMonth = (month: string) => `${Number(month.slice(0, 4)) - 1}${month.slice(4)}`;
 
   return {
@@ -158,26 +195,47 @@ export async function buildDigest(
     lastYear,
     scope: scopeUnit ? { code: scopeUnit.code, name: scopeUnit.name } : null,
     generatedOn: input.today,
-    resolved: outcomesOf(current),
+    ...figuresOf(total),
     resolvedLastYear: outcomesOf(previous),
-    decisions: { wanted: sum('wantedDecisions'), cancelled: sum('cancellations') },
-    outstanding: { total: sum('outstanding'), dangerous: sum('outstandingDangerous'), especiallyDangerous: sum('outstandingEspeciallyDangerous') },
-    newCases: sum('newCases'),
     units: rows.slice(0, limit),
-    others: rest.length
-      ? { code: '', name: '', count: rest.length, resolved: rest.reduce((n, r) => n + r.resolved, 0), outstanding: rest.reduce((n, r) => n + r.outstanding, 0) }
-      : null,
+    others: rest.length ? { code: '', name: '', count: rest.length, ...sumFigures(rest) } : null,
     followUps,
     lookups,
-    completeness: { missingPhoto: sum('missingPhoto'), missingMarks: sum('missingMarks'), missingHistory: sum('missingHistory') },
+    completeness: { missingPhoto: total.missingPhoto, missingMarks: total.missingMarks, missingHistory: total.missingHistory },
     sinceLast: input.since && sinceLast ? { since: input.since.toISOString(), ...sinceLast } : null,
     monthly: monthsOf(period).map((month) => ({
       month,
       arrested: byMonth(current, month, 'arrested'),
       surrendered: byMonth(current, month, 'surrendered'),
       cleared: byMonth(current, month, 'cleared'),
-      lastYear: byMonth(previous, lastYearMonth(month)),
+      lastYear: {
+        arrested: byMonth(previous, lastYearMonth(month), 'arrested'),
+        surrendered: byMonth(previous, lastYearMonth(month), 'surrendered'),
+        cleared: byMonth(previous, lastYearMonth(month), 'cleared'),
+      },
     })),
+  };
+}
+
+/** Rows' figures added up: what the units beyond the table's limit show as one line. */
+export function sumFigures(rows: Figures[]): Figures {
+  const sum = (pick: (f: Figures) => number) => rows.reduce((n, r) => n + pick(r), 0);
+  return {
+    resolved: {
+      arrested: sum((f) => f.resolved.arrested),
+      surrendered: sum((f) => f.resolved.surrendered),
+      cleared: sum((f) => f.resolved.cleared),
+      total: sum((f) => f.resolved.total),
+      dangerous: sum((f) => f.resolved.dangerous),
+      especiallyDangerous: sum((f) => f.resolved.especiallyDangerous),
+    },
+    decisions: { wanted: sum((f) => f.decisions.wanted), cancelled: sum((f) => f.decisions.cancelled) },
+    outstanding: {
+      total: sum((f) => f.outstanding.total),
+      dangerous: sum((f) => f.outstanding.dangerous),
+      especiallyDangerous: sum((f) => f.outstanding.especiallyDangerous),
+    },
+    newCases: sum((f) => f.newCases),
   };
 }
 

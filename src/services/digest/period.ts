@@ -35,8 +35,12 @@ export function yearEarlier(day: IsoDate): IsoDate {
  * - `week`: the last complete Monday–Sunday week;
  * - `month`, `quarter`: the last complete calendar month or quarter;
  * - `ytd`: 1 January to yesterday (on 1 January: the whole previous year);
- * - `since-last`: the day after the previous digest's period ended (`lastTo`) to yesterday, or the
- *   last 7 days when there was none.
+ * - `since-last`: the day after the previous digest's period ended (`lastTo`) to yesterday, so
+ *   that a schedule's digests follow one another without overlap or gap. With no previous digest
+ *   (a schedule's first), the last 7 days. When the previous digest already reached yesterday (a
+ *   schedule changed to fire more than once a day: `checkSinceLastSchedule` refuses one added so),
+ *   no whole day is left to report: the period is today alone, so far, never a day reported. A request without a schedule has no
+ *   previous digest, and `resolveDigestRequest` refuses `since-last` for it.
  */
 export function presetPeriod(preset: PeriodPreset, today: IsoDate, lastTo?: IsoDate): Period {
   const yesterday = addDays(today, -1);
@@ -62,8 +66,9 @@ export function presetPeriod(preset: PeriodPreset, today: IsoDate, lastTo?: IsoD
       return { from: iso(yy, 1, 1), to: yesterday, preset };
     }
     case 'since-last': {
-      const from = lastTo && lastTo < yesterday ? addDays(lastTo, 1) : addDays(today, -7);
-      return { from: from <= yesterday ? from : yesterday, to: yesterday, preset };
+      if (lastTo === undefined) return { from: addDays(today, -7), to: yesterday, preset };
+      if (lastTo >= yesterday) return { from: today, to: today, preset };
+      return { from: addDays(lastTo, 1), to: yesterday, preset };
     }
   }
 }
@@ -89,6 +94,7 @@ export function describePeriod(locale: Locale, period: Period): string {
       return locale === 'vi' ? `tháng ${tm}/${ty}` : new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(ty, tm - 1, 1)));
     }
   }
+  if (period.from === period.to) return locale === 'vi' ? `ngày ${formatDate(locale, period.from)}` : formatDate(locale, period.from);
   return locale === 'vi' ? `từ ${formatDate(locale, period.from)} đến ${formatDate(locale, period.to)}` : `${formatDate(locale, period.from)} to ${formatDate(locale, period.to)}`;
 }
 

@@ -2,6 +2,7 @@ import type { Executor } from '../../../db/client.ts';
 import type { Platform } from '../../../db/schema/index.ts';
 import type { ReplyMessage } from '../../core/invocation.ts';
 import type { IsoDate } from '../../domain/dates.ts';
+import { plural } from '../../i18n/plural.ts';
 import { formatDate, formatNumber, type Locale } from '../../i18n/text.ts';
 import { chatAccountOf, overdueForReminders, unitLeads, type OverdueForReminder } from '../../repositories/digest.ts';
 import { unitSubtreeIds } from '../../repositories/units.ts';
@@ -16,7 +17,7 @@ export interface ReminderPlan {
 }
 
 const line = (o: OverdueForReminder, locale: Locale) =>
-  `#${o.id}${o.caseCode ? ` · ${o.caseCode}` : ''} · ${locale === 'vi' ? 'hạn' : 'due'} ${formatDate(locale, o.dueOn)} (${locale === 'vi' ? `quá ${formatNumber(locale, o.daysOverdue)} ngày` : `${formatNumber(locale, o.daysOverdue)} days late`})`;
+  `#${o.id}${o.caseCode ? ` · ${o.caseCode}` : ''} · ${locale === 'vi' ? 'hạn' : 'due'} ${formatDate(locale, o.dueOn)} (${locale === 'vi' ? `quá ${formatNumber(locale, o.daysOverdue)} ngày` : plural(locale, o.daysOverdue, 'day late', 'days late')})`;
 
 /**
  * The overdue ladder for one day: each assignee with overdue follow-ups is reminded (directly when
@@ -48,7 +49,7 @@ export async function planOverdueReminders(
         userId,
         message: {
           personal: false,
-          title: vi ? `Bạn có ${formatNumber(l, items.length)} việc quá hạn` : `You have ${formatNumber(l, items.length)} overdue follow-ups`,
+          title: vi ? `Bạn có ${formatNumber(l, items.length)} việc quá hạn` : `You have ${plural(l, items.length, 'overdue follow-up', 'overdue follow-ups')}`,
           blocks: [
             { kind: 'list', items: items.map((o) => line(o, l)) },
             { kind: 'text', tone: 'muted', text: vi ? 'Xem chi tiết: followup list overdue; báo xong: followup done <số>.' : 'Details: followup list overdue; to close one: followup done <number>.' },
@@ -79,7 +80,7 @@ export async function planOverdueReminders(
           personal: false,
           title: vi
             ? `${items[0]!.unitCode}: ${formatNumber(l, items.length)} việc quá hạn từ ${formatNumber(l, input.escalateDays)} ngày trở lên`
-            : `${items[0]!.unitCode}: ${formatNumber(l, items.length)} follow-ups ${formatNumber(l, input.escalateDays)} or more days late`,
+            : `${items[0]!.unitCode}: ${plural(l, items.length, 'follow-up', 'follow-ups')} ${formatNumber(l, input.escalateDays)} or more days late`,
           blocks: [{ kind: 'list', items: items.map((o) => `${line(o, l)} · ${o.memberHandle ?? o.unitCode}`) }],
         },
       });
@@ -90,7 +91,7 @@ export async function planOverdueReminders(
   if (channelLines.length) blocks.push({ kind: 'text', text: vi ? 'Việc quá hạn:' : 'Overdue follow-ups:' }, { kind: 'list', items: channelLines });
   if (escalationLines.length) {
     blocks.push(
-      { kind: 'text', text: vi ? `Quá hạn từ ${formatNumber(l, input.escalateDays)} ngày, báo lãnh đạo đơn vị:` : `${formatNumber(l, input.escalateDays)} or more days late, for the units' leads:` },
+      { kind: 'text', text: vi ? `Quá hạn từ ${formatNumber(l, input.escalateDays)} ngày trở lên, báo cáo lãnh đạo đơn vị:` : `${formatNumber(l, input.escalateDays)} or more days late, for the units' leads:` },
       { kind: 'list', items: escalationLines },
     );
   }

@@ -1,7 +1,8 @@
+import { CronExpressionParser } from 'cron-parser';
 import type { Executor } from '../../../db/client.ts';
 import type { Scope } from '../../core/command.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
-import type { IsoDate } from '../../domain/dates.ts';
+import { dayIn, type IsoDate } from '../../domain/dates.ts';
 import { formatDate, text } from '../../i18n/text.ts';
 import { findUnitByCode } from '../../repositories/units.ts';
 import { presetPeriod, type Period, type PeriodPreset } from './period.ts';
@@ -51,5 +52,29 @@ export async function resolveDigestRequest(
     }
     return ok({ scopeUnitId, period: { from: input.from, to: input.to } });
   }
+  if (input.preset === 'since-last' && input.lastTo === undefined) {
+    // Only a schedule has a previous digest to start from; guessing a period here would overlap.
+    return fail('invalid', text(
+      'Kỳ since-last (từ báo cáo trước) chỉ dùng được cho lịch gửi báo cáo, vì kỳ này bắt đầu từ ngày sau kỳ của báo cáo trước; hãy dùng from và to, hoặc kỳ khác như week.',
+      "since-last needs a schedule: it starts where the schedule's previous digest ended. Use from and to dates, or a preset such as week.",
+    ));
+  }
   return ok({ scopeUnitId, period: presetPeriod(input.preset ?? 'ytd', input.today, input.lastTo) });
+}
+
+/**
+ * `since-last` reports whole days, each once: the days after the previous digest's period up to
+ * yesterday. A schedule firing twice a day would leave its second digest no whole day to report
+ * (see `presetPeriod`), so such a schedule is refused for it. `cron` is already checked.
+ */
+export function checkSinceLastSchedule(input: { cron: string; timeZone: string; period: string; now: Date }): Result<void> {
+  if (input.period !== 'since-last') return ok(undefined);
+  const days = CronExpressionParser.parse(input.cron, { tz: input.timeZone, currentDate: input.now })
+    .take(60)
+    .map((slot) => dayIn(input.timeZone, slot.toDate()));
+  if (new Set(days).size === days.length) return ok(undefined);
+  return fail('invalid', text(
+    `Lịch "${input.cron}" gửi nhiều lần trong một ngày, nên kỳ since-last (từ báo cáo trước, tính theo ngày) không dùng được; hãy chọn lịch gửi mỗi ngày một lần, hoặc một kỳ khác.`,
+    `"${input.cron}" fires more than once a day, and since-last covers whole days since the previous digest; use a schedule that fires at most once a day, or another period.`,
+  ));
 }
