@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../support/db.ts';
 import { createTestCore, type TestCore } from '../support/core.ts';
 import { makeCase, makeMember, makeUnitTree } from '../factories/index.ts';
+import { insertCases } from '../../src/repositories/cases.ts';
 
 let t: TestDb;
 let core: TestCore;
@@ -10,9 +11,10 @@ beforeAll(async () => {
   t = await openTestDb();
   core = createTestCore(t.db);
 });
+let units: Awaited<ReturnType<typeof makeUnitTree>>;
 beforeEach(async () => {
   await t.reset();
-  await makeUnitTree(t.db);
+  units = await makeUnitTree(t.db);
   await makeMember(t.db, { handle: 'root.viewer', role: 'viewer', unit: 'C06' });
   await makeMember(t.db, { handle: 'hn.viewer', role: 'viewer', unit: 'CA-HN' });
   await makeMember(t.db, { handle: 'hcm.viewer', role: 'viewer', unit: 'CA-HCM' });
@@ -47,6 +49,31 @@ describe('case find', () => {
   ])('tolerates %s', async (_, query) => {
     const { reply } = await core.run('root.viewer', `case find ${query}`);
     expect(codesOf(reply.text)[0]).toBe('TN-2020-000123');
+  });
+
+  it('ranks every case that has the words, not an arbitrary first few, and answers the same each time', async () => {
+    // 300 longer names first, the closest one last in the table: a capped, unordered candidate
+    // list would never see it.
+    await insertCases(
+      t.db,
+      Array.from({ length: 300 }, (_, i) => ({
+        code: `TN-2022-${String(i + 1).padStart(6, '0')}`,
+        fullName: 'Phạm Văn Khải Hoàn Toàn',
+        danger: 'normal' as const,
+        wantedOn: '2022-01-10',
+        status: 'wanted' as const,
+        resolvedOn: null,
+        unitId: units['CA-HN'].id,
+      })),
+    );
+    await makeCase(t.db, { code: 'TN-2023-000999', fullName: 'Phạm Văn Khải', unit: 'CA-HN' });
+    const first = await core.run('root.viewer', 'case find khai pham hoan');
+    const again = await core.run('root.viewer', 'case find khai pham hoan');
+    const answers = [first, again].map(({ reply }) => codesOf(reply.text));
+    expect(answers[0]).toHaveLength(10);
+    expect(answers[1]).toEqual(answers[0]);
+    const closest = await core.run('root.viewer', 'case find pham khai');
+    expect(codesOf(closest.reply.text)[0]).toBe('TN-2023-000999');
   });
 
   it('answers "not found" for words like no name at all', async () => {
