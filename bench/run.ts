@@ -6,12 +6,13 @@ import { benchDigest } from './digest.ts';
 import { ms } from './stats.ts';
 
 /**
- * `npm run bench [-- case-find:pglite case-find:postgres slack-http digest:postgres]`: runs the benchmarks, prints
+ * `npm run bench [-- case-find:pglite case-find:postgres slack-http slack-http:postgres digest:postgres]`: runs the benchmarks, prints
  * their figures and writes them to bench/results/. Figures are for reading, never asserted in tests.
  *
  * BENCH_PG_URL: the server (default postgres://postgres@127.0.0.1:5432/postgres).
  * BENCH_PGLITE_CASES (default 100000), BENCH_PG_CASES (default 1000000), BENCH_QUERIES (default 500).
- * BENCH_SLACK_CONCURRENCY (default 16), BENCH_SLACK_SECONDS (default 20): the Slack HTTP load.
+ * BENCH_SLACK_CONCURRENCY (default 16), BENCH_SLACK_SECONDS (default 20; 3 for a quick check): the Slack HTTP load.
+ * BENCH_SLACK_PG_CASES (default 100000): cases for slack-http:postgres.
  */
 const env = process.env;
 const serverUrl = env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -47,21 +48,22 @@ for (const driver of ['pglite', 'postgres'] as const) {
 
 function reportSlack(r: SlackHttpResult): string {
   return [
-    `slack http: signed /case find commands, ${r.cases.toLocaleString('en')} cases on pglite, ${r.concurrency} clients, ${r.seconds} s each`,
+    `slack http: signed /case find commands, ${r.cases.toLocaleString('en')} cases on ${r.driver}, ${r.concurrency} clients, ${r.seconds} s each${r.loadSeconds !== null ? ` (loaded in ${r.loadSeconds.toFixed(0)} s)` : ''}`,
     `  bare Bolt app (acks a constant): ${r.bare.perSecond.toFixed(0)}/s  ack p50 ${ms(r.bare.ack.p50)}  p99 ${ms(r.bare.ack.p99)}`,
     `  casedesk (ack, core, answer):    ${r.full.perSecond.toFixed(0)}/s  ack p50 ${ms(r.full.ack.p50)}  p99 ${ms(r.full.ack.p99)}  answer p50 ${ms(r.full.answer.p50)}  p99 ${ms(r.full.answer.p99)}`,
-    `  throughput ratio: ${(r.ratio * 100).toFixed(1)} %  (failures: bare ${r.bare.failures}, casedesk ${r.full.failures})`,
+    `  throughput ratio: ${(r.ratio * 100).toFixed(1)} %  (failures: bare ${r.bare.failures}, casedesk ${r.full.failures}; answers showing the expected case: ${r.full.verified} of ${r.full.answers})`,
   ].join('\n');
 }
 
-if (selected('slack-http')) {
-  const r = await benchSlackHttp({
-    cases: Number(env.BENCH_PGLITE_CASES ?? 100_000),
-    concurrency: Number(env.BENCH_SLACK_CONCURRENCY ?? 16),
-    seconds: Number(env.BENCH_SLACK_SECONDS ?? 20),
-  });
+for (const name of ['slack-http', 'slack-http:postgres'] as const) {
+  if (!selected(name)) continue;
+  const load = { concurrency: Number(env.BENCH_SLACK_CONCURRENCY ?? 16), seconds: Number(env.BENCH_SLACK_SECONDS ?? 20) };
+  const r =
+    name === 'slack-http'
+      ? await benchSlackHttp({ ...load, driver: 'pglite', cases: Number(env.BENCH_PGLITE_CASES ?? 100_000) })
+      : await benchSlackHttp({ ...load, driver: 'postgres', serverUrl, cases: Number(env.BENCH_SLACK_PG_CASES ?? 100_000) });
   console.log(reportSlack(r));
-  const file = new URL('./results/slack-http.json', import.meta.url);
+  const file = new URL(`./results/${name === 'slack-http' ? 'slack-http' : 'slack-http-postgres'}.json`, import.meta.url);
   writeFileSync(file, `${JSON.stringify({ machine, at: new Date().toISOString(), result: r }, null, 2)}\n`);
   console.log(`written to ${file.pathname}`);
 }

@@ -14,7 +14,8 @@ export interface LoadRun {
   durationMs: number;
   /** Wait for the answer at response_url before the next command (the full app), or only the ack. */
   waitForAnswer: boolean;
-  lines: Array<{ command: string; text: string }>;
+  /** Each with the case codes its answer may show: it must show at least one. */
+  lines: Array<{ command: string; text: string; expect: string[] }>;
   userId: string;
 }
 
@@ -24,12 +25,19 @@ export interface LoadResult {
   ackMs: number[];
   answerMs: number[];
   failures: number;
+  /** Answers that arrived at response_url (warm-up included), and those that showed an expected case. */
+  answers: number;
+  verified: number;
+  /** A few answers that did not show their case, for the error message. */
+  misses: Array<{ text: string; expect: string[]; answer: string }>;
 }
 
 const api = await startFakeSlackApi({ teamId: 'T0BENCH' });
-const waiting = new Map<string, () => void>();
-api.onResponse = (id) => {
-  waiting.get(id)?.();
+const waiting = new Map<string, { expect: string[]; done: (verified: boolean, answer: string) => void }>();
+api.onResponse = (id, body) => {
+  const wanted = waiting.get(id);
+  const answer = JSON.stringify(body.blocks ?? '');
+  wanted?.done(wanted.expect.some((code) => answer.includes(code)), answer);
   waiting.delete(id);
   // Answers are not kept: thousands of them would only fill memory.
   api.responses.length = 0;
@@ -50,6 +58,9 @@ async function load(run: LoadRun): Promise<LoadResult> {
   const answerMs: number[] = [];
   let completed = 0;
   let failures = 0;
+  let answers = 0;
+  let verified = 0;
+  const misses: LoadResult['misses'] = [];
   let next = 0;
   const start = Date.now();
   const measureFrom = start + run.warmupMs;
@@ -64,7 +75,19 @@ async function load(run: LoadRun): Promise<LoadResult> {
       command: line.command, text: line.text, api_app_id: 'A0BENCH', is_enterprise_install: 'false', response_url: responseUrl,
       trigger_id: `${Date.now()}.${randomUUID().replace(/-/g, '')}`,
     }).toString();
-    const answered = run.waitForAnswer ? new Promise<void>((resolve) => waiting.set(id, resolve)) : Promise.resolve();
+    const answered = run.waitForAnswer
+      ? new Promise<void>((resolve) =>
+          waiting.set(id, {
+            expect: line.expect,
+            done: (ok, answer) => {
+              answers += 1;
+              if (ok) verified += 1;
+              else if (misses.length < 3) misses.push({ text: line.text, expect: line.expect, answer: answer.slice(0, 600) });
+              resolve();
+            },
+          }),
+        )
+      : Promise.resolve();
     const sent = process.hrtime.bigint();
     const response = await fetch(run.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...api.sign(body) }, body });
     await response.text();
@@ -84,5 +107,5 @@ async function load(run: LoadRun): Promise<LoadResult> {
       while (Date.now() < end) await one();
     }),
   );
-  return { completed, seconds: run.durationMs / 1000, ackMs, answerMs, failures };
+  return { completed, seconds: run.durationMs / 1000, ackMs, answerMs, failures, answers, verified, misses };
 }

@@ -2,8 +2,8 @@ import { defineCommand } from '../src/core/command.ts';
 import { fail, ok } from '../src/core/result.ts';
 import { text } from '../src/i18n/text.ts';
 import { findUnitById, unitTree } from '../src/repositories/units.ts';
-import { SCHEDULE_PERIOD_CHOICES, checkSinceLastSchedule, resolveDigestRequest } from '../src/services/digest/request.ts';
-import { addSchedule, checkCron, listSchedules, removeSchedule, type ScheduleKind, type SchedulePeriod } from '../src/services/digest/schedules.ts';
+import { SCHEDULE_PERIOD_CHOICES, resolveDigestRequest } from '../src/services/digest/request.ts';
+import { addSchedule, listSchedules, removeSchedule, type ScheduleKind, type SchedulePeriod } from '../src/services/digest/schedules.ts';
 import { scheduleLine } from '../src/presenters/digest-schedule.ts';
 
 export default defineCommand({
@@ -85,10 +85,6 @@ export default defineCommand({
     const everything = !ctx.options.unit && ctx.scope.unitIds.length >= (await unitTree(ctx.db)).length;
     const period = (ctx.options.period as SchedulePeriod | undefined) ?? 'ytd';
     const timeZone = (ctx.options.tz as string | undefined) ?? ctx.timeZone;
-    const cron = checkCron(spec, timeZone);
-    if (!cron.ok) return cron;
-    const daily = checkSinceLastSchedule({ cron: cron.value, timeZone, period, now: ctx.now });
-    if (!daily.ok) return daily;
     const added = await addSchedule(ctx.db, {
       cron: spec,
       timeZone,
@@ -98,6 +94,7 @@ export default defineCommand({
       period,
       locale: (ctx.options.locale as 'vi' | 'en' | undefined) ?? l,
       createdByMemberId: ctx.member.id,
+      now: ctx.now,
       kind: (ctx.options.kind as ScheduleKind | undefined) ?? 'digest',
     });
     if (!added.ok) return added;

@@ -39,7 +39,9 @@ export const digestSchedules = pgTable(
 /**
  * The run ledger: one row per (schedule, slot), claimed by the instance that fires first. Its
  * unique key is what makes a digest go out once however many instances fire, restart or retry.
- * `delivered_at` is set once the post succeeded; until then a later pass retries it.
+ * An instance that can post to the target builds the run once (`built_at`), putting its messages
+ * in the outbox in the same transaction; `attempts`, `next_attempt_at` and `last_error` are about
+ * building. `delivered_at` is set once every message of the run is delivered.
  */
 export const digestRuns = pgTable(
   'digest_runs',
@@ -57,6 +59,8 @@ export const digestRuns = pgTable(
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, precision: 3 }),
     lastError: text('last_error'),
+    /** When what it posts was built and put in the outbox; a run is built once. */
+    builtAt: timestamp('built_at', { withTimezone: true, precision: 3 }),
     deliveredAt: timestamp('delivered_at', { withTimezone: true, precision: 3 }),
   },
   (t) => [unique('digest_runs_schedule_slot_key').on(t.scheduleId, t.slot), index('digest_runs_pending_idx').on(t.deliveredAt, t.nextAttemptAt)],

@@ -10,3 +10,4 @@ export * from './search-vocabulary.ts';
 export * from './pending-actions.ts';
 export * from './digests.ts';
 export * from './meetings.ts';
+export * from './outbox.ts';

@@ -6,6 +6,7 @@ import { renderText } from '../adapters/console/render.ts';
 import { createSlackPosterFor } from '../adapters/slack/post.ts';
 import { dayIn, parseIsoDate } from '../domain/dates.ts';
 import { text } from '../i18n/text.ts';
+import { undeliveredByPlatform } from '../repositories/outbox.ts';
 import { findUnitById } from '../repositories/units.ts';
 import { createDigestRunner, type Poster } from '../scheduler/digests.ts';
 import { renderDigestChart } from '../services/digest/chart.ts';
@@ -17,6 +18,8 @@ import { addSchedule, listSchedules, removeSchedule, SCHEDULE_KINDS, SCHEDULE_PE
 import { scheduleLine } from '../presenters/digest-schedule.ts';
 import type { Config } from '../config.ts';
 import type { CliContext } from './context.ts';
+
+const PLATFORM_NAME: Record<Platform, string> = { console: 'console', discord: 'Discord', slack: 'Slack' };
 
 /** The platforms this configuration can post to, without listening for chat. */
 export function configuredPosters(config: Config): Partial<Record<Platform, Poster>> {
@@ -119,21 +122,45 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
 
   digest
     .command('run-schedules')
-    .description('send the digests due at an instant, through the configured chat platforms')
+    .description('run the scheduled jobs at an instant: close meetings left open, send the digests due, deliver what waits to be posted')
     .option('--now <time>', 'the instant (ISO 8601, default: now)')
     .action(async (opts: { now?: string }) => {
       const now = opts.now ? new Date(opts.now) : new Date();
       if (Number.isNaN(now.getTime())) ctx.fail(text(`--now: "${opts.now}" không phải thời điểm ISO 8601.`, `--now: "${opts.now}" is not an ISO 8601 time.`));
       await ctx.withDb(async (handle) => {
+        const posters = configuredPosters(ctx.config);
         const runner = createDigestRunner({
           db: handle.db,
-          posters: configuredPosters(ctx.config),
+          posters,
           logger: ctx.logger,
           graceMs: ctx.config.digestCatchUpMs,
           escalateDays: ctx.config.overdueEscalateDays,
+          meetingTimeoutMs: ctx.config.meetingTimeoutMs,
+          locale: ctx.config.locale,
+          timeZone: ctx.config.timeZone,
         });
+        const closed = await runner.closeStaleMeetings(now);
+        for (const id of closed) ctx.print(ctx.say(text(`Đã đóng cuộc họp #${id} do quá thời gian.`, `Closed meeting #${id}: it was left open past the time-out.`)));
         const outcomes = await runner.runDue(now);
-        for (const o of outcomes) ctx.print(`${o.scheduleId} ${o.slot} ${o.outcome}${o.error ? `: ${o.error}` : ''}`);
+        for (const o of outcomes) ctx.print(`${o.key} ${o.outcome}${o.error ? `: ${o.error}` : ''}`);
+        for (const u of await undeliveredByPlatform(handle.db, now)) {
+          const name = PLATFORM_NAME[u.platform];
+          const messages = (n: number) => `${n} ${n === 1 ? 'message' : 'messages'}`;
+          if (u.waiting && posters[u.platform]) {
+            ctx.print(ctx.say(text(`Còn ${u.waiting} tin nhắn chờ gửi lại lên ${name}.`, `${messages(u.waiting)} ${u.waiting === 1 ? 'waits' : 'wait'} to be retried on ${name}.`)));
+          } else if (u.waiting) {
+            ctx.print(ctx.say(text(
+              `Còn ${u.waiting} tin nhắn chờ gửi lên ${name}; nơi này chưa cấu hình ${name} nên tin nhắn được giữ lại đến khi có tiến trình cấu hình ${name} chạy.`,
+              `${messages(u.waiting)} ${u.waiting === 1 ? 'waits' : 'wait'} for ${name}, which is not configured here: kept until an instance with ${name} runs.`,
+            )));
+          }
+          if (u.givenUp) {
+            ctx.print(ctx.say(text(
+              `${u.givenUp} tin nhắn lên ${name} đã dừng gửi sau nhiều lần lỗi; lỗi cuối cùng được lưu ở cột last_error của bảng outbox.`,
+              `${messages(u.givenUp)} for ${name} ${u.givenUp === 1 ? 'was' : 'were'} given up after repeated failures; the last error is kept in the outbox table's last_error.`,
+            )));
+          }
+        }
         if (outcomes.some((o) => o.outcome !== 'delivered')) ctx.setExitCode(1);
       });
     });

@@ -3,6 +3,7 @@ import { createCore } from '../app.ts';
 import { runConsole } from '../adapters/console/console-adapter.ts';
 import { createDiscordAdapter } from '../adapters/discord/adapter.ts';
 import { createSlackAdapter } from '../adapters/slack/adapter.ts';
+import type { DbHandle } from '../../db/client.ts';
 import type { Platform } from '../../db/schema/index.ts';
 import { createDigestRunner, type Poster } from '../scheduler/digests.ts';
 import { startScheduler } from '../scheduler/index.ts';
@@ -57,8 +58,16 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
                 'Discord refused DISCORD_TOKEN. Get a new one in the Developer Portal → your application → Bot → Reset Token.',
               ));
             }
-            const slackError = (error as { data?: { error?: string } }).data?.error;
-            if (slackError && ['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked'].includes(slackError)) {
+            // The Slack adapter says which token was refused (SlackTokenRefused).
+            const refused = error as { code?: string; variable?: string; data?: { error?: string } };
+            const slackError = refused.code === 'SlackTokenRefused' ? refused.data?.error : undefined;
+            if (slackError && refused.variable === 'SLACK_APP_TOKEN') {
+              ctx.fail(text(
+                `Slack từ chối SLACK_APP_TOKEN (${slackError}). Tạo mã cấp ứng dụng (App-Level Token, bắt đầu bằng xapp-) có quyền connections:write trong api.slack.com/apps → ứng dụng → Basic Information → App-Level Tokens.`,
+                `Slack refused SLACK_APP_TOKEN (${slackError}). Generate an App-Level Token (starting xapp-) with the connections:write scope in api.slack.com/apps → your app → Basic Information → App-Level Tokens.`,
+              ));
+            }
+            if (slackError) {
               ctx.fail(text(
                 `Slack từ chối SLACK_BOT_TOKEN (${slackError}). Lấy Bot User OAuth Token trong api.slack.com/apps → ứng dụng → OAuth & Permissions.`,
                 `Slack refused SLACK_BOT_TOKEN (${slackError}). Get the Bot User OAuth Token from api.slack.com/apps → your app → OAuth & Permissions.`,
@@ -67,17 +76,7 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
             throw error;
           }
           // Scheduled digests go out through the adapters just started.
-          const runner = createDigestRunner({
-            db: handle.db,
-            posters,
-            logger: ctx.logger,
-            graceMs: ctx.config.digestCatchUpMs,
-            escalateDays: ctx.config.overdueEscalateDays,
-            meetingTimeoutMs: ctx.config.meetingTimeoutMs,
-            locale: ctx.config.locale,
-            timeZone: ctx.config.timeZone,
-          });
-          const scheduler = await startScheduler({ db: handle.db, runner, logger: ctx.logger });
+          const scheduler = await startJobs(ctx, handle, posters);
           const where = running.map((a) => a.name).join(vi(ctx) ? ' và ' : ' and ');
           ctx.print(ctx.say(text(
             `casedesk đã sẵn sàng trên ${where} (${handle.driver}, ${handle.location}). Dừng bằng SIGINT hoặc SIGTERM.`,
@@ -96,6 +95,8 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
             ctx.print(ctx.say(text('Đã tạo quản trị viên cục bộ "admin".', 'Created the local administrator "admin".')));
           }
           const { dispatcher } = createCore({ handle, config: ctx.config, logger: ctx.logger });
+          // Nothing to post to, but meetings still time out and housekeeping still runs.
+          const scheduler = await startJobs(ctx, handle, {});
           const stop = new AbortController();
           const onSignal = () => stop.abort();
           // Ctrl+C or a stop request closes the database cleanly, as the end of input does.
@@ -113,19 +114,40 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
           } finally {
             process.off('SIGINT', onSignal);
             process.off('SIGTERM', onSignal);
+            await scheduler.stop();
           }
           return;
         }
         // Listen for the stop signals before saying "ready": a supervisor may send one at once.
         const shutdown = waitForShutdown();
+        const scheduler = await startJobs(ctx, handle, {});
         ctx.print(ctx.say(text(
-          `casedesk đã sẵn sàng (${handle.driver}, ${handle.location}); chưa cấu hình nền tảng chat nào và không có terminal, nên chỉ chờ. Dừng bằng SIGINT hoặc SIGTERM.`,
-          `casedesk is ready (${handle.driver}, ${handle.location}); no chat platform is configured and there is no terminal, so it waits. Stop it with SIGINT or SIGTERM.`,
+          `casedesk đã sẵn sàng (${handle.driver}, ${handle.location}); chưa cấu hình nền tảng chat nào và không có terminal, nên chỉ chạy các việc định kỳ (đóng cuộc họp quá giờ, dọn dẹp dữ liệu). Dừng bằng SIGINT hoặc SIGTERM.`,
+          `casedesk is ready (${handle.driver}, ${handle.location}); no chat platform is configured and there is no terminal, so it only runs the scheduled jobs (closing meetings left open, housekeeping). Stop it with SIGINT or SIGTERM.`,
         )));
         await shutdown;
+        await scheduler.stop();
         ctx.logger.info('casedesk stopping');
       });
     });
+}
+
+/**
+ * The scheduled jobs, in every mode: digests and minutes go out through `posters` (none on the
+ * console: then only meetings left open are closed, and housekeeping runs).
+ */
+function startJobs(ctx: CliContext, handle: DbHandle, posters: Partial<Record<Platform, Poster>>) {
+  const runner = createDigestRunner({
+    db: handle.db,
+    posters,
+    logger: ctx.logger,
+    graceMs: ctx.config.digestCatchUpMs,
+    escalateDays: ctx.config.overdueEscalateDays,
+    meetingTimeoutMs: ctx.config.meetingTimeoutMs,
+    locale: ctx.config.locale,
+    timeZone: ctx.config.timeZone,
+  });
+  return startScheduler({ db: handle.db, runner, logger: ctx.logger });
 }
 
 function waitForShutdown(): Promise<void> {

@@ -18,33 +18,63 @@ export async function claimRun(db: Executor, input: { scheduleId: number; slot: 
 }
 
 /**
- * Takes the next attempt at an undelivered run: bumps its attempt count and pushes its next
- * attempt to `retryAt` in one statement, so that two instances never attempt it at once. Undefined
- * when it was delivered, is not due, or another instance took it first.
+ * Takes the next attempt at building a run: bumps its attempt count and pushes its next attempt to
+ * `retryAt` in one statement, so that two instances never build it at once. Undefined when it was
+ * built, is not due, or another instance took it first.
  */
 export async function leaseAttempt(db: Executor, input: { runId: number; now: Date; retryAt: Date | null; instance: string }): Promise<DigestRun | undefined> {
   const [row] = await db
     .update(digestRuns)
     .set({ attempts: sql`${digestRuns.attempts} + 1`, nextAttemptAt: input.retryAt, claimedBy: input.instance })
-    .where(and(eq(digestRuns.id, input.runId), isNull(digestRuns.deliveredAt), isNotNull(digestRuns.nextAttemptAt), lte(digestRuns.nextAttemptAt, input.now)))
+    .where(and(eq(digestRuns.id, input.runId), isNull(digestRuns.builtAt), isNotNull(digestRuns.nextAttemptAt), lte(digestRuns.nextAttemptAt, input.now)))
     .returning();
   return row;
 }
 
+/** Runs claimed but not built yet whose next attempt is due. */
 export async function dueRuns(db: Executor, now: Date): Promise<DigestRun[]> {
   return db
     .select()
     .from(digestRuns)
-    .where(and(isNull(digestRuns.deliveredAt), isNotNull(digestRuns.nextAttemptAt), lte(digestRuns.nextAttemptAt, now)))
+    .where(and(isNull(digestRuns.builtAt), isNotNull(digestRuns.nextAttemptAt), lte(digestRuns.nextAttemptAt, now)))
     .orderBy(digestRuns.nextAttemptAt);
 }
 
-export async function recordPeriod(db: Executor, input: { runId: number; from: string; to: string }): Promise<void> {
-  await db.update(digestRuns).set({ periodFrom: input.from, periodTo: input.to }).where(eq(digestRuns.id, input.runId));
+/**
+ * Marks a run built, with the period it covered, if `instance` still holds its attempt. Call it in
+ * the transaction that puts the run's messages in the outbox. Undefined when it was built already
+ * or another instance took the attempt over: then its messages must not be queued.
+ */
+export async function markBuilt(db: Executor, input: { runId: number; instance: string; at: Date; period: { from: string; to: string } | null; delivered: boolean }): Promise<DigestRun | undefined> {
+  const [row] = await db
+    .update(digestRuns)
+    .set({
+      builtAt: input.at,
+      nextAttemptAt: null,
+      lastError: null,
+      ...(input.period ? { periodFrom: input.period.from, periodTo: input.period.to } : {}),
+      ...(input.delivered ? { deliveredAt: input.at } : {}),
+    })
+    .where(and(eq(digestRuns.id, input.runId), isNull(digestRuns.builtAt), eq(digestRuns.claimedBy, input.instance)))
+    .returning();
+  return row;
 }
 
-export async function markDelivered(db: Executor, input: { runId: number; at: Date }): Promise<void> {
-  await db.update(digestRuns).set({ deliveredAt: input.at, nextAttemptAt: null, lastError: null }).where(eq(digestRuns.id, input.runId));
+/** Sets `delivered_at` once every message of the run has been delivered. */
+export async function markDeliveredIfComplete(db: Executor, input: { runId: number; at: Date }): Promise<boolean> {
+  const rows = await db
+    .update(digestRuns)
+    .set({ deliveredAt: input.at })
+    .where(
+      and(
+        eq(digestRuns.id, input.runId),
+        isNull(digestRuns.deliveredAt),
+        isNotNull(digestRuns.builtAt),
+        sql`not exists (select 1 from outbox o where o.run_id = ${digestRuns.id} and o.delivered_at is null)`,
+      ),
+    )
+    .returning({ id: digestRuns.id });
+  return rows.length === 1;
 }
 
 export async function recordFailure(db: Executor, input: { runId: number; error: string }): Promise<void> {

@@ -1,39 +1,40 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/client.ts';
 import type { Platform } from '../../db/schema/index.ts';
-import type { Attachment, ReplyMessage } from '../core/invocation.ts';
+import type { Block } from '../core/invocation.ts';
 import { dayIn } from '../domain/dates.ts';
 import type { Logger } from '../logger.ts';
-import { claimRun, dueRuns, giveUp, leaseAttempt, markDelivered, previousDelivered, recordFailure, recordPeriod, type DigestRun } from '../repositories/digest-runs.ts';
+import { claimRun, dueRuns, giveUp, leaseAttempt, markBuilt, previousDelivered, recordFailure, type DigestRun } from '../repositories/digest-runs.ts';
+import { enqueueMessages, type OutboxMessage } from '../repositories/outbox.ts';
 import { renderDigestChart } from '../services/digest/chart.ts';
 import { buildDigest } from '../services/digest/digest.ts';
 import { presetPeriod, type PeriodPreset } from '../services/digest/period.ts';
 import { planOverdueReminders } from '../services/digest/reminders.ts';
 import { digestMessage } from '../services/digest/render.ts';
 import { latestSlot, listSchedules, type DigestSchedule } from '../services/digest/schedules.ts';
-import { closeStaleMeetings, minutesMessage } from '../services/meetings.ts';
+import { closeStaleMeetings, minutesMessage, preReadBlocks } from '../services/meetings.ts';
 import { lastMeetingIn } from '../repositories/meetings.ts';
 import type { Locale } from '../i18n/text.ts';
+import { canMessageDirectly, createOutboxWorker, retryDelayMs, type Delivery, type Poster } from './outbox.ts';
 
-/**
- * Posts a message to a chat channel: an adapter's `post()`. `direct`, where the platform allows
- * it, messages one user.
- */
-export type Poster = ((channel: string, message: ReplyMessage, attachments: Attachment[]) => Promise<void>) & {
-  direct?: (userId: string, message: ReplyMessage) => Promise<void>;
-};
+export type { Poster } from './outbox.ts';
+export { retryDelayMs } from './outbox.ts';
 
 export interface DigestRunnerDeps {
   db: Database;
-  /** The platforms this process can post to. A run for another waits for an instance that can. */
+  /** The platforms this process can post to. What is meant for another waits for an instance that can. */
   posters: Partial<Record<Platform, Poster>>;
   logger: Logger;
   clock?: () => Date;
   instanceId?: string;
-  /** How late a missed slot may still be sent (default 6 hours). */
+  /** How late a slot missed while every instance was down may still be caught up (default 6 hours; 0: never). */
   graceMs?: number;
-  /** Attempts before a failing delivery is given up (default 8). */
+  /** How late a slot may be and still count as firing on time, whatever the grace (default 5 minutes). */
+  onTimeMs?: number;
+  /** Attempts before a failing build or message is given up (default 8). */
   maxAttempts?: number;
+  /** How long an instance holds a message it is posting before another may take it over (default 10 minutes, renewed while posting). */
+  leaseMs?: number;
   /** Days late after which overdue follow-ups go to the unit's leads (default 3). */
   escalateDays?: number;
   /** How long a meeting may stay open before it is closed and its minutes posted (default 12 h). */
@@ -43,137 +44,184 @@ export interface DigestRunnerDeps {
   timeZone?: string;
 }
 
-export interface RunOutcome {
-  scheduleId: number;
-  slot: string;
-  outcome: 'delivered' | 'failed' | 'gave-up';
-  error?: string;
-}
-
-/** 1, 2, 4 … minutes, at most an hour, after the `attempt`th try. */
-export function retryDelayMs(attempt: number): number {
-  return Math.min(60 * 60_000, 60_000 * 2 ** Math.max(0, attempt - 1));
-}
-
 /**
- * Sends scheduled digests exactly once. Every firing first claims (schedule, slot) in the run
- * ledger; only the instance that claimed it builds and posts. A delivery that fails is retried
- * with backoff, each attempt leased in the database, and never repeated once it succeeded.
+ * Sends scheduled digests and overdue reminders exactly once, and closes meetings left open.
+ *
+ * Every firing first claims (schedule, slot) in the run ledger. An instance that can post to the
+ * schedule's platform then builds the run once and, in the same transaction, puts what it built
+ * in the outbox: the digest with its chart, or each reminder as its own message. The outbox
+ * worker posts them part by part under a lease (see {@link createOutboxWorker}), so a retry sends
+ * the same message, resumes after the parts that went out, and never repeats a delivered one.
  */
 export function createDigestRunner(deps: DigestRunnerDeps) {
   const clock = deps.clock ?? (() => new Date());
   const instance = deps.instanceId ?? `pid-${process.pid}-${randomUUID().slice(0, 8)}`;
   const graceMs = deps.graceMs ?? 6 * 60 * 60_000;
+  const onTimeMs = deps.onTimeMs ?? 5 * 60_000;
   const maxAttempts = deps.maxAttempts ?? 8;
   const log = deps.logger.child({ job: 'digests' });
+  const worker = createOutboxWorker({ db: deps.db, posters: deps.posters, logger: deps.logger, instanceId: instance, maxAttempts, ...(deps.leaseMs ? { leaseMs: deps.leaseMs } : {}) });
+  const runKey = (schedule: DigestSchedule, slot: Date) => `${schedule.kind}:${schedule.id}@${slot.toISOString()}`;
 
-  /** Claims `slot` for the schedule; true when this instance won it. */
-  async function claim(schedule: DigestSchedule, slot: Date, now: Date): Promise<boolean> {
-    const run = await claimRun(deps.db, { scheduleId: schedule.id, slot, claimedBy: instance, now });
-    if (run) log.info({ schedule: schedule.id, slot: slot.toISOString() }, 'digest slot claimed');
-    return run !== undefined;
+  /**
+   * The slot of `schedule` to claim at `now`, if any: the latest one, when it is on time (it just
+   * fired) or, after downtime, less than the grace late. Slots from before the schedule existed
+   * are not "missed".
+   */
+  function dueSlot(schedule: DigestSchedule, now: Date): Date | undefined {
+    const slot = latestSlot(schedule.cron, schedule.timeZone, now);
+    if (slot < schedule.createdAt) return undefined;
+    const late = now.getTime() - slot.getTime();
+    return late <= onTimeMs || late <= graceMs ? slot : undefined;
   }
 
-  /** One attempt at delivering a run. */
-  async function attempt(run: DigestRun, schedule: DigestSchedule, now: Date): Promise<RunOutcome | undefined> {
+  /** What a run posts: the digest, or the day's overdue reminders. Built once; retries send it as built. */
+  async function build(run: DigestRun, schedule: DigestSchedule, poster: Poster): Promise<{ messages: OutboxMessage[]; period: { from: string; to: string } | null }> {
+    const slot = run.slot;
+    const key = runKey(schedule, slot);
+    const today = dayIn(schedule.timeZone, slot);
+    const target = { platform: schedule.targetPlatform, runId: run.id };
+    if (schedule.kind === 'overdue') {
+      const plan = await planOverdueReminders(deps.db, {
+        scopeUnitId: schedule.unitId,
+        today,
+        platform: schedule.targetPlatform,
+        canMessageDirectly: canMessageDirectly(poster),
+        escalateDays: deps.escalateDays ?? 3,
+        locale: schedule.locale,
+      });
+      const seen = new Map<string, number>();
+      const messages: OutboxMessage[] = plan.direct.map((d) => {
+        // A lead of two units gets two summaries: each its own message.
+        const n = (seen.get(d.userId) ?? 0) + 1;
+        seen.set(d.userId, n);
+        return { ...target, key: `${key}:${d.userId}${n > 1 ? `:${n}` : ''}`, target: { userId: d.userId }, message: d.message };
+      });
+      if (plan.channel) messages.push({ ...target, key: `${key}:channel`, target: { channelId: schedule.targetChannel }, message: plan.channel });
+      log.info({ schedule: schedule.id, slot: slot.toISOString(), overdue: plan.overdue, escalated: plan.escalated, direct: plan.direct.length }, 'overdue reminders built');
+      return { messages, period: null };
+    }
+    const previous = await previousDelivered(deps.db, { scheduleId: schedule.id, slot });
+    let period = presetPeriod(schedule.period === 'since-meeting' ? 'since-last' : (schedule.period as PeriodPreset), today, previous?.periodTo ?? undefined);
+    let since = previous?.slot;
+    let preRead: Block[] = [];
+    if (schedule.period === 'since-meeting') {
+      // The committee's pre-read: everything since its last meeting in this channel, and what
+      // that meeting directed, with its state today.
+      const meeting = await lastMeetingIn(deps.db, { platform: schedule.targetPlatform, channelId: schedule.targetChannel, unitId: schedule.unitId, before: slot });
+      if (meeting) {
+        const from = dayIn(schedule.timeZone, meeting.startedAt);
+        period = { from: from <= period.to ? from : period.to, to: period.to };
+        since = meeting.startedAt;
+        preRead = await preReadBlocks(deps.db, { meeting, today, locale: schedule.locale, timeZone: schedule.timeZone });
+      }
+    }
+    const digest = await buildDigest(deps.db, { scopeUnitId: schedule.unitId, period, today, timeZone: schedule.timeZone, since, asOf: slot });
+    const chart = await renderDigestChart(digest, schedule.locale);
+    const attachments = [
+      { name: `digest-${period.to}.png`, data: chart, contentType: 'image/png', description: schedule.locale === 'vi' ? 'Biểu đồ kết quả theo tháng' : 'Results by month' },
+    ];
+    const rendered = digestMessage(digest, schedule.locale, { since: schedule.period === 'since-meeting' ? 'meeting' : 'digest' });
+    const message = { ...rendered, blocks: [...rendered.blocks, ...preRead] };
+    return { messages: [{ ...target, key, target: { channelId: schedule.targetChannel }, message, attachments }], period };
+  }
+
+  /** One attempt at building a run and queueing what it posts. */
+  async function attemptBuild(run: DigestRun, schedule: DigestSchedule, now: Date): Promise<Delivery | undefined> {
     const poster = deps.posters[schedule.targetPlatform];
+    // Built by an instance that can post there, so that it knows whether people can be messaged directly.
     if (!poster) return undefined;
     const leased = await leaseAttempt(deps.db, { runId: run.id, now, retryAt: new Date(now.getTime() + retryDelayMs(run.attempts + 1)), instance });
     if (!leased) return undefined;
-    const slot = leased.slot;
+    const key = runKey(schedule, leased.slot);
     try {
-      const today = dayIn(schedule.timeZone, slot);
-      if (schedule.kind === 'overdue') {
-        const plan = await planOverdueReminders(deps.db, {
-          scopeUnitId: schedule.unitId,
-          today,
-          platform: schedule.targetPlatform,
-          canMessageDirectly: poster.direct !== undefined,
-          escalateDays: deps.escalateDays ?? 3,
-          locale: schedule.locale,
-        });
-        for (const d of plan.direct) await poster.direct!(d.userId, d.message);
-        if (plan.channel) await poster(schedule.targetChannel, plan.channel, []);
-        await markDelivered(deps.db, { runId: leased.id, at: clock() });
-        log.info({ schedule: schedule.id, slot: slot.toISOString(), overdue: plan.overdue, escalated: plan.escalated, direct: plan.direct.length }, 'overdue reminders sent');
-        return { scheduleId: schedule.id, slot: slot.toISOString(), outcome: 'delivered' };
-      }
-      const previous = await previousDelivered(deps.db, { scheduleId: schedule.id, slot });
-      let period = presetPeriod(schedule.period === 'since-meeting' ? 'since-last' : (schedule.period as PeriodPreset), today, previous?.periodTo ?? undefined);
-      let since = previous?.slot;
-      if (schedule.period === 'since-meeting') {
-        // The committee's pre-read: everything since its last meeting in this channel.
-        const meeting = await lastMeetingIn(deps.db, { platform: schedule.targetPlatform, channelId: schedule.targetChannel, unitId: schedule.unitId, before: slot });
-        if (meeting) {
-          const from = dayIn(schedule.timeZone, meeting.startedAt);
-          period = { from: from <= period.to ? from : period.to, to: period.to };
-          since = meeting.startedAt;
-        }
-      }
-      await recordPeriod(deps.db, { runId: leased.id, from: period.from, to: period.to });
-      const digest = await buildDigest(deps.db, { scopeUnitId: schedule.unitId, period, today, timeZone: schedule.timeZone, since, asOf: slot });
-      const chart = await renderDigestChart(digest, schedule.locale);
-      await poster(schedule.targetChannel, digestMessage(digest, schedule.locale), [
-        { name: `digest-${period.to}.png`, data: chart, contentType: 'image/png', description: schedule.locale === 'vi' ? 'Biểu đồ kết quả theo tháng' : 'Results by month' },
-      ]);
-      await markDelivered(deps.db, { runId: leased.id, at: clock() });
-      log.info({ schedule: schedule.id, slot: slot.toISOString(), attempt: leased.attempts }, 'digest delivered');
-      return { scheduleId: schedule.id, slot: slot.toISOString(), outcome: 'delivered' };
+      const built = await build(leased, schedule, poster);
+      const queued = await deps.db.transaction(async (tx) => {
+        const at = clock();
+        const marked = await markBuilt(tx, { runId: leased.id, instance, at, period: built.period, delivered: built.messages.length === 0 });
+        if (!marked) return false;
+        await enqueueMessages(tx, { messages: built.messages, now });
+        return true;
+      });
+      if (queued) log.info({ schedule: schedule.id, slot: leased.slot.toISOString(), messages: built.messages.length }, 'digest run built');
+      return undefined;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await recordFailure(deps.db, { runId: leased.id, error: message });
       const gaveUp = leased.attempts >= maxAttempts;
       if (gaveUp) await giveUp(deps.db, leased.id);
-      log.warn({ schedule: schedule.id, slot: slot.toISOString(), attempt: leased.attempts, err: error }, gaveUp ? 'digest delivery given up' : 'digest delivery failed; will retry');
-      return { scheduleId: schedule.id, slot: slot.toISOString(), outcome: gaveUp ? 'gave-up' : 'failed', error: message };
+      log.warn({ schedule: schedule.id, slot: leased.slot.toISOString(), attempt: leased.attempts, err: error }, gaveUp ? 'digest run given up' : 'digest run failed; will retry');
+      return { key, platform: schedule.targetPlatform, outcome: gaveUp ? 'gave-up' : 'failed', error: message };
     }
   }
 
   /**
-   * Runs what is due at `now`: claims each enabled schedule's latest slot if it is less than the
-   * grace late (so a slot missed while every instance was down goes out once at start), then
-   * attempts every undelivered run whose next attempt is due.
+   * Claims the slots due at `now` (on time, or caught up within the grace) and builds the runs
+   * that wait for a build. A schedule whose cron expression cannot be read is logged and skipped.
    */
-  async function runDue(now: Date = clock()): Promise<RunOutcome[]> {
+  async function claimAndBuild(now: Date): Promise<Delivery[]> {
     const schedules = await listSchedules(deps.db, { enabledOnly: true });
     for (const schedule of schedules) {
-      const slot = latestSlot(schedule.cron, schedule.timeZone, now);
-      // Slots from before the schedule existed are not "missed".
-      if (slot < schedule.createdAt) continue;
-      if (now.getTime() - slot.getTime() <= graceMs) await claim(schedule, slot, now);
+      let slot: Date | undefined;
+      try {
+        slot = dueSlot(schedule, now);
+      } catch (error) {
+        log.error({ schedule: schedule.id, cron: schedule.cron, err: error }, 'schedule skipped: its cron expression cannot be read');
+        continue;
+      }
+      if (!slot) continue;
+      const run = await claimRun(deps.db, { scheduleId: schedule.id, slot, claimedBy: instance, now });
+      if (run) log.info({ schedule: schedule.id, slot: slot.toISOString() }, 'digest slot claimed');
     }
     const byId = new Map(schedules.map((s) => [s.id, s]));
-    const outcomes: RunOutcome[] = [];
+    const failures: Delivery[] = [];
     for (const run of await dueRuns(deps.db, now)) {
       const schedule = byId.get(run.scheduleId);
       if (!schedule) continue;
-      const outcome = await attempt(run, schedule, now);
-      if (outcome) outcomes.push(outcome);
+      const failure = await attemptBuild(run, schedule, now);
+      if (failure) failures.push(failure);
     }
-    return outcomes;
+    return failures;
   }
 
   /**
-   * Closes meetings left open longer than the time-out and posts their minutes to their channels.
-   * Each is closed by one UPDATE, so with several instances running it is closed, and posted, once.
+   * Runs what is due at `now`: claims each enabled schedule's latest slot if it is on time or, after
+   * downtime, within the grace; builds what was claimed; posts what the outbox holds for the
+   * platforms this instance can post to.
+   */
+  async function runDue(now: Date = clock()): Promise<Delivery[]> {
+    const failures = await claimAndBuild(now);
+    return [...failures, ...(await worker.deliverDue(now))];
+  }
+
+  /**
+   * Closes meetings left open longer than the time-out. Each is closed by one UPDATE, and its
+   * minutes go into the outbox in the same transaction, so with several instances running it is
+   * closed, and posted, once, by an instance that can post to its platform. Console meetings have
+   * no channel to post to: they are closed, and their minutes kept.
    */
   async function closeStaleMeetingsAt(now: Date = clock()): Promise<number[]> {
-    const closed = await closeStaleMeetings(deps.db, { now, timeoutMs: deps.meetingTimeoutMs ?? 12 * 60 * 60_000 });
-    for (const { meeting, minutes } of closed) {
-      const poster = deps.posters[meeting.platform];
-      log.info({ meeting: meeting.id }, 'meeting closed after its time-out');
-      if (!poster) continue;
-      try {
-        await poster(meeting.channelId, minutesMessage(minutes, deps.locale ?? 'vi', deps.timeZone ?? 'Asia/Ho_Chi_Minh'), []);
-      } catch (error) {
-        // The minutes are kept; `meeting minutes <id>` shows them.
-        log.warn({ meeting: meeting.id, err: error }, 'could not post the minutes of a timed-out meeting');
-      }
-    }
+    const locale = deps.locale ?? 'vi';
+    const timeZone = deps.timeZone ?? 'Asia/Ho_Chi_Minh';
+    const closed = await closeStaleMeetings(deps.db, {
+      now,
+      timeoutMs: deps.meetingTimeoutMs ?? 12 * 60 * 60_000,
+      onClosed: async (tx, { meeting, minutes }) => {
+        if (meeting.platform === 'console') return;
+        await enqueueMessages(tx, {
+          messages: [{ key: `minutes:${meeting.id}`, platform: meeting.platform, target: { channelId: meeting.channelId }, message: minutesMessage(minutes, locale, timeZone) }],
+          now,
+        });
+      },
+    });
+    for (const { meeting } of closed) log.info({ meeting: meeting.id, platform: meeting.platform }, 'meeting closed after its time-out');
     return closed.map((c) => c.meeting.id);
   }
 
-  return { runDue, closeStaleMeetings: closeStaleMeetingsAt, instanceId: instance };
+  /** Posts what the outbox holds for this instance's platforms. */
+  const deliver = (now: Date = clock()) => worker.deliverDue(now);
+
+  return { runDue, closeStaleMeetings: closeStaleMeetingsAt, deliver, instanceId: instance };
 }
 
 export type DigestRunner = ReturnType<typeof createDigestRunner>;

@@ -2,15 +2,17 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Database } from '../../db/client.ts';
 import type { Logger } from '../logger.ts';
 import { forgetInvocationsBefore } from '../repositories/invocations.ts';
+import { forgetDeliveredBefore } from '../repositories/outbox.ts';
 import { listSchedules } from '../services/digest/schedules.ts';
 import type { DigestRunner } from './digests.ts';
 
 /**
- * Wires the digest schedules to node-cron in this process. Each enabled schedule is a cron task in
+ * Wires the scheduled jobs to node-cron in this process. Each enabled schedule is a cron task in
  * its own time zone; a task every minute picks up schedules added, changed or removed by any
- * instance, retries failed deliveries, and (hourly) forgets request ids claimed over a week ago.
- * What actually goes out is decided by the run ledger,
- * so every instance can run this and each slot is still sent once.
+ * instance, closes meetings left open too long, retries what failed, and delivers the outbox;
+ * hourly housekeeping forgets request ids claimed over a week ago and messages delivered over a
+ * month ago. What actually goes out is decided by the run ledger and the outbox's leases, so
+ * every instance can run this (with or without posters) and each message is still sent once.
  *
  * @example
  *   const scheduler = await startScheduler({ db, runner, logger });
@@ -23,16 +25,22 @@ export async function startScheduler(input: { db: Database; runner: DigestRunner
   const tasks = new Map<string, ScheduledTask>();
   let running = Promise.resolve();
 
-  /** Runs the due digests, one pass at a time in this process. */
-  const runDue = () => {
+  /** One pass at a time in this process: the time-out, then the digests and the outbox. */
+  const pass = (what: { meetings: boolean }) => {
     running = running
       .then(async () => {
-        await input.runner.runDue(clock());
+        const now = clock();
+        if (what.meetings) await input.runner.closeStaleMeetings(now).catch((error) => log.error({ err: error }, 'could not close stale meetings'));
+        await input.runner.runDue(now);
       })
       .catch((error) => log.error({ err: error }, 'digest pass failed'));
     return running;
   };
 
+  /** Schedules node-cron refused: logged once, not every minute. */
+  const refused = new Set<string>();
+
+  /** Registers the enabled schedules; one node-cron refuses is logged and left out, the others go on. */
   async function sync(): Promise<void> {
     const schedules = await listSchedules(input.db, { enabledOnly: true });
     const wanted = new Map(schedules.map((s) => [`${s.id}|${s.cron}|${s.timeZone}`, s]));
@@ -43,11 +51,15 @@ export async function startScheduler(input: { db: Database; runner: DigestRunner
       }
     }
     for (const [key, schedule] of wanted) {
-      if (tasks.has(key)) continue;
-      tasks.set(key, cron.schedule(schedule.cron, () => runDue(), { timezone: schedule.timeZone, name: `digest-${schedule.id}`, noOverlap: true }));
+      if (tasks.has(key) || refused.has(key)) continue;
+      try {
+        tasks.set(key, cron.schedule(schedule.cron, () => pass({ meetings: false }), { timezone: schedule.timeZone, name: `digest-${schedule.id}`, noOverlap: true }));
+      } catch (error) {
+        refused.add(key);
+        log.error({ schedule: schedule.id, cron: schedule.cron, timeZone: schedule.timeZone, err: error }, 'schedule not registered: node-cron refuses it; fix or remove it');
+      }
     }
   }
-
   /** Hourly: request ids claimed more than a week ago are forgotten. */
   let lastHousekeeping = 0;
   const housekeeping = async () => {
@@ -56,26 +68,22 @@ export async function startScheduler(input: { db: Database; runner: DigestRunner
     lastHousekeeping = now.getTime();
     const forgotten = await forgetInvocationsBefore(input.db, new Date(now.getTime() - 7 * 24 * 60 * 60_000));
     if (forgotten) log.info({ forgotten }, 'old request ids forgotten');
+    const sent = await forgetDeliveredBefore(input.db, new Date(now.getTime() - 30 * 24 * 60 * 60_000));
+    if (sent) log.info({ forgotten: sent }, 'delivered messages over a month old forgotten');
   };
 
-  await sync();
-  // A slot missed while every instance was down goes out now, if it is within the grace.
-  await runDue();
-  await housekeeping().catch((error) => log.error({ err: error }, 'housekeeping failed'));
-  const minute = cron.schedule(
-    '* * * * *',
-    async () => {
-      try {
-        await sync();
-      } catch (error) {
-        log.error({ err: error }, 'could not reload digest schedules');
-      }
-      await runDue();
-      await input.runner.closeStaleMeetings(clock()).catch((error) => log.error({ err: error }, 'could not close stale meetings'));
-      await housekeeping().catch((error) => log.error({ err: error }, 'housekeeping failed'));
-    },
-    { name: 'digest-maintenance', noOverlap: true },
-  );
+  const maintenance = async () => {
+    try {
+      await sync();
+    } catch (error) {
+      log.error({ err: error }, 'could not reload digest schedules');
+    }
+    // A slot missed while every instance was down goes out now, if it is within the grace.
+    await pass({ meetings: true });
+    await housekeeping().catch((error) => log.error({ err: error }, 'housekeeping failed'));
+  };
+  await maintenance();
+  const minute = cron.schedule('* * * * *', maintenance, { name: 'digest-maintenance', noOverlap: true });
   log.info({ schedules: tasks.size }, 'digest scheduler started');
 
   return {

@@ -118,7 +118,7 @@ export async function startMeeting(
           id: previous.id,
           title: previous.title,
           startedAt: previous.startedAt.toISOString(),
-          followUps: followUps.map((f) => ({ ...f, overdue: f.status === 'open' && f.dueOn !== null && f.dueOn < input.today })),
+          followUps: followUps.map((f) => ({ ...f, overdue: isOverdue(f, input.today) })),
         }
       : null,
     statusChanges,
@@ -226,12 +226,24 @@ export async function endMeeting(db: Executor, input: { meeting: MeetingRow; at:
   return ok(await minutesOf(db, closed));
 }
 
-/** Meetings open longer than `timeoutMs`, each closed by exactly one caller. */
-export async function closeStaleMeetings(db: Executor, input: { now: Date; timeoutMs: number }): Promise<Array<{ meeting: MeetingRow; minutes: Minutes }>> {
+/**
+ * Meetings open longer than `timeoutMs`, each closed by exactly one caller. `onClosed` runs in the
+ * transaction that closes it (the scheduler queues the minutes for posting there): if it fails,
+ * the meeting stays open for the next pass, so closed minutes are never left unsent.
+ */
+export async function closeStaleMeetings(
+  db: Executor,
+  input: { now: Date; timeoutMs: number; onClosed?: (tx: Executor, closed: { meeting: MeetingRow; minutes: Minutes }) => Promise<void> },
+): Promise<Array<{ meeting: MeetingRow; minutes: Minutes }>> {
   const closed: Array<{ meeting: MeetingRow; minutes: Minutes }> = [];
   for (const meeting of await staleMeetings(db, new Date(input.now.getTime() - input.timeoutMs))) {
-    const ended = await endMeeting(db, { meeting, at: input.now, how: 'timeout', byMemberId: null });
-    if (ended.ok) closed.push({ meeting, minutes: ended.value });
+    const done = await db.transaction(async (tx) => {
+      const ended = await endMeeting(tx, { meeting, at: input.now, how: 'timeout', byMemberId: null });
+      if (!ended.ok) return undefined;
+      await input.onClosed?.(tx, { meeting, minutes: ended.value });
+      return { meeting, minutes: ended.value };
+    });
+    if (done) closed.push(done);
   }
   return closed;
 }
@@ -243,6 +255,8 @@ export async function findMeetingInScope(db: Executor, input: { id: number; scop
   }
   return ok(meeting);
 }
+
+const isOverdue = (f: MeetingFollowUp, today: IsoDate) => f.status === 'open' && f.dueOn !== null && f.dueOn < today;
 
 const stateLabel = (f: MeetingFollowUp & { overdue?: boolean }, l: Locale) =>
   f.status === 'done' ? (l === 'vi' ? 'đã xong' : 'done') : f.status === 'cancelled' ? (l === 'vi' ? 'đã huỷ' : 'cancelled') : f.overdue ? (l === 'vi' ? 'quá hạn' : 'overdue') : l === 'vi' ? 'đang làm' : 'open';
@@ -258,24 +272,49 @@ const followUpLine = (f: MeetingFollowUp & { overdue?: boolean }, l: Locale) =>
     ? `#${f.id} · ${f.caseCode} · ${f.assignee}${dueLabel(f, l)} · ${stateLabel(f, l)}`
     : `#${f.id} · ${f.assignee}${dueLabel(f, l)} · ${stateLabel(f, l)}: ${f.task}`;
 
+/** The previous meeting's directives and follow-ups with their state: for the agenda and the pre-read. */
+function previousMeetingBlocks(previous: NonNullable<Agenda['previous']>, locale: Locale, timeZone: string): Block[] {
+  const vi = locale === 'vi';
+  const when = formatDateTime(locale, new Date(previous.startedAt), timeZone);
+  return [
+    {
+      kind: 'text',
+      text: vi
+        ? `Chỉ đạo và việc cần làm của cuộc họp trước (#${previous.id} "${previous.title}", ${when}):`
+        : `Directives and follow-ups of the previous meeting (#${previous.id} "${previous.title}", ${when}):`,
+    },
+    previous.followUps.length ? { kind: 'list', items: previous.followUps.map((f) => followUpLine(f, locale)) } : { kind: 'text', tone: 'muted', text: vi ? '(không có)' : '(none)' },
+  ];
+}
+
+/**
+ * What a committee's pre-read adds to its digest: the directives of its last meeting (in the
+ * schedule's channel, for its unit) with their state today, so members come prepared.
+ */
+export async function preReadBlocks(
+  db: Executor,
+  input: { meeting: MeetingRow; today: IsoDate; locale: Locale; timeZone: string },
+): Promise<Block[]> {
+  const followUps = await followUpsOf(db, input.meeting.id);
+  const previous = {
+    id: input.meeting.id,
+    title: input.meeting.title,
+    startedAt: input.meeting.startedAt.toISOString(),
+    followUps: followUps.map((f) => ({ ...f, overdue: isOverdue(f, input.today) })),
+  };
+  return previousMeetingBlocks(previous, input.locale, input.timeZone);
+}
+
 /** The agenda as posted to the committee's channel: aggregates, case codes, and its own directives. */
 export function agendaMessage(meeting: MeetingRow, agenda: Agenda, locale: Locale, timeZone: string): ReplyMessage {
   const vi = locale === 'vi';
-  const digest = digestMessage(agenda.digest, locale);
+  const digest = digestMessage(agenda.digest, locale, { since: 'meeting' });
   const blocks: Block[] = [
     { kind: 'text', tone: 'muted', text: vi ? `Cuộc họp #${meeting.id} đã mở lúc ${formatDateTime(locale, meeting.startedAt, timeZone)}.` : `Meeting #${meeting.id} opened at ${formatDateTime(locale, meeting.startedAt, timeZone)}.` },
     { kind: 'text', text: digest.title ?? '' },
     ...digest.blocks,
   ];
-  if (agenda.previous) {
-    blocks.push({
-      kind: 'text',
-      text: vi
-        ? `Chỉ đạo và việc cần làm của cuộc họp trước (#${agenda.previous.id} "${agenda.previous.title}", ${formatDateTime(locale, new Date(agenda.previous.startedAt), timeZone)}):`
-        : `Directives and follow-ups of the previous meeting (#${agenda.previous.id} "${agenda.previous.title}", ${formatDateTime(locale, new Date(agenda.previous.startedAt), timeZone)}):`,
-    });
-    blocks.push(agenda.previous.followUps.length ? { kind: 'list', items: agenda.previous.followUps.map((f) => followUpLine(f, locale)) } : { kind: 'text', tone: 'muted', text: vi ? '(không có)' : '(none)' });
-  }
+  if (agenda.previous) blocks.push(...previousMeetingBlocks(agenda.previous, locale, timeZone));
   if (agenda.statusChanges.length) {
     const total = Math.max(agenda.statusChangesTotal ?? 0, agenda.statusChanges.length);
     const more = total - agenda.statusChanges.length;

@@ -7,7 +7,8 @@ import { queryRows } from '../../db/client.ts';
 import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack-api.ts';
 import { cli as runCli } from '../support/cli.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
-import { makeCase, makeUnitTree } from '../factories/index.ts';
+import { createTestCore } from '../support/core.ts';
+import { makeCase, makeMember, makeUnitTree } from '../factories/index.ts';
 
 let t: TestDb;
 let slack: FakeSlackApi;
@@ -56,6 +57,10 @@ describe('casedesk digest', () => {
     expect((await cli(['digest', '--unit', 'NOPE'])).stderr).toContain('There is no unit NOPE');
     expect((await cli(['digest', 'schedule', 'add', '--target', 'teams:x', '--cron', '0 7 * * 1'])).stderr).toContain('--target needs the form');
     expect((await cli(['digest', 'schedule', 'add', '--target', 'slack:C1', '--cron', 'every monday'])).stderr).toContain('is not a valid cron expression');
+    // since-last reports whole days: a schedule firing twice a day is refused for it, as in chat.
+    const twice = await cli(['digest', 'schedule', 'add', '--target', 'slack:C1', '--cron', '0 7,19 * * *', '--period', 'since-last']);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain('fires more than once a day');
   });
 });
 
@@ -75,7 +80,7 @@ describe('casedesk digest schedule and run-schedules', () => {
     const now = '2024-09-02T00:00:30Z';
     const [a, b] = await Promise.all([cli(['digest', 'run-schedules', '--now', now], withSlack), cli(['digest', 'run-schedules', '--now', now], withSlack)]);
     expect([a.code, b.code]).toEqual([0, 0]);
-    expect(`${a.stdout}${b.stdout}`).toBe(`1 2024-09-02T00:00:00.000Z delivered\n`);
+    expect(`${a.stdout}${b.stdout}`).toBe(`digest:1@2024-09-02T00:00:00.000Z delivered\n`);
     const posts = slack.calls.filter((c) => c.method === 'chat.postMessage');
     expect(posts).toHaveLength(1);
     expect(posts[0]!.args.channel).toBe('C0DIGEST');
@@ -85,14 +90,50 @@ describe('casedesk digest schedule and run-schedules', () => {
     expect(await queryRows(t.db, sql`select attempts, delivered_at is not null as delivered from digest_runs`)).toEqual([{ attempts: 1, delivered: true }]);
   });
 
+  it('keeps what is due for a platform not configured here, says so, and sends it from where it is', async () => {
+    await cli(['digest', 'schedule', 'add', '--target', 'slack:C0DIGEST', '--cron', '0 7 * * 1']);
+    await t.db.execute(sql`update digest_schedules set created_at = '2024-01-01T00:00:00Z'`);
+    // A slot claimed by an instance that cannot post to Slack waits for one that can.
+    const withoutSlack = await cli(['digest', 'run-schedules', '--now', '2024-09-02T00:00:30Z']);
+    expect(withoutSlack).toMatchObject({ code: 0, stdout: '' });
+    await t.db.execute(sql`insert into outbox (key, platform, channel_id, message, created_at, next_attempt_at)
+      values ('minutes:99', 'discord', 'D0COMMITTEE', '{"personal": false, "blocks": []}', '2024-09-02T00:00:00Z', '2024-09-02T00:00:00Z')`);
+    const withSlack = { SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: slack.signingSecret, SLACK_API_URL: slack.apiUrl };
+    const sent = await cli(['digest', 'run-schedules', '--now', '2024-09-02T00:01:00Z'], withSlack);
+    expect(sent.code).toBe(0);
+    expect(sent.stdout).toBe(
+      'digest:1@2024-09-02T00:00:00.000Z delivered\n1 message waits for Discord, which is not configured here: kept until an instance with Discord runs.\n',
+    );
+    expect(slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
+    const vi = await cli(['digest', 'run-schedules', '--now', '2024-09-02T00:02:00Z'], { ...withSlack, CASEDESK_LOCALE: 'vi' });
+    expect(vi.stdout).toBe('Còn 1 tin nhắn chờ gửi lên Discord; nơi này chưa cấu hình Discord nên tin nhắn được giữ lại đến khi có tiến trình cấu hình Discord chạy.\n');
+  });
+
+  it('closes a meeting left open past the time-out and posts its minutes to its channel', async () => {
+    await makeMember(t.db, { handle: 'lead', role: 'lead', unit: 'CA-HN' });
+    expect((await createTestCore(t.db, { now: new Date('2024-09-02T02:00:00Z') }).run('lead', 'meeting start Giao ban')).result.outcome).toBe('ok');
+    await t.db.execute(sql`update meetings set platform = 'slack', channel_id = 'C0COMMITTEE'`);
+    const withSlack = { SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: slack.signingSecret, SLACK_API_URL: slack.apiUrl };
+    const early = await cli(['digest', 'run-schedules', '--now', '2024-09-02T13:00:00Z'], withSlack);
+    expect(early).toMatchObject({ code: 0, stdout: '' });
+    const [a, b] = await Promise.all([1, 2].map(() => cli(['digest', 'run-schedules', '--now', '2024-09-02T14:30:00Z'], withSlack)));
+    // One closes it, one (the same or the other) posts it: each line once, in either's output.
+    expect(`${a!.stdout}${b!.stdout}`.split('\n').filter(Boolean).sort()).toEqual(['Closed meeting #1: it was left open past the time-out.', 'minutes:1 delivered']);
+    const posts = slack.calls.filter((c) => c.method === 'chat.postMessage');
+    expect(posts.map((p) => p.args.channel)).toEqual(['C0COMMITTEE']);
+    expect(String(posts[0]!.args.text)).toContain('Minutes of meeting #1: Giao ban');
+  });
+
   it('exits 1 and keeps the run for a retry when the post fails', async () => {
     await cli(['digest', 'schedule', 'add', '--target', 'slack:C0DIGEST', '--cron', '0 7 * * 1']);
     await t.db.execute(sql`update digest_schedules set created_at = '2024-01-01T00:00:00Z'`);
     const refused = await cli(['digest', 'run-schedules', '--now', '2024-09-02T00:00:30Z'], { SLACK_BOT_TOKEN: 'xoxb-revoked', SLACK_SIGNING_SECRET: slack.signingSecret, SLACK_API_URL: slack.apiUrl });
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toContain('failed: An API error occurred: invalid_auth');
-    expect(await queryRows(t.db, sql`select attempts, delivered_at is null as pending, last_error from digest_runs`)).toEqual([
+    expect(refused.stdout).toContain('digest:1@2024-09-02T00:00:00.000Z failed: An API error occurred: invalid_auth');
+    expect(refused.stdout).toContain('1 message waits to be retried on Slack.');
+    expect(await queryRows(t.db, sql`select attempts, delivered_at is null as pending, last_error from outbox`)).toEqual([
       { attempts: 1, pending: true, last_error: 'An API error occurred: invalid_auth' },
     ]);
+    expect(await queryRows(t.db, sql`select built_at is not null as built, delivered_at is null as pending from digest_runs`)).toEqual([{ built: true, pending: true }]);
   });
 });

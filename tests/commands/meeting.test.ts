@@ -197,13 +197,16 @@ describe('a committee meeting on the console', () => {
     await first().run('lead', 'meeting conclude Kết luận dở dang');
     const posts: Array<{ channel: string; message: ReplyMessage }> = [];
     const poster = async (channel: string, message: ReplyMessage) => void posts.push({ channel, message });
-    const runners = [0, 1].map(() => createDigestRunner({ db: t.db, posters: { console: poster }, logger: pino({ level: 'silent' }), meetingTimeoutMs: 12 * 3600_000, locale: 'en' }));
+    // A console meeting has no channel to post its minutes to (tests/scheduler/outbox.test.ts): held on Slack here.
+    await t.db.execute(sql`update meetings set platform = 'slack', channel_id = 'C0COMMITTEE'`);
+    const runners = [0, 1].map(() => createDigestRunner({ db: t.db, posters: { slack: poster }, logger: pino({ level: 'silent' }), meetingTimeoutMs: 12 * 3600_000, locale: 'en' }));
     // Eleven hours in: still open.
     expect(await runners[0]!.closeStaleMeetings(new Date('2024-09-02T13:00:00Z'))).toEqual([]);
     const closed = await Promise.all(runners.map((r) => r.closeStaleMeetings(new Date('2024-09-02T14:30:00Z'))));
     expect(closed.flat()).toEqual([1]);
+    await Promise.all(runners.map((r) => r.runDue(new Date('2024-09-02T14:30:00Z'))));
     expect(posts).toHaveLength(1);
-    expect(posts[0]!.channel).toBe('console');
+    expect(posts[0]!.channel).toBe('C0COMMITTEE');
     expect(messageText(posts[0]!.message)).toContain('(closed automatically)');
     expect(messageText(posts[0]!.message)).toContain('Kết luận dở dang');
     expect(await queryRows(t.db, sql`select ended_how from meetings`)).toEqual([{ ended_how: 'timeout' }]);

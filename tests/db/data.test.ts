@@ -45,7 +45,7 @@ describe(`data layer on ${testDriver}`, () => {
     expect(await migrateDb(t.handle)).toEqual({ applied: 0 });
     expect(await schema()).toEqual(before);
     expect(before.map((r) => r.table_name)).toEqual([
-      'audit_log', 'case_events', 'cases', 'digest_runs', 'digest_schedules', 'follow_ups', 'meeting_attendees', 'meeting_follow_ups', 'meeting_items', 'meetings', 'member_identities', 'members', 'pending_actions', 'processed_invocations', 'search_vocabulary', 'units',
+      'audit_log', 'case_events', 'cases', 'digest_runs', 'digest_schedules', 'follow_ups', 'meeting_attendees', 'meeting_follow_ups', 'meeting_items', 'meetings', 'member_identities', 'members', 'outbox', 'pending_actions', 'processed_invocations', 'search_vocabulary', 'units',
     ]);
   });
 

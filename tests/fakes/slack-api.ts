@@ -9,7 +9,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
  * `Retry-After` when told to) for `auth.test`, `chat.postMessage`, `chat.postEphemeral`,
  * `files.getUploadURLExternal`, the upload URL, `files.completeUploadExternal` and
  * `apps.connections.open`; the Socket Mode WebSocket (hello, envelopes, acks); and `response_url`
- * endpoints. It also signs requests as Slack signs them, for sending to an app over HTTP.
+ * endpoints, which take five posts each and refuse the sixth (404 `used_url`). Messages are
+ * checked against Block Kit's limits as Slack checks them (`invalid_blocks`, `msg_too_long`),
+ * lengths in UTF-16 units. It also signs requests as Slack signs them, for sending to an app over
+ * HTTP.
  * https://docs.slack.dev/apis/web-api/  https://docs.slack.dev/apis/events-api/using-socket-mode
  * https://docs.slack.dev/authentication/verifying-requests-from-slack
  */
@@ -24,14 +27,18 @@ export interface FakeSlackApi {
   calls: Array<{ method: string; args: Record<string, unknown>; at: number }>;
   /** Bytes sent to upload URLs, by file id. */
   uploads: Map<string, Buffer>;
-  /** What arrived at each `response_url`, in order. */
+  /** What arrived at each `response_url` and was taken, in order. */
   responses: Array<{ id: string; body: Record<string, unknown> }>;
+  /** Posts to a `response_url` that were refused, and why (`used_url`, `invalid_blocks`, …). */
+  refusedResponses: Array<{ id: string; error: string }>;
   /** Called as each answer arrives at a `response_url` (the benchmark waits on it). */
-  onResponse: ((id: string) => void) | undefined;
+  onResponse: ((id: string, body: Record<string, unknown>) => void) | undefined;
   /** A new `response_url` on this fake. */
   responseUrl(): string;
   /** Answer the next `n` calls of `method` with 429 and `Retry-After: seconds`. */
   rateLimitNext(method: string, n: number, seconds: number): void;
+  /** The app is not a member of `channel`: chat.postMessage there answers `not_in_channel`. */
+  leaveChannel(channel: string): void;
   /** Socket Mode: open connections, envelopes sent and the acks received. */
   socketConnections(): number;
   sendEnvelope(type: 'slash_commands' | 'interactive', payload: Record<string, unknown>): string;
@@ -40,6 +47,48 @@ export interface FakeSlackApi {
   sign(body: string, timestamp?: number, secret?: string): Record<string, string>;
   until(check: () => boolean, ms?: number): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Posts one `response_url` takes (Slack: five, within 30 minutes). */
+const RESPONSES_PER_URL = 5;
+
+/**
+ * Why Slack would refuse these blocks and text, or undefined: at most 50 blocks; text objects up
+ * to 3,000 (header 150, field 2,000, button 75), up to 10 fields and 10 context elements, up to
+ * 25 buttons in an actions block with values up to 2,000; message text up to 40,000.
+ */
+export function blockKitError(text: unknown, blocks: unknown): 'invalid_blocks' | 'msg_too_long' | undefined {
+  if (typeof text === 'string' && text.length > 40_000) return 'msg_too_long';
+  if (blocks === undefined) return undefined;
+  if (!Array.isArray(blocks) || blocks.length > 50) return 'invalid_blocks';
+  type TextObject = { type?: string; text?: unknown };
+  const textOk = (t: TextObject | undefined, max: number) => !!t && typeof t.text === 'string' && t.text.length >= 1 && t.text.length <= max;
+  for (const block of blocks as Array<{ type?: string; text?: TextObject; fields?: TextObject[]; elements?: Array<TextObject & { text?: TextObject | string; value?: string }> }>) {
+    switch (block.type) {
+      case 'header':
+        if (!textOk(block.text, 150) || block.text?.type !== 'plain_text') return 'invalid_blocks';
+        break;
+      case 'section':
+        if (!block.text && !block.fields) return 'invalid_blocks';
+        if (block.text && !textOk(block.text, 3000)) return 'invalid_blocks';
+        if (block.fields && (block.fields.length > 10 || !block.fields.every((f) => textOk(f, 2000)))) return 'invalid_blocks';
+        break;
+      case 'context':
+        if (!block.elements?.length || block.elements.length > 10 || !block.elements.every((e) => textOk(e as TextObject, 3000))) return 'invalid_blocks';
+        break;
+      case 'actions':
+        if (!block.elements?.length || block.elements.length > 25) return 'invalid_blocks';
+        for (const e of block.elements) {
+          if (!textOk(e.text as TextObject, 75) || (e.value !== undefined && e.value.length > 2000)) return 'invalid_blocks';
+        }
+        break;
+      case 'divider':
+        break;
+      default:
+        return 'invalid_blocks';
+    }
+  }
+  return undefined;
 }
 
 async function readRaw(req: IncomingMessage): Promise<Buffer> {
@@ -68,8 +117,11 @@ export async function startFakeSlackApi(options: { botToken?: string; appToken?:
   const calls: FakeSlackApi['calls'] = [];
   const uploads = new Map<string, Buffer>();
   const responses: FakeSlackApi['responses'] = [];
+  const refusedResponses: FakeSlackApi['refusedResponses'] = [];
+  const postsPerUrl = new Map<string, number>();
   const acks: FakeSlackApi['acks'] = [];
   const limits = new Map<string, { n: number; seconds: number }>();
+  const notInChannel = new Set<string>();
   let port = 0;
 
   const server: Server = createServer(async (req, res) => {
@@ -81,9 +133,23 @@ export async function startFakeSlackApi(options: { botToken?: string; appToken?:
     };
     const response = /^\/response\/([\w-]+)$/.exec(url.pathname);
     if (response && req.method === 'POST') {
-      responses.push({ id: response[1]!, body: JSON.parse(raw.toString('utf8')) as Record<string, unknown> });
-      fake.onResponse?.(response[1]!);
-      return json(200, { ok: true });
+      const id = response[1]!;
+      const body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+      // Slack answers a response_url in plain text: `ok`, or the error with a 4xx status.
+      const refuse = (status: number, error: string) => {
+        refusedResponses.push({ id, error });
+        res.writeHead(status, { 'content-type': 'text/plain' });
+        res.end(error);
+      };
+      const used = postsPerUrl.get(id) ?? 0;
+      if (used >= RESPONSES_PER_URL) return refuse(404, 'used_url');
+      const invalid = blockKitError(body.text, body.blocks);
+      if (invalid) return refuse(400, invalid);
+      postsPerUrl.set(id, used + 1);
+      responses.push({ id, body });
+      fake.onResponse?.(id, body);
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      return res.end('ok');
     }
     const upload = /^\/upload\/(F\w+)$/.exec(url.pathname);
     if (upload && req.method === 'POST') {
@@ -115,11 +181,18 @@ export async function startFakeSlackApi(options: { botToken?: string; appToken?:
     switch (method) {
       case 'auth.test':
         return json(200, { ok: true, url: 'https://casedesk-test.slack.com/', team: 'casedesk-test', user: 'casedesk', team_id: teamId, user_id: 'U0BOT', bot_id: 'B0BOT', is_enterprise_install: false });
-      case 'chat.postMessage':
+      case 'chat.postMessage': {
+        const invalid = blockKitError(args.text, args.blocks);
+        if (invalid) return json(200, { ok: false, error: invalid });
+        if (notInChannel.has(String(args.channel))) return json(200, { ok: false, error: 'not_in_channel' });
         return json(200, { ok: true, channel: args.channel, ts: `${Date.now() / 1000}`, message: { text: args.text, blocks: args.blocks } });
+      }
       case 'chat.postEphemeral':
         return json(200, { ok: true, message_ts: `${Date.now() / 1000}` });
       case 'files.getUploadURLExternal': {
+        if (typeof args.filename !== 'string' || args.filename === '') return json(200, { ok: false, error: 'invalid_arguments' });
+        // Slack: `missing_argument` "typically only occurs when the length provided is 0".
+        if (!(Number(args.length) > 0)) return json(200, { ok: false, error: 'missing_argument' });
         const fileId = `F${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
         return json(200, { ok: true, upload_url: `http://127.0.0.1:${port}/upload/${fileId}`, file_id: fileId });
       }
@@ -163,10 +236,14 @@ export async function startFakeSlackApi(options: { botToken?: string; appToken?:
     calls,
     uploads,
     responses,
+    refusedResponses,
     acks,
     responseUrl: () => `http://127.0.0.1:${port}/response/${randomUUID()}`,
     rateLimitNext(method, n, seconds) {
       limits.set(method, { n, seconds });
+    },
+    leaveChannel(channel) {
+      notInChannel.add(channel);
     },
     socketConnections: () => open.size,
     sendEnvelope(type, payload) {

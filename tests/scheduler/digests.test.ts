@@ -9,7 +9,8 @@ import { addSchedule } from '../../src/services/digest/schedules.ts';
 import { messageText } from '../support/core.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 import { makeCase, makeMember, makeUnitTree } from '../factories/index.ts';
-import { insertMeeting } from '../../src/repositories/meetings.ts';
+import { insertMeeting, linkFollowUp } from '../../src/repositories/meetings.ts';
+import { insertFollowUp } from '../../src/repositories/follow-ups.ts';
 import { findUnitByCode } from '../../src/repositories/units.ts';
 
 let t: TestDb;
@@ -62,6 +63,11 @@ const runs = () => queryRows<{ slot: string; attempts: number; delivered: boolea
   sql`select slot, attempts, delivered_at is not null as delivered, period_from::text, period_to::text from digest_runs order by slot`,
 );
 
+const messages = () => queryRows<{ key: string; attempts: number; parts_done: number; delivered: boolean }>(
+  t.db,
+  sql`select key, attempts, parts_done, delivered_at is not null as delivered from outbox order by id`,
+);
+
 beforeAll(async () => {
   t = await openTestDb();
 });
@@ -82,12 +88,13 @@ describe('scheduled digests, exactly once', () => {
     const dbs = await instanceDbs(3);
     const runners = dbs.map((db, i) => createDigestRunner({ db, posters: { slack: recorder(posts) }, logger: silent, instanceId: `instance-${i}` }));
     const outcomes = await Promise.all(runners.map((r) => r.runDue(at(5_000))));
-    expect(outcomes.flat()).toEqual([{ scheduleId: expect.any(Number), slot: SLOT.toISOString(), outcome: 'delivered' }]);
+    expect(outcomes.flat()).toEqual([{ key: `digest:1@${SLOT.toISOString()}`, platform: 'slack', outcome: 'delivered' }]);
     expect(posts).toHaveLength(1);
     // A restart or a retry of the same instant sends nothing more.
     await Promise.all(runners.map((r) => r.runDue(at(30_000))));
     expect(posts).toHaveLength(1);
     expect(await runs()).toEqual([{ slot: expect.anything(), attempts: 1, delivered: true, period_from: '2024-08-26', period_to: '2024-09-01' }]);
+    expect(await messages()).toEqual([{ key: `digest:1@${SLOT.toISOString()}`, attempts: 1, parts_done: 1, delivered: true }]);
   });
 
   it('posts aggregates with the chart, to the schedule\'s channel', async () => {
@@ -107,7 +114,7 @@ describe('scheduled digests, exactly once', () => {
     await schedule();
     const posts: Post[] = [];
     const runner = createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent, graceMs: 6 * HOUR });
-    expect(await runner.runDue(at(2 * HOUR))).toMatchObject([{ outcome: 'delivered', slot: SLOT.toISOString() }]);
+    expect(await runner.runDue(at(2 * HOUR))).toMatchObject([{ outcome: 'delivered', key: `digest:1@${SLOT.toISOString()}` }]);
     expect(await runner.runDue(at(3 * HOUR))).toEqual([]);
     expect(posts).toHaveLength(1);
   });
@@ -133,7 +140,9 @@ describe('scheduled digests, exactly once', () => {
     expect(await runner.runDue(at(retryDelayMs(1) + retryDelayMs(2)))).toMatchObject([{ outcome: 'delivered' }]);
     expect(await runner.runDue(at(HOUR))).toEqual([]);
     expect(posts).toHaveLength(1);
-    expect(await runs()).toMatchObject([{ attempts: 3, delivered: true }]);
+    // Built once; posted on the third attempt.
+    expect(await runs()).toMatchObject([{ attempts: 1, delivered: true }]);
+    expect(await messages()).toMatchObject([{ attempts: 3, delivered: true }]);
   });
 
   it('leaves a run for an instance that can post to its platform', async () => {
@@ -163,11 +172,18 @@ describe('a committee pre-read', () => {
     await schedule({ period: 'since-meeting' });
     const lead = await makeMember(t.db, { handle: 'lead', role: 'lead', unit: 'CA-HN' });
     const hn = (await findUnitByCode(t.db, 'CA-HN'))!;
-    await insertMeeting(t.db, { title: 'Giao ban', unitId: hn.id, platform: 'slack', channelId: 'C0DIGEST', startedByMemberId: lead.id, startedAt: new Date('2024-08-20T02:00:00Z'), agenda: {} });
+    const meeting = (await insertMeeting(t.db, { title: 'Giao ban', unitId: hn.id, platform: 'slack', channelId: 'C0DIGEST', startedByMemberId: lead.id, startedAt: new Date('2024-08-20T02:00:00Z'), agenda: {} }))!;
+    // What that meeting directed, due before the pre-read: overdue now.
+    const directive = await insertFollowUp(t.db, { caseId: null, assigneeMemberId: null, assigneeUnitId: hn.id, task: 'Hoàn thiện quy chế phối hợp', dueOn: '2024-08-30', createdByMemberId: lead.id });
+    await linkFollowUp(t.db, { meetingId: meeting.id, followUpId: directive.id });
     const posts: Post[] = [];
     await createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent }).runDue(at(1_000));
     expect((await runs()).map((r) => [r.period_from, r.period_to])).toEqual([['2024-08-20', '2024-09-01']]);
-    expect(messageText(posts[0]!.message)).toContain('Bắt, vận động đầu thú, thanh loại 1 đối tượng truy nã');
+    const text = messageText(posts[0]!.message);
+    expect(text).toContain('Bắt, vận động đầu thú, thanh loại 1 đối tượng truy nã');
+    expect(text).toContain('Từ cuộc họp trước:');
+    expect(text).toContain(`Chỉ đạo và việc cần làm của cuộc họp trước (#${meeting.id} "Giao ban", 20/08/2024 09:00):`);
+    expect(text).toContain(`#${directive.id} · CA-HN · hạn 30/08/2024 · quá hạn: Hoàn thiện quy chế phối hợp`);
   });
 });
 

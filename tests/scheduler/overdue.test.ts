@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { queryRows } from '../../db/client.ts';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ReplyMessage } from '../../src/core/invocation.ts';
@@ -48,7 +49,7 @@ describe('the overdue ladder', () => {
   it('reminds assignees directly, escalates the long-late to the nearest leads, and puts the rest in the channel, once', async () => {
     const sent: Sent[] = [];
     const runner = createDigestRunner({ db: t.db, posters: { slack: poster(sent, { direct: true }) }, logger: pino({ level: 'silent' }), escalateDays: 3 });
-    expect(await runner.runDue(NOW)).toMatchObject([{ outcome: 'delivered' }]);
+    expect(await runner.runDue(NOW)).toEqual(['U0DUC', 'U0LEAD', 'channel'].map((to) => ({ key: `overdue:1@2024-09-02T01:00:00.000Z:${to}`, platform: 'slack', outcome: 'delivered' })));
     expect(await runner.runDue(new Date(NOW.getTime() + 60_000))).toEqual([]);
 
     const to = (who: string) => sent.filter((s) => s.to === who).map((s) => s.text);
@@ -67,6 +68,29 @@ describe('the overdue ladder', () => {
     // Numbers, codes and dates only: never the task's text, which names people.
     for (const s of sent) expect(s.text).not.toMatch(/Hoàng Văn Nam|Xác minh|Phối hợp/);
     expect(sent).toHaveLength(3);
+  });
+
+  it('retries only the direct message that failed, without resending the others', async () => {
+    const sent: Sent[] = [];
+    let leadFailures = 1;
+    const flaky = Object.assign(async (channel: string, message: ReplyMessage) => void sent.push({ to: `channel:${channel}`, text: messageText(message) }), {
+      direct: async (userId: string, message: ReplyMessage) => {
+        if (userId === 'U0LEAD' && leadFailures-- > 0) throw new Error('slack: user_not_found');
+        sent.push({ to: `user:${userId}`, text: messageText(message) });
+      },
+    });
+    const runner = createDigestRunner({ db: t.db, posters: { slack: flaky }, logger: pino({ level: 'silent' }), escalateDays: 3 });
+    const key = (to: string) => `overdue:1@2024-09-02T01:00:00.000Z:${to}`;
+    expect(await runner.runDue(NOW)).toEqual([
+      { key: key('U0DUC'), platform: 'slack', outcome: 'delivered' },
+      { key: key('U0LEAD'), platform: 'slack', outcome: 'failed', error: 'slack: user_not_found' },
+      { key: key('channel'), platform: 'slack', outcome: 'delivered' },
+    ]);
+    expect(await queryRows(t.db, sql`select delivered_at is null as pending from digest_runs`)).toEqual([{ pending: true }]);
+    expect(await runner.runDue(new Date(NOW.getTime() + 60_000))).toEqual([{ key: key('U0LEAD'), platform: 'slack', outcome: 'delivered' }]);
+    expect(await runner.runDue(new Date(NOW.getTime() + 3_600_000))).toEqual([]);
+    expect(sent.map((s) => s.to).sort()).toEqual(['channel:C0OPS', 'user:U0DUC', 'user:U0LEAD']);
+    expect(await queryRows(t.db, sql`select delivered_at is null as pending from digest_runs`)).toEqual([{ pending: false }]);
   });
 
   it('sends everything to the channel where the platform cannot message people directly', async () => {

@@ -3,19 +3,24 @@ import type { Attachment, ReplyMessage } from '../../core/invocation.ts';
 import type { DiscordConnection } from './deploy.ts';
 import { renderDiscord } from './render.ts';
 
+/** One platform call of a message: a page posted, a file uploaded. */
+export type PostPart = () => Promise<void>;
+
 /**
- * Posts to a channel, for scheduled digests: the whole channel sees it, so it must hold no
- * personal data. The first attachment that is an image is shown in the first embed. Goes through
- * discord.js's REST queue, which waits out a 429 and sends again: delivered once, never dropped.
+ * The calls that post a message to a channel, one per page, in order: the same message gives the
+ * same calls, so a retry can resume after those that went out. The attachments go with the first
+ * page, and the first image is shown in its first embed. The whole channel sees it, so it must
+ * hold no personal data.
  */
-export async function postToDiscord(rest: REST, channelId: string, message: ReplyMessage, attachments: Attachment[] = []): Promise<void> {
+export function discordParts(rest: REST, channelId: string | (() => Promise<string>), message: ReplyMessage, attachments: Attachment[] = []): PostPart[] {
   if (message.personal) throw new Error('A channel post must not hold personal data.');
   const pages = renderDiscord(message);
   const image = attachments.find((a) => a.contentType.startsWith('image/'));
-  for (const [n, page] of pages.entries()) {
+  return pages.map((page, n) => async () => {
     const files = n === 0 ? attachments : [];
     const embeds = n === 0 && image ? page.embeds.map((e, i) => (i === 0 ? { ...e, image: { url: `attachment://${image.name}` } } : e)) : page.embeds;
-    await rest.post(Routes.channelMessages(channelId), {
+    const channel = typeof channelId === 'string' ? channelId : await channelId();
+    await rest.post(Routes.channelMessages(channel), {
       body: {
         embeds,
         components: page.components,
@@ -24,19 +29,39 @@ export async function postToDiscord(rest: REST, channelId: string, message: Repl
       },
       files: files.map((f, id) => ({ key: `files[${id}]`, name: f.name, data: Buffer.from(f.data), contentType: f.contentType })),
     });
-  }
+  });
 }
 
-/** A direct message: the DM channel with the user is opened (or found), then posted to. */
+/**
+ * Posts to a channel, for scheduled digests (see {@link discordParts}). Goes through discord.js's
+ * REST queue, which waits out a 429 and sends again: delivered once, never dropped.
+ */
+export async function postToDiscord(rest: REST, channelId: string, message: ReplyMessage, attachments: Attachment[] = []): Promise<void> {
+  for (const part of discordParts(rest, channelId, message, attachments)) await part();
+}
+
+/**
+ * A direct message, one call per page. The DM channel with the user is opened (or found: Discord
+ * answers the same one again) before the first page that needs it.
+ */
+export function directDiscordParts(rest: REST, userId: string, message: ReplyMessage): PostPart[] {
+  let channel: Promise<string> | undefined;
+  const open = () => (channel ??= (rest.post(Routes.userChannels(), { body: { recipient_id: userId } }) as Promise<{ id: string }>).then((c) => c.id));
+  return discordParts(rest, open, message);
+}
+
 export async function directToDiscord(rest: REST, userId: string, message: ReplyMessage): Promise<void> {
-  const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
-  await postToDiscord(rest, channel.id, message);
+  for (const part of directDiscordParts(rest, userId, message)) await part();
 }
 
 /** Posting with a REST client: the adapter's, or one without a gateway (`casedesk digest run-schedules`). */
 export function discordPoster(rest: REST) {
   const post = (channelId: string, message: ReplyMessage, attachments: Attachment[]) => postToDiscord(rest, channelId, message, attachments);
-  return Object.assign(post, { direct: (userId: string, message: ReplyMessage) => directToDiscord(rest, userId, message) });
+  return Object.assign(post, {
+    direct: (userId: string, message: ReplyMessage) => directToDiscord(rest, userId, message),
+    parts: (channelId: string, message: ReplyMessage, attachments: Attachment[]) => discordParts(rest, channelId, message, attachments),
+    directParts: (userId: string, message: ReplyMessage) => directDiscordParts(rest, userId, message),
+  });
 }
 
 export function createDiscordPoster(connection: DiscordConnection) {

@@ -1,11 +1,13 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, type Logger as BoltLogger, type RespondFn, type SlashCommand, type BlockAction, type ButtonAction } from '@slack/bolt';
+import type { Locale } from '../../../db/schema/index.ts';
 import { ACTION_COMMAND, type Dispatcher } from '../../core/dispatcher.ts';
 import type { Attachment, Invocation, InvocationInput, Reply, ReplyMessage } from '../../core/invocation.ts';
+import { text } from '../../i18n/text.ts';
 import type { Logger } from '../../logger.ts';
 import { createSlackPoster } from './post.ts';
-import { decodeButtonValue, encodeButtonValue, pageButtons, pagePosition, renderSlack, SLACK_LIMITS } from './render.ts';
+import { decodeButtonValue, encodeButtonValue, pageButtons, pageNote, pagePosition, renderSlack, SLACK_LIMITS, type SlackPage } from './render.ts';
 
 /** What `loadConfig` gives for Slack: HTTP when `signingSecret` is set, Socket Mode when `appToken` is. */
 export interface SlackConnection {
@@ -24,6 +26,40 @@ export interface SlackAdapterOptions {
   logger: Logger;
   /** The least time between two posts to one channel (Slack allows about one a second). */
   postIntervalMs?: number;
+  /** The language of the adapter's own notes (CASEDESK_LOCALE); answers come in the member's. */
+  locale?: Locale;
+}
+
+/**
+ * Slack refused a token when the adapter started: `variable` names which one, since Socket Mode
+ * checks the bot token (auth.test) and then the app-level token (apps.connections.open), and both
+ * answer `invalid_auth`. `data.error` is Slack's code, as on the Web API client's errors.
+ */
+export class SlackTokenRefused extends Error {
+  readonly code = 'SlackTokenRefused';
+  readonly data: { error: string };
+  constructor(
+    readonly variable: 'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN',
+    slackError: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Slack refused ${variable} (${slackError})`, options);
+    this.data = { error: slackError };
+  }
+}
+
+/** Slack's answers to a token it will not take. */
+const REFUSED_TOKEN = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'user_removed_from_team', 'team_disabled']);
+
+/** Runs a start step, turning Slack's refusal of its token into a {@link SlackTokenRefused}. */
+async function checking<T>(variable: SlackTokenRefused['variable'], step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    const slackError = (error as { data?: { error?: unknown } }).data?.error;
+    if (typeof slackError === 'string' && REFUSED_TOKEN.has(slackError)) throw new SlackTokenRefused(variable, slackError, { cause: error });
+    throw error;
+  }
 }
 
 /** Slash commands casedesk registers (see slack/manifest.json); `/casedesk` alone is help. */
@@ -54,10 +90,16 @@ export function createSlackAdapter(options: SlackAdapterOptions) {
     deferInitialization: true,
   });
 
+  const locale = options.locale ?? 'vi';
+  let server: Server | undefined;
+  const poster = createSlackPoster(app.client, options.postIntervalMs ?? 1100);
+  const replyVia = (respond: RespondFn, channelId: string, reply: { replace?: boolean; paging?: Paging | undefined }) =>
+    respondReply({ respond, channelId, post: poster.pages, locale, log, ...reply });
+
   app.command(new RegExp(`^(${SLACK_COMMANDS.join('|')})$`), async ({ command, ack, respond }) => {
     await ack();
     const invocation = slashInvocation(command);
-    await dispatcher.dispatch(invocation, replyVia(respond, { paging: rerunnable(invocation, 0) }));
+    await dispatcher.dispatch(invocation, replyVia(respond, command.channel_id, { paging: rerunnable(invocation, 0) }));
   });
 
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: /^cd:/ }, async ({ ack, body, action, respond }) => {
@@ -67,12 +109,12 @@ export function createSlackAdapter(options: SlackAdapterOptions) {
     const invocation = actionInvocation(body, action, decoded.input);
     if (decoded.page !== undefined) {
       // ◀ or ▶: the read runs again for whoever pressed, in place of the page shown.
-      await dispatcher.dispatch(invocation, replyVia(respond, { replace: true, paging: rerunnable(invocation, decoded.page) }));
+      await dispatcher.dispatch(invocation, replyVia(respond, invocation.channel.id, { replace: true, paging: rerunnable(invocation, decoded.page) }));
       return;
     }
     // Confirm and cancel answer in place of the question, so they cannot be pressed again.
     const isConfirmation = decoded.input.kind === 'options' && decoded.input.command === ACTION_COMMAND;
-    await dispatcher.dispatch(invocation, replyVia(respond, { replace: isConfirmation }));
+    await dispatcher.dispatch(invocation, replyVia(respond, invocation.channel.id, { replace: isConfirmation }));
   });
 
   app.error(async (error) => {
@@ -85,15 +127,15 @@ export function createSlackAdapter(options: SlackAdapterOptions) {
     return { page, value: (n) => encodeButtonValue(invocation.input, n) };
   }
 
-  let server: Server | undefined;
-  const poster = createSlackPoster(app.client, options.postIntervalMs ?? 1100);
-
   return {
     app,
-    /** Checks the token (auth.test), then listens (HTTP) or connects (Socket Mode). */
+    /**
+     * Checks the bot token (auth.test), then listens (HTTP) or connects (Socket Mode, which checks
+     * the app-level token). A refused token fails it with a {@link SlackTokenRefused}.
+     */
     async start(): Promise<void> {
-      await app.init();
-      const started = await app.start();
+      await checking('SLACK_BOT_TOKEN', () => app.init());
+      const started = await checking(socketMode ? 'SLACK_APP_TOKEN' : 'SLACK_BOT_TOKEN', () => app.start());
       if (!socketMode) server = started as Server;
       log.info({ transport: socketMode ? 'socket-mode' : 'http', port: this.port() }, 'slack ready');
     },
@@ -129,7 +171,7 @@ export function slashInvocation(command: SlashCommand): Invocation {
     // Slack sends a slash command once, but a retried delivery carries the same trigger id.
     id: `slack:${command.trigger_id}:${command.command}`,
     actor: { platform: 'slack', workspaceId: command.team_id, userId: command.user_id },
-    channel: { id: command.channel_id, isPrivate: command.channel_name === 'directmessage' || command.channel_name === 'privategroup' },
+    channel: { id: command.channel_id, isPrivate: command.channel_name === 'directmessage' },
     input: { kind: 'text', line },
   };
 }
@@ -145,52 +187,117 @@ export function actionInvocation(body: BlockAction, action: ButtonAction, input:
 }
 
 /**
- * Answers through the request's `response_url`. Ephemeral unless the message is for the channel
- * and holds nothing personal. A long answer to a read shows one page with ◀ ▶ buttons; otherwise
- * its pages follow as further messages.
+ * Answers through the request's `response_url`, which takes at most five posts. A personal answer
+ * is ephemeral: a long answer to a read shows one page with ◀ ▶ buttons; otherwise its pages
+ * follow as further posts, cut after the fifth with a note saying so. An answer meant for the
+ * channel (a meeting's agenda or minutes) goes there: its first page through the response_url,
+ * the rest with chat.postMessage, which needs the app in the channel.
  */
-function replyVia(respond: RespondFn, options: { replace?: boolean; paging?: Paging | undefined }): Reply {
+function respondReply(options: {
+  respond: RespondFn;
+  channelId: string;
+  post: (channel: string, pages: SlackPage[]) => Promise<void>;
+  locale: Locale;
+  log: Logger;
+  replace?: boolean | undefined;
+  paging?: Paging | undefined;
+}): Reply {
+  const { respond, paging } = options;
+  const say = (t: (l: Locale) => string) => t(options.locale);
   return {
     canBePrivate: true,
     interactive: true,
     async send(message: ReplyMessage) {
       const pages = renderSlack(message);
-      const response_type = message.toChannel && !message.personal ? 'in_channel' : 'ephemeral';
-      const paging = response_type === 'ephemeral' && pages.length > 1 ? options.paging : undefined;
-      if (paging) {
+      const replace = options.replace ?? false;
+      if (message.toChannel && !message.personal) {
+        const [first, ...rest] = pages;
+        await respond({ response_type: 'in_channel', replace_original: replace, text: first!.text, blocks: first!.blocks });
+        if (rest.length === 0) return;
+        try {
+          await options.post(options.channelId, rest);
+        } catch (error) {
+          options.log.warn({ err: error, channel: options.channelId }, 'could not post the rest of an answer to the channel');
+          const note = say(notInChannelText(pages.length));
+          await respond({ response_type: 'ephemeral', replace_original: false, text: note, blocks: [pageNote(note)] });
+        }
+        return;
+      }
+      if (pages.length > 1 && paging) {
         const index = Math.min(paging.page, pages.length - 1);
         const values = pages.map((_, n) => paging.value(n));
         if (values.every((v) => v.length <= SLACK_LIMITS.buttonValue)) {
           const page = pages[index]!;
           await respond({
-            response_type,
-            replace_original: options.replace ?? false,
+            response_type: 'ephemeral',
+            replace_original: replace,
             text: page.text,
             blocks: [...page.blocks, pagePosition(index, pages.length), pageButtons(index, pages.length, (n) => values[n]!)],
           });
           return;
         }
       }
-      for (const [n, page] of pages.entries()) {
-        await respond({ response_type, replace_original: n === 0 && (options.replace ?? false), text: page.text, blocks: page.blocks });
+      const max = SLACK_LIMITS.responsesPerUrl;
+      const shown = pages.slice(0, max);
+      if (pages.length > max) {
+        const last = shown[max - 1]!;
+        shown[max - 1] = { ...last, blocks: [...last.blocks, pageNote(say(cutText(max, pages.length)))] };
+      }
+      for (const [n, page] of shown.entries()) {
+        await respond({ response_type: 'ephemeral', replace_original: n === 0 && replace, text: page.text, blocks: page.blocks });
       }
     },
   };
 }
 
-/** Bolt's logger interface over the casedesk logger. */
+function cutText(shown: number, total: number) {
+  return text(
+    `Câu trả lời gồm ${total} phần nhưng Slack chỉ nhận ${shown} tin trả lời cho một lệnh, nên ${total - shown} phần sau đã bị lược bớt. ` +
+      'Việc đã được thực hiện; để xem đầy đủ, hãy dùng lệnh xem tương ứng (như case show, followup list, meeting minutes), có nút ◀ ▶ để chuyển trang.',
+    `This answer has ${total} parts, but Slack takes only ${shown} replies to one command, so the last ${total - shown} ${total - shown === 1 ? 'part was' : 'parts were'} cut. ` +
+      'The command was carried out; to see it all, use the matching read command (such as case show, followup list or meeting minutes), which pages with ◀ ▶ buttons.',
+  );
+}
+
+function notInChannelText(total: number) {
+  return text(
+    `Mới đăng được phần đầu (1/${total}) lên kênh vì casedesk chưa được thêm vào kênh này. Hãy mời casedesk vào kênh bằng lệnh /invite @casedesk rồi chạy lại lệnh.`,
+    `Only the first part (1 of ${total}) reached the channel: casedesk is not a member of it. Invite it with /invite @casedesk and run the command again.`,
+  );
+}
+
+/**
+ * Bolt's logger interface over the casedesk logger. Bolt passes strings, objects and Errors; an
+ * Error goes to pino as `err`, so that its message and stack are kept.
+ */
 function boltLogger(log: Logger): BoltLogger {
   let level = LogLevel.INFO;
-  const text = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  const write = (at: 'debug' | 'info' | 'warn' | 'error') => (...msg: unknown[]) => {
+    const err = msg.find((m): m is Error => m instanceof Error);
+    const line = msg
+      .filter((m) => m !== err)
+      .map((m) => (typeof m === 'string' ? m : safeJson(m)))
+      .join(' ');
+    if (err) log[at]({ err }, line || err.message);
+    else log[at](line);
+  };
   return {
-    debug: (...msg) => log.debug(text(msg)),
-    info: (...msg) => log.info(text(msg)),
-    warn: (...msg) => log.warn(text(msg)),
-    error: (...msg) => log.error(text(msg)),
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
     setLevel: (l) => {
       level = l;
     },
     getLevel: () => level,
     setName: () => {},
   };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }

@@ -1,7 +1,7 @@
 import { webApi } from '@slack/bolt';
 import type { Attachment, ReplyMessage } from '../../core/invocation.ts';
 import type { SlackConnection } from './adapter.ts';
-import { renderSlack } from './render.ts';
+import { renderSlack, type SlackPage } from './render.ts';
 
 /**
  * Posts to channels, for scheduled digests: the whole channel sees it, so it must hold no personal
@@ -26,13 +26,22 @@ export function createSlackPoster(client: webApi.WebClient, intervalMs = 1100) {
     await done;
   }
 
-  const post = async (channel: string, message: ReplyMessage, attachments: Attachment[] = []): Promise<void> => {
-    if (message.personal) throw new Error('A channel post must not hold personal data.');
-    for (const page of renderSlack(message)) {
+  /** Posts rendered pages to a channel, in order, each paced. */
+  const pages = async (channel: string, rendered: SlackPage[]): Promise<void> => {
+    for (const page of rendered) {
       await paced(channel, () => client.chat.postMessage({ channel, text: page.text, blocks: page.blocks, unfurl_links: false, unfurl_media: false }));
     }
-    for (const file of attachments) {
-      await paced(channel, () =>
+  };
+
+  /**
+   * The calls that post a message to a channel: one per page, then one per file, in order. The
+   * same message gives the same calls, so a retry can resume after those that went out.
+   */
+  const parts = (channel: string, message: ReplyMessage, attachments: Attachment[] = []): Array<() => Promise<void>> => {
+    if (message.personal) throw new Error('A channel post must not hold personal data.');
+    const posts = renderSlack(message).map((page) => () => pages(channel, [page]));
+    const files = attachments.map((file) => () =>
+      paced(channel, () =>
         client.files.uploadV2({
           channel_id: channel,
           file: Buffer.from(file.data),
@@ -40,16 +49,21 @@ export function createSlackPoster(client: webApi.WebClient, intervalMs = 1100) {
           title: file.description ?? file.name,
           ...(file.description ? { alt_text: file.description } : {}),
         }),
-      );
-    }
+      ),
+    );
+    return [...posts, ...files];
   };
-  /** A direct message: Slack opens the conversation with the user when the channel is their id. */
+  /** A direct message, one call per page: Slack opens the conversation with the user when the channel is their id. */
+  const directParts = (userId: string, message: ReplyMessage): Array<() => Promise<void>> =>
+    renderSlack(message).map((page) => () => pages(userId, [page]));
+
+  const post = async (channel: string, message: ReplyMessage, attachments: Attachment[] = []): Promise<void> => {
+    for (const part of parts(channel, message, attachments)) await part();
+  };
   const direct = async (userId: string, message: ReplyMessage): Promise<void> => {
-    for (const page of renderSlack(message)) {
-      await paced(userId, () => client.chat.postMessage({ channel: userId, text: page.text, blocks: page.blocks, unfurl_links: false, unfurl_media: false }));
-    }
+    for (const part of directParts(userId, message)) await part();
   };
-  return Object.assign(post, { direct });
+  return Object.assign(post, { direct, parts, directParts, pages });
 }
 
 /** Posting without listening for requests: what `casedesk digest run-schedules` uses. */

@@ -7,24 +7,31 @@ type PlainTextElement = types.PlainTextElement;
 
 /**
  * Slack's Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks), and the size a
- * message should stay under for the clients to show it whole.
+ * message should stay under for the clients to show it whole. Lengths are in UTF-16 code units,
+ * as Slack counts them (JavaScript's `length`): an emoji or a rare CJK character counts two.
  */
 export const SLACK_LIMITS = {
   blocks: 50,
+  /** Any text object: a section's text, a context element. */
   sectionText: 3000,
   header: 150,
   fieldsPerSection: 10,
   fieldText: 2000,
-  contextText: 2000,
+  contextElements: 10,
   buttonsPerBlock: 25,
   buttonText: 75,
   buttonValue: 2000,
   messageChars: 12000,
+  /** Posts one `response_url` takes (within 30 minutes of the request). */
+  responsesPerUrl: 5,
 } as const;
 
-/** Below the limits, leaving room for the page buttons. */
-const BLOCK_BUDGET = SLACK_LIMITS.blocks - 4;
-const CHAR_BUDGET = 11000;
+/**
+ * Room kept in every page for what the adapter may add: the ◀ n/N ▶ rows, or the note that an
+ * answer was cut (one block each, a few hundred characters).
+ */
+const RESERVED_BLOCKS = 3;
+const RESERVED_CHARS = 800;
 
 /**
  * `&`, `<` and `>` as Slack's parser reads them literally
@@ -41,33 +48,74 @@ export function slackEscape(value: string): string {
  * written. (`mrkdwn` has no escape for `*`, `_` and `~`, so it is used only for our own code
  * blocks.) Emoji codes are left as typed.
  */
-function plain(value: string): PlainTextElement {
+export function plain(value: string): PlainTextElement {
   return { type: 'plain_text', text: value || ' ', emoji: false };
 }
 
+/** At most `max` UTF-16 units, never cutting a surrogate pair; `…` marks a cut. */
 function clip(value: string, max: number): string {
-  const chars = [...value];
-  return chars.length <= max ? value : `${chars.slice(0, max - 1).join('')}…`;
+  if (value.length <= max) return value;
+  let out = '';
+  for (const char of value) {
+    if (out.length + char.length > max - 1) break;
+    out += char;
+  }
+  return `${out}…`;
 }
 
-/** Splits by characters at line breaks where it can, never inside a surrogate pair. */
-function chunk(value: string, size: number): string[] {
+/**
+ * Splits at line breaks where it can, else between characters (never inside a surrogate pair),
+ * so that each part is at most `size` UTF-16 units once `render` has made it into what is sent.
+ * Splitting comes first and each part is rendered on its own, so that an escape such as `&amp;`
+ * is never cut in two. `render` must not make text shorter; `cost` bounds what it makes of one
+ * character.
+ */
+function chunk(value: string, size: number, render: (part: string) => string = (s) => s, cost: (char: string) => number = (c) => c.length): string[] {
   const parts: string[] = [];
   let current: string[] = [];
-  for (const line of value.split('\n')) {
-    const chars = [...line];
-    for (let i = 0; i < Math.max(chars.length, 1); i += size) {
-      const piece = chars.slice(i, i + size).join('');
-      if (current.length && [...current.join('\n')].length + 1 + [...piece].length > size) {
-        parts.push(current.join('\n'));
-        current = [];
-      }
-      current.push(piece);
+  let currentSize = 0;
+  const add = (piece: string, pieceSize: number) => {
+    if (current.length && currentSize + 1 + pieceSize > size) {
+      parts.push(current.join('\n'));
+      current = [];
+      currentSize = 0;
     }
+    currentSize += (current.length ? 1 : 0) + pieceSize;
+    current.push(piece);
+  };
+  for (const line of value.split('\n')) {
+    const lineSize = render(line).length;
+    if (lineSize <= size) {
+      add(line, lineSize);
+      continue;
+    }
+    let piece = '';
+    let pieceSize = 0;
+    for (const char of line) {
+      const n = cost(char);
+      if (piece && pieceSize + n > size) {
+        add(piece, render(piece).length);
+        piece = '';
+        pieceSize = 0;
+      }
+      piece += char;
+      pieceSize += n;
+    }
+    if (piece) add(piece, render(piece).length);
   }
   if (current.length) parts.push(current.join('\n'));
-  return parts;
+  return parts.map(render);
 }
+
+/** Our own usage text inside a code block: escaped, and no run of backticks that would end it. */
+function codeText(part: string): string {
+  // Zero-width spaces break up ``` inside, and keep a backtick at either end off the fence.
+  return slackEscape(part)
+    .replace(/`{2,}/g, (run) => run.split('').join('\u200b'))
+    .replace(/^`/, '\u200b`')
+    .replace(/`$/, '`\u200b');
+}
+const codeCost = (char: string) => (char === '&' ? 5 : char === '<' || char === '>' ? 4 : char === '`' ? 3 : char.length);
 
 export interface SlackPage {
   /** The notification text (escaped); the blocks carry the message itself. */
@@ -104,42 +152,74 @@ export function decodeButtonValue(value: string | undefined): { input: Invocatio
   return typeof parsed.p === 'number' && Number.isInteger(parsed.p) && parsed.p >= 0 ? { input, page: parsed.p } : { input };
 }
 
+/** A block of the answer, and the items it shows that buttons may act on (`#7`). */
+interface Piece {
+  block: KnownBlock;
+  refs: string[];
+}
+
+/** `#7` at the start of a list item: the follow-up or meeting it shows. */
+const itemRef = (item: string): string | undefined => /^#\d+(?!\d)/.exec(item)?.[0];
+/** `#7` in a button's label ("Xong #7", "Done #7"): the item it acts on. */
+const actionRef = (label: string): string | undefined => /#\d+(?!\d)/.exec(label)?.[0];
+
 /**
- * Renders a reply as one or more Block Kit messages, each within Slack's limits. A long answer
- * becomes several pages rather than failing; buttons go on the last page.
+ * Renders a reply as one or more Block Kit messages, each within Slack's limits with room for the
+ * adapter's page buttons. A long answer becomes several pages rather than failing. A button goes
+ * on the page that shows the item it acts on (the list item `#7 …` for "Done #7"); a button that
+ * names no item shown goes on the last page.
  */
 export function renderSlack(message: ReplyMessage): SlackPage[] {
-  const pieces: KnownBlock[] = [];
+  const pieces: Piece[] = [];
+  const push = (block: KnownBlock, refs: string[] = []) => pieces.push({ block, refs });
   for (const block of message.blocks) {
     switch (block.kind) {
       case 'text':
         for (const part of chunk(block.tone === 'error' ? `⚠ ${block.text}` : block.text, SLACK_LIMITS.sectionText)) {
-          pieces.push(block.tone === 'muted' ? { type: 'context', elements: [plain(part)] } : { type: 'section', text: plain(part) });
+          push(block.tone === 'muted' ? { type: 'context', elements: [plain(part)] } : { type: 'section', text: plain(part) });
         }
         break;
       case 'list': {
-        const lines = block.items.map((item, i) => `${block.ordered ? `${i + 1}.` : '•'} ${item}`).join('\n');
-        for (const part of chunk(lines, SLACK_LIMITS.sectionText)) pieces.push({ type: 'section', text: plain(part) });
+        // Item by item, so that each section knows which items it shows.
+        let lines: string[] = [];
+        let refs: string[] = [];
+        let size = 0;
+        const flush = () => {
+          if (lines.length) push({ type: 'section', text: plain(lines.join('\n')) }, refs);
+          lines = [];
+          refs = [];
+          size = 0;
+        };
+        for (const [i, item] of block.items.entries()) {
+          const line = `${block.ordered ? `${i + 1}.` : '•'} ${item}`;
+          const ref = itemRef(item);
+          for (const part of chunk(line, SLACK_LIMITS.sectionText)) {
+            if (lines.length && size + 1 + part.length > SLACK_LIMITS.sectionText) flush();
+            lines.push(part);
+            size += (lines.length > 1 ? 1 : 0) + part.length;
+            if (ref && !refs.includes(ref)) refs.push(ref);
+          }
+        }
+        flush();
         break;
       }
-      case 'code': {
-        // Our own usage text; a run of backticks inside would end the code block.
-        const safe = slackEscape(block.text).replace(/`{3,}/g, (run) => run.split('').join('\u200b'));
-        for (const part of chunk(safe, SLACK_LIMITS.sectionText - 8)) pieces.push({ type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${part}\`\`\``, verbatim: true } });
+      case 'code':
+        for (const part of chunk(block.text, SLACK_LIMITS.sectionText - 6, codeText, codeCost)) {
+          push({ type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${part}\`\`\``, verbatim: true } });
+        }
         break;
-      }
       case 'fields': {
         let fields: PlainTextElement[] = [];
         const flush = () => {
-          if (fields.length) pieces.push({ type: 'section', fields });
+          if (fields.length) push({ type: 'section', fields });
           fields = [];
         };
         for (const field of block.fields) {
           const shown = `${field.label}\n${field.value || '-'}`;
-          if ([...shown].length > SLACK_LIMITS.fieldText) {
+          if (shown.length > SLACK_LIMITS.fieldText) {
             // Too long for a field: its own section(s) instead of being cut.
             flush();
-            for (const part of chunk(shown, SLACK_LIMITS.sectionText)) pieces.push({ type: 'section', text: plain(part) });
+            for (const part of chunk(shown, SLACK_LIMITS.sectionText)) push({ type: 'section', text: plain(part) });
             continue;
           }
           fields.push(plain(shown));
@@ -151,13 +231,23 @@ export function renderSlack(message: ReplyMessage): SlackPage[] {
     }
   }
 
+  const buttons = (message.actions ?? [])
+    .map((action, i) => ({ button: actionButton(action, `cd:action:${i}`), ref: actionRef(action.label) }))
+    .filter((b): b is { button: Button; ref: string | undefined } => b.button !== undefined);
+  const summary = fallbackText(clip(message.title ?? firstText(message) ?? 'casedesk', 300));
   const header: KnownBlock[] = message.title ? [{ type: 'header', text: plain(clip(message.title, SLACK_LIMITS.header)) }] : [];
-  const pages: KnownBlock[][] = [];
-  let current: KnownBlock[] = [...header];
-  let size = message.title?.length ?? 0;
+  // Every page keeps room for all the buttons, wherever they end up.
+  const buttonBlocks = Math.ceil(buttons.length / SLACK_LIMITS.buttonsPerBlock);
+  const blockBudget = SLACK_LIMITS.blocks - RESERVED_BLOCKS - buttonBlocks;
+  const charBudget =
+    SLACK_LIMITS.messageChars - RESERVED_CHARS - summary.length - (header[0] ? blockChars(header[0]) : 0) - buttons.reduce((n, b) => n + b.button.text.text.length, 0);
+
+  const pages: Piece[][] = [];
+  let current: Piece[] = [];
+  let size = 0;
   for (const piece of pieces) {
-    const n = blockChars(piece);
-    if (current.length > header.length && (current.length + 1 > BLOCK_BUDGET || size + n > CHAR_BUDGET)) {
+    const n = blockChars(piece.block);
+    if (current.length > 0 && (current.length + header.length + 1 > blockBudget || size + n > charBudget)) {
       pages.push(current);
       current = [];
       size = 0;
@@ -167,13 +257,18 @@ export function renderSlack(message: ReplyMessage): SlackPage[] {
   }
   pages.push(current);
 
-  const buttons = (message.actions ?? []).map((action, i) => actionButton(action, `cd:action:${i}`)).filter((b): b is Button => b !== undefined);
-  const last = pages[pages.length - 1]!;
-  for (let i = 0; i < buttons.length; i += SLACK_LIMITS.buttonsPerBlock) {
-    last.push({ type: 'actions', elements: buttons.slice(i, i + SLACK_LIMITS.buttonsPerBlock) });
-  }
-  const summary = fallbackText(clip(message.title ?? firstText(message) ?? 'casedesk', 300));
-  return pages.map((blocks) => ({ text: summary, blocks: blocks.length ? blocks : [{ type: 'section', text: plain(' ') }] }));
+  const home = (ref: string | undefined) => {
+    const at = ref === undefined ? -1 : pages.findIndex((page) => page.some((p) => p.refs.includes(ref)));
+    return at === -1 ? pages.length - 1 : at;
+  };
+  return pages.map((page, index) => {
+    const blocks: KnownBlock[] = [...(index === 0 ? header : []), ...page.map((p) => p.block)];
+    const own = buttons.filter((b) => home(b.ref) === index).map((b) => b.button);
+    for (let i = 0; i < own.length; i += SLACK_LIMITS.buttonsPerBlock) {
+      blocks.push({ type: 'actions', elements: own.slice(i, i + SLACK_LIMITS.buttonsPerBlock) });
+    }
+    return { text: summary, blocks: blocks.length ? blocks : [{ type: 'section', text: plain(' ') }] };
+  });
 }
 
 function actionButton(action: ReplyAction, actionId: string): Button | undefined {
@@ -200,6 +295,11 @@ export function pagePosition(index: number, count: number): KnownBlock {
   return { type: 'context', elements: [plain(`${index + 1}/${count}`)] };
 }
 
+/** A short note under the page, such as that the answer was cut (fits the page's reserved room). */
+export function pageNote(text: string): KnownBlock {
+  return { type: 'context', elements: [plain(clip(text, RESERVED_CHARS - 100))] };
+}
+
 /**
  * The message's `text`, shown in notifications and where blocks cannot be, which Slack parses
  * as mrkdwn: escaped, and with the formatting marks `* _ ~ \`` (which mrkdwn cannot escape)
@@ -218,7 +318,10 @@ function firstText(message: ReplyMessage): string | undefined {
   return undefined;
 }
 
-/** The characters a block shows, to keep a message under {@link SLACK_LIMITS.messageChars}. */
+/**
+ * The characters a block shows, in UTF-16 units as Slack counts them, to keep a message under
+ * {@link SLACK_LIMITS.messageChars}.
+ */
 export function blockChars(block: KnownBlock): number {
   const texts: string[] = [];
   const add = (t: { text?: string } | undefined) => t?.text && texts.push(t.text);
@@ -226,4 +329,9 @@ export function blockChars(block: KnownBlock): number {
   if ('fields' in block) (block.fields ?? []).forEach(add);
   if ('elements' in block) (block.elements as Array<{ text?: unknown }>).forEach((e) => (typeof e.text === 'string' ? texts.push(e.text) : add(e.text as { text?: string })));
   return texts.reduce((n, t) => n + t.length, 0);
+}
+
+/** All the text a page sends: its blocks and the notification text. */
+export function pageChars(page: SlackPage): number {
+  return page.text.length + page.blocks.reduce((n, b) => n + blockChars(b), 0);
 }

@@ -54,8 +54,9 @@ function unitLine(locale: Locale, name: string, u: Figures): string {
 }
 
 /** The digest as a platform-neutral message: aggregates and case codes only, for a channel. */
-export function digestMessage(d: Digest, locale: Locale): ReplyMessage {
+export function digestMessage(d: Digest, locale: Locale, options: { since?: 'digest' | 'meeting' } = {}): ReplyMessage {
   const vi = locale === 'vi';
+  const sinceMeeting = options.since === 'meeting';
   const n = (value: number) => formatNumber(locale, value);
   const scope = d.scope ? ` · ${d.scope.code}` : '';
   const title = vi
@@ -127,8 +128,8 @@ export function digestMessage(d: Digest, locale: Locale): ReplyMessage {
       kind: 'text',
       tone: 'muted',
       text: vi
-        ? `Từ báo cáo trước: ${n(d.sinceLast.statusChanges)} thay đổi trạng thái, ${n(d.sinceLast.newCases)} hồ sơ mới.`
-        : `Since the last digest: ${plural(locale, d.sinceLast.statusChanges, 'status change', 'status changes')}, ${plural(locale, d.sinceLast.newCases, 'new case', 'new cases')}.`,
+        ? `${sinceMeeting ? 'Từ cuộc họp trước' : 'Từ báo cáo trước'}: ${n(d.sinceLast.statusChanges)} thay đổi trạng thái, ${n(d.sinceLast.newCases)} hồ sơ mới.`
+        : `${sinceMeeting ? 'Since the previous meeting' : 'Since the last digest'}: ${plural(locale, d.sinceLast.statusChanges, 'status change', 'status changes')}, ${plural(locale, d.sinceLast.newCases, 'new case', 'new cases')}.`,
     });
   }
   return { personal: false, toChannel: true, title, blocks };

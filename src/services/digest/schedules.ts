@@ -1,10 +1,12 @@
 import { CronExpressionParser } from 'cron-parser';
+import { validate as nodeCronAccepts } from 'node-cron';
 import { asc, eq } from 'drizzle-orm';
 import type { Executor } from '../../../db/client.ts';
 import { digestSchedules, type Locale, type Platform } from '../../../db/schema/index.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
 import { text } from '../../i18n/text.ts';
 import { PERIOD_PRESETS } from './period.ts';
+import { checkSinceLastSchedule } from './request.ts';
 
 export type DigestSchedule = typeof digestSchedules.$inferSelect;
 /** The periods a schedule may cover: the presets, or since the committee's last meeting. */
@@ -36,6 +38,9 @@ export function checkCron(cron: string, timeZone: string): Result<string> {
     `"${expression}" is not a valid cron expression; it needs 5 fields, minute hour day month weekday, such as "0 7 * * 1" (7:00 on Mondays).`,
   );
   if (expression.split(' ').length !== 5) return fail('invalid', bad);
+  // Both must read it: cron-parser finds the slots, node-cron fires them (and refuses `H`, which
+  // cron-parser takes).
+  if (!nodeCronAccepts(expression)) return fail('invalid', bad);
   try {
     CronExpressionParser.parse(expression, { tz: timeZone, strict: false }).next();
   } catch {
@@ -61,10 +66,14 @@ export async function addSchedule(
     locale: Locale;
     createdByMemberId: number | null;
     kind?: ScheduleKind;
+    /** For checking a `since-last` schedule's next firings. */
+    now?: Date;
   },
 ): Promise<Result<DigestSchedule>> {
   const cron = checkCron(input.cron, input.timeZone);
   if (!cron.ok) return cron;
+  const daily = checkSinceLastSchedule({ cron: cron.value, timeZone: input.timeZone, period: input.period, now: input.now ?? new Date() });
+  if (!daily.ok) return daily;
   const [row] = await db
     .insert(digestSchedules)
     .values({

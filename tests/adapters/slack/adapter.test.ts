@@ -6,9 +6,13 @@ import { commands } from '../../../commands/index.ts';
 import { queryRows } from '../../../db/client.ts';
 import { createSlackAdapter } from '../../../src/adapters/slack/adapter.ts';
 import { SLACK_LIMITS } from '../../../src/adapters/slack/render.ts';
+import { CommandRegistry, defineCommand } from '../../../src/core/command.ts';
 import { createDispatcher } from '../../../src/core/dispatcher.ts';
+import type { ReplyMessage } from '../../../src/core/invocation.ts';
+import { ok } from '../../../src/core/result.ts';
+import { text } from '../../../src/i18n/text.ts';
 import { startFakeSlackApi, type FakeSlackApi } from '../../fakes/slack-api.ts';
-import { openTestDb, type TestDb } from '../../support/db.ts';
+import { openTestDb, testDriver, type TestDb } from '../../support/db.ts';
 import { makeCase, makeMember, makeUnitTree } from '../../factories/index.ts';
 
 const MEMBER_USER = 'U0MEMBER01';
@@ -20,8 +24,20 @@ let t: TestDb;
 let api: FakeSlackApi;
 const adapters: Array<ReturnType<typeof createSlackAdapter>> = [];
 
-async function startAdapter(transport: 'http' | 'socket' = 'http') {
-  const dispatcher = createDispatcher({ db: t.db, commands, locale: 'vi', timeZone: 'Asia/Ho_Chi_Minh', logger: pino({ level: 'silent' }) });
+/** A change whose answer is longer than five messages: 40 items of 2,500 characters. */
+const longAnswer = (toChannel: boolean): ReplyMessage => ({
+  personal: !toChannel,
+  toChannel,
+  title: 'Báo cáo dài',
+  blocks: [{ kind: 'list', items: Array.from({ length: 40 }, (_, i) => `Mục ${i + 1}: ${'nội dung biên bản họp, '.repeat(110)}`.slice(0, 2500)) }],
+});
+const bulk = (name: string, toChannel: boolean) =>
+  defineCommand({ name, description: text('x', 'x'), minRole: 'viewer', writes: true, options: [], run: async () => ok(longAnswer(toChannel)) });
+/** The real commands, and two changes with very long answers: one personal, one for the channel. */
+const withLongAnswers = new CommandRegistry([...commands.all(), bulk('bulk private', false), bulk('bulk channel', true)]);
+
+async function startAdapter(transport: 'http' | 'socket' = 'http', options: { registry?: CommandRegistry; postIntervalMs?: number } = {}) {
+  const dispatcher = createDispatcher({ db: t.db, commands: options.registry ?? commands, locale: 'vi', timeZone: 'Asia/Ho_Chi_Minh', logger: pino({ level: 'silent' }) });
   const adapter = createSlackAdapter({
     dispatcher,
     connection:
@@ -29,7 +45,8 @@ async function startAdapter(transport: 'http' | 'socket' = 'http') {
         ? { botToken: api.botToken, signingSecret: api.signingSecret, port: 0, apiUrl: api.apiUrl }
         : { botToken: api.botToken, appToken: api.appToken, port: 0, apiUrl: api.apiUrl },
     logger: pino({ level: 'silent' }),
-    postIntervalMs: 50,
+    postIntervalMs: options.postIntervalMs ?? 50,
+    locale: 'en',
   });
   await adapter.start();
   adapters.push(adapter);
@@ -37,13 +54,13 @@ async function startAdapter(transport: 'http' | 'socket' = 'http') {
 }
 
 /** A slash command as Slack posts it: form-encoded, with a response_url and a trigger id. */
-function slashBody(userId: string, command: string, text: string) {
+function slashBody(userId: string, command: string, text: string, channel = CHANNEL) {
   const responseUrl = api.responseUrl();
   const body = new URLSearchParams({
     token: 'deprecated-verification-token',
     team_id: api.teamId,
     team_domain: 'casedesk-test',
-    channel_id: CHANNEL,
+    channel_id: channel,
     channel_name: 'truy-na',
     user_id: userId,
     user_name: 'someone',
@@ -95,6 +112,60 @@ const buttonsOf = (body: Record<string, unknown>) =>
   blocksOf(body).filter((b) => b.type === 'actions').flatMap((b) => b.elements as Array<{ action_id: string; value: string; text: { text: string } }>);
 const shown = (body: Record<string, unknown>) => JSON.stringify(body.blocks);
 
+/**
+ * Slack's limits on one message, in UTF-16 units as Slack counts them: at most 50 blocks; a
+ * section's text up to 3,000, a field 2,000, a header 150; up to 10 context elements; and about
+ * 12,000 characters of text in all.
+ */
+function within(message: Record<string, unknown>): void {
+  const blocks = blocksOf(message);
+  expect(blocks.length).toBeGreaterThan(0);
+  expect(blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+  let chars = String(message.text ?? '').length;
+  for (const b of blocks) {
+    if (b.type === 'section' && b.text) expect(b.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+    if (b.type === 'header') expect(b.text!.text.length).toBeLessThanOrEqual(SLACK_LIMITS.header);
+    if (b.type === 'context') expect(b.elements!.length).toBeLessThanOrEqual(SLACK_LIMITS.contextElements);
+    for (const f of b.fields ?? []) expect(f.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fieldText);
+    chars += (b.text?.text.length ?? 0) + (b.fields ?? []).reduce((n, f) => n + f.text.length, 0);
+    for (const e of b.elements ?? []) {
+      const t = typeof e.text === 'string' ? e.text : (e.text as { text?: string } | undefined)?.text ?? '';
+      if (b.type === 'context') expect(t.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+      chars += t.length;
+    }
+  }
+  expect(chars).toBeLessThanOrEqual(SLACK_LIMITS.messageChars);
+}
+
+/**
+ * Holds the database: a transaction that locks the table every command's first query writes
+ * (the claim of its id), and keeps it until released. On PGlite the open transaction alone holds
+ * every other query back.
+ */
+async function holdDatabase(): Promise<{ waiting(): Promise<number>; release(): Promise<void> }> {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const isLocked = new Promise<void>((resolve) => (locked = resolve));
+  const held = t.db.transaction(async (tx) => {
+    await tx.execute(sql`lock table processed_invocations in access exclusive mode`);
+    locked();
+    await gate;
+  });
+  await isLocked;
+  return {
+    // Server only: on PGlite this query would itself wait for the release.
+    waiting: async () =>
+      (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from pg_locks where not granted and relation = 'processed_invocations'::regclass`))[0]!.n,
+    release: async () => {
+      release();
+      await held;
+    },
+  };
+}
+
+const within2s = <T>(promise: Promise<T>) => Promise.race([promise, new Promise<'timed out'>((r) => setTimeout(() => r('timed out'), 2000))]);
+
 beforeAll(async () => {
   t = await openTestDb();
   api = await startFakeSlackApi();
@@ -103,6 +174,7 @@ beforeEach(async () => {
   await t.reset();
   api.calls.length = 0;
   api.responses.length = 0;
+  api.refusedResponses.length = 0;
   api.acks.length = 0;
   api.uploads.clear();
   await makeUnitTree(t.db);
@@ -111,6 +183,8 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await Promise.all(adapters.splice(0).map((a) => a.stop()));
+  // Every answer fitted Slack's limits and the five posts a response_url takes.
+  expect(api.refusedResponses).toEqual([]);
 });
 afterAll(async () => {
   await api.close();
@@ -127,6 +201,29 @@ describe('Slack adapter over HTTP, through the real Bolt app', () => {
     expect(answer!.response_type).toBe('ephemeral');
     expect(shown(answer!)).toContain('TN-2021-000001');
     expect(shown(answer!)).toContain('Nguyễn Văn Đức');
+  });
+
+  it('acknowledges a command with 200 before its database work, while that work is held up', async () => {
+    const adapter = await startAdapter();
+    const { body, responseId } = slashBody(MEMBER_USER, '/case', 'find nguyen van duc');
+    const hold = await holdDatabase();
+    let status: number | 'timed out';
+    try {
+      status = await within2s(post(adapter, body));
+      if (testDriver === 'postgres') {
+        // The command's work has begun and waits on the lock.
+        const deadline = Date.now() + 2000;
+        while ((await hold.waiting()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        expect(await hold.waiting()).toBe(1);
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      expect(answersTo(responseId)).toEqual([]);
+    } finally {
+      await hold.release();
+    }
+    expect(status).toBe(200);
+    await api.until(() => answersTo(responseId).length === 1);
+    expect(shown(answersTo(responseId)[0]!)).toContain('TN-2021-000001');
   });
 
   it('refuses a bad signature and a ten-minute-old timestamp with 401, with no effect', async () => {
@@ -191,19 +288,14 @@ describe('Slack adapter over HTTP, through the real Bolt app', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(answersTo(responseId)).toHaveLength(1);
     const [first] = answersTo(responseId);
-    const within = (message: Record<string, unknown>) => {
-      const blocks = blocksOf(message);
-      expect(blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
-      for (const b of blocks) {
-        expect(b.text?.text.length ?? 0).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
-        for (const f of b.fields ?? []) expect(f.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fieldText);
-      }
-      expect(JSON.stringify(blocks).length).toBeLessThanOrEqual(16000);
-    };
     within(first!);
     expect(shown(first!)).toContain('Việc 1:');
     const next = buttonsOf(first!).find((b) => b.action_id === 'cd:page:next')!;
     expect(next).toBeDefined();
+    // The "done" buttons of #1–#5 are on the page that shows them.
+    const done = buttonsOf(first!).filter((b) => b.action_id.startsWith('cd:action:'));
+    expect(done.map((b) => b.text.text)).toEqual(['Done #1', 'Done #2', 'Done #3', 'Done #4', 'Done #5']);
+    for (const b of done) expect(shown(first!)).toContain(`${b.text.text.slice(5)} · TN-2021-000001`);
 
     const press = actionBody(MEMBER_USER, next);
     expect(await post(adapter, press.body)).toBe(200);
@@ -213,6 +305,7 @@ describe('Slack adapter over HTTP, through the real Bolt app', () => {
     expect(second!.replace_original).toBe(true);
     expect(shown(second!)).not.toContain('Việc 1:');
     expect(shown(second!)).toContain('2/');
+    expect(buttonsOf(second!).filter((b) => b.action_id.startsWith('cd:action:'))).toEqual([]);
     expect(await queryRows(t.db, sql`select command, outcome::text from audit_log order by id`)).toEqual([
       { command: 'followup list', outcome: 'ok' },
       { command: 'followup list', outcome: 'ok' },
@@ -233,7 +326,12 @@ describe('Slack adapter over HTTP, through the real Bolt app', () => {
     const stranger = actionBody(STRANGER, done);
     await post(adapter, stranger.body);
     await api.until(() => answersTo(stranger.responseId).length === 1);
+    expect(answersTo(stranger.responseId)[0]!.response_type).toBe('ephemeral');
+    expect(shown(answersTo(stranger.responseId)[0]!)).toContain('Bạn chưa được cấp quyền dùng casedesk.');
     expect(await queryRows(t.db, sql`select status::text from follow_ups`)).toEqual([{ status: 'open' }]);
+    expect(await queryRows(t.db, sql`select command, outcome::text, detail from audit_log where user_id = ${STRANGER}`)).toEqual([
+      { command: 'followup done', outcome: 'denied', detail: 'unknown_user' },
+    ]);
 
     const press = actionBody(MEMBER_USER, done);
     await post(adapter, press.body);
@@ -256,6 +354,89 @@ describe('Slack adapter over HTTP, through the real Bolt app', () => {
     await api.until(() => answersTo(press.responseId).length === 1);
     expect(answersTo(press.responseId)[0]!.replace_original).toBe(true);
     expect(await queryRows(t.db, sql`select status::text, outcome_note from cases`)).toEqual([{ status: 'arrested', outcome_note: 'bắt tại nhà' }]);
+  });
+
+  it('leaves the case unchanged on Cancel, and says so in place of the question', async () => {
+    await makeMember(t.db, { handle: 'lead', role: 'lead', unit: 'CA-HN', locale: 'en', slack: { team: api.teamId, user: LEAD_USER } });
+    const adapter = await startAdapter();
+    const ask = slashBody(LEAD_USER, '/case', 'status TN-2021-000001 arrested bắt tại nhà');
+    await post(adapter, ask.body);
+    await api.until(() => answersTo(ask.responseId).length === 1);
+    const cancel = buttonsOf(answersTo(ask.responseId)[0]!).find((b) => b.text.text === 'Cancel')!;
+    const press = actionBody(LEAD_USER, cancel);
+    expect(await post(adapter, press.body)).toBe(200);
+    await api.until(() => answersTo(press.responseId).length === 1);
+    const [answer] = answersTo(press.responseId);
+    expect(answer!.replace_original).toBe(true);
+    expect(shown(answer!)).toContain('Cancelled; nothing changed.');
+    expect(await queryRows(t.db, sql`select status::text, outcome_note from cases`)).toEqual([{ status: 'wanted', outcome_note: null }]);
+  });
+
+  it('posts a meeting agenda in the channel, while a personal answer stays ephemeral', async () => {
+    await makeMember(t.db, { handle: 'lead', role: 'lead', unit: 'CA-HN', locale: 'en', slack: { team: api.teamId, user: LEAD_USER } });
+    const adapter = await startAdapter();
+    const agenda = slashBody(LEAD_USER, '/meeting', 'start Giao ban tuần');
+    await post(adapter, agenda.body);
+    await api.until(() => answersTo(agenda.responseId).length === 1);
+    expect(answersTo(agenda.responseId)[0]!.response_type).toBe('in_channel');
+    expect(shown(answersTo(agenda.responseId)[0]!)).toContain('Giao ban tuần');
+    const personal = slashBody(LEAD_USER, '/case', 'show TN-2021-000001');
+    await post(adapter, personal.body);
+    await api.until(() => answersTo(personal.responseId).length === 1);
+    expect(answersTo(personal.responseId)[0]!.response_type).toBe('ephemeral');
+    expect(shown(answersTo(personal.responseId)[0]!)).toContain('Nguyễn Văn Đức');
+  });
+
+  it('sends a long personal answer to a change in at most five replies, the last saying the rest was cut', async () => {
+    const adapter = await startAdapter('http', { registry: withLongAnswers });
+    const { body, responseId } = slashBody(MEMBER_USER, '/casedesk', 'bulk private');
+    await post(adapter, body);
+    await api.until(() => answersTo(responseId).length === SLACK_LIMITS.responsesPerUrl);
+    await new Promise((r) => setTimeout(r, 300));
+    const answers = answersTo(responseId);
+    expect(answers).toHaveLength(5);
+    for (const answer of answers) {
+      expect(answer.response_type).toBe('ephemeral');
+      within(answer);
+    }
+    expect(shown(answers[0]!)).toContain('Mục 1:');
+    expect(shown(answers[4]!)).toMatch(/This answer has \d+ parts, but Slack takes only 5 replies to one command, so the last \d+ parts were cut\./);
+    expect(shown(answers[4]!)).toContain('meeting minutes');
+    expect(shown(answers[4]!)).not.toContain('Mục 40:');
+  });
+
+  it('posts a long answer for the channel there whole: the first part as the reply, the rest with chat.postMessage', async () => {
+    const adapter = await startAdapter('http', { registry: withLongAnswers });
+    const { body, responseId } = slashBody(MEMBER_USER, '/casedesk', 'bulk channel');
+    await post(adapter, body);
+    await api.until(() => answersTo(responseId).length === 1 && api.calls.some((c) => c.method === 'chat.postMessage' && String(shown(c.args)).includes('Mục 40:')));
+    const [first] = answersTo(responseId);
+    expect(first!.response_type).toBe('in_channel');
+    within(first!);
+    const posts = api.calls.filter((c) => c.method === 'chat.postMessage');
+    expect(posts.length).toBeGreaterThanOrEqual(SLACK_LIMITS.responsesPerUrl);
+    for (const p of posts) {
+      expect(p.args.channel).toBe(CHANNEL);
+      within(p.args);
+    }
+    // Every item is posted, once, in order.
+    const all = [first!, ...posts.map((p) => p.args)].map(shown).join('');
+    const order = Array.from({ length: 40 }, (_, i) => all.indexOf(`Mục ${i + 1}:`));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(answersTo(responseId)).toHaveLength(1);
+  });
+
+  it('tells the invoker when the rest of a channel answer cannot be posted because the app is not in the channel', async () => {
+    api.leaveChannel('C0OUTSIDE1');
+    const adapter = await startAdapter('http', { registry: withLongAnswers });
+    const { body, responseId } = slashBody(MEMBER_USER, '/casedesk', 'bulk channel', 'C0OUTSIDE1');
+    await post(adapter, body);
+    await api.until(() => answersTo(responseId).length === 2);
+    const [first, note] = answersTo(responseId);
+    expect(first!.response_type).toBe('in_channel');
+    expect(note!.response_type).toBe('ephemeral');
+    expect(shown(note!)).toMatch(/Only the first part \(1 of \d+\) reached the channel: casedesk is not a member of it\. Invite it with \/invite @casedesk/);
   });
 
   it('assigns a follow-up to a member @mentioned in the command, as Slack escapes it', async () => {
@@ -289,6 +470,20 @@ describe('Slack adapter over HTTP, through the real Bolt app', () => {
     expect(complete[0]!.args.files).toEqual([{ id: fileId, title: 'Biểu đồ' }]);
   });
 
+  it('spaces posts to one channel by the interval, without holding up another channel', async () => {
+    const adapter = await startAdapter('http', { postIntervalMs: 400 });
+    const message = (n: number): ReplyMessage => ({ personal: false, blocks: [{ kind: 'text', text: `Tin ${n}` }] });
+    await Promise.all([adapter.post(CHANNEL, message(1)), adapter.post(CHANNEL, message(2)), adapter.post('C0OTHER001', message(3))]);
+    const posts = api.calls.filter((c) => c.method === 'chat.postMessage');
+    const at = (channel: string) => posts.filter((p) => p.args.channel === channel).map((p) => p.at);
+    const [a1, a2] = at(CHANNEL);
+    const [b1] = at('C0OTHER001');
+    expect(a2! - a1!).toBeGreaterThanOrEqual(390);
+    // The other channel's post did not wait behind the first channel's second one.
+    expect(b1!).toBeLessThan(a2!);
+    expect(b1! - a1!).toBeLessThan(200);
+  });
+
   it('messages a member directly by their user id', async () => {
     const adapter = await startAdapter();
     await adapter.poster.direct(MEMBER_USER, { personal: false, title: 'You have 1 overdue follow-ups', blocks: [{ kind: 'list', items: ['#1 · TN-2021-000001'] }] });
@@ -305,6 +500,24 @@ describe('Slack adapter over HTTP, through the real Bolt app', () => {
 });
 
 describe('Slack adapter over Socket Mode', () => {
+  it('acks an envelope before the database work, while that work is held up', async () => {
+    await startAdapter('socket');
+    await api.until(() => api.socketConnections() === 1);
+    const { body, responseId } = slashBody(MEMBER_USER, '/case', 'find nguyen van duc');
+    const hold = await holdDatabase();
+    let envelopeId = '';
+    try {
+      envelopeId = api.sendEnvelope('slash_commands', Object.fromEntries(new URLSearchParams(body)));
+      await api.until(() => api.acks.some((a) => a.envelope_id === envelopeId), 2000);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(answersTo(responseId)).toEqual([]);
+    } finally {
+      await hold.release();
+    }
+    expect(api.acks.map((a) => a.envelope_id)).toEqual([envelopeId]);
+    await api.until(() => answersTo(responseId).length === 1);
+  });
+
   it('carries a slash command end to end: envelope, ack, answer at the response_url', async () => {
     await startAdapter('socket');
     await api.until(() => api.socketConnections() === 1);
@@ -314,5 +527,36 @@ describe('Slack adapter over Socket Mode', () => {
     expect(api.acks.map((a) => a.envelope_id)).toEqual([envelopeId]);
     expect(api.calls.map((c) => c.method)).toContain('apps.connections.open');
     expect(shown(answersTo(responseId)[0]!)).toContain('TN-2021-000001');
+  });
+});
+
+describe('the fake Slack, as strict as Slack', () => {
+  it('takes five posts to one response_url and refuses the sixth with 404 used_url', async () => {
+    const url = api.responseUrl();
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: `answer ${i}` }) });
+      statuses.push(response.status);
+      if (i === 5) expect(await response.text()).toBe('used_url');
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 404]);
+    expect(api.refusedResponses.splice(0)).toEqual([{ id: url.split('/').at(-1), error: 'used_url' }]);
+  });
+
+  it('refuses blocks over Block Kit limits and uploads without a name or length, as the Web API does', async () => {
+    const call = async (method: string, args: Record<string, unknown>) =>
+      (await (await fetch(`${api.apiUrl}${method}`, { method: 'POST', headers: { authorization: `Bearer ${api.botToken}`, 'content-type': 'application/json' }, body: JSON.stringify(args) })).json()) as { ok: boolean; error?: string };
+    const section = (n: number) => ({ type: 'section', text: { type: 'plain_text', text: 'x'.repeat(n) } });
+    expect(await call('chat.postMessage', { channel: CHANNEL, text: 'x', blocks: [section(3000)] })).toMatchObject({ ok: true });
+    expect(await call('chat.postMessage', { channel: CHANNEL, text: 'x', blocks: [section(3001)] })).toEqual({ ok: false, error: 'invalid_blocks' });
+    // Counted in UTF-16 units: 1,501 emoji are 3,002.
+    expect(await call('chat.postMessage', { channel: CHANNEL, text: 'x', blocks: [{ type: 'section', text: { type: 'plain_text', text: '😀'.repeat(1501) } }] })).toEqual({ ok: false, error: 'invalid_blocks' });
+    expect(await call('chat.postMessage', { channel: CHANNEL, text: 'x', blocks: Array.from({ length: 51 }, () => section(1)) })).toEqual({ ok: false, error: 'invalid_blocks' });
+    expect(await call('chat.postMessage', { channel: CHANNEL, text: 'x', blocks: [{ type: 'context', elements: Array.from({ length: 11 }, () => ({ type: 'plain_text', text: 'x' })) }] })).toEqual({ ok: false, error: 'invalid_blocks' });
+    expect(await call('chat.postMessage', { channel: CHANNEL, text: 'x', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'x'.repeat(151) } }] })).toEqual({ ok: false, error: 'invalid_blocks' });
+    expect(await call('chat.postMessage', { channel: CHANNEL, text: 'x'.repeat(40_001) })).toEqual({ ok: false, error: 'msg_too_long' });
+    expect(await call('files.getUploadURLExternal', { length: 10 })).toEqual({ ok: false, error: 'invalid_arguments' });
+    expect(await call('files.getUploadURLExternal', { filename: 'digest.png' })).toEqual({ ok: false, error: 'missing_argument' });
+    expect(await call('files.getUploadURLExternal', { filename: 'digest.png', length: 10 })).toMatchObject({ ok: true });
   });
 });

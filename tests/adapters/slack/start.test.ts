@@ -36,6 +36,21 @@ describe('casedesk start with Slack configured', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Slack refused SLACK_BOT_TOKEN (invalid_auth)');
   });
+
+  it('names SLACK_APP_TOKEN, and where to make one, when Socket Mode refuses the app-level token', async () => {
+    const result = await cli(['start'], {
+      db: t.handle,
+      env: { CASEDESK_LOCALE: 'en', LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: api.botToken, SLACK_APP_TOKEN: 'xapp-1-A111-2222-revoked', SLACK_API_URL: api.apiUrl },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Slack refused SLACK_APP_TOKEN (invalid_auth)');
+    expect(result.stderr).toContain('App-Level Token');
+    expect(result.stderr).toContain('connections:write');
+    expect(result.stderr).not.toContain('SLACK_BOT_TOKEN');
+    // The bot token was checked first, and taken; the app-level token was the one refused.
+    expect(api.calls.filter((c) => c.method === 'auth.test').length).toBeGreaterThan(0);
+    expect(api.calls.at(-1)!.method).toBe('apps.connections.open');
+  });
 });
 
 if (testDriver === 'pglite') {

@@ -1,0 +1,176 @@
+import { and, count, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { outbox, type Platform, type StoredAttachment } from '../../db/schema/index.ts';
+import type { Attachment, ReplyMessage } from '../core/invocation.ts';
+
+export type OutboxRow = typeof outbox.$inferSelect;
+
+/** A message to post: to a channel, or (where the platform allows) directly to a user. */
+export interface OutboxMessage {
+  key: string;
+  platform: Platform;
+  target: { channelId: string } | { userId: string };
+  message: ReplyMessage;
+  attachments?: Attachment[];
+  runId?: number;
+}
+
+export const storeAttachment = (a: Attachment): StoredAttachment => ({
+  name: a.name,
+  contentType: a.contentType,
+  ...(a.description ? { description: a.description } : {}),
+  base64: Buffer.from(a.data).toString('base64'),
+});
+
+export const loadAttachment = (a: StoredAttachment): Attachment => ({
+  name: a.name,
+  contentType: a.contentType,
+  ...(a.description ? { description: a.description } : {}),
+  data: new Uint8Array(Buffer.from(a.base64, 'base64')),
+});
+
+/**
+ * Puts messages in the outbox, due at once. Call it in the transaction of the change that causes
+ * them. A key already there is left as it is: the message was queued before, and is sent once.
+ */
+export async function enqueueMessages(db: Executor, input: { messages: OutboxMessage[]; now: Date }): Promise<number> {
+  if (input.messages.length === 0) return 0;
+  const rows = await db
+    .insert(outbox)
+    .values(
+      input.messages.map((m) => ({
+        key: m.key,
+        platform: m.platform,
+        channelId: 'channelId' in m.target ? m.target.channelId : null,
+        userId: 'userId' in m.target ? m.target.userId : null,
+        message: m.message as unknown as Record<string, unknown>,
+        attachments: (m.attachments ?? []).map(storeAttachment),
+        runId: m.runId ?? null,
+        createdAt: input.now,
+        nextAttemptAt: input.now,
+      })),
+    )
+    .onConflictDoNothing({ target: outbox.key })
+    .returning({ id: outbox.id });
+  return rows.length;
+}
+
+/**
+ * Leases the next due message for one of `platforms`: one whose attempt is due and whose lease,
+ * if any, has run out. `FOR UPDATE SKIP LOCKED` lets instances lease side by side without
+ * waiting on each other; the outer conditions are checked again on the row as locked.
+ */
+export async function leaseNext(db: Executor, input: { platforms: Platform[]; owner: string; now: Date; leaseMs: number }): Promise<OutboxRow | undefined> {
+  if (input.platforms.length === 0) return undefined;
+  const now = input.now.toISOString();
+  const due = and(
+    isNull(outbox.deliveredAt),
+    isNotNull(outbox.nextAttemptAt),
+    lte(outbox.nextAttemptAt, input.now),
+    inArray(outbox.platform, input.platforms),
+    or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, input.now)),
+  );
+  const [row] = await db
+    .update(outbox)
+    .set({ leaseOwner: input.owner, leaseUntil: new Date(input.now.getTime() + input.leaseMs), attempts: sql`${outbox.attempts} + 1` })
+    .where(
+      and(
+        due,
+        sql`${outbox.id} = (select o.id from outbox o
+          where o.delivered_at is null and o.next_attempt_at <= ${now}::timestamptz
+            and o.platform::text = any(${`{${input.platforms.join(',')}}`}::text[])
+            and (o.lease_until is null or o.lease_until < ${now}::timestamptz)
+          order by o.next_attempt_at, o.id limit 1 for update skip locked)`,
+      ),
+    )
+    .returning();
+  return row;
+}
+
+/**
+ * Records that the first `partsDone` parts went out, and extends the lease. False when this
+ * owner no longer holds the row: another instance took it over, and this one must stop.
+ */
+export async function recordProgress(db: Executor, input: { id: number; owner: string; partsDone: number; leaseUntil: Date }): Promise<boolean> {
+  const rows = await db
+    .update(outbox)
+    .set({ partsDone: input.partsDone, leaseUntil: input.leaseUntil })
+    .where(and(eq(outbox.id, input.id), eq(outbox.leaseOwner, input.owner), isNull(outbox.deliveredAt)))
+    .returning({ id: outbox.id });
+  return rows.length === 1;
+}
+
+/** Extends the lease while a slow part is being posted; false when it was lost. */
+export async function renewLease(db: Executor, input: { id: number; owner: string; leaseUntil: Date }): Promise<boolean> {
+  const rows = await db
+    .update(outbox)
+    .set({ leaseUntil: input.leaseUntil })
+    .where(and(eq(outbox.id, input.id), eq(outbox.leaseOwner, input.owner), isNull(outbox.deliveredAt)))
+    .returning({ id: outbox.id });
+  return rows.length === 1;
+}
+
+/** Every part went out: delivered, for good. False when the lease was lost meanwhile. */
+export async function markMessageDelivered(db: Executor, input: { id: number; owner: string; partsDone: number; at: Date }): Promise<boolean> {
+  const rows = await db
+    .update(outbox)
+    .set({ partsDone: input.partsDone, deliveredAt: input.at, nextAttemptAt: null, leaseOwner: null, leaseUntil: null, lastError: null })
+    .where(and(eq(outbox.id, input.id), eq(outbox.leaseOwner, input.owner), isNull(outbox.deliveredAt)))
+    .returning({ id: outbox.id });
+  return rows.length === 1;
+}
+
+/**
+ * A failed attempt: the error is kept and the lease released, to be tried again at `retryAt`, or
+ * never (null: given up).
+ */
+export async function recordMessageFailure(db: Executor, input: { id: number; owner: string; error: string; retryAt: Date | null }): Promise<boolean> {
+  const rows = await db
+    .update(outbox)
+    .set({ lastError: input.error.slice(0, 2000), nextAttemptAt: input.retryAt, leaseOwner: null, leaseUntil: null })
+    .where(and(eq(outbox.id, input.id), eq(outbox.leaseOwner, input.owner), isNull(outbox.deliveredAt)))
+    .returning({ id: outbox.id });
+  return rows.length === 1;
+}
+
+export interface UndeliveredCount {
+  platform: Platform;
+  /** Still to be tried. */
+  waiting: number;
+  /** Given up after the last attempt; `last_error` says why. */
+  givenUp: number;
+}
+
+/**
+ * Messages not delivered, by platform: what operators are shown. Those an instance is posting
+ * right now (leased at `now`) are left out.
+ */
+export async function undeliveredByPlatform(db: Executor, now: Date): Promise<UndeliveredCount[]> {
+  const rows = await db
+    .select({ platform: outbox.platform, givenUp: sql<boolean>`${outbox.nextAttemptAt} is null`, n: count() })
+    .from(outbox)
+    .where(and(isNull(outbox.deliveredAt), or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, now))))
+    .groupBy(outbox.platform, sql`${outbox.nextAttemptAt} is null`)
+    .orderBy(outbox.platform);
+  const byPlatform = new Map<Platform, UndeliveredCount>();
+  for (const r of rows) {
+    const entry = byPlatform.get(r.platform) ?? { platform: r.platform, waiting: 0, givenUp: 0 };
+    if (r.givenUp) entry.givenUp += Number(r.n);
+    else entry.waiting += Number(r.n);
+    byPlatform.set(r.platform, entry);
+  }
+  return [...byPlatform.values()];
+}
+
+export async function messagesOfRun(db: Executor, runId: number): Promise<OutboxRow[]> {
+  return db.select().from(outbox).where(eq(outbox.runId, runId)).orderBy(outbox.id);
+}
+
+/** Forgets messages delivered before `before`; the undelivered stay for operators. */
+export async function forgetDeliveredBefore(db: Executor, before: Date): Promise<number> {
+  const rows = await db
+    .delete(outbox)
+    .where(and(isNotNull(outbox.deliveredAt), lt(outbox.deliveredAt, before)))
+    .returning({ id: outbox.id });
+  return rows.length;
+}
