@@ -7,6 +7,7 @@ import { dayIn, type IsoDate } from '../domain/dates.ts';
 import { formatDate, formatDateTime, formatNumber, text, type Locale } from '../i18n/text.ts';
 import { STATUS_LABEL } from '../i18n/labels.ts';
 import { statusChangesSince } from '../repositories/digest.ts';
+import { insertAudit } from '../repositories/audit.ts';
 import { insertFollowUp } from '../repositories/follow-ups.ts';
 import {
   addAttendee,
@@ -240,6 +241,16 @@ export async function closeStaleMeetings(
     const done = await db.transaction(async (tx) => {
       const ended = await endMeeting(tx, { meeting, at: input.now, how: 'timeout', byMemberId: null });
       if (!ended.ok) return undefined;
+      // A write by no member: audited like one, in the same transaction.
+      await insertAudit(tx, {
+        memberId: null,
+        platform: meeting.platform,
+        channelId: meeting.channelId,
+        command: 'meeting end (timeout)',
+        args: { meeting: meeting.id },
+        outcome: 'ok',
+        detail: 'timeout',
+      });
       await input.onClosed?.(tx, { meeting, minutes: ended.value });
       return { meeting, minutes: ended.value };
     });

@@ -57,7 +57,7 @@ describe('a committee meeting on the console', () => {
   it('opens with an agenda from the data, records conclusions and directives, and posts the minutes', async () => {
     const { start, end } = await holdFirstMeeting();
     expect(start.reply.messages[0]).toMatchObject({ personal: false, toChannel: true, title: 'Meeting: Giao ban tháng 9' });
-    expect(start.reply.text).toContain('Arrested, persuaded to surrender or cleared from the list: 1 wanted subject');
+    expect(start.reply.text).toMatch(/Arrested, persuaded to surrender or cleared from the list: 1 wanted subject\b/);
     // Overdue in scope: the follow-up from August, by number, case code and assignee only.
     expect(start.reply.text).toContain('#1 · TN-2024-000002 · officer.hn · due 2024-08-25');
     for (const personal of ['Trịnh Văn Quyết', 'Đỗ Thị Lan']) expect(start.reply.text).not.toContain(personal);
@@ -210,5 +210,8 @@ describe('a committee meeting on the console', () => {
     expect(messageText(posts[0]!.message)).toContain('(closed automatically)');
     expect(messageText(posts[0]!.message)).toContain('Kết luận dở dang');
     expect(await queryRows(t.db, sql`select ended_how from meetings`)).toEqual([{ ended_how: 'timeout' }]);
+    expect(await queryRows(t.db, sql`select command, outcome::text, member_id from audit_log where command like '%timeout%'`)).toEqual([
+      { command: 'meeting end (timeout)', outcome: 'ok', member_id: null },
+    ]);
   });
 });
