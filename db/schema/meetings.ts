@@ -85,5 +85,6 @@ export const meetingFollowUps = pgTable(
       .notNull()
       .references(() => followUps.id, { onDelete: 'restrict' }),
   },
-  (t) => [primaryKey({ columns: [t.meetingId, t.followUpId] })],
+  // The meetings a follow-up came from, looked up from the follow-up's side too.
+  (t) => [primaryKey({ columns: [t.meetingId, t.followUpId] }), index('meeting_follow_ups_follow_up_idx').on(t.followUpId)],
 );

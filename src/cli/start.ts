@@ -39,7 +39,7 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
               posters.discord = adapter.poster;
             }
             if (slack) {
-              const adapter = createSlackAdapter({ dispatcher, connection: slack, logger: ctx.logger });
+              const adapter = createSlackAdapter({ dispatcher, connection: slack, logger: ctx.logger, locale: ctx.config.locale });
               running.push({ name: 'Slack', stop: () => adapter.stop().catch(() => {}) });
               try {
                 await adapter.start();

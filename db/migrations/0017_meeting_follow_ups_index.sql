@@ -1,0 +1,1 @@
+CREATE INDEX "meeting_follow_ups_follow_up_idx" ON "meeting_follow_ups" USING btree ("follow_up_id");
