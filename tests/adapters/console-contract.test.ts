@@ -22,5 +22,6 @@ const LINES = {
 invocationContract({
   name: 'console',
   actor: { platform: 'console', workspaceId: 'local', userId: 'lead.hn' },
+  channel: { id: 'console', isPrivate: true },
   map: (request) => consoleInvocation('lead.hn', LINES[request]),
 });

@@ -117,6 +117,8 @@ const RECORDED: Record<RequestName, { command: string; text: string } | { value:
 invocationContract({
   name: 'slack',
   actor: { platform: 'slack', workspaceId: TEAM, userId: USER },
+  // Every recording is from channel C1; Slack's payloads carry no language.
+  channel: { id: 'C1', isPrivate: false },
   map(request) {
     const recorded = RECORDED[request];
     if ('value' in recorded) {
