@@ -109,6 +109,9 @@ async function openServer(url: string, config: DbConfig): Promise<DbHandle> {
     connection: {
       application_name: 'casedesk',
       statement_timeout: config.databaseStatementTimeoutMs ?? 15_000,
+      // A sequential scan of a large table otherwise starts wherever a concurrent one is, so a
+      // query with a limit and no order (the search's candidates) would meet other rows each time.
+      synchronize_seqscans: 'off',
     },
   });
   // Fail now, with the server's own reason, rather than at the first command.

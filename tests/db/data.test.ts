@@ -147,6 +147,10 @@ if (testDriver === 'pglite') {
   });
 } else {
   describe('the PostgreSQL server', () => {
+    it('connects with synchronized scans off, so that a scan with a limit meets the same rows each time', async () => {
+      expect(await queryRows(t.db, sql`select current_setting('synchronize_seqscans') as value, current_setting('application_name') as app`)).toEqual([{ value: 'off', app: 'casedesk' }]);
+    });
+
     it('says why it cannot connect', async () => {
       await expect(createDb({ databaseUrl: 'postgres://postgres@127.0.0.1:1/none', dataDir: '' })).rejects.toThrow(/ECONNREFUSED|connect/);
     });
