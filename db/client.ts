@@ -63,9 +63,18 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
   return openEmbedded(resolve(config.dataDir));
 }
 
+/**
+ * A sequential scan of a large table otherwise starts where the last one on that table left off
+ * (on a server, wherever a concurrent one is), so a query with a limit and no order (the search's
+ * candidates) would meet other rows on every call. PGlite has a session of its own; on a server
+ * it is a connection parameter (see `openServer`).
+ */
+const SCANS_FROM_THE_START = 'set synchronize_seqscans = off';
+
 /** An in-memory PGlite, for tests and benchmarks. */
 export async function createMemoryDb(options: { loadDataDir?: Blob } = {}): Promise<DbHandle & { client: PGlite }> {
   const client = await PGlite.create({ extensions: pgliteExtensions, ...options });
+  await client.exec(SCANS_FROM_THE_START);
   return {
     db: drizzlePglite({ client, schema }) as unknown as Database,
     driver: 'pglite',
@@ -81,6 +90,7 @@ async function openEmbedded(dataDir: string): Promise<DbHandle> {
   const releaseLock = lockDataDir(dataDir);
   try {
     const client = await PGlite.create(join(dataDir, 'pgdata'), { extensions: pgliteExtensions });
+    await client.exec(SCANS_FROM_THE_START);
     return {
       db: drizzlePglite({ client, schema }) as unknown as Database,
       driver: 'pglite',
@@ -109,8 +119,7 @@ async function openServer(url: string, config: DbConfig): Promise<DbHandle> {
     connection: {
       application_name: 'casedesk',
       statement_timeout: config.databaseStatementTimeoutMs ?? 15_000,
-      // A sequential scan of a large table otherwise starts wherever a concurrent one is, so a
-      // query with a limit and no order (the search's candidates) would meet other rows each time.
+      // See SCANS_FROM_THE_START.
       synchronize_seqscans: 'off',
     },
   });

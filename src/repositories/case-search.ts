@@ -38,8 +38,14 @@ function filters(search: CaseSearch): SQL {
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
-/** How many fuzzy candidates are ranked at most: beyond that, a query is too broad to rank. */
+/** How many fuzzy candidates of a broad query are ranked: beyond that, it is too broad to rank. */
 const CANDIDATES = 200;
+/**
+ * Up to this many cases with the indexed words (the vocabulary's count, an upper bound on the
+ * matches), every match is ranked: the answer is exact, whatever the plan. Above it, the first
+ * {@link CANDIDATES} the scan meets are, so that a broad query costs no more than a narrow one.
+ */
+const RANK_ALL_CASES = 3_000;
 /** How many spellings of a whole name are looked up at most (the product of word candidates). */
 const NAME_SPELLINGS = 64;
 /** A word in more cases than this is too common to filter by reading the cases of the rarest. */
@@ -54,8 +60,8 @@ const COMMON_WORD_CASES = 5_000;
  *    name's sorted words;
  * 2. each query word equal to, or a small edit away from, a word of the name or aliases
  *    (diacritics and case ignored; words may be missing from the query). The GIN index is asked
- *    for the rarest query word only, the others filter its cases, and at most {@link CANDIDATES}
- *    of them are ranked by trigram similarity to the query;
+ *    for the rarest query word only, the others filter its cases, and they are ranked by trigram
+ *    similarity to the query (all of them, or for a broad query the first {@link CANDIDATES});
  * 3. when nothing has every word, the cases with all words but one (a wrong middle name, say).
  * A query word like no known word is left out rather than matching nothing.
  */
@@ -128,15 +134,16 @@ async function rankByName(db: Executor, search: CaseSearch, words: QueryWord[], 
     ...byRarity.slice(indexed.length).map((w) => sql`(string_to_array(c.search_key, ' ') || '{}'::text[]) && ${sql.param(w.tokens)}::text[]`),
   ];
   if (exclude.length) conditions.push(sql`c.code <> all(${sql.param(exclude)}::text[])`);
+  // A broad query's candidates are the first the scan meets, in the table's order (a bitmap
+  // scan's, or a sequential scan's from the first block: the server connection turns
+  // synchronized scans off, see db/client.ts), so the same query on the same data answers the
+  // same. Ranking all of them would read every match: 15,000 rows and 130 ms for a common pair
+  // of words on a million cases.
+  const capped = Math.min(...indexed.map((w) => w.cases)) > RANK_ALL_CASES;
   return queryRows<CaseHit>(
     db,
-    // The candidates are the first the scan meets, in the table's order (a bitmap scan's, or a
-    // sequential scan's from the first block: the server connection turns synchronized scans
-    // off, see db/client.ts), so the same query on the same data answers the same. Ordering them
-    // first would read every match: 15,000 rows and 130 ms for a common pair of words on a
-    // million cases.
     sql`select ${hitColumns}, similarity(c.search_key, q.key) as score
-        from (select * from cases c where ${filters(search)} and ${sql.join(conditions, sql` and `)} limit ${CANDIDATES}) c
+        from (select * from cases c where ${filters(search)} and ${sql.join(conditions, sql` and `)} ${capped ? sql`limit ${CANDIDATES}` : sql``}) c
         join units u on u.id = c.unit_id,
         (select casedesk_search_key(${search.text}) as key) q
         order by score desc, c.code
