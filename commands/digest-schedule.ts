@@ -58,8 +58,11 @@ export default defineCommand({
     const l = ctx.locale;
     const action = ctx.options.action as 'add' | 'list' | 'remove';
     const spec = String(ctx.options.spec ?? '').trim();
+    // An admin sees and changes the schedules of their own units; only one over every unit sees all.
+    const everyUnit = ctx.scope.unitIds.length >= (await unitTree(ctx.db)).length;
+    const withinUnits = everyUnit ? undefined : ctx.scope.unitIds;
     if (action === 'list') {
-      const rows = await listSchedules(ctx.db);
+      const rows = await listSchedules(ctx.db, { withinUnits });
       if (rows.length === 0) return ok({ personal: false, blocks: [{ kind: 'text', text: l === 'vi' ? 'Chưa có lịch gửi báo cáo nào.' : 'No digest schedules yet.' }] });
       const units = new Map<number, string>();
       for (const r of rows) if (r.unitId !== null && !units.has(r.unitId)) units.set(r.unitId, (await findUnitById(ctx.db, r.unitId))?.code ?? '?');
@@ -68,7 +71,7 @@ export default defineCommand({
     if (action === 'remove') {
       const id = /^\d{1,9}$/.test(spec) ? Number(spec) : undefined;
       if (id === undefined) return fail('invalid', text('Cần số lịch, ví dụ: digest schedule remove 3', 'Give the schedule number, e.g. digest schedule remove 3'));
-      if (!(await removeSchedule(ctx.db, id))) return fail('not_found', text(`Không có lịch số ${id}.`, `There is no schedule ${id}.`));
+      if (!(await removeSchedule(ctx.db, id, { withinUnits }))) return fail('not_found', text(`Không có lịch số ${id} trong phạm vi của bạn.`, `There is no schedule ${id} within your units.`));
       return ok({ personal: false, blocks: [{ kind: 'text', tone: 'success', text: l === 'vi' ? `Đã xoá lịch số ${id}.` : `Removed schedule ${id}.` }] });
     }
     if (!spec) return fail('invalid', text('Cần biểu thức cron, ví dụ: digest schedule add 0 7 * * 1', 'Give a cron expression, e.g. digest schedule add 0 7 * * 1'));
@@ -82,7 +85,7 @@ export default defineCommand({
     // admin never posts country-wide figures. Only a scope over every unit means everything.
     const scope = await resolveDigestRequest(ctx.db, { scope: ctx.scope, unitCode: ctx.options.unit as string | undefined, today: ctx.today });
     if (!scope.ok) return scope;
-    const everything = !ctx.options.unit && ctx.scope.unitIds.length >= (await unitTree(ctx.db)).length;
+    const everything = !ctx.options.unit && everyUnit;
     const period = (ctx.options.period as SchedulePeriod | undefined) ?? 'ytd';
     const timeZone = (ctx.options.tz as string | undefined) ?? ctx.timeZone;
     const added = await addSchedule(ctx.db, {

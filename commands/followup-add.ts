@@ -45,7 +45,8 @@ export default defineCommand({
     const l = ctx.locale;
     const due = followUp.dueOn ? (l === 'vi' ? `, hạn ${formatDate(l, followUp.dueOn)}` : `, due ${formatDate(l, followUp.dueOn)}`) : '';
     return ok({
-      personal: false,
+      // The task may name the person sought: shown to the one who assigned it only.
+      personal: true,
       blocks: [
         {
           kind: 'text',

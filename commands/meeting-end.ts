@@ -14,6 +14,7 @@ export default defineCommand({
     if (!meeting.ok) return meeting;
     const ended = await endMeeting(ctx.db, { meeting: meeting.value, at: ctx.now, how: 'ended', byMemberId: ctx.member.id });
     if (!ended.ok) return ended;
+    ctx.touch(...ended.value.followUps.flatMap((f) => (f.caseCode ? [f.caseCode] : [])));
     return ok(minutesMessage(ended.value, ctx.locale, ctx.timeZone));
   },
 });

@@ -30,6 +30,13 @@ export default defineCommand({
       locale: ctx.locale,
     });
     if (!started.ok) return started;
+    const { agenda } = started.value;
+    // The case codes the agenda shows, for the audit row.
+    ctx.touch(
+      ...agenda.statusChanges.map((c) => c.code),
+      ...agenda.digest.followUps.oldestOverdue.flatMap((f) => (f.caseCode ? [f.caseCode] : [])),
+      ...(agenda.previous?.followUps ?? []).flatMap((f) => (f.caseCode ? [f.caseCode] : [])),
+    );
     return ok(agendaMessage(started.value.meeting, started.value.agenda, ctx.locale, ctx.timeZone));
   },
 });

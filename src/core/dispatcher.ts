@@ -284,20 +284,28 @@ export function createDispatcher(deps: DispatcherDeps) {
     const text = cleanText(input.partial).slice(0, 100);
     if (text.length < 2) return [];
     const actor = await claimAndResolve(deps.db, { invocationId: '', claimedBy: instanceId, claim: false, ...input.actor });
-    if (!actor.member || !hasRole(actor.member.role, definition.minRole)) return [];
+    const audit = (entry: Pick<AuditEntry, 'memberId' | 'caseCodes' | 'outcome' | 'detail'>) =>
+      insertAudit(deps.db, {
+        platform: input.actor.platform,
+        workspaceId: input.actor.workspaceId,
+        userId: input.actor.userId,
+        channelId: input.channelId,
+        invocationId: null,
+        command: `${definition.name} (autocomplete)`,
+        args: { [input.option]: text },
+        ...entry,
+      });
+    // Refused like a command, and audited like one: nothing is suggested to a stranger or a role too low.
+    if (!actor.member) {
+      await audit({ memberId: null, caseCodes: [], outcome: 'denied', detail: 'unknown_user' });
+      return [];
+    }
+    if (!hasRole(actor.member.role, definition.minRole)) {
+      await audit({ memberId: actor.member.id, caseCodes: [], outcome: 'denied', detail: 'denied' });
+      return [];
+    }
     const hits = await searchCases(deps.db, { text, unitIds: actor.unitIds, limit: 25 });
-    await insertAudit(deps.db, {
-      memberId: actor.member.id,
-      platform: input.actor.platform,
-      workspaceId: input.actor.workspaceId,
-      userId: input.actor.userId,
-      channelId: input.channelId,
-      invocationId: null,
-      command: `${definition.name} (autocomplete)`,
-      args: { [input.option]: text },
-      caseCodes: hits.map((h) => h.code),
-      outcome: 'ok',
-    });
+    await audit({ memberId: actor.member.id, caseCodes: hits.map((h) => h.code), outcome: 'ok', detail: null });
     return hits.map((h) => ({ label: `${h.code} · ${h.fullName}${h.birthYear ? ` · ${h.birthYear}` : ''}`.slice(0, 100), value: h.code }));
   }
 

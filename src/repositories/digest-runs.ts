@@ -92,10 +92,6 @@ export async function previousDelivered(db: Executor, input: { scheduleId: numbe
   return row;
 }
 
-export async function runsOf(db: Executor, scheduleId: number): Promise<DigestRun[]> {
-  return db.select().from(digestRuns).where(eq(digestRuns.scheduleId, scheduleId)).orderBy(digestRuns.slot);
-}
-
 /** Stops retrying a run; its last error stays for operators to read. */
 export async function giveUp(db: Executor, runId: number): Promise<void> {
   await db.update(digestRuns).set({ nextAttemptAt: null }).where(eq(digestRuns.id, runId));

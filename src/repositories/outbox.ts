@@ -162,10 +162,6 @@ export async function undeliveredByPlatform(db: Executor, now: Date): Promise<Un
   return [...byPlatform.values()];
 }
 
-export async function messagesOfRun(db: Executor, runId: number): Promise<OutboxRow[]> {
-  return db.select().from(outbox).where(eq(outbox.runId, runId)).orderBy(outbox.id);
-}
-
 /** Forgets messages delivered before `before`; the undelivered stay for operators. */
 export async function forgetDeliveredBefore(db: Executor, before: Date): Promise<number> {
   const rows = await db

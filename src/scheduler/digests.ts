@@ -5,6 +5,7 @@ import type { Block } from '../core/invocation.ts';
 import { dayIn } from '../domain/dates.ts';
 import type { Logger } from '../logger.ts';
 import { claimRun, dueRuns, giveUp, leaseAttempt, markBuilt, previousDelivered, recordFailure, type DigestRun } from '../repositories/digest-runs.ts';
+import { insertAudit } from '../repositories/audit.ts';
 import { enqueueMessages, type OutboxMessage } from '../repositories/outbox.ts';
 import { renderDigestChart } from '../services/digest/chart.ts';
 import { buildDigest } from '../services/digest/digest.ts';
@@ -141,6 +142,15 @@ export function createDigestRunner(deps: DigestRunnerDeps) {
         const marked = await markBuilt(tx, { runId: leased.id, instance, at, period: built.period, delivered: built.messages.length === 0 });
         if (!marked) return false;
         await enqueueMessages(tx, { messages: built.messages, now });
+        // What was built and for where, audited like a command's read: by no member.
+        await insertAudit(tx, {
+          memberId: null,
+          platform: schedule.targetPlatform,
+          channelId: schedule.targetChannel,
+          command: schedule.kind === 'overdue' ? 'digest schedule run (overdue)' : 'digest schedule run',
+          args: { schedule: schedule.id, slot: leased.slot.toISOString(), messages: built.messages.length },
+          outcome: 'ok',
+        });
         return true;
       });
       if (queued) log.info({ schedule: schedule.id, slot: leased.slot.toISOString(), messages: built.messages.length }, 'digest run built');
@@ -219,9 +229,9 @@ export function createDigestRunner(deps: DigestRunnerDeps) {
   }
 
   /** Posts what the outbox holds for this instance's platforms. */
-  const deliver = (now: Date = clock()) => worker.deliverDue(now);
 
-  return { runDue, closeStaleMeetings: closeStaleMeetingsAt, deliver, instanceId: instance };
+  return { runDue, closeStaleMeetings: closeStaleMeetingsAt, instanceId: instance };
 }
 
 export type DigestRunner = ReturnType<typeof createDigestRunner>;
+

@@ -5,7 +5,7 @@ import type { Block, ReplyMessage } from '../core/invocation.ts';
 import { fail, ok, type Result } from '../core/result.ts';
 import { dayIn, type IsoDate } from '../domain/dates.ts';
 import { formatDate, formatDateTime, formatNumber, text, type Locale } from '../i18n/text.ts';
-import { STATUS_LABEL } from '../i18n/labels.ts';
+import { FOLLOW_UP_STATUS_LABEL, STATUS_LABEL } from '../i18n/labels.ts';
 import { statusChangesSince } from '../repositories/digest.ts';
 import { insertAudit } from '../repositories/audit.ts';
 import { insertFollowUp } from '../repositories/follow-ups.ts';
@@ -68,7 +68,8 @@ const noOpenMeeting = text(
 /** The open meeting in this channel, if the member's scope covers its unit. */
 export async function currentMeeting(db: Executor, input: { platform: Platform; channelId: string; scope: Scope }): Promise<Result<MeetingRow>> {
   const meeting = await openMeetingIn(db, input);
-  if (!meeting || !input.scope.unitIds.includes(meeting.unitId)) return fail('not_found', noOpenMeeting);
+  if (!meeting) return fail('not_found', noOpenMeeting);
+  if (!input.scope.unitIds.includes(meeting.unitId)) return fail('not_found', otherCommitteesMeeting);
   return ok(meeting);
 }
 
@@ -141,14 +142,14 @@ export async function startMeeting(
   return ok({ meeting, agenda });
 }
 
+const otherCommitteesMeeting = text(
+  'Kênh này đang có một cuộc họp khác (của đơn vị ngoài phạm vi của bạn). Hãy họp ở kênh khác.',
+  'Another meeting (of a unit outside yours) is open in this channel. Hold yours in another channel.',
+);
+
 /** One meeting at a time in a channel. Another committee's meeting is not named to those outside it. */
 function alreadyOpen(open: MeetingRow, scope: Scope): Result<never> {
-  if (!scope.unitIds.includes(open.unitId)) {
-    return fail('conflict', text(
-      'Kênh này đang có một cuộc họp khác (của đơn vị ngoài phạm vi của bạn). Hãy mở cuộc họp ở kênh khác.',
-      "Another meeting (of a unit outside yours) is open in this channel. Hold yours in another channel.",
-    ));
-  }
+  if (!scope.unitIds.includes(open.unitId)) return fail('conflict', otherCommitteesMeeting);
   return fail('conflict', text(
     `Đang có cuộc họp #${open.id} "${open.title}" ở kênh này; kết thúc bằng: meeting end`,
     `Meeting #${open.id} "${open.title}" is already open in this channel; end it with: meeting end`,
@@ -270,7 +271,7 @@ export async function findMeetingInScope(db: Executor, input: { id: number; scop
 const isOverdue = (f: MeetingFollowUp, today: IsoDate) => f.status === 'open' && f.dueOn !== null && f.dueOn < today;
 
 const stateLabel = (f: MeetingFollowUp & { overdue?: boolean }, l: Locale) =>
-  f.status === 'done' ? (l === 'vi' ? 'đã xong' : 'done') : f.status === 'cancelled' ? (l === 'vi' ? 'đã huỷ' : 'cancelled') : f.overdue ? (l === 'vi' ? 'quá hạn' : 'overdue') : l === 'vi' ? 'đang làm' : 'open';
+  f.overdue ? (l === 'vi' ? 'quá hạn' : 'overdue') : FOLLOW_UP_STATUS_LABEL[f.status](l);
 
 const dueLabel = (f: MeetingFollowUp, l: Locale) => (f.dueOn ? ` · ${l === 'vi' ? 'hạn' : 'due'} ${formatDate(l, f.dueOn)}` : '');
 

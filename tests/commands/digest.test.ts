@@ -140,6 +140,25 @@ describe('digest schedule', () => {
     expect(lead.result).toMatchObject({ outcome: 'denied', code: 'denied' });
     const consoleAdd = await core.run('admin', 'digest schedule add 0 7 * * 1');
     expect(consoleAdd.reply.text).toContain('casedesk digest schedule add --target');
-    expect((await core.run('', 'digest schedule remove 999', inSlack('U0ADMIN'))).reply.text).toContain('There is no schedule 999.');
+    expect((await core.run('', 'digest schedule remove 999', inSlack('U0ADMIN'))).reply.text).toContain('There is no schedule 999 within your units.');
+  });
+
+  it("shows and removes only the schedules of the admin's own units", async () => {
+    await makeMember(t.db, { handle: 'admin.hcm', role: 'admin', unit: 'CA-HCM', slack: { team: TEAM, user: 'U0ADMINHCM' } });
+    await core.run('', 'digest schedule add 0 7 * * 1', inSlack('U0ADMINHN'));
+    await core.run('', 'digest schedule add 0 8 * * 1', inSlack('U0ADMIN'));
+    const [hn, national] = (await queryRows<{ id: number }>(t.db, sql`select id from digest_schedules order by id`)).map((r) => r.id);
+    const hcm = await core.run('', 'digest schedule list', inSlack('U0ADMINHCM'));
+    expect(hcm.reply.text).toBe('No digest schedules yet.');
+    const province = (await core.run('', 'digest schedule list', inSlack('U0ADMINHN'))).reply.text;
+    expect(province).toContain(`#${hn} · 0 7 * * 1`);
+    expect(province).not.toContain(`#${national} ·`);
+    // Another province's admin cannot remove it, nor can the province remove the national one.
+    for (const [user, id] of [['U0ADMINHCM', hn], ['U0ADMINHN', national]] as const) {
+      const refused = await core.run('', `digest schedule remove ${id}`, inSlack(user));
+      expect(refused.result.code).toBe('not_found');
+    }
+    expect(await queryRows(t.db, sql`select count(*)::int as n from digest_schedules`)).toEqual([{ n: 2 }]);
+    expect((await core.run('', 'digest schedule list', inSlack('U0ADMIN'))).reply.text).toContain(`#${hn} · 0 7 * * 1`);
   });
 });

@@ -61,6 +61,11 @@ describe('a committee meeting on the console', () => {
     // Overdue in scope: the follow-up from August, by number, case code and assignee only.
     expect(start.reply.text).toContain('#1 · TN-2024-000002 · officer.hn · due 2024-08-25');
     for (const personal of ['Trịnh Văn Quyết', 'Đỗ Thị Lan']) expect(start.reply.text).not.toContain(personal);
+    // The audit rows name the case codes the agenda and the minutes showed.
+    expect(await queryRows(t.db, sql`select command, case_codes from audit_log where command in ('meeting start', 'meeting end') order by id`)).toEqual([
+      { command: 'meeting start', case_codes: ['TN-2024-000002'] },
+      { command: 'meeting end', case_codes: ['TN-2024-000002'] },
+    ]);
 
     const minutes = end.reply.text;
     expect(end.reply.messages[0]).toMatchObject({ toChannel: true, title: 'Minutes of meeting #1: Giao ban tháng 9' });
@@ -93,7 +98,7 @@ describe('a committee meeting on the console', () => {
     expect(vi.reply.text).toContain('Số liệu đã xem xét: 01/01/2024 – 01/09/2024: bắt, vận động đầu thú, thanh loại 1 đối tượng; còn truy nã 1; 1 việc cần làm quá hạn');
     expect(vi.reply.text).toContain('Kết luận:\nCác đơn vị tăng cường vận động đầu thú');
     expect(vi.reply.text).toContain('Chỉ đạo:\nHoàn thiện quy chế phối hợp → CAQ-HK (hạn 20/09/2024) · #2');
-    expect(vi.reply.text).toContain('Việc cần làm đã giao trong cuộc họp:\n#4 · TN-2024-000002 · duc · hạn 31/10/2024 · đang làm');
+    expect(vi.reply.text).toContain('Việc cần làm đã giao trong cuộc họp:\n#4 · TN-2024-000002 · duc · hạn 31/10/2024 · đang mở');
     expect(vi.reply.text).toContain('Ghi chú:\nĐã rà soát danh sách truy nã quý III');
     expect(vi.reply.messages[0]!.toChannel).toBe(false);
   });

@@ -95,6 +95,10 @@ describe('scheduled digests, exactly once', () => {
     expect(posts).toHaveLength(1);
     expect(await runs()).toEqual([{ slot: expect.anything(), attempts: 1, delivered: true, period_from: '2024-08-26', period_to: '2024-09-01' }]);
     expect(await messages()).toEqual([{ key: `digest:1@${SLOT.toISOString()}`, attempts: 1, parts_done: 1, delivered: true }]);
+    // Built once, audited once, by no member.
+    expect(await queryRows(t.db, sql`select command, member_id, channel_id, args from audit_log`)).toEqual([
+      { command: 'digest schedule run', member_id: null, channel_id: 'C0DIGEST', args: { schedule: 1, slot: SLOT.toISOString(), messages: 1 } },
+    ]);
   });
 
   it('posts aggregates with the chart, to the schedule\'s channel', async () => {

@@ -38,7 +38,9 @@ const COLOR = { error: 0xd83c3e, success: 0x2e9e5b, normal: 0x3b6fd4 } as const;
 export function discordText(value: string): string {
   return escapeMarkdown(value, { codeBlockContent: true, inlineCodeContent: true, maskedLink: true, heading: true, bulletedList: true, numberedList: true })
     .replace(/</g, '<\u200b')
-    .replace(/@(everyone|here)/gi, '@\u200b$1');
+    .replace(/@(everyone|here)/gi, '@\u200b$1')
+    // Block quotes (`> `, `>>> `) and subtext (`-# `) at the start of a line, which escapeMarkdown leaves.
+    .replace(/^(\s*)(>|-#)/gm, '$1\\$2');
 }
 
 function clip(value: string, max: number): string {

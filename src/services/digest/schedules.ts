@@ -1,6 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import { validate as nodeCronAccepts } from 'node-cron';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../../../db/client.ts';
 import { digestSchedules, type Locale, type Platform } from '../../../db/schema/index.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
@@ -91,13 +91,25 @@ export async function addSchedule(
   return ok(row!);
 }
 
-export async function listSchedules(db: Executor, options: { enabledOnly?: boolean } = {}): Promise<DigestSchedule[]> {
-  const query = db.select().from(digestSchedules).orderBy(asc(digestSchedules.id));
-  return options.enabledOnly ? query.where(eq(digestSchedules.enabled, true)) : query;
+/**
+ * The schedules, by id. `withinUnits` keeps those whose scope is one of these units (a member's
+ * own): a schedule of every unit is left out then, since it reports on units beyond theirs.
+ */
+export async function listSchedules(db: Executor, options: { enabledOnly?: boolean; withinUnits?: number[] } = {}): Promise<DigestSchedule[]> {
+  return db
+    .select()
+    .from(digestSchedules)
+    .where(and(options.enabledOnly ? eq(digestSchedules.enabled, true) : undefined, withinUnits(options.withinUnits)))
+    .orderBy(asc(digestSchedules.id));
 }
 
-/** Deletes a schedule and its run ledger. False when there was none with that id. */
-export async function removeSchedule(db: Executor, id: number): Promise<boolean> {
-  const rows = await db.delete(digestSchedules).where(eq(digestSchedules.id, id)).returning({ id: digestSchedules.id });
+/** Deletes a schedule and its run ledger. False when there was none with that id (within `withinUnits`, when given). */
+export async function removeSchedule(db: Executor, id: number, options: { withinUnits?: number[] } = {}): Promise<boolean> {
+  const rows = await db
+    .delete(digestSchedules)
+    .where(and(eq(digestSchedules.id, id), withinUnits(options.withinUnits)))
+    .returning({ id: digestSchedules.id });
   return rows.length === 1;
 }
+
+const withinUnits = (unitIds: number[] | undefined) => (unitIds === undefined ? undefined : inArray(digestSchedules.unitId, unitIds.length ? unitIds : [-1]));

@@ -220,6 +220,21 @@ describe('Discord autocomplete and buttons', () => {
     expect(await queryRows(t.db, sql`select command, case_codes from audit_log`)).toEqual([{ command: 'case show (autocomplete)', case_codes: ['TN-2021-000001'] }]);
   });
 
+  it('suggests nothing to a stranger, and audits the refusal', async () => {
+    await startAdapter();
+    api.dispatchInteraction(
+      fromGuild(STRANGER, {
+        type: 4,
+        data: { id: '1400000000000000001', name: 'case', type: 1, options: [{ type: 1, name: 'show', options: [{ type: 3, name: 'code', value: 'nguyen van', focused: true }] }] },
+      }),
+    );
+    await api.until(() => api.callbacks.length === 1);
+    expect((api.callbacks[0]!.data as { choices: unknown[] }).choices).toEqual([]);
+    expect(await queryRows(t.db, sql`select command, outcome::text, detail, user_id, case_codes from audit_log`)).toEqual([
+      { command: 'case show (autocomplete)', outcome: 'denied', detail: 'unknown_user', user_id: STRANGER, case_codes: [] },
+    ]);
+  });
+
   it('answers an autocomplete once, and audits it once, when two instances receive it', async () => {
     await startAdapter();
     await startAdapter();

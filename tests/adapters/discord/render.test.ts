@@ -63,3 +63,12 @@ describe('Discord renderer', () => {
     expect(renderDiscord({ personal: true, blocks: [{ kind: 'list', items }] }).length).toBeGreaterThan(1);
   });
 });
+
+describe('Discord text', () => {
+  it('shows block quotes and subtext typed at the start of a line as written', () => {
+    const [page] = renderDiscord({ personal: true, blocks: [{ kind: 'text', text: 'ghi chú\n>>> trích dẫn\n> dòng\n  -# nhỏ' }] });
+    const description = page!.embeds[0]!.description!;
+    expect(description.split('\n').filter((line) => /^\s*(>|-#)/.test(line))).toEqual([]);
+    expect(visible([page!])).toContain('ghi chú\n>>> trích dẫn\n> dòng\n  -# nhỏ');
+  });
+});
