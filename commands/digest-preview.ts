@@ -1,4 +1,5 @@
 import { defineCommand } from '../src/core/command.ts';
+import { unitOption } from '../src/core/common-options.ts';
 import { ok } from '../src/core/result.ts';
 import { text } from '../src/i18n/text.ts';
 import { buildDigest } from '../src/services/digest/digest.ts';
@@ -13,7 +14,7 @@ export default defineCommand({
   writes: false,
   options: [
     { name: 'period', type: 'choice', positional: true, choices: PERIOD_CHOICES, description: text('kỳ báo cáo (mặc định: từ đầu năm)', 'the period (default: year to date)') },
-    { name: 'unit', type: 'string', maxLength: 32, placeholder: 'CODE', description: text('đơn vị và cấp dưới (mặc định: đơn vị của bạn)', 'a unit and its sub-units (default: yours)') },
+    unitOption(text('đơn vị và cấp dưới (mặc định: đơn vị của bạn)', 'a unit and its sub-units (default: yours)')),
     { name: 'from', type: 'date', description: text('từ ngày', 'from this day') },
     { name: 'to', type: 'date', description: text('đến ngày', 'to this day') },
   ],

@@ -1,7 +1,8 @@
 import { defineCommand } from '../src/core/command.ts';
+import { unitOption } from '../src/core/common-options.ts';
 import { fail, ok } from '../src/core/result.ts';
 import { text } from '../src/i18n/text.ts';
-import { findUnitById, unitTree } from '../src/repositories/units.ts';
+import { countUnits } from '../src/repositories/units.ts';
 import { SCHEDULE_PERIOD_CHOICES, resolveDigestRequest } from '../src/services/digest/request.ts';
 import { addSchedule, listSchedules, removeSchedule, type ScheduleKind, type SchedulePeriod } from '../src/services/digest/schedules.ts';
 import { scheduleLine } from '../src/presenters/digest-schedule.ts';
@@ -34,7 +35,7 @@ export default defineCommand({
     },
     { name: 'tz', type: 'string', maxLength: 64, placeholder: 'Area/City', description: text('múi giờ (mặc định của hệ thống)', 'time zone (default: the configured one)') },
     { name: 'period', type: 'choice', choices: SCHEDULE_PERIOD_CHOICES, description: text('kỳ báo cáo (mặc định: từ đầu năm)', 'the period (default: year to date)') },
-    { name: 'unit', type: 'string', maxLength: 32, placeholder: 'CODE', description: text('đơn vị và cấp dưới (mặc định: đơn vị của bạn)', 'a unit and its sub-units (default: yours)') },
+    unitOption(text('đơn vị và cấp dưới (mặc định: đơn vị của bạn)', 'a unit and its sub-units (default: yours)')),
     {
       name: 'kind',
       type: 'choice',
@@ -59,14 +60,12 @@ export default defineCommand({
     const action = ctx.options.action as 'add' | 'list' | 'remove';
     const spec = String(ctx.options.spec ?? '').trim();
     // An admin sees and changes the schedules of their own units; only one over every unit sees all.
-    const everyUnit = ctx.scope.unitIds.length >= (await unitTree(ctx.db)).length;
+    const everyUnit = ctx.scope.unitIds.length >= (await countUnits(ctx.db));
     const withinUnits = everyUnit ? undefined : ctx.scope.unitIds;
     if (action === 'list') {
       const rows = await listSchedules(ctx.db, { withinUnits });
       if (rows.length === 0) return ok({ personal: false, blocks: [{ kind: 'text', text: l === 'vi' ? 'Chưa có lịch gửi báo cáo nào.' : 'No digest schedules yet.' }] });
-      const units = new Map<number, string>();
-      for (const r of rows) if (r.unitId !== null && !units.has(r.unitId)) units.set(r.unitId, (await findUnitById(ctx.db, r.unitId))?.code ?? '?');
-      return ok({ personal: false, title: l === 'vi' ? 'Lịch gửi báo cáo' : 'Digest schedules', blocks: [{ kind: 'list', items: rows.map((r) => scheduleLine(r, units, l)) }] });
+      return ok({ personal: false, title: l === 'vi' ? 'Lịch gửi báo cáo' : 'Digest schedules', blocks: [{ kind: 'list', items: rows.map((r) => scheduleLine(r, l)) }] });
     }
     if (action === 'remove') {
       const id = /^\d{1,9}$/.test(spec) ? Number(spec) : undefined;
@@ -101,8 +100,6 @@ export default defineCommand({
       kind: (ctx.options.kind as ScheduleKind | undefined) ?? 'digest',
     });
     if (!added.ok) return added;
-    const units = new Map<number, string>();
-    if (added.value.unitId !== null) units.set(added.value.unitId, (await findUnitById(ctx.db, added.value.unitId))?.code ?? '?');
-    return ok({ personal: false, blocks: [{ kind: 'text', tone: 'success', text: (l === 'vi' ? 'Đã thêm lịch: ' : 'Added: ') + scheduleLine(added.value, units, l) }] });
+    return ok({ personal: false, blocks: [{ kind: 'text', tone: 'success', text: (l === 'vi' ? 'Đã thêm lịch: ' : 'Added: ') + scheduleLine(added.value, l) }] });
   },
 });

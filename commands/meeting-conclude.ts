@@ -1,4 +1,5 @@
 import { defineCommand } from '../src/core/command.ts';
+import { unitOption } from '../src/core/common-options.ts';
 import { fail, ok } from '../src/core/result.ts';
 import { formatDate, text } from '../src/i18n/text.ts';
 import { currentMeeting, recordItem } from '../src/services/meetings.ts';
@@ -10,7 +11,7 @@ export default defineCommand({
   writes: true,
   options: [
     { name: 'text', type: 'text', positional: true, required: true, maxLength: 2000, multiline: true, description: text('nội dung kết luận, chỉ đạo', 'the conclusion or directive') },
-    { name: 'unit', type: 'string', maxLength: 32, placeholder: 'CODE', description: text('đơn vị nhận chỉ đạo', 'the unit it is assigned to') },
+    unitOption(text('đơn vị nhận chỉ đạo', 'the unit it is assigned to')),
     { name: 'member', type: 'string', maxLength: 80, placeholder: 'HANDLE', description: text('thành viên nhận chỉ đạo (tên đăng nhập; hoặc @tên ở cuối nội dung)', 'the member it is assigned to (a handle; or @handle at the end of the text)') },
     { name: 'due', type: 'date', description: text('hạn hoàn thành', 'the due date') },
   ],

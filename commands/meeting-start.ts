@@ -1,4 +1,5 @@
 import { defineCommand } from '../src/core/command.ts';
+import { unitOption } from '../src/core/common-options.ts';
 import { ok } from '../src/core/result.ts';
 import { text } from '../src/i18n/text.ts';
 import { agendaMessage, startMeeting } from '../src/services/meetings.ts';
@@ -10,7 +11,7 @@ export default defineCommand({
   writes: true,
   options: [
     { name: 'title', type: 'text', positional: true, maxLength: 200, description: text('tiêu đề cuộc họp', 'the meeting title') },
-    { name: 'unit', type: 'string', maxLength: 32, placeholder: 'CODE', description: text('đơn vị của ban chỉ đạo (mặc định: của bạn)', "the committee's unit (default: yours)") },
+    unitOption(text('đơn vị của ban chỉ đạo (mặc định: của bạn)', "the committee's unit (default: yours)")),
     { name: 'from', type: 'date', description: text('số liệu từ ngày (mặc định: từ cuộc họp trước)', 'figures from this day (default: since the previous meeting)') },
     { name: 'to', type: 'date', description: text('số liệu đến ngày', 'figures to this day') },
   ],

@@ -2,22 +2,23 @@ import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import type { Locale, Platform } from '../../db/schema/index.ts';
 import { createDiscordPoster } from '../adapters/discord/post.ts';
-import { renderText } from '../adapters/console/render.ts';
+import { renderMarkdown, renderText } from '../adapters/console/render.ts';
 import { createSlackPosterFor } from '../adapters/slack/post.ts';
 import { dayIn, parseIsoDate } from '../domain/dates.ts';
+import { plural } from '../i18n/plural.ts';
 import { text } from '../i18n/text.ts';
 import { undeliveredByPlatform } from '../repositories/outbox.ts';
-import { findUnitById } from '../repositories/units.ts';
-import { createDigestRunner, type Poster } from '../scheduler/digests.ts';
+import type { Poster } from '../scheduler/digests.ts';
 import { renderDigestChart } from '../services/digest/chart.ts';
 import { buildDigest } from '../services/digest/digest.ts';
 import { PERIOD_PRESETS, type PeriodPreset } from '../services/digest/period.ts';
-import { digestMarkdown, digestMessage } from '../services/digest/render.ts';
+import { digestMessage } from '../services/digest/render.ts';
 import { resolveDigestRequest } from '../services/digest/request.ts';
 import { addSchedule, listSchedules, removeSchedule, SCHEDULE_KINDS, SCHEDULE_PERIODS, type ScheduleKind, type SchedulePeriod } from '../services/digest/schedules.ts';
 import { scheduleLine } from '../presenters/digest-schedule.ts';
 import type { Config } from '../config.ts';
 import type { CliContext } from './context.ts';
+import { configuredDigestRunner } from './runner.ts';
 
 const PLATFORM_NAME: Record<Platform, string> = { console: 'console', discord: 'Discord', slack: 'Slack' };
 
@@ -56,7 +57,7 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
         const locale = opts.locale ?? ctx.config.locale;
         const d = await buildDigest(db, { ...request.value, today, timeZone: ctx.config.timeZone });
         if (opts.format === 'json') ctx.print(JSON.stringify(d, null, 2));
-        else if (opts.format === 'markdown') ctx.print(digestMarkdown(d, locale));
+        else if (opts.format === 'markdown') ctx.print(renderMarkdown(digestMessage(d, locale)));
         else ctx.print(renderText(digestMessage(d, locale)));
         if (opts.chart) await writeFile(opts.chart, await renderDigestChart(d, locale));
       });
@@ -91,9 +92,7 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
           kind: opts.kind,
         });
         if (!added.ok) ctx.fail(added.failure);
-        const units = new Map<number, string>();
-        if (added.value.unitId !== null) units.set(added.value.unitId, opts.unit!.toUpperCase());
-        ctx.print(scheduleLine(added.value, units, ctx.config.locale));
+        ctx.print(scheduleLine(added.value, ctx.config.locale));
       });
     });
   schedule
@@ -102,9 +101,7 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
     .action(async () => {
       await ctx.withDb(async ({ db }) => {
         const rows = await listSchedules(db);
-        const units = new Map<number, string>();
-        for (const r of rows) if (r.unitId !== null) units.set(r.unitId, (await findUnitById(db, r.unitId))?.code ?? '?');
-        for (const r of rows) ctx.print(scheduleLine(r, units, ctx.config.locale));
+        for (const r of rows) ctx.print(scheduleLine(r, ctx.config.locale));
         if (rows.length === 0) ctx.print(ctx.say(text('Chưa có lịch gửi báo cáo nào.', 'No digest schedules yet.')));
       });
     });
@@ -129,35 +126,25 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
       if (Number.isNaN(now.getTime())) ctx.fail(text(`--now: "${opts.now}" không phải thời điểm ISO 8601.`, `--now: "${opts.now}" is not an ISO 8601 time.`));
       await ctx.withDb(async (handle) => {
         const posters = configuredPosters(ctx.config);
-        const runner = createDigestRunner({
-          db: handle.db,
-          posters,
-          logger: ctx.logger,
-          graceMs: ctx.config.digestCatchUpMs,
-          escalateDays: ctx.config.overdueEscalateDays,
-          meetingTimeoutMs: ctx.config.meetingTimeoutMs,
-          locale: ctx.config.locale,
-          timeZone: ctx.config.timeZone,
-        });
+        const runner = configuredDigestRunner({ config: ctx.config, db: handle.db, posters, logger: ctx.logger });
         const closed = await runner.closeStaleMeetings(now);
         for (const id of closed) ctx.print(ctx.say(text(`Đã đóng cuộc họp #${id} do quá thời gian.`, `Closed meeting #${id}: it was left open past the time-out.`)));
         const outcomes = await runner.runDue(now);
         for (const o of outcomes) ctx.print(`${o.key} ${o.outcome}${o.error ? `: ${o.error}` : ''}`);
         for (const u of await undeliveredByPlatform(handle.db, now)) {
           const name = PLATFORM_NAME[u.platform];
-          const messages = (n: number) => `${n} ${n === 1 ? 'message' : 'messages'}`;
           if (u.waiting && posters[u.platform]) {
-            ctx.print(ctx.say(text(`Còn ${u.waiting} tin nhắn chờ gửi lại lên ${name}.`, `${messages(u.waiting)} ${u.waiting === 1 ? 'waits' : 'wait'} to be retried on ${name}.`)));
+            ctx.print(ctx.say(text(`Còn ${u.waiting} tin nhắn chờ gửi lại lên ${name}.`, `${plural('en', u.waiting, 'message waits', 'messages wait')} to be retried on ${name}.`)));
           } else if (u.waiting) {
             ctx.print(ctx.say(text(
               `Còn ${u.waiting} tin nhắn chờ gửi lên ${name}; nơi này chưa cấu hình ${name} nên tin nhắn được giữ lại đến khi có tiến trình cấu hình ${name} chạy.`,
-              `${messages(u.waiting)} ${u.waiting === 1 ? 'waits' : 'wait'} for ${name}, which is not configured here: kept until an instance with ${name} runs.`,
+              `${plural('en', u.waiting, 'message waits', 'messages wait')} for ${name}, which is not configured here: kept until an instance with ${name} runs.`,
             )));
           }
           if (u.givenUp) {
             ctx.print(ctx.say(text(
               `${u.givenUp} tin nhắn lên ${name} đã dừng gửi sau nhiều lần lỗi; lỗi cuối cùng được lưu ở cột last_error của bảng outbox.`,
-              `${messages(u.givenUp)} for ${name} ${u.givenUp === 1 ? 'was' : 'were'} given up after repeated failures; the last error is kept in the outbox table's last_error.`,
+              `${plural('en', u.givenUp, `message for ${name} was`, `messages for ${name} were`)} given up after repeated failures; the last error is kept in the outbox table's last_error.`,
             )));
           }
         }

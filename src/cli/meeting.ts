@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { renderText } from '../adapters/console/render.ts';
+import { renderMarkdown, renderText } from '../adapters/console/render.ts';
 import { text } from '../i18n/text.ts';
 import { findMeeting } from '../repositories/meetings.ts';
 import { minutesMessage, minutesOf } from '../services/meetings.ts';
@@ -27,14 +27,7 @@ export function registerMeetingCommands(program: Command, ctx: CliContext): void
           ctx.print(renderText(message));
           return;
         }
-        const md = (value: string) => value.replace(/([\\`*_[\]<>|~])/g, '\\$1').replace(/^([#>])/gm, '\\$1');
-        const out = [`## ${md(message.title ?? '')}`, ''];
-        for (const block of message.blocks) {
-          if (block.kind === 'text') out.push(md(block.text), '');
-          else if (block.kind === 'list') out.push(...block.items.map((item, i) => `${block.ordered ? `${i + 1}.` : '-'} ${md(item)}`), '');
-          else if (block.kind === 'fields') out.push(...block.fields.map((f) => `- **${md(f.label)}**: ${md(f.value)}`), '');
-        }
-        ctx.print(out.join('\n'));
+        ctx.print(renderMarkdown(message));
       });
     });
 }

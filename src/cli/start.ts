@@ -5,11 +5,12 @@ import { createDiscordAdapter } from '../adapters/discord/adapter.ts';
 import { createSlackAdapter } from '../adapters/slack/adapter.ts';
 import type { DbHandle } from '../../db/client.ts';
 import type { Platform } from '../../db/schema/index.ts';
-import { createDigestRunner, type Poster } from '../scheduler/digests.ts';
+import type { Poster } from '../scheduler/digests.ts';
 import { startScheduler } from '../scheduler/index.ts';
 import { text } from '../i18n/text.ts';
 import { ensureLocalAdmin } from './console.ts';
 import type { CliContext } from './context.ts';
+import { configuredDigestRunner } from './runner.ts';
 
 /**
  * `casedesk start` (what `npm start` runs): opens the database, applies migrations, and serves.
@@ -137,16 +138,7 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
  * console: then only meetings left open are closed, and housekeeping runs).
  */
 function startJobs(ctx: CliContext, handle: DbHandle, posters: Partial<Record<Platform, Poster>>) {
-  const runner = createDigestRunner({
-    db: handle.db,
-    posters,
-    logger: ctx.logger,
-    graceMs: ctx.config.digestCatchUpMs,
-    escalateDays: ctx.config.overdueEscalateDays,
-    meetingTimeoutMs: ctx.config.meetingTimeoutMs,
-    locale: ctx.config.locale,
-    timeZone: ctx.config.timeZone,
-  });
+  const runner = configuredDigestRunner({ config: ctx.config, db: handle.db, posters, logger: ctx.logger });
   return startScheduler({ db: handle.db, runner, logger: ctx.logger });
 }
 

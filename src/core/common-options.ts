@@ -1,4 +1,4 @@
-import { text } from '../i18n/text.ts';
+import { text, type Text } from '../i18n/text.ts';
 import type { OptionSpec } from './options.ts';
 
 /** The case-code argument most case and follow-up commands start with. */
@@ -20,3 +20,8 @@ export const caseVersionOption: OptionSpec = {
   placeholder: 'N',
   description: text('phiên bản hồ sơ bạn đã xem', 'the case version you read'),
 };
+
+/** `unit:CODE`: a unit by its code; `description` says what the command does with it. */
+export function unitOption(description: Text): OptionSpec {
+  return { name: 'unit', type: 'string', maxLength: 32, placeholder: 'CODE', description };
+}

@@ -25,3 +25,9 @@ export function dayIn(timeZone: string, instant: Date): IsoDate {
   // en-CA formats as YYYY-MM-DD.
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
 }
+
+/** `day` moved by `n` calendar days: `addDays('2024-03-01', -1)` is `'2024-02-29'`. */
+export function addDays(day: IsoDate, n: number): IsoDate {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}

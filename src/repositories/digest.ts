@@ -212,19 +212,3 @@ export async function chatAccountOf(db: Executor, input: { memberId: number; pla
   return row?.userId ?? null;
 }
 
-/** Cases whose status changed since an instant, in scope: codes and current statuses only. */
-export async function statusChangesSince(
-  db: Executor,
-  input: { unitIds: number[] | null; since: Date; limit: number },
-): Promise<Array<{ code: string; status: string }>> {
-  return queryRows(
-    db,
-    sql`select distinct on (c.code) c.code, c.status::text as status
-        from case_events e join cases c on c.id = e.case_id
-        where e.kind in ('status_changed', 'reopened')
-          and e.recorded_at >= ${input.since.toISOString()}::timestamptz
-          and ${inUnits(sql`c.unit_id`, input.unitIds)}
-        order by c.code
-        limit ${input.limit}`,
-  );
-}

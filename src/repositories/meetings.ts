@@ -126,15 +126,24 @@ export async function meetingsInUnits(db: Executor, input: { unitIds: number[]; 
   );
 }
 
-/** How many cases within `unitIds` had their status changed (or were reopened) since `since`. */
-export async function countCasesChangedSince(db: Executor, input: { unitIds: number[]; since: Date }): Promise<number> {
-  const rows = await queryRows<{ n: number }>(
+/**
+ * The cases within `unitIds` whose status changed (or that were reopened) since `since`: the first
+ * `limit` by code, with their status now, and how many there are in all.
+ */
+export async function casesChangedSince(
+  db: Executor,
+  input: { unitIds: number[]; since: Date; limit: number },
+): Promise<{ cases: Array<{ code: string; status: string }>; total: number }> {
+  const rows = await queryRows<{ code: string; status: string; total: number }>(
     db,
-    sql`select count(distinct e.case_id)::int as n
-        from case_events e join cases c on c.id = e.case_id
-        where e.kind in ('status_changed', 'reopened')
-          and e.recorded_at >= ${input.since.toISOString()}::timestamptz
-          and c.unit_id = any(${`{${input.unitIds.join(',')}}`}::int[])`,
+    sql`select code, status, count(*) over ()::int as total
+        from (select distinct c.code, c.status::text as status
+              from case_events e join cases c on c.id = e.case_id
+              where e.kind in ('status_changed', 'reopened')
+                and e.recorded_at >= ${input.since.toISOString()}::timestamptz
+                and c.unit_id = any(${`{${input.unitIds.join(',')}}`}::int[])) changed
+        order by code
+        limit ${input.limit}`,
   );
-  return rows[0]?.n ?? 0;
+  return { cases: rows.map(({ code, status }) => ({ code, status })), total: rows[0]?.total ?? 0 };
 }

@@ -8,15 +8,11 @@ export interface PendingAction {
   options: Record<string, string | number | boolean>;
 }
 
-/**
- * Stores a command to be run when its button is pressed, and returns the key the button carries.
- * Rows past their expiry are cleared on the way, so the table stays small without a job.
- */
+/** Stores a command to be run when its button is pressed, and returns the key the button carries. */
 export async function insertPendingAction(
   db: Executor,
   input: PendingAction & { memberId: number; now: Date; ttlMs: number },
 ): Promise<string> {
-  await db.delete(pendingActions).where(lt(pendingActions.expiresAt, input.now));
   const key = randomBytes(12).toString('base64url');
   await db.insert(pendingActions).values({
     key,
@@ -40,4 +36,10 @@ export async function consumePendingAction(db: Executor, input: { key: string; n
     .where(and(eq(pendingActions.key, input.key), gt(pendingActions.expiresAt, input.now)))
     .returning({ command: pendingActions.command, options: pendingActions.options });
   return row;
+}
+
+/** Forgets actions whose buttons expired before `now` (the scheduler's hourly housekeeping). */
+export async function forgetExpiredPendingActions(db: Executor, now: Date): Promise<number> {
+  const rows = await db.delete(pendingActions).where(lt(pendingActions.expiresAt, now)).returning({ key: pendingActions.key });
+  return rows.length;
 }

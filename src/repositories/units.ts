@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, count, eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { queryRows, type Executor } from '../../db/client.ts';
 import { units } from '../../db/schema/index.ts';
@@ -57,4 +57,10 @@ export interface UnitTreeRow {
 /** Every unit with its parent: the whole tree, small enough to walk in memory. */
 export async function unitTree(db: Executor): Promise<UnitTreeRow[]> {
   return db.select({ id: units.id, parentId: units.parentId, code: units.code, name: units.name }).from(units).orderBy(units.id);
+}
+
+/** How many units there are: whether a scope covers every one. */
+export async function countUnits(db: Executor): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(units);
+  return row?.n ?? 0;
 }

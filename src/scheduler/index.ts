@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Database } from '../../db/client.ts';
 import type { Logger } from '../logger.ts';
+import { forgetExpiredPendingActions } from '../repositories/pending-actions.ts';
 import { forgetInvocationsBefore } from '../repositories/invocations.ts';
 import { forgetDeliveredBefore } from '../repositories/outbox.ts';
 import { listSchedules } from '../services/digest/schedules.ts';
@@ -10,8 +11,8 @@ import type { DigestRunner } from './digests.ts';
  * Wires the scheduled jobs to node-cron in this process. Each enabled schedule is a cron task in
  * its own time zone; a task every minute picks up schedules added, changed or removed by any
  * instance, closes meetings left open too long, retries what failed, and delivers the outbox;
- * hourly housekeeping forgets request ids claimed over a week ago and messages delivered over a
- * month ago. What actually goes out is decided by the run ledger and the outbox's leases, so
+ * hourly housekeeping forgets request ids claimed over a week ago, messages delivered over a
+ * month ago and confirmations whose buttons expired. What actually goes out is decided by the run ledger and the outbox's leases, so
  * every instance can run this (with or without posters) and each message is still sent once.
  *
  * @example
@@ -70,6 +71,8 @@ export async function startScheduler(input: { db: Database; runner: DigestRunner
     if (forgotten) log.info({ forgotten }, 'old request ids forgotten');
     const sent = await forgetDeliveredBefore(input.db, new Date(now.getTime() - 30 * 24 * 60 * 60_000));
     if (sent) log.info({ forgotten: sent }, 'delivered messages over a month old forgotten');
+    const expired = await forgetExpiredPendingActions(input.db, now);
+    if (expired) log.info({ forgotten: expired }, 'expired confirmations forgotten');
   };
 
   const maintenance = async () => {

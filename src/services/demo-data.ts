@@ -91,7 +91,6 @@ export interface DemoUnit {
 }
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);
-const addDays = (day: IsoDate, days: number) => iso(new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000));
 
 /** One synthetic case. `sequence` makes the code unique; everything else comes from `random`. */
 export function generateCase(random: Random, sequence: number, units: readonly DemoUnit[], today: IsoDate): CaseFields {
@@ -171,4 +170,3 @@ export function* generateCaseBatches(input: {
   if (batch.length) yield batch;
 }
 
-export { addDays };

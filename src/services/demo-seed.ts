@@ -7,7 +7,8 @@ import { text } from '../i18n/text.ts';
 import { insertCaseEvents, insertCases, type CaseEventInput, type CaseFields } from '../repositories/cases.ts';
 import { findMemberByHandle, insertMember } from '../repositories/members.ts';
 import { findUnitByCode, insertUnit } from '../repositories/units.ts';
-import { addDays, createRandom, generateCaseBatches, type DemoUnit } from './demo-data.ts';
+import { addDays } from '../domain/dates.ts';
+import { createRandom, generateCaseBatches, type DemoUnit } from './demo-data.ts';
 
 /** `casedesk seed --demo`: a realistic synthetic data set, so a newcomer has something to look up. */
 

@@ -4,16 +4,16 @@ import type { Scope } from '../core/command.ts';
 import type { Block, ReplyMessage } from '../core/invocation.ts';
 import { fail, ok, type Result } from '../core/result.ts';
 import { dayIn, type IsoDate } from '../domain/dates.ts';
+import { plural } from '../i18n/plural.ts';
 import { formatDate, formatDateTime, formatNumber, text, type Locale } from '../i18n/text.ts';
 import { FOLLOW_UP_STATUS_LABEL, STATUS_LABEL } from '../i18n/labels.ts';
-import { statusChangesSince } from '../repositories/digest.ts';
 import { insertAudit } from '../repositories/audit.ts';
 import { insertFollowUp } from '../repositories/follow-ups.ts';
 import {
   addAttendee,
   attendeesOf,
   closeMeeting,
-  countCasesChangedSince,
+  casesChangedSince,
   findMeeting,
   followUpsOf,
   insertItem,
@@ -40,7 +40,7 @@ export interface Agenda {
   previous: { id: number; title: string; startedAt: string; followUps: Array<MeetingFollowUp & { overdue: boolean }> } | null;
   /** The cases whose status changed since the previous meeting: the first few codes, and how many in all. */
   statusChanges: Array<{ code: string; status: string }>;
-  statusChangesTotal?: number;
+  statusChangesTotal: number;
 }
 
 export interface Minutes {
@@ -106,13 +106,9 @@ export async function startMeeting(
   const period = input.from && input.to ? request.value.period : previous ? { from: dayIn(input.timeZone, previous.startedAt), to: input.today } : request.value.period;
   const digest = await buildDigest(db, { scopeUnitId: unitId, period, today: input.today, timeZone: input.timeZone, since: previous?.startedAt, asOf: input.now });
   const followUps = previous ? await followUpsOf(db, previous.id) : [];
-  const unitIds = previous ? await unitSubtreeIds(db, unitId) : [];
-  const [statusChanges, statusChangesTotal] = previous
-    ? await Promise.all([
-        statusChangesSince(db, { unitIds, since: previous.startedAt, limit: STATUS_CHANGES_LISTED }),
-        countCasesChangedSince(db, { unitIds, since: previous.startedAt }),
-      ])
-    : [[], 0];
+  const changed = previous
+    ? await casesChangedSince(db, { unitIds: await unitSubtreeIds(db, unitId), since: previous.startedAt, limit: STATUS_CHANGES_LISTED })
+    : { cases: [], total: 0 };
   const agenda: Agenda = {
     digest,
     previous: previous
@@ -123,8 +119,8 @@ export async function startMeeting(
           followUps: followUps.map((f) => ({ ...f, overdue: isOverdue(f, input.today) })),
         }
       : null,
-    statusChanges,
-    statusChangesTotal,
+    statusChanges: changed.cases,
+    statusChangesTotal: changed.total,
   };
   const title = input.title?.trim() || `${unit.code} ${formatDate(input.locale, input.today)}`;
   const meeting = await insertMeeting(db, {
@@ -328,7 +324,7 @@ export function agendaMessage(meeting: MeetingRow, agenda: Agenda, locale: Local
   ];
   if (agenda.previous) blocks.push(...previousMeetingBlocks(agenda.previous, locale, timeZone));
   if (agenda.statusChanges.length) {
-    const total = Math.max(agenda.statusChangesTotal ?? 0, agenda.statusChanges.length);
+    const total = agenda.statusChangesTotal;
     const more = total - agenda.statusChanges.length;
     blocks.push(
       {
@@ -365,7 +361,7 @@ export function minutesMessage(m: Minutes, locale: Locale, timeZone: string): Re
       label: vi ? 'Số liệu đã xem xét' : 'Figures reviewed',
       value: vi
         ? `${period}: bắt, vận động đầu thú, thanh loại ${n(digest.resolved.total)} đối tượng; còn truy nã ${n(digest.outstanding.total)}; ${n(overdue)} việc cần làm quá hạn`
-        : `${period}: ${n(digest.resolved.total)} resolved; ${n(digest.outstanding.total)} still wanted; ${n(overdue)} ${overdue === 1 ? 'follow-up' : 'follow-ups'} overdue`,
+        : `${period}: ${n(digest.resolved.total)} resolved; ${n(digest.outstanding.total)} still wanted; ${plural(locale, overdue, 'follow-up', 'follow-ups')} overdue`,
     },
   ];
   if (previous) {
@@ -375,7 +371,7 @@ export function minutesMessage(m: Minutes, locale: Locale, timeZone: string): Re
       label: vi ? 'Rà soát cuộc họp trước' : 'Previous meeting reviewed',
       value: vi
         ? `#${previous.id}: ${n(previous.followUps.length)} chỉ đạo, việc cần làm (xong ${n(count('done'))}, đang làm ${n(count('open'))}, quá hạn ${n(count('overdue'))})`
-        : `#${previous.id}: ${n(previous.followUps.length)} directives and follow-ups (${n(count('done'))} done, ${n(count('open'))} open, ${n(count('overdue'))} overdue)`,
+        : `#${previous.id}: ${plural(locale, previous.followUps.length, 'directive or follow-up', 'directives and follow-ups')} (${n(count('done'))} done, ${n(count('open'))} open, ${n(count('overdue'))} overdue)`,
     });
   }
   const blocks: Block[] = [{ kind: 'fields', fields }];

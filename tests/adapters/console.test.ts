@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
 import { createDispatcher } from '../../src/core/dispatcher.ts';
 import type { ReplyMessage } from '../../src/core/invocation.ts';
-import { renderText } from '../../src/adapters/console/render.ts';
+import { renderMarkdown, renderText } from '../../src/adapters/console/render.ts';
 import { runConsole } from '../../src/adapters/console/console-adapter.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 import { makeCase, makeMember, makeUnitTree } from '../factories/index.ts';
@@ -101,5 +101,31 @@ describe('renderText', () => {
         '[Done] → followup done 7',
       ].join('\n'),
     );
+  });
+});
+
+describe('renderMarkdown', () => {
+  it('renders every block kind, muted text in italics, and leaves the actions out', () => {
+    const message: ReplyMessage = {
+      personal: false,
+      title: 'Title',
+      blocks: [
+        { kind: 'text', text: 'Plain text' },
+        { kind: 'text', text: 'An aside', tone: 'muted' },
+        { kind: 'fields', fields: [{ label: 'Short', value: 'one' }] },
+        { kind: 'list', items: ['first', 'second'] },
+        { kind: 'list', items: ['a', 'b'], ordered: true },
+        { kind: 'code', text: 'case find <text>' },
+      ],
+      actions: [{ label: 'Done', command: 'followup done', options: { id: '7' } }],
+    };
+    expect(renderMarkdown(message)).toBe(
+      ['## Title', '', 'Plain text', '', '_An aside_', '', '- **Short**: one', '', '- first', '- second', '', '1. a', '2. b', '', '```', 'case find <text>', '```', ''].join('\n'),
+    );
+  });
+
+  it('shows case data as written: emphasis, links, HTML, tables and a leading # or > do not take effect', () => {
+    const message: ReplyMessage = { personal: false, title: '# *T*', blocks: [{ kind: 'text', text: '> **b** [l](x) <b> a|b ~s~ `c` \\\n#h' }] };
+    expect(renderMarkdown(message)).toBe(['## \\# \\*T\\*', '', '\\> \\*\\*b\\*\\* \\[l\\](x) \\<b\\> a\\|b \\~s\\~ \\`c\\` \\\\', '\\#h', ''].join('\n'));
   });
 });

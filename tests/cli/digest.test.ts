@@ -73,6 +73,21 @@ describe('casedesk digest schedule and run-schedules', () => {
     expect((await cli(['digest', 'schedule', 'remove', '1'])).stderr).toContain('There is no schedule 1.');
   });
 
+  it('prints each schedule with the code of its unit as stored, however the unit was typed', async () => {
+    const sub = await cli(['digest', 'schedule', 'add', '--target', 'slack:C0DIGEST', '--cron', '0 7 * * 1', '--unit', 'caq-hk']);
+    expect(sub.stdout).toBe('#1 · 0 7 * * 1 (Asia/Ho_Chi_Minh) · slack:C0DIGEST · ytd · CAQ-HK · en\n');
+    await cli(['digest', 'schedule', 'add', '--target', 'discord:D0DIGEST', '--cron', '0 8 * * 1', '--unit', 'CA-HCM', '--kind', 'overdue']);
+    await cli(['digest', 'schedule', 'add', '--target', 'slack:C0ALL', '--cron', '0 9 * * 1']);
+    expect((await cli(['digest', 'schedule', 'list'])).stdout).toBe(
+      [
+        '#1 · 0 7 * * 1 (Asia/Ho_Chi_Minh) · slack:C0DIGEST · ytd · CAQ-HK · en',
+        '#2 · 0 8 * * 1 (Asia/Ho_Chi_Minh) · discord:D0DIGEST · overdue reminders · CA-HCM · en',
+        '#3 · 0 9 * * 1 (Asia/Ho_Chi_Minh) · slack:C0ALL · ytd · all units · en',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('sends what is due at an instant through the configured Slack, once however many run it', async () => {
     await cli(['digest', 'schedule', 'add', '--target', 'slack:C0DIGEST', '--cron', '0 7 * * 1', '--locale', 'vi']);
     await t.db.execute(sql`update digest_schedules set created_at = '2024-01-01T00:00:00Z'`);
@@ -122,6 +137,15 @@ describe('casedesk digest schedule and run-schedules', () => {
     const posts = slack.calls.filter((c) => c.method === 'chat.postMessage');
     expect(posts.map((p) => p.args.channel)).toEqual(['C0COMMITTEE']);
     expect(String(posts[0]!.args.text)).toContain('Minutes of meeting #1: Giao ban');
+  });
+
+  it('counts the messages waiting for a platform in the plural', async () => {
+    for (const key of ['minutes:98', 'minutes:99']) {
+      await t.db.execute(sql`insert into outbox (key, platform, channel_id, message, created_at, next_attempt_at)
+        values (${key}, 'discord', 'D0COMMITTEE', '{"personal": false, "blocks": []}', '2024-09-02T00:00:00Z', '2024-09-02T00:00:00Z')`);
+    }
+    const out = await cli(['digest', 'run-schedules', '--now', '2024-09-02T00:01:00Z']);
+    expect(out).toMatchObject({ code: 0, stdout: '2 messages wait for Discord, which is not configured here: kept until an instance with Discord runs.\n' });
   });
 
   it('exits 1 and keeps the run for a retry when the post fails', async () => {

@@ -152,6 +152,7 @@ describe('digest schedule', () => {
     expect(hcm.reply.text).toBe('No digest schedules yet.');
     const province = (await core.run('', 'digest schedule list', inSlack('U0ADMINHN'))).reply.text;
     expect(province).toContain(`#${hn} · 0 7 * * 1`);
+    expect(province).toContain(`#${hn} · 0 7 * * 1 (Asia/Ho_Chi_Minh) · slack:C0COMMITTEE · ytd · CA-HN · en`);
     expect(province).not.toContain(`#${national} ·`);
     // Another province's admin cannot remove it, nor can the province remove the national one.
     for (const [user, id] of [['U0ADMINHCM', hn], ['U0ADMINHN', national]] as const) {

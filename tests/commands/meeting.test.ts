@@ -131,6 +131,21 @@ describe('a committee meeting on the console', () => {
     expect(vi.reply.messages[0]!.title).toBe('Họp: CA-HN 28/10/2024');
   });
 
+  it('counts every case whose status changed since the previous meeting, and lists the first 30 by code', async () => {
+    await first().run('lead', 'meeting start Họp tháng 9');
+    await first().run('lead', 'meeting end');
+    const later = second();
+    for (let i = 1; i <= 32; i++) {
+      const code = `TN-2023-${String(i).padStart(6, '0')}`;
+      await makeCase(t.db, { code, unit: 'CA-HN', wantedOn: '2023-01-10' });
+      expect((await later.run('lead', `case status ${code} arrested on:2024-09-20`)).result.outcome).toBe('ok');
+    }
+    const text = (await later.run('lead', 'meeting start Họp tháng 10')).reply.text;
+    expect(text).toContain('Cases whose status changed since the previous meeting: 32');
+    expect(text).toContain('TN-2023-000030 (arrested) and 2 more');
+    expect(text).not.toContain('TN-2023-000031');
+  });
+
   it('takes a directive for one unit or one member, not both', async () => {
     const core = first();
     await core.run('lead', 'meeting start Họp');

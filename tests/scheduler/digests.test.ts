@@ -195,6 +195,9 @@ describe('the scheduler in a running instance', () => {
   it('registers each enabled schedule with node-cron and follows changes', async () => {
     const first = await schedule();
     await t.db.execute(sql`insert into processed_invocations (key, claimed_by, claimed_at) values ('old', 'x', ${at(-8 * 24 * HOUR).toISOString()}), ('recent', 'x', ${at(-HOUR).toISOString()})`);
+    const lead = await makeMember(t.db, { handle: 'lead.confirm', role: 'lead', unit: 'CA-HN' });
+    await t.db.execute(sql`insert into pending_actions (key, command, options, offered_to_member_id, expires_at)
+      values ('expired', 'case status', '{}', ${lead.id}, ${at(-HOUR).toISOString()}), ('live', 'case status', '{}', ${lead.id}, ${at(HOUR).toISOString()})`);
     const posts: Post[] = [];
     const runner = createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent, clock: () => at(0) });
     const scheduler = await startScheduler({ db: t.db, runner, logger: silent, clock: () => at(1_000) });
@@ -204,6 +207,8 @@ describe('the scheduler in a running instance', () => {
       expect(posts).toHaveLength(1);
       // Request ids claimed over a week before were forgotten at start; recent ones kept.
       expect(await queryRows(t.db, sql`select key from processed_invocations order by key`)).toEqual([{ key: 'recent' }]);
+      // Confirmations whose buttons expired too.
+      expect(await queryRows(t.db, sql`select key from pending_actions`)).toEqual([{ key: 'live' }]);
       const second = await schedule({ cron: '30 6 1 * *' });
       await t.db.execute(sql`delete from digest_schedules where id = ${first.id}`);
       await scheduler.sync();

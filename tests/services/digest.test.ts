@@ -1,15 +1,37 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderText } from '../../src/adapters/console/render.ts';
+import { renderMarkdown, renderText } from '../../src/adapters/console/render.ts';
 import { messageText } from '../support/core.ts';
 import { CHART_SIZE, monthLabel, renderDigestChart } from '../../src/services/digest/chart.ts';
-import { buildDigest, sumFigures, type Digest, type Figures } from '../../src/services/digest/digest.ts';
+import { buildDigest, type Digest, type Figures } from '../../src/services/digest/digest.ts';
 import { resolveDigestRequest } from '../../src/services/digest/request.ts';
 import { describePeriod, presetPeriod } from '../../src/services/digest/period.ts';
-import { comparisonText, digestMarkdown, digestMessage } from '../../src/services/digest/render.ts';
+import { comparisonText, digestMessage } from '../../src/services/digest/render.ts';
 import { findUnitByCode } from '../../src/repositories/units.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 import { makeCase, makeMember, makeUnitTree } from '../factories/index.ts';
+
+/** Every figure of `rows` added up, independently of the digest's own sums. */
+function sumFigures(rows: Figures[]): Figures {
+  const sum = (pick: (f: Figures) => number) => rows.reduce((n, r) => n + pick(r), 0);
+  return {
+    resolved: {
+      arrested: sum((f) => f.resolved.arrested),
+      surrendered: sum((f) => f.resolved.surrendered),
+      cleared: sum((f) => f.resolved.cleared),
+      total: sum((f) => f.resolved.total),
+      dangerous: sum((f) => f.resolved.dangerous),
+      especiallyDangerous: sum((f) => f.resolved.especiallyDangerous),
+    },
+    decisions: { wanted: sum((f) => f.decisions.wanted), cancelled: sum((f) => f.decisions.cancelled) },
+    outstanding: {
+      total: sum((f) => f.outstanding.total),
+      dangerous: sum((f) => f.outstanding.dangerous),
+      especiallyDangerous: sum((f) => f.outstanding.especiallyDangerous),
+    },
+    newCases: sum((f) => f.newCases),
+  };
+}
 
 const TZ = 'Asia/Ho_Chi_Minh';
 const TODAY = '2024-09-01';
@@ -242,7 +264,7 @@ describe('digest rendering', () => {
     const outputs = [
       renderText(digestMessage(everything, 'vi')),
       renderText(digestMessage(everything, 'en')),
-      digestMarkdown(everything, 'vi'),
+      renderMarkdown(digestMessage(everything, 'vi')),
       JSON.stringify(everything),
     ];
     for (const out of outputs) {

@@ -47,3 +47,33 @@ export function renderText(message: ReplyMessage): string {
   }
   return out.join('\n');
 }
+
+/** Markdown that could act: emphasis, code, links, HTML, tables; and a `#` or `>` starting a line. */
+function escapeMarkdown(value: string): string {
+  return value.replace(/([\\`*_[\]<>|~])/g, '\\$1').replace(/^([#>])/gm, '\\$1');
+}
+
+/**
+ * Renders a reply as Markdown for the record (`--format markdown`): the title as a heading, the
+ * text escaped so that case data is shown as written, never as markup. Actions are left out.
+ */
+export function renderMarkdown(message: ReplyMessage): string {
+  const out = [`## ${escapeMarkdown(message.title ?? '')}`, ''];
+  for (const block of message.blocks) {
+    switch (block.kind) {
+      case 'text':
+        out.push(block.tone === 'muted' ? `_${escapeMarkdown(block.text)}_` : escapeMarkdown(block.text), '');
+        break;
+      case 'list':
+        out.push(...block.items.map((item, i) => `${block.ordered ? `${i + 1}.` : '-'} ${escapeMarkdown(item)}`), '');
+        break;
+      case 'fields':
+        out.push(...block.fields.map((f) => `- **${escapeMarkdown(f.label)}**: ${escapeMarkdown(f.value)}`), '');
+        break;
+      case 'code':
+        out.push('```', block.text, '```', '');
+        break;
+    }
+  }
+  return out.join('\n');
+}

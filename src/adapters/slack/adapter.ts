@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, type Logger as BoltLogger, type RespondFn, type SlashCommand, type BlockAction, type ButtonAction } from '@slack/bolt';
-import type { Locale } from '../../../db/schema/index.ts';
+import type { Locale } from '../../i18n/text.ts';
 import { ACTION_COMMAND, type Dispatcher } from '../../core/dispatcher.ts';
 import type { Attachment, Invocation, InvocationInput, Reply, ReplyMessage } from '../../core/invocation.ts';
 import { text } from '../../i18n/text.ts';

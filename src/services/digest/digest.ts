@@ -173,18 +173,21 @@ export async function buildDigest(
   const byBucket = new Map([...buckets].map(([unitId, all]) => [unitId, sumCounts(all)]));
   const total = sumCounts([...byBucket.values()]);
   const names = new Map(tree.map((u) => [u.id, u]));
-  const rows: UnitRow[] = [...byBucket.entries()]
+  const ranked = [...byBucket.entries()]
     .map(([unitId, counts]) => ({
-      code: names.get(unitId)?.code ?? String(unitId),
-      ...(unitId === bucketRoot ? { own: true } : {}),
-      name: names.get(unitId)?.name ?? '',
-      ...figuresOf(counts),
+      counts,
+      row: {
+        code: names.get(unitId)?.code ?? String(unitId),
+        ...(unitId === bucketRoot ? { own: true } : {}),
+        name: names.get(unitId)?.name ?? '',
+        ...figuresOf(counts),
+      } as UnitRow,
     }))
-    .filter((r) => r.resolved.total > 0 || r.outstanding.total > 0 || r.decisions.wanted > 0 || r.decisions.cancelled > 0 || r.newCases > 0)
-    .sort((a, b) => b.resolved.total - a.resolved.total || b.outstanding.total - a.outstanding.total || a.code.localeCompare(b.code));
+    .filter(({ row: r }) => r.resolved.total > 0 || r.outstanding.total > 0 || r.decisions.wanted > 0 || r.decisions.cancelled > 0 || r.newCases > 0)
+    .sort(({ row: a }, { row: b }) => b.resolved.total - a.resolved.total || b.outstanding.total - a.outstanding.total || a.code.localeCompare(b.code));
   const scopeUnit = input.scopeUnitId === null ? undefined : names.get(input.scopeUnitId);
   const limit = input.unitLimit ?? 10;
-  const rest = rows.slice(limit);
+  const rest = ranked.slice(limit);
 
   const byMonth = (rowsOf: typeof current, month: string, status: 'arrested' | 'surrendered' | 'cleared') =>
     rowsOf.filter((r) => r.month === month && r.status === status).reduce((n, r) => n + r.n, 0);
@@ -197,8 +200,8 @@ export async function buildDigest(
     generatedOn: input.today,
     ...figuresOf(total),
     resolvedLastYear: outcomesOf(previous),
-    units: rows.slice(0, limit),
-    others: rest.length ? { code: '', name: '', count: rest.length, ...sumFigures(rest) } : null,
+    units: ranked.slice(0, limit).map((r) => r.row),
+    others: rest.length ? { code: '', name: '', count: rest.length, ...figuresOf(sumCounts(rest.map((r) => r.counts))) } : null,
     followUps,
     lookups,
     completeness: { missingPhoto: total.missingPhoto, missingMarks: total.missingMarks, missingHistory: total.missingHistory },
@@ -214,28 +217,6 @@ export async function buildDigest(
         cleared: byMonth(previous, lastYearMonth(month), 'cleared'),
       },
     })),
-  };
-}
-
-/** Rows' figures added up: what the units beyond the table's limit show as one line. */
-export function sumFigures(rows: Figures[]): Figures {
-  const sum = (pick: (f: Figures) => number) => rows.reduce((n, r) => n + pick(r), 0);
-  return {
-    resolved: {
-      arrested: sum((f) => f.resolved.arrested),
-      surrendered: sum((f) => f.resolved.surrendered),
-      cleared: sum((f) => f.resolved.cleared),
-      total: sum((f) => f.resolved.total),
-      dangerous: sum((f) => f.resolved.dangerous),
-      especiallyDangerous: sum((f) => f.resolved.especiallyDangerous),
-    },
-    decisions: { wanted: sum((f) => f.decisions.wanted), cancelled: sum((f) => f.decisions.cancelled) },
-    outstanding: {
-      total: sum((f) => f.outstanding.total),
-      dangerous: sum((f) => f.outstanding.dangerous),
-      especiallyDangerous: sum((f) => f.outstanding.especiallyDangerous),
-    },
-    newCases: sum((f) => f.newCases),
   };
 }
 

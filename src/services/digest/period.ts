@@ -1,4 +1,4 @@
-import { daysInMonth, type IsoDate } from '../../domain/dates.ts';
+import { addDays, daysInMonth, type IsoDate } from '../../domain/dates.ts';
 import type { Locale } from '../../i18n/text.ts';
 import { formatDate } from '../../i18n/text.ts';
 
@@ -15,13 +15,6 @@ export interface Period {
 const pad = (n: number) => String(n).padStart(2, '0');
 const iso = (y: number, m: number, d: number): IsoDate => `${y}-${pad(m)}-${pad(d)}`;
 const parts = (day: IsoDate) => day.split('-').map(Number) as [number, number, number];
-
-/** `day` moved by `n` days. */
-export function addDays(day: IsoDate, n: number): IsoDate {
-  const [y, m, d] = parts(day);
-  const t = new Date(Date.UTC(y, m - 1, d + n));
-  return iso(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
-}
 
 /** The same day a year earlier; 29 February becomes 28 February. */
 export function yearEarlier(day: IsoDate): IsoDate {

@@ -134,18 +134,3 @@ export function digestMessage(d: Digest, locale: Locale, options: { since?: 'dig
   }
   return { personal: false, toChannel: true, title, blocks };
 }
-
-/** Markdown for the record: the message's blocks, with the text escaped. */
-export function digestMarkdown(d: Digest, locale: Locale): string {
-  const message = digestMessage(d, locale);
-  // Markdown that could act: emphasis, code, links, HTML, tables; and a `#` or `>` starting a line.
-  const md = (value: string) => value.replace(/([\\`*_[\]<>|~])/g, '\\$1').replace(/^([#>])/gm, '\\$1');
-  const out = [`## ${md(message.title ?? '')}`, ''];
-  for (const block of message.blocks) {
-    if (block.kind === 'text') out.push(block.tone === 'muted' ? `_${md(block.text)}_` : md(block.text), '');
-    else if (block.kind === 'list') out.push(...block.items.map((i) => `- ${md(i)}`), '');
-    else if (block.kind === 'fields') out.push(...block.fields.map((f) => `- **${md(f.label)}**: ${md(f.value)}`), '');
-    else out.push('```', block.text, '```', '');
-  }
-  return out.join('\n');
-}

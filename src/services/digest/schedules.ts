@@ -1,14 +1,14 @@
 import { CronExpressionParser } from 'cron-parser';
 import { validate as nodeCronAccepts } from 'node-cron';
-import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../../../db/client.ts';
-import { digestSchedules, type Locale, type Platform } from '../../../db/schema/index.ts';
+import type { Locale, Platform } from '../../../db/schema/index.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
 import { text } from '../../i18n/text.ts';
+import { deleteSchedule, insertSchedule, selectSchedules, type DigestScheduleRow } from '../../repositories/digest-schedules.ts';
 import { PERIOD_PRESETS } from './period.ts';
 import { checkSinceLastSchedule } from './request.ts';
 
-export type DigestSchedule = typeof digestSchedules.$inferSelect;
+export type { DigestSchedule, DigestScheduleRow } from '../../repositories/digest-schedules.ts';
 /** The periods a schedule may cover: the presets, or since the committee's last meeting. */
 export const SCHEDULE_PERIODS = [...PERIOD_PRESETS, 'since-meeting'] as const;
 export type SchedulePeriod = (typeof SCHEDULE_PERIODS)[number];
@@ -69,47 +69,35 @@ export async function addSchedule(
     /** For checking a `since-last` schedule's next firings. */
     now?: Date;
   },
-): Promise<Result<DigestSchedule>> {
+): Promise<Result<DigestScheduleRow>> {
   const cron = checkCron(input.cron, input.timeZone);
   if (!cron.ok) return cron;
   const daily = checkSinceLastSchedule({ cron: cron.value, timeZone: input.timeZone, period: input.period, now: input.now ?? new Date() });
   if (!daily.ok) return daily;
-  const [row] = await db
-    .insert(digestSchedules)
-    .values({
-      cron: cron.value,
-      timeZone: input.timeZone,
-      targetPlatform: input.platform,
-      targetChannel: input.channel,
-      unitId: input.unitId,
-      period: input.period,
-      locale: input.locale,
-      createdByMemberId: input.createdByMemberId,
-      kind: input.kind ?? 'digest',
-    })
-    .returning();
-  return ok(row!);
+  const row = await insertSchedule(db, {
+    cron: cron.value,
+    timeZone: input.timeZone,
+    platform: input.platform,
+    channel: input.channel,
+    unitId: input.unitId,
+    period: input.period,
+    locale: input.locale,
+    createdByMemberId: input.createdByMemberId,
+    kind: input.kind ?? 'digest',
+  });
+  const [stored] = await selectSchedules(db, { id: row.id });
+  return ok(stored!);
 }
 
 /**
  * The schedules, by id. `withinUnits` keeps those whose scope is one of these units (a member's
  * own): a schedule of every unit is left out then, since it reports on units beyond theirs.
  */
-export async function listSchedules(db: Executor, options: { enabledOnly?: boolean; withinUnits?: number[] } = {}): Promise<DigestSchedule[]> {
-  return db
-    .select()
-    .from(digestSchedules)
-    .where(and(options.enabledOnly ? eq(digestSchedules.enabled, true) : undefined, withinUnits(options.withinUnits)))
-    .orderBy(asc(digestSchedules.id));
+export async function listSchedules(db: Executor, options: { enabledOnly?: boolean; withinUnits?: number[] } = {}): Promise<DigestScheduleRow[]> {
+  return selectSchedules(db, options);
 }
 
 /** Deletes a schedule and its run ledger. False when there was none with that id (within `withinUnits`, when given). */
 export async function removeSchedule(db: Executor, id: number, options: { withinUnits?: number[] } = {}): Promise<boolean> {
-  const rows = await db
-    .delete(digestSchedules)
-    .where(and(eq(digestSchedules.id, id), withinUnits(options.withinUnits)))
-    .returning({ id: digestSchedules.id });
-  return rows.length === 1;
+  return deleteSchedule(db, { id, ...options });
 }
-
-const withinUnits = (unitIds: number[] | undefined) => (unitIds === undefined ? undefined : inArray(digestSchedules.unitId, unitIds.length ? unitIds : [-1]));

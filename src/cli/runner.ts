@@ -1,0 +1,21 @@
+import type { Platform } from '../../db/schema/index.ts';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import { createDigestRunner, type DigestRunnerDeps, type Poster } from '../scheduler/digests.ts';
+
+/**
+ * The scheduled jobs' runner as the configuration sets it up: the same for `casedesk start` and
+ * `casedesk digest run-schedules`.
+ */
+export function configuredDigestRunner(input: { config: Config; db: DigestRunnerDeps['db']; posters: Partial<Record<Platform, Poster>>; logger: Logger }) {
+  return createDigestRunner({
+    db: input.db,
+    posters: input.posters,
+    logger: input.logger,
+    graceMs: input.config.digestCatchUpMs,
+    escalateDays: input.config.overdueEscalateDays,
+    meetingTimeoutMs: input.config.meetingTimeoutMs,
+    locale: input.config.locale,
+    timeZone: input.config.timeZone,
+  });
+}
