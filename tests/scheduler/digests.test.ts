@@ -1,20 +1,19 @@
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDb, queryRows, type Database, type DbHandle } from '../../db/client.ts';
+import { queryRows } from '../../db/client.ts';
 import type { Attachment, ReplyMessage } from '../../src/core/invocation.ts';
 import { createDigestRunner, retryDelayMs, type Poster } from '../../src/scheduler/digests.ts';
 import { startScheduler } from '../../src/scheduler/index.ts';
-import { addSchedule } from '../../src/services/digest/schedules.ts';
 import { messageText } from '../support/core.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
+import { addTestSchedule, instanceHandles } from '../support/schedules.ts';
 import { makeCase, makeMember, makeUnitTree } from '../factories/index.ts';
 import { insertMeeting, linkFollowUp } from '../../src/repositories/meetings.ts';
 import { insertFollowUp } from '../../src/repositories/follow-ups.ts';
 import { findUnitByCode } from '../../src/repositories/units.ts';
 
 let t: TestDb;
-const extra: DbHandle[] = [];
 const silent = pino({ level: 'silent' });
 /** Monday 2024-09-02, 07:00 in Hanoi. */
 const SLOT = new Date('2024-09-02T00:00:00Z');
@@ -34,29 +33,7 @@ function recorder(posts: Post[], options: { failFirst?: number } = {}): Poster {
   };
 }
 
-async function schedule(input: { cron?: string; period?: 'week' | 'ytd' | 'since-last' | 'since-meeting'; createdAt?: Date } = {}) {
-  const added = await addSchedule(t.db, {
-    cron: input.cron ?? '0 7 * * 1',
-    timeZone: 'Asia/Ho_Chi_Minh',
-    platform: 'slack',
-    channel: 'C0DIGEST',
-    unitId: null,
-    period: input.period ?? 'week',
-    locale: 'vi',
-    createdByMemberId: null,
-  });
-  if (!added.ok) throw new Error('schedule refused');
-  await t.db.execute(sql`update digest_schedules set created_at = ${(input.createdAt ?? new Date('2024-01-01T00:00:00Z')).toISOString()} where id = ${added.value.id}`);
-  return added.value;
-}
 
-/** One database handle per instance on a server (separate pools, as separate processes have). */
-async function instanceDbs(n: number): Promise<Database[]> {
-  if (!t.url) return Array.from({ length: n }, () => t.db);
-  const handles = await Promise.all(Array.from({ length: n }, () => createDb({ databaseUrl: t.url, dataDir: '', databasePoolMax: 2 })));
-  extra.push(...handles);
-  return handles.map((h) => h.db);
-}
 
 const runs = () => queryRows<{ slot: string; attempts: number; delivered: boolean; period_from: string | null; period_to: string | null }>(
   t.db,
@@ -68,8 +45,10 @@ const messages = () => queryRows<{ key: string; attempts: number; parts_done: nu
   sql`select key, attempts, parts_done, delivered_at is not null as delivered from outbox order by id`,
 );
 
+let instances: ReturnType<typeof instanceHandles>;
 beforeAll(async () => {
   t = await openTestDb();
+  instances = instanceHandles(t);
 });
 beforeEach(async () => {
   await t.reset();
@@ -77,15 +56,15 @@ beforeEach(async () => {
   await makeCase(t.db, { code: 'TN-2024-000001', fullName: 'Phạm Văn Tư', unit: 'CAQ-HK', status: 'arrested', resolvedOn: '2024-08-28' });
 });
 afterAll(async () => {
-  await Promise.all(extra.map((h) => h.close()));
+  await instances?.close();
   await t.close();
 });
 
 describe('scheduled digests, exactly once', () => {
   it('delivers one digest when three instances fire the same slot', async () => {
-    await schedule();
+    await addTestSchedule(t);
     const posts: Post[] = [];
-    const dbs = await instanceDbs(3);
+    const dbs = await instances.dbs(3);
     const runners = dbs.map((db, i) => createDigestRunner({ db, posters: { slack: recorder(posts) }, logger: silent, instanceId: `instance-${i}` }));
     const outcomes = await Promise.all(runners.map((r) => r.runDue(at(5_000))));
     expect(outcomes.flat()).toEqual([{ key: `digest:1@${SLOT.toISOString()}`, platform: 'slack', outcome: 'delivered' }]);
@@ -102,7 +81,7 @@ describe('scheduled digests, exactly once', () => {
   });
 
   it('posts aggregates with the chart, to the schedule\'s channel', async () => {
-    await schedule();
+    await addTestSchedule(t);
     const posts: Post[] = [];
     await createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent }).runDue(at(1_000));
     const [post] = posts;
@@ -115,7 +94,7 @@ describe('scheduled digests, exactly once', () => {
   });
 
   it('catches up a slot missed while every instance was down, once, within the grace', async () => {
-    await schedule();
+    await addTestSchedule(t);
     const posts: Post[] = [];
     const runner = createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent, graceMs: 6 * HOUR });
     expect(await runner.runDue(at(2 * HOUR))).toMatchObject([{ outcome: 'delivered', key: `digest:1@${SLOT.toISOString()}` }]);
@@ -124,8 +103,8 @@ describe('scheduled digests, exactly once', () => {
   });
 
   it('skips a slot older than the grace, and slots from before the schedule existed', async () => {
-    await schedule();
-    await schedule({ createdAt: at(HOUR) });
+    await addTestSchedule(t);
+    await addTestSchedule(t, { createdAt: at(HOUR) });
     const posts: Post[] = [];
     const runner = createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent, graceMs: 6 * HOUR });
     expect(await runner.runDue(at(7 * HOUR))).toEqual([]);
@@ -134,7 +113,7 @@ describe('scheduled digests, exactly once', () => {
   });
 
   it('retries a failed delivery with backoff, and delivers it once', async () => {
-    await schedule();
+    await addTestSchedule(t);
     const posts: Post[] = [];
     const runner = createDigestRunner({ db: t.db, posters: { slack: recorder(posts, { failFirst: 2 }) }, logger: silent });
     expect(await runner.runDue(at(0))).toMatchObject([{ outcome: 'failed', error: 'slack: service_unavailable' }]);
@@ -150,7 +129,7 @@ describe('scheduled digests, exactly once', () => {
   });
 
   it('leaves a run for an instance that can post to its platform', async () => {
-    await schedule();
+    await addTestSchedule(t);
     const posts: Post[] = [];
     expect(await createDigestRunner({ db: t.db, posters: {}, logger: silent }).runDue(at(1_000))).toEqual([]);
     expect(await createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent }).runDue(at(2_000))).toMatchObject([{ outcome: 'delivered' }]);
@@ -158,7 +137,7 @@ describe('scheduled digests, exactly once', () => {
   });
 
   it('covers since-last from the end of the previous digest', async () => {
-    await schedule({ period: 'since-last' });
+    await addTestSchedule(t, { period: 'since-last' });
     const posts: Post[] = [];
     const runner = createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent });
     await runner.runDue(at(0));
@@ -173,7 +152,7 @@ describe('scheduled digests, exactly once', () => {
 
 describe('a committee pre-read', () => {
   it('covers the time since the committee\'s last meeting in the channel', async () => {
-    await schedule({ period: 'since-meeting' });
+    await addTestSchedule(t, { period: 'since-meeting' });
     const lead = await makeMember(t.db, { handle: 'lead', role: 'lead', unit: 'CA-HN' });
     const hn = (await findUnitByCode(t.db, 'CA-HN'))!;
     const meeting = (await insertMeeting(t.db, { title: 'Giao ban', unitId: hn.id, platform: 'slack', channelId: 'C0DIGEST', startedByMemberId: lead.id, startedAt: new Date('2024-08-20T02:00:00Z'), agenda: {} }))!;
@@ -193,7 +172,7 @@ describe('a committee pre-read', () => {
 
 describe('the scheduler in a running instance', () => {
   it('registers each enabled schedule with node-cron and follows changes', async () => {
-    const first = await schedule();
+    const first = await addTestSchedule(t);
     await t.db.execute(sql`insert into processed_invocations (key, claimed_by, claimed_at) values ('old', 'x', ${at(-8 * 24 * HOUR).toISOString()}), ('recent', 'x', ${at(-HOUR).toISOString()})`);
     const lead = await makeMember(t.db, { handle: 'lead.confirm', role: 'lead', unit: 'CA-HN' });
     await t.db.execute(sql`insert into pending_actions (key, command, options, offered_to_member_id, expires_at)
@@ -209,7 +188,7 @@ describe('the scheduler in a running instance', () => {
       expect(await queryRows(t.db, sql`select key from processed_invocations order by key`)).toEqual([{ key: 'recent' }]);
       // Confirmations whose buttons expired too.
       expect(await queryRows(t.db, sql`select key from pending_actions`)).toEqual([{ key: 'live' }]);
-      const second = await schedule({ cron: '30 6 1 * *' });
+      const second = await addTestSchedule(t, { cron: '30 6 1 * *' });
       await t.db.execute(sql`delete from digest_schedules where id = ${first.id}`);
       await scheduler.sync();
       expect(scheduler.registered()).toEqual([`${second.id}|30 6 1 * *|Asia/Ho_Chi_Minh`]);

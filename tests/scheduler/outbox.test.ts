@@ -1,17 +1,17 @@
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDb, queryRows, type Database, type DbHandle } from '../../db/client.ts';
+import { queryRows, type Database } from '../../db/client.ts';
 import type { Attachment, ReplyMessage } from '../../src/core/invocation.ts';
 import { createDigestRunner, type Poster } from '../../src/scheduler/digests.ts';
 import { startScheduler } from '../../src/scheduler/index.ts';
 import { addSchedule } from '../../src/services/digest/schedules.ts';
 import { createTestCore, messageText } from '../support/core.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
+import { addTestSchedule, instanceHandles } from '../support/schedules.ts';
 import { makeCase, makeMember, makeUnitTree } from '../factories/index.ts';
 
 let t: TestDb;
-const extra: DbHandle[] = [];
 const silent = pino({ level: 'silent' });
 /** Monday 2024-09-02, 07:00 in Hanoi. */
 const SLOT = new Date('2024-09-02T00:00:00Z');
@@ -39,29 +39,7 @@ function gate() {
   return { open, opened, reached, enter: () => entered() };
 }
 
-async function schedule(input: { cron?: string } = {}) {
-  const added = await addSchedule(t.db, {
-    cron: input.cron ?? '0 7 * * 1',
-    timeZone: 'Asia/Ho_Chi_Minh',
-    platform: 'slack',
-    channel: 'C0DIGEST',
-    unitId: null,
-    period: 'week',
-    locale: 'vi',
-    createdByMemberId: null,
-  });
-  if (!added.ok) throw new Error('schedule refused');
-  await t.db.execute(sql`update digest_schedules set created_at = '2024-01-01T00:00:00Z' where id = ${added.value.id}`);
-  return added.value;
-}
 
-/** One database handle per instance on a server (separate pools, as separate processes have). */
-async function instanceDbs(n: number): Promise<Database[]> {
-  if (!t.url) return Array.from({ length: n }, () => t.db);
-  const handles = await Promise.all(Array.from({ length: n }, () => createDb({ databaseUrl: t.url, dataDir: '', databasePoolMax: 2 })));
-  extra.push(...handles);
-  return handles.map((h) => h.db);
-}
 
 const outbox = () =>
   queryRows<{ key: string; attempts: number; parts_done: number; delivered: boolean; last_error: string | null }>(
@@ -69,8 +47,10 @@ const outbox = () =>
     sql`select key, attempts, parts_done, delivered_at is not null as delivered, last_error from outbox order by id`,
   );
 
+let instances: ReturnType<typeof instanceHandles>;
 beforeAll(async () => {
   t = await openTestDb();
+  instances = instanceHandles(t);
 });
 beforeEach(async () => {
   await t.reset();
@@ -78,14 +58,14 @@ beforeEach(async () => {
   await makeCase(t.db, { code: 'TN-2024-000001', fullName: 'Phạm Văn Tư', unit: 'CAQ-HK', status: 'arrested', resolvedOn: '2024-08-28' });
 });
 afterAll(async () => {
-  await Promise.all(extra.map((h) => h.close()));
+  await instances?.close();
   await t.close();
 });
 
 describe('delivering a digest through the outbox', () => {
   it('does not post a second time when another instance runs while a slow post holds the lease', async () => {
-    await schedule();
-    const [dbA, dbB] = await instanceDbs(2);
+    await addTestSchedule(t);
+    const [dbA, dbB] = await instances.dbs(2);
     const posts: Post[] = [];
     const slow = gate();
     const a = createDigestRunner({ db: dbA!, posters: { slack: recorder(posts, async () => (slow.enter(), slow.opened)) }, logger: silent, instanceId: 'a' });
@@ -103,8 +83,8 @@ describe('delivering a digest through the outbox', () => {
   });
 
   it('renews the lease while a post is slow, so that it is not taken over', async () => {
-    await schedule();
-    const [dbA, dbB] = await instanceDbs(2);
+    await addTestSchedule(t);
+    const [dbA, dbB] = await instances.dbs(2);
     const posts: Post[] = [];
     const slow = gate();
     // A one-second lease, renewed every second while the post runs.
@@ -121,8 +101,8 @@ describe('delivering a digest through the outbox', () => {
   });
 
   it('stops an instance whose lease was taken over, after the call it had in flight', async () => {
-    await schedule();
-    const [dbA, dbB] = await instanceDbs(2);
+    await addTestSchedule(t);
+    const [dbA, dbB] = await instances.dbs(2);
     const arrived: string[] = [];
     const hang = gate();
     const threeParts = (name: string, hangFirst: boolean): Poster =>
@@ -150,7 +130,7 @@ describe('delivering a digest through the outbox', () => {
   });
 
   it('resumes a message that failed on part 2 of 3 at part 2, so every part arrives once', async () => {
-    await schedule();
+    await addTestSchedule(t);
     const arrived: string[] = [];
     let failures = 1;
     const poster: Poster = Object.assign(async () => {}, {
@@ -173,7 +153,7 @@ describe('delivering a digest through the outbox', () => {
   });
 
   it('sends the digest it built, not a rebuilt one, when a retry comes after the data changed', async () => {
-    await schedule();
+    await addTestSchedule(t);
     const posts: Post[] = [];
     let failures = 1;
     const poster: Poster = async (channel, message, attachments) => {
@@ -189,7 +169,7 @@ describe('delivering a digest through the outbox', () => {
   });
 
   it('gives a message up after eight attempts and keeps its last error', async () => {
-    await schedule();
+    await addTestSchedule(t);
     const runner = createDigestRunner({ db: t.db, posters: { slack: async () => Promise.reject(new Error('channel_not_found')) }, logger: silent });
     const outcomes = [];
     // 1 + 1 + 2 + 4 + … minutes apart: every attempt is due two hours later at the latest.
@@ -202,7 +182,7 @@ describe('delivering a digest through the outbox', () => {
 
 describe('firing on time and catching up', () => {
   it('still sends on time when catching up is turned off (grace 0)', async () => {
-    await schedule();
+    await addTestSchedule(t);
     const posts: Post[] = [];
     const runner = createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent, graceMs: 0 });
     expect(await runner.runDue(at(5_000))).toMatchObject([{ key: DIGEST_KEY, outcome: 'delivered' }]);
@@ -210,7 +190,7 @@ describe('firing on time and catching up', () => {
   });
 
   it('does not catch up a missed slot when the grace is 0', async () => {
-    await schedule();
+    await addTestSchedule(t);
     const posts: Post[] = [];
     expect(await createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent, graceMs: 0 }).runDue(at(HOUR))).toEqual([]);
     expect(posts).toEqual([]);
@@ -225,7 +205,7 @@ describe('firing on time and catching up', () => {
   it('registers the other schedules when one stored row has a cron expression node-cron refuses', async () => {
     await t.db.execute(sql`insert into digest_schedules (cron, time_zone, target_platform, target_channel, period, locale, created_at)
       values ('H 7 * * 1', 'Asia/Ho_Chi_Minh', 'slack', 'C0BAD', 'week', 'vi', '2024-01-01T00:00:00Z')`);
-    const good = await schedule();
+    const good = await addTestSchedule(t);
     const posts: Post[] = [];
     const runner = createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent, graceMs: 0 });
     const scheduler = await startScheduler({ db: t.db, runner, logger: silent, clock: () => at(1_000) });
@@ -255,7 +235,7 @@ describe('meetings closed by the time-out', () => {
 
   it('posts, once, the minutes of a meeting closed by an instance that cannot post to its platform', async () => {
     await openMeeting('slack');
-    const [consoleDb, slackDb] = await instanceDbs(2);
+    const [consoleDb, slackDb] = await instances.dbs(2);
     const posts: Post[] = [];
     const onlyConsole = runner(consoleDb!, {}, 'console-only');
     const withSlack = runner(slackDb!, { slack: recorder(posts) }, 'with-slack');
@@ -287,7 +267,7 @@ describe('meetings closed by the time-out', () => {
 
   it('posts the minutes once when two instances close the same meeting at once', async () => {
     await openMeeting('slack');
-    const dbs = await instanceDbs(2);
+    const dbs = await instances.dbs(2);
     const posts: Post[] = [];
     const runners = dbs.map((db, i) => runner(db, { slack: recorder(posts) }, `instance-${i}`));
     expect((await Promise.all(runners.map((r) => r.closeStaleMeetings(LATE)))).flat()).toEqual([1]);
