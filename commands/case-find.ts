@@ -1,4 +1,5 @@
 import { defineCommand } from '../src/core/command.ts';
+import { unitOption } from '../src/core/common-options.ts';
 import { DANGER_CHOICES, STATUS_CHOICES } from '../src/core/choices.ts';
 import { fail, ok } from '../src/core/result.ts';
 import type { CaseStatus, Danger } from '../db/schema/index.ts';
@@ -26,7 +27,7 @@ export default defineCommand({
       description: text('mã hồ sơ, số định danh, họ tên hoặc tên gọi khác', 'a case code, national ID, name or alias'),
     },
     { name: 'status', type: 'choice', choices: STATUS_CHOICES, description: text('chỉ hồ sơ có trạng thái này', 'only cases with this status') },
-    { name: 'unit', type: 'string', maxLength: 32, placeholder: 'CODE', description: text('chỉ hồ sơ của đơn vị này và cấp dưới', 'only cases of this unit and its sub-units') },
+    unitOption(text('chỉ hồ sơ của đơn vị này và cấp dưới', 'only cases of this unit and its sub-units')),
     { name: 'danger', type: 'choice', choices: DANGER_CHOICES, description: text('chỉ hồ sơ có mức độ nguy hiểm này', 'only cases of this danger level') },
   ],
   async run(ctx) {

@@ -1,4 +1,5 @@
 import { defineCommand } from '../src/core/command.ts';
+import { unitOption } from '../src/core/common-options.ts';
 import { ok } from '../src/core/result.ts';
 import { text } from '../src/i18n/text.ts';
 import { followUpLine } from '../src/presenters/follow-up.ts';
@@ -24,7 +25,7 @@ export default defineCommand({
       description: text('mine (mặc định), overdue hoặc all', 'mine (default), overdue or all'),
     },
     { name: 'case', type: 'string', maxLength: 40, placeholder: 'CODE', description: text('chỉ việc của hồ sơ này', 'only follow-ups on this case') },
-    { name: 'unit', type: 'string', maxLength: 32, placeholder: 'CODE', description: text('chỉ việc của đơn vị này và cấp dưới', 'only follow-ups of this unit and its sub-units') },
+    unitOption(text('chỉ việc của đơn vị này và cấp dưới', 'only follow-ups of this unit and its sub-units')),
   ],
   async run(ctx) {
     const filter = (ctx.options.filter as ListFilter | undefined) ?? 'mine';
