@@ -9,20 +9,20 @@ export interface DigestScheduleRow extends DigestSchedule {
   unitCode: string | null;
 }
 
-export async function insertSchedule(
-  db: Executor,
-  input: {
-    cron: string;
-    timeZone: string;
-    platform: Platform;
-    channel: string;
-    unitId: number | null;
-    period: string;
-    locale: Locale;
-    createdByMemberId: number | null;
-    kind: string;
-  },
-): Promise<DigestSchedule> {
+/** A schedule to store: where it posts, what it covers, in which language, and who added it. */
+export interface NewSchedule {
+  cron: string;
+  timeZone: string;
+  platform: Platform;
+  channel: string;
+  unitId: number | null;
+  period: string;
+  locale: Locale;
+  createdByMemberId: number | null;
+  kind: string;
+}
+
+export async function insertSchedule(db: Executor, input: NewSchedule): Promise<DigestSchedule> {
   const [row] = await db
     .insert(digestSchedules)
     .values({

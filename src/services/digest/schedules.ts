@@ -1,10 +1,9 @@
 import { CronExpressionParser } from 'cron-parser';
 import { validate as nodeCronAccepts } from 'node-cron';
 import type { Executor } from '../../../db/client.ts';
-import type { Locale, Platform } from '../../../db/schema/index.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
 import { text } from '../../i18n/text.ts';
-import { deleteSchedule, insertSchedule, selectSchedules, type DigestScheduleRow } from '../../repositories/digest-schedules.ts';
+import { deleteSchedule, insertSchedule, selectSchedules, type DigestScheduleRow, type NewSchedule } from '../../repositories/digest-schedules.ts';
 import { PERIOD_PRESETS } from './period.ts';
 import { checkSinceLastSchedule } from './request.ts';
 
@@ -56,15 +55,8 @@ export function latestSlot(cron: string, timeZone: string, now: Date): Date {
 
 export async function addSchedule(
   db: Executor,
-  input: {
-    cron: string;
-    timeZone: string;
-    platform: Platform;
-    channel: string;
-    unitId: number | null;
+  input: Omit<NewSchedule, 'period' | 'kind'> & {
     period: SchedulePeriod;
-    locale: Locale;
-    createdByMemberId: number | null;
     kind?: ScheduleKind;
     /** For checking a `since-last` schedule's next firings. */
     now?: Date;
@@ -74,17 +66,8 @@ export async function addSchedule(
   if (!cron.ok) return cron;
   const daily = checkSinceLastSchedule({ cron: cron.value, timeZone: input.timeZone, period: input.period, now: input.now ?? new Date() });
   if (!daily.ok) return daily;
-  const row = await insertSchedule(db, {
-    cron: cron.value,
-    timeZone: input.timeZone,
-    platform: input.platform,
-    channel: input.channel,
-    unitId: input.unitId,
-    period: input.period,
-    locale: input.locale,
-    createdByMemberId: input.createdByMemberId,
-    kind: input.kind ?? 'digest',
-  });
+  const { now: _now, ...schedule } = input;
+  const row = await insertSchedule(db, { ...schedule, cron: cron.value, kind: input.kind ?? 'digest' });
   const [stored] = await selectSchedules(db, { id: row.id });
   return ok(stored!);
 }
