@@ -4,15 +4,10 @@ import type { IsoDate } from '../domain/dates.ts';
 import type { Text } from '../i18n/text.ts';
 import type { Logger } from '../logger.ts';
 import type { Member } from '../repositories/members.ts';
-import type { ReplyAction, ReplyMessage } from './invocation.ts';
+import type { ReplyAction, ReplyMessage } from '../domain/reply.ts';
 import type { OptionSpec, ParsedOptions } from './options.ts';
 import type { Result } from './result.ts';
-
-/** The units a member may see and change: their own and its descendants. */
-export interface Scope {
-  unitId: number;
-  unitIds: number[];
-}
+import type { Scope } from '../domain/scope.ts';
 
 /** What a command's `run` receives. Everything is injected; nothing is read from globals. */
 export interface CommandContext {

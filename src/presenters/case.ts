@@ -1,4 +1,4 @@
-import type { Block } from '../core/invocation.ts';
+import type { Block } from '../domain/reply.ts';
 import type { Locale } from '../i18n/text.ts';
 import { formatDate, formatDateTime } from '../i18n/text.ts';
 import { DANGER_LABEL, STATUS_LABEL } from '../i18n/labels.ts';

@@ -1,7 +1,7 @@
 import { and, count, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { outbox, type Platform, type StoredAttachment } from '../../db/schema/index.ts';
-import type { Attachment, ReplyMessage } from '../core/invocation.ts';
+import type { Attachment, ReplyMessage } from '../domain/reply.ts';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/client.ts';
 import type { Platform } from '../../db/schema/index.ts';
-import type { Block } from '../core/invocation.ts';
+import type { Block } from '../domain/reply.ts';
 import { dayIn } from '../domain/dates.ts';
 import type { Logger } from '../logger.ts';
 import { claimRun, dueRuns, giveUp, leaseAttempt, markBuilt, previousDelivered, recordFailure, type DigestRun } from '../repositories/digest-runs.ts';

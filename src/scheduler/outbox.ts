@@ -1,6 +1,6 @@
 import type { Database } from '../../db/client.ts';
 import type { Platform } from '../../db/schema/index.ts';
-import type { Attachment, ReplyMessage } from '../core/invocation.ts';
+import type { Attachment, ReplyMessage } from '../domain/reply.ts';
 import type { Logger } from '../logger.ts';
 import { markDeliveredIfComplete } from '../repositories/digest-runs.ts';
 import { leaseNext, loadAttachment, markMessageDelivered, recordMessageFailure, recordProgress, renewLease, type OutboxRow } from '../repositories/outbox.ts';

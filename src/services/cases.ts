@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { caseEvents, followUps, members, units, type CaseStatus, type Danger } from '../../db/schema/index.ts';
-import type { Scope } from '../core/command.ts';
+import type { Scope } from '../domain/scope.ts';
 import { fail, ok, type Result } from '../core/result.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import { formatDate, text } from '../i18n/text.ts';

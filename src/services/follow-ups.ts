@@ -1,6 +1,6 @@
 import type { Executor } from '../../db/client.ts';
 import type { Platform } from '../../db/schema/index.ts';
-import type { Scope } from '../core/command.ts';
+import type { Scope } from '../domain/scope.ts';
 import { fail, ok, type Result } from '../core/result.ts';
 import { hasRole } from '../core/roles.ts';
 import type { IsoDate } from '../domain/dates.ts';

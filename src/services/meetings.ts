@@ -1,7 +1,7 @@
 import type { Executor } from '../../db/client.ts';
 import type { Platform } from '../../db/schema/index.ts';
-import type { Scope } from '../core/command.ts';
-import type { Block, ReplyMessage } from '../core/invocation.ts';
+import type { Scope } from '../domain/scope.ts';
+import type { Block, ReplyMessage } from '../domain/reply.ts';
 import { fail, ok, type Result } from '../core/result.ts';
 import { dayIn, type IsoDate } from '../domain/dates.ts';
 import { plural } from '../i18n/plural.ts';

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
 import { createDispatcher } from '../../src/core/dispatcher.ts';
-import type { ReplyMessage } from '../../src/core/invocation.ts';
+import type { ReplyMessage } from '../../src/domain/reply.ts';
 import { renderMarkdown, renderText } from '../../src/adapters/console/render.ts';
 import { runConsole } from '../../src/adapters/console/console-adapter.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';

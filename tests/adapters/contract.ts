@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
-import type { Actor, Invocation, ReplyMessage } from '../../src/core/invocation.ts';
+import type { Actor, Invocation } from '../../src/core/invocation.ts';
+import type { ReplyMessage } from '../../src/domain/reply.ts';
 import { parseTextOptions, validateOptions } from '../../src/core/options.ts';
 
 /**

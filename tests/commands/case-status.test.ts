@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { commands } from '../../commands/index.ts';
 import { createDispatcher } from '../../src/core/dispatcher.ts';
-import type { ReplyAction } from '../../src/core/invocation.ts';
+import type { ReplyAction } from '../../src/domain/reply.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/client.ts';
 import { findCaseByCode } from '../../src/repositories/cases.ts';

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/client.ts';
-import type { ReplyMessage } from '../../src/core/invocation.ts';
+import type { ReplyMessage } from '../../src/domain/reply.ts';
 import { runConsole } from '../../src/adapters/console/console-adapter.ts';
 import { createDigestRunner } from '../../src/scheduler/digests.ts';
 import { messageText, createTestCore } from '../support/core.ts';

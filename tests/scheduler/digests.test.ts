@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/client.ts';
-import type { Attachment, ReplyMessage } from '../../src/core/invocation.ts';
+import type { Attachment, ReplyMessage } from '../../src/domain/reply.ts';
 import { createDigestRunner, retryDelayMs, type Poster } from '../../src/scheduler/digests.ts';
 import { startScheduler } from '../../src/scheduler/index.ts';
 import { messageText } from '../support/core.ts';

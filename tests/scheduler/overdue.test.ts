@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows } from '../../db/client.ts';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ReplyMessage } from '../../src/core/invocation.ts';
+import type { ReplyMessage } from '../../src/domain/reply.ts';
 import { createDigestRunner, type Poster } from '../../src/scheduler/digests.ts';
 import { addSchedule } from '../../src/services/digest/schedules.ts';
 import { messageText } from '../support/core.ts';

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { commands } from '../../commands/index.ts';
 import { createDispatcher, type DispatchResult } from '../../src/core/dispatcher.ts';
-import type { Actor, Invocation, Reply, ReplyMessage } from '../../src/core/invocation.ts';
+import type { Actor, Invocation, Reply } from '../../src/core/invocation.ts';
+import type { ReplyMessage } from '../../src/domain/reply.ts';
 import type { Database } from '../../db/client.ts';
 
 /** A Reply that keeps what it was sent. */

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Dispatcher, DispatchResult } from '../../core/dispatcher.ts';
-import type { Invocation, Reply, ReplyMessage } from '../../core/invocation.ts';
+import type { Invocation, Reply } from '../../core/invocation.ts';
+import type { ReplyMessage } from '../../domain/reply.ts';
 import { renderText } from './render.ts';
 
 export interface ConsoleAdapterOptions {

@@ -1,4 +1,4 @@
-import type { ReplyMessage } from '../../core/invocation.ts';
+import type { ReplyMessage } from '../../domain/reply.ts';
 
 /**
  * Terminal control: ANSI escape and control sequences, and C0/C1 control characters other than

@@ -11,7 +11,8 @@ import {
   type RepliableInteraction,
 } from 'discord.js';
 import type { Dispatcher } from '../../core/dispatcher.ts';
-import type { Attachment, Invocation, Reply, ReplyMessage } from '../../core/invocation.ts';
+import type { Invocation, Reply } from '../../core/invocation.ts';
+import type { Attachment, ReplyMessage } from '../../domain/reply.ts';
 import type { Logger } from '../../logger.ts';
 import { text, type Locale, type Text } from '../../i18n/text.ts';
 import type { DiscordConnection } from './deploy.ts';

@@ -1,5 +1,5 @@
 import { REST, Routes } from 'discord.js';
-import type { Attachment, ReplyMessage } from '../../core/invocation.ts';
+import type { Attachment, ReplyMessage } from '../../domain/reply.ts';
 import type { DiscordConnection } from './deploy.ts';
 import { renderDiscord } from './render.ts';
 

@@ -8,7 +8,7 @@ import {
   type APIEmbed,
   type APIEmbedField,
 } from 'discord.js';
-import type { ReplyAction, ReplyMessage } from '../../core/invocation.ts';
+import type { ReplyAction, ReplyMessage } from '../../domain/reply.ts';
 
 /** Discord's message limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits). */
 export const DISCORD_LIMITS = {

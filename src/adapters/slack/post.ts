@@ -1,5 +1,5 @@
 import { webApi } from '@slack/bolt';
-import type { Attachment, ReplyMessage } from '../../core/invocation.ts';
+import type { Attachment, ReplyMessage } from '../../domain/reply.ts';
 import type { SlackConnection } from './adapter.ts';
 import { renderSlack, type SlackPage } from './render.ts';
 

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
-import type { InvocationInput, ReplyAction, ReplyMessage } from '../../core/invocation.ts';
+import type { InvocationInput } from '../../core/invocation.ts';
+import type { ReplyAction, ReplyMessage } from '../../domain/reply.ts';
 
 type KnownBlock = types.KnownBlock;
 type Button = types.Button;

@@ -1,6 +1,6 @@
 import type { Executor } from '../../../db/client.ts';
 import type { Platform } from '../../../db/schema/index.ts';
-import type { ReplyMessage } from '../../core/invocation.ts';
+import type { ReplyMessage } from '../../domain/reply.ts';
 import type { IsoDate } from '../../domain/dates.ts';
 import { plural } from '../../i18n/plural.ts';
 import { formatDate, formatNumber, type Locale } from '../../i18n/text.ts';

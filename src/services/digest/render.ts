@@ -1,4 +1,4 @@
-import type { Block, ReplyMessage } from '../../core/invocation.ts';
+import type { Block, ReplyMessage } from '../../domain/reply.ts';
 import { formatDate, formatNumber, formatPercent, type Locale } from '../../i18n/text.ts';
 import { plural } from '../../i18n/plural.ts';
 import { changeOnLastYear, type Digest, type Figures } from './digest.ts';

@@ -1,6 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { Executor } from '../../../db/client.ts';
-import type { Scope } from '../../core/command.ts';
+import type { Scope } from '../../domain/scope.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
 import { dayIn, type IsoDate } from '../../domain/dates.ts';
 import { formatDate, text } from '../../i18n/text.ts';

@@ -8,7 +8,7 @@ import { createSlackAdapter } from '../../../src/adapters/slack/adapter.ts';
 import { SLACK_LIMITS } from '../../../src/adapters/slack/render.ts';
 import { CommandRegistry, defineCommand } from '../../../src/core/command.ts';
 import { createDispatcher } from '../../../src/core/dispatcher.ts';
-import type { ReplyMessage } from '../../../src/core/invocation.ts';
+import type { ReplyMessage } from '../../../src/domain/reply.ts';
 import { ok } from '../../../src/core/result.ts';
 import { text } from '../../../src/i18n/text.ts';
 import { startFakeSlackApi, type FakeSlackApi } from '../../fakes/slack-api.ts';
