@@ -45,7 +45,14 @@ export async function loadBenchCases(handle: DbHandle, count: number): Promise<n
   const units = DEMO_UNITS.map((u) => ({ id: unitIds.get(u.code)!, code: u.code, weight: u.weight }));
   const step = 50_000;
   for (let done = 0; done < count; done += step) {
-    await writeDemoCases(handle.db, { count: Math.min(step, count - done), seed: SEED + done, today: TODAY, units, firstSequence: done + 1, batchSize: 2000 });
+    await writeDemoCases(handle.db, {
+      count: Math.min(step, count - done),
+      seed: SEED + done,
+      today: TODAY,
+      units,
+      firstSequence: done + 1,
+      batchSize: 2000,
+    });
     process.stderr.write(`  loaded ${Math.min(done + step, count).toLocaleString('en')} cases\n`);
   }
   await handle.db.execute(sql`analyze`);
@@ -65,7 +72,15 @@ export async function sampleQueries(handle: DbHandle, n: number): Promise<string
   return rows.map((row) => {
     const words = row.search_key.split(' ');
     const name = words.slice(0, words.length - (row.aliases.length ? row.aliases.join(' ').split(' ').length : 0));
-    const kind = random.weighted([['name', 35], ['typo', 20], ['order', 10], ['missing', 10], ['code', 10], ['id', 5], ['alias', 10]] as const);
+    const kind = random.weighted([
+      ['name', 35],
+      ['typo', 20],
+      ['order', 10],
+      ['missing', 10],
+      ['code', 10],
+      ['id', 5],
+      ['alias', 10],
+    ] as const);
     switch (kind) {
       case 'typo': {
         const i = name.length - 1;
@@ -110,7 +125,12 @@ export async function openServerBenchDb(serverUrl: string, cases: number): Promi
   return { handle, loadSeconds: await loadBenchCases(handle, cases) };
 }
 
-export async function benchCaseFind(input: { driver: 'pglite' | 'postgres'; cases: number; queries: number; serverUrl?: string }): Promise<CaseFindResult> {
+export async function benchCaseFind(input: {
+  driver: 'pglite' | 'postgres';
+  cases: number;
+  queries: number;
+  serverUrl?: string;
+}): Promise<CaseFindResult> {
   let handle: DbHandle;
   let loadSeconds: number | null = null;
   if (input.driver === 'pglite') {
@@ -121,7 +141,13 @@ export async function benchCaseFind(input: { driver: 'pglite' | 'postgres'; case
     ({ handle, loadSeconds } = await openServerBenchDb(input.serverUrl!, input.cases));
   }
   try {
-    const dispatcher = createDispatcher({ db: handle.db, commands, locale: 'vi', timeZone: 'Asia/Ho_Chi_Minh', logger: pino({ level: 'silent' }) });
+    const dispatcher = createDispatcher({
+      db: handle.db,
+      commands,
+      locale: 'vi',
+      timeZone: 'Asia/Ho_Chi_Minh',
+      logger: pino({ level: 'silent' }),
+    });
     const root = (await findUnitByCode(handle.db, 'C06'))!;
     const scopeIds = await unitSubtreeIds(handle.db, root.id);
     const queries = await sampleQueries(handle, input.queries);
@@ -152,7 +178,16 @@ export async function benchCaseFind(input: { driver: 'pglite' | 'postgres'; case
     }
     const d = summarise(viaSamples);
     const b = summarise(bareSamples);
-    return { driver: input.driver, cases: input.cases, queries: queries.length, loadSeconds, dispatcher: d, bare: b, ratioP50: d.p50 / b.p50, ratioP99: d.p99 / b.p99 };
+    return {
+      driver: input.driver,
+      cases: input.cases,
+      queries: queries.length,
+      loadSeconds,
+      dispatcher: d,
+      bare: b,
+      ratioP50: d.p50 / b.p50,
+      ratioP99: d.p99 / b.p99,
+    };
   } finally {
     await handle.close();
   }

@@ -22,8 +22,11 @@ export interface DigestBenchResult {
  * up what is missing.
  */
 async function topUp(handle: DbHandle, input: { events: number; auditRows: number; followUps: number }): Promise<void> {
-  const count = async (table: string) => (await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]!.n;
-  const [{ maxId }] = (await queryRows<{ maxId: number }>(handle.db, sql`select max(id)::int as "maxId" from cases`)) as [{ maxId: number }];
+  const count = async (table: string) =>
+    (await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]!.n;
+  const [{ maxId }] = (await queryRows<{ maxId: number }>(handle.db, sql`select max(id)::int as "maxId" from cases`)) as [
+    { maxId: number },
+  ];
   const missingEvents = input.events - (await count('case_events'));
   for (let left = missingEvents; left > 0; left -= 100_000) {
     const n = Math.min(100_000, left);
@@ -69,7 +72,8 @@ export async function benchDigest(input: { serverUrl: string; cases: number; eve
     const since = new Date('2026-08-25T00:00:00Z');
     const province = (await findUnitByCode(handle.db, 'CA-HN'))!;
     const asOf = new Date('2026-09-01T00:00:00Z');
-    const run = (scopeUnitId: number | null) => buildDigest(handle.db, { scopeUnitId, period, today, timeZone: 'Asia/Ho_Chi_Minh', since, asOf });
+    const run = (scopeUnitId: number | null) =>
+      buildDigest(handle.db, { scopeUnitId, period, today, timeZone: 'Asia/Ho_Chi_Minh', since, asOf });
     await run(null);
     await run(province.id);
     const everything: number[] = [];
@@ -78,7 +82,9 @@ export async function benchDigest(input: { serverUrl: string; cases: number; eve
       everything.push((await time(() => run(null)))[1]);
       scoped.push((await time(() => run(province.id)))[1]);
     }
-    const [{ events }] = (await queryRows<{ events: number }>(handle.db, sql`select count(*)::int as events from case_events`)) as [{ events: number }];
+    const [{ events }] = (await queryRows<{ events: number }>(handle.db, sql`select count(*)::int as events from case_events`)) as [
+      { events: number },
+    ];
     return { cases: input.cases, events, auditRows, followUps, period, everything: summarise(everything), province: summarise(scoped) };
   } finally {
     await handle.close();

@@ -69,7 +69,12 @@ for (const name of ['slack-http', 'slack-http:postgres'] as const) {
 }
 
 if (selected('digest:postgres')) {
-  const r = await benchDigest({ serverUrl, cases: Number(env.BENCH_PG_CASES ?? 1_000_000), events: Number(env.BENCH_PG_EVENTS ?? 5_000_000), runs: 10 });
+  const r = await benchDigest({
+    serverUrl,
+    cases: Number(env.BENCH_PG_CASES ?? 1_000_000),
+    events: Number(env.BENCH_PG_EVENTS ?? 5_000_000),
+    runs: 10,
+  });
   console.log(
     [
       `digest on postgres: ${r.cases.toLocaleString('en')} cases, ${r.events.toLocaleString('en')} case events, ${r.auditRows.toLocaleString('en')} audit rows, ${r.followUps.toLocaleString('en')} follow-ups; ${r.period.from} to ${r.period.to}`,

@@ -43,7 +43,13 @@ export interface SlackHttpResult {
  * command, so the rate is what the core sustains, not a backlog of acked work. Every answer must
  * show a case the search finds for its query, or the run fails.
  */
-export async function benchSlackHttp(input: { driver?: 'pglite' | 'postgres'; serverUrl?: string; cases: number; concurrency: number; seconds: number }): Promise<SlackHttpResult> {
+export async function benchSlackHttp(input: {
+  driver?: 'pglite' | 'postgres';
+  serverUrl?: string;
+  cases: number;
+  concurrency: number;
+  seconds: number;
+}): Promise<SlackHttpResult> {
   const driver = input.driver ?? 'pglite';
   let handle: DbHandle;
   let loadSeconds: number | null = null;
@@ -69,7 +75,15 @@ export async function benchSlackHttp(input: { driver?: 'pglite' | 'postgres'; se
     const lines = await expectedAnswers(handle, await sampleQueries(handle, 500));
     const warmupMs = Math.min(3000, input.seconds * 1000);
     const run = async (url: string, waitForAnswer: boolean): Promise<LoadResult> => {
-      const job: LoadRun = { url, concurrency: input.concurrency, warmupMs, durationMs: input.seconds * 1000, waitForAnswer, lines, userId: BENCH_USER };
+      const job: LoadRun = {
+        url,
+        concurrency: input.concurrency,
+        warmupMs,
+        durationMs: input.seconds * 1000,
+        waitForAnswer,
+        lines,
+        userId: BENCH_USER,
+      };
       worker.postMessage({ kind: 'run', run: job });
       const [message] = (await once(worker, 'message')) as [{ result: LoadResult }];
       return message.result;
@@ -94,7 +108,14 @@ export async function benchSlackHttp(input: { driver?: 'pglite' | 'postgres'; se
 
     // As createCore builds it: one command at a time on the embedded database, the pool's size on a server.
     const maxConcurrent = driver === 'pglite' ? 1 : SERVER_POOL;
-    const dispatcher = createDispatcher({ db: handle.db, commands, locale: 'vi', timeZone: 'Asia/Ho_Chi_Minh', logger: pino({ level: 'silent' }), maxConcurrent });
+    const dispatcher = createDispatcher({
+      db: handle.db,
+      commands,
+      locale: 'vi',
+      timeZone: 'Asia/Ho_Chi_Minh',
+      logger: pino({ level: 'silent' }),
+      maxConcurrent,
+    });
     const adapter = createSlackAdapter({
       dispatcher,
       connection: { botToken: ready.botToken, signingSecret: ready.signingSecret, port: 0, apiUrl: ready.apiUrl },
@@ -105,7 +126,9 @@ export async function benchSlackHttp(input: { driver?: 'pglite' | 'postgres'; se
     await adapter.stop();
 
     if (full.answers === 0 || full.verified < full.answers) {
-      throw new Error(`slack-http on ${driver}: ${full.verified} of ${full.answers} answers showed a case the search finds; for example ${JSON.stringify(full.misses, null, 1)}`);
+      throw new Error(
+        `slack-http on ${driver}: ${full.verified} of ${full.answers} answers showed a case the search finds; for example ${JSON.stringify(full.misses, null, 1)}`,
+      );
     }
     const barePerSecond = bare.completed / bare.seconds;
     const fullPerSecond = full.completed / full.seconds;
@@ -116,7 +139,14 @@ export async function benchSlackHttp(input: { driver?: 'pglite' | 'postgres'; se
       seconds: input.seconds,
       loadSeconds,
       bare: { perSecond: barePerSecond, ack: summarise(bare.ackMs), failures: bare.failures },
-      full: { perSecond: fullPerSecond, ack: summarise(full.ackMs), answer: summarise(full.answerMs), failures: full.failures, answers: full.answers, verified: full.verified },
+      full: {
+        perSecond: fullPerSecond,
+        ack: summarise(full.ackMs),
+        answer: summarise(full.answerMs),
+        failures: full.failures,
+        answers: full.answers,
+        verified: full.verified,
+      },
       ratio: fullPerSecond / barePerSecond,
     };
   } finally {

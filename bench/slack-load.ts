@@ -37,12 +37,21 @@ const waiting = new Map<string, { expect: string[]; done: (verified: boolean, an
 api.onResponse = (id, body) => {
   const wanted = waiting.get(id);
   const answer = JSON.stringify(body.blocks ?? '');
-  wanted?.done(wanted.expect.some((code) => answer.includes(code)), answer);
+  wanted?.done(
+    wanted.expect.some((code) => answer.includes(code)),
+    answer,
+  );
   waiting.delete(id);
   // Answers are not kept: thousands of them would only fill memory.
   api.responses.length = 0;
 };
-parentPort!.postMessage({ kind: 'ready', apiUrl: api.apiUrl, botToken: api.botToken, signingSecret: api.signingSecret, teamId: api.teamId });
+parentPort!.postMessage({
+  kind: 'ready',
+  apiUrl: api.apiUrl,
+  botToken: api.botToken,
+  signingSecret: api.signingSecret,
+  teamId: api.teamId,
+});
 
 parentPort!.on('message', async (message: { kind: 'run'; run: LoadRun } | { kind: 'close' }) => {
   if (message.kind === 'close') {
@@ -71,8 +80,18 @@ async function load(run: LoadRun): Promise<LoadResult> {
     const responseUrl = api.responseUrl();
     const id = responseUrl.split('/').at(-1)!;
     const body = new URLSearchParams({
-      token: 'x', team_id: api.teamId, team_domain: 'bench', channel_id: 'C0BENCH', channel_name: 'bench', user_id: run.userId, user_name: 'bench',
-      command: line.command, text: line.text, api_app_id: 'A0BENCH', is_enterprise_install: 'false', response_url: responseUrl,
+      token: 'x',
+      team_id: api.teamId,
+      team_domain: 'bench',
+      channel_id: 'C0BENCH',
+      channel_name: 'bench',
+      user_id: run.userId,
+      user_name: 'bench',
+      command: line.command,
+      text: line.text,
+      api_app_id: 'A0BENCH',
+      is_enterprise_install: 'false',
+      response_url: responseUrl,
       trigger_id: `${Date.now()}.${randomUUID().replace(/-/g, '')}`,
     }).toString();
     const answered = run.waitForAnswer
@@ -89,7 +108,11 @@ async function load(run: LoadRun): Promise<LoadResult> {
         )
       : Promise.resolve();
     const sent = process.hrtime.bigint();
-    const response = await fetch(run.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...api.sign(body) }, body });
+    const response = await fetch(run.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...api.sign(body) },
+      body,
+    });
     await response.text();
     const acked = process.hrtime.bigint();
     if (response.status !== 200) failures += 1;

@@ -26,9 +26,19 @@ export default defineCommand({
       placeholder: 'text',
       description: text('mã hồ sơ, số định danh, họ tên hoặc tên gọi khác', 'a case code, national ID, name or alias'),
     },
-    { name: 'status', type: 'choice', choices: STATUS_CHOICES, description: text('chỉ hồ sơ có trạng thái này', 'only cases with this status') },
+    {
+      name: 'status',
+      type: 'choice',
+      choices: STATUS_CHOICES,
+      description: text('chỉ hồ sơ có trạng thái này', 'only cases with this status'),
+    },
     unitOption(text('chỉ hồ sơ của đơn vị này và cấp dưới', 'only cases of this unit and its sub-units')),
-    { name: 'danger', type: 'choice', choices: DANGER_CHOICES, description: text('chỉ hồ sơ có mức độ nguy hiểm này', 'only cases of this danger level') },
+    {
+      name: 'danger',
+      type: 'choice',
+      choices: DANGER_CHOICES,
+      description: text('chỉ hồ sơ có mức độ nguy hiểm này', 'only cases of this danger level'),
+    },
   ],
   async run(ctx) {
     const query = String(ctx.options.text);
@@ -59,7 +69,8 @@ export default defineCommand({
           {
             kind: 'text',
             tone: 'muted',
-            text: l === 'vi' ? 'Họ tên được ẩn vì câu trả lời ở đây không riêng tư.' : 'Names are hidden because this answer is not private.',
+            text:
+              l === 'vi' ? 'Họ tên được ẩn vì câu trả lời ở đây không riêng tư.' : 'Names are hidden because this answer is not private.',
           },
         ],
       });

@@ -11,15 +11,34 @@ export default defineCommand({
   writes: true,
   options: [
     caseCodeOption,
-    { name: 'text', type: 'text', positional: true, required: true, maxLength: 2000, multiline: true, description: text('nội dung ghi chú', 'the note') },
+    {
+      name: 'text',
+      type: 'text',
+      positional: true,
+      required: true,
+      maxLength: 2000,
+      multiline: true,
+      description: text('nội dung ghi chú', 'the note'),
+    },
   ],
   async run(ctx) {
-    const noted = await addCaseNote(ctx.db, { scope: ctx.scope, actor: ctx.member, code: String(ctx.options.code), note: String(ctx.options.text) });
+    const noted = await addCaseNote(ctx.db, {
+      scope: ctx.scope,
+      actor: ctx.member,
+      code: String(ctx.options.code),
+      note: String(ctx.options.text),
+    });
     if (!noted.ok) return noted;
     ctx.touch(noted.value.code);
     return ok({
       personal: false,
-      blocks: [{ kind: 'text', tone: 'success', text: ctx.locale === 'vi' ? `Đã ghi chú vào ${noted.value.code}.` : `Note added to ${noted.value.code}.` }],
+      blocks: [
+        {
+          kind: 'text',
+          tone: 'success',
+          text: ctx.locale === 'vi' ? `Đã ghi chú vào ${noted.value.code}.` : `Note added to ${noted.value.code}.`,
+        },
+      ],
     });
   },
 });

@@ -11,9 +11,7 @@ export default defineCommand({
   description: text('Xem hồ sơ đầy đủ (chỉ hiển thị riêng cho bạn)', 'Show a case in full (shown to you alone)'),
   minRole: 'viewer',
   writes: false,
-  options: [
-    caseCodeOption,
-  ],
+  options: [caseCodeOption],
   async run(ctx) {
     const card = await getCaseCard(ctx.db, ctx.scope, String(ctx.options.code));
     if (!card.ok) return card;

@@ -23,7 +23,10 @@ export default defineCommand({
       positional: true,
       required: true,
       choices: STATUS_CHOICES,
-      description: text('kết quả mới (bat, dau-thu, thanh-loai, dinh-na, truy-na)', 'the new status (arrested, surrendered, cleared, cancelled, wanted)'),
+      description: text(
+        'kết quả mới (bat, dau-thu, thanh-loai, dinh-na, truy-na)',
+        'the new status (arrested, surrendered, cleared, cancelled, wanted)',
+      ),
     },
     {
       name: 'reason',
@@ -33,7 +36,13 @@ export default defineCommand({
       description: text('ghi chú về kết quả', 'a note on the outcome'),
     },
     { name: 'on', type: 'date', description: text('ngày xảy ra (mặc định hôm nay)', 'the day it happened (default today)') },
-    { name: 'decision', type: 'string', maxLength: 60, placeholder: 'NUMBER', description: text('số quyết định đình nã', 'the cancellation decision number') },
+    {
+      name: 'decision',
+      type: 'string',
+      maxLength: 60,
+      placeholder: 'NUMBER',
+      description: text('số quyết định đình nã', 'the cancellation decision number'),
+    },
     caseVersionOption,
   ],
   async run(ctx) {
@@ -67,9 +76,18 @@ export default defineCommand({
         personal: true,
         title: l === 'vi' ? 'Xác nhận cập nhật trạng thái' : 'Confirm the status change',
         blocks: [
-          { kind: 'text', text: `${before.code} · ${before.fullName}: ${STATUS_LABEL[before.status](l)} → ${STATUS_LABEL[after.status](l)}${when(after.resolvedOn)}.` },
-          ...(change.reason ? [{ kind: 'fields' as const, fields: [{ label: l === 'vi' ? 'Ghi chú' : 'Note', value: change.reason }] }] : []),
-          { kind: 'text', tone: 'muted', text: l === 'vi' ? 'Chưa có gì thay đổi cho đến khi bạn bấm Xác nhận.' : 'Nothing changes until you press Confirm.' },
+          {
+            kind: 'text',
+            text: `${before.code} · ${before.fullName}: ${STATUS_LABEL[before.status](l)} → ${STATUS_LABEL[after.status](l)}${when(after.resolvedOn)}.`,
+          },
+          ...(change.reason
+            ? [{ kind: 'fields' as const, fields: [{ label: l === 'vi' ? 'Ghi chú' : 'Note', value: change.reason }] }]
+            : []),
+          {
+            kind: 'text',
+            tone: 'muted',
+            text: l === 'vi' ? 'Chưa có gì thay đổi cho đến khi bạn bấm Xác nhận.' : 'Nothing changes until you press Confirm.',
+          },
         ],
         actions: await ctx.askToConfirm({ command: 'case status', options }),
       });

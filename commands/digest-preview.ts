@@ -13,7 +13,13 @@ export default defineCommand({
   minRole: 'lead',
   writes: false,
   options: [
-    { name: 'period', type: 'choice', positional: true, choices: PERIOD_CHOICES, description: text('kỳ báo cáo (mặc định: từ đầu năm)', 'the period (default: year to date)') },
+    {
+      name: 'period',
+      type: 'choice',
+      positional: true,
+      choices: PERIOD_CHOICES,
+      description: text('kỳ báo cáo (mặc định: từ đầu năm)', 'the period (default: year to date)'),
+    },
     unitOption(text('đơn vị và cấp dưới (mặc định: đơn vị của bạn)', 'a unit and its sub-units (default: yours)')),
     { name: 'from', type: 'date', description: text('từ ngày', 'from this day') },
     { name: 'to', type: 'date', description: text('đến ngày', 'to this day') },

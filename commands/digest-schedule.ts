@@ -31,10 +31,24 @@ export default defineCommand({
       positional: true,
       maxLength: 100,
       placeholder: 'CRON|ID',
-      description: text('biểu thức cron (add), ví dụ 0 7 * * 1; hoặc số lịch (remove)', 'the cron expression (add), e.g. 0 7 * * 1; or the schedule number (remove)'),
+      description: text(
+        'biểu thức cron (add), ví dụ 0 7 * * 1; hoặc số lịch (remove)',
+        'the cron expression (add), e.g. 0 7 * * 1; or the schedule number (remove)',
+      ),
     },
-    { name: 'tz', type: 'string', maxLength: 64, placeholder: 'Area/City', description: text('múi giờ (mặc định của hệ thống)', 'time zone (default: the configured one)') },
-    { name: 'period', type: 'choice', choices: SCHEDULE_PERIOD_CHOICES, description: text('kỳ báo cáo (mặc định: từ đầu năm)', 'the period (default: year to date)') },
+    {
+      name: 'tz',
+      type: 'string',
+      maxLength: 64,
+      placeholder: 'Area/City',
+      description: text('múi giờ (mặc định của hệ thống)', 'time zone (default: the configured one)'),
+    },
+    {
+      name: 'period',
+      type: 'choice',
+      choices: SCHEDULE_PERIOD_CHOICES,
+      description: text('kỳ báo cáo (mặc định: từ đầu năm)', 'the period (default: year to date)'),
+    },
     unitOption(text('đơn vị và cấp dưới (mặc định: đơn vị của bạn)', 'a unit and its sub-units (default: yours)')),
     {
       name: 'kind',
@@ -64,25 +78,52 @@ export default defineCommand({
     const withinUnits = everyUnit ? undefined : ctx.scope.unitIds;
     if (action === 'list') {
       const rows = await listSchedules(ctx.db, { withinUnits });
-      if (rows.length === 0) return ok({ personal: false, blocks: [{ kind: 'text', text: l === 'vi' ? 'Chưa có lịch gửi báo cáo nào.' : 'No digest schedules yet.' }] });
-      return ok({ personal: false, title: l === 'vi' ? 'Lịch gửi báo cáo' : 'Digest schedules', blocks: [{ kind: 'list', items: rows.map((r) => scheduleLine(r, l)) }] });
+      if (rows.length === 0)
+        return ok({
+          personal: false,
+          blocks: [{ kind: 'text', text: l === 'vi' ? 'Chưa có lịch gửi báo cáo nào.' : 'No digest schedules yet.' }],
+        });
+      return ok({
+        personal: false,
+        title: l === 'vi' ? 'Lịch gửi báo cáo' : 'Digest schedules',
+        blocks: [{ kind: 'list', items: rows.map((r) => scheduleLine(r, l)) }],
+      });
     }
     if (action === 'remove') {
       const id = /^\d{1,9}$/.test(spec) ? Number(spec) : undefined;
-      if (id === undefined) return fail('invalid', text('Cần số lịch, ví dụ: digest schedule remove 3', 'Give the schedule number, e.g. digest schedule remove 3'));
-      if (!(await removeSchedule(ctx.db, id, { withinUnits }))) return fail('not_found', text(`Không có lịch số ${id} trong phạm vi của bạn.`, `There is no schedule ${id} within your units.`));
-      return ok({ personal: false, blocks: [{ kind: 'text', tone: 'success', text: l === 'vi' ? `Đã xoá lịch số ${id}.` : `Removed schedule ${id}.` }] });
+      if (id === undefined)
+        return fail(
+          'invalid',
+          text('Cần số lịch, ví dụ: digest schedule remove 3', 'Give the schedule number, e.g. digest schedule remove 3'),
+        );
+      if (!(await removeSchedule(ctx.db, id, { withinUnits })))
+        return fail('not_found', text(`Không có lịch số ${id} trong phạm vi của bạn.`, `There is no schedule ${id} within your units.`));
+      return ok({
+        personal: false,
+        blocks: [{ kind: 'text', tone: 'success', text: l === 'vi' ? `Đã xoá lịch số ${id}.` : `Removed schedule ${id}.` }],
+      });
     }
-    if (!spec) return fail('invalid', text('Cần biểu thức cron, ví dụ: digest schedule add 0 7 * * 1', 'Give a cron expression, e.g. digest schedule add 0 7 * * 1'));
+    if (!spec)
+      return fail(
+        'invalid',
+        text('Cần biểu thức cron, ví dụ: digest schedule add 0 7 * * 1', 'Give a cron expression, e.g. digest schedule add 0 7 * * 1'),
+      );
     if (ctx.invocation.platform === 'console') {
-      return fail('invalid', text(
-        'Lịch được gửi vào kênh nơi bạn gõ lệnh; từ dòng lệnh hãy dùng: casedesk digest schedule add --target slack:KÊNH|discord:KÊNH --cron "…"',
-        'A schedule posts to the channel it is added in; from the command line use: casedesk digest schedule add --target slack:CHANNEL|discord:CHANNEL --cron "…"',
-      ));
+      return fail(
+        'invalid',
+        text(
+          'Lịch được gửi vào kênh nơi bạn gõ lệnh; từ dòng lệnh hãy dùng: casedesk digest schedule add --target slack:KÊNH|discord:KÊNH --cron "…"',
+          'A schedule posts to the channel it is added in; from the command line use: casedesk digest schedule add --target slack:CHANNEL|discord:CHANNEL --cron "…"',
+        ),
+      );
     }
     // A unit must be in the admin's scope; without one, the admin's own unit, so that a province's
     // admin never posts country-wide figures. Only a scope over every unit means everything.
-    const scope = await resolveDigestRequest(ctx.db, { scope: ctx.scope, unitCode: ctx.options.unit as string | undefined, today: ctx.today });
+    const scope = await resolveDigestRequest(ctx.db, {
+      scope: ctx.scope,
+      unitCode: ctx.options.unit as string | undefined,
+      today: ctx.today,
+    });
     if (!scope.ok) return scope;
     const everything = !ctx.options.unit && everyUnit;
     const period = (ctx.options.period as SchedulePeriod | undefined) ?? 'ytd';
@@ -100,6 +141,9 @@ export default defineCommand({
       kind: (ctx.options.kind as ScheduleKind | undefined) ?? 'digest',
     });
     if (!added.ok) return added;
-    return ok({ personal: false, blocks: [{ kind: 'text', tone: 'success', text: (l === 'vi' ? 'Đã thêm lịch: ' : 'Added: ') + scheduleLine(added.value, l) }] });
+    return ok({
+      personal: false,
+      blocks: [{ kind: 'text', tone: 'success', text: (l === 'vi' ? 'Đã thêm lịch: ' : 'Added: ') + scheduleLine(added.value, l) }],
+    });
   },
 });

@@ -40,7 +40,11 @@ export default defineCommand({
     const { followUp, caseCode, assignee } = added.value;
     ctx.touch(caseCode);
     // Assigned during a meeting in this channel: the meeting's minutes and the next agenda show it.
-    const meeting = await currentMeeting(ctx.db, { platform: ctx.invocation.platform, channelId: ctx.invocation.channelId, scope: ctx.scope });
+    const meeting = await currentMeeting(ctx.db, {
+      platform: ctx.invocation.platform,
+      channelId: ctx.invocation.channelId,
+      scope: ctx.scope,
+    });
     if (meeting.ok) await linkFollowUp(ctx.db, { meetingId: meeting.value.id, followUpId: followUp.id });
     const l = ctx.locale;
     const due = followUp.dueOn ? (l === 'vi' ? `, hạn ${formatDate(l, followUp.dueOn)}` : `, due ${formatDate(l, followUp.dueOn)}`) : '';

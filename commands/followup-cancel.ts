@@ -9,15 +9,36 @@ export default defineCommand({
   minRole: 'lead',
   writes: true,
   options: [
-    { name: 'id', type: 'integer', positional: true, required: true, min: 1, placeholder: 'id', description: text('số của việc, ví dụ 12', 'the follow-up number, e.g. 12') },
+    {
+      name: 'id',
+      type: 'integer',
+      positional: true,
+      required: true,
+      min: 1,
+      placeholder: 'id',
+      description: text('số của việc, ví dụ 12', 'the follow-up number, e.g. 12'),
+    },
   ],
   async run(ctx) {
-    const closed = await closeFollowUpAs(ctx.db, { scope: ctx.scope, member: ctx.member, id: Number(ctx.options.id), status: 'cancelled', note: null, now: ctx.now });
+    const closed = await closeFollowUpAs(ctx.db, {
+      scope: ctx.scope,
+      member: ctx.member,
+      id: Number(ctx.options.id),
+      status: 'cancelled',
+      note: null,
+      now: ctx.now,
+    });
     if (!closed.ok) return closed;
     if (closed.value.caseCode) ctx.touch(closed.value.caseCode);
     return ok({
       personal: false,
-      blocks: [{ kind: 'text', tone: 'success', text: ctx.locale === 'vi' ? `Đã hủy việc #${closed.value.id}.` : `Follow-up #${closed.value.id} is cancelled.` }],
+      blocks: [
+        {
+          kind: 'text',
+          tone: 'success',
+          text: ctx.locale === 'vi' ? `Đã hủy việc #${closed.value.id}.` : `Follow-up #${closed.value.id} is cancelled.`,
+        },
+      ],
     });
   },
 });

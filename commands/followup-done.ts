@@ -9,7 +9,15 @@ export default defineCommand({
   minRole: 'officer',
   writes: true,
   options: [
-    { name: 'id', type: 'integer', positional: true, required: true, min: 1, placeholder: 'id', description: text('số của việc, ví dụ 12', 'the follow-up number, e.g. 12') },
+    {
+      name: 'id',
+      type: 'integer',
+      positional: true,
+      required: true,
+      min: 1,
+      placeholder: 'id',
+      description: text('số của việc, ví dụ 12', 'the follow-up number, e.g. 12'),
+    },
     { name: 'note', type: 'text', positional: true, maxLength: 1000, description: text('kết quả', 'what was done') },
   ],
   async run(ctx) {
@@ -25,7 +33,13 @@ export default defineCommand({
     if (closed.value.caseCode) ctx.touch(closed.value.caseCode);
     return ok({
       personal: false,
-      blocks: [{ kind: 'text', tone: 'success', text: ctx.locale === 'vi' ? `Việc #${closed.value.id} đã xong.` : `Follow-up #${closed.value.id} is done.` }],
+      blocks: [
+        {
+          kind: 'text',
+          tone: 'success',
+          text: ctx.locale === 'vi' ? `Việc #${closed.value.id} đã xong.` : `Follow-up #${closed.value.id} is done.`,
+        },
+      ],
     });
   },
 });

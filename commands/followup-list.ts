@@ -24,7 +24,13 @@ export default defineCommand({
       ],
       description: text('mine (mặc định), overdue hoặc all', 'mine (default), overdue or all'),
     },
-    { name: 'case', type: 'string', maxLength: 40, placeholder: 'CODE', description: text('chỉ việc của hồ sơ này', 'only follow-ups on this case') },
+    {
+      name: 'case',
+      type: 'string',
+      maxLength: 40,
+      placeholder: 'CODE',
+      description: text('chỉ việc của hồ sơ này', 'only follow-ups on this case'),
+    },
     unitOption(text('chỉ việc của đơn vị này và cấp dưới', 'only follow-ups of this unit and its sub-units')),
   ],
   async run(ctx) {
@@ -43,13 +49,20 @@ export default defineCommand({
     const l = ctx.locale;
     for (const row of rows) if (row.caseCode) ctx.touch(row.caseCode);
     if (rows.length === 0) {
-      return ok({ personal: false, blocks: [{ kind: 'text', text: l === 'vi' ? 'Không có việc cần làm nào đang mở.' : 'No open follow-ups.' }] });
+      return ok({
+        personal: false,
+        blocks: [{ kind: 'text', text: l === 'vi' ? 'Không có việc cần làm nào đang mở.' : 'No open follow-ups.' }],
+      });
     }
     const blocks: Array<{ kind: 'list'; items: string[] } | { kind: 'text'; text: string; tone: 'muted' }> = [
       { kind: 'list', items: rows.map((r) => followUpLine(r, l, ctx.today)) },
     ];
     if (total > rows.length) {
-      blocks.push({ kind: 'text', tone: 'muted', text: l === 'vi' ? `Còn ${total - rows.length} việc nữa.` : `${total - rows.length} more.` });
+      blocks.push({
+        kind: 'text',
+        tone: 'muted',
+        text: l === 'vi' ? `Còn ${total - rows.length} việc nữa.` : `${total - rows.length} more.`,
+      });
     }
     const closable = rows.filter((r) => mayComplete(r, ctx.member, ctx.scope)).slice(0, 5);
     return ok({

@@ -29,7 +29,10 @@ export default defineCommand({
       if (exact) return ok({ personal: false, title: exact.name, blocks: detail(exact, l, mayRun(exact)) });
       const group = ctx.commands.all().filter((c) => c.name.split(' ')[0] === asked);
       if (group.length === 0) {
-        return fail('not_found', text(`Không có lệnh "${asked}". Gõ help để xem các lệnh.`, `There is no command "${asked}". Type help for the list.`));
+        return fail(
+          'not_found',
+          text(`Không có lệnh "${asked}". Gõ help để xem các lệnh.`, `There is no command "${asked}". Type help for the list.`),
+        );
       }
       return ok({ personal: false, blocks: [{ kind: 'list', items: group.map((c) => summary(c, l, mayRun(c))) }] });
     }
@@ -43,11 +46,7 @@ export default defineCommand({
       tone: 'muted',
       text:
         (l === 'vi' ? 'Gõ "help <lệnh>" để xem chi tiết một lệnh.' : 'Type "help <command>" for the details of one.') +
-        (hidden > 0
-          ? l === 'vi'
-            ? ` ${hidden} lệnh khác cần vai trò cao hơn.`
-            : ` ${hidden} more need a higher role.`
-          : ''),
+        (hidden > 0 ? (l === 'vi' ? ` ${hidden} lệnh khác cần vai trò cao hơn.` : ` ${hidden} more need a higher role.`) : ''),
     });
     return ok({ personal: false, title: l === 'vi' ? 'Các lệnh của casedesk' : 'casedesk commands', blocks });
   },

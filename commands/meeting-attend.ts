@@ -11,13 +11,21 @@ export default defineCommand({
   writes: true,
   options: [],
   async run(ctx) {
-    const meeting = await currentMeeting(ctx.db, { platform: ctx.invocation.platform, channelId: ctx.invocation.channelId, scope: ctx.scope });
+    const meeting = await currentMeeting(ctx.db, {
+      platform: ctx.invocation.platform,
+      channelId: ctx.invocation.channelId,
+      scope: ctx.scope,
+    });
     if (!meeting.ok) return meeting;
     const added = await addAttendee(ctx.db, { meetingId: meeting.value.id, memberId: ctx.member.id, at: ctx.now });
     const l = ctx.locale;
     const line = added
-      ? l === 'vi' ? `Đã ghi nhận ${ctx.member.handle} tham dự cuộc họp #${meeting.value.id}.` : `${ctx.member.handle} attends meeting #${meeting.value.id}.`
-      : l === 'vi' ? `Bạn đã có tên trong thành phần tham dự cuộc họp #${meeting.value.id}.` : `You are already recorded as attending meeting #${meeting.value.id}.`;
+      ? l === 'vi'
+        ? `Đã ghi nhận ${ctx.member.handle} tham dự cuộc họp #${meeting.value.id}.`
+        : `${ctx.member.handle} attends meeting #${meeting.value.id}.`
+      : l === 'vi'
+        ? `Bạn đã có tên trong thành phần tham dự cuộc họp #${meeting.value.id}.`
+        : `You are already recorded as attending meeting #${meeting.value.id}.`;
     return ok({ personal: false, blocks: [{ kind: 'text', tone: 'success', text: line }] });
   },
 });

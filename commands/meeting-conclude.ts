@@ -6,32 +6,66 @@ import { currentMeeting, recordItem } from '../src/services/meetings.ts';
 
 export default defineCommand({
   name: 'meeting conclude',
-  description: text('Ghi kết luận; có người nhận thì thành chỉ đạo và việc cần làm', 'Record a conclusion; with an assignee, a directive and a follow-up'),
+  description: text(
+    'Ghi kết luận; có người nhận thì thành chỉ đạo và việc cần làm',
+    'Record a conclusion; with an assignee, a directive and a follow-up',
+  ),
   minRole: 'lead',
   writes: true,
   options: [
-    { name: 'text', type: 'text', positional: true, required: true, maxLength: 2000, multiline: true, description: text('nội dung kết luận, chỉ đạo', 'the conclusion or directive') },
+    {
+      name: 'text',
+      type: 'text',
+      positional: true,
+      required: true,
+      maxLength: 2000,
+      multiline: true,
+      description: text('nội dung kết luận, chỉ đạo', 'the conclusion or directive'),
+    },
     unitOption(text('đơn vị nhận chỉ đạo', 'the unit it is assigned to')),
-    { name: 'member', type: 'string', maxLength: 80, placeholder: 'HANDLE', description: text('thành viên nhận chỉ đạo (tên đăng nhập; hoặc @tên ở cuối nội dung)', 'the member it is assigned to (a handle; or @handle at the end of the text)') },
+    {
+      name: 'member',
+      type: 'string',
+      maxLength: 80,
+      placeholder: 'HANDLE',
+      description: text(
+        'thành viên nhận chỉ đạo (tên đăng nhập; hoặc @tên ở cuối nội dung)',
+        'the member it is assigned to (a handle; or @handle at the end of the text)',
+      ),
+    },
     { name: 'due', type: 'date', description: text('hạn hoàn thành', 'the due date') },
   ],
   async run(ctx) {
-    const meeting = await currentMeeting(ctx.db, { platform: ctx.invocation.platform, channelId: ctx.invocation.channelId, scope: ctx.scope });
+    const meeting = await currentMeeting(ctx.db, {
+      platform: ctx.invocation.platform,
+      channelId: ctx.invocation.channelId,
+      scope: ctx.scope,
+    });
     if (!meeting.ok) return meeting;
     const unit = ctx.options.unit as string | undefined;
     // `… @duc.nv` (or a Discord or Slack mention) at the end of the text names the member.
     const { text: said, mention } = splitTrailingMention(String(ctx.options.text));
     const member = (ctx.options.member as string | undefined) ?? mention;
     if (unit && member) {
-      return fail('invalid', text(
-        'Một chỉ đạo giao cho một đơn vị hoặc một thành viên, không cả hai. Bỏ unit: hoặc tên thành viên.',
-        'A directive goes to one unit or one member, not both. Drop unit: or the member.',
-      ));
+      return fail(
+        'invalid',
+        text(
+          'Một chỉ đạo giao cho một đơn vị hoặc một thành viên, không cả hai. Bỏ unit: hoặc tên thành viên.',
+          'A directive goes to one unit or one member, not both. Drop unit: or the member.',
+        ),
+      );
     }
     if (ctx.options.member !== undefined && mention) {
-      return fail('invalid', text('Chỉ ghi một người nhận: member: hoặc @tên, không cả hai.', 'Name one assignee: member: or an @mention, not both.'));
+      return fail(
+        'invalid',
+        text('Chỉ ghi một người nhận: member: hoặc @tên, không cả hai.', 'Name one assignee: member: or an @mention, not both.'),
+      );
     }
-    if (!said) return fail('invalid', text('Hãy ghi nội dung kết luận, chỉ đạo trước tên người nhận.', 'Write the conclusion or directive before the assignee.'));
+    if (!said)
+      return fail(
+        'invalid',
+        text('Hãy ghi nội dung kết luận, chỉ đạo trước tên người nhận.', 'Write the conclusion or directive before the assignee.'),
+      );
     const recorded = await recordItem(ctx.db, {
       meeting: meeting.value,
       actor: ctx.member,

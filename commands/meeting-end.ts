@@ -10,7 +10,11 @@ export default defineCommand({
   writes: true,
   options: [],
   async run(ctx) {
-    const meeting = await currentMeeting(ctx.db, { platform: ctx.invocation.platform, channelId: ctx.invocation.channelId, scope: ctx.scope });
+    const meeting = await currentMeeting(ctx.db, {
+      platform: ctx.invocation.platform,
+      channelId: ctx.invocation.channelId,
+      scope: ctx.scope,
+    });
     if (!meeting.ok) return meeting;
     const ended = await endMeeting(ctx.db, { meeting: meeting.value, at: ctx.now, how: 'ended', byMemberId: ctx.member.id });
     if (!ended.ok) return ended;

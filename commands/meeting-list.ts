@@ -12,12 +12,20 @@ export default defineCommand({
   async run(ctx) {
     const rows = await meetingsInUnits(ctx.db, { unitIds: ctx.scope.unitIds, limit: 20 });
     const l = ctx.locale;
-    if (rows.length === 0) return ok({ personal: false, blocks: [{ kind: 'text', text: l === 'vi' ? 'Chưa có cuộc họp nào.' : 'No meetings yet.' }] });
+    if (rows.length === 0)
+      return ok({ personal: false, blocks: [{ kind: 'text', text: l === 'vi' ? 'Chưa có cuộc họp nào.' : 'No meetings yet.' }] });
     const state = (r: (typeof rows)[number]) => (r.endedAt ? '' : l === 'vi' ? ' · đang họp' : ' · open');
     return ok({
       personal: false,
       title: l === 'vi' ? 'Các cuộc họp' : 'Meetings',
-      blocks: [{ kind: 'list', items: rows.map((r) => `#${r.id} · ${formatDateTime(l, new Date(r.startedAt), ctx.timeZone)} · ${r.unitCode} · ${r.title}${state(r)}`) }],
+      blocks: [
+        {
+          kind: 'list',
+          items: rows.map(
+            (r) => `#${r.id} · ${formatDateTime(l, new Date(r.startedAt), ctx.timeZone)} · ${r.unitCode} · ${r.title}${state(r)}`,
+          ),
+        },
+      ],
     });
   },
 });

@@ -8,7 +8,17 @@ export default defineCommand({
   description: text('Xem biên bản một cuộc họp', "Show a meeting's minutes"),
   minRole: 'viewer',
   writes: false,
-  options: [{ name: 'id', type: 'integer', positional: true, required: true, min: 1, placeholder: 'ID', description: text('số cuộc họp', 'the meeting number') }],
+  options: [
+    {
+      name: 'id',
+      type: 'integer',
+      positional: true,
+      required: true,
+      min: 1,
+      placeholder: 'ID',
+      description: text('số cuộc họp', 'the meeting number'),
+    },
+  ],
   async run(ctx) {
     const meeting = await findMeetingInScope(ctx.db, { id: Number(ctx.options.id), scope: ctx.scope });
     if (!meeting.ok) return meeting;

@@ -8,9 +8,23 @@ export default defineCommand({
   description: text('Ghi chú vào cuộc họp đang mở', 'Add a note to the open meeting'),
   minRole: 'officer',
   writes: true,
-  options: [{ name: 'text', type: 'text', positional: true, required: true, maxLength: 2000, multiline: true, description: text('nội dung ghi chú', 'the note') }],
+  options: [
+    {
+      name: 'text',
+      type: 'text',
+      positional: true,
+      required: true,
+      maxLength: 2000,
+      multiline: true,
+      description: text('nội dung ghi chú', 'the note'),
+    },
+  ],
   async run(ctx) {
-    const meeting = await currentMeeting(ctx.db, { platform: ctx.invocation.platform, channelId: ctx.invocation.channelId, scope: ctx.scope });
+    const meeting = await currentMeeting(ctx.db, {
+      platform: ctx.invocation.platform,
+      channelId: ctx.invocation.channelId,
+      scope: ctx.scope,
+    });
     if (!meeting.ok) return meeting;
     const recorded = await recordItem(ctx.db, {
       meeting: meeting.value,
@@ -24,6 +38,15 @@ export default defineCommand({
       workspaceId: ctx.invocation.workspaceId,
     });
     if (!recorded.ok) return recorded;
-    return ok({ personal: false, blocks: [{ kind: 'text', tone: 'success', text: ctx.locale === 'vi' ? `Đã ghi chú vào cuộc họp #${meeting.value.id}.` : `Noted in meeting #${meeting.value.id}.` }] });
+    return ok({
+      personal: false,
+      blocks: [
+        {
+          kind: 'text',
+          tone: 'success',
+          text: ctx.locale === 'vi' ? `Đã ghi chú vào cuộc họp #${meeting.value.id}.` : `Noted in meeting #${meeting.value.id}.`,
+        },
+      ],
+    });
   },
 });

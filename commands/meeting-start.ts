@@ -12,7 +12,11 @@ export default defineCommand({
   options: [
     { name: 'title', type: 'text', positional: true, maxLength: 200, description: text('tiêu đề cuộc họp', 'the meeting title') },
     unitOption(text('đơn vị của ban chỉ đạo (mặc định: của bạn)', "the committee's unit (default: yours)")),
-    { name: 'from', type: 'date', description: text('số liệu từ ngày (mặc định: từ cuộc họp trước)', 'figures from this day (default: since the previous meeting)') },
+    {
+      name: 'from',
+      type: 'date',
+      description: text('số liệu từ ngày (mặc định: từ cuộc họp trước)', 'figures from this day (default: since the previous meeting)'),
+    },
     { name: 'to', type: 'date', description: text('số liệu đến ngày', 'figures to this day') },
   ],
   async run(ctx) {

@@ -13,7 +13,10 @@ export default defineCommand({
   options: [],
   async run(ctx) {
     const l = ctx.locale;
-    const scopeUnits = await ctx.db.select({ id: units.id, code: units.code, name: units.name }).from(units).where(inArray(units.id, ctx.scope.unitIds));
+    const scopeUnits = await ctx.db
+      .select({ id: units.id, code: units.code, name: units.name })
+      .from(units)
+      .where(inArray(units.id, ctx.scope.unitIds));
     const own = scopeUnits.find((u) => u.id === ctx.scope.unitId)!;
     const codes = scopeUnits.map((u) => u.code).sort();
     return ok({

@@ -107,27 +107,32 @@ const envSchema = z.object({
       .max(600_000)
       .default(15_000),
   ),
-  CASEDESK_LOCALE: z.preprocess(
-    blankToUndefined,
-    z.enum(['vi', 'en'], { error: 'must be vi (Vietnamese) or en (English)' }).default('vi'),
-  ),
+  CASEDESK_LOCALE: z.preprocess(blankToUndefined, z.enum(['vi', 'en'], { error: 'must be vi (Vietnamese) or en (English)' }).default('vi')),
   TZ: z.preprocess(
+    blankToUndefined,
+    z.string().refine(isTimeZone, { error: 'must be an IANA time zone such as Asia/Ho_Chi_Minh' }).default('Asia/Ho_Chi_Minh'),
+  ),
+  DISCORD_TOKEN: z.preprocess(
+    blankToUndefined,
+    z.string().min(50, { error: 'looks too short for a bot token (Developer Portal → your application → Bot → Reset Token)' }).optional(),
+  ),
+  DISCORD_APPLICATION_ID: z.preprocess(
     blankToUndefined,
     z
       .string()
-      .refine(isTimeZone, { error: 'must be an IANA time zone such as Asia/Ho_Chi_Minh' })
-      .default('Asia/Ho_Chi_Minh'),
-  ),
-  DISCORD_TOKEN: z.preprocess(blankToUndefined, z.string().min(50, { error: 'looks too short for a bot token (Developer Portal → your application → Bot → Reset Token)' }).optional()),
-  DISCORD_APPLICATION_ID: z.preprocess(
-    blankToUndefined,
-    z.string().regex(SNOWFLAKE, { error: 'must be the numeric application id (Developer Portal → your application → General Information)' }).optional(),
+      .regex(SNOWFLAKE, { error: 'must be the numeric application id (Developer Portal → your application → General Information)' })
+      .optional(),
   ),
   DISCORD_GUILD_IDS: z.preprocess(
     blankToUndefined,
     z
       .string()
-      .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean),
+      )
       .refine((ids) => ids.every((id) => SNOWFLAKE.test(id)), { error: 'must be numeric server ids separated by commas' })
       .optional(),
   ),
@@ -141,20 +146,54 @@ const envSchema = z.object({
   ),
   SLACK_BOT_TOKEN: z.preprocess(
     blankToUndefined,
-    z.string().regex(/^xoxb-/, { error: 'must be a bot token starting with xoxb- (api.slack.com/apps → your app → OAuth & Permissions)' }).optional(),
+    z
+      .string()
+      .regex(/^xoxb-/, { error: 'must be a bot token starting with xoxb- (api.slack.com/apps → your app → OAuth & Permissions)' })
+      .optional(),
   ),
   SLACK_SIGNING_SECRET: z.preprocess(
     blankToUndefined,
-    z.string().regex(/^[0-9a-zA-Z]{16,}$/, { error: 'must be the signing secret (api.slack.com/apps → your app → Basic Information → App Credentials)' }).optional(),
+    z
+      .string()
+      .regex(/^[0-9a-zA-Z]{16,}$/, {
+        error: 'must be the signing secret (api.slack.com/apps → your app → Basic Information → App Credentials)',
+      })
+      .optional(),
   ),
   SLACK_APP_TOKEN: z.preprocess(
     blankToUndefined,
-    z.string().regex(/^xapp-/, { error: 'must be an app-level token starting with xapp- with the connections:write scope (Basic Information → App-Level Tokens)' }).optional(),
+    z
+      .string()
+      .regex(/^xapp-/, {
+        error: 'must be an app-level token starting with xapp- with the connections:write scope (Basic Information → App-Level Tokens)',
+      })
+      .optional(),
   ),
-  DIGEST_CATCH_UP_HOURS: z.preprocess(blankToUndefined, z.coerce.number().min(0, { error: 'must be a number of hours, 0 or more' }).max(168, { error: 'must be at most 168 (a week)' }).default(6)),
-  OVERDUE_ESCALATE_DAYS: z.preprocess(blankToUndefined, z.coerce.number().int({ error: 'must be a whole number of days' }).min(1, { error: 'must be at least 1' }).max(365, { error: 'must be at most 365' }).default(3)),
-  MEETING_TIMEOUT_HOURS: z.preprocess(blankToUndefined, z.coerce.number().min(1, { error: 'must be at least 1 hour' }).max(168, { error: 'must be at most 168 (a week)' }).default(12)),
-  PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535, { error: 'must be a TCP port, 0 to 65535' }).default(3000)),
+  DIGEST_CATCH_UP_HOURS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number()
+      .min(0, { error: 'must be a number of hours, 0 or more' })
+      .max(168, { error: 'must be at most 168 (a week)' })
+      .default(6),
+  ),
+  OVERDUE_ESCALATE_DAYS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number()
+      .int({ error: 'must be a whole number of days' })
+      .min(1, { error: 'must be at least 1' })
+      .max(365, { error: 'must be at most 365' })
+      .default(3),
+  ),
+  MEETING_TIMEOUT_HOURS: z.preprocess(
+    blankToUndefined,
+    z.coerce.number().min(1, { error: 'must be at least 1 hour' }).max(168, { error: 'must be at most 168 (a week)' }).default(12),
+  ),
+  PORT: z.preprocess(
+    blankToUndefined,
+    z.coerce.number().int().min(0).max(65535, { error: 'must be a TCP port, 0 to 65535' }).default(3000),
+  ),
   SLACK_API_URL: z.preprocess(
     blankToUndefined,
     z
@@ -168,14 +207,14 @@ const envSchema = z.object({
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message} (see .env.example)`),
-    );
+    throw new ConfigError(parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message} (see .env.example)`));
   }
   const e = parsed.data;
   if (Boolean(e.DISCORD_TOKEN) !== Boolean(e.DISCORD_APPLICATION_ID)) {
     const missing = e.DISCORD_TOKEN ? 'DISCORD_APPLICATION_ID' : 'DISCORD_TOKEN';
-    throw new ConfigError([`${missing}: is needed too when the other Discord variable is set; set both to run the Discord bot, or neither (see .env.example)`]);
+    throw new ConfigError([
+      `${missing}: is needed too when the other Discord variable is set; set both to run the Discord bot, or neither (see .env.example)`,
+    ]);
   }
   if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
     throw new ConfigError([
@@ -183,7 +222,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ]);
   }
   if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) {
-    throw new ConfigError(['SLACK_BOT_TOKEN: is needed to run the Slack app (api.slack.com/apps → your app → OAuth & Permissions → Bot User OAuth Token)']);
+    throw new ConfigError([
+      'SLACK_BOT_TOKEN: is needed to run the Slack app (api.slack.com/apps → your app → OAuth & Permissions → Bot User OAuth Token)',
+    ]);
   }
   return {
     logLevel: e.LOG_LEVEL,
@@ -195,13 +236,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     timeZone: e.TZ,
     discord:
       e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
-        ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, guildIds: e.DISCORD_GUILD_IDS ?? [], apiUrl: e.DISCORD_API_URL }
+        ? {
+            token: e.DISCORD_TOKEN,
+            applicationId: e.DISCORD_APPLICATION_ID,
+            guildIds: e.DISCORD_GUILD_IDS ?? [],
+            apiUrl: e.DISCORD_API_URL,
+          }
         : undefined,
     digestCatchUpMs: e.DIGEST_CATCH_UP_HOURS * 60 * 60_000,
     overdueEscalateDays: e.OVERDUE_ESCALATE_DAYS,
     meetingTimeoutMs: e.MEETING_TIMEOUT_HOURS * 60 * 60_000,
     slack: e.SLACK_BOT_TOKEN
-      ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, port: e.PORT, apiUrl: e.SLACK_API_URL }
+      ? {
+          botToken: e.SLACK_BOT_TOKEN,
+          signingSecret: e.SLACK_SIGNING_SECRET,
+          appToken: e.SLACK_APP_TOKEN,
+          port: e.PORT,
+          apiUrl: e.SLACK_API_URL,
+        }
       : undefined,
   };
 }

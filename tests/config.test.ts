@@ -28,7 +28,13 @@ describe('loadConfig', () => {
         CASEDESK_LOCALE: 'en',
         TZ: 'Europe/Paris',
       }),
-    ).toMatchObject({ logLevel: 'debug', databaseUrl: 'postgresql://u:p@db:5432/casedesk', databasePoolMax: 4, locale: 'en', timeZone: 'Europe/Paris' });
+    ).toMatchObject({
+      logLevel: 'debug',
+      databaseUrl: 'postgresql://u:p@db:5432/casedesk',
+      databasePoolMax: 4,
+      locale: 'en',
+      timeZone: 'Europe/Paris',
+    });
     expect(loadConfig({ DATABASE_URL: '  ', TZ: '' })).toMatchObject({ databaseUrl: undefined, timeZone: 'Asia/Ho_Chi_Minh' });
   });
 
@@ -46,7 +52,13 @@ describe('loadConfig', () => {
 
   it('reads the Discord bot settings, as a whole or not at all', () => {
     const token = `${'M'.repeat(24)}.abcdef.${'x'.repeat(27)}`;
-    expect(loadConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: '123456789012345678', DISCORD_GUILD_IDS: '11111111111111111, 22222222222222222' }).discord).toEqual({
+    expect(
+      loadConfig({
+        DISCORD_TOKEN: token,
+        DISCORD_APPLICATION_ID: '123456789012345678',
+        DISCORD_GUILD_IDS: '11111111111111111, 22222222222222222',
+      }).discord,
+    ).toEqual({
       token,
       applicationId: '123456789012345678',
       guildIds: ['11111111111111111', '22222222222222222'],
@@ -54,14 +66,19 @@ describe('loadConfig', () => {
     });
     expect(loadConfig({}).discord).toBeUndefined();
     expect(() => loadConfig({ DISCORD_TOKEN: token })).toThrow(/DISCORD_APPLICATION_ID: is needed too/);
-    expect(() => loadConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: 'my-bot' })).toThrow(/DISCORD_APPLICATION_ID: must be the numeric application id/);
-    expect(() => loadConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: '123456789012345678', DISCORD_GUILD_IDS: 'general' })).toThrow(/DISCORD_GUILD_IDS/);
+    expect(() => loadConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: 'my-bot' })).toThrow(
+      /DISCORD_APPLICATION_ID: must be the numeric application id/,
+    );
+    expect(() => loadConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: '123456789012345678', DISCORD_GUILD_IDS: 'general' })).toThrow(
+      /DISCORD_GUILD_IDS/,
+    );
     expect(() => loadConfig({ DISCORD_API_URL: 'ftp://x' })).toThrow(/DISCORD_API_URL/);
   });
 
   it('drops trailing slashes from DISCORD_API_URL, so that requests do not go to //v10', () => {
     const token = `${'M'.repeat(24)}.abcdef.${'x'.repeat(27)}`;
-    const discord = (url: string) => loadConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: '123456789012345678', DISCORD_API_URL: url }).discord?.apiUrl;
+    const discord = (url: string) =>
+      loadConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: '123456789012345678', DISCORD_API_URL: url }).discord?.apiUrl;
     expect(discord('http://127.0.0.1:8080/api/')).toBe('http://127.0.0.1:8080/api');
     expect(discord('https://proxy.example/discord/api//')).toBe('https://proxy.example/discord/api');
     expect(discord('https://discord.com/api')).toBe('https://discord.com/api');
@@ -76,7 +93,10 @@ describe('loadConfig', () => {
       port: 3000,
       apiUrl: 'https://slack.com/api/',
     });
-    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1-A1-2-x', PORT: '8080', SLACK_API_URL: 'http://127.0.0.1:9/api' }).slack).toMatchObject({
+    expect(
+      loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1-A1-2-x', PORT: '8080', SLACK_API_URL: 'http://127.0.0.1:9/api' })
+        .slack,
+    ).toMatchObject({
       appToken: 'xapp-1-A1-2-x',
       port: 8080,
       apiUrl: 'http://127.0.0.1:9/api/',
@@ -84,8 +104,12 @@ describe('loadConfig', () => {
     expect(loadConfig({}).slack).toBeUndefined();
     expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: one is needed/);
     expect(() => loadConfig({ SLACK_SIGNING_SECRET: secret })).toThrow(/SLACK_BOT_TOKEN: is needed/);
-    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxp-user-token', SLACK_SIGNING_SECRET: secret })).toThrow(/SLACK_BOT_TOKEN: must be a bot token/);
-    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xoxb-wrong' })).toThrow(/SLACK_APP_TOKEN: must be an app-level token/);
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxp-user-token', SLACK_SIGNING_SECRET: secret })).toThrow(
+      /SLACK_BOT_TOKEN: must be a bot token/,
+    );
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xoxb-wrong' })).toThrow(
+      /SLACK_APP_TOKEN: must be an app-level token/,
+    );
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT: /);
   });
 

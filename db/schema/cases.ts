@@ -1,16 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  boolean,
-  check,
-  date,
-  index,
-  integer,
-  pgTable,
-  serial,
-  smallint,
-  text,
-  timestamp,
-} from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, integer, pgTable, serial, smallint, text, timestamp } from 'drizzle-orm/pg-core';
 import { caseStatus, danger, gender } from './enums.ts';
 import { units } from './units.ts';
 
@@ -25,7 +14,10 @@ export const cases = pgTable(
     id: serial('id').primaryKey(),
     code: text('code').notNull().unique(),
     fullName: text('full_name').notNull(),
-    aliases: text('aliases').array().notNull().default(sql`'{}'::text[]`),
+    aliases: text('aliases')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     birthYear: smallint('birth_year'),
     birthDate: date('birth_date', { mode: 'string' }),
     gender: gender('gender'),
@@ -74,10 +66,7 @@ export const cases = pgTable(
     index('cases_unit_status_idx').on(t.unitId, t.status),
     index('cases_status_resolved_on_idx').on(t.status, t.resolvedOn),
     index('cases_wanted_on_idx').on(t.wantedOn),
-    check(
-      'cases_resolution_consistent',
-      sql`(${t.status} = 'wanted') = (${t.resolvedOn} is null)`,
-    ),
+    check('cases_resolution_consistent', sql`(${t.status} = 'wanted') = (${t.resolvedOn} is null)`),
     check('cases_resolved_after_wanted', sql`${t.resolvedOn} is null or ${t.resolvedOn} >= ${t.wantedOn}`),
     check('cases_birth_year_range', sql`${t.birthYear} is null or ${t.birthYear} between 1900 and 2100`),
     check('cases_version_positive', sql`${t.version} >= 1`),

@@ -63,5 +63,8 @@ export const digestRuns = pgTable(
     builtAt: timestamp('built_at', { withTimezone: true, precision: 3 }),
     deliveredAt: timestamp('delivered_at', { withTimezone: true, precision: 3 }),
   },
-  (t) => [unique('digest_runs_schedule_slot_key').on(t.scheduleId, t.slot), index('digest_runs_pending_idx').on(t.deliveredAt, t.nextAttemptAt)],
+  (t) => [
+    unique('digest_runs_schedule_slot_key').on(t.scheduleId, t.slot),
+    index('digest_runs_pending_idx').on(t.deliveredAt, t.nextAttemptAt),
+  ],
 );

@@ -6,14 +6,7 @@ export const platform = pgEnum('platform', ['console', 'discord', 'slack']);
 export const danger = pgEnum('danger', ['normal', 'dangerous', 'especially_dangerous']);
 export const caseStatus = pgEnum('case_status', ['wanted', 'arrested', 'surrendered', 'cleared', 'cancelled']);
 export const gender = pgEnum('gender', ['male', 'female', 'other']);
-export const caseEventKind = pgEnum('case_event_kind', [
-  'created',
-  'updated',
-  'status_changed',
-  'reopened',
-  'info_added',
-  'note',
-]);
+export const caseEventKind = pgEnum('case_event_kind', ['created', 'updated', 'status_changed', 'reopened', 'info_added', 'note']);
 export const followUpStatus = pgEnum('follow_up_status', ['open', 'done', 'cancelled']);
 export const auditOutcome = pgEnum('audit_outcome', ['ok', 'denied', 'invalid', 'error']);
 

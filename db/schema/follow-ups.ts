@@ -26,14 +26,8 @@ export const followUps = pgTable(
     completionNote: text('completion_note'),
   },
   (t) => [
-    check(
-      'follow_ups_one_assignee',
-      sql`(${t.assigneeMemberId} is null) <> (${t.assigneeUnitId} is null)`,
-    ),
-    check(
-      'follow_ups_completion_consistent',
-      sql`(${t.status} = 'open') = (${t.completedAt} is null)`,
-    ),
+    check('follow_ups_one_assignee', sql`(${t.assigneeMemberId} is null) <> (${t.assigneeUnitId} is null)`),
+    check('follow_ups_completion_consistent', sql`(${t.status} = 'open') = (${t.completedAt} is null)`),
     index('follow_ups_case_idx').on(t.caseId),
     index('follow_ups_open_due_idx').on(t.status, t.dueOn),
     index('follow_ups_assignee_member_idx').on(t.assigneeMemberId),

@@ -31,9 +31,14 @@ export const meetings = pgTable(
     endedByMemberId: integer('ended_by_member_id').references(() => members.id, { onDelete: 'restrict' }),
   },
   (t) => [
-    uniqueIndex('meetings_one_open_per_channel').on(t.platform, t.channelId).where(sql`${t.endedAt} is null`),
+    uniqueIndex('meetings_one_open_per_channel')
+      .on(t.platform, t.channelId)
+      .where(sql`${t.endedAt} is null`),
     index('meetings_unit_started_idx').on(t.unitId, t.startedAt),
-    check('meetings_ended_how', sql`(${t.endedAt} is null) = (${t.endedHow} is null) and (${t.endedHow} is null or ${t.endedHow} in ('ended', 'timeout'))`),
+    check(
+      'meetings_ended_how',
+      sql`(${t.endedAt} is null) = (${t.endedHow} is null) and (${t.endedHow} is null or ${t.endedHow} in ('ended', 'timeout'))`,
+    ),
   ],
 );
 
@@ -56,7 +61,10 @@ export const meetingItems = pgTable(
   },
   (t) => [
     index('meeting_items_meeting_idx').on(t.meetingId, t.id),
-    check('meeting_items_kind', sql`${t.kind} in ('note', 'conclusion', 'directive') and ((${t.kind} = 'directive') = (${t.followUpId} is not null))`),
+    check(
+      'meeting_items_kind',
+      sql`${t.kind} in ('note', 'conclusion', 'directive') and ((${t.kind} = 'directive') = (${t.followUpId} is not null))`,
+    ),
   ],
 );
 

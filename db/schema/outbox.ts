@@ -47,7 +47,9 @@ export const outbox = pgTable(
   },
   (t) => [
     check('outbox_one_target', sql`(${t.channelId} is null) <> (${t.userId} is null)`),
-    index('outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.nextAttemptAt} is not null`),
+    index('outbox_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.nextAttemptAt} is not null`),
     index('outbox_run_idx').on(t.runId),
   ],
 );

@@ -41,10 +41,14 @@ export function registerConsoleCommands(program: Command, ctx: CliContext): void
     .action(async (opts: { as?: string }) => {
       await ctx.withDb(async (handle) => {
         if (!opts.as && (await ensureLocalAdmin(handle.db))) {
-          ctx.print(ctx.say(text(
-            `Đã tạo quản trị viên cục bộ "${LOCAL_ADMIN}" (vai trò quản trị, đơn vị gốc). Lệnh console không có --as sẽ dùng thành viên này.`,
-            `Created the local administrator "${LOCAL_ADMIN}" (admin role, root unit). console without --as acts as this member.`,
-          )));
+          ctx.print(
+            ctx.say(
+              text(
+                `Đã tạo quản trị viên cục bộ "${LOCAL_ADMIN}" (vai trò quản trị, đơn vị gốc). Lệnh console không có --as sẽ dùng thành viên này.`,
+                `Created the local administrator "${LOCAL_ADMIN}" (admin role, root unit). console without --as acts as this member.`,
+              ),
+            ),
+          );
         }
         const { dispatcher } = createCore({ handle, config: ctx.config, logger: ctx.logger });
         const stdin = ctx.stdin as NodeJS.ReadableStream & { isTTY?: boolean };

@@ -104,6 +104,11 @@ export function table(header: string[], rows: Array<Array<string | number | null
   const cells = [header, ...rows.map((r) => r.map((c) => (c === null || c === undefined ? '' : String(c))))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => [...(r[i] ?? '')].length)));
   return cells
-    .map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd())
+    .map((r) =>
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }

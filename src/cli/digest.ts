@@ -14,7 +14,15 @@ import { buildDigest } from '../services/digest/digest.ts';
 import { PERIOD_PRESETS, type PeriodPreset } from '../services/digest/period.ts';
 import { digestMessage } from '../services/digest/render.ts';
 import { resolveDigestRequest } from '../services/digest/request.ts';
-import { addSchedule, listSchedules, removeSchedule, SCHEDULE_KINDS, SCHEDULE_PERIODS, type ScheduleKind, type SchedulePeriod } from '../services/digest/schedules.ts';
+import {
+  addSchedule,
+  listSchedules,
+  removeSchedule,
+  SCHEDULE_KINDS,
+  SCHEDULE_PERIODS,
+  type ScheduleKind,
+  type SchedulePeriod,
+} from '../services/digest/schedules.ts';
 import { scheduleLine } from '../presenters/digest-schedule.ts';
 import type { Config } from '../config.ts';
 import type { CliContext } from './context.ts';
@@ -33,7 +41,8 @@ export function configuredPosters(config: Config): Partial<Record<Platform, Post
 export function registerDigestCommands(program: Command, ctx: CliContext): void {
   const date = (name: string) => (value: string) => {
     const parsed = parseIsoDate(value);
-    if (!parsed) ctx.fail(text(`${name}: cần ngày dạng YYYY-MM-DD, không phải "${value}".`, `${name}: needs a YYYY-MM-DD date, not "${value}".`));
+    if (!parsed)
+      ctx.fail(text(`${name}: cần ngày dạng YYYY-MM-DD, không phải "${value}".`, `${name}: needs a YYYY-MM-DD date, not "${value}".`));
     return parsed;
   };
   const digest = program.command('digest').description("the steering committee's progress digest: print it, schedule it");
@@ -49,19 +58,36 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
     .addOption(new Option('--locale <locale>', 'vi or en (default: CASEDESK_LOCALE)').choices(['vi', 'en']))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .option('--chart <file>', 'also write the chart as a PNG file')
-    .action(async (opts: { from?: string; to?: string; period?: PeriodPreset; unit?: string; locale?: Locale; format: 'text' | 'markdown' | 'json'; chart?: string }) => {
-      await ctx.withDb(async ({ db }) => {
-        const today = dayIn(ctx.config.timeZone, new Date());
-        const request = await resolveDigestRequest(db, { scope: null, unitCode: opts.unit, preset: opts.period, from: opts.from, to: opts.to, today });
-        if (!request.ok) ctx.fail(request.failure);
-        const locale = opts.locale ?? ctx.config.locale;
-        const d = await buildDigest(db, { ...request.value, today, timeZone: ctx.config.timeZone });
-        if (opts.format === 'json') ctx.print(JSON.stringify(d, null, 2));
-        else if (opts.format === 'markdown') ctx.print(renderMarkdown(digestMessage(d, locale)));
-        else ctx.print(renderText(digestMessage(d, locale)));
-        if (opts.chart) await writeFile(opts.chart, await renderDigestChart(d, locale));
-      });
-    });
+    .action(
+      async (opts: {
+        from?: string;
+        to?: string;
+        period?: PeriodPreset;
+        unit?: string;
+        locale?: Locale;
+        format: 'text' | 'markdown' | 'json';
+        chart?: string;
+      }) => {
+        await ctx.withDb(async ({ db }) => {
+          const today = dayIn(ctx.config.timeZone, new Date());
+          const request = await resolveDigestRequest(db, {
+            scope: null,
+            unitCode: opts.unit,
+            preset: opts.period,
+            from: opts.from,
+            to: opts.to,
+            today,
+          });
+          if (!request.ok) ctx.fail(request.failure);
+          const locale = opts.locale ?? ctx.config.locale;
+          const d = await buildDigest(db, { ...request.value, today, timeZone: ctx.config.timeZone });
+          if (opts.format === 'json') ctx.print(JSON.stringify(d, null, 2));
+          else if (opts.format === 'markdown') ctx.print(renderMarkdown(digestMessage(d, locale)));
+          else ctx.print(renderText(digestMessage(d, locale)));
+          if (opts.chart) await writeFile(opts.chart, await renderDigestChart(d, locale));
+        });
+      },
+    );
 
   const schedule = digest.command('schedule').description('digest schedules: add, list, remove');
   schedule
@@ -71,30 +97,48 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
     .requiredOption('--cron <expression>', 'five fields: minute hour day month weekday, e.g. "0 7 * * 1"')
     .option('--tz <zone>', 'IANA time zone (default: TZ)')
     .addOption(new Option('--period <preset>', 'the period each digest covers').choices([...SCHEDULE_PERIODS]).default('ytd'))
-    .addOption(new Option('--kind <kind>', 'the digest, or daily reminders of overdue follow-ups').choices([...SCHEDULE_KINDS]).default('digest'))
+    .addOption(
+      new Option('--kind <kind>', 'the digest, or daily reminders of overdue follow-ups').choices([...SCHEDULE_KINDS]).default('digest'),
+    )
     .option('--unit <code>', 'a unit and its sub-units (default: all)')
     .addOption(new Option('--locale <locale>', 'vi or en (default: CASEDESK_LOCALE)').choices(['vi', 'en']))
-    .action(async (opts: { target: string; cron: string; tz?: string; period: SchedulePeriod; kind: ScheduleKind; unit?: string; locale?: Locale }) => {
-      const target = /^(slack|discord):([A-Za-z0-9]+)$/.exec(opts.target);
-      if (!target) ctx.fail(text('--target cần dạng slack:MÃ_KÊNH hoặc discord:MÃ_KÊNH.', '--target needs the form slack:CHANNEL_ID or discord:CHANNEL_ID.'));
-      await ctx.withDb(async ({ db }) => {
-        const scope = await resolveDigestRequest(db, { scope: null, unitCode: opts.unit, today: dayIn(ctx.config.timeZone, new Date()) });
-        if (!scope.ok) ctx.fail(scope.failure);
-        const added = await addSchedule(db, {
-          cron: opts.cron,
-          timeZone: opts.tz ?? ctx.config.timeZone,
-          platform: target[1] as Platform,
-          channel: target[2]!,
-          unitId: scope.value.scopeUnitId,
-          period: opts.period,
-          locale: opts.locale ?? ctx.config.locale,
-          createdByMemberId: null,
-          kind: opts.kind,
+    .action(
+      async (opts: {
+        target: string;
+        cron: string;
+        tz?: string;
+        period: SchedulePeriod;
+        kind: ScheduleKind;
+        unit?: string;
+        locale?: Locale;
+      }) => {
+        const target = /^(slack|discord):([A-Za-z0-9]+)$/.exec(opts.target);
+        if (!target)
+          ctx.fail(
+            text(
+              '--target cần dạng slack:MÃ_KÊNH hoặc discord:MÃ_KÊNH.',
+              '--target needs the form slack:CHANNEL_ID or discord:CHANNEL_ID.',
+            ),
+          );
+        await ctx.withDb(async ({ db }) => {
+          const scope = await resolveDigestRequest(db, { scope: null, unitCode: opts.unit, today: dayIn(ctx.config.timeZone, new Date()) });
+          if (!scope.ok) ctx.fail(scope.failure);
+          const added = await addSchedule(db, {
+            cron: opts.cron,
+            timeZone: opts.tz ?? ctx.config.timeZone,
+            platform: target[1] as Platform,
+            channel: target[2]!,
+            unitId: scope.value.scopeUnitId,
+            period: opts.period,
+            locale: opts.locale ?? ctx.config.locale,
+            createdByMemberId: null,
+            kind: opts.kind,
+          });
+          if (!added.ok) ctx.fail(added.failure);
+          ctx.print(scheduleLine(added.value, ctx.config.locale));
         });
-        if (!added.ok) ctx.fail(added.failure);
-        ctx.print(scheduleLine(added.value, ctx.config.locale));
-      });
-    });
+      },
+    );
   schedule
     .command('list')
     .description('list the digest schedules')
@@ -123,29 +167,48 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
     .option('--now <time>', 'the instant (ISO 8601, default: now)')
     .action(async (opts: { now?: string }) => {
       const now = opts.now ? new Date(opts.now) : new Date();
-      if (Number.isNaN(now.getTime())) ctx.fail(text(`--now: "${opts.now}" không phải thời điểm ISO 8601.`, `--now: "${opts.now}" is not an ISO 8601 time.`));
+      if (Number.isNaN(now.getTime()))
+        ctx.fail(text(`--now: "${opts.now}" không phải thời điểm ISO 8601.`, `--now: "${opts.now}" is not an ISO 8601 time.`));
       await ctx.withDb(async (handle) => {
         const posters = configuredPosters(ctx.config);
         const runner = configuredDigestRunner({ config: ctx.config, db: handle.db, posters, logger: ctx.logger });
         const closed = await runner.closeStaleMeetings(now);
-        for (const id of closed) ctx.print(ctx.say(text(`Đã đóng cuộc họp #${id} do quá thời gian.`, `Closed meeting #${id}: it was left open past the time-out.`)));
+        for (const id of closed)
+          ctx.print(
+            ctx.say(text(`Đã đóng cuộc họp #${id} do quá thời gian.`, `Closed meeting #${id}: it was left open past the time-out.`)),
+          );
         const outcomes = await runner.runDue(now);
         for (const o of outcomes) ctx.print(`${o.key} ${o.outcome}${o.error ? `: ${o.error}` : ''}`);
         for (const u of await undeliveredByPlatform(handle.db, now)) {
           const name = PLATFORM_NAME[u.platform];
           if (u.waiting && posters[u.platform]) {
-            ctx.print(ctx.say(text(`Còn ${u.waiting} tin nhắn chờ gửi lại lên ${name}.`, `${plural('en', u.waiting, 'message waits', 'messages wait')} to be retried on ${name}.`)));
+            ctx.print(
+              ctx.say(
+                text(
+                  `Còn ${u.waiting} tin nhắn chờ gửi lại lên ${name}.`,
+                  `${plural('en', u.waiting, 'message waits', 'messages wait')} to be retried on ${name}.`,
+                ),
+              ),
+            );
           } else if (u.waiting) {
-            ctx.print(ctx.say(text(
-              `Còn ${u.waiting} tin nhắn chờ gửi lên ${name}; nơi này chưa cấu hình ${name} nên tin nhắn được giữ lại đến khi có tiến trình cấu hình ${name} chạy.`,
-              `${plural('en', u.waiting, 'message waits', 'messages wait')} for ${name}, which is not configured here: kept until an instance with ${name} runs.`,
-            )));
+            ctx.print(
+              ctx.say(
+                text(
+                  `Còn ${u.waiting} tin nhắn chờ gửi lên ${name}; nơi này chưa cấu hình ${name} nên tin nhắn được giữ lại đến khi có tiến trình cấu hình ${name} chạy.`,
+                  `${plural('en', u.waiting, 'message waits', 'messages wait')} for ${name}, which is not configured here: kept until an instance with ${name} runs.`,
+                ),
+              ),
+            );
           }
           if (u.givenUp) {
-            ctx.print(ctx.say(text(
-              `${u.givenUp} tin nhắn lên ${name} đã dừng gửi sau nhiều lần lỗi; lỗi cuối cùng được lưu ở cột last_error của bảng outbox.`,
-              `${plural('en', u.givenUp, `message for ${name} was`, `messages for ${name} were`)} given up after repeated failures; the last error is kept in the outbox table's last_error.`,
-            )));
+            ctx.print(
+              ctx.say(
+                text(
+                  `${u.givenUp} tin nhắn lên ${name} đã dừng gửi sau nhiều lần lỗi; lỗi cuối cùng được lưu ở cột last_error của bảng outbox.`,
+                  `${plural('en', u.givenUp, `message for ${name} was`, `messages for ${name} were`)} given up after repeated failures; the last error is kept in the outbox table's last_error.`,
+                ),
+              ),
+            );
           }
         }
         if (outcomes.some((o) => o.outcome !== 'delivered')) ctx.setExitCode(1);

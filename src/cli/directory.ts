@@ -10,7 +10,7 @@ export function registerDirectoryCommands(program: Command, ctx: CliContext): vo
     .description('add a unit')
     .argument('<code>', 'unit code, e.g. CA-HN')
     .argument('<name>', 'unit name, e.g. "Công an TP Hà Nội"')
-    .option('--parent <code>', 'the parent unit\'s code')
+    .option('--parent <code>', "the parent unit's code")
     .action(async (code: string, name: string, opts: { parent?: string }) => {
       await ctx.withDb(async ({ db }) => {
         const result = await addUnit(db, { code, name, parentCode: opts.parent });
@@ -25,7 +25,12 @@ export function registerDirectoryCommands(program: Command, ctx: CliContext): vo
       await ctx.withDb(async ({ db }) => {
         const rows = await getUnits(db);
         const header = ctx.config.locale === 'vi' ? ['MÃ', 'CẤP TRÊN', 'TÊN'] : ['CODE', 'PARENT', 'NAME'];
-        ctx.print(table(header, rows.map((u) => [u.code, u.parentCode ?? '-', u.name])));
+        ctx.print(
+          table(
+            header,
+            rows.map((u) => [u.code, u.parentCode ?? '-', u.name]),
+          ),
+        );
       });
     });
 
@@ -35,7 +40,7 @@ export function registerDirectoryCommands(program: Command, ctx: CliContext): vo
     .description('add a member')
     .argument('<handle>', 'a short unique name, e.g. duc.nv')
     .requiredOption('--role <role>', `one of ${MEMBER_ROLES.join(', ')}`)
-    .requiredOption('--unit <code>', 'the member\'s unit code')
+    .requiredOption('--unit <code>', "the member's unit code")
     .option('--name <display name>', 'the name shown to others')
     .option('--locale <vi|en>', 'reply language (default: CASEDESK_LOCALE)')
     .action(async (handle: string, opts: { role: string; unit: string; name?: string; locale?: string }) => {
@@ -48,7 +53,7 @@ export function registerDirectoryCommands(program: Command, ctx: CliContext): vo
   members
     .command('link')
     .description('link a Discord or Slack account to a member')
-    .argument('<handle>', 'the member\'s handle')
+    .argument('<handle>', "the member's handle")
     .requiredOption('--platform <platform>', 'discord or slack')
     .requiredOption('--workspace <id>', 'the Discord guild (server) id or the Slack team id')
     .requiredOption('--user <id>', 'the Discord or Slack user id')
@@ -57,10 +62,14 @@ export function registerDirectoryCommands(program: Command, ctx: CliContext): vo
         const result = await linkMember(db, { handle, platform: opts.platform, workspaceId: opts.workspace, userId: opts.user });
         if (!result.ok) ctx.fail(result.failure);
         const { platform, workspaceId, userId } = result.value;
-        ctx.print(ctx.say(text(
-          `Đã liên kết ${platform} ${workspaceId}/${userId} với ${handle}.`,
-          `Linked ${platform} ${workspaceId}/${userId} to ${handle}.`,
-        )));
+        ctx.print(
+          ctx.say(
+            text(
+              `Đã liên kết ${platform} ${workspaceId}/${userId} với ${handle}.`,
+              `Linked ${platform} ${workspaceId}/${userId} to ${handle}.`,
+            ),
+          ),
+        );
       });
     });
   members
@@ -69,19 +78,21 @@ export function registerDirectoryCommands(program: Command, ctx: CliContext): vo
     .action(async () => {
       await ctx.withDb(async ({ db }) => {
         const rows = await getMembers(db);
-        ctx.print(table(
-          ctx.config.locale === 'vi'
-            ? ['TÊN ĐĂNG NHẬP', 'VAI TRÒ', 'ĐƠN VỊ', 'NGÔN NGỮ', 'HỌ TÊN', 'TÀI KHOẢN']
-            : ['HANDLE', 'ROLE', 'UNIT', 'LOCALE', 'NAME', 'ACCOUNTS'],
-          rows.map((m) => [
-            m.handle,
-            m.role,
-            m.unitCode,
-            m.locale ?? '-',
-            m.displayName,
-            m.identities.map((i) => `${i.platform}:${i.workspaceId}/${i.userId}`).join(' ') || '-',
-          ]),
-        ));
+        ctx.print(
+          table(
+            ctx.config.locale === 'vi'
+              ? ['TÊN ĐĂNG NHẬP', 'VAI TRÒ', 'ĐƠN VỊ', 'NGÔN NGỮ', 'HỌ TÊN', 'TÀI KHOẢN']
+              : ['HANDLE', 'ROLE', 'UNIT', 'LOCALE', 'NAME', 'ACCOUNTS'],
+            rows.map((m) => [
+              m.handle,
+              m.role,
+              m.unitCode,
+              m.locale ?? '-',
+              m.displayName,
+              m.identities.map((i) => `${i.platform}:${i.workspaceId}/${i.userId}`).join(' ') || '-',
+            ]),
+          ),
+        );
       });
     });
 }

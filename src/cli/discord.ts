@@ -13,10 +13,12 @@ export function registerDiscordCommands(program: Command, ctx: CliContext): void
     .action(async (opts: { guild?: string[] }) => {
       const discordConfig = ctx.config.discord;
       if (!discordConfig) {
-        ctx.fail(text(
-          'Chưa cấu hình Discord: hãy đặt DISCORD_TOKEN và DISCORD_APPLICATION_ID (xem README, mục "Kết nối Discord").',
-          'Discord is not configured: set DISCORD_TOKEN and DISCORD_APPLICATION_ID (see the README, "Connect to Discord").',
-        ));
+        ctx.fail(
+          text(
+            'Chưa cấu hình Discord: hãy đặt DISCORD_TOKEN và DISCORD_APPLICATION_ID (xem README, mục "Kết nối Discord").',
+            'Discord is not configured: set DISCORD_TOKEN and DISCORD_APPLICATION_ID (see the README, "Connect to Discord").',
+          ),
+        );
       }
       const guildIds = opts.guild ?? discordConfig.guildIds;
       if (guildIds.some((id) => !/^\d{17,20}$/.test(id))) {
@@ -29,10 +31,12 @@ export function registerDiscordCommands(program: Command, ctx: CliContext): void
         }
       } catch (error) {
         if (error instanceof DiscordDeployError && error.status === 401) {
-          ctx.fail(text(
-            'Discord từ chối DISCORD_TOKEN (401). Hãy lấy mã mới trong Developer Portal → ứng dụng → Bot → Reset Token.',
-            'Discord refused DISCORD_TOKEN (401). Get a new one in the Developer Portal → your application → Bot → Reset Token.',
-          ));
+          ctx.fail(
+            text(
+              'Discord từ chối DISCORD_TOKEN (401). Hãy lấy mã mới trong Developer Portal → ứng dụng → Bot → Reset Token.',
+              'Discord refused DISCORD_TOKEN (401). Get a new one in the Developer Portal → your application → Bot → Reset Token.',
+            ),
+          );
         }
         if (error instanceof DiscordDeployError) {
           const message = error.message;

@@ -28,22 +28,28 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
             ctx.print(`${where}${error.text(l)}`);
           }
           const lines = new Set(report.errors.map((x) => x.line)).size;
-          ctx.fail(text(
-            `Không nhập gì: ${formatNumber('vi', lines)} dòng có lỗi. Sửa tệp rồi chạy lại.`,
-            `Nothing was imported: ${formatNumber('en', lines)} line(s) with problems. Fix the file and run again.`,
-          ));
+          ctx.fail(
+            text(
+              `Không nhập gì: ${formatNumber('vi', lines)} dòng có lỗi. Sửa tệp rồi chạy lại.`,
+              `Nothing was imported: ${formatNumber('en', lines)} line(s) with problems. Fix the file and run again.`,
+            ),
+          );
         }
         const n = (x: number) => formatNumber(l, x);
         ctx.print(
           report.dryRun
-            ? ctx.say(text(
-                `Kiểm tra xong, chưa ghi gì: ${n(report.created)} hồ sơ mới, ${n(report.updated)} cập nhật, ${n(report.unchanged)} không đổi.`,
-                `Checked, nothing written: ${n(report.created)} new, ${n(report.updated)} to update, ${n(report.unchanged)} unchanged.`,
-              ))
-            : ctx.say(text(
-                `Đã nhập: ${n(report.created)} hồ sơ mới, ${n(report.updated)} cập nhật, ${n(report.unchanged)} không đổi.`,
-                `Imported: ${n(report.created)} new, ${n(report.updated)} updated, ${n(report.unchanged)} unchanged.`,
-              )),
+            ? ctx.say(
+                text(
+                  `Kiểm tra xong, chưa ghi gì: ${n(report.created)} hồ sơ mới, ${n(report.updated)} cập nhật, ${n(report.unchanged)} không đổi.`,
+                  `Checked, nothing written: ${n(report.created)} new, ${n(report.updated)} to update, ${n(report.unchanged)} unchanged.`,
+                ),
+              )
+            : ctx.say(
+                text(
+                  `Đã nhập: ${n(report.created)} hồ sơ mới, ${n(report.updated)} cập nhật, ${n(report.unchanged)} không đổi.`,
+                  `Imported: ${n(report.created)} new, ${n(report.updated)} updated, ${n(report.unchanged)} unchanged.`,
+                ),
+              ),
         );
       });
     });

@@ -39,10 +39,14 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
       await ctx.withDb(
         async (handle) => {
           const { applied } = await migrateDb(handle);
-          ctx.print(ctx.say(text(
-            `Đã áp dụng ${applied} migration; cơ sở dữ liệu đã cập nhật (${handle.driver}, ${handle.location}).`,
-            `Applied ${applied} migration(s); the database is up to date (${handle.driver}, ${handle.location}).`,
-          )));
+          ctx.print(
+            ctx.say(
+              text(
+                `Đã áp dụng ${applied} migration; cơ sở dữ liệu đã cập nhật (${handle.driver}, ${handle.location}).`,
+                `Applied ${applied} migration(s); the database is up to date (${handle.driver}, ${handle.location}).`,
+              ),
+            ),
+          );
         },
         { migrate: false },
       );

@@ -7,7 +7,12 @@ import { createDigestRunner, type DigestRunnerDeps, type Poster } from '../sched
  * The scheduled jobs' runner as the configuration sets it up: the same for `casedesk start` and
  * `casedesk digest run-schedules`.
  */
-export function configuredDigestRunner(input: { config: Config; db: DigestRunnerDeps['db']; posters: Partial<Record<Platform, Poster>>; logger: Logger }) {
+export function configuredDigestRunner(input: {
+  config: Config;
+  db: DigestRunnerDeps['db'];
+  posters: Partial<Record<Platform, Poster>>;
+  logger: Logger;
+}) {
   return createDigestRunner({
     db: input.db,
     posters: input.posters,

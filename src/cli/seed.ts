@@ -28,19 +28,32 @@ export function registerSeedCommand(program: Command, ctx: CliContext): void {
         const statuses = (['wanted', 'arrested', 'surrendered', 'cleared', 'cancelled'] as CaseStatus[])
           .map((k) => `${STATUS_LABEL[k](l)} ${n(s.byStatus[k] ?? 0)}`)
           .join(', ');
-        ctx.print(ctx.say(text(
-          `Đã nạp dữ liệu mẫu: ${n(s.units)} đơn vị, ${n(s.members)} thành viên, ${n(s.cases)} hồ sơ (${statuses}), việc cần làm: ${n(s.followUps.open)} đang mở (${n(s.followUps.overdue)} quá hạn), ${n(s.followUps.done)} đã xong.`,
-          `Demo data loaded: ${n(s.units)} units, ${n(s.members)} members, ${n(s.cases)} cases (${statuses}), follow-ups: ${n(s.followUps.open)} open (${n(s.followUps.overdue)} overdue), ${n(s.followUps.done)} done.`,
-        )));
+        ctx.print(
+          ctx.say(
+            text(
+              `Đã nạp dữ liệu mẫu: ${n(s.units)} đơn vị, ${n(s.members)} thành viên, ${n(s.cases)} hồ sơ (${statuses}), việc cần làm: ${n(s.followUps.open)} đang mở (${n(s.followUps.overdue)} quá hạn), ${n(s.followUps.done)} đã xong.`,
+              `Demo data loaded: ${n(s.units)} units, ${n(s.members)} members, ${n(s.cases)} cases (${statuses}), follow-ups: ${n(s.followUps.open)} open (${n(s.followUps.overdue)} overdue), ${n(s.followUps.done)} done.`,
+            ),
+          ),
+        );
         ctx.print();
         ctx.print(ctx.say(text('Thử với các thành viên:', 'Try it as one of these members:')));
         const header = l === 'vi' ? ['TÊN ĐĂNG NHẬP', 'VAI TRÒ', 'ĐƠN VỊ'] : ['HANDLE', 'ROLE', 'UNIT'];
-        ctx.print(table(header, DEMO_MEMBERS.map((m) => [m.handle, ROLE_LABEL[m.role](l), m.unit])));
+        ctx.print(
+          table(
+            header,
+            DEMO_MEMBERS.map((m) => [m.handle, ROLE_LABEL[m.role](l), m.unit]),
+          ),
+        );
         ctx.print();
-        ctx.print(ctx.say(text(
-          'Ví dụ: npx casedesk exec --as lead.hn "case find nguyen van duc"',
-          'For example: npx casedesk exec --as lead.hn "case find nguyen van duc"',
-        )));
+        ctx.print(
+          ctx.say(
+            text(
+              'Ví dụ: npx casedesk exec --as lead.hn "case find nguyen van duc"',
+              'For example: npx casedesk exec --as lead.hn "case find nguyen van duc"',
+            ),
+          ),
+        );
       });
     });
 }

@@ -54,35 +54,45 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
           } catch (error) {
             await stopAll();
             if ((error as { code?: string }).code === 'TokenInvalid') {
-              ctx.fail(text(
-                'Discord từ chối DISCORD_TOKEN. Hãy lấy mã mới trong Developer Portal → ứng dụng → Bot → Reset Token.',
-                'Discord refused DISCORD_TOKEN. Get a new one in the Developer Portal → your application → Bot → Reset Token.',
-              ));
+              ctx.fail(
+                text(
+                  'Discord từ chối DISCORD_TOKEN. Hãy lấy mã mới trong Developer Portal → ứng dụng → Bot → Reset Token.',
+                  'Discord refused DISCORD_TOKEN. Get a new one in the Developer Portal → your application → Bot → Reset Token.',
+                ),
+              );
             }
             // The Slack adapter says which token was refused (SlackTokenRefused).
             const refused = error as { code?: string; variable?: string; data?: { error?: string } };
             const slackError = refused.code === 'SlackTokenRefused' ? refused.data?.error : undefined;
             if (slackError && refused.variable === 'SLACK_APP_TOKEN') {
-              ctx.fail(text(
-                `Slack từ chối SLACK_APP_TOKEN (${slackError}). Tạo mã cấp ứng dụng (App-Level Token, bắt đầu bằng xapp-) có quyền connections:write trong api.slack.com/apps → ứng dụng → Basic Information → App-Level Tokens.`,
-                `Slack refused SLACK_APP_TOKEN (${slackError}). Generate an App-Level Token (starting xapp-) with the connections:write scope in api.slack.com/apps → your app → Basic Information → App-Level Tokens.`,
-              ));
+              ctx.fail(
+                text(
+                  `Slack từ chối SLACK_APP_TOKEN (${slackError}). Tạo mã cấp ứng dụng (App-Level Token, bắt đầu bằng xapp-) có quyền connections:write trong api.slack.com/apps → ứng dụng → Basic Information → App-Level Tokens.`,
+                  `Slack refused SLACK_APP_TOKEN (${slackError}). Generate an App-Level Token (starting xapp-) with the connections:write scope in api.slack.com/apps → your app → Basic Information → App-Level Tokens.`,
+                ),
+              );
             }
             if (slackError) {
-              ctx.fail(text(
-                `Slack từ chối SLACK_BOT_TOKEN (${slackError}). Lấy Bot User OAuth Token trong api.slack.com/apps → ứng dụng → OAuth & Permissions.`,
-                `Slack refused SLACK_BOT_TOKEN (${slackError}). Get the Bot User OAuth Token from api.slack.com/apps → your app → OAuth & Permissions.`,
-              ));
+              ctx.fail(
+                text(
+                  `Slack từ chối SLACK_BOT_TOKEN (${slackError}). Lấy Bot User OAuth Token trong api.slack.com/apps → ứng dụng → OAuth & Permissions.`,
+                  `Slack refused SLACK_BOT_TOKEN (${slackError}). Get the Bot User OAuth Token from api.slack.com/apps → your app → OAuth & Permissions.`,
+                ),
+              );
             }
             throw error;
           }
           // Scheduled digests go out through the adapters just started.
           const scheduler = await startJobs(ctx, handle, posters);
           const where = running.map((a) => a.name).join(vi(ctx) ? ' và ' : ' and ');
-          ctx.print(ctx.say(text(
-            `casedesk đã sẵn sàng trên ${where} (${handle.driver}, ${handle.location}). Dừng bằng SIGINT hoặc SIGTERM.`,
-            `casedesk is ready on ${where} (${handle.driver}, ${handle.location}). Stop it with SIGINT or SIGTERM.`,
-          )));
+          ctx.print(
+            ctx.say(
+              text(
+                `casedesk đã sẵn sàng trên ${where} (${handle.driver}, ${handle.location}). Dừng bằng SIGINT hoặc SIGTERM.`,
+                `casedesk is ready on ${where} (${handle.driver}, ${handle.location}). Stop it with SIGINT or SIGTERM.`,
+              ),
+            ),
+          );
           await shutdown;
           await scheduler.stop();
           await stopAll();
@@ -103,10 +113,14 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
           // Ctrl+C or a stop request closes the database cleanly, as the end of input does.
           process.once('SIGINT', onSignal);
           process.once('SIGTERM', onSignal);
-          ctx.print(ctx.say(text(
-            `casedesk đã sẵn sàng (${handle.driver}, ${handle.location}). Gõ help để xem các lệnh; Ctrl+D để thoát.`,
-            `casedesk is ready (${handle.driver}, ${handle.location}). Type help for the commands; Ctrl+D to quit.`,
-          )));
+          ctx.print(
+            ctx.say(
+              text(
+                `casedesk đã sẵn sàng (${handle.driver}, ${handle.location}). Gõ help để xem các lệnh; Ctrl+D để thoát.`,
+                `casedesk is ready (${handle.driver}, ${handle.location}). Type help for the commands; Ctrl+D to quit.`,
+              ),
+            ),
+          );
           try {
             await Promise.race([
               runConsole({ dispatcher, input: stdin as never, output: ctx.stdout, handle: 'admin', prompt: true }),
@@ -122,10 +136,14 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
         // Listen for the stop signals before saying "ready": a supervisor may send one at once.
         const shutdown = waitForShutdown();
         const scheduler = await startJobs(ctx, handle, {});
-        ctx.print(ctx.say(text(
-          `casedesk đã sẵn sàng (${handle.driver}, ${handle.location}); chưa cấu hình nền tảng chat nào và không có terminal, nên chỉ chạy các việc định kỳ (đóng cuộc họp quá giờ, dọn dẹp dữ liệu). Dừng bằng SIGINT hoặc SIGTERM.`,
-          `casedesk is ready (${handle.driver}, ${handle.location}); no chat platform is configured and there is no terminal, so it only runs the scheduled jobs (closing meetings left open, housekeeping). Stop it with SIGINT or SIGTERM.`,
-        )));
+        ctx.print(
+          ctx.say(
+            text(
+              `casedesk đã sẵn sàng (${handle.driver}, ${handle.location}); chưa cấu hình nền tảng chat nào và không có terminal, nên chỉ chạy các việc định kỳ (đóng cuộc họp quá giờ, dọn dẹp dữ liệu). Dừng bằng SIGINT hoặc SIGTERM.`,
+              `casedesk is ready (${handle.driver}, ${handle.location}); no chat platform is configured and there is no terminal, so it only runs the scheduled jobs (closing meetings left open, housekeeping). Stop it with SIGINT or SIGTERM.`,
+            ),
+          ),
+        );
         await shutdown;
         await scheduler.stop();
         ctx.logger.info('casedesk stopping');

@@ -130,8 +130,7 @@ export function createDispatcher(deps: DispatcherDeps) {
             const command = deps.commands.get(input.command);
             return command ? { command, rest: '' } : { group: undefined };
           })();
-    let commandName =
-      'command' in found ? found.command.name : input.kind === 'text' ? firstWords(input.line) : input.command.slice(0, 64);
+    let commandName = 'command' in found ? found.command.name : input.kind === 'text' ? firstWords(input.line) : input.command.slice(0, 64);
     const rawArgs = input.kind === 'text' ? { line: truncate(input.line, 2000) } : truncateValues(input.options);
     const auditEntry = (entry: Pick<AuditEntry, 'memberId' | 'args' | 'caseCodes' | 'outcome' | 'detail'>): AuditEntry => ({
       ...entry,
@@ -150,75 +149,78 @@ export function createDispatcher(deps: DispatcherDeps) {
 
     let outcome: { message: ReplyMessage } | { failure: Failure | { code: 'unknown_command'; text: Text } } | 'duplicate';
     try {
-      outcome = await turn(() => deps.db.transaction(async (tx) => {
-        const actor = await claimAndResolve(tx, {
-          invocationId: invocation.id,
-          claimedBy: instanceId,
-          claim: !options.claimed,
-          ...invocation.actor,
-        });
-        if (!actor.claimed) return 'duplicate' as const;
-        const refuse = (failure: Failure | { code: 'unknown_command'; text: Text }): never => {
-          throw new FailedCommand(failure);
-        };
-        const member = actor.member;
-        if (!member) return refuse({ code: 'unknown_user', text: unknownUserText(invocation.actor) });
-        memberId = member.id;
-        locale = member.locale ?? deps.locale;
-        let values = input.kind === 'options' ? input.options : {};
-        let confirmed = false;
-        if (isAction) {
-          // A confirm or cancel button: it stands for the command stored behind its key.
-          const pending = await consumePendingAction(tx, { key: String(values.key ?? ''), now });
-          if (!pending) return refuse({ code: 'invalid', text: expiredActionText });
-          const stored = deps.commands.get(pending.command);
-          found = stored ? { command: stored, rest: '' } : { group: undefined };
-          commandName = pending.command.slice(0, 64);
-          confirmed = values.cancel === undefined;
-          values = pending.options;
-        }
-        if (!('command' in found)) return refuse({ code: 'unknown_command', text: unknownCommandText(found.group) });
-        const command = found.command;
-        if (!hasRole(member.role, command.minRole)) return refuse({ code: 'denied', text: deniedText(command, member) });
-        if (isAction && !confirmed) {
-          await insertAudit(tx, auditEntry({ memberId, args: values, caseCodes: [], outcome: 'ok', detail: 'cancelled' }));
-          return { message: { personal: false, blocks: [{ kind: 'text' as const, text: cancelledText(locale) }] } };
-        }
-        const raw = input.kind === 'text' ? parseTextOptions(command.name, found.rest, command.options) : { ok: true as const, value: values };
-        if (!raw.ok) return refuse(raw.failure);
-        const parsed = validateOptions(command.name, raw.value, command.options);
-        if (!parsed.ok) return refuse(parsed.failure);
-        parsedArgs = auditArgs(parsed.value);
-        const result = await command.run({
-          db: tx,
-          member,
-          scope: { unitId: member.unitId, unitIds: actor.unitIds },
-          locale,
-          options: parsed.value,
-          now,
-          today: dayIn(deps.timeZone, now),
-          timeZone: deps.timeZone,
-          canReplyPrivately: reply.canBePrivate,
-          interactive: reply.interactive ?? false,
-          confirmed,
-          async askToConfirm(action) {
-            const key = await insertPendingAction(tx, { ...action, memberId: member.id, now, ttlMs: PENDING_ACTION_TTL_MS });
-            return confirmActions(key, locale);
-          },
-          invocation: {
-            id: invocation.id,
-            platform: invocation.actor.platform,
-            workspaceId: invocation.actor.workspaceId,
-            channelId: invocation.channel.id,
-          },
-          touch: (...codes) => codes.forEach((c) => touched.add(c)),
-          commands: deps.commands,
-          logger: log,
-        });
-        if (!result.ok) return refuse(result.failure);
-        await insertAudit(tx, auditEntry({ memberId, args: parsedArgs, caseCodes: [...touched], outcome: 'ok', detail: null }));
-        return { message: result.value };
-      }));
+      outcome = await turn(() =>
+        deps.db.transaction(async (tx) => {
+          const actor = await claimAndResolve(tx, {
+            invocationId: invocation.id,
+            claimedBy: instanceId,
+            claim: !options.claimed,
+            ...invocation.actor,
+          });
+          if (!actor.claimed) return 'duplicate' as const;
+          const refuse = (failure: Failure | { code: 'unknown_command'; text: Text }): never => {
+            throw new FailedCommand(failure);
+          };
+          const member = actor.member;
+          if (!member) return refuse({ code: 'unknown_user', text: unknownUserText(invocation.actor) });
+          memberId = member.id;
+          locale = member.locale ?? deps.locale;
+          let values = input.kind === 'options' ? input.options : {};
+          let confirmed = false;
+          if (isAction) {
+            // A confirm or cancel button: it stands for the command stored behind its key.
+            const pending = await consumePendingAction(tx, { key: String(values.key ?? ''), now });
+            if (!pending) return refuse({ code: 'invalid', text: expiredActionText });
+            const stored = deps.commands.get(pending.command);
+            found = stored ? { command: stored, rest: '' } : { group: undefined };
+            commandName = pending.command.slice(0, 64);
+            confirmed = values.cancel === undefined;
+            values = pending.options;
+          }
+          if (!('command' in found)) return refuse({ code: 'unknown_command', text: unknownCommandText(found.group) });
+          const command = found.command;
+          if (!hasRole(member.role, command.minRole)) return refuse({ code: 'denied', text: deniedText(command, member) });
+          if (isAction && !confirmed) {
+            await insertAudit(tx, auditEntry({ memberId, args: values, caseCodes: [], outcome: 'ok', detail: 'cancelled' }));
+            return { message: { personal: false, blocks: [{ kind: 'text' as const, text: cancelledText(locale) }] } };
+          }
+          const raw =
+            input.kind === 'text' ? parseTextOptions(command.name, found.rest, command.options) : { ok: true as const, value: values };
+          if (!raw.ok) return refuse(raw.failure);
+          const parsed = validateOptions(command.name, raw.value, command.options);
+          if (!parsed.ok) return refuse(parsed.failure);
+          parsedArgs = auditArgs(parsed.value);
+          const result = await command.run({
+            db: tx,
+            member,
+            scope: { unitId: member.unitId, unitIds: actor.unitIds },
+            locale,
+            options: parsed.value,
+            now,
+            today: dayIn(deps.timeZone, now),
+            timeZone: deps.timeZone,
+            canReplyPrivately: reply.canBePrivate,
+            interactive: reply.interactive ?? false,
+            confirmed,
+            async askToConfirm(action) {
+              const key = await insertPendingAction(tx, { ...action, memberId: member.id, now, ttlMs: PENDING_ACTION_TTL_MS });
+              return confirmActions(key, locale);
+            },
+            invocation: {
+              id: invocation.id,
+              platform: invocation.actor.platform,
+              workspaceId: invocation.actor.workspaceId,
+              channelId: invocation.channel.id,
+            },
+            touch: (...codes) => codes.forEach((c) => touched.add(c)),
+            commands: deps.commands,
+            logger: log,
+          });
+          if (!result.ok) return refuse(result.failure);
+          await insertAudit(tx, auditEntry({ memberId, args: parsedArgs, caseCodes: [...touched], outcome: 'ok', detail: null }));
+          return { message: result.value };
+        }),
+      );
     } catch (error) {
       if (error instanceof FailedCommand) {
         outcome = { failure: error.failure };
@@ -232,11 +234,16 @@ export function createDispatcher(deps: DispatcherDeps) {
       const failure = outcome.failure;
       const audited = AUDIT_OUTCOME[failure.code];
       try {
-        const claimed = await turn(() => deps.db.transaction(async (tx) => {
-          if (!options.claimed && !(await claim(invocation.id, tx))) return false;
-          await insertAudit(tx, auditEntry({ memberId, args: parsedArgs ?? rawArgs, caseCodes: [...touched], outcome: audited, detail: failure.code }));
-          return true;
-        }));
+        const claimed = await turn(() =>
+          deps.db.transaction(async (tx) => {
+            if (!options.claimed && !(await claim(invocation.id, tx))) return false;
+            await insertAudit(
+              tx,
+              auditEntry({ memberId, args: parsedArgs ?? rawArgs, caseCodes: [...touched], outcome: audited, detail: failure.code }),
+            );
+            return true;
+          }),
+        );
         // Another instance took the request while this one rolled back: it answers, not this one.
         if (!claimed) return { outcome: 'duplicate' };
       } catch (error) {
@@ -278,7 +285,13 @@ export function createDispatcher(deps: DispatcherDeps) {
    * member's scope, by code or name. Nothing for an unknown user. Audited as a read, like a
    * command, since names are shown.
    */
-  async function suggest(input: { actor: Actor; command: string; option: string; partial: string; channelId: string }): Promise<Array<{ label: string; value: string }>> {
+  async function suggest(input: {
+    actor: Actor;
+    command: string;
+    option: string;
+    partial: string;
+    channelId: string;
+  }): Promise<Array<{ label: string; value: string }>> {
     const definition = deps.commands.get(input.command);
     const spec = definition?.options.find((o) => o.name === input.option);
     if (!definition || spec?.autocomplete !== 'case') return [];
@@ -387,10 +400,7 @@ function unknownUserText(actor: Actor): Text {
 
 function unknownCommandText(group: string | undefined): Text {
   if (group) {
-    return text(
-      `Lệnh "${group}" cần thêm một lệnh con. Gõ: help ${group}`,
-      `"${group}" needs a subcommand. Type: help ${group}`,
-    );
+    return text(`Lệnh "${group}" cần thêm một lệnh con. Gõ: help ${group}`, `"${group}" needs a subcommand. Type: help ${group}`);
   }
   return text('Không có lệnh này. Gõ help để xem các lệnh.', 'There is no such command. Type help for the list of commands.');
 }

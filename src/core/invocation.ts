@@ -12,8 +12,7 @@ export interface Actor {
 
 /** What the user asked for: a line of text (console, Slack) or typed options (Discord, buttons). */
 export type InvocationInput =
-  | { kind: 'text'; line: string }
-  | { kind: 'options'; command: string; options: Record<string, string | number | boolean | undefined> };
+  { kind: 'text'; line: string } | { kind: 'options'; command: string; options: Record<string, string | number | boolean | undefined> };
 
 /**
  * One platform request, in platform-neutral form. Adapters build it; commands never see a platform.

@@ -101,25 +101,24 @@ export function tokenize(line: string): Token[] | undefined {
 /** The usage line: `case status <code> <outcome> [on:YYYY-MM-DD] [reason…]`. */
 export function usageLine(name: string, options: readonly OptionSpec[]): string {
   const parts = options.map((o) => {
-    const shown = o.placeholder ?? (o.type === 'date' ? 'YYYY-MM-DD' : o.type === 'choice' ? o.choices!.map((c) => c.value).join('|') : o.name);
+    const shown =
+      o.placeholder ?? (o.type === 'date' ? 'YYYY-MM-DD' : o.type === 'choice' ? o.choices!.map((c) => c.value).join('|') : o.name);
     const inner = o.positional ? (o.type === 'text' ? `${shown}…` : shown) : `${o.name}:${shown}`;
     return o.required ? `<${inner}>` : `[${inner}]`;
   });
   return [name, ...parts].join(' ');
 }
 
-const withUsage = (problem: Text, usage: string): Text => (l) =>
-  `${problem(l)}\n${l === 'vi' ? 'Cách dùng' : 'Usage'}: ${usage}`;
+const withUsage =
+  (problem: Text, usage: string): Text =>
+  (l) =>
+    `${problem(l)}\n${l === 'vi' ? 'Cách dùng' : 'Usage'}: ${usage}`;
 
 /**
  * Turns the words after a command's name into raw option values, by the command's spec.
  * Values are validated by {@link validateOptions} afterwards, as typed options are.
  */
-export function parseTextOptions(
-  commandName: string,
-  rest: string,
-  options: readonly OptionSpec[],
-): Result<Record<string, string>> {
+export function parseTextOptions(commandName: string, rest: string, options: readonly OptionSpec[]): Result<Record<string, string>> {
   const usage = usageLine(commandName, options);
   const tokens = tokenize(rest);
   if (!tokens) return fail('invalid', withUsage(text('Thiếu dấu ngoặc kép đóng.', 'A quotation mark is not closed.'), usage));
@@ -191,10 +190,12 @@ export function validateOptions(
         const max = spec.maxLength ?? DEFAULT_MAX[spec.type];
         const length = [...value].length;
         if (length > max) {
-          return problem(text(
-            `${spec.name} dài ${length} ký tự, vượt giới hạn ${max} ký tự.`,
-            `${spec.name} is ${length} characters long, over the limit of ${max}.`,
-          ));
+          return problem(
+            text(
+              `${spec.name} dài ${length} ký tự, vượt giới hạn ${max} ký tự.`,
+              `${spec.name} is ${length} characters long, over the limit of ${max}.`,
+            ),
+          );
         }
         parsed[spec.name] = value;
         break;
@@ -203,7 +204,9 @@ export function validateOptions(
         const n = Number(value);
         if (!Number.isInteger(n) || (spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
           const range = spec.min !== undefined && spec.max !== undefined ? ` (${spec.min}–${spec.max})` : '';
-          return problem(text(`${spec.name} phải là số nguyên${range}: "${value}".`, `${spec.name} must be a whole number${range}: "${value}".`));
+          return problem(
+            text(`${spec.name} phải là số nguyên${range}: "${value}".`, `${spec.name} must be a whole number${range}: "${value}".`),
+          );
         }
         parsed[spec.name] = n;
         break;
@@ -218,10 +221,12 @@ export function validateOptions(
         const choice = matchChoice(spec.choices ?? [], value);
         if (!choice) {
           const list = (spec.choices ?? []).map((c) => c.value).join(', ');
-          return problem(text(
-            `${spec.name} không nhận giá trị "${value}"; chọn một trong: ${list}.`,
-            `${spec.name} does not accept "${value}"; choose one of: ${list}.`,
-          ));
+          return problem(
+            text(
+              `${spec.name} không nhận giá trị "${value}"; chọn một trong: ${list}.`,
+              `${spec.name} does not accept "${value}"; choose one of: ${list}.`,
+            ),
+          );
         }
         parsed[spec.name] = choice.value;
         break;

@@ -8,7 +8,9 @@ import type { CaseCard } from '../services/cases.ts';
 /** `TN-2020-000123 · Nguyễn Văn Đức (Tèo) · 1985 · CA-HN · đang truy nã · nguy hiểm` */
 export function caseHitLine(hit: CaseHit, locale: Locale): string {
   const name = hit.aliases.length ? `${hit.fullName} (${hit.aliases.join(', ')})` : hit.fullName;
-  return [hit.code, name, hit.birthYear ?? '?', hit.unitCode, STATUS_LABEL[hit.status](locale), DANGER_LABEL[hit.danger](locale)].join(' · ');
+  return [hit.code, name, hit.birthYear ?? '?', hit.unitCode, STATUS_LABEL[hit.status](locale), DANGER_LABEL[hit.danger](locale)].join(
+    ' · ',
+  );
 }
 
 /** Without personal data: for places where the answer cannot be private. */
@@ -47,7 +49,9 @@ export function caseCardBlocks(card: CaseCard, locale: Locale, timeZone: string)
   const { row } = card;
   const yes = L(locale, 'có', 'yes');
   const no = L(locale, 'chưa có', 'missing');
-  const gender = row.gender ? { male: L(locale, 'nam', 'male'), female: L(locale, 'nữ', 'female'), other: L(locale, 'khác', 'other') }[row.gender] : '?';
+  const gender = row.gender
+    ? { male: L(locale, 'nam', 'male'), female: L(locale, 'nữ', 'female'), other: L(locale, 'khác', 'other') }[row.gender]
+    : '?';
   const personal: Array<{ label: string; value: string }> = [
     ...caseIdentityFields(card, locale),
     { label: L(locale, 'Giới tính', 'Gender'), value: gender },
@@ -93,7 +97,9 @@ export function caseCardBlocks(card: CaseCard, locale: Locale, timeZone: string)
     blocks.push({ kind: 'text', text: L(locale, 'Diễn biến gần nhất', 'Latest events') });
     blocks.push({
       kind: 'list',
-      items: card.events.map((e) => `${formatDateTime(locale, e.recordedAt, timeZone)} · ${eventLabel(e.kind, locale)} · ${e.actor}${describeEvent(e, locale)}`),
+      items: card.events.map(
+        (e) => `${formatDateTime(locale, e.recordedAt, timeZone)} · ${eventLabel(e.kind, locale)} · ${e.actor}${describeEvent(e, locale)}`,
+      ),
     });
   }
   blocks.push({ kind: 'text', text: L(locale, `Phiên bản ${row.version}`, `Version ${row.version}`), tone: 'muted' });

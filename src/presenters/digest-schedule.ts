@@ -8,6 +8,13 @@ export function scheduleLine(s: DigestScheduleRow, locale: Locale): string {
   const off = s.enabled ? '' : locale === 'vi' ? ' · tạm dừng' : ' · paused';
   // In English, the preset's own name, as `period:` takes it; in Vietnamese, its label.
   const preset = SCHEDULE_PERIOD_CHOICES.find((c) => c.value === s.period);
-  const what = s.kind === 'overdue' ? (locale === 'vi' ? 'nhắc việc quá hạn' : 'overdue reminders') : locale === 'vi' && preset ? preset.label('vi') : s.period;
+  const what =
+    s.kind === 'overdue'
+      ? locale === 'vi'
+        ? 'nhắc việc quá hạn'
+        : 'overdue reminders'
+      : locale === 'vi' && preset
+        ? preset.label('vi')
+        : s.period;
   return `#${s.id} · ${s.cron} (${s.timeZone}) · ${s.targetPlatform}:${s.targetChannel} · ${what} · ${scope} · ${s.locale}${off}`;
 }

@@ -92,11 +92,28 @@ export async function searchCases(db: Executor, search: CaseSearch): Promise<Cas
     : [];
   if (whole.length >= search.limit) return whole.map(normaliseHit);
 
-  let hits = [...whole, ...(await rankByName(db, search, words, whole.map((h) => h.code), search.limit - whole.length))];
+  let hits = [
+    ...whole,
+    ...(await rankByName(
+      db,
+      search,
+      words,
+      whole.map((h) => h.code),
+      search.limit - whole.length,
+    )),
+  ];
   if (hits.length === 0 && words.length >= 2) {
     for (let skip = 0; skip < words.length && hits.length < search.limit; skip++) {
       const seen = hits.map((h) => h.code);
-      hits.push(...(await rankByName(db, search, words.filter((_, i) => i !== skip), seen, search.limit - hits.length)));
+      hits.push(
+        ...(await rankByName(
+          db,
+          search,
+          words.filter((_, i) => i !== skip),
+          seen,
+          search.limit - hits.length,
+        )),
+      );
     }
     hits = hits.sort((a, b) => Number(b.score) - Number(a.score) || a.code.localeCompare(b.code));
   }
@@ -131,7 +148,9 @@ async function rankByName(db: Executor, search: CaseSearch, words: QueryWord[], 
   const indexed = byRarity[0]!.cases > COMMON_WORD_CASES ? byRarity.slice(0, 2) : byRarity.slice(0, 1);
   const conditions = [
     ...indexed.map((w) => sql`string_to_array(c.search_key, ' ') && ${sql.param(w.tokens)}::text[]`),
-    ...byRarity.slice(indexed.length).map((w) => sql`(string_to_array(c.search_key, ' ') || '{}'::text[]) && ${sql.param(w.tokens)}::text[]`),
+    ...byRarity
+      .slice(indexed.length)
+      .map((w) => sql`(string_to_array(c.search_key, ' ') || '{}'::text[]) && ${sql.param(w.tokens)}::text[]`),
   ];
   if (exclude.length) conditions.push(sql`c.code <> all(${sql.param(exclude)}::text[])`);
   // A broad query's candidates are the first the scan meets, in the table's order (a bitmap
@@ -197,7 +216,14 @@ function isTransposition(a: string, b: string): boolean {
  * of four letters or more, one edit further (`hugn` → `hung`, a transposition).
  */
 async function expandQueryWords(db: Executor, text: string): Promise<QueryWord[]> {
-  const rows = await queryRows<{ word: string; ord: number; allowed: number; token: string | null; distance: number | null; cases: number | null }>(
+  const rows = await queryRows<{
+    word: string;
+    ord: number;
+    allowed: number;
+    token: string | null;
+    distance: number | null;
+    cases: number | null;
+  }>(
     db,
     sql`with w as (
           select word, ord,

@@ -8,7 +8,10 @@ export type DigestRun = typeof digestRuns.$inferSelect;
  * Claims a schedule's slot. Only one instance, once, gets the row back: the unique key on
  * (schedule, slot) turns every other claim into nothing.
  */
-export async function claimRun(db: Executor, input: { scheduleId: number; slot: Date; claimedBy: string; now: Date }): Promise<DigestRun | undefined> {
+export async function claimRun(
+  db: Executor,
+  input: { scheduleId: number; slot: Date; claimedBy: string; now: Date },
+): Promise<DigestRun | undefined> {
   const [row] = await db
     .insert(digestRuns)
     .values({ scheduleId: input.scheduleId, slot: input.slot, claimedBy: input.claimedBy, claimedAt: input.now, nextAttemptAt: input.now })
@@ -22,11 +25,21 @@ export async function claimRun(db: Executor, input: { scheduleId: number; slot: 
  * `retryAt` in one statement, so that two instances never build it at once. Undefined when it was
  * built, is not due, or another instance took it first.
  */
-export async function leaseAttempt(db: Executor, input: { runId: number; now: Date; retryAt: Date | null; instance: string }): Promise<DigestRun | undefined> {
+export async function leaseAttempt(
+  db: Executor,
+  input: { runId: number; now: Date; retryAt: Date | null; instance: string },
+): Promise<DigestRun | undefined> {
   const [row] = await db
     .update(digestRuns)
     .set({ attempts: sql`${digestRuns.attempts} + 1`, nextAttemptAt: input.retryAt, claimedBy: input.instance })
-    .where(and(eq(digestRuns.id, input.runId), isNull(digestRuns.builtAt), isNotNull(digestRuns.nextAttemptAt), lte(digestRuns.nextAttemptAt, input.now)))
+    .where(
+      and(
+        eq(digestRuns.id, input.runId),
+        isNull(digestRuns.builtAt),
+        isNotNull(digestRuns.nextAttemptAt),
+        lte(digestRuns.nextAttemptAt, input.now),
+      ),
+    )
     .returning();
   return row;
 }
@@ -45,7 +58,10 @@ export async function dueRuns(db: Executor, now: Date): Promise<DigestRun[]> {
  * the transaction that puts the run's messages in the outbox. Undefined when it was built already
  * or another instance took the attempt over: then its messages must not be queued.
  */
-export async function markBuilt(db: Executor, input: { runId: number; instance: string; at: Date; period: { from: string; to: string } | null; delivered: boolean }): Promise<DigestRun | undefined> {
+export async function markBuilt(
+  db: Executor,
+  input: { runId: number; instance: string; at: Date; period: { from: string; to: string } | null; delivered: boolean },
+): Promise<DigestRun | undefined> {
   const [row] = await db
     .update(digestRuns)
     .set({
@@ -78,7 +94,10 @@ export async function markDeliveredIfComplete(db: Executor, input: { runId: numb
 }
 
 export async function recordFailure(db: Executor, input: { runId: number; error: string }): Promise<void> {
-  await db.update(digestRuns).set({ lastError: input.error.slice(0, 2000) }).where(eq(digestRuns.id, input.runId));
+  await db
+    .update(digestRuns)
+    .set({ lastError: input.error.slice(0, 2000) })
+    .where(eq(digestRuns.id, input.runId));
 }
 
 /** The schedule's last delivered run before `slot`: where `since-last` starts. */
@@ -86,7 +105,13 @@ export async function previousDelivered(db: Executor, input: { scheduleId: numbe
   const [row] = await db
     .select()
     .from(digestRuns)
-    .where(and(eq(digestRuns.scheduleId, input.scheduleId), isNotNull(digestRuns.deliveredAt), sql`${digestRuns.slot} < ${input.slot.toISOString()}::timestamptz`))
+    .where(
+      and(
+        eq(digestRuns.scheduleId, input.scheduleId),
+        isNotNull(digestRuns.deliveredAt),
+        sql`${digestRuns.slot} < ${input.slot.toISOString()}::timestamptz`,
+      ),
+    )
     .orderBy(desc(digestRuns.slot))
     .limit(1);
   return row;

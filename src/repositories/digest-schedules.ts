@@ -44,7 +44,10 @@ export async function insertSchedule(db: Executor, input: NewSchedule): Promise<
  * The schedules, by id, each with its unit's code. `withinUnits` keeps those whose unit is one of
  * these; `id` keeps that one schedule.
  */
-export async function selectSchedules(db: Executor, input: { enabledOnly?: boolean; withinUnits?: number[]; id?: number } = {}): Promise<DigestScheduleRow[]> {
+export async function selectSchedules(
+  db: Executor,
+  input: { enabledOnly?: boolean; withinUnits?: number[]; id?: number } = {},
+): Promise<DigestScheduleRow[]> {
   return db
     .select({ ...getTableColumns(digestSchedules), unitCode: units.code })
     .from(digestSchedules)
@@ -68,4 +71,5 @@ export async function deleteSchedule(db: Executor, input: { id: number; withinUn
   return rows.length === 1;
 }
 
-const withinUnits = (unitIds: number[] | undefined) => (unitIds === undefined ? undefined : inArray(digestSchedules.unitId, unitIds.length ? unitIds : [-1]));
+const withinUnits = (unitIds: number[] | undefined) =>
+  unitIds === undefined ? undefined : inArray(digestSchedules.unitId, unitIds.length ? unitIds : [-1]);

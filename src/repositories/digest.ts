@@ -22,7 +22,8 @@ export interface UnitFigures {
 }
 
 /** `unit_id = any(ids)`, or nothing when the scope is everything. */
-const inUnits = (column: SQL, unitIds: number[] | null) => (unitIds === null ? sql`true` : sql`${column} = any(${`{${unitIds.join(',')}}`}::int[])`);
+const inUnits = (column: SQL, unitIds: number[] | null) =>
+  unitIds === null ? sql`true` : sql`${column} = any(${`{${unitIds.join(',')}}`}::int[])`;
 
 /**
  * Everything the digest counts from the cases, per unit, in one statement (one snapshot, a scan
@@ -123,7 +124,10 @@ export async function followUpFigures(
 }
 
 /** Case lookups answered (`case find`, `case show`) in the period, by members in scope. */
-export async function countLookups(db: Executor, input: { unitIds: number[] | null; from: IsoDate; to: IsoDate; timeZone: string }): Promise<number> {
+export async function countLookups(
+  db: Executor,
+  input: { unitIds: number[] | null; from: IsoDate; to: IsoDate; timeZone: string },
+): Promise<number> {
   const [row] = await queryRows<{ n: number }>(
     db,
     sql`        select count(*)::int as n
@@ -137,7 +141,10 @@ export async function countLookups(db: Executor, input: { unitIds: number[] | nu
 }
 
 /** Status changes and new cases recorded between two instants, in scope. */
-export async function changesSince(db: Executor, input: { unitIds: number[] | null; since: Date; until: Date }): Promise<{ statusChanges: number; newCases: number }> {
+export async function changesSince(
+  db: Executor,
+  input: { unitIds: number[] | null; since: Date; until: Date },
+): Promise<{ statusChanges: number; newCases: number }> {
   const [row] = await queryRows<{ statusChanges: number; newCases: number }>(
     db,
     sql`select count(*) filter (where e.kind in ('status_changed', 'reopened'))::int as "statusChanges",
@@ -164,7 +171,10 @@ export interface OverdueForReminder {
 }
 
 /** Open follow-ups overdue on `today` in scope, oldest first, with who answers for them. */
-export async function overdueForReminders(db: Executor, input: { unitIds: number[] | null; today: IsoDate }): Promise<OverdueForReminder[]> {
+export async function overdueForReminders(
+  db: Executor,
+  input: { unitIds: number[] | null; today: IsoDate },
+): Promise<OverdueForReminder[]> {
   const inScope =
     input.unitIds === null
       ? sql`true`
@@ -186,7 +196,10 @@ export async function overdueForReminders(db: Executor, input: { unitIds: number
  * The leads who answer for a unit: its own members with the lead role or, when it has none, those
  * of the nearest unit above it that has some. Each with their chat account on `platform`, if any.
  */
-export async function unitLeads(db: Executor, input: { unitId: number; platform: string }): Promise<Array<{ id: number; handle: string; userId: string | null }>> {
+export async function unitLeads(
+  db: Executor,
+  input: { unitId: number; platform: string },
+): Promise<Array<{ id: number; handle: string; userId: string | null }>> {
   return queryRows(
     db,
     sql`with recursive up as (
@@ -211,4 +224,3 @@ export async function chatAccountOf(db: Executor, input: { memberId: number; pla
   );
   return row?.userId ?? null;
 }
-

@@ -64,12 +64,16 @@ export async function listFollowUpViews(db: Executor, q: FollowUpQuery): Promise
   if (q.openOnly) conditions.push(sql`f.status = 'open'`);
   if (q.overdueOnly) conditions.push(sql`f.status = 'open' and f.due_on < ${q.today}`);
   if (q.assignedTo) {
-    conditions.push(sql`(f.assignee_member_id = ${q.assignedTo.memberId} or f.assignee_unit_id = any(${sql.param(q.assignedTo.unitIds)}::int[]))`);
+    conditions.push(
+      sql`(f.assignee_member_id = ${q.assignedTo.memberId} or f.assignee_unit_id = any(${sql.param(q.assignedTo.unitIds)}::int[]))`,
+    );
   }
   if (q.caseId !== undefined) conditions.push(sql`f.case_id = ${q.caseId}`);
   if (q.unitIds) {
     const units = sql.param(q.unitIds);
-    conditions.push(sql`(c.unit_id = any(${units}::int[]) or f.assignee_unit_id = any(${units}::int[]) or m.unit_id = any(${units}::int[]))`);
+    conditions.push(
+      sql`(c.unit_id = any(${units}::int[]) or f.assignee_unit_id = any(${units}::int[]) or m.unit_id = any(${units}::int[]))`,
+    );
   }
   const where = sql.join(conditions, sql` and `);
   const rows = await queryRows<FollowUpView & { total: number }>(

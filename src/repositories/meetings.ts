@@ -6,7 +6,10 @@ export type MeetingRow = typeof meetings.$inferSelect;
 export type MeetingItemRow = typeof meetingItems.$inferSelect;
 
 /** Opens a meeting; undefined when one is already open in the channel (the unique index says so). */
-export async function insertMeeting(db: Executor, input: Omit<typeof meetings.$inferInsert, 'id' | 'endedAt' | 'endedHow' | 'endedByMemberId'>): Promise<MeetingRow | undefined> {
+export async function insertMeeting(
+  db: Executor,
+  input: Omit<typeof meetings.$inferInsert, 'id' | 'endedAt' | 'endedHow' | 'endedByMemberId'>,
+): Promise<MeetingRow | undefined> {
   const [row] = await db.insert(meetings).values(input).onConflictDoNothing().returning();
   return row;
 }
@@ -25,18 +28,31 @@ export async function findMeeting(db: Executor, id: number): Promise<MeetingRow 
 }
 
 /** The committee's last meeting before `before`: same channel and unit. */
-export async function previousMeeting(db: Executor, input: { platform: Platform; channelId: string; unitId: number; before: Date }): Promise<MeetingRow | undefined> {
+export async function previousMeeting(
+  db: Executor,
+  input: { platform: Platform; channelId: string; unitId: number; before: Date },
+): Promise<MeetingRow | undefined> {
   const [row] = await db
     .select()
     .from(meetings)
-    .where(and(eq(meetings.platform, input.platform), eq(meetings.channelId, input.channelId), eq(meetings.unitId, input.unitId), lt(meetings.startedAt, input.before)))
+    .where(
+      and(
+        eq(meetings.platform, input.platform),
+        eq(meetings.channelId, input.channelId),
+        eq(meetings.unitId, input.unitId),
+        lt(meetings.startedAt, input.before),
+      ),
+    )
     .orderBy(desc(meetings.startedAt))
     .limit(1);
   return row;
 }
 
 /** The last meeting held in a channel before `before`, for any unit or for one. */
-export async function lastMeetingIn(db: Executor, input: { platform: Platform; channelId: string; unitId: number | null; before: Date }): Promise<MeetingRow | undefined> {
+export async function lastMeetingIn(
+  db: Executor,
+  input: { platform: Platform; channelId: string; unitId: number | null; before: Date },
+): Promise<MeetingRow | undefined> {
   const [row] = await db
     .select()
     .from(meetings)
@@ -64,12 +80,19 @@ export async function itemsOf(db: Executor, meetingId: number): Promise<MeetingI
 
 /** True when the member was added now, false when already there. */
 export async function addAttendee(db: Executor, input: { meetingId: number; memberId: number; at: Date }): Promise<boolean> {
-  const rows = await db.insert(meetingAttendees).values({ meetingId: input.meetingId, memberId: input.memberId, joinedAt: input.at }).onConflictDoNothing().returning();
+  const rows = await db
+    .insert(meetingAttendees)
+    .values({ meetingId: input.meetingId, memberId: input.memberId, joinedAt: input.at })
+    .onConflictDoNothing()
+    .returning();
   return rows.length === 1;
 }
 
 export async function attendeesOf(db: Executor, meetingId: number): Promise<string[]> {
-  const rows = await queryRows<{ handle: string }>(db, sql`select m.handle from meeting_attendees a join members m on m.id = a.member_id where a.meeting_id = ${meetingId} order by a.joined_at, m.handle`);
+  const rows = await queryRows<{ handle: string }>(
+    db,
+    sql`select m.handle from meeting_attendees a join members m on m.id = a.member_id where a.meeting_id = ${meetingId} order by a.joined_at, m.handle`,
+  );
   return rows.map((r) => r.handle);
 }
 
@@ -102,7 +125,10 @@ export async function followUpsOf(db: Executor, meetingId: number): Promise<Meet
 }
 
 /** Closes a meeting once: undefined when it was closed already (by a member or another instance). */
-export async function closeMeeting(db: Executor, input: { id: number; at: Date; how: 'ended' | 'timeout'; byMemberId: number | null }): Promise<MeetingRow | undefined> {
+export async function closeMeeting(
+  db: Executor,
+  input: { id: number; at: Date; how: 'ended' | 'timeout'; byMemberId: number | null },
+): Promise<MeetingRow | undefined> {
   const [row] = await db
     .update(meetings)
     .set({ endedAt: input.at, endedHow: input.how, endedByMemberId: input.byMemberId })
@@ -113,10 +139,16 @@ export async function closeMeeting(db: Executor, input: { id: number; at: Date; 
 
 /** Open meetings started before `before`: those left open too long. */
 export async function staleMeetings(db: Executor, before: Date): Promise<MeetingRow[]> {
-  return db.select().from(meetings).where(and(isNull(meetings.endedAt), lt(meetings.startedAt, before)));
+  return db
+    .select()
+    .from(meetings)
+    .where(and(isNull(meetings.endedAt), lt(meetings.startedAt, before)));
 }
 
-export async function meetingsInUnits(db: Executor, input: { unitIds: number[]; limit: number }): Promise<Array<MeetingRow & { unitCode: string }>> {
+export async function meetingsInUnits(
+  db: Executor,
+  input: { unitIds: number[]; limit: number },
+): Promise<Array<MeetingRow & { unitCode: string }>> {
   return queryRows(
     db,
     sql`select m.id, m.title, m.unit_id as "unitId", u.code as "unitCode", m.platform, m.channel_id as "channelId", m.started_at as "startedAt", m.ended_at as "endedAt", m.ended_how as "endedHow"

@@ -60,7 +60,10 @@ export async function enqueueMessages(db: Executor, input: { messages: OutboxMes
  * if any, has run out. `FOR UPDATE SKIP LOCKED` lets instances lease side by side without
  * waiting on each other; the outer conditions are checked again on the row as locked.
  */
-export async function leaseNext(db: Executor, input: { platforms: Platform[]; owner: string; now: Date; leaseMs: number }): Promise<OutboxRow | undefined> {
+export async function leaseNext(
+  db: Executor,
+  input: { platforms: Platform[]; owner: string; now: Date; leaseMs: number },
+): Promise<OutboxRow | undefined> {
   if (input.platforms.length === 0) return undefined;
   const now = input.now.toISOString();
   const due = and(
@@ -91,7 +94,10 @@ export async function leaseNext(db: Executor, input: { platforms: Platform[]; ow
  * Records that the first `partsDone` parts went out, and extends the lease. False when this
  * owner no longer holds the row: another instance took it over, and this one must stop.
  */
-export async function recordProgress(db: Executor, input: { id: number; owner: string; partsDone: number; leaseUntil: Date }): Promise<boolean> {
+export async function recordProgress(
+  db: Executor,
+  input: { id: number; owner: string; partsDone: number; leaseUntil: Date },
+): Promise<boolean> {
   const rows = await db
     .update(outbox)
     .set({ partsDone: input.partsDone, leaseUntil: input.leaseUntil })
@@ -111,7 +117,10 @@ export async function renewLease(db: Executor, input: { id: number; owner: strin
 }
 
 /** Every part went out: delivered, for good. False when the lease was lost meanwhile. */
-export async function markMessageDelivered(db: Executor, input: { id: number; owner: string; partsDone: number; at: Date }): Promise<boolean> {
+export async function markMessageDelivered(
+  db: Executor,
+  input: { id: number; owner: string; partsDone: number; at: Date },
+): Promise<boolean> {
   const rows = await db
     .update(outbox)
     .set({ partsDone: input.partsDone, deliveredAt: input.at, nextAttemptAt: null, leaseOwner: null, leaseUntil: null, lastError: null })
@@ -124,7 +133,10 @@ export async function markMessageDelivered(db: Executor, input: { id: number; ow
  * A failed attempt: the error is kept and the lease released, to be tried again at `retryAt`, or
  * never (null: given up).
  */
-export async function recordMessageFailure(db: Executor, input: { id: number; owner: string; error: string; retryAt: Date | null }): Promise<boolean> {
+export async function recordMessageFailure(
+  db: Executor,
+  input: { id: number; owner: string; error: string; retryAt: Date | null },
+): Promise<boolean> {
   const rows = await db
     .update(outbox)
     .set({ lastError: input.error.slice(0, 2000), nextAttemptAt: input.retryAt, leaseOwner: null, leaseUntil: null })

@@ -4,7 +4,16 @@ import type { Platform } from '../../db/schema/index.ts';
 import type { Block } from '../domain/reply.ts';
 import { dayIn } from '../domain/dates.ts';
 import type { Logger } from '../logger.ts';
-import { claimRun, dueRuns, giveUp, leaseAttempt, markBuilt, previousDelivered, recordFailure, type DigestRun } from '../repositories/digest-runs.ts';
+import {
+  claimRun,
+  dueRuns,
+  giveUp,
+  leaseAttempt,
+  markBuilt,
+  previousDelivered,
+  recordFailure,
+  type DigestRun,
+} from '../repositories/digest-runs.ts';
 import { insertAudit } from '../repositories/audit.ts';
 import { enqueueMessages, type OutboxMessage } from '../repositories/outbox.ts';
 import { renderDigestChart } from '../services/digest/chart.ts';
@@ -61,7 +70,14 @@ export function createDigestRunner(deps: DigestRunnerDeps) {
   const onTimeMs = deps.onTimeMs ?? 5 * 60_000;
   const maxAttempts = deps.maxAttempts ?? 8;
   const log = deps.logger.child({ job: 'digests' });
-  const worker = createOutboxWorker({ db: deps.db, posters: deps.posters, logger: deps.logger, instanceId: instance, maxAttempts, ...(deps.leaseMs ? { leaseMs: deps.leaseMs } : {}) });
+  const worker = createOutboxWorker({
+    db: deps.db,
+    posters: deps.posters,
+    logger: deps.logger,
+    instanceId: instance,
+    maxAttempts,
+    ...(deps.leaseMs ? { leaseMs: deps.leaseMs } : {}),
+  });
   const runKey = (schedule: DigestSchedule, slot: Date) => `${schedule.kind}:${schedule.id}@${slot.toISOString()}`;
 
   /**
@@ -77,7 +93,11 @@ export function createDigestRunner(deps: DigestRunnerDeps) {
   }
 
   /** What a run posts: the digest, or the day's overdue reminders. Built once; retries send it as built. */
-  async function build(run: DigestRun, schedule: DigestSchedule, poster: Poster): Promise<{ messages: OutboxMessage[]; period: { from: string; to: string } | null }> {
+  async function build(
+    run: DigestRun,
+    schedule: DigestSchedule,
+    poster: Poster,
+  ): Promise<{ messages: OutboxMessage[]; period: { from: string; to: string } | null }> {
     const slot = run.slot;
     const key = runKey(schedule, slot);
     const today = dayIn(schedule.timeZone, slot);
@@ -98,18 +118,31 @@ export function createDigestRunner(deps: DigestRunnerDeps) {
         seen.set(d.userId, n);
         return { ...target, key: `${key}:${d.userId}${n > 1 ? `:${n}` : ''}`, target: { userId: d.userId }, message: d.message };
       });
-      if (plan.channel) messages.push({ ...target, key: `${key}:channel`, target: { channelId: schedule.targetChannel }, message: plan.channel });
-      log.info({ schedule: schedule.id, slot: slot.toISOString(), overdue: plan.overdue, escalated: plan.escalated, direct: plan.direct.length }, 'overdue reminders built');
+      if (plan.channel)
+        messages.push({ ...target, key: `${key}:channel`, target: { channelId: schedule.targetChannel }, message: plan.channel });
+      log.info(
+        { schedule: schedule.id, slot: slot.toISOString(), overdue: plan.overdue, escalated: plan.escalated, direct: plan.direct.length },
+        'overdue reminders built',
+      );
       return { messages, period: null };
     }
     const previous = await previousDelivered(deps.db, { scheduleId: schedule.id, slot });
-    let period = presetPeriod(schedule.period === 'since-meeting' ? 'since-last' : (schedule.period as PeriodPreset), today, previous?.periodTo ?? undefined);
+    let period = presetPeriod(
+      schedule.period === 'since-meeting' ? 'since-last' : (schedule.period as PeriodPreset),
+      today,
+      previous?.periodTo ?? undefined,
+    );
     let since = previous?.slot;
     let preRead: Block[] = [];
     if (schedule.period === 'since-meeting') {
       // The committee's pre-read: everything since its last meeting in this channel, and what
       // that meeting directed, with its state today.
-      const meeting = await lastMeetingIn(deps.db, { platform: schedule.targetPlatform, channelId: schedule.targetChannel, unitId: schedule.unitId, before: slot });
+      const meeting = await lastMeetingIn(deps.db, {
+        platform: schedule.targetPlatform,
+        channelId: schedule.targetChannel,
+        unitId: schedule.unitId,
+        before: slot,
+      });
       if (meeting) {
         const from = dayIn(schedule.timeZone, meeting.startedAt);
         period = { from: from <= period.to ? from : period.to, to: period.to };
@@ -117,10 +150,22 @@ export function createDigestRunner(deps: DigestRunnerDeps) {
         preRead = await preReadBlocks(deps.db, { meeting, today, locale: schedule.locale, timeZone: schedule.timeZone });
       }
     }
-    const digest = await buildDigest(deps.db, { scopeUnitId: schedule.unitId, period, today, timeZone: schedule.timeZone, since, asOf: slot });
+    const digest = await buildDigest(deps.db, {
+      scopeUnitId: schedule.unitId,
+      period,
+      today,
+      timeZone: schedule.timeZone,
+      since,
+      asOf: slot,
+    });
     const chart = await renderDigestChart(digest, schedule.locale);
     const attachments = [
-      { name: `digest-${period.to}.png`, data: chart, contentType: 'image/png', description: schedule.locale === 'vi' ? 'Biểu đồ kết quả theo tháng' : 'Results by month' },
+      {
+        name: `digest-${period.to}.png`,
+        data: chart,
+        contentType: 'image/png',
+        description: schedule.locale === 'vi' ? 'Biểu đồ kết quả theo tháng' : 'Results by month',
+      },
     ];
     const rendered = digestMessage(digest, schedule.locale, { since: schedule.period === 'since-meeting' ? 'meeting' : 'digest' });
     const message = { ...rendered, blocks: [...rendered.blocks, ...preRead] };
@@ -132,14 +177,25 @@ export function createDigestRunner(deps: DigestRunnerDeps) {
     const poster = deps.posters[schedule.targetPlatform];
     // Built by an instance that can post there, so that it knows whether people can be messaged directly.
     if (!poster) return undefined;
-    const leased = await leaseAttempt(deps.db, { runId: run.id, now, retryAt: new Date(now.getTime() + retryDelayMs(run.attempts + 1)), instance });
+    const leased = await leaseAttempt(deps.db, {
+      runId: run.id,
+      now,
+      retryAt: new Date(now.getTime() + retryDelayMs(run.attempts + 1)),
+      instance,
+    });
     if (!leased) return undefined;
     const key = runKey(schedule, leased.slot);
     try {
       const built = await build(leased, schedule, poster);
       const queued = await deps.db.transaction(async (tx) => {
         const at = clock();
-        const marked = await markBuilt(tx, { runId: leased.id, instance, at, period: built.period, delivered: built.messages.length === 0 });
+        const marked = await markBuilt(tx, {
+          runId: leased.id,
+          instance,
+          at,
+          period: built.period,
+          delivered: built.messages.length === 0,
+        });
         if (!marked) return false;
         await enqueueMessages(tx, { messages: built.messages, now });
         // What was built and for where, audited like a command's read: by no member.
@@ -160,7 +216,10 @@ export function createDigestRunner(deps: DigestRunnerDeps) {
       await recordFailure(deps.db, { runId: leased.id, error: message });
       const gaveUp = leased.attempts >= maxAttempts;
       if (gaveUp) await giveUp(deps.db, leased.id);
-      log.warn({ schedule: schedule.id, slot: leased.slot.toISOString(), attempt: leased.attempts, err: error }, gaveUp ? 'digest run given up' : 'digest run failed; will retry');
+      log.warn(
+        { schedule: schedule.id, slot: leased.slot.toISOString(), attempt: leased.attempts, err: error },
+        gaveUp ? 'digest run given up' : 'digest run failed; will retry',
+      );
       return { key, platform: schedule.targetPlatform, outcome: gaveUp ? 'gave-up' : 'failed', error: message };
     }
   }
@@ -219,7 +278,14 @@ export function createDigestRunner(deps: DigestRunnerDeps) {
       onClosed: async (tx, { meeting, minutes }) => {
         if (meeting.platform === 'console') return;
         await enqueueMessages(tx, {
-          messages: [{ key: `minutes:${meeting.id}`, platform: meeting.platform, target: { channelId: meeting.channelId }, message: minutesMessage(minutes, locale, timeZone) }],
+          messages: [
+            {
+              key: `minutes:${meeting.id}`,
+              platform: meeting.platform,
+              target: { channelId: meeting.channelId },
+              message: minutesMessage(minutes, locale, timeZone),
+            },
+          ],
           now,
         });
       },
@@ -234,4 +300,3 @@ export function createDigestRunner(deps: DigestRunnerDeps) {
 }
 
 export type DigestRunner = ReturnType<typeof createDigestRunner>;
-

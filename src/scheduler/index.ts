@@ -31,7 +31,8 @@ export async function startScheduler(input: { db: Database; runner: DigestRunner
     running = running
       .then(async () => {
         const now = clock();
-        if (what.meetings) await input.runner.closeStaleMeetings(now).catch((error) => log.error({ err: error }, 'could not close stale meetings'));
+        if (what.meetings)
+          await input.runner.closeStaleMeetings(now).catch((error) => log.error({ err: error }, 'could not close stale meetings'));
         await input.runner.runDue(now);
       })
       .catch((error) => log.error({ err: error }, 'digest pass failed'));
@@ -54,10 +55,20 @@ export async function startScheduler(input: { db: Database; runner: DigestRunner
     for (const [key, schedule] of wanted) {
       if (tasks.has(key) || refused.has(key)) continue;
       try {
-        tasks.set(key, cron.schedule(schedule.cron, () => pass({ meetings: false }), { timezone: schedule.timeZone, name: `digest-${schedule.id}`, noOverlap: true }));
+        tasks.set(
+          key,
+          cron.schedule(schedule.cron, () => pass({ meetings: false }), {
+            timezone: schedule.timeZone,
+            name: `digest-${schedule.id}`,
+            noOverlap: true,
+          }),
+        );
       } catch (error) {
         refused.add(key);
-        log.error({ schedule: schedule.id, cron: schedule.cron, timeZone: schedule.timeZone, err: error }, 'schedule not registered: node-cron refuses it; fix or remove it');
+        log.error(
+          { schedule: schedule.id, cron: schedule.cron, timeZone: schedule.timeZone, err: error },
+          'schedule not registered: node-cron refuses it; fix or remove it',
+        );
       }
     }
   }

@@ -3,7 +3,15 @@ import type { Platform } from '../../db/schema/index.ts';
 import type { Attachment, ReplyMessage } from '../domain/reply.ts';
 import type { Logger } from '../logger.ts';
 import { markDeliveredIfComplete } from '../repositories/digest-runs.ts';
-import { leaseNext, loadAttachment, markMessageDelivered, recordMessageFailure, recordProgress, renewLease, type OutboxRow } from '../repositories/outbox.ts';
+import {
+  leaseNext,
+  loadAttachment,
+  markMessageDelivered,
+  recordMessageFailure,
+  recordProgress,
+  renewLease,
+  type OutboxRow,
+} from '../repositories/outbox.ts';
 
 /** One platform call of a message: a page posted, a file uploaded. */
 export type PostPart = () => Promise<void>;
@@ -105,7 +113,11 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
             : await recordProgress(deps.db, { id: row.id, owner, partsDone: n + 1, leaseUntil: new Date(at().getTime() + leaseMs) });
         if (!held || lost) throw new LostLease();
       }
-      if (row.partsDone >= parts.length && !(await markMessageDelivered(deps.db, { id: row.id, owner, partsDone: row.partsDone, at: at() }))) throw new LostLease();
+      if (
+        row.partsDone >= parts.length &&
+        !(await markMessageDelivered(deps.db, { id: row.id, owner, partsDone: row.partsDone, at: at() }))
+      )
+        throw new LostLease();
       if (row.runId !== null) await markDeliveredIfComplete(deps.db, { runId: row.runId, at: at() });
       log.info({ key: row.key, attempt: row.attempts, parts: parts.length, resumedAt: row.partsDone }, 'message delivered');
       return { ...base, outcome: 'delivered' };

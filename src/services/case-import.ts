@@ -6,7 +6,14 @@ import { dayIn, parseIsoDate, type IsoDate } from '../domain/dates.ts';
 import { cleanMultilineText, cleanText, foldKey } from '../domain/text.ts';
 import { parseDanger, parseStatus, parseYesNo } from '../domain/vocabulary.ts';
 import { text, type Text } from '../i18n/text.ts';
-import { findCasesByCodes, insertCaseEvents, insertCases, type CaseEventInput, type CaseFields, type CaseRow } from '../repositories/cases.ts';
+import {
+  findCasesByCodes,
+  insertCaseEvents,
+  insertCases,
+  type CaseEventInput,
+  type CaseFields,
+  type CaseRow,
+} from '../repositories/cases.ts';
 import { listUnits } from '../repositories/units.ts';
 
 /**
@@ -16,9 +23,26 @@ import { listUnits } from '../repositories/units.ts';
  */
 
 export const CSV_COLUMNS = [
-  'code', 'full_name', 'aliases', 'birth_year', 'gender', 'national_id', 'hometown', 'charges', 'danger', 'unit',
-  'wanted_decision_no', 'wanted_on', 'status', 'resolved_on', 'outcome_note', 'cancellation_decision_no',
-  'cancelled_on', 'has_photo', 'identifying_marks', 'criminal_history',
+  'code',
+  'full_name',
+  'aliases',
+  'birth_year',
+  'gender',
+  'national_id',
+  'hometown',
+  'charges',
+  'danger',
+  'unit',
+  'wanted_decision_no',
+  'wanted_on',
+  'status',
+  'resolved_on',
+  'outcome_note',
+  'cancellation_decision_no',
+  'cancelled_on',
+  'has_photo',
+  'identifying_marks',
+  'criminal_history',
 ] as const;
 export const REQUIRED_COLUMNS = ['code', 'full_name', 'danger', 'unit', 'wanted_on', 'status'] as const;
 type Column = (typeof CSV_COLUMNS)[number];
@@ -73,25 +97,71 @@ interface ImportedCase extends Omit<CaseFields, 'unitId'> {
 }
 
 const LIMITS = {
-  code: 40, full_name: 200, alias: 100, hometown: 300, charges: 1000, decision: 60, outcome_note: 2000,
-  identifying_marks: 2000, criminal_history: 4000,
+  code: 40,
+  full_name: 200,
+  alias: 100,
+  hometown: 300,
+  charges: 1000,
+  decision: 60,
+  outcome_note: 2000,
+  identifying_marks: 2000,
+  criminal_history: 4000,
 } as const;
 const CODE = /^[A-Z0-9][A-Z0-9./-]*$/;
-const GENDERS: Record<string, Gender> = { male: 'male', nam: 'male', m: 'male', female: 'female', nu: 'female', f: 'female', other: 'other', khac: 'other' };
+const GENDERS: Record<string, Gender> = {
+  male: 'male',
+  nam: 'male',
+  m: 'male',
+  female: 'female',
+  nu: 'female',
+  f: 'female',
+  other: 'other',
+  khac: 'other',
+};
 
 /** Compared between the file and the database to tell what a re-import changes. */
 const COMPARED_FIELDS = [
-  'fullName', 'aliases', 'birthYear', 'gender', 'nationalId', 'hometown', 'charges', 'danger', 'unitId',
-  'wantedDecisionNo', 'wantedOn', 'status', 'resolvedOn', 'outcomeNote', 'cancellationDecisionNo', 'cancelledOn',
-  'hasPhoto', 'identifyingMarks', 'criminalHistory',
+  'fullName',
+  'aliases',
+  'birthYear',
+  'gender',
+  'nationalId',
+  'hometown',
+  'charges',
+  'danger',
+  'unitId',
+  'wantedDecisionNo',
+  'wantedOn',
+  'status',
+  'resolvedOn',
+  'outcomeNote',
+  'cancellationDecisionNo',
+  'cancelledOn',
+  'hasPhoto',
+  'identifyingMarks',
+  'criminalHistory',
 ] as const satisfies ReadonlyArray<keyof CaseFields & keyof CaseRow>;
 
 const SNAKE: Record<(typeof COMPARED_FIELDS)[number], string> = {
-  fullName: 'full_name', aliases: 'aliases', birthYear: 'birth_year', gender: 'gender', nationalId: 'national_id',
-  hometown: 'hometown', charges: 'charges', danger: 'danger', unitId: 'unit', wantedDecisionNo: 'wanted_decision_no',
-  wantedOn: 'wanted_on', status: 'status', resolvedOn: 'resolved_on', outcomeNote: 'outcome_note',
-  cancellationDecisionNo: 'cancellation_decision_no', cancelledOn: 'cancelled_on', hasPhoto: 'has_photo',
-  identifyingMarks: 'identifying_marks', criminalHistory: 'criminal_history',
+  fullName: 'full_name',
+  aliases: 'aliases',
+  birthYear: 'birth_year',
+  gender: 'gender',
+  nationalId: 'national_id',
+  hometown: 'hometown',
+  charges: 'charges',
+  danger: 'danger',
+  unitId: 'unit',
+  wantedDecisionNo: 'wanted_decision_no',
+  wantedOn: 'wanted_on',
+  status: 'status',
+  resolvedOn: 'resolved_on',
+  outcomeNote: 'outcome_note',
+  cancellationDecisionNo: 'cancellation_decision_no',
+  cancelledOn: 'cancelled_on',
+  hasPhoto: 'has_photo',
+  identifyingMarks: 'identifying_marks',
+  criminalHistory: 'criminal_history',
 };
 
 const e = (line: number, code: ImportErrorCode, vi: string, en: string): ImportError => ({ line, code, text: text(vi, en) });
@@ -116,14 +186,31 @@ export function parseCaseCsv(input: string | Buffer, options: { today: IsoDate }
     return { rows: [], errors: [e(where, 'not_csv', `Tệp không đúng định dạng CSV: ${reason}`, `The file is not valid CSV: ${reason}`)] };
   }
   if (records.length === 0) {
-    return { rows: [], errors: [e(0, 'empty_file', 'Tệp rỗng: cần một dòng tiêu đề và các dòng dữ liệu.', 'The file is empty: it needs a header row and data rows.')] };
+    return {
+      rows: [],
+      errors: [
+        e(
+          0,
+          'empty_file',
+          'Tệp rỗng: cần một dòng tiêu đề và các dòng dữ liệu.',
+          'The file is empty: it needs a header row and data rows.',
+        ),
+      ],
+    };
   }
   const header = records[0]!.record.map((h) => foldKey(h).replace(/ /g, '_'));
   const errors: ImportError[] = [];
   const seen = new Set<string>();
   for (const name of header) {
     if (!(CSV_COLUMNS as readonly string[]).includes(name)) {
-      errors.push(e(1, 'unknown_column', `Cột "${name}" không được hỗ trợ. Các cột hợp lệ: ${CSV_COLUMNS.join(', ')}.`, `Column "${name}" is not supported. Valid columns: ${CSV_COLUMNS.join(', ')}.`));
+      errors.push(
+        e(
+          1,
+          'unknown_column',
+          `Cột "${name}" không được hỗ trợ. Các cột hợp lệ: ${CSV_COLUMNS.join(', ')}.`,
+          `Column "${name}" is not supported. Valid columns: ${CSV_COLUMNS.join(', ')}.`,
+        ),
+      );
     } else if (seen.has(name)) {
       errors.push(e(1, 'duplicate_column', `Cột "${name}" xuất hiện hai lần.`, `Column "${name}" appears twice.`));
     }
@@ -140,7 +227,14 @@ export function parseCaseCsv(input: string | Buffer, options: { today: IsoDate }
     // info.lines is the line the record ends on; a quoted field may span several.
     const line = info.lines - (record.join(',').match(/\n/g)?.length ?? 0);
     if (record.length !== header.length) {
-      errors.push(e(line, 'column_count', `Dòng có ${record.length} cột, tiêu đề có ${header.length}.`, `The row has ${record.length} columns; the header has ${header.length}.`));
+      errors.push(
+        e(
+          line,
+          'column_count',
+          `Dòng có ${record.length} cột, tiêu đề có ${header.length}.`,
+          `The row has ${record.length} columns; the header has ${header.length}.`,
+        ),
+      );
       continue;
     }
     const values = Object.fromEntries(header.map((h, i) => [h, record[i] ?? ''])) as Partial<Record<Column, string>>;
@@ -151,7 +245,14 @@ export function parseCaseCsv(input: string | Buffer, options: { today: IsoDate }
     }
     const first = firstLineOfCode.get(parsed.row.code);
     if (first !== undefined) {
-      errors.push(e(line, 'duplicate_code', `Mã ${parsed.row.code} đã có ở dòng ${first}.`, `Code ${parsed.row.code} already appears on line ${first}.`));
+      errors.push(
+        e(
+          line,
+          'duplicate_code',
+          `Mã ${parsed.row.code} đã có ở dòng ${first}.`,
+          `Code ${parsed.row.code} already appears on line ${first}.`,
+        ),
+      );
       continue;
     }
     firstLineOfCode.set(parsed.row.code, line);
@@ -160,7 +261,11 @@ export function parseCaseCsv(input: string | Buffer, options: { today: IsoDate }
   return { rows, errors };
 }
 
-function parseRow(values: Partial<Record<Column, string>>, line: number, today: IsoDate): { row: ImportedCase } | { errors: ImportError[] } {
+function parseRow(
+  values: Partial<Record<Column, string>>,
+  line: number,
+  today: IsoDate,
+): { row: ImportedCase } | { errors: ImportError[] } {
   const errors: ImportError[] = [];
   const oneLine = (column: Column, limit?: number): string | null => {
     const value = cleanText(values[column] ?? '');
@@ -173,7 +278,8 @@ function parseRow(values: Partial<Record<Column, string>>, line: number, today: 
   const multiLine = (column: Column, limit: number): string | null => {
     const value = cleanMultilineText(values[column] ?? '');
     if (!value) return null;
-    if ([...value].length > limit) errors.push(e(line, 'too_long', `${column} dài quá ${limit} ký tự.`, `${column} is longer than ${limit} characters.`));
+    if ([...value].length > limit)
+      errors.push(e(line, 'too_long', `${column} dài quá ${limit} ký tự.`, `${column} is longer than ${limit} characters.`));
     return value;
   };
   const required = (column: Column): string | null => {
@@ -185,7 +291,14 @@ function parseRow(values: Partial<Record<Column, string>>, line: number, today: 
     if (!value) return null;
     const parsed = parseIsoDate(value);
     if (!parsed) {
-      errors.push(e(line, 'bad_date', `${column}: "${value}" không phải ngày hợp lệ dạng YYYY-MM-DD.`, `${column}: "${value}" is not a valid YYYY-MM-DD date.`));
+      errors.push(
+        e(
+          line,
+          'bad_date',
+          `${column}: "${value}" không phải ngày hợp lệ dạng YYYY-MM-DD.`,
+          `${column}: "${value}" is not a valid YYYY-MM-DD date.`,
+        ),
+      );
       return null;
     }
     if (parsed > today) {
@@ -198,12 +311,25 @@ function parseRow(values: Partial<Record<Column, string>>, line: number, today: 
   const rawCode = required('code');
   const code = rawCode ? rawCode.toUpperCase().replace(/\s+/g, '') : null;
   if (code && (!CODE.test(code) || code.length > LIMITS.code)) {
-    errors.push(e(line, 'bad_code', `Mã hồ sơ "${code}" không hợp lệ (chữ, số, -, /, ., tối đa ${LIMITS.code} ký tự).`, `Case code "${code}" is not valid (letters, digits, -, /, ., ${LIMITS.code} characters at most).`));
+    errors.push(
+      e(
+        line,
+        'bad_code',
+        `Mã hồ sơ "${code}" không hợp lệ (chữ, số, -, /, ., tối đa ${LIMITS.code} ký tự).`,
+        `Case code "${code}" is not valid (letters, digits, -, /, ., ${LIMITS.code} characters at most).`,
+      ),
+    );
   }
   const fullName = required('full_name');
-  if (fullName && [...fullName].length > LIMITS.full_name) errors.push(e(line, 'too_long', `full_name dài quá ${LIMITS.full_name} ký tự.`, `full_name is longer than ${LIMITS.full_name} characters.`));
+  if (fullName && [...fullName].length > LIMITS.full_name)
+    errors.push(
+      e(line, 'too_long', `full_name dài quá ${LIMITS.full_name} ký tự.`, `full_name is longer than ${LIMITS.full_name} characters.`),
+    );
   const aliases = [...new Set((values.aliases ?? '').split(';').map(cleanText).filter(Boolean))];
-  if (aliases.some((a) => [...a].length > LIMITS.alias)) errors.push(e(line, 'too_long', `Mỗi tên gọi khác tối đa ${LIMITS.alias} ký tự.`, `Each alias must be ${LIMITS.alias} characters at most.`));
+  if (aliases.some((a) => [...a].length > LIMITS.alias))
+    errors.push(
+      e(line, 'too_long', `Mỗi tên gọi khác tối đa ${LIMITS.alias} ký tự.`, `Each alias must be ${LIMITS.alias} characters at most.`),
+    );
 
   let birthYear: number | null = null;
   const rawYear = oneLine('birth_year');
@@ -211,47 +337,114 @@ function parseRow(values: Partial<Record<Column, string>>, line: number, today: 
     const year = Number(rawYear);
     const maxYear = Number(today.slice(0, 4));
     if (!/^\d{4}$/.test(rawYear) || year < 1900 || year > maxYear) {
-      errors.push(e(line, 'bad_year', `birth_year "${rawYear}" phải là năm từ 1900 đến ${maxYear}.`, `birth_year "${rawYear}" must be a year from 1900 to ${maxYear}.`));
+      errors.push(
+        e(
+          line,
+          'bad_year',
+          `birth_year "${rawYear}" phải là năm từ 1900 đến ${maxYear}.`,
+          `birth_year "${rawYear}" must be a year from 1900 to ${maxYear}.`,
+        ),
+      );
     } else birthYear = year;
   }
   let gender: Gender | null = null;
   const rawGender = oneLine('gender');
   if (rawGender) {
     gender = GENDERS[foldKey(rawGender)] ?? null;
-    if (!gender) errors.push(e(line, 'bad_gender', `gender "${rawGender}" không hợp lệ (nam, nữ, khác).`, `gender "${rawGender}" is not valid (male, female, other).`));
+    if (!gender)
+      errors.push(
+        e(
+          line,
+          'bad_gender',
+          `gender "${rawGender}" không hợp lệ (nam, nữ, khác).`,
+          `gender "${rawGender}" is not valid (male, female, other).`,
+        ),
+      );
   }
   const nationalId = oneLine('national_id');
   if (nationalId && !/^\d{9}(\d{3})?$/.test(nationalId)) {
-    errors.push(e(line, 'bad_national_id', `national_id "${nationalId}" phải gồm 9 hoặc 12 chữ số.`, `national_id "${nationalId}" must be 9 or 12 digits.`));
+    errors.push(
+      e(
+        line,
+        'bad_national_id',
+        `national_id "${nationalId}" phải gồm 9 hoặc 12 chữ số.`,
+        `national_id "${nationalId}" must be 9 or 12 digits.`,
+      ),
+    );
   }
   const rawDanger = required('danger');
   const danger = rawDanger ? parseDanger(rawDanger) : undefined;
-  if (rawDanger && !danger) errors.push(e(line, 'bad_danger', `danger "${rawDanger}" không hợp lệ (thường, nguy hiểm, đặc biệt nguy hiểm).`, `danger "${rawDanger}" is not valid (normal, dangerous, especially_dangerous).`));
+  if (rawDanger && !danger)
+    errors.push(
+      e(
+        line,
+        'bad_danger',
+        `danger "${rawDanger}" không hợp lệ (thường, nguy hiểm, đặc biệt nguy hiểm).`,
+        `danger "${rawDanger}" is not valid (normal, dangerous, especially_dangerous).`,
+      ),
+    );
   const rawStatus = required('status');
   const status: CaseStatus | undefined = rawStatus ? parseStatus(rawStatus) : undefined;
-  if (rawStatus && !status) errors.push(e(line, 'bad_status', `status "${rawStatus}" không hợp lệ (truy nã, bắt, đầu thú, thanh loại, đình nã).`, `status "${rawStatus}" is not valid (wanted, arrested, surrendered, cleared, cancelled).`));
+  if (rawStatus && !status)
+    errors.push(
+      e(
+        line,
+        'bad_status',
+        `status "${rawStatus}" không hợp lệ (truy nã, bắt, đầu thú, thanh loại, đình nã).`,
+        `status "${rawStatus}" is not valid (wanted, arrested, surrendered, cleared, cancelled).`,
+      ),
+    );
   const unitCode = required('unit')?.toUpperCase() ?? null;
   const wantedOn = date('wanted_on', required('wanted_on'));
   const resolvedOn = date('resolved_on', oneLine('resolved_on'));
   const rawResolved = oneLine('resolved_on');
   if (status && status !== 'wanted' && !rawResolved) {
-    errors.push(e(line, 'resolved_on_missing', `Trạng thái ${rawStatus} cần ngày kết quả ở cột resolved_on.`, `Status ${rawStatus} needs the outcome date in resolved_on.`));
+    errors.push(
+      e(
+        line,
+        'resolved_on_missing',
+        `Trạng thái ${rawStatus} cần ngày kết quả ở cột resolved_on.`,
+        `Status ${rawStatus} needs the outcome date in resolved_on.`,
+      ),
+    );
   }
   if (status === 'wanted' && rawResolved) {
-    errors.push(e(line, 'resolved_on_unexpected', 'Hồ sơ đang truy nã không có ngày kết quả (resolved_on phải để trống).', 'A wanted case has no outcome date (resolved_on must be empty).'));
+    errors.push(
+      e(
+        line,
+        'resolved_on_unexpected',
+        'Hồ sơ đang truy nã không có ngày kết quả (resolved_on phải để trống).',
+        'A wanted case has no outcome date (resolved_on must be empty).',
+      ),
+    );
   }
   if (resolvedOn && wantedOn && resolvedOn < wantedOn) {
-    errors.push(e(line, 'resolved_before_wanted', `resolved_on ${resolvedOn} trước wanted_on ${wantedOn}.`, `resolved_on ${resolvedOn} is before wanted_on ${wantedOn}.`));
+    errors.push(
+      e(
+        line,
+        'resolved_before_wanted',
+        `resolved_on ${resolvedOn} trước wanted_on ${wantedOn}.`,
+        `resolved_on ${resolvedOn} is before wanted_on ${wantedOn}.`,
+      ),
+    );
   }
   const cancelledOn = date('cancelled_on', oneLine('cancelled_on'));
   if (cancelledOn && wantedOn && cancelledOn < wantedOn) {
-    errors.push(e(line, 'cancelled_before_wanted', `cancelled_on ${cancelledOn} trước wanted_on ${wantedOn}.`, `cancelled_on ${cancelledOn} is before wanted_on ${wantedOn}.`));
+    errors.push(
+      e(
+        line,
+        'cancelled_before_wanted',
+        `cancelled_on ${cancelledOn} trước wanted_on ${wantedOn}.`,
+        `cancelled_on ${cancelledOn} is before wanted_on ${wantedOn}.`,
+      ),
+    );
   }
   let hasPhoto = false;
   const rawPhoto = oneLine('has_photo');
   if (rawPhoto) {
     const yes = parseYesNo(rawPhoto);
-    if (yes === undefined) errors.push(e(line, 'bad_yes_no', `has_photo "${rawPhoto}" phải là có/không.`, `has_photo "${rawPhoto}" must be yes or no.`));
+    if (yes === undefined)
+      errors.push(e(line, 'bad_yes_no', `has_photo "${rawPhoto}" phải là có/không.`, `has_photo "${rawPhoto}" must be yes or no.`));
     else hasPhoto = yes;
   }
   const row = {
@@ -302,13 +495,27 @@ export async function importCases(
 ): Promise<ImportReport> {
   const today = dayIn(input.timeZone, input.now ?? new Date());
   const { rows, errors } = parseCaseCsv(input.csv, { today });
-  const report: ImportReport = { dryRun: input.dryRun ?? false, rows: rows.length + countRowErrors(errors), created: 0, updated: 0, unchanged: 0, errors };
+  const report: ImportReport = {
+    dryRun: input.dryRun ?? false,
+    rows: rows.length + countRowErrors(errors),
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    errors,
+  };
   if (errors.length && rows.length === 0 && errors.every((x) => x.line <= 1)) return report;
 
   const unitIds = new Map((await listUnits(db)).map((u) => [u.code, u.id]));
   for (const row of rows) {
     if (!unitIds.has(row.unitCode)) {
-      errors.push(e(row.line, 'unknown_unit', `Không có đơn vị "${row.unitCode}" (xem: casedesk units list).`, `There is no unit "${row.unitCode}" (see: casedesk units list).`));
+      errors.push(
+        e(
+          row.line,
+          'unknown_unit',
+          `Không có đơn vị "${row.unitCode}" (xem: casedesk units list).`,
+          `There is no unit "${row.unitCode}" (see: casedesk units list).`,
+        ),
+      );
     }
   }
   if (errors.length) {
@@ -318,7 +525,10 @@ export async function importCases(
 
   const run = async (tx: Executor) => {
     const existing = new Map<string, CaseRow>();
-    for (const part of chunks(rows.map((r) => r.code), 1000)) {
+    for (const part of chunks(
+      rows.map((r) => r.code),
+      1000,
+    )) {
       for (const found of await findCasesByCodes(tx, part)) existing.set(found.code, found);
     }
     const toCreate: CaseFields[] = [];
@@ -348,7 +558,10 @@ export async function importCases(
       }
     }
     for (const part of chunks(toUpdate)) {
-      const updated = await updateCasesAtVersion(tx, part.map((u) => ({ fields: u.fields, version: u.before.version })));
+      const updated = await updateCasesAtVersion(
+        tx,
+        part.map((u) => ({ fields: u.fields, version: u.before.version })),
+      );
       if (updated.size !== part.length) {
         const stale = part.filter((u) => !updated.has(u.before.code)).map((u) => u.before.code);
         throw new ChangedMeanwhile(stale);
@@ -377,9 +590,14 @@ export async function importCases(
   } catch (error) {
     if (!(error instanceof ChangedMeanwhile)) throw error;
     report.created = report.updated = report.unchanged = 0;
-    errors.push(e(0, 'changed_meanwhile',
-      `Trong lúc nhập, hồ sơ ${error.codes.slice(0, 5).join(', ')} đã bị người khác thay đổi; không có gì được nhập. Hãy chạy lại lệnh nhập.`,
-      `While importing, ${error.codes.slice(0, 5).join(', ')} changed in the meantime; nothing was imported. Run the import again.`));
+    errors.push(
+      e(
+        0,
+        'changed_meanwhile',
+        `Trong lúc nhập, hồ sơ ${error.codes.slice(0, 5).join(', ')} đã bị người khác thay đổi; không có gì được nhập. Hãy chạy lại lệnh nhập.`,
+        `While importing, ${error.codes.slice(0, 5).join(', ')} changed in the meantime; nothing was imported. Run the import again.`,
+      ),
+    );
   }
   return report;
 }
@@ -406,9 +624,7 @@ async function updateCasesAtVersion(db: Executor, rows: Array<{ fields: CaseFiel
     .onConflictDoUpdate({
       target: cases.code,
       set: {
-        ...Object.fromEntries(
-          COMPARED_FIELDS.map((f) => [f, sql.raw(`excluded.${cases[f].name}`)]),
-        ),
+        ...Object.fromEntries(COMPARED_FIELDS.map((f) => [f, sql.raw(`excluded.${cases[f].name}`)])),
         version: sql`${cases.version} + 1`,
         updatedAt: sql`now()`,
       },

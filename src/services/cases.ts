@@ -52,8 +52,7 @@ export async function findCases(
     danger: input.danger,
     limit: input.limit ?? 10,
   });
-  const suggestions =
-    hits.length === 0 && looksLikeCode(input.text) ? await closestCodes(db, { text: input.text, unitIds, limit: 3 }) : [];
+  const suggestions = hits.length === 0 && looksLikeCode(input.text) ? await closestCodes(db, { text: input.text, unitIds, limit: 3 }) : [];
   return ok({ hits, suggestions });
 }
 
@@ -184,11 +183,15 @@ async function changedMeanwhile(db: Executor, read: CaseRow, readVersion: number
   const recent = await listCaseEvents(db, read.id, { limit: 20 });
   const since = recent.filter((e) => Number((e.data as { version?: number }).version ?? 0) > readVersion);
   const who = since.length
-    ? await db.select({ handle: members.handle }).from(members).where(eq(members.id, since[0]!.actorMemberId ?? -1))
+    ? await db
+        .select({ handle: members.handle })
+        .from(members)
+        .where(eq(members.id, since[0]!.actorMemberId ?? -1))
     : [];
   // The status the user saw is the one before the first change made after their version.
   const firstChange = [...since].reverse().find((e) => (e.data as { changes?: { status?: unknown[] } }).changes?.status);
-  const seenStatus = ((firstChange?.data as { changes?: { status?: CaseStatus[] } } | undefined)?.changes?.status?.[0] ?? read.status) as CaseStatus;
+  const seenStatus = ((firstChange?.data as { changes?: { status?: CaseStatus[] } } | undefined)?.changes?.status?.[0] ??
+    read.status) as CaseStatus;
   return fail('conflict', (l) => {
     const what = `${STATUS_LABEL[seenStatus](l)} → ${STATUS_LABEL[current.status](l)}`;
     const by = who[0]?.handle ?? (l === 'vi' ? 'người khác' : 'someone else');
@@ -229,8 +232,7 @@ export async function addCaseInfo(
       : input.field === 'marks'
         ? { identifyingMarks: input.value }
         : { criminalHistory: input.value };
-  const previous =
-    input.field === 'photo' ? before.photoNote : input.field === 'marks' ? before.identifyingMarks : before.criminalHistory;
+  const previous = input.field === 'photo' ? before.photoNote : input.field === 'marks' ? before.identifyingMarks : before.criminalHistory;
   const after = await updateCaseAtVersion(db, { id: before.id, expectedVersion: before.version, changes });
   if (!after) return changedMeanwhile(db, before, before.version);
   await insertCaseEvents(db, [

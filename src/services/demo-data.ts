@@ -39,29 +39,159 @@ export type Random = ReturnType<typeof createRandom>;
 
 // Family names weighted roughly by their frequency in Vietnam.
 const FAMILY: ReadonlyArray<readonly [string, number]> = [
-  ['Nguyễn', 38], ['Trần', 11], ['Lê', 9.5], ['Phạm', 7], ['Hoàng', 5], ['Huỳnh', 3], ['Phan', 4.5], ['Vũ', 3.9],
-  ['Võ', 3], ['Đặng', 2.1], ['Bùi', 2], ['Đỗ', 1.4], ['Hồ', 1.3], ['Ngô', 1.3], ['Dương', 1], ['Lý', 0.5],
-  ['Đinh', 0.6], ['Trịnh', 0.5], ['Lương', 0.4], ['Mai', 0.4], ['Tạ', 0.3], ['Cao', 0.3], ['Lâm', 0.3], ['Quách', 0.2],
+  ['Nguyễn', 38],
+  ['Trần', 11],
+  ['Lê', 9.5],
+  ['Phạm', 7],
+  ['Hoàng', 5],
+  ['Huỳnh', 3],
+  ['Phan', 4.5],
+  ['Vũ', 3.9],
+  ['Võ', 3],
+  ['Đặng', 2.1],
+  ['Bùi', 2],
+  ['Đỗ', 1.4],
+  ['Hồ', 1.3],
+  ['Ngô', 1.3],
+  ['Dương', 1],
+  ['Lý', 0.5],
+  ['Đinh', 0.6],
+  ['Trịnh', 0.5],
+  ['Lương', 0.4],
+  ['Mai', 0.4],
+  ['Tạ', 0.3],
+  ['Cao', 0.3],
+  ['Lâm', 0.3],
+  ['Quách', 0.2],
 ];
 const MIDDLE_MALE = ['Văn', 'Đức', 'Minh', 'Hữu', 'Quốc', 'Thanh', 'Công', 'Xuân', 'Đình', 'Ngọc', 'Trọng', 'Quang', 'Mạnh', 'Tiến'];
 const MIDDLE_FEMALE = ['Thị', 'Ngọc', 'Thu', 'Thanh', 'Kim', 'Minh', 'Phương', 'Hồng', 'Thúy', 'Mỹ'];
 const GIVEN_MALE = [
-  'Đức', 'Dũng', 'Hùng', 'Tuấn', 'Long', 'Nam', 'Hải', 'Sơn', 'Thắng', 'Cường', 'Quân', 'Đạt', 'Huy', 'Khánh', 'Phong',
-  'Tùng', 'Bình', 'Trung', 'Hiếu', 'Toàn', 'Việt', 'Hoàng', 'Thành', 'Tâm', 'Lâm', 'Đông', 'Định', 'Độ', 'Khoa', 'Lực',
-  'Mạnh', 'Nghĩa', 'Phúc', 'Quý', 'Tài', 'Thịnh', 'Vinh', 'Kiên', 'Hưng', 'Đăng', 'Tiến', 'Hậu', 'Chiến', 'Giang',
+  'Đức',
+  'Dũng',
+  'Hùng',
+  'Tuấn',
+  'Long',
+  'Nam',
+  'Hải',
+  'Sơn',
+  'Thắng',
+  'Cường',
+  'Quân',
+  'Đạt',
+  'Huy',
+  'Khánh',
+  'Phong',
+  'Tùng',
+  'Bình',
+  'Trung',
+  'Hiếu',
+  'Toàn',
+  'Việt',
+  'Hoàng',
+  'Thành',
+  'Tâm',
+  'Lâm',
+  'Đông',
+  'Định',
+  'Độ',
+  'Khoa',
+  'Lực',
+  'Mạnh',
+  'Nghĩa',
+  'Phúc',
+  'Quý',
+  'Tài',
+  'Thịnh',
+  'Vinh',
+  'Kiên',
+  'Hưng',
+  'Đăng',
+  'Tiến',
+  'Hậu',
+  'Chiến',
+  'Giang',
 ];
 const GIVEN_FEMALE = [
-  'Hoa', 'Lan', 'Hương', 'Mai', 'Hằng', 'Trang', 'Linh', 'Ngọc', 'Thảo', 'Phương', 'Hà', 'Yến', 'Nhung', 'Đào', 'Dung',
-  'Loan', 'Oanh', 'Vân', 'Thủy', 'Quyên', 'Tuyết', 'Hạnh', 'Huyền', 'Diệp', 'Ánh', 'Liên', 'Nga', 'Xuân',
+  'Hoa',
+  'Lan',
+  'Hương',
+  'Mai',
+  'Hằng',
+  'Trang',
+  'Linh',
+  'Ngọc',
+  'Thảo',
+  'Phương',
+  'Hà',
+  'Yến',
+  'Nhung',
+  'Đào',
+  'Dung',
+  'Loan',
+  'Oanh',
+  'Vân',
+  'Thủy',
+  'Quyên',
+  'Tuyết',
+  'Hạnh',
+  'Huyền',
+  'Diệp',
+  'Ánh',
+  'Liên',
+  'Nga',
+  'Xuân',
 ];
 const NICKNAMES = [
-  'Tèo', 'Tí', 'Tủn', 'Bờm', 'Cò', 'Hùng Sẹo', 'Long Đen', 'Nam Lùn', 'Tuấn Còi', 'Hải Bánh', 'Sơn Râu', 'Đức Mập',
-  'Dũng Trọc', 'Cường Ba Đao', 'Quân Xăm', 'Bình Kiểm', 'Phong Sún', 'Tâm Đen', 'Ba Mập', 'Út Lì',
+  'Tèo',
+  'Tí',
+  'Tủn',
+  'Bờm',
+  'Cò',
+  'Hùng Sẹo',
+  'Long Đen',
+  'Nam Lùn',
+  'Tuấn Còi',
+  'Hải Bánh',
+  'Sơn Râu',
+  'Đức Mập',
+  'Dũng Trọc',
+  'Cường Ba Đao',
+  'Quân Xăm',
+  'Bình Kiểm',
+  'Phong Sún',
+  'Tâm Đen',
+  'Ba Mập',
+  'Út Lì',
 ];
 const PROVINCES = [
-  'Hà Nội', 'TP Hồ Chí Minh', 'Hải Phòng', 'Đà Nẵng', 'Cần Thơ', 'Nghệ An', 'Thanh Hóa', 'Hà Tĩnh', 'Quảng Ninh',
-  'Bắc Giang', 'Thái Bình', 'Nam Định', 'Đắk Lắk', 'Gia Lai', 'Lâm Đồng', 'Khánh Hòa', 'Bình Dương', 'Đồng Nai',
-  'An Giang', 'Kiên Giang', 'Sơn La', 'Điện Biên', 'Lào Cai', 'Hòa Bình', 'Quảng Nam', 'Bình Định', 'Tây Ninh',
+  'Hà Nội',
+  'TP Hồ Chí Minh',
+  'Hải Phòng',
+  'Đà Nẵng',
+  'Cần Thơ',
+  'Nghệ An',
+  'Thanh Hóa',
+  'Hà Tĩnh',
+  'Quảng Ninh',
+  'Bắc Giang',
+  'Thái Bình',
+  'Nam Định',
+  'Đắk Lắk',
+  'Gia Lai',
+  'Lâm Đồng',
+  'Khánh Hòa',
+  'Bình Dương',
+  'Đồng Nai',
+  'An Giang',
+  'Kiên Giang',
+  'Sơn La',
+  'Điện Biên',
+  'Lào Cai',
+  'Hòa Bình',
+  'Quảng Nam',
+  'Bình Định',
+  'Tây Ninh',
 ];
 const CHARGES: ReadonlyArray<readonly [string, Danger, number]> = [
   ['Giết người (Điều 123 BLHS)', 'especially_dangerous', 3],
@@ -80,8 +210,20 @@ const CHARGES: ReadonlyArray<readonly [string, Danger, number]> = [
   ['Vận chuyển trái phép chất ma túy (Điều 250 BLHS)', 'dangerous', 4],
 ];
 const AUTHORITIES = ['Cơ quan CSĐT', 'Cơ quan ANĐT', 'Viện KSND', 'Tòa án nhân dân'];
-const MARKS = ['Sẹo dài ở má trái', 'Hình xăm rồng ở cánh tay phải', 'Nốt ruồi trên cằm', 'Răng cửa bị mẻ', 'Mất ngón út tay trái', 'Tóc xoăn, da ngăm'];
-const HISTORY = ['01 tiền án về tội trộm cắp tài sản', '02 tiền án về ma túy', 'Nhiều tiền sự về gây rối trật tự công cộng', 'Chưa có tiền án'];
+const MARKS = [
+  'Sẹo dài ở má trái',
+  'Hình xăm rồng ở cánh tay phải',
+  'Nốt ruồi trên cằm',
+  'Răng cửa bị mẻ',
+  'Mất ngón út tay trái',
+  'Tóc xoăn, da ngăm',
+];
+const HISTORY = [
+  '01 tiền án về tội trộm cắp tài sản',
+  '02 tiền án về ma túy',
+  'Nhiều tiền sự về gây rối trật tự công cộng',
+  'Chưa có tiền án',
+];
 
 export interface DemoUnit {
   id: number;
@@ -98,7 +240,9 @@ export function generateCase(random: Random, sequence: number, units: readonly D
   const family = random.weighted(FAMILY);
   const middle = random.pick(female ? MIDDLE_FEMALE : MIDDLE_MALE);
   const given = random.pick(female ? GIVEN_FEMALE : GIVEN_MALE);
-  const fullName = random.chance(0.15) ? `${family} ${middle} ${random.pick(female ? MIDDLE_FEMALE : MIDDLE_MALE)} ${given}` : `${family} ${middle} ${given}`;
+  const fullName = random.chance(0.15)
+    ? `${family} ${middle} ${random.pick(female ? MIDDLE_FEMALE : MIDDLE_MALE)} ${given}`
+    : `${family} ${middle} ${given}`;
   const aliases = random.chance(0.3) ? [random.pick(NICKNAMES)] : [];
   const [charges, danger] = weightedCharge(random);
   const unit = random.weighted(units.map((u) => [u, u.weight] as const));
@@ -106,7 +250,11 @@ export function generateCase(random: Random, sequence: number, units: readonly D
   const todayMs = Date.parse(`${today}T00:00:00Z`);
   const wantedOn = iso(new Date(todayMs - random.int(10, 6 * 365) * 86_400_000));
   const status: CaseStatus = random.weighted([
-    ['wanted', 58], ['arrested', 20], ['surrendered', 12], ['cleared', 6], ['cancelled', 4],
+    ['wanted', 58],
+    ['arrested', 20],
+    ['surrendered', 12],
+    ['cleared', 6],
+    ['cancelled', 4],
   ] as const);
   let resolvedOn: IsoDate | null = null;
   if (status !== 'wanted') {
@@ -121,7 +269,9 @@ export function generateCase(random: Random, sequence: number, units: readonly D
     aliases,
     birthYear,
     gender: (female ? 'female' : 'male') as Gender,
-    nationalId: random.chance(0.85) ? String(random.int(1, 96)).padStart(3, '0') + String(random.int(0, 999_999_999)).padStart(9, '0') : null,
+    nationalId: random.chance(0.85)
+      ? String(random.int(1, 96)).padStart(3, '0') + String(random.int(0, 999_999_999)).padStart(9, '0')
+      : null,
     hometown: `${random.pick(['Xã', 'Phường', 'Thị trấn'])} ${random.pick(GIVEN_MALE)} ${random.pick(['Đông', 'Tây', 'Nam', 'Bắc', 'Thượng', 'Hạ'])}, ${random.pick(PROVINCES)}`,
     charges,
     danger,
@@ -131,7 +281,16 @@ export function generateCase(random: Random, sequence: number, units: readonly D
     wantedAuthority: `${random.pick(AUTHORITIES)} ${random.pick(PROVINCES)}`,
     status,
     resolvedOn,
-    outcomeNote: status === 'wanted' ? null : random.pick(['Bắt theo quyết định truy nã', 'Ra đầu thú tại cơ quan công an', 'Thanh loại do đã chết', 'Đình nã do hết thời hiệu', 'Bị bắt tại nơi lẩn trốn']),
+    outcomeNote:
+      status === 'wanted'
+        ? null
+        : random.pick([
+            'Bắt theo quyết định truy nã',
+            'Ra đầu thú tại cơ quan công an',
+            'Thanh loại do đã chết',
+            'Đình nã do hết thời hiệu',
+            'Bị bắt tại nơi lẩn trốn',
+          ]),
     cancellationDecisionNo: status === 'cancelled' ? `${random.int(1, 300)}/QĐ-ĐN` : null,
     cancelledOn: status === 'cancelled' ? resolvedOn : null,
     hasPhoto: random.chance(0.8),
@@ -169,4 +328,3 @@ export function* generateCaseBatches(input: {
   }
   if (batch.length) yield batch;
 }
-

@@ -123,13 +123,19 @@ export async function writeCaseBatch(db: Executor, batch: CaseFields[]): Promise
 }
 
 /** Seeds an empty database. Refuses one that has cases already. */
-export async function seedDemo(db: Database, input: { cases: number; seed: number; now: Date; timeZone: string }): Promise<Result<SeedSummary>> {
+export async function seedDemo(
+  db: Database,
+  input: { cases: number; seed: number; now: Date; timeZone: string },
+): Promise<Result<SeedSummary>> {
   const [existing] = await db.select({ n: count() }).from(cases);
   if ((existing?.n ?? 0) > 0) {
-    return fail('conflict', text(
-      'Cơ sở dữ liệu đã có hồ sơ; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống. Hãy dùng thư mục dữ liệu khác (CASEDESK_DATA_DIR) hoặc cơ sở dữ liệu khác (DATABASE_URL).',
-      'The database already has cases; demo data only goes into an empty one. Use another data folder (CASEDESK_DATA_DIR) or database (DATABASE_URL).',
-    ));
+    return fail(
+      'conflict',
+      text(
+        'Cơ sở dữ liệu đã có hồ sơ; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống. Hãy dùng thư mục dữ liệu khác (CASEDESK_DATA_DIR) hoặc cơ sở dữ liệu khác (DATABASE_URL).',
+        'The database already has cases; demo data only goes into an empty one. Use another data folder (CASEDESK_DATA_DIR) or database (DATABASE_URL).',
+      ),
+    );
   }
   const today = dayIn(input.timeZone, input.now);
   return db.transaction(async (tx) => {
@@ -142,7 +148,9 @@ export async function seedDemo(db: Database, input: { cases: number; seed: numbe
     const memberIds = new Map<string, number>();
     for (const m of DEMO_MEMBERS) {
       const found = await findMemberByHandle(tx, m.handle);
-      const member = found ?? (await insertMember(tx, { handle: m.handle, displayName: m.name, role: m.role, unitId: unitIds.get(m.unit)!, locale: null }));
+      const member =
+        found ??
+        (await insertMember(tx, { handle: m.handle, displayName: m.name, role: m.role, unitId: unitIds.get(m.unit)!, locale: null }));
       memberIds.set(m.handle, member.id);
     }
     const named = namedCases(unitIds, today);
@@ -189,7 +197,12 @@ async function seedFollowUps(
   input: { seed: number; today: IsoDate; now: Date; memberIds: Map<string, number>; unitIds: Map<string, number> },
 ): Promise<void> {
   const random = createRandom(input.seed ^ 0x5eed);
-  const wanted = await db.select({ id: cases.id }).from(cases).where(sql`${cases.status} = 'wanted'`).orderBy(cases.id).limit(60);
+  const wanted = await db
+    .select({ id: cases.id })
+    .from(cases)
+    .where(sql`${cases.status} = 'wanted'`)
+    .orderBy(cases.id)
+    .limit(60);
   const assignees = ['officer.hn', 'officer.hk', 'officer.hcm', 'lead.hn', 'lead.hcm'];
   const rows = wanted.map(({ id }, i) => {
     const kind = i % 3; // open, overdue, done

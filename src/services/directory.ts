@@ -25,10 +25,13 @@ export async function addUnit(db: Database, input: { code: string; name: string;
   const code = cleanText(input.code).toUpperCase();
   const name = cleanText(input.name);
   if (!UNIT_CODE.test(code)) {
-    return fail('invalid', text(
-      `Mã đơn vị "${code}" không hợp lệ: dùng chữ, số, dấu chấm, gạch ngang hoặc gạch dưới, tối đa 32 ký tự.`,
-      `Unit code "${code}" is not valid: use letters, digits, dots, hyphens or underscores, 32 at most.`,
-    ));
+    return fail(
+      'invalid',
+      text(
+        `Mã đơn vị "${code}" không hợp lệ: dùng chữ, số, dấu chấm, gạch ngang hoặc gạch dưới, tối đa 32 ký tự.`,
+        `Unit code "${code}" is not valid: use letters, digits, dots, hyphens or underscores, 32 at most.`,
+      ),
+    );
   }
   if (!name) return fail('invalid', text('Tên đơn vị không được để trống.', 'The unit name must not be empty.'));
   return db.transaction(async (tx) => {
@@ -54,22 +57,31 @@ export async function addMember(
 ): Promise<Result<Member>> {
   const handle = cleanText(input.handle).toLowerCase();
   if (!HANDLE.test(handle)) {
-    return fail('invalid', text(
-      `Tên đăng nhập "${handle}" không hợp lệ: 2–32 ký tự chữ thường không dấu, số, dấu chấm, gạch ngang hoặc gạch dưới.`,
-      `Handle "${handle}" is not valid: 2–32 lower-case letters, digits, dots, hyphens or underscores.`,
-    ));
+    return fail(
+      'invalid',
+      text(
+        `Tên đăng nhập "${handle}" không hợp lệ: 2–32 ký tự chữ thường không dấu, số, dấu chấm, gạch ngang hoặc gạch dưới.`,
+        `Handle "${handle}" is not valid: 2–32 lower-case letters, digits, dots, hyphens or underscores.`,
+      ),
+    );
   }
   const role = input.role.trim().toLowerCase();
   if (!(MEMBER_ROLES as readonly string[]).includes(role)) {
-    return fail('invalid', text(
-      `Vai trò "${role}" không hợp lệ; chọn một trong: ${MEMBER_ROLES.join(', ')}.`,
-      `Role "${role}" is not valid; choose one of: ${MEMBER_ROLES.join(', ')}.`,
-    ));
+    return fail(
+      'invalid',
+      text(
+        `Vai trò "${role}" không hợp lệ; chọn một trong: ${MEMBER_ROLES.join(', ')}.`,
+        `Role "${role}" is not valid; choose one of: ${MEMBER_ROLES.join(', ')}.`,
+      ),
+    );
   }
   let locale: Locale | null = null;
   if (input.locale !== undefined) {
     if (input.locale !== 'vi' && input.locale !== 'en') {
-      return fail('invalid', text(`Ngôn ngữ "${input.locale}" không hợp lệ; chọn vi hoặc en.`, `Locale "${input.locale}" is not valid; choose vi or en.`));
+      return fail(
+        'invalid',
+        text(`Ngôn ngữ "${input.locale}" không hợp lệ; chọn vi hoặc en.`, `Locale "${input.locale}" is not valid; choose vi or en.`),
+      );
     }
     locale = input.locale;
   }
@@ -93,15 +105,24 @@ export async function linkMember(
 ): Promise<Result<MemberIdentity>> {
   const platform = input.platform.trim().toLowerCase();
   if (!(PLATFORMS_TO_LINK as readonly string[]).includes(platform)) {
-    return fail('invalid', text(`Nền tảng "${platform}" không hợp lệ; chọn discord hoặc slack.`, `Platform "${platform}" is not valid; choose discord or slack.`));
+    return fail(
+      'invalid',
+      text(
+        `Nền tảng "${platform}" không hợp lệ; chọn discord hoặc slack.`,
+        `Platform "${platform}" is not valid; choose discord or slack.`,
+      ),
+    );
   }
   const workspaceId = input.workspaceId.trim();
   const userId = input.userId.trim();
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(workspaceId) || !/^[A-Za-z0-9_-]{1,64}$/.test(userId)) {
-    return fail('invalid', text(
-      'Mã máy chủ/không gian làm việc và mã người dùng phải là mã số của nền tảng (chữ và số, không có dấu cách).',
-      'The workspace or guild id and the user id must be the platform\'s ids (letters and digits, no spaces).',
-    ));
+    return fail(
+      'invalid',
+      text(
+        'Mã máy chủ/không gian làm việc và mã người dùng phải là mã số của nền tảng (chữ và số, không có dấu cách).',
+        "The workspace or guild id and the user id must be the platform's ids (letters and digits, no spaces).",
+      ),
+    );
   }
   const handle = cleanText(input.handle).toLowerCase();
   return db.transaction(async (tx) => {
@@ -113,10 +134,13 @@ export async function linkMember(
       // Linking the same account to the same member again is a no-op, so scripts can re-run.
       const holder = await findMemberByIdentity(tx, account);
       if (holder?.id === member.id) return ok({ id: 0, memberId: member.id, ...account, createdAt: new Date() });
-      return fail<MemberIdentity>('conflict', text(
-        `Tài khoản ${platform} ${workspaceId}/${userId} đã được liên kết với một thành viên.`,
-        `The ${platform} account ${workspaceId}/${userId} is already linked to a member.`,
-      ));
+      return fail<MemberIdentity>(
+        'conflict',
+        text(
+          `Tài khoản ${platform} ${workspaceId}/${userId} đã được liên kết với một thành viên.`,
+          `The ${platform} account ${workspaceId}/${userId} is already linked to a member.`,
+        ),
+      );
     }
     return ok(identity);
   });

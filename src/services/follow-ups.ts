@@ -35,10 +35,13 @@ export async function resolveAssignee(
 ): Promise<Result<Assignee>> {
   const raw = input.raw.trim();
   const notFound = () =>
-    fail<Assignee>('not_found', text(
-      `Không có thành viên hoặc đơn vị "${raw}" trong phạm vi của bạn. Giao cho thành viên bằng tên đăng nhập, hoặc cho đơn vị bằng unit:MÃ.`,
-      `No member or unit "${raw}" within your units. Assign to a member by handle, or to a unit with unit:CODE.`,
-    ));
+    fail<Assignee>(
+      'not_found',
+      text(
+        `Không có thành viên hoặc đơn vị "${raw}" trong phạm vi của bạn. Giao cho thành viên bằng tên đăng nhập, hoặc cho đơn vị bằng unit:MÃ.`,
+        `No member or unit "${raw}" within your units. Assign to a member by handle, or to a unit with unit:CODE.`,
+      ),
+    );
   if (/^unit:/i.test(raw)) {
     const unit = await findUnitByCode(db, raw.slice(5).trim().toUpperCase());
     if (!unit || !input.scope.unitIds.includes(unit.id)) return notFound();
@@ -77,7 +80,12 @@ export async function addFollowUp(
   }
   const found = await getCaseInScope(db, input.scope, input.code);
   if (!found.ok) return found;
-  const assignee = await resolveAssignee(db, { raw: input.assignee, scope: input.scope, platform: input.platform, workspaceId: input.workspaceId });
+  const assignee = await resolveAssignee(db, {
+    raw: input.assignee,
+    scope: input.scope,
+    platform: input.platform,
+    workspaceId: input.workspaceId,
+  });
   if (!assignee.ok) return assignee;
   const followUp = await insertFollowUp(db, {
     caseId: found.value.id,
@@ -121,10 +129,13 @@ export async function listFollowUps(
 ): Promise<Result<{ rows: FollowUpView[]; total: number }>> {
   const isLead = hasRole(input.member.role, 'lead');
   if (input.filter === 'all' && !isLead) {
-    return fail('denied', text(
-      'Chỉ chỉ huy và quản trị xem được mọi việc cần làm trong phạm vi; cán bộ xem việc của mình (mine) hoặc việc quá hạn của mình (overdue).',
-      'Only leads and admins see every follow-up in scope; officers see their own (mine) or their own overdue ones (overdue).',
-    ));
+    return fail(
+      'denied',
+      text(
+        'Chỉ chỉ huy và quản trị xem được mọi việc cần làm trong phạm vi; cán bộ xem việc của mình (mine) hoặc việc quá hạn của mình (overdue).',
+        'Only leads and admins see every follow-up in scope; officers see their own (mine) or their own overdue ones (overdue).',
+      ),
+    );
   }
   let caseId: number | undefined;
   if (input.caseCode) {
@@ -169,12 +180,21 @@ export async function closeFollowUpAs(
   if (!view || !isVisible(view, input.member, input.scope)) return followUpNotFound(input.id);
   const allowed = input.status === 'done' ? mayComplete(view, input.member, input.scope) : hasRole(input.member.role, 'lead');
   if (!allowed) {
-    return fail('denied', text(
-      `Việc #${view.id} được giao cho ${view.assignee}; chỉ người được giao, đơn vị được giao hoặc chỉ huy mới đánh dấu xong được.`,
-      `Follow-up #${view.id} is assigned to ${view.assignee}; only the assignee, the assigned unit or a lead can mark it done.`,
-    ));
+    return fail(
+      'denied',
+      text(
+        `Việc #${view.id} được giao cho ${view.assignee}; chỉ người được giao, đơn vị được giao hoặc chỉ huy mới đánh dấu xong được.`,
+        `Follow-up #${view.id} is assigned to ${view.assignee}; only the assignee, the assigned unit or a lead can mark it done.`,
+      ),
+    );
   }
-  const closed = await closeFollowUp(db, { id: view.id, status: input.status, byMemberId: input.member.id, at: input.now, note: input.note });
+  const closed = await closeFollowUp(db, {
+    id: view.id,
+    status: input.status,
+    byMemberId: input.member.id,
+    at: input.now,
+    note: input.note,
+  });
   if (!closed) {
     return fail('conflict', text(`Việc #${view.id} đã được đóng trước đó.`, `Follow-up #${view.id} was already closed.`));
   }

@@ -66,7 +66,10 @@ const noOpenMeeting = text(
 );
 
 /** The open meeting in this channel, if the member's scope covers its unit. */
-export async function currentMeeting(db: Executor, input: { platform: Platform; channelId: string; scope: Scope }): Promise<Result<MeetingRow>> {
+export async function currentMeeting(
+  db: Executor,
+  input: { platform: Platform; channelId: string; scope: Scope },
+): Promise<Result<MeetingRow>> {
   const meeting = await openMeetingIn(db, input);
   if (!meeting) return fail('not_found', noOpenMeeting);
   if (!input.scope.unitIds.includes(meeting.unitId)) return fail('not_found', otherCommitteesMeeting);
@@ -98,13 +101,31 @@ export async function startMeeting(
 ): Promise<Result<{ meeting: MeetingRow; agenda: Agenda }>> {
   const open = await openMeetingIn(db, input);
   if (open) return alreadyOpen(open, input.scope);
-  const request = await resolveDigestRequest(db, { scope: input.scope, unitCode: input.unitCode, from: input.from, to: input.to, today: input.today });
+  const request = await resolveDigestRequest(db, {
+    scope: input.scope,
+    unitCode: input.unitCode,
+    from: input.from,
+    to: input.to,
+    today: input.today,
+  });
   if (!request.ok) return request;
   const unitId = request.value.scopeUnitId!;
   const unit = (await findUnitById(db, unitId))!;
   const previous = await previousMeeting(db, { platform: input.platform, channelId: input.channelId, unitId, before: input.now });
-  const period = input.from && input.to ? request.value.period : previous ? { from: dayIn(input.timeZone, previous.startedAt), to: input.today } : request.value.period;
-  const digest = await buildDigest(db, { scopeUnitId: unitId, period, today: input.today, timeZone: input.timeZone, since: previous?.startedAt, asOf: input.now });
+  const period =
+    input.from && input.to
+      ? request.value.period
+      : previous
+        ? { from: dayIn(input.timeZone, previous.startedAt), to: input.today }
+        : request.value.period;
+  const digest = await buildDigest(db, {
+    scopeUnitId: unitId,
+    period,
+    today: input.today,
+    timeZone: input.timeZone,
+    since: previous?.startedAt,
+    asOf: input.now,
+  });
   const followUps = previous ? await followUpsOf(db, previous.id) : [];
   const changed = previous
     ? await casesChangedSince(db, { unitIds: await unitSubtreeIds(db, unitId), since: previous.startedAt, limit: STATUS_CHANGES_LISTED })
@@ -146,10 +167,13 @@ const otherCommitteesMeeting = text(
 /** One meeting at a time in a channel. Another committee's meeting is not named to those outside it. */
 function alreadyOpen(open: MeetingRow, scope: Scope): Result<never> {
   if (!scope.unitIds.includes(open.unitId)) return fail('conflict', otherCommitteesMeeting);
-  return fail('conflict', text(
-    `Đang có cuộc họp #${open.id} "${open.title}" ở kênh này; kết thúc bằng: meeting end`,
-    `Meeting #${open.id} "${open.title}" is already open in this channel; end it with: meeting end`,
-  ));
+  return fail(
+    'conflict',
+    text(
+      `Đang có cuộc họp #${open.id} "${open.title}" ở kênh này; kết thúc bằng: meeting end`,
+      `Meeting #${open.id} "${open.title}" is already open in this channel; end it with: meeting end`,
+    ),
+  );
 }
 
 /**
@@ -174,17 +198,28 @@ export async function recordItem(
 ): Promise<Result<{ kind: 'note' | 'conclusion' | 'directive'; followUpId: number | null; assignee: string | null }>> {
   if (input.dueOn && input.dueOn < input.today) {
     return fail('invalid', (l) =>
-      l === 'vi' ? `Hạn ${formatDate(l, input.dueOn!)} đã qua; hôm nay là ${formatDate(l, input.today)}.` : `The due date ${formatDate(l, input.dueOn!)} has passed; today is ${formatDate(l, input.today)}.`,
+      l === 'vi'
+        ? `Hạn ${formatDate(l, input.dueOn!)} đã qua; hôm nay là ${formatDate(l, input.today)}.`
+        : `The due date ${formatDate(l, input.dueOn!)} has passed; today is ${formatDate(l, input.today)}.`,
     );
   }
   // Whoever writes into a meeting took part in it.
   await addAttendee(db, { meetingId: input.meeting.id, memberId: input.actor.id, at: input.now });
   if (input.kind === 'note' || !input.assignee) {
-    if (input.dueOn) return fail('invalid', text('Hạn (due) chỉ dùng cho chỉ đạo có người hoặc đơn vị nhận.', 'A due date needs an assignee: unit:CODE or a member.'));
+    if (input.dueOn)
+      return fail(
+        'invalid',
+        text('Hạn (due) chỉ dùng cho chỉ đạo có người hoặc đơn vị nhận.', 'A due date needs an assignee: unit:CODE or a member.'),
+      );
     await insertItem(db, { meetingId: input.meeting.id, kind: input.kind, text: input.text, createdByMemberId: input.actor.id });
     return ok({ kind: input.kind, followUpId: null, assignee: null });
   }
-  const assignee = await resolveAssignee(db, { raw: input.assignee, scope: input.scope, platform: input.platform, workspaceId: input.workspaceId });
+  const assignee = await resolveAssignee(db, {
+    raw: input.assignee,
+    scope: input.scope,
+    platform: input.platform,
+    workspaceId: input.workspaceId,
+  });
   if (!assignee.ok) return assignee;
   const followUp = await insertFollowUp(db, {
     caseId: null,
@@ -195,12 +230,23 @@ export async function recordItem(
     createdByMemberId: input.actor.id,
   });
   await linkFollowUp(db, { meetingId: input.meeting.id, followUpId: followUp.id });
-  await insertItem(db, { meetingId: input.meeting.id, kind: 'directive', text: input.text, followUpId: followUp.id, createdByMemberId: input.actor.id });
+  await insertItem(db, {
+    meetingId: input.meeting.id,
+    kind: 'directive',
+    text: input.text,
+    followUpId: followUp.id,
+    createdByMemberId: input.actor.id,
+  });
   return ok({ kind: 'directive', followUpId: followUp.id, assignee: assignee.value.label });
 }
 
 export async function minutesOf(db: Executor, meeting: MeetingRow): Promise<Minutes> {
-  const [items, attendees, followUps, unit] = await Promise.all([itemsOf(db, meeting.id), attendeesOf(db, meeting.id), followUpsOf(db, meeting.id), findUnitById(db, meeting.unitId)]);
+  const [items, attendees, followUps, unit] = await Promise.all([
+    itemsOf(db, meeting.id),
+    attendeesOf(db, meeting.id),
+    followUpsOf(db, meeting.id),
+    findUnitById(db, meeting.unitId),
+  ]);
   const byId = new Map(followUps.map((f) => [f.id, f]));
   const directives = new Set(items.flatMap((i) => (i.followUpId ? [i.followUpId] : [])));
   return {
@@ -218,7 +264,10 @@ export async function minutesOf(db: Executor, meeting: MeetingRow): Promise<Minu
 }
 
 /** Closes the meeting once and returns its minutes; not found when it was closed meanwhile. */
-export async function endMeeting(db: Executor, input: { meeting: MeetingRow; at: Date; how: 'ended' | 'timeout'; byMemberId: number | null }): Promise<Result<Minutes>> {
+export async function endMeeting(
+  db: Executor,
+  input: { meeting: MeetingRow; at: Date; how: 'ended' | 'timeout'; byMemberId: number | null },
+): Promise<Result<Minutes>> {
   const closed = await closeMeeting(db, { id: input.meeting.id, at: input.at, how: input.how, byMemberId: input.byMemberId });
   if (!closed) return fail('not_found', noOpenMeeting);
   return ok(await minutesOf(db, closed));
@@ -259,7 +308,10 @@ export async function closeStaleMeetings(
 export async function findMeetingInScope(db: Executor, input: { id: number; scope: Scope }): Promise<Result<MeetingRow>> {
   const meeting = await findMeeting(db, input.id);
   if (!meeting || !input.scope.unitIds.includes(meeting.unitId)) {
-    return fail('not_found', text(`Không có cuộc họp #${input.id} trong phạm vi của bạn.`, `There is no meeting #${input.id} within your units.`));
+    return fail(
+      'not_found',
+      text(`Không có cuộc họp #${input.id} trong phạm vi của bạn.`, `There is no meeting #${input.id} within your units.`),
+    );
   }
   return ok(meeting);
 }
@@ -291,7 +343,9 @@ function previousMeetingBlocks(previous: NonNullable<Agenda['previous']>, locale
         ? `Chỉ đạo và việc cần làm của cuộc họp trước (#${previous.id} "${previous.title}", ${when}):`
         : `Directives and follow-ups of the previous meeting (#${previous.id} "${previous.title}", ${when}):`,
     },
-    previous.followUps.length ? { kind: 'list', items: previous.followUps.map((f) => followUpLine(f, locale)) } : { kind: 'text', tone: 'muted', text: vi ? '(không có)' : '(none)' },
+    previous.followUps.length
+      ? { kind: 'list', items: previous.followUps.map((f) => followUpLine(f, locale)) }
+      : { kind: 'text', tone: 'muted', text: vi ? '(không có)' : '(none)' },
   ];
 }
 
@@ -318,7 +372,13 @@ export function agendaMessage(meeting: MeetingRow, agenda: Agenda, locale: Local
   const vi = locale === 'vi';
   const digest = digestMessage(agenda.digest, locale, { since: 'meeting' });
   const blocks: Block[] = [
-    { kind: 'text', tone: 'muted', text: vi ? `Cuộc họp #${meeting.id} đã mở lúc ${formatDateTime(locale, meeting.startedAt, timeZone)}.` : `Meeting #${meeting.id} opened at ${formatDateTime(locale, meeting.startedAt, timeZone)}.` },
+    {
+      kind: 'text',
+      tone: 'muted',
+      text: vi
+        ? `Cuộc họp #${meeting.id} đã mở lúc ${formatDateTime(locale, meeting.startedAt, timeZone)}.`
+        : `Meeting #${meeting.id} opened at ${formatDateTime(locale, meeting.startedAt, timeZone)}.`,
+    },
     { kind: 'text', text: digest.title ?? '' },
     ...digest.blocks,
   ];
@@ -354,7 +414,10 @@ export function minutesMessage(m: Minutes, locale: Locale, timeZone: string): Re
   const period = `${formatDate(locale, digest.period.from)} – ${formatDate(locale, digest.period.to)}`;
   const overdue = digest.followUps.overdue;
   const fields = [
-    { label: vi ? 'Thời gian' : 'Time', value: `${at(m.startedAt)} – ${m.endedAt ? at(m.endedAt) : vi ? 'đang họp' : 'open'}${m.endedHow === 'timeout' ? (vi ? ' (tự đóng)' : ' (closed automatically)') : ''}` },
+    {
+      label: vi ? 'Thời gian' : 'Time',
+      value: `${at(m.startedAt)} – ${m.endedAt ? at(m.endedAt) : vi ? 'đang họp' : 'open'}${m.endedHow === 'timeout' ? (vi ? ' (tự đóng)' : ' (closed automatically)') : ''}`,
+    },
     { label: vi ? 'Phạm vi' : 'Scope', value: `${m.unit.code} ${m.unit.name}` },
     { label: vi ? 'Thành phần tham dự' : 'Attendees', value: m.attendees.join(', ') || '-' },
     {
@@ -366,7 +429,9 @@ export function minutesMessage(m: Minutes, locale: Locale, timeZone: string): Re
   ];
   if (previous) {
     const count = (status: 'done' | 'open' | 'overdue') =>
-      previous.followUps.filter((f) => (status === 'overdue' ? f.overdue : status === 'open' ? f.status === 'open' && !f.overdue : f.status === 'done')).length;
+      previous.followUps.filter((f) =>
+        status === 'overdue' ? f.overdue : status === 'open' ? f.status === 'open' && !f.overdue : f.status === 'done',
+      ).length;
     fields.push({
       label: vi ? 'Rà soát cuộc họp trước' : 'Previous meeting reviewed',
       value: vi
@@ -378,12 +443,31 @@ export function minutesMessage(m: Minutes, locale: Locale, timeZone: string): Re
   const section = (label: string, items: string[]) => {
     if (items.length) blocks.push({ kind: 'text', text: label }, { kind: 'list', ordered: true, items });
   };
-  section(vi ? 'Kết luận:' : 'Conclusions:', m.items.filter((i) => i.kind === 'conclusion').map((i) => i.text));
+  section(
+    vi ? 'Kết luận:' : 'Conclusions:',
+    m.items.filter((i) => i.kind === 'conclusion').map((i) => i.text),
+  );
   section(
     vi ? 'Chỉ đạo:' : 'Directives:',
-    m.items.filter((i) => i.kind === 'directive').map((i) => `${i.text} → ${i.followUp ? `${i.followUp.assignee}${i.followUp.dueOn ? ` (${vi ? 'hạn' : 'due'} ${formatDate(locale, i.followUp.dueOn)})` : ''} · #${i.followUp.id}` : '?'}`),
+    m.items
+      .filter((i) => i.kind === 'directive')
+      .map(
+        (i) =>
+          `${i.text} → ${i.followUp ? `${i.followUp.assignee}${i.followUp.dueOn ? ` (${vi ? 'hạn' : 'due'} ${formatDate(locale, i.followUp.dueOn)})` : ''} · #${i.followUp.id}` : '?'}`,
+      ),
   );
-  section(vi ? 'Việc cần làm đã giao trong cuộc họp:' : 'Follow-ups assigned during the meeting:', (m.followUps ?? []).map((f) => followUpLine(f, locale)));
-  section(vi ? 'Ghi chú:' : 'Notes:', m.items.filter((i) => i.kind === 'note').map((i) => i.text));
-  return { personal: false, toChannel: true, title: vi ? `Biên bản họp #${m.id}: ${m.title}` : `Minutes of meeting #${m.id}: ${m.title}`, blocks };
+  section(
+    vi ? 'Việc cần làm đã giao trong cuộc họp:' : 'Follow-ups assigned during the meeting:',
+    (m.followUps ?? []).map((f) => followUpLine(f, locale)),
+  );
+  section(
+    vi ? 'Ghi chú:' : 'Notes:',
+    m.items.filter((i) => i.kind === 'note').map((i) => i.text),
+  );
+  return {
+    personal: false,
+    toChannel: true,
+    title: vi ? `Biên bản họp #${m.id}: ${m.title}` : `Minutes of meeting #${m.id}: ${m.title}`,
+    blocks,
+  };
 }

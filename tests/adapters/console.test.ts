@@ -25,7 +25,13 @@ async function chat(lines: string, handle = 'officer') {
   const output = new PassThrough();
   let written = '';
   output.on('data', (c) => (written += c));
-  const dispatcher = createDispatcher({ db: t.db, commands, locale: 'en', timeZone: 'Asia/Ho_Chi_Minh', logger: pino({ level: 'silent' }) });
+  const dispatcher = createDispatcher({
+    db: t.db,
+    commands,
+    locale: 'en',
+    timeZone: 'Asia/Ho_Chi_Minh',
+    logger: pino({ level: 'silent' }),
+  });
   const done = runConsole({ dispatcher, input, output, handle });
   // Everything at once, as a pipe delivers it.
   input.end(lines);
@@ -77,7 +83,13 @@ describe('renderText', () => {
     title: 'Title',
     blocks: [
       { kind: 'text', text: 'Plain text' },
-      { kind: 'fields', fields: [{ label: 'Short', value: 'one' }, { label: 'Much longer', value: 'two\nlines' }] },
+      {
+        kind: 'fields',
+        fields: [
+          { label: 'Short', value: 'one' },
+          { label: 'Much longer', value: 'two\nlines' },
+        ],
+      },
       { kind: 'list', items: ['first', 'second'] },
       { kind: 'list', items: ['a', 'b'], ordered: true },
       { kind: 'code', text: 'case find <text>' },
@@ -120,12 +132,37 @@ describe('renderMarkdown', () => {
       actions: [{ label: 'Done', command: 'followup done', options: { id: '7' } }],
     };
     expect(renderMarkdown(message)).toBe(
-      ['## Title', '', 'Plain text', '', '_An aside_', '', '- **Short**: one', '', '- first', '- second', '', '1. a', '2. b', '', '```', 'case find <text>', '```', ''].join('\n'),
+      [
+        '## Title',
+        '',
+        'Plain text',
+        '',
+        '_An aside_',
+        '',
+        '- **Short**: one',
+        '',
+        '- first',
+        '- second',
+        '',
+        '1. a',
+        '2. b',
+        '',
+        '```',
+        'case find <text>',
+        '```',
+        '',
+      ].join('\n'),
     );
   });
 
   it('shows case data as written: emphasis, links, HTML, tables and a leading # or > do not take effect', () => {
-    const message: ReplyMessage = { personal: false, title: '# *T*', blocks: [{ kind: 'text', text: '> **b** [l](x) <b> a|b ~s~ `c` \\\n#h' }] };
-    expect(renderMarkdown(message)).toBe(['## \\# \\*T\\*', '', '\\> \\*\\*b\\*\\* \\[l\\](x) \\<b\\> a\\|b \\~s\\~ \\`c\\` \\\\', '\\#h', ''].join('\n'));
+    const message: ReplyMessage = {
+      personal: false,
+      title: '# *T*',
+      blocks: [{ kind: 'text', text: '> **b** [l](x) <b> a|b ~s~ `c` \\\n#h' }],
+    };
+    expect(renderMarkdown(message)).toBe(
+      ['## \\# \\*T\\*', '', '\\> \\*\\*b\\*\\* \\[l\\](x) \\<b\\> a\\|b \\~s\\~ \\`c\\` \\\\', '\\#h', ''].join('\n'),
+    );
   });
 });

@@ -19,7 +19,8 @@ export interface RendererUnderTest<R> {
   withinLimits(rendered: R): void;
 }
 
-export const HOSTILE = 'Lê @everyone @here <@123> <@!456> <#789> <!channel> <!here> **Tám** _nghiêng_ `mã` ~~gạch~~ ||ẩn|| <b>x</b> [link](http://evil.example) # tiêu đề';
+export const HOSTILE =
+  'Lê @everyone @here <@123> <@!456> <#789> <!channel> <!here> **Tám** _nghiêng_ `mã` ~~gạch~~ ||ẩn|| <b>x</b> [link](http://evil.example) # tiêu đề';
 
 /** One reply of each kind of block, with actions, and the strings a reader must find. */
 export const REPLY_KINDS: Array<{ kind: string; message: ReplyMessage; strings: string[] }> = [
@@ -31,7 +32,19 @@ export const REPLY_KINDS: Array<{ kind: string; message: ReplyMessage; strings: 
   },
   {
     kind: 'title and fields',
-    message: { personal: true, title: 'Hồ sơ TN-2021-000001', blocks: [{ kind: 'fields', fields: [{ label: 'Họ tên', value: 'Nguyễn Văn Đức' }, { label: 'Trạng thái', value: 'đang truy nã' }] }] },
+    message: {
+      personal: true,
+      title: 'Hồ sơ TN-2021-000001',
+      blocks: [
+        {
+          kind: 'fields',
+          fields: [
+            { label: 'Họ tên', value: 'Nguyễn Văn Đức' },
+            { label: 'Trạng thái', value: 'đang truy nã' },
+          ],
+        },
+      ],
+    },
     strings: ['Hồ sơ TN-2021-000001', 'Họ tên', 'Nguyễn Văn Đức', 'Trạng thái', 'đang truy nã'],
   },
   {
@@ -41,7 +54,13 @@ export const REPLY_KINDS: Array<{ kind: string; message: ReplyMessage; strings: 
   },
   {
     kind: 'ordered list and code',
-    message: { personal: false, blocks: [{ kind: 'list', ordered: true, items: ['một', 'hai'] }, { kind: 'code', text: 'case find <text…>' }] },
+    message: {
+      personal: false,
+      blocks: [
+        { kind: 'list', ordered: true, items: ['một', 'hai'] },
+        { kind: 'code', text: 'case find <text…>' },
+      ],
+    },
     strings: ['một', 'hai', 'case find <text…>'],
   },
   {
@@ -55,7 +74,15 @@ export const REPLY_KINDS: Array<{ kind: string; message: ReplyMessage; strings: 
   },
   {
     kind: 'hostile case data',
-    message: { personal: true, title: HOSTILE, blocks: [{ kind: 'text', text: HOSTILE }, { kind: 'list', items: [HOSTILE] }, { kind: 'fields', fields: [{ label: HOSTILE, value: HOSTILE }] }] },
+    message: {
+      personal: true,
+      title: HOSTILE,
+      blocks: [
+        { kind: 'text', text: HOSTILE },
+        { kind: 'list', items: [HOSTILE] },
+        { kind: 'fields', fields: [{ label: HOSTILE, value: HOSTILE }] },
+      ],
+    },
     strings: [HOSTILE],
   },
 ];
@@ -75,7 +102,10 @@ export function rendererContract<R>(subject: RendererUnderTest<R>): void {
     });
 
     it('keeps a very long answer within the limits without losing a line', () => {
-      const items = Array.from({ length: 400 }, (_, i) => `TN-2020-${String(i).padStart(6, '0')} · Nguyễn Văn Số ${i} · 1980 · CA-HN · đang truy nã`);
+      const items = Array.from(
+        { length: 400 },
+        (_, i) => `TN-2020-${String(i).padStart(6, '0')} · Nguyễn Văn Số ${i} · 1980 · CA-HN · đang truy nã`,
+      );
       const rendered = subject.render({ personal: true, title: 'Kết quả', blocks: [{ kind: 'list', items }] });
       subject.withinLimits(rendered);
       const seen = subject.visible(rendered);
@@ -91,7 +121,10 @@ export function rendererContract<R>(subject: RendererUnderTest<R>): void {
  */
 export const REQUESTS = {
   find: { command: 'case find', options: { text: 'nguyen van duc' } },
-  assign: { command: 'followup add', options: { code: 'TN-2021-000001', assignee: 'duc.nv', task: 'Xác minh nơi ở cũ', due: '2026-12-01' } },
+  assign: {
+    command: 'followup add',
+    options: { code: 'TN-2021-000001', assignee: 'duc.nv', task: 'Xác minh nơi ở cũ', due: '2026-12-01' },
+  },
   status: { command: 'case status', options: { code: 'TN-2021-000001', outcome: 'arrested', on: '2026-11-20', reason: 'bắt tại nhà' } },
   done: { command: 'followup done', options: { id: 7 } },
 } as const;
@@ -118,7 +151,8 @@ function normalize(invocation: Invocation): { command: string; options: Record<s
   const found = input.kind === 'text' ? commands.resolveText(input.line) : { command: commands.get(input.command), rest: '' };
   if (!('command' in found) || !found.command) throw new Error(`no command for ${JSON.stringify(input)}`);
   const command = found.command;
-  const raw = input.kind === 'text' ? parseTextOptions(command.name, found.rest, command.options) : { ok: true as const, value: input.options };
+  const raw =
+    input.kind === 'text' ? parseTextOptions(command.name, found.rest, command.options) : { ok: true as const, value: input.options };
   if (!raw.ok) throw new Error(raw.failure.text('en'));
   const parsed = validateOptions(command.name, raw.value, command.options);
   if (!parsed.ok) throw new Error(parsed.failure.text('en'));

@@ -40,7 +40,9 @@ describe('casedesk digest', () => {
     expect(text.stdout).toContain('Bắt, vận động đầu thú, thanh loại 2 đối tượng truy nã');
     const markdown = await cli(['digest', '--from', '2024-01-01', '--to', '2024-08-31', '--unit', 'ca-hn', '--format', 'markdown']);
     expect(markdown.stdout).toMatch(/^## Wanted-persons work: the first 8 months of 2024 · CA-HN\n/);
-    const json = JSON.parse((await cli(['digest', '--from', '2024-01-01', '--to', '2024-08-31', '--format', 'json'])).stdout) as { resolved: { total: number } };
+    const json = JSON.parse((await cli(['digest', '--from', '2024-01-01', '--to', '2024-08-31', '--format', 'json'])).stdout) as {
+      resolved: { total: number };
+    };
     expect(json.resolved.total).toBe(2);
     for (const out of [text.stdout, markdown.stdout]) expect(out).not.toMatch(/Phạm Văn Tư|Lê Thị Hoa/);
   });
@@ -52,11 +54,18 @@ describe('casedesk digest', () => {
   });
 
   it('refuses bad input with a clear message', async () => {
-    expect(await cli(['digest', '--from', '2024-02-30', '--to', '2024-03-01'])).toMatchObject({ code: 1, stderr: expect.stringContaining('--from: needs a YYYY-MM-DD date') });
+    expect(await cli(['digest', '--from', '2024-02-30', '--to', '2024-03-01'])).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('--from: needs a YYYY-MM-DD date'),
+    });
     expect((await cli(['digest', '--from', '2024-02-01'])).stderr).toContain('Give both from and to');
     expect((await cli(['digest', '--unit', 'NOPE'])).stderr).toContain('There is no unit NOPE');
-    expect((await cli(['digest', 'schedule', 'add', '--target', 'teams:x', '--cron', '0 7 * * 1'])).stderr).toContain('--target needs the form');
-    expect((await cli(['digest', 'schedule', 'add', '--target', 'slack:C1', '--cron', 'every monday'])).stderr).toContain('is not a valid cron expression');
+    expect((await cli(['digest', 'schedule', 'add', '--target', 'teams:x', '--cron', '0 7 * * 1'])).stderr).toContain(
+      '--target needs the form',
+    );
+    expect((await cli(['digest', 'schedule', 'add', '--target', 'slack:C1', '--cron', 'every monday'])).stderr).toContain(
+      'is not a valid cron expression',
+    );
     // since-last reports whole days: a schedule firing twice a day is refused for it, as in chat.
     const twice = await cli(['digest', 'schedule', 'add', '--target', 'slack:C1', '--cron', '0 7,19 * * *', '--period', 'since-last']);
     expect(twice.code).toBe(1);
@@ -66,7 +75,19 @@ describe('casedesk digest', () => {
 
 describe('casedesk digest schedule and run-schedules', () => {
   it('adds, lists and removes schedules', async () => {
-    const added = await cli(['digest', 'schedule', 'add', '--target', 'slack:C0DIGEST', '--cron', '0 7 * * 1', '--unit', 'CA-HN', '--period', 'week']);
+    const added = await cli([
+      'digest',
+      'schedule',
+      'add',
+      '--target',
+      'slack:C0DIGEST',
+      '--cron',
+      '0 7 * * 1',
+      '--unit',
+      'CA-HN',
+      '--period',
+      'week',
+    ]);
     expect(added).toMatchObject({ code: 0, stdout: '#1 · 0 7 * * 1 (Asia/Ho_Chi_Minh) · slack:C0DIGEST · week · CA-HN · en\n' });
     expect((await cli(['digest', 'schedule', 'list'])).stdout).toBe(added.stdout);
     expect((await cli(['digest', 'schedule', 'remove', '1'])).stdout).toBe('Removed schedule 1.\n');
@@ -76,7 +97,19 @@ describe('casedesk digest schedule and run-schedules', () => {
   it('prints each schedule with the code of its unit as stored, however the unit was typed', async () => {
     const sub = await cli(['digest', 'schedule', 'add', '--target', 'slack:C0DIGEST', '--cron', '0 7 * * 1', '--unit', 'caq-hk']);
     expect(sub.stdout).toBe('#1 · 0 7 * * 1 (Asia/Ho_Chi_Minh) · slack:C0DIGEST · ytd · CAQ-HK · en\n');
-    await cli(['digest', 'schedule', 'add', '--target', 'discord:D0DIGEST', '--cron', '0 8 * * 1', '--unit', 'CA-HCM', '--kind', 'overdue']);
+    await cli([
+      'digest',
+      'schedule',
+      'add',
+      '--target',
+      'discord:D0DIGEST',
+      '--cron',
+      '0 8 * * 1',
+      '--unit',
+      'CA-HCM',
+      '--kind',
+      'overdue',
+    ]);
     await cli(['digest', 'schedule', 'add', '--target', 'slack:C0ALL', '--cron', '0 9 * * 1']);
     expect((await cli(['digest', 'schedule', 'list'])).stdout).toBe(
       [
@@ -93,7 +126,10 @@ describe('casedesk digest schedule and run-schedules', () => {
     await t.db.execute(sql`update digest_schedules set created_at = '2024-01-01T00:00:00Z'`);
     const withSlack = { SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: slack.signingSecret, SLACK_API_URL: slack.apiUrl };
     const now = '2024-09-02T00:00:30Z';
-    const [a, b] = await Promise.all([cli(['digest', 'run-schedules', '--now', now], withSlack), cli(['digest', 'run-schedules', '--now', now], withSlack)]);
+    const [a, b] = await Promise.all([
+      cli(['digest', 'run-schedules', '--now', now], withSlack),
+      cli(['digest', 'run-schedules', '--now', now], withSlack),
+    ]);
     expect([a.code, b.code]).toEqual([0, 0]);
     expect(`${a.stdout}${b.stdout}`).toBe(`digest:1@2024-09-02T00:00:00.000Z delivered\n`);
     const posts = slack.calls.filter((c) => c.method === 'chat.postMessage');
@@ -102,7 +138,9 @@ describe('casedesk digest schedule and run-schedules', () => {
     // The default period, year to date: both cases.
     expect(JSON.stringify(posts[0]!.args.blocks)).toContain('Bắt, vận động đầu thú, thanh loại 2 đối tượng truy nã');
     expect(slack.calls.filter((c) => c.method === 'files.completeUploadExternal')).toHaveLength(1);
-    expect(await queryRows(t.db, sql`select attempts, delivered_at is not null as delivered from digest_runs`)).toEqual([{ attempts: 1, delivered: true }]);
+    expect(await queryRows(t.db, sql`select attempts, delivered_at is not null as delivered from digest_runs`)).toEqual([
+      { attempts: 1, delivered: true },
+    ]);
   });
 
   it('keeps what is due for a platform not configured here, says so, and sends it from where it is', async () => {
@@ -121,19 +159,26 @@ describe('casedesk digest schedule and run-schedules', () => {
     );
     expect(slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
     const vi = await cli(['digest', 'run-schedules', '--now', '2024-09-02T00:02:00Z'], { ...withSlack, CASEDESK_LOCALE: 'vi' });
-    expect(vi.stdout).toBe('Còn 1 tin nhắn chờ gửi lên Discord; nơi này chưa cấu hình Discord nên tin nhắn được giữ lại đến khi có tiến trình cấu hình Discord chạy.\n');
+    expect(vi.stdout).toBe(
+      'Còn 1 tin nhắn chờ gửi lên Discord; nơi này chưa cấu hình Discord nên tin nhắn được giữ lại đến khi có tiến trình cấu hình Discord chạy.\n',
+    );
   });
 
   it('closes a meeting left open past the time-out and posts its minutes to its channel', async () => {
     await makeMember(t.db, { handle: 'lead', role: 'lead', unit: 'CA-HN' });
-    expect((await createTestCore(t.db, { now: new Date('2024-09-02T02:00:00Z') }).run('lead', 'meeting start Giao ban')).result.outcome).toBe('ok');
+    expect(
+      (await createTestCore(t.db, { now: new Date('2024-09-02T02:00:00Z') }).run('lead', 'meeting start Giao ban')).result.outcome,
+    ).toBe('ok');
     await t.db.execute(sql`update meetings set platform = 'slack', channel_id = 'C0COMMITTEE'`);
     const withSlack = { SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: slack.signingSecret, SLACK_API_URL: slack.apiUrl };
     const early = await cli(['digest', 'run-schedules', '--now', '2024-09-02T13:00:00Z'], withSlack);
     expect(early).toMatchObject({ code: 0, stdout: '' });
     const [a, b] = await Promise.all([1, 2].map(() => cli(['digest', 'run-schedules', '--now', '2024-09-02T14:30:00Z'], withSlack)));
     // One closes it, one (the same or the other) posts it: each line once, in either's output.
-    expect(`${a!.stdout}${b!.stdout}`.split('\n').filter(Boolean).sort()).toEqual(['Closed meeting #1: it was left open past the time-out.', 'minutes:1 delivered']);
+    expect(`${a!.stdout}${b!.stdout}`.split('\n').filter(Boolean).sort()).toEqual([
+      'Closed meeting #1: it was left open past the time-out.',
+      'minutes:1 delivered',
+    ]);
     const posts = slack.calls.filter((c) => c.method === 'chat.postMessage');
     expect(posts.map((p) => p.args.channel)).toEqual(['C0COMMITTEE']);
     expect(String(posts[0]!.args.text)).toContain('Minutes of meeting #1: Giao ban');
@@ -145,19 +190,28 @@ describe('casedesk digest schedule and run-schedules', () => {
         values (${key}, 'discord', 'D0COMMITTEE', '{"personal": false, "blocks": []}', '2024-09-02T00:00:00Z', '2024-09-02T00:00:00Z')`);
     }
     const out = await cli(['digest', 'run-schedules', '--now', '2024-09-02T00:01:00Z']);
-    expect(out).toMatchObject({ code: 0, stdout: '2 messages wait for Discord, which is not configured here: kept until an instance with Discord runs.\n' });
+    expect(out).toMatchObject({
+      code: 0,
+      stdout: '2 messages wait for Discord, which is not configured here: kept until an instance with Discord runs.\n',
+    });
   });
 
   it('exits 1 and keeps the run for a retry when the post fails', async () => {
     await cli(['digest', 'schedule', 'add', '--target', 'slack:C0DIGEST', '--cron', '0 7 * * 1']);
     await t.db.execute(sql`update digest_schedules set created_at = '2024-01-01T00:00:00Z'`);
-    const refused = await cli(['digest', 'run-schedules', '--now', '2024-09-02T00:00:30Z'], { SLACK_BOT_TOKEN: 'xoxb-revoked', SLACK_SIGNING_SECRET: slack.signingSecret, SLACK_API_URL: slack.apiUrl });
+    const refused = await cli(['digest', 'run-schedules', '--now', '2024-09-02T00:00:30Z'], {
+      SLACK_BOT_TOKEN: 'xoxb-revoked',
+      SLACK_SIGNING_SECRET: slack.signingSecret,
+      SLACK_API_URL: slack.apiUrl,
+    });
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain('digest:1@2024-09-02T00:00:00.000Z failed: An API error occurred: invalid_auth');
     expect(refused.stdout).toContain('1 message waits to be retried on Slack.');
     expect(await queryRows(t.db, sql`select attempts, delivered_at is null as pending, last_error from outbox`)).toEqual([
       { attempts: 1, pending: true, last_error: 'An API error occurred: invalid_auth' },
     ]);
-    expect(await queryRows(t.db, sql`select built_at is not null as built, delivered_at is null as pending from digest_runs`)).toEqual([{ built: true, pending: true }]);
+    expect(await queryRows(t.db, sql`select built_at is not null as built, delivered_at is null as pending from digest_runs`)).toEqual([
+      { built: true, pending: true },
+    ]);
   });
 });

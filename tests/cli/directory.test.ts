@@ -20,7 +20,11 @@ describe('casedesk units and members', () => {
     expect(await cli(['units', 'add', 'c06', 'Cục Cảnh sát hình sự'])).toMatchObject({ code: 0, stdout: 'Added unit C06.\n' });
     expect((await cli(['units', 'add', 'CA-HN', 'Công an TP Hà Nội', '--parent', 'C06'], 'vi')).stdout).toBe('Đã thêm đơn vị CA-HN.\n');
     const list = await cli(['units', 'list']);
-    expect(list.stdout.split('\n').slice(0, 3)).toEqual(['CODE   PARENT  NAME', 'C06    -       Cục Cảnh sát hình sự', 'CA-HN  C06     Công an TP Hà Nội']);
+    expect(list.stdout.split('\n').slice(0, 3)).toEqual([
+      'CODE   PARENT  NAME',
+      'C06    -       Cục Cảnh sát hình sự',
+      'CA-HN  C06     Công an TP Hà Nội',
+    ]);
     expect((await cli(['units', 'list'], 'vi')).stdout.split('\n')[0]).toBe('MÃ     CẤP TRÊN  TÊN');
   });
 
@@ -43,9 +47,13 @@ describe('casedesk units and members', () => {
 
   it('adds and links members, refusing an account already linked', async () => {
     await cli(['units', 'add', 'C06', 'Cục']);
-    expect((await cli(['members', 'add', 'duc.nv', '--role', 'lead', '--unit', 'c06', '--name', 'Nguyễn Văn Đức', '--locale', 'vi'])).code).toBe(0);
+    expect(
+      (await cli(['members', 'add', 'duc.nv', '--role', 'lead', '--unit', 'c06', '--name', 'Nguyễn Văn Đức', '--locale', 'vi'])).code,
+    ).toBe(0);
     await cli(['members', 'add', 'lan.nt', '--role', 'viewer', '--unit', 'C06']);
-    expect((await cli(['members', 'link', 'duc.nv', '--platform', 'discord', '--workspace', '111', '--user', '222'])).stdout).toBe('Linked discord 111/222 to duc.nv.\n');
+    expect((await cli(['members', 'link', 'duc.nv', '--platform', 'discord', '--workspace', '111', '--user', '222'])).stdout).toBe(
+      'Linked discord 111/222 to duc.nv.\n',
+    );
     expect((await cli(['members', 'link', 'duc.nv', '--platform', 'discord', '--workspace', '111', '--user', '222'])).code).toBe(0);
     const again = await cli(['members', 'link', 'lan.nt', '--platform', 'discord', '--workspace', '111', '--user', '222']);
     expect(again).toMatchObject({ code: 1 });

@@ -16,8 +16,7 @@ beforeAll(async () => {
 beforeEach(() => t.reset());
 afterAll(() => t.close());
 
-const cli = (args: string[], input?: string) =>
-  runCli(args, { db: t.handle, input, env: { CASEDESK_LOCALE: 'en', LOG_LEVEL: 'silent' } });
+const cli = (args: string[], input?: string) => runCli(args, { db: t.handle, input, env: { CASEDESK_LOCALE: 'en', LOG_LEVEL: 'silent' } });
 
 describe('casedesk exec', () => {
   beforeEach(async () => {
@@ -44,7 +43,9 @@ describe('casedesk exec', () => {
   });
 
   it('maps outcomes to exit codes, internal errors to 2', () => {
-    expect([exitCodeFor('ok'), exitCodeFor('denied'), exitCodeFor('invalid'), exitCodeFor('error'), exitCodeFor('duplicate')]).toEqual([0, 1, 1, 2, 2]);
+    expect([exitCodeFor('ok'), exitCodeFor('denied'), exitCodeFor('invalid'), exitCodeFor('error'), exitCodeFor('duplicate')]).toEqual([
+      0, 1, 1, 2, 2,
+    ]);
   });
 
   it('requires --as: scripts must say who acts', async () => {

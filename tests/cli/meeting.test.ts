@@ -26,10 +26,18 @@ describe('casedesk meeting minutes', () => {
     expect(md.stdout).toMatch(/^## Biên bản họp #1: Giao ban tháng 9\n/);
     expect(md.stdout).toContain('1. Hoàn thiện quy chế phối hợp → CAQ-HK (hạn 20/09/2024) · #1');
     expect(md.stdout).toContain('1. Các đơn vị tăng cường vận động đầu thú');
-    const json = JSON.parse((await cli(['meeting', 'minutes', '1', '--format', 'json'], { db: t.handle, env })).stdout) as { attendees: string[]; items: Array<{ kind: string }> };
+    const json = JSON.parse((await cli(['meeting', 'minutes', '1', '--format', 'json'], { db: t.handle, env })).stdout) as {
+      attendees: string[];
+      items: Array<{ kind: string }>;
+    };
     expect(json.attendees).toEqual(['lead']);
     expect(json.items.map((i) => i.kind)).toEqual(['directive', 'conclusion']);
-    expect((await cli(['meeting', 'minutes', '1'], { db: t.handle, env })).stdout).toMatch(/Thời gian:\s+02\/09\/2024 09:00 – 02\/09\/2024 09:00/);
-    expect(await cli(['meeting', 'minutes', '9'], { db: t.handle, env })).toMatchObject({ code: 1, stderr: expect.stringContaining('Không có cuộc họp #9.') });
+    expect((await cli(['meeting', 'minutes', '1'], { db: t.handle, env })).stdout).toMatch(
+      /Thời gian:\s+02\/09\/2024 09:00 – 02\/09\/2024 09:00/,
+    );
+    expect(await cli(['meeting', 'minutes', '9'], { db: t.handle, env })).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('Không có cuộc họp #9.'),
+    });
   });
 });

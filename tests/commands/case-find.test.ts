@@ -18,9 +18,24 @@ beforeEach(async () => {
   await makeMember(t.db, { handle: 'root.viewer', role: 'viewer', unit: 'C06' });
   await makeMember(t.db, { handle: 'hn.viewer', role: 'viewer', unit: 'CA-HN' });
   await makeMember(t.db, { handle: 'hcm.viewer', role: 'viewer', unit: 'CA-HCM' });
-  await makeCase(t.db, { code: 'TN-2020-000123', fullName: 'Nguyễn Văn Đức', aliases: ['Đức Sẹo'], birthYear: 1985, unit: 'CAQ-HK', danger: 'dangerous', nationalId: '001085012345' });
+  await makeCase(t.db, {
+    code: 'TN-2020-000123',
+    fullName: 'Nguyễn Văn Đức',
+    aliases: ['Đức Sẹo'],
+    birthYear: 1985,
+    unit: 'CAQ-HK',
+    danger: 'dangerous',
+    nationalId: '001085012345',
+  });
   await makeCase(t.db, { code: 'TN-2021-000077', fullName: 'Nguyễn Văn Dũng', birthYear: 1990, unit: 'CA-HN' });
-  await makeCase(t.db, { code: 'TN-2021-000078', fullName: 'Trần Thị Đào', aliases: ['Tèo'], birthYear: 1979, unit: 'CA-HCM', status: 'arrested' });
+  await makeCase(t.db, {
+    code: 'TN-2021-000078',
+    fullName: 'Trần Thị Đào',
+    aliases: ['Tèo'],
+    birthYear: 1979,
+    unit: 'CA-HCM',
+    status: 'arrested',
+  });
   await makeCase(t.db, { code: 'TN-2019-000500', fullName: 'Lê Văn Đức', birthYear: 1970, unit: 'CA-HCM' });
 });
 afterAll(() => t.close());
@@ -68,8 +83,21 @@ describe('case find', () => {
     await makeCase(t.db, { code: 'TN-2023-000999', fullName: 'Phạm Văn Khải', unit: 'CA-HN' });
     const closest = await core.run('root.viewer', 'case find pham khai');
     expect(codesOf(closest.reply.text)[0]).toBe('TN-2023-000999');
-    const answers = await Promise.all([1, 2].map(async () => codesOf((await core.run('root.viewer', 'case find khai pham hoan')).reply.text)));
-    expect(answers[0]).toEqual(['TN-2022-000001', 'TN-2022-000002', 'TN-2022-000003', 'TN-2022-000004', 'TN-2022-000005', 'TN-2022-000006', 'TN-2022-000007', 'TN-2022-000008', 'TN-2022-000009', 'TN-2022-000010']);
+    const answers = await Promise.all(
+      [1, 2].map(async () => codesOf((await core.run('root.viewer', 'case find khai pham hoan')).reply.text)),
+    );
+    expect(answers[0]).toEqual([
+      'TN-2022-000001',
+      'TN-2022-000002',
+      'TN-2022-000003',
+      'TN-2022-000004',
+      'TN-2022-000005',
+      'TN-2022-000006',
+      'TN-2022-000007',
+      'TN-2022-000008',
+      'TN-2022-000009',
+      'TN-2022-000010',
+    ]);
     expect(answers[1]).toEqual(answers[0]);
   });
 

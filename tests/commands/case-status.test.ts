@@ -44,9 +44,7 @@ describe('case status', () => {
     expect(reply.text).toContain('wanted → arrested');
     const row = (await findCaseByCode(t.db, CODE))!;
     expect(row).toMatchObject({ status: 'arrested', resolvedOn: '2024-08-15', outcomeNote: 'bắt tại Gia Lâm', version: 2 });
-    expect(await events()).toEqual([
-      expect.objectContaining({ kind: 'status_changed', occurred_on: '2024-08-15' }),
-    ]);
+    expect(await events()).toEqual([expect.objectContaining({ kind: 'status_changed', occurred_on: '2024-08-15' })]);
   });
 
   it('defaults the day to today in the configured time zone', async () => {
@@ -187,18 +185,38 @@ describe('case status where the user can press buttons', () => {
   }
   let now = new Date('2024-09-01T03:00:00Z');
   const dispatcher = () =>
-    createDispatcher({ db: t.db, commands, locale: 'en', timeZone: 'Asia/Ho_Chi_Minh', logger: pino({ level: 'silent' }), clock: () => now });
+    createDispatcher({
+      db: t.db,
+      commands,
+      locale: 'en',
+      timeZone: 'Asia/Ho_Chi_Minh',
+      logger: pino({ level: 'silent' }),
+      clock: () => now,
+    });
   const press = async (handle: string, action: ReplyAction) => {
     const reply = new ButtonReply();
     const result = await dispatcher().dispatch(
-      { id: randomUUID(), actor: { platform: 'console', workspaceId: 'local', userId: handle }, channel: { id: 'c', isPrivate: true }, input: { kind: 'options', command: action.command, options: action.options } },
+      {
+        id: randomUUID(),
+        actor: { platform: 'console', workspaceId: 'local', userId: handle },
+        channel: { id: 'c', isPrivate: true },
+        input: { kind: 'options', command: action.command, options: action.options },
+      },
       reply,
     );
     return { result, reply };
   };
   const ask = async (line: string) => {
     const reply = new ButtonReply();
-    await dispatcher().dispatch({ id: randomUUID(), actor: { platform: 'console', workspaceId: 'local', userId: 'lead' }, channel: { id: 'c', isPrivate: true }, input: { kind: 'text', line } }, reply);
+    await dispatcher().dispatch(
+      {
+        id: randomUUID(),
+        actor: { platform: 'console', workspaceId: 'local', userId: 'lead' },
+        channel: { id: 'c', isPrivate: true },
+        input: { kind: 'text', line },
+      },
+      reply,
+    );
     return reply;
   };
   beforeEach(() => {

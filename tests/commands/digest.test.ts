@@ -45,14 +45,14 @@ describe('digest preview', () => {
     expect(backwards.reply.text).toContain('is after the end');
   });
 
-  it('refuses since-last, which needs a schedule\'s previous digest, rather than guess a period', async () => {
+  it("refuses since-last, which needs a schedule's previous digest, rather than guess a period", async () => {
     const since = await core.run('lead.hn', 'digest preview since-last');
     expect(since.result).toMatchObject({ outcome: 'invalid', code: 'invalid' });
     expect(since.reply.text).toContain('since-last needs a schedule');
     expect(since.reply.text).toContain('or a preset such as week');
   });
 
-  it('refuses a unit outside the lead\'s scope, and an officer', async () => {
+  it("refuses a unit outside the lead's scope, and an officer", async () => {
     const outside = await core.run('lead.hn', 'digest preview unit:CA-HCM');
     expect(outside.result).toMatchObject({ outcome: 'denied', code: 'denied' });
     expect(outside.reply.text).toContain('outside your scope');
@@ -70,9 +70,13 @@ describe('digest schedule', () => {
     await makeMember(t.db, { handle: 'admin.hn', role: 'admin', unit: 'CA-HN', slack: { team: TEAM, user: 'U0ADMINHN' } });
   });
 
-  const stored = () => queryRows<{ unit: string | null }>(t.db, sql`select u.code as unit from digest_schedules s left join units u on u.id = s.unit_id order by s.id`);
+  const stored = () =>
+    queryRows<{ unit: string | null }>(
+      t.db,
+      sql`select u.code as unit from digest_schedules s left join units u on u.id = s.unit_id order by s.id`,
+    );
 
-  it('scopes a schedule with no unit to the admin\'s own unit, and only the root unit\'s admin to everything', async () => {
+  it("scopes a schedule with no unit to the admin's own unit, and only the root unit's admin to everything", async () => {
     const province = await core.run('', 'digest schedule add 0 7 * * 1', inSlack('U0ADMINHN'));
     expect(province.result.outcome).toBe('ok');
     expect(province.reply.text).toMatch(/· ytd · CA-HN · en$/);
@@ -81,7 +85,7 @@ describe('digest schedule', () => {
     expect(await stored()).toEqual([{ unit: 'CA-HN' }, { unit: null }]);
   });
 
-  it('refuses a schedule for a unit outside the admin\'s scope, and takes one inside it', async () => {
+  it("refuses a schedule for a unit outside the admin's scope, and takes one inside it", async () => {
     const outside = await core.run('', 'digest schedule add 0 7 * * 1 unit:CA-HCM', inSlack('U0ADMINHN'));
     expect(outside.result).toMatchObject({ outcome: 'denied', code: 'denied' });
     expect(outside.reply.text).toContain('Unit CA-HCM is outside your scope');
@@ -97,10 +101,13 @@ describe('digest schedule', () => {
     expect(await queryRows(t.db, sql`select count(*)::int as n from digest_schedules`)).toEqual([{ n: 0 }]);
     expect((await core.run('', 'digest schedule add 0 7,17 * * * period:week', inSlack('U0ADMIN'))).result.outcome).toBe('ok');
     expect((await core.run('', 'digest schedule add 0 7 * * * period:since-last', inSlack('U0ADMIN'))).result.outcome).toBe('ok');
-    expect(await queryRows(t.db, sql`select period from digest_schedules order by id`)).toEqual([{ period: 'week' }, { period: 'since-last' }]);
+    expect(await queryRows(t.db, sql`select period from digest_schedules order by id`)).toEqual([
+      { period: 'week' },
+      { period: 'since-last' },
+    ]);
   });
 
-  it('names the period in the reader\'s language', async () => {
+  it("names the period in the reader's language", async () => {
     await core.run('', 'digest schedule add 0 7 * * 1 period:week locale:vi', inSlack('U0ADMIN'));
     await t.db.execute(sql`update members set locale = 'vi' where handle = 'admin'`);
     const list = await core.run('', 'digest schedule list', inSlack('U0ADMIN'));
@@ -112,18 +119,27 @@ describe('digest schedule', () => {
     const added = await core.run('', 'digest schedule add 0 7 * * 1 tz:Asia/Bangkok period:week unit:CA-HN locale:vi', inSlack('U0ADMIN'));
     expect(added.result.outcome).toBe('ok');
     expect(added.reply.text).toMatch(/^Added: #\d+ · 0 7 \* \* 1 \(Asia\/Bangkok\) · slack:C0COMMITTEE · week · CA-HN · vi$/);
-    expect(await queryRows(t.db, sql`select cron, time_zone, target_platform::text, target_channel, period, locale::text from digest_schedules`)).toEqual([
-      { cron: '0 7 * * 1', time_zone: 'Asia/Bangkok', target_platform: 'slack', target_channel: 'C0COMMITTEE', period: 'week', locale: 'vi' },
+    expect(
+      await queryRows(t.db, sql`select cron, time_zone, target_platform::text, target_channel, period, locale::text from digest_schedules`),
+    ).toEqual([
+      {
+        cron: '0 7 * * 1',
+        time_zone: 'Asia/Bangkok',
+        target_platform: 'slack',
+        target_channel: 'C0COMMITTEE',
+        period: 'week',
+        locale: 'vi',
+      },
     ]);
     const id = /#(\d+)/.exec(added.reply.text)![1];
     expect((await core.run('', 'digest schedule list', inSlack('U0ADMIN'))).reply.text).toContain(`#${id} · 0 7 * * 1`);
     expect((await core.run('', `digest schedule remove ${id}`, inSlack('U0ADMIN'))).reply.text).toContain(`Removed schedule ${id}.`);
     expect(await queryRows(t.db, sql`select count(*)::int as n from digest_schedules`)).toEqual([{ n: 0 }]);
-    expect((await queryRows<{ command: string; outcome: string }>(t.db, sql`select command, outcome::text from audit_log order by id`)).map((r) => `${r.command} ${r.outcome}`)).toEqual([
-      'digest schedule ok',
-      'digest schedule ok',
-      'digest schedule ok',
-    ]);
+    expect(
+      (await queryRows<{ command: string; outcome: string }>(t.db, sql`select command, outcome::text from audit_log order by id`)).map(
+        (r) => `${r.command} ${r.outcome}`,
+      ),
+    ).toEqual(['digest schedule ok', 'digest schedule ok', 'digest schedule ok']);
   });
 
   it('refuses a bad cron expression or time zone, and stores nothing', async () => {
@@ -140,7 +156,9 @@ describe('digest schedule', () => {
     expect(lead.result).toMatchObject({ outcome: 'denied', code: 'denied' });
     const consoleAdd = await core.run('admin', 'digest schedule add 0 7 * * 1');
     expect(consoleAdd.reply.text).toContain('casedesk digest schedule add --target');
-    expect((await core.run('', 'digest schedule remove 999', inSlack('U0ADMIN'))).reply.text).toContain('There is no schedule 999 within your units.');
+    expect((await core.run('', 'digest schedule remove 999', inSlack('U0ADMIN'))).reply.text).toContain(
+      'There is no schedule 999 within your units.',
+    );
   });
 
   it("shows and removes only the schedules of the admin's own units", async () => {
@@ -155,7 +173,10 @@ describe('digest schedule', () => {
     expect(province).toContain(`#${hn} · 0 7 * * 1 (Asia/Ho_Chi_Minh) · slack:C0COMMITTEE · ytd · CA-HN · en`);
     expect(province).not.toContain(`#${national} ·`);
     // Another province's admin cannot remove it, nor can the province remove the national one.
-    for (const [user, id] of [['U0ADMINHCM', hn], ['U0ADMINHN', national]] as const) {
+    for (const [user, id] of [
+      ['U0ADMINHCM', hn],
+      ['U0ADMINHN', national],
+    ] as const) {
       const refused = await core.run('', `digest schedule remove ${id}`, inSlack(user));
       expect(refused.result.code).toBe('not_found');
     }

@@ -29,7 +29,14 @@ beforeEach(async () => {
 afterAll(() => t.close());
 
 const rows = () =>
-  queryRows<{ id: number; status: string; assignee: string; due_on: string | null; completed_by: string | null; completion_note: string | null }>(
+  queryRows<{
+    id: number;
+    status: string;
+    assignee: string;
+    due_on: string | null;
+    completed_by: string | null;
+    completion_note: string | null;
+  }>(
     t.db,
     sql`select f.id, f.status, coalesce(m.handle, u.code) as assignee, f.due_on::text, cb.handle as completed_by, f.completion_note
         from follow_ups f left join members m on m.id = f.assignee_member_id left join units u on u.id = f.assignee_unit_id
@@ -44,12 +51,21 @@ describe('follow-ups', () => {
 
     const mine = await core.run('officer.hn', 'followup list');
     expect(mine.reply.text).toContain(`#1 · ${HN} · Xác minh nơi ở tại Gia Lâm → officer.hn · due 2024-09-10`);
-    expect(mine.reply.messages[0]!.actions).toEqual([{ label: 'Done #1', style: 'primary', command: 'followup done', options: { id: '1' } }]);
+    expect(mine.reply.messages[0]!.actions).toEqual([
+      { label: 'Done #1', style: 'primary', command: 'followup done', options: { id: '1' } },
+    ]);
 
     const done = await core.run('officer.hn', 'followup done 1 đã xác minh, không có mặt');
     expect(done.result.outcome).toBe('ok');
     expect(await rows()).toEqual([
-      { id: 1, status: 'done', assignee: 'officer.hn', due_on: '2024-09-10', completed_by: 'officer.hn', completion_note: 'đã xác minh, không có mặt' },
+      {
+        id: 1,
+        status: 'done',
+        assignee: 'officer.hn',
+        due_on: '2024-09-10',
+        completed_by: 'officer.hn',
+        completion_note: 'đã xác minh, không có mặt',
+      },
     ]);
     expect((await core.run('officer.hn', 'followup list')).reply.text).toBe('No open follow-ups.');
     const card = await core.run('officer.hn', `case show ${HN}`);

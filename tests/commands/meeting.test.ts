@@ -27,11 +27,20 @@ beforeEach(async () => {
   await makeMember(t.db, { handle: 'officer.hn', role: 'officer', unit: 'CA-HN' });
   await makeMember(t.db, { handle: 'viewer', role: 'viewer', unit: 'CA-HN' });
   await makeMember(t.db, { handle: 'hcm.lead', role: 'lead', unit: 'CA-HCM' });
-  await makeCase(t.db, { code: 'TN-2024-000001', fullName: 'Trịnh Văn Quyết', unit: 'CAQ-HK', status: 'arrested', resolvedOn: '2024-08-20' });
+  await makeCase(t.db, {
+    code: 'TN-2024-000001',
+    fullName: 'Trịnh Văn Quyết',
+    unit: 'CAQ-HK',
+    status: 'arrested',
+    resolvedOn: '2024-08-20',
+  });
   await makeCase(t.db, { code: 'TN-2024-000002', fullName: 'Đỗ Thị Lan', unit: 'CA-HN', wantedOn: '2024-03-01' });
   // Assigned in August, due before the first meeting: overdue on its agenda.
   const august = createTestCore(t.db, { now: new Date('2024-08-10T02:00:00Z') });
-  expect((await august.run('lead', 'followup add TN-2024-000002 officer.hn "Rà soát lại lời khai của Đỗ Thị Lan" due:2024-08-25')).result.outcome).toBe('ok');
+  expect(
+    (await august.run('lead', 'followup add TN-2024-000002 officer.hn "Rà soát lại lời khai của Đỗ Thị Lan" due:2024-08-25')).result
+      .outcome,
+  ).toBe('ok');
 });
 afterAll(() => t.close());
 
@@ -62,7 +71,9 @@ describe('a committee meeting on the console', () => {
     expect(start.reply.text).toContain('#1 · TN-2024-000002 · officer.hn · due 2024-08-25');
     for (const personal of ['Trịnh Văn Quyết', 'Đỗ Thị Lan']) expect(start.reply.text).not.toContain(personal);
     // The audit rows name the case codes the agenda and the minutes showed.
-    expect(await queryRows(t.db, sql`select command, case_codes from audit_log where command in ('meeting start', 'meeting end') order by id`)).toEqual([
+    expect(
+      await queryRows(t.db, sql`select command, case_codes from audit_log where command in ('meeting start', 'meeting end') order by id`),
+    ).toEqual([
       { command: 'meeting start', case_codes: ['TN-2024-000002'] },
       { command: 'meeting end', case_codes: ['TN-2024-000002'] },
     ]);
@@ -81,21 +92,30 @@ describe('a committee meeting on the console', () => {
     expect(minutes).not.toContain('Đỗ Thị Lan');
     expect(minutes).toContain('Notes:\nĐã rà soát danh sách truy nã quý III');
     // Directives became follow-ups without a case, and the follow-up assigned in the channel is the meeting's too.
-    expect(await queryRows(t.db, sql`select f.id, coalesce(m.handle, u.code) as assignee, f.case_id is null as directive from meeting_follow_ups l join follow_ups f on f.id = l.follow_up_id
-      left join members m on m.id = f.assignee_member_id left join units u on u.id = f.assignee_unit_id order by f.id`)).toEqual([
+    expect(
+      await queryRows(
+        t.db,
+        sql`select f.id, coalesce(m.handle, u.code) as assignee, f.case_id is null as directive from meeting_follow_ups l join follow_ups f on f.id = l.follow_up_id
+      left join members m on m.id = f.assignee_member_id left join units u on u.id = f.assignee_unit_id order by f.id`,
+      ),
+    ).toEqual([
       { id: 2, assignee: 'CAQ-HK', directive: true },
       { id: 3, assignee: 'duc', directive: true },
       { id: 4, assignee: 'duc', directive: false },
       { id: 5, assignee: 'officer.hn', directive: true },
     ]);
     // A conclusion with no assignee is recorded, and makes no follow-up.
-    expect(await queryRows(t.db, sql`select kind, follow_up_id from meeting_items where text = 'Các đơn vị tăng cường vận động đầu thú'`)).toEqual([{ kind: 'conclusion', follow_up_id: null }]);
+    expect(
+      await queryRows(t.db, sql`select kind, follow_up_id from meeting_items where text = 'Các đơn vị tăng cường vận động đầu thú'`),
+    ).toEqual([{ kind: 'conclusion', follow_up_id: null }]);
     // Kept: listed and shown again, in the reader's language.
     expect((await first().run('viewer', 'meeting list')).reply.text).toContain('#1 · 2024-09-02 09:00 · CA-HN · Giao ban tháng 9');
     const vi = await first().run('lead.vi', 'meeting minutes 1');
     expect(vi.reply.text).toContain('Biên bản họp #1: Giao ban tháng 9');
     expect(vi.reply.text).toContain('Thành phần tham dự: lead, officer.hn, viewer');
-    expect(vi.reply.text).toContain('Số liệu đã xem xét: 01/01/2024 – 01/09/2024: bắt, vận động đầu thú, thanh loại 1 đối tượng; còn truy nã 1; 1 việc cần làm quá hạn');
+    expect(vi.reply.text).toContain(
+      'Số liệu đã xem xét: 01/01/2024 – 01/09/2024: bắt, vận động đầu thú, thanh loại 1 đối tượng; còn truy nã 1; 1 việc cần làm quá hạn',
+    );
     expect(vi.reply.text).toContain('Kết luận:\nCác đơn vị tăng cường vận động đầu thú');
     expect(vi.reply.text).toContain('Chỉ đạo:\nHoàn thiện quy chế phối hợp → CAQ-HK (hạn 20/09/2024) · #2');
     expect(vi.reply.text).toContain('Việc cần làm đã giao trong cuộc họp:\n#4 · TN-2024-000002 · duc · hạn 31/10/2024 · đang mở');
@@ -169,7 +189,10 @@ describe('a committee meeting on the console', () => {
       input.end(lines);
       return { results: await done, written };
     };
-    const opened = await session('lead', 'meeting start Giao ban tháng 9\nmeeting conclude Hoàn thiện quy chế phối hợp unit:CAQ-HK due:2024-09-20\n');
+    const opened = await session(
+      'lead',
+      'meeting start Giao ban tháng 9\nmeeting conclude Hoàn thiện quy chế phối hợp unit:CAQ-HK due:2024-09-20\n',
+    );
     expect(opened.results.map((r) => r.outcome)).toEqual(['ok', 'ok']);
     expect(opened.written).toContain('Meeting: Giao ban tháng 9');
     expect(opened.written).toContain('Directive recorded for CAQ-HK (due 2024-09-20); follow-up #2.');
@@ -179,7 +202,10 @@ describe('a committee meeting on the console', () => {
     expect(ended.written).toContain('Minutes of meeting #1: Giao ban tháng 9');
     expect(ended.written).toMatch(/Attendees:\s+lead, viewer\n/);
     expect(ended.written).toContain('Hoàn thiện quy chế phối hợp → CAQ-HK (due 2024-09-20) · #2');
-    const audited = await queryRows<{ command: string; outcome: string }>(t.db, sql`select command, outcome::text from audit_log where command like 'meeting%' order by id`);
+    const audited = await queryRows<{ command: string; outcome: string }>(
+      t.db,
+      sql`select command, outcome::text from audit_log where command like 'meeting%' order by id`,
+    );
     expect(audited).toEqual([
       { command: 'meeting start', outcome: 'ok' },
       { command: 'meeting conclude', outcome: 'ok' },
@@ -219,7 +245,15 @@ describe('a committee meeting on the console', () => {
     const poster = async (channel: string, message: ReplyMessage) => void posts.push({ channel, message });
     // A console meeting has no channel to post its minutes to (tests/scheduler/outbox.test.ts): held on Slack here.
     await t.db.execute(sql`update meetings set platform = 'slack', channel_id = 'C0COMMITTEE'`);
-    const runners = [0, 1].map(() => createDigestRunner({ db: t.db, posters: { slack: poster }, logger: pino({ level: 'silent' }), meetingTimeoutMs: 12 * 3600_000, locale: 'en' }));
+    const runners = [0, 1].map(() =>
+      createDigestRunner({
+        db: t.db,
+        posters: { slack: poster },
+        logger: pino({ level: 'silent' }),
+        meetingTimeoutMs: 12 * 3600_000,
+        locale: 'en',
+      }),
+    );
     // Eleven hours in: still open.
     expect(await runners[0]!.closeStaleMeetings(new Date('2024-09-02T13:00:00Z'))).toEqual([]);
     const closed = await Promise.all(runners.map((r) => r.closeStaleMeetings(new Date('2024-09-02T14:30:00Z'))));

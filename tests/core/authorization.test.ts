@@ -29,7 +29,11 @@ beforeEach(async () => {
   await makeMember(t.db, { handle: 'hcm.officer', role: 'officer', unit: 'CA-HCM' });
   // Follow-up #1 is on the in-scope case, assigned to hn.officer; #2 is on the other, to hcm.officer.
   await core.run('hn.admin', `followup add ${IN} hn.officer "Xác minh nơi ở"`);
-  await insertFollowUp(t.db, { caseId: (await findCaseByCode(t.db, OUT))!.id, assigneeMemberId: (await findMemberByHandle(t.db, 'hcm.officer'))!.id, task: 'x' });
+  await insertFollowUp(t.db, {
+    caseId: (await findCaseByCode(t.db, OUT))!.id,
+    assigneeMemberId: (await findMemberByHandle(t.db, 'hcm.officer'))!.id,
+    task: 'x',
+  });
 });
 afterAll(() => t.close());
 
@@ -70,7 +74,10 @@ const GLOBAL: Record<string, string> = {
 
 it('covers every registered command', () => {
   const covered = [...Object.keys(CASE_COMMANDS), ...Object.keys(GLOBAL)].sort();
-  const registered = commands.all().map((c) => c.name).sort();
+  const registered = commands
+    .all()
+    .map((c) => c.name)
+    .sort();
   expect(covered).toEqual(registered);
 });
 
@@ -130,13 +137,22 @@ describe('role-dependent answers', () => {
 
 it('writes exactly one audit row per invocation, with its outcome', async () => {
   // Only the rows of this test: the setup's follow-up left one of its own.
-  const [{ last }] = (await queryRows<{ last: number }>(t.db, sql`select coalesce(max(id), 0)::int as last from audit_log`)) as [{ last: number }];
+  const [{ last }] = (await queryRows<{ last: number }>(t.db, sql`select coalesce(max(id), 0)::int as last from audit_log`)) as [
+    { last: number },
+  ];
   await core.run('hn.viewer', `case show ${IN}`);
   await core.run('hn.viewer', `case status ${IN} arrested`);
   await core.run('hn.lead', `case status ${IN} arrested on:2020-01-01`);
   await core.run('nobody', 'whoami');
   await core.run('hn.lead', `case show ${OUT}`);
-  const rows = await queryRows<{ member: string | null; user_id: string; command: string; outcome: string; detail: string | null; case_codes: string[] }>(
+  const rows = await queryRows<{
+    member: string | null;
+    user_id: string;
+    command: string;
+    outcome: string;
+    detail: string | null;
+    case_codes: string[];
+  }>(
     t.db,
     sql`select m.handle as member, a.user_id, a.command, a.outcome, a.detail, a.case_codes
         from audit_log a left join members m on m.id = a.member_id where a.id > ${last} order by a.id`,

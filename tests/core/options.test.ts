@@ -37,7 +37,10 @@ describe('text options', () => {
     for (const line of ['TN-1 "arrested', 'TN-1 arrested on:2024-01-01 on:2024-01-02']) {
       const parsed = parseTextOptions('case status', line, spec);
       expect(parsed.ok).toBe(false);
-      if (!parsed.ok) expect(parsed.failure.text('en')).toContain('Usage: case status <code> <wanted|arrested|surrendered|cleared|cancelled> [reason…] [on:YYYY-MM-DD] [version:version]');
+      if (!parsed.ok)
+        expect(parsed.failure.text('en')).toContain(
+          'Usage: case status <code> <wanted|arrested|surrendered|cleared|cancelled> [reason…] [on:YYYY-MM-DD] [version:version]',
+        );
     }
     const noRest: OptionSpec[] = [{ name: 'code', type: 'string', positional: true, description: d }];
     const extra = parseTextOptions('case show', 'TN-1 TN-2', noRest);
@@ -68,11 +71,16 @@ describe('validation', () => {
   });
 
   it('accepts 29 February only in leap years', () => {
-    expect(validateOptions('x', { code: 'a', outcome: 'bat', on: '2024-02-29' }, spec)).toMatchObject({ ok: true, value: { on: '2024-02-29', outcome: 'arrested' } });
+    expect(validateOptions('x', { code: 'a', outcome: 'bat', on: '2024-02-29' }, spec)).toMatchObject({
+      ok: true,
+      value: { on: '2024-02-29', outcome: 'arrested' },
+    });
     expect(validateOptions('x', { code: 'a', outcome: 'bat', on: '2023-02-29' }, spec).ok).toBe(false);
   });
 
   it('writes the usage line from the spec', () => {
-    expect(usageLine('case status', spec)).toBe('case status <code> <wanted|arrested|surrendered|cleared|cancelled> [reason…] [on:YYYY-MM-DD] [version:version]');
+    expect(usageLine('case status', spec)).toBe(
+      'case status <code> <wanted|arrested|surrendered|cleared|cancelled> [reason…] [on:YYYY-MM-DD] [version:version]',
+    );
   });
 });

@@ -45,7 +45,23 @@ describe(`data layer on ${testDriver}`, () => {
     expect(await migrateDb(t.handle)).toEqual({ applied: 0 });
     expect(await schema()).toEqual(before);
     expect(before.map((r) => r.table_name)).toEqual([
-      'audit_log', 'case_events', 'cases', 'digest_runs', 'digest_schedules', 'follow_ups', 'meeting_attendees', 'meeting_follow_ups', 'meeting_items', 'meetings', 'member_identities', 'members', 'outbox', 'pending_actions', 'processed_invocations', 'search_vocabulary', 'units',
+      'audit_log',
+      'case_events',
+      'cases',
+      'digest_runs',
+      'digest_schedules',
+      'follow_ups',
+      'meeting_attendees',
+      'meeting_follow_ups',
+      'meeting_items',
+      'meetings',
+      'member_identities',
+      'members',
+      'outbox',
+      'pending_actions',
+      'processed_invocations',
+      'search_vocabulary',
+      'units',
     ]);
   });
 
@@ -116,7 +132,11 @@ describe(`data layer on ${testDriver}`, () => {
   it('refuses a follow-up with both or neither assignee', async () => {
     const member = await makeMember(t.db, { handle: 'a', role: 'lead', unit: 'CA-HN' });
     const unit = (await findUnitByCode(t.db, 'CA-HN'))!;
-    expect(await dbError(t.db.execute(sql`insert into follow_ups (task, assignee_member_id, assignee_unit_id) values ('x', ${member.id}, ${unit.id})`))).toMatch(/follow_ups_one_assignee/);
+    expect(
+      await dbError(
+        t.db.execute(sql`insert into follow_ups (task, assignee_member_id, assignee_unit_id) values ('x', ${member.id}, ${unit.id})`),
+      ),
+    ).toMatch(/follow_ups_one_assignee/);
     expect(await dbError(t.db.execute(sql`insert into follow_ups (task) values ('x')`))).toMatch(/follow_ups_one_assignee/);
   });
 
@@ -124,7 +144,12 @@ describe(`data layer on ${testDriver}`, () => {
     const root = (await findUnitByCode(t.db, 'C06'))!;
     const hn = (await findUnitByCode(t.db, 'CA-HN'))!;
     const codes = async (id: number) =>
-      (await queryRows<{ code: string }>(t.db, sql`select code from units where id = any(${sql.param(await unitSubtreeIds(t.db, id))}::int[]) order by code`)).map((r) => r.code);
+      (
+        await queryRows<{ code: string }>(
+          t.db,
+          sql`select code from units where id = any(${sql.param(await unitSubtreeIds(t.db, id))}::int[]) order by code`,
+        )
+      ).map((r) => r.code);
     expect(await codes(root.id)).toEqual(['C06', 'CA-HCM', 'CA-HN', 'CAQ-HK']);
     expect(await codes(hn.id)).toEqual(['CA-HN', 'CAQ-HK']);
   });

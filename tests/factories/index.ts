@@ -19,7 +19,15 @@ export async function makeUnitTree(db: Database): Promise<Record<'C06' | 'CA-HN'
 
 export async function makeMember(
   db: Database,
-  input: { handle: string; role: MemberRole; unit: string; locale?: Locale | null; displayName?: string; discord?: { guild: string; user: string }; slack?: { team: string; user: string } },
+  input: {
+    handle: string;
+    role: MemberRole;
+    unit: string;
+    locale?: Locale | null;
+    displayName?: string;
+    discord?: { guild: string; user: string };
+    slack?: { team: string; user: string };
+  },
 ): Promise<Member> {
   const unit = await findUnitByCode(db, input.unit);
   if (!unit) throw new Error(`makeMember: no unit ${input.unit}`);
@@ -30,8 +38,10 @@ export async function makeMember(
     unitId: unit.id,
     locale: input.locale === undefined ? 'en' : input.locale,
   });
-  if (input.discord) await insertIdentity(db, { memberId: member.id, platform: 'discord', workspaceId: input.discord.guild, userId: input.discord.user });
-  if (input.slack) await insertIdentity(db, { memberId: member.id, platform: 'slack', workspaceId: input.slack.team, userId: input.slack.user });
+  if (input.discord)
+    await insertIdentity(db, { memberId: member.id, platform: 'discord', workspaceId: input.discord.guild, userId: input.discord.user });
+  if (input.slack)
+    await insertIdentity(db, { memberId: member.id, platform: 'slack', workspaceId: input.slack.team, userId: input.slack.user });
   return member;
 }
 

@@ -47,7 +47,11 @@ export interface FakeDiscordApi {
   /** Edits of the original response and follow-up messages, by interaction token. */
   webhookMessages: Array<{ token: string; kind: 'original' | 'followup'; body: Record<string, unknown> }>;
   /** Messages created in channels (`POST /channels/{id}/messages`), JSON or multipart with files. */
-  channelMessages: Array<{ channelId: string; body: Record<string, unknown>; files: Array<{ field: string; name: string; type: string; bytes: Buffer }> }>;
+  channelMessages: Array<{
+    channelId: string;
+    body: Record<string, unknown>;
+    files: Array<{ field: string; name: string; type: string; bytes: Buffer }>;
+  }>;
   /** DM channels opened, by user id. */
   dmChannels: Map<string, string>;
   /** Closes every gateway connection with `code`, keeping the sessions for a RESUME (4000: unknown error). */
@@ -95,7 +99,22 @@ async function readBody(req: IncomingMessage): Promise<{ body: unknown; files: U
 }
 
 /** Discord's message limits, in characters. */
-const LIMITS = { content: 2000, embeds: 10, title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, author: 256, total: 6000, rows: 5, perRow: 5, customId: 100, label: 80 };
+const LIMITS = {
+  content: 2000,
+  embeds: 10,
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  author: 256,
+  total: 6000,
+  rows: 5,
+  perRow: 5,
+  customId: 100,
+  label: 80,
+};
 
 const chars = (value: unknown) => (typeof value === 'string' ? [...value].length : 0);
 
@@ -104,7 +123,13 @@ export function messageProblems(body: Record<string, unknown> | undefined): stri
   if (!body) return [];
   const problems: string[] = [];
   if (chars(body.content) > LIMITS.content) problems.push(`content: longer than ${LIMITS.content}`);
-  type Embed = { title?: string; description?: string; fields?: Array<{ name?: string; value?: string }>; footer?: { text?: string }; author?: { name?: string } };
+  type Embed = {
+    title?: string;
+    description?: string;
+    fields?: Array<{ name?: string; value?: string }>;
+    footer?: { text?: string };
+    author?: { name?: string };
+  };
   const embeds = (body.embeds ?? []) as Embed[];
   if (embeds.length > LIMITS.embeds) problems.push(`embeds: more than ${LIMITS.embeds}`);
   let total = 0;
@@ -113,12 +138,19 @@ export function messageProblems(body: Record<string, unknown> | undefined): stri
     if (chars(e.description) > LIMITS.description) problems.push(`embeds.${i}.description: longer than ${LIMITS.description}`);
     if ((e.fields ?? []).length > LIMITS.fields) problems.push(`embeds.${i}.fields: more than ${LIMITS.fields}`);
     for (const [j, f] of (e.fields ?? []).entries()) {
-      if (chars(f.name) > LIMITS.fieldName || chars(f.name) === 0) problems.push(`embeds.${i}.fields.${j}.name: empty or longer than ${LIMITS.fieldName}`);
-      if (chars(f.value) > LIMITS.fieldValue || chars(f.value) === 0) problems.push(`embeds.${i}.fields.${j}.value: empty or longer than ${LIMITS.fieldValue}`);
+      if (chars(f.name) > LIMITS.fieldName || chars(f.name) === 0)
+        problems.push(`embeds.${i}.fields.${j}.name: empty or longer than ${LIMITS.fieldName}`);
+      if (chars(f.value) > LIMITS.fieldValue || chars(f.value) === 0)
+        problems.push(`embeds.${i}.fields.${j}.value: empty or longer than ${LIMITS.fieldValue}`);
     }
     if (chars(e.footer?.text) > LIMITS.footer) problems.push(`embeds.${i}.footer.text: longer than ${LIMITS.footer}`);
     if (chars(e.author?.name) > LIMITS.author) problems.push(`embeds.${i}.author.name: longer than ${LIMITS.author}`);
-    total += chars(e.title) + chars(e.description) + chars(e.footer?.text) + chars(e.author?.name) + (e.fields ?? []).reduce((n, f) => n + chars(f.name) + chars(f.value), 0);
+    total +=
+      chars(e.title) +
+      chars(e.description) +
+      chars(e.footer?.text) +
+      chars(e.author?.name) +
+      (e.fields ?? []).reduce((n, f) => n + chars(f.name) + chars(f.value), 0);
   }
   if (total > LIMITS.total) problems.push(`embeds: ${total} characters in all, more than ${LIMITS.total}`);
   const rows = (body.components ?? []) as Array<{ type?: number; components?: Array<{ custom_id?: string; label?: string }> }>;
@@ -126,7 +158,8 @@ export function messageProblems(body: Record<string, unknown> | undefined): stri
   for (const [i, row] of rows.entries()) {
     if (row.type !== 1) problems.push(`components.${i}: not an action row`);
     const items = row.components ?? [];
-    if (items.length === 0 || items.length > LIMITS.perRow) problems.push(`components.${i}.components: none, or more than ${LIMITS.perRow}`);
+    if (items.length === 0 || items.length > LIMITS.perRow)
+      problems.push(`components.${i}.components: none, or more than ${LIMITS.perRow}`);
     for (const [j, c] of items.entries()) {
       if (chars(c.custom_id) > LIMITS.customId) problems.push(`components.${i}.components.${j}.custom_id: longer than ${LIMITS.customId}`);
       if (chars(c.label) > LIMITS.label) problems.push(`components.${i}.components.${j}.label: longer than ${LIMITS.label}`);
@@ -156,7 +189,11 @@ export async function startFakeDiscordApi(options: FakeDiscordOptions = {}): Pro
   const dmChannels = new Map<string, string>();
   const gatewayLog: FakeDiscordApi['gatewayLog'] = [];
   const refused: FakeDiscordApi['refused'] = [];
-  const forced: Array<{ match: (request: { method: string; path: string }) => boolean; status: number; error: { code: number; message: string } }> = [];
+  const forced: Array<{
+    match: (request: { method: string; path: string }) => boolean;
+    status: number;
+    error: { code: number; message: string };
+  }> = [];
   let heartbeats = 0;
   /** Interactions dispatched, by id: their token, when, and whether they have been answered (a callback). */
   const interactions = new Map<string, { token: string; at: number; answered: boolean }>();
@@ -234,7 +271,8 @@ export async function startFakeDiscordApi(options: FakeDiscordOptions = {}): Pro
       const payload = body as { type: number; data?: unknown };
       const interaction = interactions.get(callback[1]!);
       // An interaction must be answered within 3 s, once.
-      if (!interaction || interaction.token !== callback[2] || Date.now() - interaction.at > 3000) return refuse(404, 10062, 'Unknown interaction');
+      if (!interaction || interaction.token !== callback[2] || Date.now() - interaction.at > 3000)
+        return refuse(404, 10062, 'Unknown interaction');
       if (interaction.answered) return refuse(400, 40060, 'Interaction has already been acknowledged.');
       // Types 4 (a message) and 7 (an update of the message) carry one.
       if (payload.type === 4 || payload.type === 7) {
@@ -267,20 +305,38 @@ export async function startFakeDiscordApi(options: FakeDiscordOptions = {}): Pro
       const recipient = String((body as { recipient_id?: string }).recipient_id);
       const id = dmChannels.get(recipient) ?? nextId();
       dmChannels.set(recipient, id);
-      return send(200, { id, type: 1, last_message_id: null, recipients: [{ id: recipient, username: 'member', discriminator: '0', avatar: null, global_name: null }] });
+      return send(200, {
+        id,
+        type: 1,
+        last_message_id: null,
+        recipients: [{ id: recipient, username: 'member', discriminator: '0', avatar: null, global_name: null }],
+      });
     }
     const channel = /^\/api\/v10\/channels\/(\d+)\/messages$/.exec(url.pathname);
     if (channel && req.method === 'POST') {
       const payload = body as Record<string, unknown>;
       if (invalid(payload)) return;
       channelMessages.push({ channelId: channel[1]!, body: payload, files });
-      const attachments = files.map((f, i) => ({ id: nextId(), filename: f.name, size: f.bytes.length, content_type: f.type, url: `http://127.0.0.1:${port}/attachments/${i}/${f.name}`, proxy_url: '' }));
+      const attachments = files.map((f, i) => ({
+        id: nextId(),
+        filename: f.name,
+        size: f.bytes.length,
+        content_type: f.type,
+        url: `http://127.0.0.1:${port}/attachments/${i}/${f.name}`,
+        proxy_url: '',
+      }));
       return send(200, message({ ...payload, attachments }, channel[1]));
     }
     const match = /^\/api\/v10\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(url.pathname);
     if (match && req.method === 'PUT' && Array.isArray(body)) {
       const [, applicationId, guildId] = match;
-      const registered = body.map((c) => ({ ...(c as object), id: nextId(), application_id: applicationId, version: nextId(), ...(guildId ? { guild_id: guildId } : {}) }));
+      const registered = body.map((c) => ({
+        ...(c as object),
+        id: nextId(),
+        application_id: applicationId,
+        version: nextId(),
+        ...(guildId ? { guild_id: guildId } : {}),
+      }));
       commands.set(guildId ?? 'global', registered);
       return send(200, registered);
     }
@@ -324,7 +380,11 @@ export async function startFakeDiscordApi(options: FakeDiscordOptions = {}): Pro
         // RESUME: replay what the session missed after `seq`, then RESUMED; an unknown session is
         // told to identify again (op 9, not resumable).
         const d = frame.d as { token?: string; session_id?: string; seq?: number };
-        gatewayLog.push({ op: 'resume', ...(d.session_id ? { sessionId: d.session_id } : {}), ...(d.seq !== undefined ? { seq: d.seq } : {}) });
+        gatewayLog.push({
+          op: 'resume',
+          ...(d.session_id ? { sessionId: d.session_id } : {}),
+          ...(d.seq !== undefined ? { seq: d.seq } : {}),
+        });
         const session = d.session_id ? sessions.get(d.session_id) : undefined;
         if (!session || d.token !== token) return ws.send(JSON.stringify({ op: 9, d: false, s: null, t: null }));
         session.ws = ws;

@@ -62,8 +62,14 @@ export function blockKitError(text: unknown, blocks: unknown): 'invalid_blocks' 
   if (blocks === undefined) return undefined;
   if (!Array.isArray(blocks) || blocks.length > 50) return 'invalid_blocks';
   type TextObject = { type?: string; text?: unknown };
-  const textOk = (t: TextObject | undefined, max: number) => !!t && typeof t.text === 'string' && t.text.length >= 1 && t.text.length <= max;
-  for (const block of blocks as Array<{ type?: string; text?: TextObject; fields?: TextObject[]; elements?: Array<TextObject & { text?: TextObject | string; value?: string }> }>) {
+  const textOk = (t: TextObject | undefined, max: number) =>
+    !!t && typeof t.text === 'string' && t.text.length >= 1 && t.text.length <= max;
+  for (const block of blocks as Array<{
+    type?: string;
+    text?: TextObject;
+    fields?: TextObject[];
+    elements?: Array<TextObject & { text?: TextObject | string; value?: string }>;
+  }>) {
     switch (block.type) {
       case 'header':
         if (!textOk(block.text, 150) || block.text?.type !== 'plain_text') return 'invalid_blocks';
@@ -74,7 +80,8 @@ export function blockKitError(text: unknown, blocks: unknown): 'invalid_blocks' 
         if (block.fields && (block.fields.length > 10 || !block.fields.every((f) => textOk(f, 2000)))) return 'invalid_blocks';
         break;
       case 'context':
-        if (!block.elements?.length || block.elements.length > 10 || !block.elements.every((e) => textOk(e as TextObject, 3000))) return 'invalid_blocks';
+        if (!block.elements?.length || block.elements.length > 10 || !block.elements.every((e) => textOk(e as TextObject, 3000)))
+          return 'invalid_blocks';
         break;
       case 'actions':
         if (!block.elements?.length || block.elements.length > 25) return 'invalid_blocks';
@@ -104,12 +111,22 @@ function parseArgs(raw: Buffer, type: string): Record<string, unknown> {
   if (type.startsWith('application/json')) return JSON.parse(text) as Record<string, unknown>;
   const args: Record<string, unknown> = {};
   for (const [key, value] of new URLSearchParams(text)) {
-    args[key] = /^[[{]/.test(value) ? (() => { try { return JSON.parse(value); } catch { return value; } })() : value;
+    args[key] = /^[[{]/.test(value)
+      ? (() => {
+          try {
+            return JSON.parse(value);
+          } catch {
+            return value;
+          }
+        })()
+      : value;
   }
   return args;
 }
 
-export async function startFakeSlackApi(options: { botToken?: string; appToken?: string; signingSecret?: string; teamId?: string } = {}): Promise<FakeSlackApi> {
+export async function startFakeSlackApi(
+  options: { botToken?: string; appToken?: string; signingSecret?: string; teamId?: string } = {},
+): Promise<FakeSlackApi> {
   const botToken = options.botToken ?? 'xoxb-1111-2222-fakebottoken';
   const appToken = options.appToken ?? 'xapp-1-A111-2222-fakeapptoken';
   const signingSecret = options.signingSecret ?? 'f4k3s1gn1ngs3cr3t';
@@ -180,12 +197,26 @@ export async function startFakeSlackApi(options: { botToken?: string; appToken?:
     if (token !== wanted) return json(200, { ok: false, error: 'invalid_auth' });
     switch (method) {
       case 'auth.test':
-        return json(200, { ok: true, url: 'https://casedesk-test.slack.com/', team: 'casedesk-test', user: 'casedesk', team_id: teamId, user_id: 'U0BOT', bot_id: 'B0BOT', is_enterprise_install: false });
+        return json(200, {
+          ok: true,
+          url: 'https://casedesk-test.slack.com/',
+          team: 'casedesk-test',
+          user: 'casedesk',
+          team_id: teamId,
+          user_id: 'U0BOT',
+          bot_id: 'B0BOT',
+          is_enterprise_install: false,
+        });
       case 'chat.postMessage': {
         const invalid = blockKitError(args.text, args.blocks);
         if (invalid) return json(200, { ok: false, error: invalid });
         if (notInChannel.has(String(args.channel))) return json(200, { ok: false, error: 'not_in_channel' });
-        return json(200, { ok: true, channel: args.channel, ts: `${Date.now() / 1000}`, message: { text: args.text, blocks: args.blocks } });
+        return json(200, {
+          ok: true,
+          channel: args.channel,
+          ts: `${Date.now() / 1000}`,
+          message: { text: args.text, blocks: args.blocks },
+        });
       }
       case 'chat.postEphemeral':
         return json(200, { ok: true, message_ts: `${Date.now() / 1000}` });
@@ -215,10 +246,20 @@ export async function startFakeSlackApi(options: { botToken?: string; appToken?:
   const open = new Set<WebSocket>();
   sockets.on('connection', (ws) => {
     open.add(ws);
-    ws.send(JSON.stringify({ type: 'hello', num_connections: open.size, debug_info: { host: 'fake', approximate_connection_time: 3600 }, connection_info: { app_id: 'A0CASEDESK' } }));
+    ws.send(
+      JSON.stringify({
+        type: 'hello',
+        num_connections: open.size,
+        debug_info: { host: 'fake', approximate_connection_time: 3600 },
+        connection_info: { app_id: 'A0CASEDESK' },
+      }),
+    );
     ws.on('message', (data) => {
       const frame = JSON.parse(String(data)) as { envelope_id?: string; payload?: unknown };
-      if (frame.envelope_id) acks.push(frame.payload === undefined ? { envelope_id: frame.envelope_id } : { envelope_id: frame.envelope_id, payload: frame.payload });
+      if (frame.envelope_id)
+        acks.push(
+          frame.payload === undefined ? { envelope_id: frame.envelope_id } : { envelope_id: frame.envelope_id, payload: frame.payload },
+        );
     });
     ws.on('close', () => open.delete(ws));
   });
@@ -248,7 +289,14 @@ export async function startFakeSlackApi(options: { botToken?: string; appToken?:
     socketConnections: () => open.size,
     sendEnvelope(type, payload) {
       const envelopeId = randomUUID();
-      const envelope = { envelope_id: envelopeId, type, payload, accepts_response_payload: type === 'slash_commands', retry_attempt: 0, retry_reason: '' };
+      const envelope = {
+        envelope_id: envelopeId,
+        type,
+        payload,
+        accepts_response_payload: type === 'slash_commands',
+        retry_attempt: 0,
+        retry_reason: '',
+      };
       for (const ws of open) ws.send(JSON.stringify(envelope));
       return envelopeId;
     },

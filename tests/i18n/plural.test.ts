@@ -8,7 +8,7 @@ describe('plural', () => {
     expect(plural('en', 2, 'day late', 'days late')).toBe('2 days late');
   });
 
-  it('formats the count in the locale\'s number format', () => {
+  it("formats the count in the locale's number format", () => {
     expect(plural('en', 12345, 'case', 'cases')).toBe('12,345 cases');
     expect(plural('vi', 12345, 'hồ sơ', 'hồ sơ')).toBe('12.345 hồ sơ');
     expect(plural('vi', 1, 'việc', 'việc')).toBe('1 việc');

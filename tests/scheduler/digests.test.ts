@@ -33,17 +33,17 @@ function recorder(posts: Post[], options: { failFirst?: number } = {}): Poster {
   };
 }
 
+const runs = () =>
+  queryRows<{ slot: string; attempts: number; delivered: boolean; period_from: string | null; period_to: string | null }>(
+    t.db,
+    sql`select slot, attempts, delivered_at is not null as delivered, period_from::text, period_to::text from digest_runs order by slot`,
+  );
 
-
-const runs = () => queryRows<{ slot: string; attempts: number; delivered: boolean; period_from: string | null; period_to: string | null }>(
-  t.db,
-  sql`select slot, attempts, delivered_at is not null as delivered, period_from::text, period_to::text from digest_runs order by slot`,
-);
-
-const messages = () => queryRows<{ key: string; attempts: number; parts_done: number; delivered: boolean }>(
-  t.db,
-  sql`select key, attempts, parts_done, delivered_at is not null as delivered from outbox order by id`,
-);
+const messages = () =>
+  queryRows<{ key: string; attempts: number; parts_done: number; delivered: boolean }>(
+    t.db,
+    sql`select key, attempts, parts_done, delivered_at is not null as delivered from outbox order by id`,
+  );
 
 let instances: ReturnType<typeof instanceHandles>;
 beforeAll(async () => {
@@ -65,22 +65,31 @@ describe('scheduled digests, exactly once', () => {
     await addTestSchedule(t);
     const posts: Post[] = [];
     const dbs = await instances.dbs(3);
-    const runners = dbs.map((db, i) => createDigestRunner({ db, posters: { slack: recorder(posts) }, logger: silent, instanceId: `instance-${i}` }));
+    const runners = dbs.map((db, i) =>
+      createDigestRunner({ db, posters: { slack: recorder(posts) }, logger: silent, instanceId: `instance-${i}` }),
+    );
     const outcomes = await Promise.all(runners.map((r) => r.runDue(at(5_000))));
     expect(outcomes.flat()).toEqual([{ key: `digest:1@${SLOT.toISOString()}`, platform: 'slack', outcome: 'delivered' }]);
     expect(posts).toHaveLength(1);
     // A restart or a retry of the same instant sends nothing more.
     await Promise.all(runners.map((r) => r.runDue(at(30_000))));
     expect(posts).toHaveLength(1);
-    expect(await runs()).toEqual([{ slot: expect.anything(), attempts: 1, delivered: true, period_from: '2024-08-26', period_to: '2024-09-01' }]);
+    expect(await runs()).toEqual([
+      { slot: expect.anything(), attempts: 1, delivered: true, period_from: '2024-08-26', period_to: '2024-09-01' },
+    ]);
     expect(await messages()).toEqual([{ key: `digest:1@${SLOT.toISOString()}`, attempts: 1, parts_done: 1, delivered: true }]);
     // Built once, audited once, by no member.
     expect(await queryRows(t.db, sql`select command, member_id, channel_id, args from audit_log`)).toEqual([
-      { command: 'digest schedule run', member_id: null, channel_id: 'C0DIGEST', args: { schedule: 1, slot: SLOT.toISOString(), messages: 1 } },
+      {
+        command: 'digest schedule run',
+        member_id: null,
+        channel_id: 'C0DIGEST',
+        args: { schedule: 1, slot: SLOT.toISOString(), messages: 1 },
+      },
     ]);
   });
 
-  it('posts aggregates with the chart, to the schedule\'s channel', async () => {
+  it("posts aggregates with the chart, to the schedule's channel", async () => {
     await addTestSchedule(t);
     const posts: Post[] = [];
     await createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent }).runDue(at(1_000));
@@ -132,7 +141,9 @@ describe('scheduled digests, exactly once', () => {
     await addTestSchedule(t);
     const posts: Post[] = [];
     expect(await createDigestRunner({ db: t.db, posters: {}, logger: silent }).runDue(at(1_000))).toEqual([]);
-    expect(await createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent }).runDue(at(2_000))).toMatchObject([{ outcome: 'delivered' }]);
+    expect(await createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent }).runDue(at(2_000))).toMatchObject([
+      { outcome: 'delivered' },
+    ]);
     expect(posts).toHaveLength(1);
   });
 
@@ -151,13 +162,28 @@ describe('scheduled digests, exactly once', () => {
 });
 
 describe('a committee pre-read', () => {
-  it('covers the time since the committee\'s last meeting in the channel', async () => {
+  it("covers the time since the committee's last meeting in the channel", async () => {
     await addTestSchedule(t, { period: 'since-meeting' });
     const lead = await makeMember(t.db, { handle: 'lead', role: 'lead', unit: 'CA-HN' });
     const hn = (await findUnitByCode(t.db, 'CA-HN'))!;
-    const meeting = (await insertMeeting(t.db, { title: 'Giao ban', unitId: hn.id, platform: 'slack', channelId: 'C0DIGEST', startedByMemberId: lead.id, startedAt: new Date('2024-08-20T02:00:00Z'), agenda: {} }))!;
+    const meeting = (await insertMeeting(t.db, {
+      title: 'Giao ban',
+      unitId: hn.id,
+      platform: 'slack',
+      channelId: 'C0DIGEST',
+      startedByMemberId: lead.id,
+      startedAt: new Date('2024-08-20T02:00:00Z'),
+      agenda: {},
+    }))!;
     // What that meeting directed, due before the pre-read: overdue now.
-    const directive = await insertFollowUp(t.db, { caseId: null, assigneeMemberId: null, assigneeUnitId: hn.id, task: 'Hoàn thiện quy chế phối hợp', dueOn: '2024-08-30', createdByMemberId: lead.id });
+    const directive = await insertFollowUp(t.db, {
+      caseId: null,
+      assigneeMemberId: null,
+      assigneeUnitId: hn.id,
+      task: 'Hoàn thiện quy chế phối hợp',
+      dueOn: '2024-08-30',
+      createdByMemberId: lead.id,
+    });
     await linkFollowUp(t.db, { meetingId: meeting.id, followUpId: directive.id });
     const posts: Post[] = [];
     await createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent }).runDue(at(1_000));
@@ -173,7 +199,9 @@ describe('a committee pre-read', () => {
 describe('the scheduler in a running instance', () => {
   it('registers each enabled schedule with node-cron and follows changes', async () => {
     const first = await addTestSchedule(t);
-    await t.db.execute(sql`insert into processed_invocations (key, claimed_by, claimed_at) values ('old', 'x', ${at(-8 * 24 * HOUR).toISOString()}), ('recent', 'x', ${at(-HOUR).toISOString()})`);
+    await t.db.execute(
+      sql`insert into processed_invocations (key, claimed_by, claimed_at) values ('old', 'x', ${at(-8 * 24 * HOUR).toISOString()}), ('recent', 'x', ${at(-HOUR).toISOString()})`,
+    );
     const lead = await makeMember(t.db, { handle: 'lead.confirm', role: 'lead', unit: 'CA-HN' });
     await t.db.execute(sql`insert into pending_actions (key, command, options, offered_to_member_id, expires_at)
       values ('expired', 'case status', '{}', ${lead.id}, ${at(-HOUR).toISOString()}), ('live', 'case status', '{}', ${lead.id}, ${at(HOUR).toISOString()})`);

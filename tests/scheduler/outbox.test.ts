@@ -39,8 +39,6 @@ function gate() {
   return { open, opened, reached, enter: () => entered() };
 }
 
-
-
 const outbox = () =>
   queryRows<{ key: string; attempts: number; parts_done: number; delivered: boolean; last_error: string | null }>(
     t.db,
@@ -68,7 +66,12 @@ describe('delivering a digest through the outbox', () => {
     const [dbA, dbB] = await instances.dbs(2);
     const posts: Post[] = [];
     const slow = gate();
-    const a = createDigestRunner({ db: dbA!, posters: { slack: recorder(posts, async () => (slow.enter(), slow.opened)) }, logger: silent, instanceId: 'a' });
+    const a = createDigestRunner({
+      db: dbA!,
+      posters: { slack: recorder(posts, async () => (slow.enter(), slow.opened)) },
+      logger: silent,
+      instanceId: 'a',
+    });
     const b = createDigestRunner({ db: dbB!, posters: { slack: recorder(posts) }, logger: silent, instanceId: 'b' });
     const first = a.runDue(at(1_000));
     await slow.reached;
@@ -88,7 +91,13 @@ describe('delivering a digest through the outbox', () => {
     const posts: Post[] = [];
     const slow = gate();
     // A one-second lease, renewed every second while the post runs.
-    const a = createDigestRunner({ db: dbA!, posters: { slack: recorder(posts, async () => (slow.enter(), slow.opened)) }, logger: silent, instanceId: 'a', leaseMs: 1_000 });
+    const a = createDigestRunner({
+      db: dbA!,
+      posters: { slack: recorder(posts, async () => (slow.enter(), slow.opened)) },
+      logger: silent,
+      instanceId: 'a',
+      leaseMs: 1_000,
+    });
     const b = createDigestRunner({ db: dbB!, posters: { slack: recorder(posts) }, logger: silent, instanceId: 'b', leaseMs: 1_000 });
     const first = a.runDue(at(1_000));
     await slow.reached;
@@ -144,7 +153,9 @@ describe('delivering a digest through the outbox', () => {
       ],
     });
     const runner = createDigestRunner({ db: t.db, posters: { slack: poster }, logger: silent });
-    expect(await runner.runDue(at(1_000))).toEqual([{ key: DIGEST_KEY, platform: 'slack', outcome: 'failed', error: 'slack: service_unavailable' }]);
+    expect(await runner.runDue(at(1_000))).toEqual([
+      { key: DIGEST_KEY, platform: 'slack', outcome: 'failed', error: 'slack: service_unavailable' },
+    ]);
     expect(await outbox()).toMatchObject([{ attempts: 1, parts_done: 1, delivered: false, last_error: 'slack: service_unavailable' }]);
     expect(await runner.runDue(at(MINUTE + 1_000))).toMatchObject([{ outcome: 'delivered' }]);
     expect(arrived).toEqual([expect.stringMatching(/^C0DIGEST Tiến độ công tác truy nã/), 'page 2', 'digest-2024-09-01.png']);
@@ -170,7 +181,11 @@ describe('delivering a digest through the outbox', () => {
 
   it('gives a message up after eight attempts and keeps its last error', async () => {
     await addTestSchedule(t);
-    const runner = createDigestRunner({ db: t.db, posters: { slack: async () => Promise.reject(new Error('channel_not_found')) }, logger: silent });
+    const runner = createDigestRunner({
+      db: t.db,
+      posters: { slack: async () => Promise.reject(new Error('channel_not_found')) },
+      logger: silent,
+    });
     const outcomes = [];
     // 1 + 1 + 2 + 4 + … minutes apart: every attempt is due two hours later at the latest.
     for (let n = 0; n < 9; n++) outcomes.push(...(await runner.runDue(at(n * 2 * HOUR + 1_000))));
@@ -192,12 +207,23 @@ describe('firing on time and catching up', () => {
   it('does not catch up a missed slot when the grace is 0', async () => {
     await addTestSchedule(t);
     const posts: Post[] = [];
-    expect(await createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent, graceMs: 0 }).runDue(at(HOUR))).toEqual([]);
+    expect(
+      await createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent, graceMs: 0 }).runDue(at(HOUR)),
+    ).toEqual([]);
     expect(posts).toEqual([]);
   });
 
   it('refuses a cron expression node-cron cannot run, though cron-parser reads it', async () => {
-    const refused = await addSchedule(t.db, { cron: 'H 7 * * 1', timeZone: 'Asia/Ho_Chi_Minh', platform: 'slack', channel: 'C1', unitId: null, period: 'week', locale: 'en', createdByMemberId: null });
+    const refused = await addSchedule(t.db, {
+      cron: 'H 7 * * 1',
+      timeZone: 'Asia/Ho_Chi_Minh',
+      platform: 'slack',
+      channel: 'C1',
+      unitId: null,
+      period: 'week',
+      locale: 'en',
+      createdByMemberId: null,
+    });
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.failure.text('en')).toContain('"H 7 * * 1" is not a valid cron expression');
   });
@@ -231,7 +257,15 @@ describe('meetings closed by the time-out', () => {
   }
   const LATE = new Date('2024-09-02T14:30:00Z');
   const runner = (db: Database, posters: Partial<Record<'slack' | 'discord', Poster>>, instanceId: string) =>
-    createDigestRunner({ db, posters, logger: silent, instanceId, meetingTimeoutMs: 12 * HOUR, locale: 'en', timeZone: 'Asia/Ho_Chi_Minh' });
+    createDigestRunner({
+      db,
+      posters,
+      logger: silent,
+      instanceId,
+      meetingTimeoutMs: 12 * HOUR,
+      locale: 'en',
+      timeZone: 'Asia/Ho_Chi_Minh',
+    });
 
   it('posts, once, the minutes of a meeting closed by an instance that cannot post to its platform', async () => {
     await openMeeting('slack');
@@ -271,7 +305,9 @@ describe('meetings closed by the time-out', () => {
     const posts: Post[] = [];
     const runners = dbs.map((db, i) => runner(db, { slack: recorder(posts) }, `instance-${i}`));
     expect((await Promise.all(runners.map((r) => r.closeStaleMeetings(LATE)))).flat()).toEqual([1]);
-    expect((await Promise.all(runners.map((r) => r.runDue(LATE)))).flat()).toEqual([{ key: 'minutes:1', platform: 'slack', outcome: 'delivered' }]);
+    expect((await Promise.all(runners.map((r) => r.runDue(LATE)))).flat()).toEqual([
+      { key: 'minutes:1', platform: 'slack', outcome: 'delivered' },
+    ]);
     expect(posts).toHaveLength(1);
     expect(await queryRows(t.db, sql`select ended_how from meetings`)).toEqual([{ ended_how: 'timeout' }]);
   });

@@ -19,7 +19,11 @@ function poster(sent: Sent[], options: { direct: boolean }): Poster {
   const post = async (channel: string, message: ReplyMessage) => {
     sent.push({ to: `channel:${channel}`, text: messageText(message) });
   };
-  return options.direct ? Object.assign(post, { direct: async (userId: string, message: ReplyMessage) => void sent.push({ to: `user:${userId}`, text: messageText(message) }) }) : post;
+  return options.direct
+    ? Object.assign(post, {
+        direct: async (userId: string, message: ReplyMessage) => void sent.push({ to: `user:${userId}`, text: messageText(message) }),
+      })
+    : post;
 }
 
 beforeAll(async () => {
@@ -39,7 +43,17 @@ beforeEach(async () => {
   await followUp({ member: nam.id }, '2024-08-28', 'Xác minh nhà Hoàng Văn Nam'); // 5 days late
   await followUp({ unit: units['CA-HCM'].id }, '2024-08-29', 'Phối hợp'); // 4 days late, a unit
   await followUp({ member: duc.id }, '2024-09-02', 'Hôm nay'); // due today: not late
-  const added = await addSchedule(t.db, { cron: '0 8 * * *', timeZone: 'Asia/Ho_Chi_Minh', platform: 'slack', channel: 'C0OPS', unitId: null, period: 'ytd', locale: 'en', createdByMemberId: lead.id, kind: 'overdue' });
+  const added = await addSchedule(t.db, {
+    cron: '0 8 * * *',
+    timeZone: 'Asia/Ho_Chi_Minh',
+    platform: 'slack',
+    channel: 'C0OPS',
+    unitId: null,
+    period: 'ytd',
+    locale: 'en',
+    createdByMemberId: lead.id,
+    kind: 'overdue',
+  });
   if (!added.ok) throw new Error('schedule refused');
   await t.db.execute(sql`update digest_schedules set created_at = '2024-01-01T00:00:00Z'`);
 });
@@ -48,8 +62,19 @@ afterAll(() => t.close());
 describe('the overdue ladder', () => {
   it('reminds assignees directly, escalates the long-late to the nearest leads, and puts the rest in the channel, once', async () => {
     const sent: Sent[] = [];
-    const runner = createDigestRunner({ db: t.db, posters: { slack: poster(sent, { direct: true }) }, logger: pino({ level: 'silent' }), escalateDays: 3 });
-    expect(await runner.runDue(NOW)).toEqual(['U0DUC', 'U0LEAD', 'channel'].map((to) => ({ key: `overdue:1@2024-09-02T01:00:00.000Z:${to}`, platform: 'slack', outcome: 'delivered' })));
+    const runner = createDigestRunner({
+      db: t.db,
+      posters: { slack: poster(sent, { direct: true }) },
+      logger: pino({ level: 'silent' }),
+      escalateDays: 3,
+    });
+    expect(await runner.runDue(NOW)).toEqual(
+      ['U0DUC', 'U0LEAD', 'channel'].map((to) => ({
+        key: `overdue:1@2024-09-02T01:00:00.000Z:${to}`,
+        platform: 'slack',
+        outcome: 'delivered',
+      })),
+    );
     expect(await runner.runDue(new Date(NOW.getTime() + 60_000))).toEqual([]);
 
     const to = (who: string) => sent.filter((s) => s.to === who).map((s) => s.text);
@@ -64,7 +89,7 @@ describe('the overdue ladder', () => {
     expect(channel).toContain('Overdue follow-ups on 2024-09-02');
     expect(channel).toContain('nam: #2');
     expect(channel).toContain('CA-HCM: #3');
-    expect(channel).toContain('3 or more days late, for the units\' leads');
+    expect(channel).toContain("3 or more days late, for the units' leads");
     // Numbers, codes and dates only: never the task's text, which names people.
     for (const s of sent) expect(s.text).not.toMatch(/Hoàng Văn Nam|Xác minh|Phối hợp/);
     expect(sent).toHaveLength(3);
@@ -73,12 +98,15 @@ describe('the overdue ladder', () => {
   it('retries only the direct message that failed, without resending the others', async () => {
     const sent: Sent[] = [];
     let leadFailures = 1;
-    const flaky = Object.assign(async (channel: string, message: ReplyMessage) => void sent.push({ to: `channel:${channel}`, text: messageText(message) }), {
-      direct: async (userId: string, message: ReplyMessage) => {
-        if (userId === 'U0LEAD' && leadFailures-- > 0) throw new Error('slack: user_not_found');
-        sent.push({ to: `user:${userId}`, text: messageText(message) });
+    const flaky = Object.assign(
+      async (channel: string, message: ReplyMessage) => void sent.push({ to: `channel:${channel}`, text: messageText(message) }),
+      {
+        direct: async (userId: string, message: ReplyMessage) => {
+          if (userId === 'U0LEAD' && leadFailures-- > 0) throw new Error('slack: user_not_found');
+          sent.push({ to: `user:${userId}`, text: messageText(message) });
+        },
       },
-    });
+    );
     const runner = createDigestRunner({ db: t.db, posters: { slack: flaky }, logger: pino({ level: 'silent' }), escalateDays: 3 });
     const key = (to: string) => `overdue:1@2024-09-02T01:00:00.000Z:${to}`;
     expect(await runner.runDue(NOW)).toEqual([
@@ -87,7 +115,9 @@ describe('the overdue ladder', () => {
       { key: key('channel'), platform: 'slack', outcome: 'delivered' },
     ]);
     expect(await queryRows(t.db, sql`select delivered_at is null as pending from digest_runs`)).toEqual([{ pending: true }]);
-    expect(await runner.runDue(new Date(NOW.getTime() + 60_000))).toEqual([{ key: key('U0LEAD'), platform: 'slack', outcome: 'delivered' }]);
+    expect(await runner.runDue(new Date(NOW.getTime() + 60_000))).toEqual([
+      { key: key('U0LEAD'), platform: 'slack', outcome: 'delivered' },
+    ]);
     expect(await runner.runDue(new Date(NOW.getTime() + 3_600_000))).toEqual([]);
     expect(sent.map((s) => s.to).sort()).toEqual(['channel:C0OPS', 'user:U0DUC', 'user:U0LEAD']);
     expect(await queryRows(t.db, sql`select delivered_at is null as pending from digest_runs`)).toEqual([{ pending: false }]);
@@ -95,7 +125,12 @@ describe('the overdue ladder', () => {
 
   it('sends everything to the channel where the platform cannot message people directly', async () => {
     const sent: Sent[] = [];
-    await createDigestRunner({ db: t.db, posters: { slack: poster(sent, { direct: false }) }, logger: pino({ level: 'silent' }), escalateDays: 3 }).runDue(NOW);
+    await createDigestRunner({
+      db: t.db,
+      posters: { slack: poster(sent, { direct: false }) },
+      logger: pino({ level: 'silent' }),
+      escalateDays: 3,
+    }).runDue(NOW);
     expect(sent.map((s) => s.to)).toEqual(['channel:C0OPS']);
     expect(sent[0]!.text).toContain('duc: #1');
     expect(sent[0]!.text).toContain('CAQ-HK: #2');

@@ -40,10 +40,19 @@ describe('import cases', () => {
     const report = await run(GOOD);
     expect(report).toMatchObject({ created: 3, updated: 0, unchanged: 0, errors: [] });
     expect(await findCaseByCode(t.db, 'TN-2020-000123')).toMatchObject({
-      fullName: 'Nguyễn Văn Đức', aliases: ['Đức Sẹo', 'Đức Còi'], danger: 'dangerous', status: 'wanted', birthYear: 1985,
-      searchKey: 'nguyen van duc duc seo duc coi', nationalId: '001085012345',
+      fullName: 'Nguyễn Văn Đức',
+      aliases: ['Đức Sẹo', 'Đức Còi'],
+      danger: 'dangerous',
+      status: 'wanted',
+      birthYear: 1985,
+      searchKey: 'nguyen van duc duc seo duc coi',
+      nationalId: '001085012345',
     });
-    expect(await findCaseByCode(t.db, 'TN-2021-000001')).toMatchObject({ danger: 'especially_dangerous', status: 'surrendered', resolvedOn: '2024-05-20' });
+    expect(await findCaseByCode(t.db, 'TN-2021-000001')).toMatchObject({
+      danger: 'especially_dangerous',
+      status: 'surrendered',
+      resolvedOn: '2024-05-20',
+    });
     expect(await findCaseByCode(t.db, 'TN-2019-000500')).toMatchObject({ status: 'arrested' });
     expect(await count('case_events')).toBe(3);
   });
@@ -96,14 +105,21 @@ describe('import cases', () => {
       'TN-3,Tên,normal,CA-HN,2020-13-01,wanted,',
     ].join('\n');
     const report = await run(body);
-    expect(problems(report)).toEqual([[4, 'unknown_unit'], [5, 'duplicate_code'], [6, 'bad_date']]);
+    expect(problems(report)).toEqual([
+      [4, 'unknown_unit'],
+      [5, 'duplicate_code'],
+      [6, 'bad_date'],
+    ]);
     expect(report.errors[1]!.text('en')).toContain('line 2');
     expect(await count('cases')).toBe(0);
   });
 
   it('refuses unknown and missing columns, naming them', async () => {
     const report = await run('code,full_name,danger,unit,wanted_on,photo_url\nTN-1,A,normal,CA-HN,2020-01-01,x\n');
-    expect(problems(report)).toEqual([[1, 'unknown_column'], [1, 'missing_column']]);
+    expect(problems(report)).toEqual([
+      [1, 'unknown_column'],
+      [1, 'missing_column'],
+    ]);
     expect(report.errors[0]!.text('en')).toContain('"photo_url"');
     expect(report.errors[1]!.text('en')).toContain('"status"');
   });

@@ -28,7 +28,9 @@ describe('demo data', () => {
     const gen = (seed: number) => [...generateCaseBatches({ seed, count: 500, units, today: '2024-09-01', batchSize: 200 })].flat();
     expect(gen(7)).toEqual(gen(7));
     expect(gen(7)).not.toEqual(gen(8));
-    expect([...generateCaseBatches({ seed: 7, count: 500, units, today: '2024-09-01', batchSize: 200 })].map((b) => b.length)).toEqual([200, 200, 100]);
+    expect([...generateCaseBatches({ seed: 7, count: 500, units, today: '2024-09-01', batchSize: 200 })].map((b) => b.length)).toEqual([
+      200, 200, 100,
+    ]);
   });
 
   it('covers every status and danger level, with Vietnamese diacritics and consistent dates', () => {

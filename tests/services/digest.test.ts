@@ -37,7 +37,12 @@ const TZ = 'Asia/Ho_Chi_Minh';
 const TODAY = '2024-09-01';
 let t: TestDb;
 let everything: Digest;
-const figures = (d: Digest): Figures => ({ resolved: d.resolved, decisions: d.decisions, outstanding: d.outstanding, newCases: d.newCases });
+const figures = (d: Digest): Figures => ({
+  resolved: d.resolved,
+  decisions: d.decisions,
+  outstanding: d.outstanding,
+  newCases: d.newCases,
+});
 
 /**
  * A hand-built data set whose figures are known. The period is the first 8 months of 2024
@@ -47,16 +52,45 @@ beforeAll(async () => {
   t = await openTestDb();
   await makeUnitTree(t.db);
   const lead = await makeMember(t.db, { handle: 'lead', role: 'lead', unit: 'CA-HN' });
-  const c = async (code: string, fields: Parameters<typeof makeCase>[1]) => makeCase(t.db, { code, fullName: `Nguyễn Văn ${code}`, nationalId: `0010${code.slice(-4)}99999`, ...fields });
+  const c = async (code: string, fields: Parameters<typeof makeCase>[1]) =>
+    makeCase(t.db, { code, fullName: `Nguyễn Văn ${code}`, nationalId: `0010${code.slice(-4)}99999`, ...fields });
   // Resolved in the period, on its first and last day; dangerous and especially dangerous.
-  await c('TN-A-0001', { unit: 'CAQ-HK', status: 'arrested', resolvedOn: '2024-01-01', danger: 'dangerous', wantedOn: '2023-06-01', hasPhoto: true, identifyingMarks: 'x', criminalHistory: 'y' });
-  await c('TN-B-0002', { unit: 'CA-HN', status: 'surrendered', resolvedOn: '2024-08-31', danger: 'especially_dangerous', wantedOn: '2024-02-10' });
+  await c('TN-A-0001', {
+    unit: 'CAQ-HK',
+    status: 'arrested',
+    resolvedOn: '2024-01-01',
+    danger: 'dangerous',
+    wantedOn: '2023-06-01',
+    hasPhoto: true,
+    identifyingMarks: 'x',
+    criminalHistory: 'y',
+  });
+  await c('TN-B-0002', {
+    unit: 'CA-HN',
+    status: 'surrendered',
+    resolvedOn: '2024-08-31',
+    danger: 'especially_dangerous',
+    wantedOn: '2024-02-10',
+  });
   await c('TN-E-0005', { unit: 'CA-HCM', status: 'arrested', resolvedOn: '2024-03-05', wantedOn: '2021-01-01' });
   // Just outside the period: the day before, and the day after (still wanted on its last day).
   await c('TN-C-0003', { unit: 'CA-HN', status: 'cleared', resolvedOn: '2023-12-31' });
-  await c('TN-D-0004', { unit: 'CA-HN', status: 'arrested', resolvedOn: '2024-09-01', hasPhoto: true, identifyingMarks: 'x', criminalHistory: 'y' });
+  await c('TN-D-0004', {
+    unit: 'CA-HN',
+    status: 'arrested',
+    resolvedOn: '2024-09-01',
+    hasPhoto: true,
+    identifyingMarks: 'x',
+    criminalHistory: 'y',
+  });
   // A cancellation (đình nã) in the period; an outstanding case; one wanted only after the period.
-  await c('TN-F-0006', { unit: 'CA-HCM', status: 'cancelled', resolvedOn: '2024-04-01', cancelledOn: '2024-04-01', cancellationDecisionNo: '12/QĐ-ĐN' });
+  await c('TN-F-0006', {
+    unit: 'CA-HCM',
+    status: 'cancelled',
+    resolvedOn: '2024-04-01',
+    cancelledOn: '2024-04-01',
+    cancellationDecisionNo: '12/QĐ-ĐN',
+  });
   await c('TN-G-0007', { unit: 'CA-HCM', danger: 'especially_dangerous', wantedOn: '2024-05-05', aliases: ['<!channel> @everyone'] });
   await c('TN-H-0008', { unit: 'CA-HCM', wantedOn: '2024-09-01', hasPhoto: true, identifyingMarks: 'x', criminalHistory: 'y' });
   // The same period a year earlier: two resolved.
@@ -66,8 +100,12 @@ beforeAll(async () => {
   // resolved in it but recorded long before.
   await c('TN-K-0011', { unit: 'CA-HCM', status: 'arrested', resolvedOn: '2021-12-20', wantedOn: '2020-01-01' });
   await c('TN-L-0012', { unit: 'CA-HCM', status: 'surrendered', resolvedOn: '2022-02-10', wantedOn: '2020-01-01' });
-  await t.db.execute(sql`update cases set created_at = '2022-02-15T03:00:00Z', updated_at = '2022-02-15T03:00:00Z' where code = 'TN-K-0011'`);
-  await t.db.execute(sql`update cases set created_at = '2020-05-01T03:00:00Z', updated_at = '2020-05-01T03:00:00Z' where code = 'TN-L-0012'`);
+  await t.db.execute(
+    sql`update cases set created_at = '2022-02-15T03:00:00Z', updated_at = '2022-02-15T03:00:00Z' where code = 'TN-K-0011'`,
+  );
+  await t.db.execute(
+    sql`update cases set created_at = '2020-05-01T03:00:00Z', updated_at = '2020-05-01T03:00:00Z' where code = 'TN-L-0012'`,
+  );
   // Recorded at 23:30 and 00:30 in Hanoi around the period's end: only the first is in it.
   await t.db.execute(sql`update cases set created_at = '2024-08-31T16:30:00Z' where code = 'TN-B-0002'`);
   await t.db.execute(sql`update cases set created_at = '2024-08-31T17:30:00Z' where code = 'TN-D-0004'`);
@@ -78,7 +116,9 @@ beforeAll(async () => {
     ['case find', 'denied', '2024-03-01T02:00:00Z'],
     ['case find', 'ok', '2024-08-31T17:01:00Z'],
   ] as const) {
-    await t.db.execute(sql`insert into audit_log (at, member_id, platform, command, outcome) values (${at}, ${lead.id}, 'console', ${command}, ${outcome})`);
+    await t.db.execute(
+      sql`insert into audit_log (at, member_id, platform, command, outcome) values (${at}, ${lead.id}, 'console', ${command}, ${outcome})`,
+    );
   }
   // Follow-ups: two overdue today (oldest first), one due today (not overdue), one done in the period.
   const hcm = (await findUnitByCode(t.db, 'CA-HCM'))!;
@@ -88,7 +128,8 @@ beforeAll(async () => {
     select id, ${lead.id}, 'Rà soát', '2024-07-01', ${lead.id}, '2023-12-01T03:00:00Z' from cases where code = 'TN-D-0004'`);
   await t.db.execute(sql`insert into follow_ups (assignee_member_id, task, due_on, created_by_member_id, created_at)
     values (${lead.id}, 'Báo cáo', '2024-09-01', ${lead.id}, '2024-06-01T03:00:00Z')`);
-  await t.db.execute(sql`insert into follow_ups (assignee_member_id, task, due_on, status, created_by_member_id, created_at, completed_at, completed_by_member_id)
+  await t.db
+    .execute(sql`insert into follow_ups (assignee_member_id, task, due_on, status, created_by_member_id, created_at, completed_at, completed_by_member_id)
     values (${lead.id}, 'Xong', '2024-05-01', 'done', ${lead.id}, '2024-04-01T03:00:00Z', '2024-04-20T03:00:00Z', ${lead.id})`);
   everything = await buildDigest(t.db, { scopeUnitId: null, period: presetPeriod('ytd', TODAY), today: TODAY, timeZone: TZ });
 });
@@ -126,7 +167,7 @@ describe('digest figures', () => {
     ]);
   });
 
-  it('takes the period\'s days in the configured time zone', () => {
+  it("takes the period's days in the configured time zone", () => {
     expect(everything.newCases).toBe(1);
     expect(everything.lookups).toBe(2);
   });
@@ -139,7 +180,7 @@ describe('digest figures', () => {
     ]);
   });
 
-  it('gives every figure per unit, and the units add up to the scope\'s totals', async () => {
+  it("gives every figure per unit, and the units add up to the scope's totals", async () => {
     expect(everything.units.map((u) => [u.code, u.resolved.total, u.outstanding.total])).toEqual([
       ['CA-HN', 2, 1],
       ['CA-HCM', 1, 1],
@@ -179,9 +220,20 @@ describe('digest figures', () => {
   });
 
   it('sums the units beyond the limit into one line, still adding up to the totals', async () => {
-    const top = await buildDigest(t.db, { scopeUnitId: null, period: presetPeriod('ytd', TODAY), today: TODAY, timeZone: TZ, unitLimit: 1 });
+    const top = await buildDigest(t.db, {
+      scopeUnitId: null,
+      period: presetPeriod('ytd', TODAY),
+      today: TODAY,
+      timeZone: TZ,
+      unitLimit: 1,
+    });
     expect(top.units.map((u) => u.code)).toEqual(['CA-HN']);
-    expect(top.others).toMatchObject({ count: 1, resolved: { total: 1 }, decisions: { wanted: 1, cancelled: 1 }, outstanding: { total: 1 } });
+    expect(top.others).toMatchObject({
+      count: 1,
+      resolved: { total: 1 },
+      decisions: { wanted: 1, cancelled: 1 },
+      outstanding: { total: 1 },
+    });
     expect(sumFigures([...top.units, top.others!])).toEqual(figures(top));
     expect(messageText(digestMessage(top, 'en'))).toContain('1 other unit: 1 resolved');
     expect(messageText(digestMessage(top, 'vi'))).toContain('1 đơn vị khác: Bắt, vận động đầu thú, thanh loại 1 (');
@@ -191,14 +243,36 @@ describe('digest figures', () => {
     expect(everything.monthly).toHaveLength(8);
     const none = { arrested: 0, surrendered: 0, cleared: 0 };
     expect(everything.monthly[0]).toEqual({ month: '2024-01', arrested: 1, surrendered: 0, cleared: 0, lastYear: none });
-    expect(everything.monthly[4]).toEqual({ month: '2024-05', arrested: 0, surrendered: 0, cleared: 0, lastYear: { ...none, arrested: 1 } });
-    expect(everything.monthly[7]).toEqual({ month: '2024-08', arrested: 0, surrendered: 1, cleared: 0, lastYear: { ...none, surrendered: 1 } });
+    expect(everything.monthly[4]).toEqual({
+      month: '2024-05',
+      arrested: 0,
+      surrendered: 0,
+      cleared: 0,
+      lastYear: { ...none, arrested: 1 },
+    });
+    expect(everything.monthly[7]).toEqual({
+      month: '2024-08',
+      arrested: 0,
+      surrendered: 1,
+      cleared: 0,
+      lastYear: { ...none, surrendered: 1 },
+    });
   });
 
   it('counts the changes recorded since the last digest', async () => {
-    await t.db.execute(sql`insert into case_events (case_id, kind, occurred_on, recorded_at) select id, 'status_changed', '2024-08-31', '2024-08-31T05:00:00Z' from cases where code = 'TN-B-0002'`);
-    await t.db.execute(sql`insert into case_events (case_id, kind, recorded_at) select id, 'created', '2024-08-20T05:00:00Z' from cases where code = 'TN-G-0007'`);
-    const d = await buildDigest(t.db, { scopeUnitId: null, period: presetPeriod('ytd', TODAY), today: TODAY, timeZone: TZ, since: new Date('2024-08-25T00:00:00Z') });
+    await t.db.execute(
+      sql`insert into case_events (case_id, kind, occurred_on, recorded_at) select id, 'status_changed', '2024-08-31', '2024-08-31T05:00:00Z' from cases where code = 'TN-B-0002'`,
+    );
+    await t.db.execute(
+      sql`insert into case_events (case_id, kind, recorded_at) select id, 'created', '2024-08-20T05:00:00Z' from cases where code = 'TN-G-0007'`,
+    );
+    const d = await buildDigest(t.db, {
+      scopeUnitId: null,
+      period: presetPeriod('ytd', TODAY),
+      today: TODAY,
+      timeZone: TZ,
+      since: new Date('2024-08-25T00:00:00Z'),
+    });
     expect(d.sinceLast).toEqual({ since: '2024-08-25T00:00:00.000Z', statusChanges: 1, newCases: 0 });
     expect(messageText(digestMessage(d, 'en'))).toContain('Since the last digest: 1 status change, 0 new cases.');
     expect(messageText(digestMessage(d, 'vi'))).toContain('Từ báo cáo trước: 1 thay đổi trạng thái, 0 hồ sơ mới.');
@@ -225,7 +299,7 @@ describe('digest rendering', () => {
     expect(comparisonText('en', 9999, 10000, 2023)).toBe('almost unchanged on the same period of 2023');
   });
 
-  it('names last year\'s period by its dates when it runs over two years', () => {
+  it("names last year's period by its dates when it runs over two years", () => {
     const lastYear = { from: '2023-12-01', to: '2024-01-31' };
     expect(comparisonText('vi', 6, 5, lastYear)).toBe('tăng 20% so với cùng kỳ (từ 01/12/2023 đến 31/01/2024)');
     expect(comparisonText('en', 4, 5, lastYear)).toBe('down 20% on the same period a year earlier (2023-12-01 to 2024-01-31)');
@@ -235,22 +309,32 @@ describe('digest rendering', () => {
   it('words a period with nothing resolved, this year or last', () => {
     const zero = { arrested: 0, surrendered: 0, cleared: 0, total: 0, dangerous: 0, especiallyDangerous: 0 };
     const empty = { ...everything, resolved: zero, resolvedLastYear: zero };
-    expect(messageText(digestMessage(empty, 'vi'))).toContain('Bắt, vận động đầu thú, thanh loại: không có; cùng kỳ năm 2023 cũng không có.');
-    expect(messageText(digestMessage(empty, 'en'))).toContain('Arrested, persuaded to surrender or cleared from the list: none; none in the same period of 2023 either.');
+    expect(messageText(digestMessage(empty, 'vi'))).toContain(
+      'Bắt, vận động đầu thú, thanh loại: không có; cùng kỳ năm 2023 cũng không có.',
+    );
+    expect(messageText(digestMessage(empty, 'en'))).toContain(
+      'Arrested, persuaded to surrender or cleared from the list: none; none in the same period of 2023 either.',
+    );
     const fewer = { ...empty, resolvedLastYear: { ...zero, arrested: 4, total: 4 } };
-    expect(messageText(digestMessage(fewer, 'vi'))).toContain('Bắt, vận động đầu thú, thanh loại: không có, giảm 100% so với cùng kỳ năm 2023.');
+    expect(messageText(digestMessage(fewer, 'vi'))).toContain(
+      'Bắt, vận động đầu thú, thanh loại: không có, giảm 100% so với cùng kỳ năm 2023.',
+    );
   });
 
-  it('reads like the committee\'s report, in each locale\'s number format', () => {
+  it("reads like the committee's report, in each locale's number format", () => {
     const vi = messageText(digestMessage(everything, 'vi'));
     expect(vi).toContain('Tiến độ công tác truy nã: 8 tháng đầu năm 2024');
-    expect(vi).toContain('Bắt, vận động đầu thú, thanh loại 3 đối tượng truy nã (bắt 2, đầu thú 1, thanh loại 0), tăng 50% so với cùng kỳ năm 2023');
+    expect(vi).toContain(
+      'Bắt, vận động đầu thú, thanh loại 3 đối tượng truy nã (bắt 2, đầu thú 1, thanh loại 0), tăng 50% so với cùng kỳ năm 2023',
+    );
     expect(vi).toContain('Quyết định truy nã ban hành: 2');
     expect(vi).toContain('Hồ sơ mới: 1');
     expect(vi).toContain('Trong đó nguy hiểm, đặc biệt nguy hiểm: 1 (đặc biệt nguy hiểm: 1)');
     const en = messageText(digestMessage(everything, 'en'));
     expect(en).toContain('the first 8 months of 2024');
-    expect(en).toContain('3 wanted subjects (arrested 2, surrendered 1, cleared 0), up 50% on the same period of 2023; 2 of them dangerous or especially dangerous (1 especially dangerous)');
+    expect(en).toContain(
+      '3 wanted subjects (arrested 2, surrendered 1, cleared 0), up 50% on the same period of 2023; 2 of them dangerous or especially dangerous (1 especially dangerous)',
+    );
     expect(en).toContain('Wanted decisions issued: 2');
     expect(en).toContain('Of them dangerous or especially dangerous: 1 (1 especially dangerous)');
     const one = { ...everything, resolved: { ...everything.resolved, arrested: 1, surrendered: 0, total: 1 } };
@@ -277,7 +361,13 @@ describe('digest rendering', () => {
   });
 
   it('says how many overdue follow-ups the list leaves out', async () => {
-    const d = await buildDigest(t.db, { scopeUnitId: null, period: presetPeriod('ytd', TODAY), today: TODAY, timeZone: TZ, overdueLimit: 1 });
+    const d = await buildDigest(t.db, {
+      scopeUnitId: null,
+      period: presetPeriod('ytd', TODAY),
+      today: TODAY,
+      timeZone: TZ,
+      overdueLimit: 1,
+    });
     expect(d.followUps.oldestOverdue).toHaveLength(1);
     expect(messageText(digestMessage(d, 'en'))).toContain('… and 1 more (followup list overdue)');
     expect(messageText(digestMessage(d, 'vi'))).toContain('… và 1 việc quá hạn khác');
@@ -290,13 +380,19 @@ describe('digest rendering', () => {
     expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR');
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([CHART_SIZE.width, CHART_SIZE.height]);
     // A year of months, and a single one, fit the same size.
-    const year = await renderDigestChart(await buildDigest(t.db, { scopeUnitId: null, period: { from: '2023-09-01', to: '2024-08-31' }, today: TODAY, timeZone: TZ }), locale);
+    const year = await renderDigestChart(
+      await buildDigest(t.db, { scopeUnitId: null, period: { from: '2023-09-01', to: '2024-08-31' }, today: TODAY, timeZone: TZ }),
+      locale,
+    );
     expect([year.readUInt32BE(16), year.readUInt32BE(20)]).toEqual([CHART_SIZE.width, CHART_SIZE.height]);
-    const month = await renderDigestChart(await buildDigest(t.db, { scopeUnitId: null, period: presetPeriod('month', TODAY), today: TODAY, timeZone: TZ }), locale);
+    const month = await renderDigestChart(
+      await buildDigest(t.db, { scopeUnitId: null, period: presetPeriod('month', TODAY), today: TODAY, timeZone: TZ }),
+      locale,
+    );
     expect([month.readUInt32BE(16), month.readUInt32BE(20)]).toEqual([CHART_SIZE.width, CHART_SIZE.height]);
   });
 
-  it('labels the chart\'s months in each locale', () => {
+  it("labels the chart's months in each locale", () => {
     expect(monthLabel('vi', '2026-01')).toBe('T1/2026');
     expect(monthLabel('en', '2026-01')).toBe('Jan 2026');
     expect(monthLabel('en', '2025-12')).toBe('Dec 2025');
@@ -317,7 +413,7 @@ describe('digest periods', () => {
     expect(presetPeriod(preset, today)).toEqual({ from, to, preset });
   });
 
-  it('runs since-last from the day after the last digest\'s period, or the last 7 days for a schedule\'s first', () => {
+  it("runs since-last from the day after the last digest's period, or the last 7 days for a schedule's first", () => {
     expect(presetPeriod('since-last', '2024-09-09', '2024-09-01')).toEqual({ from: '2024-09-02', to: '2024-09-08', preset: 'since-last' });
     expect(presetPeriod('since-last', '2024-09-09', '2024-09-07')).toEqual({ from: '2024-09-08', to: '2024-09-08', preset: 'since-last' });
     expect(presetPeriod('since-last', '2024-09-09')).toEqual({ from: '2024-09-02', to: '2024-09-08', preset: 'since-last' });
@@ -330,7 +426,7 @@ describe('digest periods', () => {
     expect(describePeriod('en', { from: '2024-09-09', to: '2024-09-09' })).toBe('2024-09-09');
   });
 
-  it('refuses since-last without a schedule\'s previous digest, and takes it with one', async () => {
+  it("refuses since-last without a schedule's previous digest, and takes it with one", async () => {
     const alone = await resolveDigestRequest(t.db, { scope: null, preset: 'since-last', today: '2024-09-09' });
     expect(alone.ok).toBe(false);
     if (!alone.ok) {

@@ -3,7 +3,10 @@ import { runCli } from '../../src/cli/main.ts';
 import type { CliIo } from '../../src/cli/context.ts';
 
 /** Runs the command line in-process and collects what it printed. */
-export async function cli(args: string[], io: Omit<CliIo, 'stdout' | 'stderr'> & { input?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function cli(
+  args: string[],
+  io: Omit<CliIo, 'stdout' | 'stderr'> & { input?: string } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = new PassThrough();
   const err = new PassThrough();
   let stdout = '';

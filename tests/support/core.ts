@@ -34,9 +34,18 @@ export function messageText(message: ReplyMessage): string {
 export interface TestCore {
   dispatcher: ReturnType<typeof createDispatcher>;
   /** Runs a line of text as the console member `handle`. */
-  run(handle: string, line: string, options?: { canBePrivate?: boolean; id?: string; actor?: Actor; channelId?: string }): Promise<{ result: DispatchResult; reply: RecordingReply }>;
+  run(
+    handle: string,
+    line: string,
+    options?: { canBePrivate?: boolean; id?: string; actor?: Actor; channelId?: string },
+  ): Promise<{ result: DispatchResult; reply: RecordingReply }>;
   /** Runs typed options (as Discord or a button would). */
-  runOptions(handle: string, command: string, options: Record<string, string | number | undefined>, extra?: { id?: string }): Promise<{ result: DispatchResult; reply: RecordingReply }>;
+  runOptions(
+    handle: string,
+    command: string,
+    options: Record<string, string | number | undefined>,
+    extra?: { id?: string },
+  ): Promise<{ result: DispatchResult; reply: RecordingReply }>;
 }
 
 /** The real dispatcher and command registry over a test database, with a fixed clock. */

@@ -22,7 +22,9 @@ export async function addTestSchedule(
     createdByMemberId: null,
   });
   if (!added.ok) throw new Error('schedule refused');
-  await t.db.execute(sql`update digest_schedules set created_at = ${(input.createdAt ?? new Date('2024-01-01T00:00:00Z')).toISOString()} where id = ${added.value.id}`);
+  await t.db.execute(
+    sql`update digest_schedules set created_at = ${(input.createdAt ?? new Date('2024-01-01T00:00:00Z')).toISOString()} where id = ${added.value.id}`,
+  );
   return added.value;
 }
 

@@ -5,7 +5,8 @@ import type { ReplyMessage } from '../../domain/reply.ts';
  * tab and newline. Case data is printed as it is, but may not move the cursor, clear the screen or
  * retitle the window.
  */
-const CONTROL = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+const CONTROL =
+  /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 export function stripControl(value: string): string {
   return value.replace(CONTROL, '');
@@ -24,7 +25,11 @@ export function renderText(message: ReplyMessage): string {
         out.push(stripControl(block.text));
         break;
       case 'code':
-        out.push(...stripControl(block.text).split('\n').map((line) => `    ${line}`));
+        out.push(
+          ...stripControl(block.text)
+            .split('\n')
+            .map((line) => `    ${line}`),
+        );
         break;
       case 'list':
         block.items.forEach((item, i) => out.push(`${block.ordered ? `${i + 1}.` : '-'} ${stripControl(item)}`));

@@ -89,7 +89,11 @@ export function createDiscordAdapter(options: DiscordAdapterOptions) {
   }
 
   /** Runs the invocation, then delivers its one answer as the outcome calls for. */
-  async function answer(interaction: RepliableInteraction, invocation: Invocation, how: { paging?: Paging | undefined; refusalsApart?: boolean }): Promise<void> {
+  async function answer(
+    interaction: RepliableInteraction,
+    invocation: Invocation,
+    how: { paging?: Paging | undefined; refusalsApart?: boolean },
+  ): Promise<void> {
     let message: ReplyMessage | undefined;
     const capture: Reply = {
       canBePrivate: true,
@@ -204,15 +208,31 @@ const localeOf = (interaction: RepliableInteraction): Locale => (interaction.loc
  * message is left as it was. If Discord refuses the answer, the user is told so with a reference,
  * under which the log holds the details, rather than being left with "thinking…".
  */
-async function deliver(interaction: RepliableInteraction, message: ReplyMessage, how: { paging?: Paging | undefined; apart: boolean }, log: Logger): Promise<void> {
+async function deliver(
+  interaction: RepliableInteraction,
+  message: ReplyMessage,
+  how: { paging?: Paging | undefined; apart: boolean },
+  log: Logger,
+): Promise<void> {
   const locale = localeOf(interaction);
   let edited = false;
   const edit = async (body: Body) => {
-    await interaction.editReply({ content: body.content ?? '', embeds: body.embeds, components: body.components, allowedMentions: { parse: [] } });
+    await interaction.editReply({
+      content: body.content ?? '',
+      embeds: body.embeds,
+      components: body.components,
+      allowedMentions: { parse: [] },
+    });
     edited = true;
   };
   const followUp = (body: Body) =>
-    interaction.followUp({ ...(body.content ? { content: body.content } : {}), embeds: body.embeds, components: body.components, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+    interaction.followUp({
+      ...(body.content ? { content: body.content } : {}),
+      embeds: body.embeds,
+      components: body.components,
+      flags: MessageFlags.Ephemeral,
+      allowedMentions: { parse: [] },
+    });
   try {
     // Meant for the whole channel (a meeting's agenda or minutes): posted there, and the private
     // acknowledgement says so.

@@ -12,20 +12,28 @@ export type PostPart = () => Promise<void>;
  * page, and the first image is shown in its first embed. The whole channel sees it, so it must
  * hold no personal data.
  */
-export function discordParts(rest: REST, channelId: string | (() => Promise<string>), message: ReplyMessage, attachments: Attachment[] = []): PostPart[] {
+export function discordParts(
+  rest: REST,
+  channelId: string | (() => Promise<string>),
+  message: ReplyMessage,
+  attachments: Attachment[] = [],
+): PostPart[] {
   if (message.personal) throw new Error('A channel post must not hold personal data.');
   const pages = renderDiscord(message);
   const image = attachments.find((a) => a.contentType.startsWith('image/'));
   return pages.map((page, n) => async () => {
     const files = n === 0 ? attachments : [];
-    const embeds = n === 0 && image ? page.embeds.map((e, i) => (i === 0 ? { ...e, image: { url: `attachment://${image.name}` } } : e)) : page.embeds;
+    const embeds =
+      n === 0 && image ? page.embeds.map((e, i) => (i === 0 ? { ...e, image: { url: `attachment://${image.name}` } } : e)) : page.embeds;
     const channel = typeof channelId === 'string' ? channelId : await channelId();
     await rest.post(Routes.channelMessages(channel), {
       body: {
         embeds,
         components: page.components,
         allowed_mentions: { parse: [] },
-        ...(files.length ? { attachments: files.map((f, id) => ({ id, filename: f.name, ...(f.description ? { description: f.description } : {}) })) } : {}),
+        ...(files.length
+          ? { attachments: files.map((f, id) => ({ id, filename: f.name, ...(f.description ? { description: f.description } : {}) })) }
+          : {}),
       },
       files: files.map((f, id) => ({ key: `files[${id}]`, name: f.name, data: Buffer.from(f.data), contentType: f.contentType })),
     });
@@ -46,7 +54,8 @@ export async function postToDiscord(rest: REST, channelId: string, message: Repl
  */
 export function directDiscordParts(rest: REST, userId: string, message: ReplyMessage): PostPart[] {
   let channel: Promise<string> | undefined;
-  const open = () => (channel ??= (rest.post(Routes.userChannels(), { body: { recipient_id: userId } }) as Promise<{ id: string }>).then((c) => c.id));
+  const open = () =>
+    (channel ??= (rest.post(Routes.userChannels(), { body: { recipient_id: userId } }) as Promise<{ id: string }>).then((c) => c.id));
   return discordParts(rest, open, message);
 }
 
@@ -56,7 +65,8 @@ export async function directToDiscord(rest: REST, userId: string, message: Reply
 
 /** Posting with a REST client: the adapter's, or one without a gateway (`casedesk digest run-schedules`). */
 export function discordPoster(rest: REST) {
-  const post = (channelId: string, message: ReplyMessage, attachments: Attachment[]) => postToDiscord(rest, channelId, message, attachments);
+  const post = (channelId: string, message: ReplyMessage, attachments: Attachment[]) =>
+    postToDiscord(rest, channelId, message, attachments);
   return Object.assign(post, {
     direct: (userId: string, message: ReplyMessage) => directToDiscord(rest, userId, message),
     parts: (channelId: string, message: ReplyMessage, attachments: Attachment[]) => discordParts(rest, channelId, message, attachments),

@@ -32,7 +32,11 @@ function describe(t: Text) {
 }
 
 function option(spec: OptionSpec): APIApplicationCommandBasicOption {
-  const base = { ...named(spec.name), ...describe(spec.type === 'date' ? (l) => `${spec.description(l)} (YYYY-MM-DD)` : spec.description), required: Boolean(spec.required) };
+  const base = {
+    ...named(spec.name),
+    ...describe(spec.type === 'date' ? (l) => `${spec.description(l)} (YYYY-MM-DD)` : spec.description),
+    required: Boolean(spec.required),
+  };
   switch (spec.type) {
     case 'integer':
       return {
@@ -73,7 +77,10 @@ function options(command: CommandDefinition): APIApplicationCommandBasicOption[]
  * options, choices, limits and autocomplete come from the specs; Vietnamese descriptions from their
  * texts, Vietnamese names from src/i18n/command-names.ts.
  */
-export function buildDiscordCommands(registry: CommandRegistry, groups: Record<string, Text>): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+export function buildDiscordCommands(
+  registry: CommandRegistry,
+  groups: Record<string, Text>,
+): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   const out: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [];
   for (const group of registry.groups()) {
     const members = registry.all().filter((c) => c.name.split(' ')[0] === group);
@@ -87,14 +94,12 @@ export function buildDiscordCommands(registry: CommandRegistry, groups: Record<s
       ...named(group),
       ...describe(description),
       contexts: GUILD_ONLY,
-      options: members.map(
-        (c): APIApplicationCommandSubcommandOption => ({
-          type: ApplicationCommandOptionType.Subcommand,
-          ...named(c.name.split(' ')[1]!),
-          ...describe(c.description),
-          options: options(c),
-        }),
-      ),
+      options: members.map((c): APIApplicationCommandSubcommandOption => ({
+        type: ApplicationCommandOptionType.Subcommand,
+        ...named(c.name.split(' ')[1]!),
+        ...describe(c.description),
+        options: options(c),
+      })),
     });
   }
   return out;

@@ -36,11 +36,20 @@ const COLOR = { error: 0xd83c3e, success: 0x2e9e5b, normal: 0x3b6fd4 } as const;
  * (The client also sends `allowedMentions: { parse: [] }`; this is the second lock.)
  */
 export function discordText(value: string): string {
-  return escapeMarkdown(value, { codeBlockContent: true, inlineCodeContent: true, maskedLink: true, heading: true, bulletedList: true, numberedList: true })
-    .replace(/</g, '<\u200b')
-    .replace(/@(everyone|here)/gi, '@\u200b$1')
-    // Block quotes (`> `, `>>> `) and subtext (`-# `) at the start of a line, which escapeMarkdown leaves.
-    .replace(/^(\s*)(>|-#)/gm, '$1\\$2');
+  return (
+    escapeMarkdown(value, {
+      codeBlockContent: true,
+      inlineCodeContent: true,
+      maskedLink: true,
+      heading: true,
+      bulletedList: true,
+      numberedList: true,
+    })
+      .replace(/</g, '<\u200b')
+      .replace(/@(everyone|here)/gi, '@\u200b$1')
+      // Block quotes (`> `, `>>> `) and subtext (`-# `) at the start of a line, which escapeMarkdown leaves.
+      .replace(/^(\s*)(>|-#)/gm, '$1\\$2')
+  );
 }
 
 function clip(value: string, max: number): string {
@@ -60,7 +69,10 @@ function encodeCommand(command: string, options: Record<string, string | number 
   return `${command}|${pairs.join('&')}`;
 }
 
-function decodeCommand(command: string | undefined, options: string | undefined): { command: string; options: Record<string, string> } | undefined {
+function decodeCommand(
+  command: string | undefined,
+  options: string | undefined,
+): { command: string; options: Record<string, string> } | undefined {
   if (!command) return undefined;
   const values: Record<string, string> = {};
   try {
@@ -91,7 +103,11 @@ export function decodeAction(customId: string): { command: string; options: Reco
  * (checked and audited like any command) and shows page 2 of the answer, so no instance has to
  * keep pages in memory. Undefined when the command does not fit Discord's 100 characters.
  */
-export function encodePageButton(page: number, command: string, options: Record<string, string | number | boolean | undefined>): string | undefined {
+export function encodePageButton(
+  page: number,
+  command: string,
+  options: Record<string, string | number | boolean | undefined>,
+): string | undefined {
   const id = `pg|${page}|${encodeCommand(command, options)}`;
   return [...id].length <= DISCORD_LIMITS.customId ? id : undefined;
 }
@@ -197,16 +213,17 @@ export function renderDiscord(message: ReplyMessage): DiscordPage[] {
   flush();
   // A button whose command and options do not fit Discord's custom id is left out, not cut.
   const fitting = (message.actions ?? []).filter((a) => encodeAction(a).length <= DISCORD_LIMITS.customId);
-  const buttons = fitting.slice(0, DISCORD_LIMITS.buttonsPerRow * (DISCORD_LIMITS.rows - 1)).map(
-    (action): APIButtonComponent => ({
-      type: ComponentType.Button,
-      style: action.style === 'danger' ? ButtonStyle.Danger : action.style === 'secondary' ? ButtonStyle.Secondary : ButtonStyle.Primary,
-      label: clip(action.label, DISCORD_LIMITS.buttonLabel),
-      custom_id: encodeAction(action),
-    }),
-  );
+  const buttons = fitting.slice(0, DISCORD_LIMITS.buttonsPerRow * (DISCORD_LIMITS.rows - 1)).map((action): APIButtonComponent => ({
+    type: ComponentType.Button,
+    style: action.style === 'danger' ? ButtonStyle.Danger : action.style === 'secondary' ? ButtonStyle.Secondary : ButtonStyle.Primary,
+    label: clip(action.label, DISCORD_LIMITS.buttonLabel),
+    custom_id: encodeAction(action),
+  }));
   for (let i = 0; i < buttons.length; i += DISCORD_LIMITS.buttonsPerRow) {
-    pages[pages.length - 1]!.components.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + DISCORD_LIMITS.buttonsPerRow) });
+    pages[pages.length - 1]!.components.push({
+      type: ComponentType.ActionRow,
+      components: buttons.slice(i, i + DISCORD_LIMITS.buttonsPerRow),
+    });
   }
   return pages;
 }

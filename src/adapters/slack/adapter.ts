@@ -1,6 +1,14 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, LogLevel, type Logger as BoltLogger, type RespondFn, type SlashCommand, type BlockAction, type ButtonAction } from '@slack/bolt';
+import {
+  App,
+  LogLevel,
+  type Logger as BoltLogger,
+  type RespondFn,
+  type SlashCommand,
+  type BlockAction,
+  type ButtonAction,
+} from '@slack/bolt';
 import type { Locale } from '../../i18n/text.ts';
 import { ACTION_COMMAND, type Dispatcher } from '../../core/dispatcher.ts';
 import type { Invocation, InvocationInput, Reply } from '../../core/invocation.ts';
@@ -8,7 +16,16 @@ import type { Attachment, ReplyMessage } from '../../domain/reply.ts';
 import { text } from '../../i18n/text.ts';
 import type { Logger } from '../../logger.ts';
 import { createSlackPoster } from './post.ts';
-import { decodeButtonValue, encodeButtonValue, pageButtons, pageNote, pagePosition, renderSlack, SLACK_LIMITS, type SlackPage } from './render.ts';
+import {
+  decodeButtonValue,
+  encodeButtonValue,
+  pageButtons,
+  pageNote,
+  pagePosition,
+  renderSlack,
+  SLACK_LIMITS,
+  type SlackPage,
+} from './render.ts';
 
 /** What `loadConfig` gives for Slack: HTTP when `signingSecret` is set, Socket Mode when `appToken` is. */
 export interface SlackConnection {
@@ -50,7 +67,15 @@ export class SlackTokenRefused extends Error {
 }
 
 /** Slack's answers to a token it will not take. */
-const REFUSED_TOKEN = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'user_removed_from_team', 'team_disabled']);
+const REFUSED_TOKEN = new Set([
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'user_removed_from_team',
+  'team_disabled',
+]);
 
 /** Runs a start step, turning Slack's refusal of its token into a {@link SlackTokenRefused}. */
 async function checking<T>(variable: SlackTokenRefused['variable'], step: () => Promise<T>): Promise<T> {
@@ -58,7 +83,8 @@ async function checking<T>(variable: SlackTokenRefused['variable'], step: () => 
     return await step();
   } catch (error) {
     const slackError = (error as { data?: { error?: unknown } }).data?.error;
-    if (typeof slackError === 'string' && REFUSED_TOKEN.has(slackError)) throw new SlackTokenRefused(variable, slackError, { cause: error });
+    if (typeof slackError === 'string' && REFUSED_TOKEN.has(slackError))
+      throw new SlackTokenRefused(variable, slackError, { cause: error });
     throw error;
   }
 }
@@ -110,7 +136,10 @@ export function createSlackAdapter(options: SlackAdapterOptions) {
     const invocation = actionInvocation(body, action, decoded.input);
     if (decoded.page !== undefined) {
       // ◀ or ▶: the read runs again for whoever pressed, in place of the page shown.
-      await dispatcher.dispatch(invocation, replyVia(respond, invocation.channel.id, { replace: true, paging: rerunnable(invocation, decoded.page) }));
+      await dispatcher.dispatch(
+        invocation,
+        replyVia(respond, invocation.channel.id, { replace: true, paging: rerunnable(invocation, decoded.page) }),
+      );
       return;
     }
     // Confirm and cancel answer in place of the question, so they cannot be pressed again.
@@ -273,15 +302,17 @@ function notInChannelText(total: number) {
  */
 function boltLogger(log: Logger): BoltLogger {
   let level = LogLevel.INFO;
-  const write = (at: 'debug' | 'info' | 'warn' | 'error') => (...msg: unknown[]) => {
-    const err = msg.find((m): m is Error => m instanceof Error);
-    const line = msg
-      .filter((m) => m !== err)
-      .map((m) => (typeof m === 'string' ? m : safeJson(m)))
-      .join(' ');
-    if (err) log[at]({ err }, line || err.message);
-    else log[at](line);
-  };
+  const write =
+    (at: 'debug' | 'info' | 'warn' | 'error') =>
+    (...msg: unknown[]) => {
+      const err = msg.find((m): m is Error => m instanceof Error);
+      const line = msg
+        .filter((m) => m !== err)
+        .map((m) => (typeof m === 'string' ? m : safeJson(m)))
+        .join(' ');
+      if (err) log[at]({ err }, line || err.message);
+      else log[at](line);
+    };
   return {
     debug: write('debug'),
     info: write('info'),

@@ -22,14 +22,19 @@ export function createSlackPoster(client: webApi.WebClient, intervalMs = 1100) {
       return Date.now();
     });
     // A failed post must not block the channel's next one.
-    lastPost.set(channel, done.catch(() => Date.now()));
+    lastPost.set(
+      channel,
+      done.catch(() => Date.now()),
+    );
     await done;
   }
 
   /** Posts rendered pages to a channel, in order, each paced. */
   const pages = async (channel: string, rendered: SlackPage[]): Promise<void> => {
     for (const page of rendered) {
-      await paced(channel, () => client.chat.postMessage({ channel, text: page.text, blocks: page.blocks, unfurl_links: false, unfurl_media: false }));
+      await paced(channel, () =>
+        client.chat.postMessage({ channel, text: page.text, blocks: page.blocks, unfurl_links: false, unfurl_media: false }),
+      );
     }
   };
 
@@ -40,16 +45,17 @@ export function createSlackPoster(client: webApi.WebClient, intervalMs = 1100) {
   const parts = (channel: string, message: ReplyMessage, attachments: Attachment[] = []): Array<() => Promise<void>> => {
     if (message.personal) throw new Error('A channel post must not hold personal data.');
     const posts = renderSlack(message).map((page) => () => pages(channel, [page]));
-    const files = attachments.map((file) => () =>
-      paced(channel, () =>
-        client.files.uploadV2({
-          channel_id: channel,
-          file: Buffer.from(file.data),
-          filename: file.name,
-          title: file.description ?? file.name,
-          ...(file.description ? { alt_text: file.description } : {}),
-        }),
-      ),
+    const files = attachments.map(
+      (file) => () =>
+        paced(channel, () =>
+          client.files.uploadV2({
+            channel_id: channel,
+            file: Buffer.from(file.data),
+            filename: file.name,
+            title: file.description ?? file.name,
+            ...(file.description ? { alt_text: file.description } : {}),
+          }),
+        ),
     );
     return [...posts, ...files];
   };

@@ -71,7 +71,12 @@ function clip(value: string, max: number): string {
  * is never cut in two. `render` must not make text shorter; `cost` bounds what it makes of one
  * character.
  */
-function chunk(value: string, size: number, render: (part: string) => string = (s) => s, cost: (char: string) => number = (c) => c.length): string[] {
+function chunk(
+  value: string,
+  size: number,
+  render: (part: string) => string = (s) => s,
+  cost: (char: string) => number = (c) => c.length,
+): string[] {
   const parts: string[] = [];
   let current: string[] = [];
   let currentSize = 0;
@@ -132,7 +137,14 @@ export function encodeButtonValue(input: InvocationInput, page?: number): string
   const body: Record<string, unknown> =
     input.kind === 'text'
       ? { l: input.line }
-      : { c: input.command, o: Object.fromEntries(Object.entries(input.options).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])) };
+      : {
+          c: input.command,
+          o: Object.fromEntries(
+            Object.entries(input.options)
+              .filter(([, v]) => v !== undefined)
+              .map(([k, v]) => [k, String(v)]),
+          ),
+        };
   if (page !== undefined) body.p = page;
   return JSON.stringify(body);
 }
@@ -148,7 +160,11 @@ export function decodeButtonValue(value: string | undefined): { input: Invocatio
   let input: InvocationInput;
   if (typeof parsed.l === 'string') input = { kind: 'text', line: parsed.l };
   else if (typeof parsed.c === 'string' && typeof parsed.o === 'object' && parsed.o !== null) {
-    input = { kind: 'options', command: parsed.c, options: Object.fromEntries(Object.entries(parsed.o as Record<string, unknown>).map(([k, v]) => [k, String(v)])) };
+    input = {
+      kind: 'options',
+      command: parsed.c,
+      options: Object.fromEntries(Object.entries(parsed.o as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
+    };
   } else return undefined;
   return typeof parsed.p === 'number' && Number.isInteger(parsed.p) && parsed.p >= 0 ? { input, page: parsed.p } : { input };
 }
@@ -241,7 +257,11 @@ export function renderSlack(message: ReplyMessage): SlackPage[] {
   const buttonBlocks = Math.ceil(buttons.length / SLACK_LIMITS.buttonsPerBlock);
   const blockBudget = SLACK_LIMITS.blocks - RESERVED_BLOCKS - buttonBlocks;
   const charBudget =
-    SLACK_LIMITS.messageChars - RESERVED_CHARS - summary.length - (header[0] ? blockChars(header[0]) : 0) - buttons.reduce((n, b) => n + b.button.text.text.length, 0);
+    SLACK_LIMITS.messageChars -
+    RESERVED_CHARS -
+    summary.length -
+    (header[0] ? blockChars(header[0]) : 0) -
+    buttons.reduce((n, b) => n + b.button.text.text.length, 0);
 
   const pages: Piece[][] = [];
   let current: Piece[] = [];
@@ -328,7 +348,10 @@ export function blockChars(block: KnownBlock): number {
   const add = (t: { text?: string } | undefined) => t?.text && texts.push(t.text);
   if ('text' in block) add(block.text as { text?: string });
   if ('fields' in block) (block.fields ?? []).forEach(add);
-  if ('elements' in block) (block.elements as Array<{ text?: unknown }>).forEach((e) => (typeof e.text === 'string' ? texts.push(e.text) : add(e.text as { text?: string })));
+  if ('elements' in block)
+    (block.elements as Array<{ text?: unknown }>).forEach((e) =>
+      typeof e.text === 'string' ? texts.push(e.text) : add(e.text as { text?: string }),
+    );
   return texts.reduce((n, t) => n + t.length, 0);
 }
 

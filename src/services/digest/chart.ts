@@ -15,7 +15,9 @@ export const CHART_SIZE = { width: 800, height: 420 } as const;
 /** "T1/2026" in vi, "Jan 2026" in en, from `2026-01`. */
 export function monthLabel(locale: Locale, month: string): string {
   const [y, m] = month.split('-').map(Number) as [number, number];
-  return locale === 'vi' ? `T${m}/${y}` : new Intl.DateTimeFormat('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
+  return locale === 'vi'
+    ? `T${m}/${y}`
+    : new Intl.DateTimeFormat('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
 }
 
 /**
@@ -28,7 +30,11 @@ export async function renderDigestChart(d: Digest, locale: Locale): Promise<Buff
   const vi = locale === 'vi';
   const thisYear = vi ? 'Kỳ này' : 'This period';
   const lastYear = vi ? 'Cùng kỳ năm trước' : 'Same period last year';
-  const outcome = { arrested: vi ? 'Bắt' : 'Arrested', surrendered: vi ? 'Đầu thú' : 'Surrendered', cleared: vi ? 'Thanh loại' : 'Cleared' };
+  const outcome = {
+    arrested: vi ? 'Bắt' : 'Arrested',
+    surrendered: vi ? 'Đầu thú' : 'Surrendered',
+    cleared: vi ? 'Thanh loại' : 'Cleared',
+  };
   const outcomes = [outcome.arrested, outcome.surrendered, outcome.cleared];
   const values = d.monthly.flatMap((m) => {
     const month = monthLabel(locale, m.month);
@@ -50,11 +56,21 @@ export async function renderDigestChart(d: Digest, locale: Locale): Promise<Buff
     autosize: { type: 'fit', contains: 'padding' },
     padding: 12,
     background: 'white',
-    config: { font: FONT_FAMILY, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 220 } },
+    config: {
+      font: FONT_FAMILY,
+      axis: { labelFontSize: 11, titleFontSize: 12 },
+      legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 220 },
+    },
     data: { values },
     mark: 'bar',
     encoding: {
-      x: { field: 'month', type: 'ordinal', title: null, sort: null, axis: { labelAngle: d.monthly.length > 8 ? -40 : 0, labelOverlap: d.monthly.length > 16 ? 'greedy' : false } },
+      x: {
+        field: 'month',
+        type: 'ordinal',
+        title: null,
+        sort: null,
+        axis: { labelAngle: d.monthly.length > 8 ? -40 : 0, labelOverlap: d.monthly.length > 16 ? 'greedy' : false },
+      },
       xOffset: { field: 'series', sort: [thisYear, lastYear] },
       y: { field: 'n', type: 'quantitative', stack: 'zero', title: vi ? 'Số đối tượng' : 'Subjects', axis: { tickMinStep: 1 } },
       color: {

@@ -1,6 +1,14 @@
 import type { Executor } from '../../../db/client.ts';
 import type { IsoDate } from '../../domain/dates.ts';
-import { caseFiguresByUnit, changesSince, countLookups, followUpFigures, outcomesByMonth, type OverdueFollowUp, type UnitFigures } from '../../repositories/digest.ts';
+import {
+  caseFiguresByUnit,
+  changesSince,
+  countLookups,
+  followUpFigures,
+  outcomesByMonth,
+  type OverdueFollowUp,
+  type UnitFigures,
+} from '../../repositories/digest.ts';
 import { unitTree, type UnitTreeRow } from '../../repositories/units.ts';
 import { monthsOf, sameTimeLastYear, type Period } from './period.ts';
 
@@ -51,7 +59,13 @@ export interface Digest extends Figures {
   completeness: { missingPhoto: number; missingMarks: number; missingHistory: number };
   sinceLast: { since: string; statusChanges: number; newCases: number } | null;
   /** Resolved per month of the period, by outcome, against the same month a year earlier. */
-  monthly: Array<{ month: string; arrested: number; surrendered: number; cleared: number; lastYear: { arrested: number; surrendered: number; cleared: number } }>;
+  monthly: Array<{
+    month: string;
+    arrested: number;
+    surrendered: number;
+    cleared: number;
+    lastYear: { arrested: number; surrendered: number; cleared: number };
+  }>;
 }
 
 const emptyOutcomes = (): Outcomes => ({ arrested: 0, surrendered: 0, cleared: 0, total: 0, dangerous: 0, especiallyDangerous: 0 });
@@ -88,8 +102,20 @@ function figuresOf(c: Counts): Figures {
 /** Adds counts up key by key; nothing when there are none. */
 function sumCounts(all: Counts[]): Counts {
   const total: Counts = {
-    arrested: 0, surrendered: 0, cleared: 0, resolvedDangerous: 0, resolvedEspeciallyDangerous: 0, wantedDecisions: 0, cancellations: 0,
-    outstanding: 0, outstandingDangerous: 0, outstandingEspeciallyDangerous: 0, missingPhoto: 0, missingMarks: 0, missingHistory: 0, newCases: 0,
+    arrested: 0,
+    surrendered: 0,
+    cleared: 0,
+    resolvedDangerous: 0,
+    resolvedEspeciallyDangerous: 0,
+    wantedDecisions: 0,
+    cancellations: 0,
+    outstanding: 0,
+    outstandingDangerous: 0,
+    outstandingEspeciallyDangerous: 0,
+    missingPhoto: 0,
+    missingMarks: 0,
+    missingHistory: 0,
+    newCases: 0,
   };
   for (const c of all) for (const key of Object.keys(total) as Array<keyof Counts>) total[key] += c[key];
   return total;
@@ -100,7 +126,10 @@ function sumCounts(all: Counts[]): Counts {
  * to (or to the scope unit itself, for its own cases), and the unit ids to count (null: all).
  * With no scope and a single top unit (the ministry's department), its children are the rows.
  */
-function scopeOf(units: UnitTreeRow[], scopeUnitId: number | null): { unitIds: number[] | null; bucketOf: Map<number, number>; bucketRoot: number | null } {
+function scopeOf(
+  units: UnitTreeRow[],
+  scopeUnitId: number | null,
+): { unitIds: number[] | null; bucketOf: Map<number, number>; bucketRoot: number | null } {
   const byId = new Map(units.map((u) => [u.id, u]));
   const roots = units.filter((u) => u.parentId === null);
   const bucketRoot = scopeUnitId ?? (roots.length === 1 ? roots[0]!.id : null);
@@ -183,8 +212,14 @@ export async function buildDigest(
         ...figuresOf(counts),
       } as UnitRow,
     }))
-    .filter(({ row: r }) => r.resolved.total > 0 || r.outstanding.total > 0 || r.decisions.wanted > 0 || r.decisions.cancelled > 0 || r.newCases > 0)
-    .sort(({ row: a }, { row: b }) => b.resolved.total - a.resolved.total || b.outstanding.total - a.outstanding.total || a.code.localeCompare(b.code));
+    .filter(
+      ({ row: r }) =>
+        r.resolved.total > 0 || r.outstanding.total > 0 || r.decisions.wanted > 0 || r.decisions.cancelled > 0 || r.newCases > 0,
+    )
+    .sort(
+      ({ row: a }, { row: b }) =>
+        b.resolved.total - a.resolved.total || b.outstanding.total - a.outstanding.total || a.code.localeCompare(b.code),
+    );
   const scopeUnit = input.scopeUnitId === null ? undefined : names.get(input.scopeUnitId);
   const limit = input.unitLimit ?? 10;
   const rest = ranked.slice(limit);

@@ -84,11 +84,15 @@ export function describePeriod(locale: Locale, period: Period): string {
     if (fm === 1 && tm === 12) return locale === 'vi' ? `năm ${ty}` : `the year ${ty}`;
     if (fm === 1 && tm > 1) return locale === 'vi' ? `${tm} tháng đầu năm ${ty}` : `the first ${tm} months of ${ty}`;
     if (fm === tm) {
-      return locale === 'vi' ? `tháng ${tm}/${ty}` : new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(ty, tm - 1, 1)));
+      return locale === 'vi'
+        ? `tháng ${tm}/${ty}`
+        : new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(ty, tm - 1, 1)));
     }
   }
   if (period.from === period.to) return locale === 'vi' ? `ngày ${formatDate(locale, period.from)}` : formatDate(locale, period.from);
-  return locale === 'vi' ? `từ ${formatDate(locale, period.from)} đến ${formatDate(locale, period.to)}` : `${formatDate(locale, period.from)} to ${formatDate(locale, period.to)}`;
+  return locale === 'vi'
+    ? `từ ${formatDate(locale, period.from)} đến ${formatDate(locale, period.to)}`
+    : `${formatDate(locale, period.from)} to ${formatDate(locale, period.to)}`;
 }
 
 /** The months a period touches, as `YYYY-MM`. */

@@ -27,11 +27,21 @@ const line = (o: OverdueForReminder, locale: Locale) =>
  */
 export async function planOverdueReminders(
   db: Executor,
-  input: { scopeUnitId: number | null; today: IsoDate; platform: Platform; canMessageDirectly: boolean; escalateDays: number; locale: Locale },
+  input: {
+    scopeUnitId: number | null;
+    today: IsoDate;
+    platform: Platform;
+    canMessageDirectly: boolean;
+    escalateDays: number;
+    locale: Locale;
+  },
 ): Promise<ReminderPlan> {
   const l = input.locale;
   const vi = l === 'vi';
-  const rows = await overdueForReminders(db, { unitIds: input.scopeUnitId === null ? null : await unitSubtreeIds(db, input.scopeUnitId), today: input.today });
+  const rows = await overdueForReminders(db, {
+    unitIds: input.scopeUnitId === null ? null : await unitSubtreeIds(db, input.scopeUnitId),
+    today: input.today,
+  });
   const direct: ReminderPlan['direct'] = [];
   const channelLines: string[] = [];
   const account = async (memberId: number) => (input.canMessageDirectly ? chatAccountOf(db, { memberId, platform: input.platform }) : null);
@@ -49,10 +59,18 @@ export async function planOverdueReminders(
         userId,
         message: {
           personal: false,
-          title: vi ? `Bạn có ${formatNumber(l, items.length)} việc quá hạn` : `You have ${plural(l, items.length, 'overdue follow-up', 'overdue follow-ups')}`,
+          title: vi
+            ? `Bạn có ${formatNumber(l, items.length)} việc quá hạn`
+            : `You have ${plural(l, items.length, 'overdue follow-up', 'overdue follow-ups')}`,
           blocks: [
             { kind: 'list', items: items.map((o) => line(o, l)) },
-            { kind: 'text', tone: 'muted', text: vi ? 'Xem chi tiết: followup list overdue; báo xong: followup done <số>.' : 'Details: followup list overdue; to close one: followup done <number>.' },
+            {
+              kind: 'text',
+              tone: 'muted',
+              text: vi
+                ? 'Xem chi tiết: followup list overdue; báo xong: followup done <số>.'
+                : 'Details: followup list overdue; to close one: followup done <number>.',
+            },
           ],
         },
       });
@@ -88,17 +106,28 @@ export async function planOverdueReminders(
   }
 
   const blocks: ReplyMessage['blocks'] = [];
-  if (channelLines.length) blocks.push({ kind: 'text', text: vi ? 'Việc quá hạn:' : 'Overdue follow-ups:' }, { kind: 'list', items: channelLines });
+  if (channelLines.length)
+    blocks.push({ kind: 'text', text: vi ? 'Việc quá hạn:' : 'Overdue follow-ups:' }, { kind: 'list', items: channelLines });
   if (escalationLines.length) {
     blocks.push(
-      { kind: 'text', text: vi ? `Quá hạn từ ${formatNumber(l, input.escalateDays)} ngày trở lên, báo cáo lãnh đạo đơn vị:` : `${formatNumber(l, input.escalateDays)} or more days late, for the units' leads:` },
+      {
+        kind: 'text',
+        text: vi
+          ? `Quá hạn từ ${formatNumber(l, input.escalateDays)} ngày trở lên, báo cáo lãnh đạo đơn vị:`
+          : `${formatNumber(l, input.escalateDays)} or more days late, for the units' leads:`,
+      },
       { kind: 'list', items: escalationLines },
     );
   }
   return {
     direct,
     channel: blocks.length
-      ? { personal: false, toChannel: true, title: vi ? `Nhắc việc quá hạn ngày ${formatDate(l, input.today)}` : `Overdue follow-ups on ${formatDate(l, input.today)}`, blocks }
+      ? {
+          personal: false,
+          toChannel: true,
+          title: vi ? `Nhắc việc quá hạn ngày ${formatDate(l, input.today)}` : `Overdue follow-ups on ${formatDate(l, input.today)}`,
+          blocks,
+        }
       : null,
     overdue: rows.length,
     escalated: late.length,

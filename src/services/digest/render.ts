@@ -29,14 +29,24 @@ export function comparisonText(locale: Locale, current: number, lastYear: number
   const then = sameTime(locale, period);
   if (change === null) {
     return current === 0
-      ? vi ? `không có; ${then} cũng không có` : `none; none in ${then} either`
-      : vi ? `${then} không có trường hợp nào` : `none in ${then}`;
+      ? vi
+        ? `không có; ${then} cũng không có`
+        : `none; none in ${then} either`
+      : vi
+        ? `${then} không có trường hợp nào`
+        : `none in ${then}`;
   }
   if (change === 0) return vi ? `bằng ${then}` : `the same as in ${then}`;
   // Shown to one decimal: a change that rounds to nothing is not "up 0%".
   if (Math.abs(change) < 0.0005) return vi ? `gần như không đổi so với ${then}` : `almost unchanged on ${then}`;
   const pct = formatPercent(locale, Math.abs(change));
-  return change > 0 ? (vi ? `tăng ${pct} so với ${then}` : `up ${pct} on ${then}`) : vi ? `giảm ${pct} so với ${then}` : `down ${pct} on ${then}`;
+  return change > 0
+    ? vi
+      ? `tăng ${pct} so với ${then}`
+      : `up ${pct} on ${then}`
+    : vi
+      ? `giảm ${pct} so với ${then}`
+      : `down ${pct} on ${then}`;
 }
 
 /** One unit's figures on one line: "CA-HN Công an TP Hà Nội: Bắt, vận động đầu thú, thanh loại 178 (…); còn truy nã 606; …". */
@@ -64,7 +74,8 @@ export function digestMessage(d: Digest, locale: Locale, options: { since?: 'dig
     : `Wanted-persons work: ${describePeriod(locale, d.period)}${scope}`;
   const r = d.resolved;
   const comparison = comparisonText(locale, r.total, d.resolvedLastYear.total, d.lastYear);
-  const none = r.total === 0 ? (d.resolvedLastYear.total === 0 ? comparison : vi ? `không có, ${comparison}` : `none, ${comparison}`) : null;
+  const none =
+    r.total === 0 ? (d.resolvedLastYear.total === 0 ? comparison : vi ? `không có, ${comparison}` : `none, ${comparison}`) : null;
   const headline = vi
     ? none !== null
       ? `Bắt, vận động đầu thú, thanh loại: ${none}.`
@@ -82,7 +93,10 @@ export function digestMessage(d: Digest, locale: Locale, options: { since?: 'dig
     fields: [
       { label: vi ? 'Quyết định truy nã ban hành' : 'Wanted decisions issued', value: n(d.decisions.wanted) },
       { label: vi ? 'Quyết định đình nã' : 'Cancellation decisions', value: n(d.decisions.cancelled) },
-      { label: vi ? `Còn truy nã đến ${formatDate(locale, d.period.to)}` : `Still wanted on ${formatDate(locale, d.period.to)}`, value: n(d.outstanding.total) },
+      {
+        label: vi ? `Còn truy nã đến ${formatDate(locale, d.period.to)}` : `Still wanted on ${formatDate(locale, d.period.to)}`,
+        value: n(d.outstanding.total),
+      },
       {
         label: vi ? 'Trong đó nguy hiểm, đặc biệt nguy hiểm' : 'Of them dangerous or especially dangerous',
         value: vi
@@ -102,8 +116,13 @@ export function digestMessage(d: Digest, locale: Locale, options: { since?: 'dig
     ],
   });
   if (d.units.length) {
-    const items = d.units.map((u) => unitLine(locale, u.own ? (vi ? `${u.code} (trực tiếp)` : `${u.code} (its own cases)`) : `${u.code} ${u.name}`, u));
-    if (d.others) items.push(unitLine(locale, vi ? `${n(d.others.count)} đơn vị khác` : plural(locale, d.others.count, 'other unit', 'other units'), d.others));
+    const items = d.units.map((u) =>
+      unitLine(locale, u.own ? (vi ? `${u.code} (trực tiếp)` : `${u.code} (its own cases)`) : `${u.code} ${u.name}`, u),
+    );
+    if (d.others)
+      items.push(
+        unitLine(locale, vi ? `${n(d.others.count)} đơn vị khác` : plural(locale, d.others.count, 'other unit', 'other units'), d.others),
+      );
     blocks.push({ kind: 'text', text: vi ? 'Theo đơn vị:' : 'By unit:' }, { kind: 'list', items });
   }
   const f = d.followUps;
@@ -120,7 +139,8 @@ export function digestMessage(d: Digest, locale: Locale, options: { since?: 'dig
         : `#${o.id}${o.caseCode ? ` · ${o.caseCode}` : ''} · ${o.assignee} · due ${formatDate(locale, o.dueOn)}`,
     );
     const more = f.overdue - f.oldestOverdue.length;
-    if (more > 0) items.push(vi ? `… và ${n(more)} việc quá hạn khác (followup list overdue)` : `… and ${n(more)} more (followup list overdue)`);
+    if (more > 0)
+      items.push(vi ? `… và ${n(more)} việc quá hạn khác (followup list overdue)` : `… and ${n(more)} more (followup list overdue)`);
     blocks.push({ kind: 'list', items });
   }
   if (d.sinceLast) {

@@ -28,7 +28,15 @@ export const SCHEDULE_PERIOD_CHOICES = [
  */
 export async function resolveDigestRequest(
   db: Executor,
-  input: { scope: Scope | null; unitCode?: string | undefined; preset?: PeriodPreset | undefined; from?: IsoDate | undefined; to?: IsoDate | undefined; today: IsoDate; lastTo?: IsoDate | undefined },
+  input: {
+    scope: Scope | null;
+    unitCode?: string | undefined;
+    preset?: PeriodPreset | undefined;
+    from?: IsoDate | undefined;
+    to?: IsoDate | undefined;
+    today: IsoDate;
+    lastTo?: IsoDate | undefined;
+  },
 ): Promise<Result<{ scopeUnitId: number | null; period: Period }>> {
   let scopeUnitId: number | null = input.scope ? input.scope.unitId : null;
   if (input.unitCode) {
@@ -40,7 +48,10 @@ export async function resolveDigestRequest(
     scopeUnitId = unit.id;
   }
   if ((input.from === undefined) !== (input.to === undefined)) {
-    return fail('invalid', text('Cần cả from và to (YYYY-MM-DD), hoặc một kỳ có sẵn.', 'Give both from and to (YYYY-MM-DD), or a preset period.'));
+    return fail(
+      'invalid',
+      text('Cần cả from và to (YYYY-MM-DD), hoặc một kỳ có sẵn.', 'Give both from and to (YYYY-MM-DD), or a preset period.'),
+    );
   }
   if (input.from && input.to) {
     if (input.from > input.to) {
@@ -54,10 +65,13 @@ export async function resolveDigestRequest(
   }
   if (input.preset === 'since-last' && input.lastTo === undefined) {
     // Only a schedule has a previous digest to start from; guessing a period here would overlap.
-    return fail('invalid', text(
-      'Kỳ since-last (từ báo cáo trước) chỉ dùng được cho lịch gửi báo cáo, vì kỳ này bắt đầu từ ngày sau kỳ của báo cáo trước; hãy dùng from và to, hoặc kỳ khác như week.',
-      "since-last needs a schedule: it starts where the schedule's previous digest ended. Use from and to dates, or a preset such as week.",
-    ));
+    return fail(
+      'invalid',
+      text(
+        'Kỳ since-last (từ báo cáo trước) chỉ dùng được cho lịch gửi báo cáo, vì kỳ này bắt đầu từ ngày sau kỳ của báo cáo trước; hãy dùng from và to, hoặc kỳ khác như week.',
+        "since-last needs a schedule: it starts where the schedule's previous digest ended. Use from and to dates, or a preset such as week.",
+      ),
+    );
   }
   return ok({ scopeUnitId, period: presetPeriod(input.preset ?? 'ytd', input.today, input.lastTo) });
 }
@@ -73,8 +87,11 @@ export function checkSinceLastSchedule(input: { cron: string; timeZone: string; 
     .take(60)
     .map((slot) => dayIn(input.timeZone, slot.toDate()));
   if (new Set(days).size === days.length) return ok(undefined);
-  return fail('invalid', text(
-    `Lịch "${input.cron}" gửi nhiều lần trong một ngày, nên kỳ since-last (từ báo cáo trước, tính theo ngày) không dùng được; hãy chọn lịch gửi mỗi ngày một lần, hoặc một kỳ khác.`,
-    `"${input.cron}" fires more than once a day, and since-last covers whole days since the previous digest; use a schedule that fires at most once a day, or another period.`,
-  ));
+  return fail(
+    'invalid',
+    text(
+      `Lịch "${input.cron}" gửi nhiều lần trong một ngày, nên kỳ since-last (từ báo cáo trước, tính theo ngày) không dùng được; hãy chọn lịch gửi mỗi ngày một lần, hoặc một kỳ khác.`,
+      `"${input.cron}" fires more than once a day, and since-last covers whole days since the previous digest; use a schedule that fires at most once a day, or another period.`,
+    ),
+  );
 }

@@ -3,7 +3,13 @@ import { validate as nodeCronAccepts } from 'node-cron';
 import type { Executor } from '../../../db/client.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
 import { text } from '../../i18n/text.ts';
-import { deleteSchedule, insertSchedule, selectSchedules, type DigestScheduleRow, type NewSchedule } from '../../repositories/digest-schedules.ts';
+import {
+  deleteSchedule,
+  insertSchedule,
+  selectSchedules,
+  type DigestScheduleRow,
+  type NewSchedule,
+} from '../../repositories/digest-schedules.ts';
 import { PERIOD_PRESETS } from './period.ts';
 import { checkSinceLastSchedule } from './request.ts';
 
@@ -30,7 +36,13 @@ function isTimeZone(tz: string): boolean {
 export function checkCron(cron: string, timeZone: string): Result<string> {
   const expression = cron.trim().replace(/\s+/g, ' ');
   if (!isTimeZone(timeZone)) {
-    return fail('invalid', text(`Múi giờ "${timeZone}" không hợp lệ; dùng dạng Khu vực/Thành phố, ví dụ Asia/Ho_Chi_Minh.`, `"${timeZone}" is not a time zone; use Area/City, such as Asia/Ho_Chi_Minh.`));
+    return fail(
+      'invalid',
+      text(
+        `Múi giờ "${timeZone}" không hợp lệ; dùng dạng Khu vực/Thành phố, ví dụ Asia/Ho_Chi_Minh.`,
+        `"${timeZone}" is not a time zone; use Area/City, such as Asia/Ho_Chi_Minh.`,
+      ),
+    );
   }
   const bad = text(
     `Biểu thức cron "${expression}" không hợp lệ; cần 5 trường: phút giờ ngày tháng thứ, ví dụ "0 7 * * 1" (7 giờ sáng thứ Hai).`,
@@ -50,7 +62,9 @@ export function checkCron(cron: string, timeZone: string): Result<string> {
 
 /** The most recent time the schedule fired at or before `now`. */
 export function latestSlot(cron: string, timeZone: string, now: Date): Date {
-  return CronExpressionParser.parse(cron, { tz: timeZone, currentDate: new Date(now.getTime() + 1) }).prev().toDate();
+  return CronExpressionParser.parse(cron, { tz: timeZone, currentDate: new Date(now.getTime() + 1) })
+    .prev()
+    .toDate();
 }
 
 export async function addSchedule(
@@ -76,7 +90,10 @@ export async function addSchedule(
  * The schedules, by id. `withinUnits` keeps those whose scope is one of these units (a member's
  * own): a schedule of every unit is left out then, since it reports on units beyond theirs.
  */
-export async function listSchedules(db: Executor, options: { enabledOnly?: boolean; withinUnits?: number[] } = {}): Promise<DigestScheduleRow[]> {
+export async function listSchedules(
+  db: Executor,
+  options: { enabledOnly?: boolean; withinUnits?: number[] } = {},
+): Promise<DigestScheduleRow[]> {
   return selectSchedules(db, options);
 }
 

@@ -36,7 +36,12 @@ async function startAdapter(logger: Logger = pino({ level: 'silent' })) {
 }
 
 /** A guild slash-command interaction, as Discord sends it in INTERACTION_CREATE. */
-function slashCommand(userId: string, name: string, subcommand: string, options: Array<{ name: string; type: number; value: string | number }>) {
+function slashCommand(
+  userId: string,
+  name: string,
+  subcommand: string,
+  options: Array<{ name: string; type: number; value: string | number }>,
+) {
   return {
     id: String(1_300_000_000_000_000_000n + BigInt(Math.floor(Math.random() * 1e9))),
     application_id: APP,
@@ -121,14 +126,32 @@ describe('Discord adapter, through the real discord.js client', () => {
   });
 
   it('answers a command invoked by its English name after registering Vietnamese names', async () => {
-    await deployDiscordCommands({ token: api.token, applicationId: APP, apiUrl: api.apiUrl }, { registry: commands, groups: commandGroups, guildIds: [GUILD] });
-    const registered = api.commands.get(GUILD) as Array<{ name: string; name_localizations: { vi: string }; options: Array<{ name: string; name_localizations: { vi: string }; options?: Array<{ name: string; name_localizations: { vi: string } }> }> }>;
+    await deployDiscordCommands(
+      { token: api.token, applicationId: APP, apiUrl: api.apiUrl },
+      { registry: commands, groups: commandGroups, guildIds: [GUILD] },
+    );
+    const registered = api.commands.get(GUILD) as Array<{
+      name: string;
+      name_localizations: { vi: string };
+      options: Array<{
+        name: string;
+        name_localizations: { vi: string };
+        options?: Array<{ name: string; name_localizations: { vi: string } }>;
+      }>;
+    }>;
     const caseCommand = registered.find((c) => c.name === 'case')!;
     const find = caseCommand.options.find((o) => o.name === 'find')!;
-    expect([caseCommand.name_localizations.vi, find.name_localizations.vi, find.options!.find((o) => o.name === 'text')!.name_localizations.vi]).toEqual(['hồ-sơ', 'tìm', 'nội-dung']);
+    expect([
+      caseCommand.name_localizations.vi,
+      find.name_localizations.vi,
+      find.options!.find((o) => o.name === 'text')!.name_localizations.vi,
+    ]).toEqual(['hồ-sơ', 'tìm', 'nội-dung']);
     await startAdapter();
     // A member whose Discord is in Vietnamese sees /hồ-sơ tìm nội-dung:…; Discord sends the base names.
-    const interaction = { ...slashCommand(MEMBER_USER, 'case', 'find', [{ name: 'text', type: 3, value: 'nguyen van duc' }]), locale: 'vi' };
+    const interaction = {
+      ...slashCommand(MEMBER_USER, 'case', 'find', [{ name: 'text', type: 3, value: 'nguyen van duc' }]),
+      locale: 'vi',
+    };
     api.dispatchInteraction(interaction);
     await api.until(() => api.webhookMessages.length === 1);
     expect(text(api.webhookMessages[0]!.body)).toContain('TN-2021-000001');
@@ -190,8 +213,21 @@ function buttonPress(userId: string, customId: string) {
     type: 3,
     data: { custom_id: customId, component_type: 2 },
     message: {
-      id: '1500000000000000001', type: 0, channel_id: '3000000000000000001', content: '', timestamp: new Date().toISOString(), edited_timestamp: null,
-      tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], embeds: [], components: [], pinned: false, flags: 64,
+      id: '1500000000000000001',
+      type: 0,
+      channel_id: '3000000000000000001',
+      content: '',
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: [],
+      embeds: [],
+      components: [],
+      pinned: false,
+      flags: 64,
       author: { id: api.bot.id, username: 'casedesk', discriminator: '0', avatar: null, global_name: null, bot: true },
     },
   });
@@ -201,7 +237,12 @@ type SentButton = { custom_id: string; label: string; disabled?: boolean };
 const buttonsOf = (body: Record<string, unknown>) =>
   ((body.components ?? []) as Array<{ components: SentButton[] }>).flatMap((row) => row.components);
 const embedsOf = (body: Record<string, unknown>) =>
-  (body.embeds ?? []) as Array<{ title?: string; description?: string; fields?: Array<{ name: string; value: string }>; image?: { url: string } }>;
+  (body.embeds ?? []) as Array<{
+    title?: string;
+    description?: string;
+    fields?: Array<{ name: string; value: string }>;
+    image?: { url: string };
+  }>;
 
 describe('Discord autocomplete and buttons', () => {
   it('suggests at most 25 cases the member may see, by code or name, and audits the read', async () => {
@@ -209,7 +250,12 @@ describe('Discord autocomplete and buttons', () => {
     await startAdapter();
     const interaction = fromGuild(MEMBER_USER, {
       type: 4,
-      data: { id: '1400000000000000001', name: 'case', type: 1, options: [{ type: 1, name: 'show', options: [{ type: 3, name: 'code', value: 'nguyen van', focused: true }] }] },
+      data: {
+        id: '1400000000000000001',
+        name: 'case',
+        type: 1,
+        options: [{ type: 1, name: 'show', options: [{ type: 3, name: 'code', value: 'nguyen van', focused: true }] }],
+      },
     });
     api.dispatchInteraction(interaction);
     await api.until(() => api.callbacks.length === 1);
@@ -217,7 +263,9 @@ describe('Discord autocomplete and buttons', () => {
     expect(callback!.type).toBe(8);
     const choices = (callback!.data as { choices: Array<{ name: string; value: string }> }).choices;
     expect(choices).toEqual([{ name: 'TN-2021-000001 · Nguyễn Văn Đức', value: 'TN-2021-000001' }]);
-    expect(await queryRows(t.db, sql`select command, case_codes from audit_log`)).toEqual([{ command: 'case show (autocomplete)', case_codes: ['TN-2021-000001'] }]);
+    expect(await queryRows(t.db, sql`select command, case_codes from audit_log`)).toEqual([
+      { command: 'case show (autocomplete)', case_codes: ['TN-2021-000001'] },
+    ]);
   });
 
   it('suggests nothing to a stranger, and audits the refusal', async () => {
@@ -225,7 +273,12 @@ describe('Discord autocomplete and buttons', () => {
     api.dispatchInteraction(
       fromGuild(STRANGER, {
         type: 4,
-        data: { id: '1400000000000000001', name: 'case', type: 1, options: [{ type: 1, name: 'show', options: [{ type: 3, name: 'code', value: 'nguyen van', focused: true }] }] },
+        data: {
+          id: '1400000000000000001',
+          name: 'case',
+          type: 1,
+          options: [{ type: 1, name: 'show', options: [{ type: 3, name: 'code', value: 'nguyen van', focused: true }] }],
+        },
       }),
     );
     await api.until(() => api.callbacks.length === 1);
@@ -241,7 +294,12 @@ describe('Discord autocomplete and buttons', () => {
     await api.until(() => api.sessions() === 2);
     const interaction = fromGuild(MEMBER_USER, {
       type: 4,
-      data: { id: '1400000000000000001', name: 'case', type: 1, options: [{ type: 1, name: 'show', options: [{ type: 3, name: 'code', value: 'nguyen van', focused: true }] }] },
+      data: {
+        id: '1400000000000000001',
+        name: 'case',
+        type: 1,
+        options: [{ type: 1, name: 'show', options: [{ type: 3, name: 'code', value: 'nguyen van', focused: true }] }],
+      },
     });
     api.dispatchInteraction(interaction);
     await api.until(() => api.callbacks.length === 1);
@@ -283,7 +341,14 @@ describe('Discord pages, confirmations, channel posts and reconnects', () => {
     await api.until(() => api.webhookMessages.length === 1);
     const first = api.webhookMessages[0]!.body;
     const size = (body: Record<string, unknown>) =>
-      embedsOf(body).reduce((n, e) => n + (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.fields ?? []).reduce((m, f) => m + f.name.length + f.value.length, 0), 0);
+      embedsOf(body).reduce(
+        (n, e) =>
+          n +
+          (e.title?.length ?? 0) +
+          (e.description?.length ?? 0) +
+          (e.fields ?? []).reduce((m, f) => m + f.name.length + f.value.length, 0),
+        0,
+      );
     expect(size(first)).toBeLessThanOrEqual(6000);
     for (const embed of embedsOf(first)) expect(embed.description?.length ?? 0).toBeLessThanOrEqual(4096);
     const nav = buttonsOf(first).slice(-3);
@@ -316,7 +381,8 @@ describe('Discord pages, confirmations, channel posts and reconnects', () => {
     const ADMIN_USER = '800000000000000005';
     await makeMember(t.db, { handle: 'admin', role: 'admin', unit: 'C06', locale: 'en', discord: { guild: GUILD, user: ADMIN_USER } });
     await startAdapter();
-    const schedules = (n: number) => t.db.execute(sql`insert into digest_schedules (cron, time_zone, target_platform, target_channel, period, locale)
+    const schedules = (n: number) =>
+      t.db.execute(sql`insert into digest_schedules (cron, time_zone, target_platform, target_channel, period, locale)
       select '0 7 * * 1', 'Asia/Ho_Chi_Minh', 'discord', '3000000000000000001', 'ytd', 'vi' from generate_series(1, ${n})`);
     // `digest schedule` may change data, so it cannot be asked again for another page.
     const list = () => slashCommand(ADMIN_USER, 'digest', 'schedule', [{ name: 'action', type: 3, value: 'list' }]);
@@ -354,7 +420,10 @@ describe('Discord pages, confirmations, channel posts and reconnects', () => {
     const { logger, lines } = recordingLogger();
     await startAdapter(logger);
     expectedRefusals.add(50035);
-    api.refuseNext((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original'), 400, { code: 50035, message: 'Invalid Form Body' });
+    api.refuseNext((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original'), 400, {
+      code: 50035,
+      message: 'Invalid Form Body',
+    });
     const interaction = slashCommand(MEMBER_USER, 'case', 'find', [{ name: 'text', type: 3, value: 'nguyen van duc' }]);
     api.dispatchInteraction(interaction);
     await api.until(() => api.webhookMessages.length === 1);
@@ -410,7 +479,9 @@ describe('Discord pages, confirmations, channel posts and reconnects', () => {
     expect(api.webhookMessages[2]).toMatchObject({ token: press.token, kind: 'original' });
     expect(JSON.stringify(api.webhookMessages[2]!.body)).toContain('TN-2021-000001: wanted → arrested');
     expect(buttonsOf(api.webhookMessages[2]!.body)).toEqual([]);
-    expect(await queryRows(t.db, sql`select status::text, outcome_note from cases`)).toEqual([{ status: 'arrested', outcome_note: reason.trim() }]);
+    expect(await queryRows(t.db, sql`select status::text, outcome_note from cases`)).toEqual([
+      { status: 'arrested', outcome_note: reason.trim() },
+    ]);
 
     // The same button again does nothing more, and says so apart.
     api.dispatchInteraction(buttonPress(LEAD_USER, confirm!.custom_id));
@@ -424,7 +495,12 @@ describe('Discord pages, confirmations, channel posts and reconnects', () => {
     const LEAD_USER = '800000000000000003';
     await makeMember(t.db, { handle: 'lead', role: 'lead', unit: 'CA-HN', locale: 'en', discord: { guild: GUILD, user: LEAD_USER } });
     await startAdapter();
-    api.dispatchInteraction(slashCommand(LEAD_USER, 'case', 'status', [{ name: 'code', type: 3, value: 'TN-2021-000001' }, { name: 'outcome', type: 3, value: 'surrendered' }]));
+    api.dispatchInteraction(
+      slashCommand(LEAD_USER, 'case', 'status', [
+        { name: 'code', type: 3, value: 'TN-2021-000001' },
+        { name: 'outcome', type: 3, value: 'surrendered' },
+      ]),
+    );
     await api.until(() => api.webhookMessages.length === 1);
     const [confirm, cancel] = buttonsOf(api.webhookMessages[0]!.body);
     api.dispatchInteraction(buttonPress(LEAD_USER, cancel!.custom_id));
@@ -449,7 +525,11 @@ describe('Discord pages, confirmations, channel posts and reconnects', () => {
     api.rateLimitNext(1, 0.3);
     await adapter.post(
       '3000000000000000009',
-      { personal: false, title: 'Tiến độ @everyone', blocks: [{ kind: 'fields', fields: [{ label: 'Bắt, đầu thú, thanh loại', value: '42' }] }] },
+      {
+        personal: false,
+        title: 'Tiến độ @everyone',
+        blocks: [{ kind: 'fields', fields: [{ label: 'Bắt, đầu thú, thanh loại', value: '42' }] }],
+      },
       [{ name: 'digest.png', data: png, contentType: 'image/png', description: 'Biểu đồ' }],
     );
     const posts = api.requests.filter((r) => r.method === 'POST' && r.path === '/api/v10/channels/3000000000000000009/messages');
@@ -484,18 +564,27 @@ describe('Discord pages, confirmations, channel posts and reconnects', () => {
     await makeMember(t.db, { handle: 'lead', role: 'lead', unit: 'CA-HN', locale: 'en', discord: { guild: GUILD, user: LEAD_USER } });
     await startAdapter();
     expectedRefusals.add(50013);
-    api.refuseNext((r) => r.method === 'POST' && r.path === '/api/v10/channels/3000000000000000001/messages', 403, { code: 50013, message: 'Missing Permissions' });
+    api.refuseNext((r) => r.method === 'POST' && r.path === '/api/v10/channels/3000000000000000001/messages', 403, {
+      code: 50013,
+      message: 'Missing Permissions',
+    });
     const interaction = { ...slashCommand(LEAD_USER, 'meeting', 'start', [{ name: 'title', type: 3, value: 'Giao ban' }]), locale: 'vi' };
     api.dispatchInteraction(interaction);
     await api.until(() => api.webhookMessages.length === 1);
     expect(api.channelMessages).toEqual([]);
     expect(api.webhookMessages[0]).toMatchObject({ token: interaction.token, kind: 'original' });
-    expect(String(api.webhookMessages[0]!.body.content)).toMatch(/^Không hiển thị được câu trả lời trên Discord \(lệnh có thể đã được thực hiện\)\. Khi báo lỗi, hãy gửi mã E-[0-9A-F]{8}\.$/);
+    expect(String(api.webhookMessages[0]!.body.content)).toMatch(
+      /^Không hiển thị được câu trả lời trên Discord \(lệnh có thể đã được thực hiện\)\. Khi báo lỗi, hãy gửi mã E-[0-9A-F]{8}\.$/,
+    );
   });
 
   it('messages a member directly, through the DM channel Discord opens', async () => {
     const adapter = await startAdapter();
-    await adapter.poster.direct(MEMBER_USER, { personal: false, title: 'Bạn có 1 việc quá hạn', blocks: [{ kind: 'list', items: ['#1 · TN-2021-000001'] }] });
+    await adapter.poster.direct(MEMBER_USER, {
+      personal: false,
+      title: 'Bạn có 1 việc quá hạn',
+      blocks: [{ kind: 'list', items: ['#1 · TN-2021-000001'] }],
+    });
     const dm = api.dmChannels.get(MEMBER_USER);
     expect(dm).toBeDefined();
     expect(api.channelMessages.map((m) => m.channelId)).toEqual([dm]);
@@ -504,7 +593,9 @@ describe('Discord pages, confirmations, channel posts and reconnects', () => {
 
   it('refuses to post personal data to a channel', async () => {
     const adapter = await startAdapter();
-    await expect(adapter.post('3000000000000000009', { personal: true, blocks: [{ kind: 'text', text: 'Nguyễn Văn Đức' }] })).rejects.toThrow(/personal data/);
+    await expect(
+      adapter.post('3000000000000000009', { personal: true, blocks: [{ kind: 'text', text: 'Nguyễn Văn Đức' }] }),
+    ).rejects.toThrow(/personal data/);
     expect(api.channelMessages).toHaveLength(0);
   });
 

@@ -17,7 +17,15 @@ const envelope = (type: number, data: Record<string, unknown>) => ({
   guild_id: GUILD,
   channel_id: '3000000000000000001',
   channel: { id: '3000000000000000001', type: 0 },
-  member: { user: { id: USER, username: 'duc', discriminator: '0', avatar: null, global_name: null }, roles: [], permissions: '0', joined_at: '2026-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0 },
+  member: {
+    user: { id: USER, username: 'duc', discriminator: '0', avatar: null, global_name: null },
+    roles: [],
+    permissions: '0',
+    joined_at: '2026-01-01T00:00:00.000Z',
+    deaf: false,
+    mute: false,
+    flags: 0,
+  },
   locale: 'vi',
   guild_locale: 'vi',
   app_permissions: '0',
@@ -29,7 +37,12 @@ const envelope = (type: number, data: Record<string, unknown>) => ({
 
 /** How Discord sends each request: typed options of a subcommand (3 string, 4 integer), or a button's custom id. */
 const RECORDED: Record<RequestName, Record<string, unknown>> = {
-  find: envelope(2, { id: '1', name: 'case', type: 1, options: [{ type: 1, name: 'find', options: [{ type: 3, name: 'text', value: 'nguyen van duc' }] }] }),
+  find: envelope(2, {
+    id: '1',
+    name: 'case',
+    type: 1,
+    options: [{ type: 1, name: 'find', options: [{ type: 3, name: 'text', value: 'nguyen van duc' }] }],
+  }),
   assign: envelope(2, {
     id: '2',
     name: 'followup',
@@ -68,8 +81,21 @@ const RECORDED: Record<RequestName, Record<string, unknown>> = {
     ...envelope(3, { custom_id: 'cd|followup done|id=7', component_type: 2 }),
     // The ephemeral message the button is on.
     message: {
-      id: '1500000000000000001', type: 0, channel_id: '3000000000000000001', content: '', timestamp: '2026-11-20T00:00:00.000Z', edited_timestamp: null,
-      tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], embeds: [], components: [], pinned: false, flags: 64,
+      id: '1500000000000000001',
+      type: 0,
+      channel_id: '3000000000000000001',
+      content: '',
+      timestamp: '2026-11-20T00:00:00.000Z',
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: [],
+      embeds: [],
+      components: [],
+      pinned: false,
+      flags: 64,
       author: { id: '1200000000000000001', username: 'casedesk', discriminator: '0', avatar: null, global_name: null, bot: true },
     },
   },

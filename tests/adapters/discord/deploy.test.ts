@@ -31,8 +31,15 @@ describe('casedesk discord deploy', () => {
     expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`PUT /api/v10/applications/${APP}/guilds/${GUILD}/commands`]);
     const registered = api.commands.get(GUILD) as Array<{ name: string; options: Array<{ name: string }> }>;
     expect(registered.map((c) => c.name).sort()).toEqual(['case', 'digest', 'followup', 'help', 'meeting', 'whoami']);
-    const subcommands = registered.flatMap((c) => (['case', 'digest', 'followup', 'meeting'].includes(c.name) ? c.options.map((o) => `${c.name} ${o.name}`) : [c.name]));
-    expect(subcommands.sort()).toEqual(commands.all().map((c) => c.name).sort());
+    const subcommands = registered.flatMap((c) =>
+      ['case', 'digest', 'followup', 'meeting'].includes(c.name) ? c.options.map((o) => `${c.name} ${o.name}`) : [c.name],
+    );
+    expect(subcommands.sort()).toEqual(
+      commands
+        .all()
+        .map((c) => c.name)
+        .sort(),
+    );
 
     expect((await cli(['discord', 'deploy', '--guild', GUILD], { env: env() })).code).toBe(0);
     expect(api.requests).toHaveLength(2);
@@ -57,7 +64,9 @@ describe('casedesk discord deploy', () => {
   });
 
   it('says how to fix a token Discord refuses', async () => {
-    const result = await cli(['discord', 'deploy', '--guild', GUILD], { env: env({ DISCORD_TOKEN: `${'N'.repeat(24)}.wrong.${'y'.repeat(27)}` }) });
+    const result = await cli(['discord', 'deploy', '--guild', GUILD], {
+      env: env({ DISCORD_TOKEN: `${'N'.repeat(24)}.wrong.${'y'.repeat(27)}` }),
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Discord refused DISCORD_TOKEN (401)');
     expect(result.stderr).toContain('Reset Token');

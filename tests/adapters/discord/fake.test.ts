@@ -29,11 +29,15 @@ async function call(method: string, path: string, body?: unknown) {
   return { status: response.status, body: text ? (JSON.parse(text) as { code?: number; message?: string }) : undefined };
 }
 
-const callback = (i: { id: string; token: string }, type = 5) => call('POST', `/interactions/${i.id}/${i.token}/callback`, { type, data: { flags: 64 } });
+const callback = (i: { id: string; token: string }, type = 5) =>
+  call('POST', `/interactions/${i.id}/${i.token}/callback`, { type, data: { flags: 64 } });
 const editOriginal = (i: { token: string }, body: unknown) => call('PATCH', `/webhooks/${APP}/${i.token}/messages/@original`, body);
 
 const embed = (extra: Record<string, unknown>) => ({ embeds: [{ title: 'x', ...extra }] });
-const buttons = (n: number, customId = 'b') => ({ type: 1, components: Array.from({ length: n }, (_, i) => ({ type: 2, style: 2, label: 'x', custom_id: `${customId}${i}` })) });
+const buttons = (n: number, customId = 'b') => ({
+  type: 1,
+  components: Array.from({ length: n }, (_, i) => ({ type: 2, style: 2, label: 'x', custom_id: `${customId}${i}` })),
+});
 
 describe('fake Discord API, faithful where the adapter relies on it', () => {
   it('accepts one callback per interaction and refuses a second with 40060', async () => {
@@ -73,7 +77,10 @@ describe('fake Discord API, faithful where the adapter relies on it', () => {
     expect(await call('POST', '/channels/3000000000000000001/messages', body)).toMatchObject({ status: 400, body: { code: 50035 } });
     const within = {
       content: 'x'.repeat(2000),
-      embeds: [{ description: 'x'.repeat(4096), fields: Array.from({ length: 25 }, () => ({ name: 'a', value: 'b' })) }, { description: 'y'.repeat(1854) }],
+      embeds: [
+        { description: 'x'.repeat(4096), fields: Array.from({ length: 25 }, () => ({ name: 'a', value: 'b' })) },
+        { description: 'y'.repeat(1854) },
+      ],
       components: Array.from({ length: 5 }, (_, r) => buttons(5, `${r}`.repeat(99))),
     };
     expect((await editOriginal(i, within)).status).toBe(200);

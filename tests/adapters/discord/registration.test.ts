@@ -54,7 +54,11 @@ describe('Discord command registration', () => {
     const options = ('options' in status ? status.options : []) as APIApplicationCommandOption[];
     const outcome = options.find((o) => o.name === 'outcome')!;
     expect(outcome).toMatchObject({ type: ApplicationCommandOptionType.String, required: true });
-    expect('choices' in outcome && outcome.choices).toContainEqual({ name: 'arrested', name_localizations: { vi: 'đã bắt' }, value: 'arrested' });
+    expect('choices' in outcome && outcome.choices).toContainEqual({
+      name: 'arrested',
+      name_localizations: { vi: 'đã bắt' },
+      value: 'arrested',
+    });
     expect(options.find((o) => o.name === 'version')).toMatchObject({ type: ApplicationCommandOptionType.Integer, min_value: 1 });
     expect(options.find((o) => o.name === 'code')).toMatchObject({ autocomplete: true, max_length: 40 });
     expect(options.find((o) => o.name === 'on')!.description).toContain('YYYY-MM-DD');
@@ -79,7 +83,8 @@ describe('Discord command registration', () => {
       const options = (command.options ?? []) as APIApplicationCommandOption[];
       level(command.name, options);
       for (const sub of options) {
-        if (sub.type === ApplicationCommandOptionType.Subcommand) level(`${command.name} ${sub.name}`, (sub.options ?? []) as APIApplicationCommandOption[]);
+        if (sub.type === ApplicationCommandOptionType.Subcommand)
+          level(`${command.name} ${sub.name}`, (sub.options ?? []) as APIApplicationCommandOption[]);
       }
     }
     // Every command of the registry, and every option of it, was among those checked.
@@ -95,7 +100,16 @@ describe('Discord command registration', () => {
       expect(word).toMatch(NAME);
       expect(name).toMatch(NAME);
     }
-    const unnamed = new CommandRegistry([{ name: 'case lookup', description: () => 'x', minRole: 'viewer', writes: false, options: [], run: async () => ok({ personal: false, blocks: [] }) }]);
+    const unnamed = new CommandRegistry([
+      {
+        name: 'case lookup',
+        description: () => 'x',
+        minRole: 'viewer',
+        writes: false,
+        options: [],
+        run: async () => ok({ personal: false, blocks: [] }),
+      },
+    ]);
     expect(() => buildDiscordCommands(unnamed, {})).toThrow(/No Vietnamese name for the command word "lookup"/);
   });
 });

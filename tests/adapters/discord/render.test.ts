@@ -11,12 +11,18 @@ function visible(pages: DiscordPage[]): string {
     }
     for (const row of page.components) for (const button of row.components) if ('label' in button) parts.push(button.label ?? '');
   }
-  return parts.join('\n').replace(/\u200b/g, '').replace(/\\([\\*_~`|#>[\]()-])/g, '$1').replace(/^-# /gm, '');
+  return parts
+    .join('\n')
+    .replace(/\u200b/g, '')
+    .replace(/\\([\\*_~`|#>[\]()-])/g, '$1')
+    .replace(/^-# /gm, '');
 }
 
 /** Mentions Discord would resolve, and markdown it would apply (an unescaped marker). */
 function live(pages: DiscordPage[]): string[] {
-  const text = pages.flatMap((p) => p.embeds.flatMap((e) => [e.title ?? '', e.description ?? '', ...(e.fields ?? []).flatMap((f) => [f.name, f.value])])).join('\n');
+  const text = pages
+    .flatMap((p) => p.embeds.flatMap((e) => [e.title ?? '', e.description ?? '', ...(e.fields ?? []).flatMap((f) => [f.name, f.value])]))
+    .join('\n');
   const found = [...text.matchAll(/<[@#!:]|@everyone|@here/g)].map((m) => m[0]);
   found.push(...[...text.matchAll(/(?<!\\)(\*\*|~~|\|\||(?<![\\\w])_(?=\w)|(?<!\\)`)/g)].map((m) => m[0]));
   found.push(...[...text.matchAll(/(?<!\\)\[[^\]]*\]\(/g)].map((m) => m[0]));
@@ -35,7 +41,10 @@ function withinLimits(pages: DiscordPage[]): void {
         expect([...f.name].length).toBeLessThanOrEqual(DISCORD_LIMITS.fieldName);
         expect([...f.value].length).toBeLessThanOrEqual(DISCORD_LIMITS.fieldValue);
       }
-      total += (embed.title ?? '').length + (embed.description ?? '').length + (embed.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+      total +=
+        (embed.title ?? '').length +
+        (embed.description ?? '').length +
+        (embed.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
     }
     expect(total).toBeLessThanOrEqual(DISCORD_LIMITS.total);
     expect(page.components.length).toBeLessThanOrEqual(DISCORD_LIMITS.rows);

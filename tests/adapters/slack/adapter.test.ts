@@ -29,15 +29,30 @@ const longAnswer = (toChannel: boolean): ReplyMessage => ({
   personal: !toChannel,
   toChannel,
   title: 'Báo cáo dài',
-  blocks: [{ kind: 'list', items: Array.from({ length: 40 }, (_, i) => `Mục ${i + 1}: ${'nội dung biên bản họp, '.repeat(110)}`.slice(0, 2500)) }],
+  blocks: [
+    { kind: 'list', items: Array.from({ length: 40 }, (_, i) => `Mục ${i + 1}: ${'nội dung biên bản họp, '.repeat(110)}`.slice(0, 2500)) },
+  ],
 });
 const bulk = (name: string, toChannel: boolean) =>
-  defineCommand({ name, description: text('x', 'x'), minRole: 'viewer', writes: true, options: [], run: async () => ok(longAnswer(toChannel)) });
+  defineCommand({
+    name,
+    description: text('x', 'x'),
+    minRole: 'viewer',
+    writes: true,
+    options: [],
+    run: async () => ok(longAnswer(toChannel)),
+  });
 /** The real commands, and two changes with very long answers: one personal, one for the channel. */
 const withLongAnswers = new CommandRegistry([...commands.all(), bulk('bulk private', false), bulk('bulk channel', true)]);
 
 async function startAdapter(transport: 'http' | 'socket' = 'http', options: { registry?: CommandRegistry; postIntervalMs?: number } = {}) {
-  const dispatcher = createDispatcher({ db: t.db, commands: options.registry ?? commands, locale: 'vi', timeZone: 'Asia/Ho_Chi_Minh', logger: pino({ level: 'silent' }) });
+  const dispatcher = createDispatcher({
+    db: t.db,
+    commands: options.registry ?? commands,
+    locale: 'vi',
+    timeZone: 'Asia/Ho_Chi_Minh',
+    logger: pino({ level: 'silent' }),
+  });
   const adapter = createSlackAdapter({
     dispatcher,
     connection:
@@ -90,7 +105,16 @@ function actionBody(userId: string, button: { action_id: string; value: string }
     channel: { id: CHANNEL, name: 'truy-na' },
     state: { values: {} },
     response_url: responseUrl,
-    actions: [{ action_id: button.action_id, block_id: 'b1', text: { type: 'plain_text', text: 'x' }, value: button.value, type: 'button', action_ts: `${Date.now() / 1000}` }],
+    actions: [
+      {
+        action_id: button.action_id,
+        block_id: 'b1',
+        text: { type: 'plain_text', text: 'x' },
+        value: button.value,
+        type: 'button',
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
   };
   return { body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), responseId: responseUrl.split('/').at(-1)! };
 }
@@ -106,10 +130,17 @@ async function post(adapter: ReturnType<typeof createSlackAdapter>, body: string
 }
 
 const answersTo = (responseId: string) => api.responses.filter((r) => r.id === responseId).map((r) => r.body);
-type Block = { type: string; text?: { type: string; text: string }; fields?: Array<{ type: string; text: string }>; elements?: Array<Record<string, unknown>> };
+type Block = {
+  type: string;
+  text?: { type: string; text: string };
+  fields?: Array<{ type: string; text: string }>;
+  elements?: Array<Record<string, unknown>>;
+};
 const blocksOf = (body: Record<string, unknown>) => (body.blocks ?? []) as Block[];
 const buttonsOf = (body: Record<string, unknown>) =>
-  blocksOf(body).filter((b) => b.type === 'actions').flatMap((b) => b.elements as Array<{ action_id: string; value: string; text: { text: string } }>);
+  blocksOf(body)
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => b.elements as Array<{ action_id: string; value: string; text: { text: string } }>);
 const shown = (body: Record<string, unknown>) => JSON.stringify(body.blocks);
 
 /**
@@ -129,7 +160,7 @@ function within(message: Record<string, unknown>): void {
     for (const f of b.fields ?? []) expect(f.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fieldText);
     chars += (b.text?.text.length ?? 0) + (b.fields ?? []).reduce((n, f) => n + f.text.length, 0);
     for (const e of b.elements ?? []) {
-      const t = typeof e.text === 'string' ? e.text : (e.text as { text?: string } | undefined)?.text ?? '';
+      const t = typeof e.text === 'string' ? e.text : ((e.text as { text?: string } | undefined)?.text ?? '');
       if (b.type === 'context') expect(t.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
       chars += t.length;
     }
@@ -156,7 +187,12 @@ async function holdDatabase(): Promise<{ waiting(): Promise<number>; release(): 
   return {
     // Server only: on PGlite this query would itself wait for the release.
     waiting: async () =>
-      (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from pg_locks where not granted and relation = 'processed_invocations'::regclass`))[0]!.n,
+      (
+        await queryRows<{ n: number }>(
+          t.db,
+          sql`select count(*)::int as n from pg_locks where not granted and relation = 'processed_invocations'::regclass`,
+        )
+      )[0]!.n,
     release: async () => {
       release();
       await held;
@@ -164,7 +200,8 @@ async function holdDatabase(): Promise<{ waiting(): Promise<number>; release(): 
   };
 }
 
-const within2s = <T>(promise: Promise<T>) => Promise.race([promise, new Promise<'timed out'>((r) => setTimeout(() => r('timed out'), 2000))]);
+const within2s = <T>(promise: Promise<T>) =>
+  Promise.race([promise, new Promise<'timed out'>((r) => setTimeout(() => r('timed out'), 2000))]);
 
 beforeAll(async () => {
   t = await openTestDb();
@@ -179,7 +216,12 @@ beforeEach(async () => {
   api.uploads.clear();
   await makeUnitTree(t.db);
   await makeMember(t.db, { handle: 'duc', role: 'officer', unit: 'CA-HN', locale: 'en', slack: { team: api.teamId, user: MEMBER_USER } });
-  await makeCase(t.db, { code: 'TN-2021-000001', fullName: 'Nguyễn Văn Đức', aliases: ['<!channel> <@U0LEAD0001> *Đức gù* <http://evil.example|bấm>'], unit: 'CAQ-HK' });
+  await makeCase(t.db, {
+    code: 'TN-2021-000001',
+    fullName: 'Nguyễn Văn Đức',
+    aliases: ['<!channel> <@U0LEAD0001> *Đức gù* <http://evil.example|bấm>'],
+    unit: 'CAQ-HK',
+  });
 });
 afterEach(async () => {
   await Promise.all(adapters.splice(0).map((a) => a.stop()));
@@ -257,7 +299,9 @@ describe('Slack adapter over HTTP, through the real Bolt app', () => {
     expect(answer!.response_type).toBe('ephemeral');
     expect(shown(answer!)).toContain(`--platform slack --workspace ${api.teamId} --user ${STRANGER}`);
     expect(shown(answer!)).not.toContain('Nguyễn');
-    expect(await queryRows(t.db, sql`select outcome::text, detail, user_id from audit_log`)).toEqual([{ outcome: 'denied', detail: 'unknown_user', user_id: STRANGER }]);
+    expect(await queryRows(t.db, sql`select outcome::text, detail, user_id from audit_log`)).toEqual([
+      { outcome: 'denied', detail: 'unknown_user', user_id: STRANGER },
+    ]);
   });
 
   it('shows mentions, links and markup in case data literally: plain text blocks, escaped fallback', async () => {
@@ -266,7 +310,13 @@ describe('Slack adapter over HTTP, through the real Bolt app', () => {
     await post(adapter, body);
     await api.until(() => answersTo(responseId).length === 1);
     const [answer] = answersTo(responseId);
-    const texts = blocksOf(answer!).flatMap((b) => [b.text, ...(b.fields ?? []), ...((b.elements ?? []) as Array<{ type: string; text: string }>).filter((e) => e.type === 'plain_text' || e.type === 'mrkdwn')].filter(Boolean)) as Array<{ type: string; text: string }>;
+    const texts = blocksOf(answer!).flatMap((b) =>
+      [
+        b.text,
+        ...(b.fields ?? []),
+        ...((b.elements ?? []) as Array<{ type: string; text: string }>).filter((e) => e.type === 'plain_text' || e.type === 'mrkdwn'),
+      ].filter(Boolean),
+    ) as Array<{ type: string; text: string }>;
     const alias = texts.find((x) => x.text.includes('<!channel>'));
     // Slack parses neither mentions, links nor markup in plain_text: shown as written, never acted on.
     expect(alias?.type).toBe('plain_text');
@@ -353,7 +403,9 @@ describe('Slack adapter over HTTP, through the real Bolt app', () => {
     await post(adapter, press.body);
     await api.until(() => answersTo(press.responseId).length === 1);
     expect(answersTo(press.responseId)[0]!.replace_original).toBe(true);
-    expect(await queryRows(t.db, sql`select status::text, outcome_note from cases`)).toEqual([{ status: 'arrested', outcome_note: 'bắt tại nhà' }]);
+    expect(await queryRows(t.db, sql`select status::text, outcome_note from cases`)).toEqual([
+      { status: 'arrested', outcome_note: 'bắt tại nhà' },
+    ]);
   });
 
   it('leaves the case unchanged on Cancel, and says so in place of the question', async () => {
@@ -400,7 +452,9 @@ describe('Slack adapter over HTTP, through the real Bolt app', () => {
       within(answer);
     }
     expect(shown(answers[0]!)).toContain('Mục 1:');
-    expect(shown(answers[4]!)).toMatch(/This answer has \d+ parts, but Slack takes only 5 replies to one command, so the last \d+ parts were cut\./);
+    expect(shown(answers[4]!)).toMatch(
+      /This answer has \d+ parts, but Slack takes only 5 replies to one command, so the last \d+ parts were cut\./,
+    );
     expect(shown(answers[4]!)).toContain('meeting minutes');
     expect(shown(answers[4]!)).not.toContain('Mục 40:');
   });
@@ -409,7 +463,11 @@ describe('Slack adapter over HTTP, through the real Bolt app', () => {
     const adapter = await startAdapter('http', { registry: withLongAnswers });
     const { body, responseId } = slashBody(MEMBER_USER, '/casedesk', 'bulk channel');
     await post(adapter, body);
-    await api.until(() => answersTo(responseId).length === 1 && api.calls.some((c) => c.method === 'chat.postMessage' && String(shown(c.args)).includes('Mục 40:')));
+    await api.until(
+      () =>
+        answersTo(responseId).length === 1 &&
+        api.calls.some((c) => c.method === 'chat.postMessage' && String(shown(c.args)).includes('Mục 40:')),
+    );
     const [first] = answersTo(responseId);
     expect(first!.response_type).toBe('in_channel');
     within(first!);
@@ -436,27 +494,39 @@ describe('Slack adapter over HTTP, through the real Bolt app', () => {
     const [first, note] = answersTo(responseId);
     expect(first!.response_type).toBe('in_channel');
     expect(note!.response_type).toBe('ephemeral');
-    expect(shown(note!)).toMatch(/Only the first part \(1 of \d+\) reached the channel: casedesk is not a member of it\. Invite it with \/invite @casedesk/);
+    expect(shown(note!)).toMatch(
+      /Only the first part \(1 of \d+\) reached the channel: casedesk is not a member of it\. Invite it with \/invite @casedesk/,
+    );
   });
 
   it('assigns a follow-up to a member @mentioned in the command, as Slack escapes it', async () => {
     await makeMember(t.db, { handle: 'lead', role: 'lead', unit: 'CA-HN', locale: 'en', slack: { team: api.teamId, user: LEAD_USER } });
     const adapter = await startAdapter();
-    const { body, responseId } = slashBody(LEAD_USER, '/followup', `add TN-2021-000001 <@${MEMBER_USER}|duc> Xác minh nơi ở &amp; nơi làm việc due:2030-01-31`);
+    const { body, responseId } = slashBody(
+      LEAD_USER,
+      '/followup',
+      `add TN-2021-000001 <@${MEMBER_USER}|duc> Xác minh nơi ở &amp; nơi làm việc due:2030-01-31`,
+    );
     await post(adapter, body);
     await api.until(() => answersTo(responseId).length === 1);
-    expect(await queryRows(t.db, sql`select m.handle, f.task, f.due_on::text from follow_ups f join members m on m.id = f.assignee_member_id`)).toEqual([
-      { handle: 'duc', task: 'Xác minh nơi ở & nơi làm việc', due_on: '2030-01-31' },
-    ]);
+    expect(
+      await queryRows(t.db, sql`select m.handle, f.task, f.due_on::text from follow_ups f join members m on m.id = f.assignee_member_id`),
+    ).toEqual([{ handle: 'duc', task: 'Xác minh nơi ở & nơi làm việc', due_on: '2030-01-31' }]);
   });
 
   it('posts a digest and uploads its PNG, waiting out a 429, delivered once', async () => {
     const adapter = await startAdapter();
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
     api.rateLimitNext('chat.postMessage', 1, 1);
-    await adapter.post(CHANNEL, { personal: false, title: 'Tiến độ <!channel>', blocks: [{ kind: 'fields', fields: [{ label: 'Bắt, đầu thú, thanh loại', value: '42' }] }] }, [
-      { name: 'digest.png', data: png, contentType: 'image/png', description: 'Biểu đồ' },
-    ]);
+    await adapter.post(
+      CHANNEL,
+      {
+        personal: false,
+        title: 'Tiến độ <!channel>',
+        blocks: [{ kind: 'fields', fields: [{ label: 'Bắt, đầu thú, thanh loại', value: '42' }] }],
+      },
+      [{ name: 'digest.png', data: png, contentType: 'image/png', description: 'Biểu đồ' }],
+    );
     const posts = api.calls.filter((c) => c.method === 'chat.postMessage');
     expect(posts).toHaveLength(2);
     expect(posts[1]!.at - posts[0]!.at).toBeGreaterThanOrEqual(900);
@@ -486,7 +556,11 @@ describe('Slack adapter over HTTP, through the real Bolt app', () => {
 
   it('messages a member directly by their user id', async () => {
     const adapter = await startAdapter();
-    await adapter.poster.direct(MEMBER_USER, { personal: false, title: 'You have 1 overdue follow-ups', blocks: [{ kind: 'list', items: ['#1 · TN-2021-000001'] }] });
+    await adapter.poster.direct(MEMBER_USER, {
+      personal: false,
+      title: 'You have 1 overdue follow-ups',
+      blocks: [{ kind: 'list', items: ['#1 · TN-2021-000001'] }],
+    });
     const posts = api.calls.filter((c) => c.method === 'chat.postMessage');
     expect(posts.map((p) => p.args.channel)).toEqual([MEMBER_USER]);
     expect(JSON.stringify(posts[0]!.args.blocks)).toContain('You have 1 overdue follow-ups');
@@ -494,7 +568,9 @@ describe('Slack adapter over HTTP, through the real Bolt app', () => {
 
   it('refuses to post personal data to a channel', async () => {
     const adapter = await startAdapter();
-    await expect(adapter.post(CHANNEL, { personal: true, blocks: [{ kind: 'text', text: 'Nguyễn Văn Đức' }] })).rejects.toThrow(/personal data/);
+    await expect(adapter.post(CHANNEL, { personal: true, blocks: [{ kind: 'text', text: 'Nguyễn Văn Đức' }] })).rejects.toThrow(
+      /personal data/,
+    );
     expect(api.calls.filter((c) => c.method === 'chat.postMessage')).toEqual([]);
   });
 });
@@ -535,7 +611,11 @@ describe('the fake Slack, as strict as Slack', () => {
     const url = api.responseUrl();
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: `answer ${i}` }) });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: `answer ${i}` }),
+      });
       statuses.push(response.status);
       if (i === 5) expect(await response.text()).toBe('used_url');
     }
@@ -545,15 +625,45 @@ describe('the fake Slack, as strict as Slack', () => {
 
   it('refuses blocks over Block Kit limits and uploads without a name or length, as the Web API does', async () => {
     const call = async (method: string, args: Record<string, unknown>) =>
-      (await (await fetch(`${api.apiUrl}${method}`, { method: 'POST', headers: { authorization: `Bearer ${api.botToken}`, 'content-type': 'application/json' }, body: JSON.stringify(args) })).json()) as { ok: boolean; error?: string };
+      (await (
+        await fetch(`${api.apiUrl}${method}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${api.botToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify(args),
+        })
+      ).json()) as { ok: boolean; error?: string };
     const section = (n: number) => ({ type: 'section', text: { type: 'plain_text', text: 'x'.repeat(n) } });
     expect(await call('chat.postMessage', { channel: CHANNEL, text: 'x', blocks: [section(3000)] })).toMatchObject({ ok: true });
-    expect(await call('chat.postMessage', { channel: CHANNEL, text: 'x', blocks: [section(3001)] })).toEqual({ ok: false, error: 'invalid_blocks' });
+    expect(await call('chat.postMessage', { channel: CHANNEL, text: 'x', blocks: [section(3001)] })).toEqual({
+      ok: false,
+      error: 'invalid_blocks',
+    });
     // Counted in UTF-16 units: 1,501 emoji are 3,002.
-    expect(await call('chat.postMessage', { channel: CHANNEL, text: 'x', blocks: [{ type: 'section', text: { type: 'plain_text', text: '😀'.repeat(1501) } }] })).toEqual({ ok: false, error: 'invalid_blocks' });
-    expect(await call('chat.postMessage', { channel: CHANNEL, text: 'x', blocks: Array.from({ length: 51 }, () => section(1)) })).toEqual({ ok: false, error: 'invalid_blocks' });
-    expect(await call('chat.postMessage', { channel: CHANNEL, text: 'x', blocks: [{ type: 'context', elements: Array.from({ length: 11 }, () => ({ type: 'plain_text', text: 'x' })) }] })).toEqual({ ok: false, error: 'invalid_blocks' });
-    expect(await call('chat.postMessage', { channel: CHANNEL, text: 'x', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'x'.repeat(151) } }] })).toEqual({ ok: false, error: 'invalid_blocks' });
+    expect(
+      await call('chat.postMessage', {
+        channel: CHANNEL,
+        text: 'x',
+        blocks: [{ type: 'section', text: { type: 'plain_text', text: '😀'.repeat(1501) } }],
+      }),
+    ).toEqual({ ok: false, error: 'invalid_blocks' });
+    expect(await call('chat.postMessage', { channel: CHANNEL, text: 'x', blocks: Array.from({ length: 51 }, () => section(1)) })).toEqual({
+      ok: false,
+      error: 'invalid_blocks',
+    });
+    expect(
+      await call('chat.postMessage', {
+        channel: CHANNEL,
+        text: 'x',
+        blocks: [{ type: 'context', elements: Array.from({ length: 11 }, () => ({ type: 'plain_text', text: 'x' })) }],
+      }),
+    ).toEqual({ ok: false, error: 'invalid_blocks' });
+    expect(
+      await call('chat.postMessage', {
+        channel: CHANNEL,
+        text: 'x',
+        blocks: [{ type: 'header', text: { type: 'plain_text', text: 'x'.repeat(151) } }],
+      }),
+    ).toEqual({ ok: false, error: 'invalid_blocks' });
     expect(await call('chat.postMessage', { channel: CHANNEL, text: 'x'.repeat(40_001) })).toEqual({ ok: false, error: 'msg_too_long' });
     expect(await call('files.getUploadURLExternal', { length: 10 })).toEqual({ ok: false, error: 'invalid_arguments' });
     expect(await call('files.getUploadURLExternal', { filename: 'digest.png' })).toEqual({ ok: false, error: 'missing_argument' });

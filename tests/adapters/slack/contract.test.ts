@@ -16,13 +16,28 @@ const textsOf = (page: SlackPage): Text[] =>
 function visible(pages: SlackPage[]): string {
   return pages
     .flatMap(textsOf)
-    .map((t) => (t.type === 'mrkdwn' ? t.text.replace(/```/g, '').replace(/\u200b/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') : t.text))
+    .map((t) =>
+      t.type === 'mrkdwn'
+        ? t.text
+            .replace(/```/g, '')
+            .replace(/\u200b/g, '')
+            .replace(/&lt;/g, '<')
+            .replace(/&gt;/g, '>')
+            .replace(/&amp;/g, '&')
+        : t.text,
+    )
     .join('\n');
 }
 
 /** Mentions, links or markup Slack would act on: only mrkdwn and the fallback text are parsed. */
 function live(pages: SlackPage[]): string[] {
-  const parsed = [...pages.flatMap(textsOf).filter((t) => t.type === 'mrkdwn').map((t) => t.text.replace(/```[\s\S]*?```/g, '')), ...pages.map((p) => p.text)];
+  const parsed = [
+    ...pages
+      .flatMap(textsOf)
+      .filter((t) => t.type === 'mrkdwn')
+      .map((t) => t.text.replace(/```[\s\S]*?```/g, '')),
+    ...pages.map((p) => p.text),
+  ];
   return parsed.flatMap((text) => [...text.matchAll(/<[!@#]|<https?:|(?<![\w\\])[*_~](?=\S)/g)].map((m) => m[0]));
 }
 
@@ -53,7 +68,11 @@ rendererContract({ name: 'slack', render: renderSlack, visible, live, withinLimi
 
 describe('Slack buttons', () => {
   it('carry the command they run in their value', () => {
-    const [page] = renderSlack({ personal: true, blocks: [{ kind: 'text', text: 'x' }], actions: [{ label: 'Xong #7', command: 'followup done', options: { id: '7' } }] });
+    const [page] = renderSlack({
+      personal: true,
+      blocks: [{ kind: 'text', text: 'x' }],
+      actions: [{ label: 'Xong #7', command: 'followup done', options: { id: '7' } }],
+    });
     const button = (page!.blocks.at(-1) as { elements: Array<{ value: string; action_id: string }> }).elements[0]!;
     expect(button.action_id).toBe('cd:action:0');
     expect(decodeButtonValue(button.value)).toEqual({ input: { kind: 'options', command: 'followup done', options: { id: '7' } } });
@@ -62,14 +81,30 @@ describe('Slack buttons', () => {
   });
 
   it('go on the page that shows the item they act on', () => {
-    const items = Array.from({ length: 60 }, (_, i) => `#${i + 1} · TN-2021-${String(i + 1).padStart(6, '0')} · ${'xác minh nơi ở, '.repeat(40)}`);
-    const done = (id: number) => ({ label: `Xong #${id}`, style: 'primary' as const, command: 'followup done', options: { id: String(id) } });
-    const pages = renderSlack({ personal: true, title: 'Việc cần làm', blocks: [{ kind: 'list', items }], actions: [done(1), done(2), done(60)] });
+    const items = Array.from(
+      { length: 60 },
+      (_, i) => `#${i + 1} · TN-2021-${String(i + 1).padStart(6, '0')} · ${'xác minh nơi ở, '.repeat(40)}`,
+    );
+    const done = (id: number) => ({
+      label: `Xong #${id}`,
+      style: 'primary' as const,
+      command: 'followup done',
+      options: { id: String(id) },
+    });
+    const pages = renderSlack({
+      personal: true,
+      title: 'Việc cần làm',
+      blocks: [{ kind: 'list', items }],
+      actions: [done(1), done(2), done(60)],
+    });
     expect(pages.length).toBeGreaterThan(2);
     withinLimits(pages);
     const buttonsOn = (page: SlackPage) =>
-      page.blocks.filter((b) => b.type === 'actions').flatMap((b) => (b as { elements: Array<{ text: Text }> }).elements.map((e) => e.text.text));
-    const shows = (page: SlackPage, ref: string) => textsOf(page).some((t) => t.text.split('\n').some((line) => line.startsWith(`• ${ref} `)));
+      page.blocks
+        .filter((b) => b.type === 'actions')
+        .flatMap((b) => (b as { elements: Array<{ text: Text }> }).elements.map((e) => e.text.text));
+    const shows = (page: SlackPage, ref: string) =>
+      textsOf(page).some((t) => t.text.split('\n').some((line) => line.startsWith(`• ${ref} `)));
     expect(buttonsOn(pages[0]!)).toEqual(['Xong #1', 'Xong #2']);
     expect(shows(pages[0]!, '#1')).toBe(true);
     expect(buttonsOn(pages.at(-1)!)).toEqual(['Xong #60']);
@@ -83,7 +118,10 @@ describe('Slack code blocks', () => {
     const usage = `${'a & b <c> '.repeat(700)}\n${'&'.repeat(4000)}`;
     const pages = renderSlack({ personal: false, blocks: [{ kind: 'code', text: usage }] });
     withinLimits(pages);
-    const parts = pages.flatMap(textsOf).filter((t) => t.type === 'mrkdwn').map((t) => t.text);
+    const parts = pages
+      .flatMap(textsOf)
+      .filter((t) => t.type === 'mrkdwn')
+      .map((t) => t.text);
     expect(parts.length).toBeGreaterThan(2);
     for (const part of parts) {
       expect(part.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
@@ -122,13 +160,37 @@ invocationContract({
   map(request) {
     const recorded = RECORDED[request];
     if ('value' in recorded) {
-      const action = { type: 'button', action_id: 'cd:action:0', block_id: 'b', text: { type: 'plain_text', text: 'Xong' }, value: recorded.value, action_ts: '1.2' } as ButtonAction;
-      const body = { type: 'block_actions', user: { id: USER, name: 'duc', team_id: TEAM }, team: { id: TEAM, domain: 'x' }, trigger_id: '13345.98.abc', channel: { id: 'C1', name: 'x' }, actions: [action] } as unknown as BlockAction;
+      const action = {
+        type: 'button',
+        action_id: 'cd:action:0',
+        block_id: 'b',
+        text: { type: 'plain_text', text: 'Xong' },
+        value: recorded.value,
+        action_ts: '1.2',
+      } as ButtonAction;
+      const body = {
+        type: 'block_actions',
+        user: { id: USER, name: 'duc', team_id: TEAM },
+        team: { id: TEAM, domain: 'x' },
+        trigger_id: '13345.98.abc',
+        channel: { id: 'C1', name: 'x' },
+        actions: [action],
+      } as unknown as BlockAction;
       return actionInvocation(body, action, decodeButtonValue(recorded.value)!.input);
     }
     const command = {
-      token: 't', team_id: TEAM, team_domain: 'x', channel_id: 'C1', channel_name: 'truy-na', user_id: USER, user_name: 'duc',
-      command: recorded.command, text: recorded.text, api_app_id: 'A1', response_url: 'https://hooks.slack.com/commands/1/2/3', trigger_id: '13345.98.abc',
+      token: 't',
+      team_id: TEAM,
+      team_domain: 'x',
+      channel_id: 'C1',
+      channel_name: 'truy-na',
+      user_id: USER,
+      user_name: 'duc',
+      command: recorded.command,
+      text: recorded.text,
+      api_app_id: 'A1',
+      response_url: 'https://hooks.slack.com/commands/1/2/3',
+      trigger_id: '13345.98.abc',
     } as SlashCommand;
     return slashInvocation(command);
   },

@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SLACK_COMMANDS } from '../../../src/adapters/slack/adapter.ts';
 
-const read = (name: string) => JSON.parse(readFileSync(new URL(`../../../slack/${name}`, import.meta.url), 'utf8')) as {
-  features: { slash_commands: Array<{ command: string; url?: string; description: string; should_escape: boolean }> };
-  oauth_config: { scopes: { bot: string[] } };
-  settings: { interactivity: { is_enabled: boolean; request_url?: string }; socket_mode_enabled: boolean };
-  display_information: { description: string; long_description: string };
-};
+const read = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../../../slack/${name}`, import.meta.url), 'utf8')) as {
+    features: { slash_commands: Array<{ command: string; url?: string; description: string; should_escape: boolean }> };
+    oauth_config: { scopes: { bot: string[] } };
+    settings: { interactivity: { is_enabled: boolean; request_url?: string }; socket_mode_enabled: boolean };
+    display_information: { description: string; long_description: string };
+  };
 
 describe('Slack app manifests', () => {
   it.each([

@@ -31,7 +31,14 @@ describe('casedesk start with Slack configured', () => {
   it('fails at once, saying how to fix it, when Slack refuses the bot token', async () => {
     const result = await cli(['start'], {
       db: t.handle,
-      env: { CASEDESK_LOCALE: 'en', LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: 'xoxb-revoked', SLACK_SIGNING_SECRET: api.signingSecret, PORT: '0', SLACK_API_URL: api.apiUrl },
+      env: {
+        CASEDESK_LOCALE: 'en',
+        LOG_LEVEL: 'silent',
+        SLACK_BOT_TOKEN: 'xoxb-revoked',
+        SLACK_SIGNING_SECRET: api.signingSecret,
+        PORT: '0',
+        SLACK_API_URL: api.apiUrl,
+      },
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Slack refused SLACK_BOT_TOKEN (invalid_auth)');
@@ -40,7 +47,13 @@ describe('casedesk start with Slack configured', () => {
   it('names SLACK_APP_TOKEN, and where to make one, when Socket Mode refuses the app-level token', async () => {
     const result = await cli(['start'], {
       db: t.handle,
-      env: { CASEDESK_LOCALE: 'en', LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: api.botToken, SLACK_APP_TOKEN: 'xapp-1-A111-2222-revoked', SLACK_API_URL: api.apiUrl },
+      env: {
+        CASEDESK_LOCALE: 'en',
+        LOG_LEVEL: 'silent',
+        SLACK_BOT_TOKEN: api.botToken,
+        SLACK_APP_TOKEN: 'xapp-1-A111-2222-revoked',
+        SLACK_API_URL: api.apiUrl,
+      },
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Slack refused SLACK_APP_TOKEN (invalid_auth)');
@@ -78,10 +91,22 @@ if (testDriver === 'pglite') {
     });
     const responseUrl = api.responseUrl();
     const body = new URLSearchParams({
-      team_id: api.teamId, channel_id: 'C1', channel_name: 'general', user_id: 'U0NOBODY', user_name: 'x', command: '/casedesk', text: 'whoami',
-      response_url: responseUrl, trigger_id: '1.2.abc', api_app_id: 'A0CASEDESK',
+      team_id: api.teamId,
+      channel_id: 'C1',
+      channel_name: 'general',
+      user_id: 'U0NOBODY',
+      user_name: 'x',
+      command: '/casedesk',
+      text: 'whoami',
+      response_url: responseUrl,
+      trigger_id: '1.2.abc',
+      api_app_id: 'A0CASEDESK',
     }).toString();
-    const response = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...api.sign(body) }, body });
+    const response = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...api.sign(body) },
+      body,
+    });
     expect(response.status).toBe(200);
     await api.until(() => api.responses.some((r) => responseUrl.endsWith(r.id)));
     // Nobody is linked in the fresh database: the answer says how to get access.
