@@ -18,8 +18,6 @@ import type { LoadResult, LoadRun } from './slack-load.ts';
 import { summarise, type Summary } from './stats.ts';
 
 const BENCH_USER = 'U0BENCH';
-/** The pool openServerBenchDb opens: as many commands run at once as it has connections. */
-const SERVER_POOL = 4;
 
 export interface SlackHttpResult {
   driver: 'pglite' | 'postgres';
@@ -106,15 +104,16 @@ export async function benchSlackHttp(input: {
     const bare = await run(`http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/slack/events`, false);
     await bareApp.stop();
 
-    // As createCore builds it: one command at a time on the embedded database, the pool's size on a server.
-    const maxConcurrent = driver === 'pglite' ? 1 : SERVER_POOL;
+    // As createCore builds it: the handle's turns (one command at a time on the embedded database,
+    // the pool's size on a server) and its accept lane.
     const dispatcher = createDispatcher({
       db: handle.db,
+      turn: handle.turn,
+      acceptDb: handle.acceptDb,
       commands,
       locale: 'vi',
       timeZone: 'Asia/Ho_Chi_Minh',
       logger: pino({ level: 'silent' }),
-      maxConcurrent,
     });
     const adapter = createSlackAdapter({
       dispatcher,

@@ -6,6 +6,7 @@ import type { CaseStatus, Danger } from '../db/schema/index.ts';
 import { text } from '../src/i18n/text.ts';
 import { caseHitCodeLine, caseHitLine } from '../src/presenters/case.ts';
 import { findCases } from '../src/services/cases.ts';
+import { suggestCases } from '../src/services/case-suggestions.ts';
 
 export default defineCommand({
   name: 'case find',
@@ -22,7 +23,7 @@ export default defineCommand({
       positional: true,
       required: true,
       maxLength: 200,
-      autocomplete: 'case',
+      suggest: suggestCases,
       placeholder: 'text',
       description: text('mã hồ sơ, số định danh, họ tên hoặc tên gọi khác', 'a case code, national ID, name or alias'),
     },

@@ -8,6 +8,7 @@ import { type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import pLimit from 'p-limit';
 import postgres from 'postgres';
 import * as schema from './schema/index.ts';
 
@@ -32,7 +33,30 @@ export interface DbHandle {
   location: string;
   /** The server URL, for work that needs a dedicated connection (the migration lock). */
   url: string | undefined;
+  /**
+   * Runs one command's database work in its turn, so that waiting commands do not crowd out the
+   * rest. PGlite runs each query on the main thread, one at a time: there one command works at a
+   * time, each turn starting after a pass of the event loop so that requests waiting to be
+   * acknowledged are read in between. On a server, at most the pool's size at once.
+   */
+  turn<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Where invocations are accepted (their ids claimed) before the platform is acknowledged: on a
+   * server a connection of its own, so that an acknowledgement never waits for a pool connection
+   * that running commands hold; on PGlite the one database.
+   */
+  acceptDb: Database;
   close(): Promise<void>;
+}
+
+/** One piece of work at a time, each after a pass of the event loop (see {@link DbHandle.turn}). */
+function embeddedTurns(): DbHandle['turn'] {
+  const limit = pLimit(1);
+  return (work) =>
+    limit(async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return work();
+    });
 }
 
 export class DatabaseLockedError extends Error {
@@ -75,11 +99,14 @@ const SCANS_FROM_THE_START = 'set synchronize_seqscans = off';
 export async function createMemoryDb(options: { loadDataDir?: Blob } = {}): Promise<DbHandle & { client: PGlite }> {
   const client = await PGlite.create({ extensions: pgliteExtensions, ...options });
   await client.exec(SCANS_FROM_THE_START);
+  const db = drizzlePglite({ client, schema }) as unknown as Database;
   return {
-    db: drizzlePglite({ client, schema }) as unknown as Database,
+    db,
     driver: 'pglite',
     location: 'memory',
     url: undefined,
+    turn: embeddedTurns(),
+    acceptDb: db,
     client,
     close: () => client.close(),
   };
@@ -91,11 +118,14 @@ async function openEmbedded(dataDir: string): Promise<DbHandle> {
   try {
     const client = await PGlite.create(join(dataDir, 'pgdata'), { extensions: pgliteExtensions });
     await client.exec(SCANS_FROM_THE_START);
+    const db = drizzlePglite({ client, schema }) as unknown as Database;
     return {
-      db: drizzlePglite({ client, schema }) as unknown as Database,
+      db,
       driver: 'pglite',
       location: dataDir,
       url: undefined,
+      turn: embeddedTurns(),
+      acceptDb: db,
       close: async () => {
         try {
           await client.close();
@@ -111,26 +141,35 @@ async function openEmbedded(dataDir: string): Promise<DbHandle> {
 }
 
 async function openServer(url: string, config: DbConfig): Promise<DbHandle> {
-  const client = postgres(url, {
-    max: config.databasePoolMax ?? 10,
-    idle_timeout: 60,
-    connect_timeout: 10,
-    onnotice: () => {},
-    connection: {
-      application_name: 'casedesk',
-      statement_timeout: config.databaseStatementTimeoutMs ?? 15_000,
-      // See SCANS_FROM_THE_START.
-      synchronize_seqscans: 'off',
-    },
-  });
+  const poolMax = config.databasePoolMax ?? 10;
+  const connect = (max: number, name: string) =>
+    postgres(url, {
+      max,
+      idle_timeout: 60,
+      connect_timeout: 10,
+      onnotice: () => {},
+      connection: {
+        application_name: name,
+        statement_timeout: config.databaseStatementTimeoutMs ?? 15_000,
+        // See SCANS_FROM_THE_START.
+        synchronize_seqscans: 'off',
+      },
+    });
+  const client = connect(poolMax, 'casedesk');
   // Fail now, with the server's own reason, rather than at the first command.
   await client`select 1`;
+  const acceptClient = connect(1, 'casedesk-accept');
+  const limit = pLimit(poolMax);
   return {
     db: drizzlePostgres({ client, schema }) as unknown as Database,
     driver: 'postgres',
     location: redactUrl(url),
     url,
-    close: () => client.end({ timeout: 5 }),
+    turn: (work) => limit(work),
+    acceptDb: drizzlePostgres({ client: acceptClient, schema }) as unknown as Database,
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), acceptClient.end({ timeout: 5 })]);
+    },
   };
 }
 

@@ -60,17 +60,6 @@ export interface CommandDefinition {
   /** Whether it changes data (audited either way; shown in help). */
   writes: boolean;
   run(ctx: CommandContext): Promise<Result<ReplyMessage>>;
-  /** Suggestions for an option as the user types (Discord autocomplete). */
-  suggest?(ctx: SuggestContext): Promise<Array<{ label: string; value: string }>>;
-}
-
-export interface SuggestContext {
-  db: Database;
-  member: Member;
-  scope: Scope;
-  locale: Locale;
-  option: string;
-  partial: string;
 }
 
 export const defineCommand = (definition: CommandDefinition): CommandDefinition => definition;

@@ -1,5 +1,6 @@
 import { text, type Text } from '../i18n/text.ts';
 import type { OptionSpec } from './options.ts';
+import { suggestCases } from '../services/case-suggestions.ts';
 
 /** The case-code argument most case and follow-up commands start with. */
 export const caseCodeOption: OptionSpec = {
@@ -8,7 +9,7 @@ export const caseCodeOption: OptionSpec = {
   positional: true,
   required: true,
   maxLength: 40,
-  autocomplete: 'case',
+  suggest: suggestCases,
   description: text('mã hồ sơ, ví dụ TN-2020-000123', 'case code, e.g. TN-2020-000123'),
 };
 

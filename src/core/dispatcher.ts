@@ -1,21 +1,19 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import pLimit from 'p-limit';
+import { randomUUID } from 'node:crypto';
 import type { Database, Executor } from '../../db/client.ts';
-import { processedInvocations, type Locale } from '../../db/schema/index.ts';
+import type { Locale } from '../../db/schema/index.ts';
 import { dayIn } from '../domain/dates.ts';
-import { text, type Text } from '../i18n/text.ts';
-import { ROLE_LABEL } from '../i18n/labels.ts';
+import { newErrorReference } from '../domain/reference.ts';
+import type { ReplyMessage } from '../domain/reply.ts';
+import type { Text } from '../i18n/text.ts';
 import type { Logger } from '../logger.ts';
-import { cleanText } from '../domain/text.ts';
 import { insertAudit, type AuditEntry } from '../repositories/audit.ts';
-import { searchCases } from '../repositories/case-search.ts';
-import type { Member } from '../repositories/members.ts';
-import { claimAndResolve } from '../repositories/invocations.ts';
-import { consumePendingAction, insertPendingAction } from '../repositories/pending-actions.ts';
+import { acceptInvocation, resolveActor } from '../repositories/invocations.ts';
+import { fitSuggestions, suggestionInput, type Suggestion } from './autocomplete.ts';
 import type { CommandDefinition, CommandRegistry } from './command.ts';
+import { isConfirmation, offerConfirmation, takeConfirmation } from './confirmations.ts';
+import * as say from './dispatcher-texts.ts';
 import type { Actor, Invocation, InvocationInput, Reply } from './invocation.ts';
-import type { ReplyAction, ReplyMessage } from '../domain/reply.ts';
-import { parseTextOptions, validateOptions, type ParsedOptions } from './options.ts';
+import { parseTextOptions, validateOptions } from './options.ts';
 import type { Failure, FailureCode } from './result.ts';
 import { hasRole } from './roles.ts';
 
@@ -29,12 +27,10 @@ export interface DispatcherDeps {
   clock?: () => Date;
   /** Names this process in claims of invocation ids, for operators reading the table. */
   instanceId?: string;
-  /**
-   * The most commands whose database work runs at once; the rest wait their turn. The embedded
-   * database runs each query on the main thread, one at a time, so there 1 keeps the event loop
-   * free between commands for acknowledgements; on a server, the pool's size. Unlimited if unset.
-   */
-  maxConcurrent?: number;
+  /** Runs each command's database work in its turn: the database handle's `turn`. Unlimited if unset. */
+  turn?: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Where invocations are accepted: the handle's `acceptDb`, outside the commands' pool. `db` if unset. */
+  acceptDb?: Database;
 }
 
 export type DispatchOutcome = 'ok' | 'denied' | 'invalid' | 'error' | 'duplicate';
@@ -47,7 +43,9 @@ export interface DispatchResult {
   command?: string;
 }
 
-const AUDIT_OUTCOME: Record<FailureCode | 'unknown_command', 'denied' | 'invalid'> = {
+type Refusal = Failure | { code: 'unknown_command'; text: Text };
+
+const AUDIT_OUTCOME: Record<Refusal['code'], 'denied' | 'invalid'> = {
   denied: 'denied',
   unknown_user: 'denied',
   invalid: 'invalid',
@@ -56,280 +54,271 @@ const AUDIT_OUTCOME: Record<FailureCode | 'unknown_command', 'denied' | 'invalid
   unknown_command: 'invalid',
 };
 
-/**
- * The command a confirm or cancel button runs: `action` with the `key` of a pending action (and
- * `cancel` to drop it). The dispatcher swaps in the stored command, then checks and runs it as
- * if the presser had typed it.
- */
-export const ACTION_COMMAND = 'action';
-
-/** How long a confirm button stays good. */
-const PENDING_ACTION_TTL_MS = 60 * 60 * 1000;
-
-/** Thrown inside the command's transaction to roll back its writes when it answers a failure. */
-class FailedCommand extends Error {
-  constructor(readonly failure: Failure | { code: 'unknown_command'; text: Text }) {
-    super(failure.code);
+/** Thrown inside the command's transaction to roll back its writes when it answers a refusal. */
+class Refused extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.code);
   }
 }
 
+/** What became of one invocation, before it is audited and answered. */
+type Outcome =
+  { kind: 'ok'; message: ReplyMessage; detail: string | null } | { kind: 'refused'; refusal: Refusal } | { kind: 'error'; error: unknown };
+
 /**
- * The one path every command takes, whatever the platform:
- * claim the invocation id → resolve the actor to a member (unknown → denied) → find the command →
- * parse and validate its options → check the role → run it in a transaction → one audit row
- * (denials, invalid input and errors included) → reply.
+ * The one path every request takes, whatever the platform:
+ *
+ *   accept (claim the invocation id; a second delivery stops here) → acknowledge the platform →
+ *   resolve the actor to a member (unknown → refused) → find the command (a confirm button stands
+ *   for its stored one) → check the role → parse and validate the options → run it in a transaction
+ *   → one audit row (refusals and bugs included; a success's in the same transaction as its
+ *   writes) → answer.
  *
  * @example
  *   const dispatcher = createDispatcher({ db, commands, locale: 'vi', timeZone: 'Asia/Ho_Chi_Minh', logger });
- *   await dispatcher.dispatch(invocation, reply);
+ *   await dispatcher.dispatch(invocation, reply, { acknowledge: () => interaction.deferReply() });
  */
 export function createDispatcher(deps: DispatcherDeps) {
   const clock = deps.clock ?? (() => new Date());
   const instanceId = deps.instanceId ?? `pid-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const limit = pLimit(deps.maxConcurrent ?? Number.POSITIVE_INFINITY);
-  /**
-   * Runs database work in its turn. Each turn starts after a pass of the event loop: the embedded
-   * database resolves its queries without yielding to I/O, so queued commands would otherwise run
-   * back to back while requests waiting to be acknowledged sit unread.
-   */
-  const turn = <T>(work: () => Promise<T>): Promise<T> =>
-    limit(async () => {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      return work();
-    });
+  const turn = deps.turn ?? ((work) => work());
+  const acceptDb = deps.acceptDb ?? deps.db;
 
-  /** Takes the invocation id for this process. False when another process or an earlier try has it. */
-  async function claim(invocationId: string, db: Executor = deps.db): Promise<boolean> {
-    const rows = await db
-      .insert(processedInvocations)
-      .values({ key: invocationId, claimedBy: instanceId })
-      .onConflictDoNothing()
-      .returning({ key: processedInvocations.key });
-    return rows.length === 1;
-  }
+  /** Takes the invocation id for this process: false when another instance or an earlier delivery has it. */
+  const accept = (invocationId: string): Promise<boolean> => acceptInvocation(acceptDb, { key: invocationId, claimedBy: instanceId });
 
   /**
-   * Runs one invocation and answers it through `reply`. The claim of its id, the command's writes
-   * and its audit row commit together, in one transaction: a second instance handed the same
-   * request waits on the claim and then finds it taken. A refusal rolls that transaction back and
-   * is claimed and audited in a second one.
+   * Accepts, acknowledges and runs one invocation, answering it through `reply`. `acknowledge` is the
+   * platform's "received, working on it" (Discord's deferral); it is called only by the instance that
+   * accepted, before any other database work.
    */
-  async function dispatch(invocation: Invocation, reply: Reply, options: { claimed?: boolean } = {}): Promise<DispatchResult> {
+  async function dispatch(
+    invocation: Invocation,
+    reply: Reply,
+    how: { acknowledge?: () => Promise<unknown> } = {},
+  ): Promise<DispatchResult> {
+    if (!(await accept(invocation.id))) return { outcome: 'duplicate' };
+    await how.acknowledge?.();
     const now = invocation.receivedAt ?? clock();
-    const log = deps.logger.child({
-      invocation: invocation.id,
-      platform: invocation.actor.platform,
-      user: `${invocation.actor.workspaceId}/${invocation.actor.userId}`,
-    });
-    const input = invocation.input;
-    const isAction = input.kind === 'options' && input.command === ACTION_COMMAND;
-    let found: { command: CommandDefinition; rest: string } | { group: string | undefined } =
-      input.kind === 'text'
-        ? deps.commands.resolveText(input.line)
-        : (() => {
-            const command = deps.commands.get(input.command);
-            return command ? { command, rest: '' } : { group: undefined };
-          })();
-    let commandName = 'command' in found ? found.command.name : input.kind === 'text' ? firstWords(input.line) : input.command.slice(0, 64);
-    const rawArgs = input.kind === 'text' ? { line: truncate(input.line, 2000) } : truncateValues(input.options);
-    const auditEntry = (entry: Pick<AuditEntry, 'memberId' | 'args' | 'caseCodes' | 'outcome' | 'detail'>): AuditEntry => ({
-      ...entry,
-      command: commandName,
-      platform: invocation.actor.platform,
-      workspaceId: invocation.actor.workspaceId,
-      userId: invocation.actor.userId,
-      channelId: invocation.channel.id,
-      invocationId: invocation.id,
-    });
+    const { actor, input } = invocation;
+    const log = deps.logger.child({ invocation: invocation.id, platform: actor.platform, user: `${actor.workspaceId}/${actor.userId}` });
+    const seen = {
+      command: commandNameOf(input),
+      locale: invocation.localeHint ?? deps.locale,
+      memberId: null as number | null,
+      args: rawArgs(input),
+      caseCodes: new Set<string>(),
+    };
+    /** The single audit step: one row for every invocation, whatever became of it. */
+    const audit = (db: Executor, outcome: AuditEntry['outcome'], detail: string | null) =>
+      insertAudit(db, {
+        command: seen.command,
+        platform: actor.platform,
+        workspaceId: actor.workspaceId,
+        userId: actor.userId,
+        channelId: invocation.channel.id,
+        invocationId: invocation.id,
+        memberId: seen.memberId,
+        args: seen.args,
+        caseCodes: [...seen.caseCodes],
+        outcome,
+        detail,
+      });
 
-    let locale: Locale = invocation.localeHint ?? deps.locale;
-    let memberId: number | null = null;
-    let parsedArgs: Record<string, unknown> | undefined;
-    const touched = new Set<string>();
-
-    let outcome: { message: ReplyMessage } | { failure: Failure | { code: 'unknown_command'; text: Text } } | 'duplicate';
+    let outcome: Outcome;
     try {
       outcome = await turn(() =>
         deps.db.transaction(async (tx) => {
-          const actor = await claimAndResolve(tx, {
-            invocationId: invocation.id,
-            claimedBy: instanceId,
-            claim: !options.claimed,
-            ...invocation.actor,
-          });
-          if (!actor.claimed) return 'duplicate' as const;
-          const refuse = (failure: Failure | { code: 'unknown_command'; text: Text }): never => {
-            throw new FailedCommand(failure);
-          };
-          const member = actor.member;
-          if (!member) return refuse({ code: 'unknown_user', text: unknownUserText(invocation.actor) });
-          memberId = member.id;
-          locale = member.locale ?? deps.locale;
-          let values = input.kind === 'options' ? input.options : {};
-          let confirmed = false;
-          if (isAction) {
-            // A confirm or cancel button: it stands for the command stored behind its key.
-            const pending = await consumePendingAction(tx, { key: String(values.key ?? ''), now });
-            if (!pending) return refuse({ code: 'invalid', text: expiredActionText });
-            const stored = deps.commands.get(pending.command);
-            found = stored ? { command: stored, rest: '' } : { group: undefined };
-            commandName = pending.command.slice(0, 64);
-            confirmed = values.cancel === undefined;
-            values = pending.options;
-          }
-          if (!('command' in found)) return refuse({ code: 'unknown_command', text: unknownCommandText(found.group) });
-          const command = found.command;
-          if (!hasRole(member.role, command.minRole)) return refuse({ code: 'denied', text: deniedText(command, member) });
-          if (isAction && !confirmed) {
-            await insertAudit(tx, auditEntry({ memberId, args: values, caseCodes: [], outcome: 'ok', detail: 'cancelled' }));
-            return { message: { personal: false, blocks: [{ kind: 'text' as const, text: cancelledText(locale) }] } };
-          }
-          const raw =
-            input.kind === 'text' ? parseTextOptions(command.name, found.rest, command.options) : { ok: true as const, value: values };
-          if (!raw.ok) return refuse(raw.failure);
-          const parsed = validateOptions(command.name, raw.value, command.options);
-          if (!parsed.ok) return refuse(parsed.failure);
-          parsedArgs = auditArgs(parsed.value);
-          const result = await command.run({
-            db: tx,
-            member,
-            scope: { unitId: member.unitId, unitIds: actor.unitIds },
-            locale,
-            options: parsed.value,
-            now,
-            today: dayIn(deps.timeZone, now),
-            timeZone: deps.timeZone,
-            canReplyPrivately: reply.canBePrivate,
-            interactive: reply.interactive ?? false,
-            confirmed,
-            async askToConfirm(action) {
-              const key = await insertPendingAction(tx, { ...action, memberId: member.id, now, ttlMs: PENDING_ACTION_TTL_MS });
-              return confirmActions(key, locale);
-            },
-            invocation: {
-              id: invocation.id,
-              platform: invocation.actor.platform,
-              workspaceId: invocation.actor.workspaceId,
-              channelId: invocation.channel.id,
-            },
-            touch: (...codes) => codes.forEach((c) => touched.add(c)),
-            commands: deps.commands,
-            logger: log,
-          });
-          if (!result.ok) return refuse(result.failure);
-          await insertAudit(tx, auditEntry({ memberId, args: parsedArgs, caseCodes: [...touched], outcome: 'ok', detail: null }));
-          return { message: result.value };
+          const done = await run(tx, invocation, reply, now, seen);
+          await audit(tx, 'ok', done.detail);
+          return done;
         }),
       );
     } catch (error) {
-      if (error instanceof FailedCommand) {
-        outcome = { failure: error.failure };
-      } else {
-        return answerError(error);
-      }
+      outcome = error instanceof Refused ? { kind: 'refused', refusal: error.refusal } : { kind: 'error', error };
     }
 
-    if (outcome === 'duplicate') return { outcome: 'duplicate' };
-    if ('failure' in outcome) {
-      const failure = outcome.failure;
-      const audited = AUDIT_OUTCOME[failure.code];
-      try {
-        const claimed = await turn(() =>
-          deps.db.transaction(async (tx) => {
-            if (!options.claimed && !(await claim(invocation.id, tx))) return false;
-            await insertAudit(
-              tx,
-              auditEntry({ memberId, args: parsedArgs ?? rawArgs, caseCodes: [...touched], outcome: audited, detail: failure.code }),
-            );
-            return true;
-          }),
-        );
-        // Another instance took the request while this one rolled back: it answers, not this one.
-        if (!claimed) return { outcome: 'duplicate' };
-      } catch (error) {
-        return answerError(error);
-      }
-      await send(reply, errorMessage(failure.text(locale)), log);
-      log.info({ command: commandName, outcome: audited, code: failure.code }, 'command refused');
-      return { outcome: audited, code: failure.code, command: commandName };
+    if (outcome.kind === 'ok') {
+      await send(reply, withheldIfShared(outcome.message, reply, seen.locale), log);
+      log.info({ command: seen.command, outcome: 'ok' }, 'command answered');
+      return { outcome: 'ok', command: seen.command };
     }
-
-    let message = outcome.message;
-    // Commands already answer with a summary when they cannot reply privately; this is the net
-    // under them, so that no personal data ever reaches a channel.
-    if (message.personal && !reply.canBePrivate) message = errorMessage(personalWithheldText(locale));
-    if (message.personal) message = { ...message, toChannel: false };
-    await send(reply, message, log);
-    log.info({ command: commandName, outcome: 'ok' }, 'command answered');
-    return { outcome: 'ok', command: commandName };
+    // The command's transaction was rolled back: the refusal or the bug is audited on its own.
+    const reference = outcome.kind === 'error' ? newErrorReference() : undefined;
+    if (outcome.kind === 'error') log.error({ err: outcome.error, reference, command: seen.command }, 'command failed');
+    const audited = outcome.kind === 'error' ? 'error' : AUDIT_OUTCOME[outcome.refusal.code];
+    try {
+      await turn(() =>
+        deps.db.transaction((tx) => audit(tx, audited, reference ?? (outcome.kind === 'refused' ? outcome.refusal.code : null))),
+      );
+    } catch (auditError) {
+      log.error({ err: auditError, reference }, 'could not write the audit row of a refused or failed command');
+      if (outcome.kind === 'refused') return answerError(auditError);
+    }
+    if (outcome.kind === 'error') return answered(errorMessage(say.internalErrorText(reference!)(seen.locale)), 'error', reference);
+    log.info({ command: seen.command, outcome: audited, code: outcome.refusal.code }, 'command refused');
+    await send(reply, errorMessage(outcome.refusal.text(seen.locale)), log);
+    return { outcome: audited, code: outcome.refusal.code, command: seen.command };
 
     async function answerError(error: unknown): Promise<DispatchResult> {
-      const reference = `E-${randomBytes(4).toString('hex').toUpperCase()}`;
-      log.error({ err: error, reference, command: commandName }, 'command failed');
-      try {
-        await deps.db.transaction(async (tx) => {
-          // Claimed here too, so that a retry of a request that hit a bug is not run again.
-          if (!options.claimed) await claim(invocation.id, tx);
-          await insertAudit(tx, auditEntry({ memberId, args: parsedArgs ?? rawArgs, caseCodes: [], outcome: 'error', detail: reference }));
-        });
-      } catch (auditError) {
-        log.error({ err: auditError, reference }, 'could not write the audit row of a failed command');
-      }
-      await send(reply, errorMessage(internalErrorText(reference)(locale)), log);
-      return { outcome: 'error', code: 'internal', reference, command: commandName };
+      const ref = newErrorReference();
+      log.error({ err: error, reference: ref, command: seen.command }, 'command failed');
+      return answered(errorMessage(say.internalErrorText(ref)(seen.locale)), 'error', ref);
+    }
+    async function answered(message: ReplyMessage, result: 'error', ref: string | undefined): Promise<DispatchResult> {
+      await send(reply, message, log);
+      return { outcome: result, code: 'internal', ...(ref ? { reference: ref } : {}), command: seen.command };
     }
   }
 
+  /** Resolves, checks and runs one invocation in `tx`; a refusal throws {@link Refused} to roll it back. */
+  async function run(
+    tx: Executor,
+    invocation: Invocation,
+    reply: Reply,
+    now: Date,
+    seen: { command: string; locale: Locale; memberId: number | null; args: Record<string, unknown>; caseCodes: Set<string> },
+  ): Promise<Extract<Outcome, { kind: 'ok' }>> {
+    const refuse = (refusal: Refusal): never => {
+      throw new Refused(refusal);
+    };
+    const { member, unitIds } = await resolveActor(tx, invocation.actor);
+    if (!member) return refuse({ code: 'unknown_user', text: say.unknownUserText(invocation.actor) });
+    seen.memberId = member.id;
+    seen.locale = member.locale ?? deps.locale;
+
+    let input = invocation.input;
+    let confirmed = false;
+    if (isConfirmation(input)) {
+      // A confirm or cancel button: it stands for the command stored behind its key.
+      const pending = await takeConfirmation(tx, { options: input.options, now });
+      if (!pending) return refuse({ code: 'invalid', text: say.expiredActionText });
+      seen.command = pending.command.slice(0, 64);
+      seen.args = pending.options;
+      input = { kind: 'options', command: pending.command, options: pending.options };
+      confirmed = pending.confirmed;
+      const command = deps.commands.get(pending.command);
+      if (command && hasRole(member.role, command.minRole) && !confirmed) {
+        return {
+          kind: 'ok',
+          message: { personal: false, blocks: [{ kind: 'text', text: say.cancelledText(seen.locale) }] },
+          detail: 'cancelled',
+        };
+      }
+    }
+    const found = resolveCommand(input);
+    if (!('command' in found)) return refuse({ code: 'unknown_command', text: say.unknownCommandText(found.group) });
+    const command = found.command;
+    if (!hasRole(member.role, command.minRole))
+      return refuse({ code: 'denied', text: say.deniedText(command.name, command.minRole, member.role) });
+    const raw =
+      input.kind === 'text' ? parseTextOptions(command.name, found.rest, command.options) : { ok: true as const, value: input.options };
+    if (!raw.ok) return refuse(raw.failure);
+    const parsed = validateOptions(command.name, raw.value, command.options);
+    if (!parsed.ok) return refuse(parsed.failure);
+    seen.args = Object.fromEntries(Object.entries(parsed.value).filter(([, v]) => v !== undefined));
+
+    const result = await command.run({
+      db: tx,
+      member,
+      scope: { unitId: member.unitId, unitIds },
+      locale: seen.locale,
+      options: parsed.value,
+      now,
+      today: dayIn(deps.timeZone, now),
+      timeZone: deps.timeZone,
+      canReplyPrivately: reply.canBePrivate,
+      interactive: reply.interactive ?? false,
+      confirmed,
+      askToConfirm: (action) => offerConfirmation(tx, { action, memberId: member.id, now, locale: seen.locale }),
+      invocation: {
+        id: invocation.id,
+        platform: invocation.actor.platform,
+        workspaceId: invocation.actor.workspaceId,
+        channelId: invocation.channel.id,
+      },
+      touch: (...codes) => codes.forEach((c) => seen.caseCodes.add(c)),
+      commands: deps.commands,
+      logger: deps.logger.child({ invocation: invocation.id, command: command.name }),
+    });
+    if (!result.ok) return refuse(result.failure);
+    return { kind: 'ok', message: result.value, detail: null };
+  }
+
+  function resolveCommand(input: InvocationInput): { command: CommandDefinition; rest: string } | { group: string | undefined } {
+    if (input.kind === 'text') return deps.commands.resolveText(input.line);
+    const command = deps.commands.get(input.command);
+    return command ? { command, rest: '' } : { group: undefined };
+  }
+
+  function commandNameOf(input: InvocationInput): string {
+    const found = resolveCommand(input);
+    if ('command' in found) return found.command.name;
+    return input.kind === 'text' ? firstWords(input.line) : input.command.slice(0, 64);
+  }
+
   /**
-   * Suggestions for an option as the user types it (Discord autocomplete): cases within the
-   * member's scope, by code or name. Nothing for an unknown user. Audited as a read, like a
-   * command, since names are shown.
+   * Suggestions for an option as the user types it (Discord autocomplete), from the option's own
+   * `suggest`. Accepted like a command, so that of several instances one answers; refused to a
+   * stranger or a role too low, and audited like a command, since names are shown.
    */
   async function suggest(input: {
+    id: string;
     actor: Actor;
     command: string;
     option: string;
     partial: string;
     channelId: string;
-  }): Promise<Array<{ label: string; value: string }>> {
+  }): Promise<Suggestion[] | undefined> {
+    if (!(await accept(input.id))) return undefined;
     const definition = deps.commands.get(input.command);
     const spec = definition?.options.find((o) => o.name === input.option);
-    if (!definition || spec?.autocomplete !== 'case') return [];
-    const text = cleanText(input.partial).slice(0, 100);
-    if (text.length < 2) return [];
-    const actor = await claimAndResolve(deps.db, { invocationId: '', claimedBy: instanceId, claim: false, ...input.actor });
-    const audit = (entry: Pick<AuditEntry, 'memberId' | 'caseCodes' | 'outcome' | 'detail'>) =>
+    const partial = suggestionInput(input.partial);
+    if (!definition || !spec?.suggest || partial === undefined) return [];
+    const audit = (memberId: number | null, caseCodes: string[], outcome: 'ok' | 'denied', detail: string | null) =>
       insertAudit(deps.db, {
         platform: input.actor.platform,
         workspaceId: input.actor.workspaceId,
         userId: input.actor.userId,
         channelId: input.channelId,
-        invocationId: null,
+        invocationId: input.id,
         command: `${definition.name} (autocomplete)`,
-        args: { [input.option]: text },
-        ...entry,
+        args: { [input.option]: partial },
+        memberId,
+        caseCodes,
+        outcome,
+        detail,
       });
-    // Refused like a command, and audited like one: nothing is suggested to a stranger or a role too low.
-    if (!actor.member) {
-      await audit({ memberId: null, caseCodes: [], outcome: 'denied', detail: 'unknown_user' });
-      return [];
-    }
-    if (!hasRole(actor.member.role, definition.minRole)) {
-      await audit({ memberId: actor.member.id, caseCodes: [], outcome: 'denied', detail: 'denied' });
-      return [];
-    }
-    const hits = await searchCases(deps.db, { text, unitIds: actor.unitIds, limit: 25 });
-    await audit({ memberId: actor.member.id, caseCodes: hits.map((h) => h.code), outcome: 'ok', detail: null });
-    return hits.map((h) => ({ label: `${h.code} · ${h.fullName}${h.birthYear ? ` · ${h.birthYear}` : ''}`.slice(0, 100), value: h.code }));
+    return turn(async () => {
+      const { member, unitIds } = await resolveActor(deps.db, input.actor);
+      if (!member) return audit(null, [], 'denied', 'unknown_user').then(() => []);
+      if (!hasRole(member.role, definition.minRole)) return audit(member.id, [], 'denied', 'denied').then(() => []);
+      const suggestions = fitSuggestions(
+        await spec.suggest!({
+          db: deps.db,
+          member,
+          scope: { unitId: member.unitId, unitIds },
+          locale: member.locale ?? deps.locale,
+          partial,
+        }),
+      );
+      await audit(
+        member.id,
+        suggestions.map((s) => s.value),
+        'ok',
+        null,
+      );
+      return suggestions;
+    });
   }
 
   /** Whether a request only reads, so that running it again (to show another page) is harmless. */
   function isReadOnly(input: InvocationInput): boolean {
-    const found = input.kind === 'text' ? deps.commands.resolveText(input.line) : { command: deps.commands.get(input.command) };
-    return 'command' in found && found.command !== undefined && !found.command.writes;
+    const found = resolveCommand(input);
+    return 'command' in found && !found.command.writes;
   }
 
-  return { claim, dispatch, suggest, isReadOnly, instanceId };
+  return { accept, dispatch, suggest, isReadOnly };
 }
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;
@@ -342,79 +331,26 @@ async function send(reply: Reply, message: ReplyMessage, log: Logger): Promise<v
   }
 }
 
-/** The confirm and cancel buttons of a pending action. */
-function confirmActions(key: string, locale: Locale): ReplyAction[] {
-  return [
-    { label: locale === 'vi' ? 'Xác nhận' : 'Confirm', style: 'danger', command: ACTION_COMMAND, options: { key } },
-    { label: locale === 'vi' ? 'Huỷ' : 'Cancel', style: 'secondary', command: ACTION_COMMAND, options: { key, cancel: 'yes' } },
-  ];
+/**
+ * Commands already answer with a summary when they cannot reply privately; this is the net under
+ * them, so that no personal data ever reaches a channel.
+ */
+function withheldIfShared(message: ReplyMessage, reply: Reply, locale: Locale): ReplyMessage {
+  if (!message.personal) return message;
+  if (!reply.canBePrivate) return errorMessage(say.personalWithheldText(locale));
+  return { ...message, toChannel: false };
 }
-
-const expiredActionText = text(
-  'Nút này đã hết hạn hoặc đã được dùng; không có gì thay đổi. Hãy chạy lại lệnh.',
-  'This button has expired or was already used; nothing changed. Run the command again.',
-);
-
-const cancelledText = text('Đã huỷ; không có gì thay đổi.', 'Cancelled; nothing changed.');
 
 function errorMessage(line: string): ReplyMessage {
   return { personal: false, blocks: [{ kind: 'text', text: line, tone: 'error' }] };
 }
 
-const personalWithheldText = text(
-  'Câu trả lời có thông tin cá nhân nên chỉ được hiển thị riêng cho bạn; nơi này không hiển thị riêng được. Hãy hỏi lại trong tin nhắn riêng với casedesk.',
-  'This answer holds personal data and can only be shown to you alone, which is not possible here. Ask again in a direct message to casedesk.',
-);
-
 function firstWords(line: string): string {
   return line.trim().replace(/^\/+/, '').split(/\s+/).slice(0, 2).join(' ').slice(0, 64) || '(empty)';
 }
 
-function truncate(value: string, max: number): string {
-  return value.length > max ? `${value.slice(0, max)}…` : value;
-}
-
-function truncateValues(values: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === 'string' ? truncate(v, 2000) : v]));
-}
-
-function auditArgs(options: ParsedOptions): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-}
-
-function unknownUserText(actor: Actor): Text {
-  const account = `${actor.platform} ${actor.workspaceId}/${actor.userId}`;
-  if (actor.platform === 'console') {
-    return text(
-      `Không có thành viên "${actor.userId}". Quản trị viên thêm thành viên bằng: casedesk members add <tên> --role <vai trò> --unit <đơn vị>.`,
-      `There is no member "${actor.userId}". An administrator adds members with: casedesk members add <handle> --role <role> --unit <unit>.`,
-    );
-  }
-  return text(
-    `Bạn chưa được cấp quyền dùng casedesk. Hãy gửi mã tài khoản sau cho quản trị viên của đơn vị: ${account}. ` +
-      `Quản trị viên cấp quyền bằng: casedesk members link <tên> --platform ${actor.platform} --workspace ${actor.workspaceId} --user ${actor.userId}`,
-    `You do not have access to casedesk yet. Send this account id to your unit's administrator: ${account}. ` +
-      `They grant access with: casedesk members link <handle> --platform ${actor.platform} --workspace ${actor.workspaceId} --user ${actor.userId}`,
-  );
-}
-
-function unknownCommandText(group: string | undefined): Text {
-  if (group) {
-    return text(`Lệnh "${group}" cần thêm một lệnh con. Gõ: help ${group}`, `"${group}" needs a subcommand. Type: help ${group}`);
-  }
-  return text('Không có lệnh này. Gõ help để xem các lệnh.', 'There is no such command. Type help for the list of commands.');
-}
-
-function deniedText(command: CommandDefinition, member: Member): Text {
-  return (l) =>
-    l === 'vi'
-      ? `Lệnh "${command.name}" cần vai trò ${ROLE_LABEL[command.minRole](l)} trở lên; vai trò của bạn là ${ROLE_LABEL[member.role](l)}.`
-      : `"${command.name}" needs the ${ROLE_LABEL[command.minRole](l)} role or above; yours is ${ROLE_LABEL[member.role](l)}.`;
-}
-
-function internalErrorText(reference: string): Text {
-  return text(
-    `Đã có lỗi nội bộ; không có gì bị thay đổi. Khi báo lỗi, hãy gửi mã ${reference}.`,
-    `Something went wrong inside casedesk; nothing was changed. Quote ${reference} when you report it.`,
-  );
+function rawArgs(input: InvocationInput): Record<string, unknown> {
+  const cut = (value: string) => (value.length > 2000 ? `${value.slice(0, 2000)}…` : value);
+  if (input.kind === 'text') return { line: cut(input.line) };
+  return Object.fromEntries(Object.entries(input.options).map(([k, v]) => [k, typeof v === 'string' ? cut(v) : v]));
 }

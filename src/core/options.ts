@@ -2,6 +2,7 @@ import { parseIsoDate } from '../domain/dates.ts';
 import { cleanMultilineText, cleanText, foldKey } from '../domain/text.ts';
 import { text, type Locale, type Text } from '../i18n/text.ts';
 import { fail, ok, type Result } from './result.ts';
+import type { Suggester } from './autocomplete.ts';
 
 /**
  * One option of a command. The spec is the single source for text parsing (console, Slack),
@@ -22,8 +23,8 @@ export interface OptionSpec {
   choices?: readonly ChoiceSpec[];
   min?: number;
   max?: number;
-  /** What a platform with autocomplete may suggest for this option. */
-  autocomplete?: 'case';
+  /** What a platform with autocomplete (Discord) suggests while this option is typed. */
+  suggest?: Suggester;
   /** Keep line breaks (notes). */
   multiline?: boolean;
   /** How the value is shown in the usage line, e.g. `code`, `YYYY-MM-DD`. */

@@ -1,34 +1,40 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../db/client.ts';
-import type { Platform } from '../../db/schema/index.ts';
+import { processedInvocations, type Platform } from '../../db/schema/index.ts';
 import type { Member } from './members.ts';
 
-export interface ClaimedActor {
-  /** False when the invocation id was taken already: another instance, or an earlier try. */
-  claimed: boolean;
+export interface ResolvedActor {
   member: Member | undefined;
   /** The member's unit and its descendants. */
   unitIds: number[];
 }
 
 /**
- * In one statement: claims the invocation id (unless `claim` is false), finds the member behind
- * the chat account (on the console, by handle) and their units. One round trip on the hot path of
- * every command instead of three.
+ * Takes an invocation id for `claimedBy`: true for the first taker, false when another instance or
+ * an earlier delivery of the same request has it. A single short insert, committed at once, so
+ * that the platform can be acknowledged by the one instance that will answer.
  */
-export async function claimAndResolve(
+export async function acceptInvocation(db: Executor, input: { key: string; claimedBy: string }): Promise<boolean> {
+  const rows = await db
+    .insert(processedInvocations)
+    .values({ key: input.key, claimedBy: input.claimedBy })
+    .onConflictDoNothing()
+    .returning({ key: processedInvocations.key });
+  return rows.length === 1;
+}
+
+/**
+ * In one statement: finds the member behind the chat account (on the console, by handle) and
+ * their units. One round trip on the hot path of every command instead of two.
+ */
+export async function resolveActor(
   db: Executor,
-  input: { invocationId: string; claimedBy: string; claim: boolean; platform: Platform; workspaceId: string; userId: string },
-): Promise<ClaimedActor> {
+  input: { platform: Platform; workspaceId: string; userId: string },
+): Promise<ResolvedActor> {
   const byHandle = input.platform === 'console';
-  const [row] = await queryRows<{ claimed: boolean; member: Record<string, unknown> | null; unit_ids: number[] | null }>(
+  const [row] = await queryRows<{ member: Record<string, unknown> | null; unit_ids: number[] | null }>(
     db,
     sql`with recursive
-          claim as (
-            insert into processed_invocations (key, claimed_by)
-            select ${input.invocationId}, ${input.claimedBy} where ${input.claim}
-            on conflict do nothing
-            returning key),
           member as (
             select m.* from members m
             where ${byHandle} and m.handle = ${input.userId}
@@ -40,13 +46,11 @@ export async function claimAndResolve(
             select unit_id from member
             union all
             select u.id from units u join tree on u.parent_id = tree.id)
-        select (not ${input.claim} or exists (select 1 from claim)) as claimed,
-               (select row_to_json(member) from member) as member,
+        select (select row_to_json(member) from member) as member,
                (select array_agg(id) from tree) as unit_ids`,
   );
   const m = row?.member;
   return {
-    claimed: Boolean(row?.claimed),
     member: m
       ? {
           id: Number(m.id),

@@ -16,7 +16,7 @@ import type { Attachment, ReplyMessage } from '../../domain/reply.ts';
 import type { Logger } from '../../logger.ts';
 import { text, type Locale, type Text } from '../../i18n/text.ts';
 import type { DiscordConnection } from './deploy.ts';
-import { ACTION_COMMAND } from '../../core/dispatcher.ts';
+import { ACTION_COMMAND } from '../../core/confirmations.ts';
 import { discordPoster, postToDiscord } from './post.ts';
 import { decodeAction, decodePageButton, encodePageButton, renderDiscord, withPageButtons, type DiscordPage } from './render.ts';
 
@@ -48,18 +48,14 @@ export function createDiscordAdapter(options: DiscordAdapterOptions) {
   });
 
   async function handle(interaction: Interaction): Promise<void> {
-    if (interaction.isAutocomplete()) {
-      // Claimed like a command: of several instances one answers (Discord refuses a second
-      // answer) and one audits the read.
-      if (!(await options.dispatcher.claim(`discord:${interaction.id}`))) return;
-      return suggest(interaction);
-    }
+    // Every instance receives every interaction: the core accepts each for one of them (a quick
+    // INSERT outside the commands' pool), which alone acknowledges it, within Discord's three seconds.
+    if (interaction.isAutocomplete()) return suggest(interaction);
     if (interaction.isChatInputCommand()) {
       const invocation = toInvocation(interaction, `discord:${interaction.id}`);
-      // A quick INSERT, then the acknowledgement, well within Discord's three seconds.
-      if (!(await options.dispatcher.claim(invocation.id))) return;
-      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      await answer(interaction, invocation, { paging: rerunnable(invocation, 0) });
+      await answer(interaction, invocation, () => interaction.deferReply({ flags: MessageFlags.Ephemeral }), {
+        paging: rerunnable(invocation, 0),
+      });
       return;
     }
     if (!interaction.isButton()) return;
@@ -67,31 +63,27 @@ export function createDiscordAdapter(options: DiscordAdapterOptions) {
     if (paged) {
       // ◀ or ▶: the read runs again for whoever pressed, and its message shows the page asked for.
       const invocation = buttonInvocation(interaction, paged);
-      if (!(await options.dispatcher.claim(invocation.id))) return;
-      await interaction.deferUpdate();
-      await answer(interaction, invocation, { paging: rerunnable(invocation, paged.page) });
+      await answer(interaction, invocation, () => interaction.deferUpdate(), { paging: rerunnable(invocation, paged.page) });
       return;
     }
     const action = decodeAction(interaction.customId);
     if (!action) return;
     const invocation = buttonInvocation(interaction, action);
-    if (!(await options.dispatcher.claim(invocation.id))) return;
     if (action.command === ACTION_COMMAND) {
       // Confirm and cancel answer in place of the question, so that its buttons cannot be pressed
       // again; a refusal (expired, or a role too low) is told apart and leaves the question as it was.
-      await interaction.deferUpdate();
-      await answer(interaction, invocation, { refusalsApart: true });
+      await answer(interaction, invocation, () => interaction.deferUpdate(), { refusalsApart: true });
       return;
     }
     // Other buttons ("done") answer in a message of their own under the list.
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    await answer(interaction, invocation, {});
+    await answer(interaction, invocation, () => interaction.deferReply({ flags: MessageFlags.Ephemeral }), {});
   }
 
   /** Runs the invocation, then delivers its one answer as the outcome calls for. */
   async function answer(
     interaction: RepliableInteraction,
     invocation: Invocation,
+    acknowledge: () => Promise<unknown>,
     how: { paging?: Paging | undefined; refusalsApart?: boolean },
   ): Promise<void> {
     let message: ReplyMessage | undefined;
@@ -102,7 +94,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions) {
         message = m;
       },
     };
-    const result = await options.dispatcher.dispatch(invocation, capture, { claimed: true });
+    const result = await options.dispatcher.dispatch(invocation, capture, { acknowledge });
     if (!message) return;
     const apart = Boolean(how.refusalsApart) && result.outcome !== 'ok';
     await deliver(interaction, message, { paging: apart ? undefined : how.paging, apart }, log.child({ invocation: invocation.id }));
@@ -120,12 +112,15 @@ export function createDiscordAdapter(options: DiscordAdapterOptions) {
     const focused = interaction.options.getFocused(true);
     const subcommand = interaction.options.getSubcommand(false);
     const choices = await options.dispatcher.suggest({
+      id: `discord:${interaction.id}`,
       actor: { platform: 'discord', workspaceId: interaction.guildId ?? 'direct', userId: interaction.user.id },
       command: subcommand ? `${interaction.commandName} ${subcommand}` : interaction.commandName,
       option: focused.name,
       partial: String(focused.value),
       channelId: interaction.channelId ?? 'unknown',
     });
+    // Another instance accepted it and answers.
+    if (!choices) return;
     await interaction.respond(choices.slice(0, 25).map((c) => ({ name: c.label, value: c.value })));
   }
 

@@ -60,7 +60,7 @@ function option(spec: OptionSpec): APIApplicationCommandBasicOption {
         ...base,
         type: ApplicationCommandOptionType.String,
         max_length: Math.min(spec.maxLength ?? (spec.type === 'text' ? 2000 : 200), STRING_MAX),
-        ...(spec.autocomplete ? { autocomplete: true } : {}),
+        ...(spec.suggest ? { autocomplete: true } : {}),
       };
   }
 }

@@ -10,7 +10,8 @@ import {
   type ButtonAction,
 } from '@slack/bolt';
 import type { Locale } from '../../i18n/text.ts';
-import { ACTION_COMMAND, type Dispatcher } from '../../core/dispatcher.ts';
+import { ACTION_COMMAND } from '../../core/confirmations.ts';
+import type { Dispatcher } from '../../core/dispatcher.ts';
 import type { Invocation, InvocationInput, Reply } from '../../core/invocation.ts';
 import type { Attachment, ReplyMessage } from '../../domain/reply.ts';
 import { text } from '../../i18n/text.ts';
@@ -123,6 +124,9 @@ export function createSlackAdapter(options: SlackAdapterOptions) {
   const replyVia = (respond: RespondFn, channelId: string, reply: { replace?: boolean; paging?: Paging | undefined }) =>
     respondReply({ respond, channelId, post: poster.pages, locale, log, ...reply });
 
+  // Slack wants every delivery answered with 200 within three seconds, retries included, so Bolt's
+  // ack() is the transport's receipt and comes first; the core then accepts the invocation (a
+  // retry stops there) and answers through response_url, which stays good for 30 minutes.
   app.command(new RegExp(`^(${SLACK_COMMANDS.join('|')})$`), async ({ command, ack, respond }) => {
     await ack();
     const invocation = slashInvocation(command);
