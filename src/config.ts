@@ -203,6 +203,11 @@ const envSchema = z.object({
   ),
 });
 
+/** Whether LOG_LEVEL was set at all, rather than left to its default. */
+export function logLevelWasSet(env: Record<string, string | undefined> = process.env): boolean {
+  return Boolean(env.LOG_LEVEL);
+}
+
 /** Reads and validates the configuration. Throws {@link ConfigError} listing every problem. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { createDb, type DbHandle } from '../../db/client.ts';
 import { migrateDb } from '../../db/migrate.ts';
-import { loadConfig, type Config } from '../config.ts';
+import { loadConfig, logLevelWasSet, type Config } from '../config.ts';
 import type { Text } from '../i18n/text.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import type { Failure } from '../core/result.ts';
@@ -41,7 +41,7 @@ export class CliContext {
   }
 
   get config(): Config {
-    this.configCache ??= loadConfig(this.io.env ?? process.env);
+    this.configCache ??= loadConfig(this.io.env);
     return this.configCache;
   }
 
@@ -59,8 +59,7 @@ export class CliContext {
    * explicitly, only warnings and errors are logged there.
    */
   quietLogsForTerminal(): void {
-    const env = this.io.env ?? process.env;
-    if (!env.LOG_LEVEL && this.logger.levelVal < 40) this.logger.level = 'warn';
+    if (!logLevelWasSet(this.io.env) && this.logger.levelVal < 40) this.logger.level = 'warn';
   }
 
   setExitCode(code: number): void {
