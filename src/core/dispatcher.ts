@@ -12,6 +12,7 @@ import { searchCases } from '../repositories/case-search.ts';
 import type { Member } from '../repositories/members.ts';
 import { claimAndResolve } from '../repositories/invocations.ts';
 import { consumePendingAction, insertPendingAction } from '../repositories/pending-actions.ts';
+import { createServices } from '../services/index.ts';
 import type { CommandDefinition, CommandRegistry } from './command.ts';
 import type { Actor, Invocation, InvocationInput, Reply } from './invocation.ts';
 import type { ReplyAction, ReplyMessage } from '../domain/reply.ts';
@@ -191,7 +192,7 @@ export function createDispatcher(deps: DispatcherDeps) {
           if (!parsed.ok) return refuse(parsed.failure);
           parsedArgs = auditArgs(parsed.value);
           const result = await command.run({
-            db: tx,
+            services: createServices(tx),
             member,
             scope: { unitId: member.unitId, unitIds: actor.unitIds },
             locale,
