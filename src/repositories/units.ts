@@ -1,4 +1,4 @@
-import { asc, count, eq, inArray, sql } from 'drizzle-orm';
+import { asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { queryRows, type Executor } from '../../db/client.ts';
 import { units } from '../../db/schema/index.ts';
@@ -17,6 +17,12 @@ export async function findUnitByCode(db: Executor, code: string): Promise<Unit |
 
 export async function findUnitById(db: Executor, id: number): Promise<Unit | undefined> {
   const [row] = await db.select().from(units).where(eq(units.id, id)).limit(1);
+  return row;
+}
+
+/** The first root unit created (no parent), if any. */
+export async function findOldestRootUnit(db: Executor): Promise<Unit | undefined> {
+  const [row] = await db.select().from(units).where(isNull(units.parentId)).orderBy(asc(units.id)).limit(1);
   return row;
 }
 
