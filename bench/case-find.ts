@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import postgres from 'postgres';
 import { commands } from '../commands/index.ts';
-import { createDb, createMemoryDb, queryRows, type DbHandle } from '../db/client.ts';
+import { createDb, createMemoryDb, type DbHandle } from '../db/client.ts';
 import { migrateDb } from '../db/migrate.ts';
 import { createDispatcher } from '../src/core/dispatcher.ts';
 import type { Reply } from '../src/core/invocation.ts';
 import type { ReplyMessage } from '../src/domain/reply.ts';
 import { cleanText } from '../src/domain/text.ts';
+import { analyzeAll, countRows, sampleCases } from '../src/repositories/bench-data.ts';
 import { searchCases } from '../src/repositories/case-search.ts';
 import { insertMember } from '../src/repositories/members.ts';
 import { findUnitByCode, insertUnit, unitSubtreeIds } from '../src/repositories/units.ts';
@@ -55,7 +55,7 @@ export async function loadBenchCases(handle: DbHandle, count: number): Promise<n
     });
     process.stderr.write(`  loaded ${Math.min(done + step, count).toLocaleString('en')} cases\n`);
   }
-  await handle.db.execute(sql`analyze`);
+  await analyzeAll(handle.db);
   return (Date.now() - start) / 1000;
 }
 
@@ -65,10 +65,7 @@ export async function loadBenchCases(handle: DbHandle, count: number): Promise<n
  */
 export async function sampleQueries(handle: DbHandle, n: number): Promise<string[]> {
   const random = createRandom(SEED);
-  const rows = await queryRows<{ code: string; search_key: string; national_id: string | null; aliases: string[] }>(
-    handle.db,
-    sql`select code, search_key, national_id, aliases from cases tablesample bernoulli (5) repeatable (${SEED}) limit ${n}`,
-  );
+  const rows = await sampleCases(handle.db, { seed: SEED, limit: n });
   return rows.map((row) => {
     const words = row.search_key.split(' ');
     const name = words.slice(0, words.length - (row.aliases.length ? row.aliases.join(' ').split(' ').length : 0));
@@ -119,7 +116,7 @@ export async function openServerBenchDb(serverUrl: string, cases: number): Promi
   url.pathname = `/${name}`;
   const handle = await createDb({ databaseUrl: url.toString(), dataDir: '', databasePoolMax: 4 });
   await migrateDb(handle);
-  const [{ n }] = (await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from cases`)) as [{ n: number }];
+  const n = await countRows(handle.db, { table: 'cases' });
   if (n === cases) return { handle, loadSeconds: null };
   if (n !== 0) throw new Error(`${name} has ${n} cases, not ${cases}: drop it and run again`);
   return { handle, loadSeconds: await loadBenchCases(handle, cases) };

@@ -1,5 +1,13 @@
-import { sql } from 'drizzle-orm';
-import { queryRows, type DbHandle } from '../db/client.ts';
+import type { DbHandle } from '../db/client.ts';
+import {
+  countRows,
+  insertRandomCaseEvents,
+  insertRandomFollowUps,
+  insertRandomLookups,
+  maxCaseId,
+  analyzeAll,
+  vacuumAnalyzeCases,
+} from '../src/repositories/bench-data.ts';
 import { findUnitByCode } from '../src/repositories/units.ts';
 import { buildDigest } from '../src/services/digest/digest.ts';
 import { presetPeriod } from '../src/services/digest/period.ts';
@@ -22,41 +30,20 @@ export interface DigestBenchResult {
  * up what is missing.
  */
 async function topUp(handle: DbHandle, input: { events: number; auditRows: number; followUps: number }): Promise<void> {
-  const count = async (table: string) =>
-    (await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]!.n;
-  const [{ maxId }] = (await queryRows<{ maxId: number }>(handle.db, sql`select max(id)::int as "maxId" from cases`)) as [
-    { maxId: number },
-  ];
-  const missingEvents = input.events - (await count('case_events'));
+  const maxId = await maxCaseId(handle.db);
+  const missingEvents = input.events - (await countRows(handle.db, { table: 'case_events' }));
   for (let left = missingEvents; left > 0; left -= 100_000) {
     const n = Math.min(100_000, left);
-    await handle.db.execute(sql`
-      insert into case_events (case_id, kind, occurred_on, recorded_at, data)
-      select 1 + (random() * (${maxId} - 1))::int,
-             (array['updated', 'note', 'info_added', 'status_changed']::case_event_kind[])[1 + (random() * 3)::int],
-             d::date, d, '{}'::jsonb
-      from (select timestamptz '2024-01-01' + random() * interval '1040 days' as d from generate_series(1, ${n})) s`);
+    await insertRandomCaseEvents(handle.db, { count: n, maxId });
     process.stderr.write(`  events: ${(missingEvents - left + n).toLocaleString('en')} added\n`);
   }
-  const missingAudit = input.auditRows - (await count('audit_log'));
-  if (missingAudit > 0) {
-    await handle.db.execute(sql`
-      insert into audit_log (at, member_id, platform, command, outcome)
-      select timestamptz '2024-01-01' + random() * interval '1040 days', (select id from members limit 1), 'slack',
-             (array['case find', 'case show', 'followup list'])[1 + (random() * 2)::int], 'ok'
-      from generate_series(1, ${missingAudit})`);
-  }
-  const missingFollowUps = input.followUps - (await count('follow_ups'));
-  if (missingFollowUps > 0) {
-    await handle.db.execute(sql`
-      insert into follow_ups (case_id, assignee_member_id, task, due_on, created_by_member_id, created_at)
-      select 1 + (random() * (${maxId} - 1))::int, m.id, 'Xác minh', (timestamptz '2025-06-01' + random() * interval '500 days')::date, m.id,
-             timestamptz '2025-01-01' + random() * interval '600 days'
-      from generate_series(1, ${missingFollowUps}), (select id from members limit 1) m`);
-  }
+  const missingAudit = input.auditRows - (await countRows(handle.db, { table: 'audit_log' }));
+  if (missingAudit > 0) await insertRandomLookups(handle.db, { count: missingAudit });
+  const missingFollowUps = input.followUps - (await countRows(handle.db, { table: 'follow_ups' }));
+  if (missingFollowUps > 0) await insertRandomFollowUps(handle.db, { count: missingFollowUps, maxId });
   // As autovacuum would in time: statistics, and the visibility map index-only scans rely on.
-  await handle.db.execute(sql`vacuum analyze cases`);
-  await handle.db.execute(sql`analyze`);
+  await vacuumAnalyzeCases(handle.db);
+  await analyzeAll(handle.db);
 }
 
 /** The digest for an 8-month period on the server, for everything and for one province. */
@@ -82,9 +69,7 @@ export async function benchDigest(input: { serverUrl: string; cases: number; eve
       everything.push((await time(() => run(null)))[1]);
       scoped.push((await time(() => run(province.id)))[1]);
     }
-    const [{ events }] = (await queryRows<{ events: number }>(handle.db, sql`select count(*)::int as events from case_events`)) as [
-      { events: number },
-    ];
+    const events = await countRows(handle.db, { table: 'case_events' });
     return { cases: input.cases, events, auditRows, followUps, period, everything: summarise(everything), province: summarise(scoped) };
   } finally {
     await handle.close();

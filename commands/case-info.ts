@@ -2,7 +2,7 @@ import { defineCommand } from '../src/core/command.ts';
 import { caseCodeOption, caseVersionOption } from '../src/core/common-options.ts';
 import { ok } from '../src/core/result.ts';
 import { text } from '../src/i18n/text.ts';
-import { addCaseInfo, type InfoField } from '../src/services/cases.ts';
+import type { InfoField } from '../src/services/cases.ts';
 
 const FIELD_LABEL: Record<InfoField, [string, string]> = {
   photo: ['ảnh', 'photo'],
@@ -12,6 +12,7 @@ const FIELD_LABEL: Record<InfoField, [string, string]> = {
 
 export default defineCommand({
   name: 'case info',
+  nameVi: 'bổ-sung',
   description: text(
     'Bổ sung ảnh, đặc điểm nhận dạng hoặc tiền án tiền sự (độ đầy đủ hồ sơ)',
     'Record a photo, identifying marks or criminal history (record completeness)',
@@ -22,6 +23,7 @@ export default defineCommand({
     caseCodeOption,
     {
       name: 'field',
+      nameVi: 'mục',
       type: 'choice',
       positional: true,
       required: true,
@@ -34,6 +36,7 @@ export default defineCommand({
     },
     {
       name: 'text',
+      nameVi: 'nội-dung',
       type: 'text',
       positional: true,
       required: true,
@@ -44,14 +47,14 @@ export default defineCommand({
     caseVersionOption,
   ],
   async run(ctx) {
-    const field = ctx.options.field as InfoField;
-    const updated = await addCaseInfo(ctx.db, {
+    const field = ctx.options.field;
+    const updated = await ctx.services.addCaseInfo({
       scope: ctx.scope,
       actor: ctx.member,
-      code: String(ctx.options.code),
+      code: ctx.options.code,
       field,
-      value: String(ctx.options.text),
-      expectedVersion: ctx.options.version as number | undefined,
+      value: ctx.options.text,
+      expectedVersion: ctx.options.version,
     });
     if (!updated.ok) return updated;
     ctx.touch(updated.value.code);
@@ -62,7 +65,7 @@ export default defineCommand({
         {
           kind: 'text',
           tone: 'success',
-          text: ctx.locale === 'vi' ? `Đã cập nhật ${vi} cho ${updated.value.code}.` : `Recorded the ${en} of ${updated.value.code}.`,
+          text: text(`Đã cập nhật ${vi} cho ${updated.value.code}.`, `Recorded the ${en} of ${updated.value.code}.`)(ctx.locale),
         },
       ],
     });

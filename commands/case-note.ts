@@ -2,10 +2,10 @@ import { defineCommand } from '../src/core/command.ts';
 import { caseCodeOption } from '../src/core/common-options.ts';
 import { ok } from '../src/core/result.ts';
 import { text } from '../src/i18n/text.ts';
-import { addCaseNote } from '../src/services/cases.ts';
 
 export default defineCommand({
   name: 'case note',
+  nameVi: 'ghi-chú',
   description: text('Thêm ghi chú vào diễn biến hồ sơ', "Add a note to a case's history"),
   minRole: 'officer',
   writes: true,
@@ -13,6 +13,7 @@ export default defineCommand({
     caseCodeOption,
     {
       name: 'text',
+      nameVi: 'nội-dung',
       type: 'text',
       positional: true,
       required: true,
@@ -22,11 +23,11 @@ export default defineCommand({
     },
   ],
   async run(ctx) {
-    const noted = await addCaseNote(ctx.db, {
+    const noted = await ctx.services.addCaseNote({
       scope: ctx.scope,
       actor: ctx.member,
-      code: String(ctx.options.code),
-      note: String(ctx.options.text),
+      code: ctx.options.code,
+      note: ctx.options.text,
     });
     if (!noted.ok) return noted;
     ctx.touch(noted.value.code);
@@ -36,7 +37,7 @@ export default defineCommand({
         {
           kind: 'text',
           tone: 'success',
-          text: ctx.locale === 'vi' ? `Đã ghi chú vào ${noted.value.code}.` : `Note added to ${noted.value.code}.`,
+          text: text(`Đã ghi chú vào ${noted.value.code}.`, `Note added to ${noted.value.code}.`)(ctx.locale),
         },
       ],
     });

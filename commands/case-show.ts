@@ -4,20 +4,20 @@ import { ok } from '../src/core/result.ts';
 import { hasRole } from '../src/core/roles.ts';
 import { text } from '../src/i18n/text.ts';
 import { caseCardBlocks, caseIdentityFields, caseSummaryFields } from '../src/presenters/case.ts';
-import { getCaseCard } from '../src/services/cases.ts';
 
 export default defineCommand({
   name: 'case show',
+  nameVi: 'xem',
   description: text('Xem hồ sơ đầy đủ (chỉ hiển thị riêng cho bạn)', 'Show a case in full (shown to you alone)'),
   minRole: 'viewer',
   writes: false,
   options: [caseCodeOption],
   async run(ctx) {
-    const card = await getCaseCard(ctx.db, ctx.scope, String(ctx.options.code));
+    const card = await ctx.services.getCaseCard(ctx.scope, ctx.options.code);
     if (!card.ok) return card;
     ctx.touch(card.value.row.code);
     const l = ctx.locale;
-    const title = l === 'vi' ? `Hồ sơ ${card.value.row.code}` : `Case ${card.value.row.code}`;
+    const title = text(`Hồ sơ ${card.value.row.code}`, `Case ${card.value.row.code}`)(l);
     if (!ctx.canReplyPrivately) {
       return ok({
         personal: false,
@@ -27,10 +27,10 @@ export default defineCommand({
           {
             kind: 'text',
             tone: 'muted',
-            text:
-              l === 'vi'
-                ? 'Đây là bản tóm tắt: thông tin cá nhân chỉ hiển thị ở nơi chỉ mình bạn thấy. Hãy gõ lại lệnh trong tin nhắn riêng với casedesk.'
-                : 'This is a summary: personal details are shown only where you alone can see them. Run the command again in a direct message to casedesk.',
+            text: text(
+              'Đây là bản tóm tắt: thông tin cá nhân chỉ hiển thị ở nơi chỉ mình bạn thấy. Hãy gõ lại lệnh trong tin nhắn riêng với casedesk.',
+              'This is a summary: personal details are shown only where you alone can see them. Run the command again in a direct message to casedesk.',
+            )(l),
           },
         ],
       });
@@ -41,7 +41,7 @@ export default defineCommand({
         title,
         blocks: [
           { kind: 'fields', fields: [...caseIdentityFields(card.value, l), ...caseSummaryFields(card.value, l)] },
-          { kind: 'text', tone: 'muted', text: l === 'vi' ? 'Vai trò xem chỉ thấy bản tóm tắt.' : 'The viewer role sees a summary only.' },
+          { kind: 'text', tone: 'muted', text: text('Vai trò xem chỉ thấy bản tóm tắt.', 'The viewer role sees a summary only.')(l) },
         ],
       });
     }

@@ -2,13 +2,12 @@ import { defineCommand } from '../src/core/command.ts';
 import { caseCodeOption, caseVersionOption } from '../src/core/common-options.ts';
 import { STATUS_CHOICES } from '../src/core/choices.ts';
 import { ok } from '../src/core/result.ts';
-import type { CaseStatus } from '../db/schema/index.ts';
 import { formatDate, text } from '../src/i18n/text.ts';
 import { STATUS_LABEL } from '../src/i18n/labels.ts';
-import { changeCaseStatus } from '../src/services/cases.ts';
 
 export default defineCommand({
   name: 'case status',
+  nameVi: 'trạng-thái',
   description: text(
     'Cập nhật kết quả: bắt, đầu thú, thanh loại, đình nã, hoặc truy nã lại',
     'Record an outcome (arrested, surrendered, cleared, cancelled) or reopen a case',
@@ -19,6 +18,7 @@ export default defineCommand({
     caseCodeOption,
     {
       name: 'outcome',
+      nameVi: 'kết-quả',
       type: 'choice',
       positional: true,
       required: true,
@@ -30,14 +30,21 @@ export default defineCommand({
     },
     {
       name: 'reason',
+      nameVi: 'lý-do',
       type: 'text',
       positional: true,
       maxLength: 1000,
       description: text('ghi chú về kết quả', 'a note on the outcome'),
     },
-    { name: 'on', type: 'date', description: text('ngày xảy ra (mặc định hôm nay)', 'the day it happened (default today)') },
+    {
+      name: 'on',
+      nameVi: 'ngày',
+      type: 'date',
+      description: text('ngày xảy ra (mặc định hôm nay)', 'the day it happened (default today)'),
+    },
     {
       name: 'decision',
+      nameVi: 'số-quyết-định',
       type: 'string',
       maxLength: 60,
       placeholder: 'NUMBER',
@@ -46,25 +53,25 @@ export default defineCommand({
     caseVersionOption,
   ],
   async run(ctx) {
-    const to = ctx.options.outcome as CaseStatus;
+    const to = ctx.options.outcome;
     const l = ctx.locale;
     const change = {
       scope: ctx.scope,
       actor: ctx.member,
-      code: String(ctx.options.code),
+      code: ctx.options.code,
       to,
-      on: ctx.options.on as string | undefined,
-      reason: ctx.options.reason as string | undefined,
-      decisionNo: ctx.options.decision as string | undefined,
-      expectedVersion: ctx.options.version as number | undefined,
+      on: ctx.options.on,
+      reason: ctx.options.reason,
+      decisionNo: ctx.options.decision,
+      expectedVersion: ctx.options.version,
       today: ctx.today,
     };
-    const when = (on: string | null) => (on ? ` (${l === 'vi' ? 'ngày' : 'on'} ${formatDate(l, on)})` : '');
+    const when = (on: string | null) => (on ? ` (${text('ngày', 'on')(l)} ${formatDate(l, on)})` : '');
 
     // Where the user can press buttons, a status change is shown first and made on "confirm".
     // The confirmation carries the version shown, so a change made meanwhile is refused.
     if (ctx.interactive && !ctx.confirmed) {
-      const preview = await changeCaseStatus(ctx.db, { ...change, preview: true });
+      const preview = await ctx.services.changeCaseStatus({ ...change, preview: true });
       if (!preview.ok) return preview;
       const { before, after } = preview.value;
       ctx.touch(before.code);
@@ -74,26 +81,24 @@ export default defineCommand({
       if (change.decisionNo) options.decision = change.decisionNo;
       return ok({
         personal: true,
-        title: l === 'vi' ? 'Xác nhận cập nhật trạng thái' : 'Confirm the status change',
+        title: text('Xác nhận cập nhật trạng thái', 'Confirm the status change')(l),
         blocks: [
           {
             kind: 'text',
             text: `${before.code} · ${before.fullName}: ${STATUS_LABEL[before.status](l)} → ${STATUS_LABEL[after.status](l)}${when(after.resolvedOn)}.`,
           },
-          ...(change.reason
-            ? [{ kind: 'fields' as const, fields: [{ label: l === 'vi' ? 'Ghi chú' : 'Note', value: change.reason }] }]
-            : []),
+          ...(change.reason ? [{ kind: 'fields' as const, fields: [{ label: text('Ghi chú', 'Note')(l), value: change.reason }] }] : []),
           {
             kind: 'text',
             tone: 'muted',
-            text: l === 'vi' ? 'Chưa có gì thay đổi cho đến khi bạn bấm Xác nhận.' : 'Nothing changes until you press Confirm.',
+            text: text('Chưa có gì thay đổi cho đến khi bạn bấm Xác nhận.', 'Nothing changes until you press Confirm.')(l),
           },
         ],
         actions: await ctx.askToConfirm({ command: 'case status', options }),
       });
     }
 
-    const changed = await changeCaseStatus(ctx.db, change);
+    const changed = await ctx.services.changeCaseStatus(change);
     if (!changed.ok) return changed;
     const { before, after } = changed.value;
     ctx.touch(after.code);

@@ -2,19 +2,19 @@ import { defineCommand } from '../src/core/command.ts';
 import { unitOption } from '../src/core/common-options.ts';
 import { fail, ok } from '../src/core/result.ts';
 import { text } from '../src/i18n/text.ts';
-import { countUnits } from '../src/repositories/units.ts';
-import { SCHEDULE_PERIOD_CHOICES, resolveDigestRequest } from '../src/services/digest/request.ts';
-import { addSchedule, listSchedules, removeSchedule, type ScheduleKind, type SchedulePeriod } from '../src/services/digest/schedules.ts';
+import { SCHEDULE_PERIOD_CHOICES } from '../src/services/digest/request.ts';
 import { scheduleLine } from '../src/presenters/digest-schedule.ts';
 
 export default defineCommand({
   name: 'digest schedule',
+  nameVi: 'lịch-gửi',
   description: text('Lịch gửi báo cáo vào kênh này: add, list, remove', 'Digest schedules for this channel: add, list, remove'),
   minRole: 'admin',
   writes: true,
   options: [
     {
       name: 'action',
+      nameVi: 'thao-tác',
       type: 'choice',
       positional: true,
       required: true,
@@ -27,6 +27,7 @@ export default defineCommand({
     },
     {
       name: 'spec',
+      nameVi: 'lịch',
       type: 'text',
       positional: true,
       maxLength: 100,
@@ -38,6 +39,7 @@ export default defineCommand({
     },
     {
       name: 'tz',
+      nameVi: 'múi-giờ',
       type: 'string',
       maxLength: 64,
       placeholder: 'Area/City',
@@ -45,6 +47,7 @@ export default defineCommand({
     },
     {
       name: 'period',
+      nameVi: 'kỳ',
       type: 'choice',
       choices: SCHEDULE_PERIOD_CHOICES,
       description: text('kỳ báo cáo (mặc định: từ đầu năm)', 'the period (default: year to date)'),
@@ -52,6 +55,7 @@ export default defineCommand({
     unitOption(text('đơn vị và cấp dưới (mặc định: đơn vị của bạn)', 'a unit and its sub-units (default: yours)')),
     {
       name: 'kind',
+      nameVi: 'loại',
       type: 'choice',
       choices: [
         { value: 'digest', label: text('báo cáo tiến độ', 'the progress digest'), aliases: ['bao-cao', 'báo cáo'] },
@@ -61,6 +65,7 @@ export default defineCommand({
     },
     {
       name: 'locale',
+      nameVi: 'ngôn-ngữ',
       type: 'choice',
       choices: [
         { value: 'vi', label: text('tiếng Việt', 'Vietnamese') },
@@ -71,21 +76,21 @@ export default defineCommand({
   ],
   async run(ctx) {
     const l = ctx.locale;
-    const action = ctx.options.action as 'add' | 'list' | 'remove';
-    const spec = String(ctx.options.spec ?? '').trim();
+    const action = ctx.options.action;
+    const spec = (ctx.options.spec ?? '').trim();
     // An admin sees and changes the schedules of their own units; only one over every unit sees all.
-    const everyUnit = ctx.scope.unitIds.length >= (await countUnits(ctx.db));
+    const everyUnit = ctx.scope.unitIds.length >= (await ctx.services.countUnits());
     const withinUnits = everyUnit ? undefined : ctx.scope.unitIds;
     if (action === 'list') {
-      const rows = await listSchedules(ctx.db, { withinUnits });
+      const rows = await ctx.services.listSchedules({ withinUnits });
       if (rows.length === 0)
         return ok({
           personal: false,
-          blocks: [{ kind: 'text', text: l === 'vi' ? 'Chưa có lịch gửi báo cáo nào.' : 'No digest schedules yet.' }],
+          blocks: [{ kind: 'text', text: text('Chưa có lịch gửi báo cáo nào.', 'No digest schedules yet.')(l) }],
         });
       return ok({
         personal: false,
-        title: l === 'vi' ? 'Lịch gửi báo cáo' : 'Digest schedules',
+        title: text('Lịch gửi báo cáo', 'Digest schedules')(l),
         blocks: [{ kind: 'list', items: rows.map((r) => scheduleLine(r, l)) }],
       });
     }
@@ -96,11 +101,11 @@ export default defineCommand({
           'invalid',
           text('Cần số lịch, ví dụ: digest schedule remove 3', 'Give the schedule number, e.g. digest schedule remove 3'),
         );
-      if (!(await removeSchedule(ctx.db, id, { withinUnits })))
+      if (!(await ctx.services.removeSchedule(id, { withinUnits })))
         return fail('not_found', text(`Không có lịch số ${id} trong phạm vi của bạn.`, `There is no schedule ${id} within your units.`));
       return ok({
         personal: false,
-        blocks: [{ kind: 'text', tone: 'success', text: l === 'vi' ? `Đã xoá lịch số ${id}.` : `Removed schedule ${id}.` }],
+        blocks: [{ kind: 'text', tone: 'success', text: text(`Đã xoá lịch số ${id}.`, `Removed schedule ${id}.`)(l) }],
       });
     }
     if (!spec)
@@ -119,31 +124,31 @@ export default defineCommand({
     }
     // A unit must be in the admin's scope; without one, the admin's own unit, so that a province's
     // admin never posts country-wide figures. Only a scope over every unit means everything.
-    const scope = await resolveDigestRequest(ctx.db, {
+    const scope = await ctx.services.resolveDigestRequest({
       scope: ctx.scope,
-      unitCode: ctx.options.unit as string | undefined,
+      unitCode: ctx.options.unit,
       today: ctx.today,
     });
     if (!scope.ok) return scope;
     const everything = !ctx.options.unit && everyUnit;
-    const period = (ctx.options.period as SchedulePeriod | undefined) ?? 'ytd';
-    const timeZone = (ctx.options.tz as string | undefined) ?? ctx.timeZone;
-    const added = await addSchedule(ctx.db, {
+    const period = ctx.options.period ?? 'ytd';
+    const timeZone = ctx.options.tz ?? ctx.timeZone;
+    const added = await ctx.services.addSchedule({
       cron: spec,
       timeZone,
       platform: ctx.invocation.platform,
       channel: ctx.invocation.channelId,
       unitId: everything ? null : scope.value.scopeUnitId,
       period,
-      locale: (ctx.options.locale as 'vi' | 'en' | undefined) ?? l,
+      locale: ctx.options.locale ?? l,
       createdByMemberId: ctx.member.id,
       now: ctx.now,
-      kind: (ctx.options.kind as ScheduleKind | undefined) ?? 'digest',
+      kind: ctx.options.kind ?? 'digest',
     });
     if (!added.ok) return added;
     return ok({
       personal: false,
-      blocks: [{ kind: 'text', tone: 'success', text: (l === 'vi' ? 'Đã thêm lịch: ' : 'Added: ') + scheduleLine(added.value, l) }],
+      blocks: [{ kind: 'text', tone: 'success', text: text('Đã thêm lịch: ', 'Added: ')(l) + scheduleLine(added.value, l) }],
     });
   },
 });

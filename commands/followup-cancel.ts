@@ -1,16 +1,17 @@
 import { defineCommand } from '../src/core/command.ts';
 import { ok } from '../src/core/result.ts';
 import { text } from '../src/i18n/text.ts';
-import { closeFollowUpAs } from '../src/services/follow-ups.ts';
 
 export default defineCommand({
   name: 'followup cancel',
+  nameVi: 'huỷ',
   description: text('Hủy việc cần làm', 'Cancel a follow-up'),
   minRole: 'lead',
   writes: true,
   options: [
     {
       name: 'id',
+      nameVi: 'số',
       type: 'integer',
       positional: true,
       required: true,
@@ -20,10 +21,10 @@ export default defineCommand({
     },
   ],
   async run(ctx) {
-    const closed = await closeFollowUpAs(ctx.db, {
+    const closed = await ctx.services.closeFollowUpAs({
       scope: ctx.scope,
       member: ctx.member,
-      id: Number(ctx.options.id),
+      id: ctx.options.id,
       status: 'cancelled',
       note: null,
       now: ctx.now,
@@ -36,7 +37,7 @@ export default defineCommand({
         {
           kind: 'text',
           tone: 'success',
-          text: ctx.locale === 'vi' ? `Đã hủy việc #${closed.value.id}.` : `Follow-up #${closed.value.id} is cancelled.`,
+          text: text(`Đã hủy việc #${closed.value.id}.`, `Follow-up #${closed.value.id} is cancelled.`)(ctx.locale),
         },
       ],
     });

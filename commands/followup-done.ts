@@ -1,16 +1,17 @@
 import { defineCommand } from '../src/core/command.ts';
 import { ok } from '../src/core/result.ts';
 import { text } from '../src/i18n/text.ts';
-import { closeFollowUpAs } from '../src/services/follow-ups.ts';
 
 export default defineCommand({
   name: 'followup done',
+  nameVi: 'xong',
   description: text('Đánh dấu việc cần làm đã xong', 'Mark a follow-up done'),
   minRole: 'officer',
   writes: true,
   options: [
     {
       name: 'id',
+      nameVi: 'số',
       type: 'integer',
       positional: true,
       required: true,
@@ -18,15 +19,15 @@ export default defineCommand({
       placeholder: 'id',
       description: text('số của việc, ví dụ 12', 'the follow-up number, e.g. 12'),
     },
-    { name: 'note', type: 'text', positional: true, maxLength: 1000, description: text('kết quả', 'what was done') },
+    { name: 'note', nameVi: 'ghi-chú', type: 'text', positional: true, maxLength: 1000, description: text('kết quả', 'what was done') },
   ],
   async run(ctx) {
-    const closed = await closeFollowUpAs(ctx.db, {
+    const closed = await ctx.services.closeFollowUpAs({
       scope: ctx.scope,
       member: ctx.member,
-      id: Number(ctx.options.id),
+      id: ctx.options.id,
       status: 'done',
-      note: (ctx.options.note as string | undefined) ?? null,
+      note: ctx.options.note ?? null,
       now: ctx.now,
     });
     if (!closed.ok) return closed;
@@ -37,7 +38,7 @@ export default defineCommand({
         {
           kind: 'text',
           tone: 'success',
-          text: ctx.locale === 'vi' ? `Việc #${closed.value.id} đã xong.` : `Follow-up #${closed.value.id} is done.`,
+          text: text(`Việc #${closed.value.id} đã xong.`, `Follow-up #${closed.value.id} is done.`)(ctx.locale),
         },
       ],
     });

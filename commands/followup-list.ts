@@ -3,18 +3,20 @@ import { unitOption } from '../src/core/common-options.ts';
 import { ok } from '../src/core/result.ts';
 import { text } from '../src/i18n/text.ts';
 import { followUpLine } from '../src/presenters/follow-up.ts';
-import { listFollowUps, mayComplete, type ListFilter } from '../src/services/follow-ups.ts';
+import { mayComplete } from '../src/services/follow-ups.ts';
 
 const LIMIT = 25;
 
 export default defineCommand({
   name: 'followup list',
+  nameVi: 'danh-sách',
   description: text('Xem việc cần làm: của tôi, quá hạn, hoặc tất cả', 'List follow-ups: mine, overdue, or all'),
   minRole: 'officer',
   writes: false,
   options: [
     {
       name: 'filter',
+      nameVi: 'lọc',
       type: 'choice',
       positional: true,
       choices: [
@@ -26,6 +28,7 @@ export default defineCommand({
     },
     {
       name: 'case',
+      nameVi: 'hồ-sơ',
       type: 'string',
       maxLength: 40,
       placeholder: 'CODE',
@@ -34,13 +37,13 @@ export default defineCommand({
     unitOption(text('chỉ việc của đơn vị này và cấp dưới', 'only follow-ups of this unit and its sub-units')),
   ],
   async run(ctx) {
-    const filter = (ctx.options.filter as ListFilter | undefined) ?? 'mine';
-    const listed = await listFollowUps(ctx.db, {
+    const filter = ctx.options.filter ?? 'mine';
+    const listed = await ctx.services.listFollowUps({
       scope: ctx.scope,
       member: ctx.member,
       filter,
-      caseCode: ctx.options.case as string | undefined,
-      unitCode: ctx.options.unit as string | undefined,
+      caseCode: ctx.options.case,
+      unitCode: ctx.options.unit,
       today: ctx.today,
       limit: LIMIT,
     });
@@ -51,7 +54,7 @@ export default defineCommand({
     if (rows.length === 0) {
       return ok({
         personal: false,
-        blocks: [{ kind: 'text', text: l === 'vi' ? 'Không có việc cần làm nào đang mở.' : 'No open follow-ups.' }],
+        blocks: [{ kind: 'text', text: text('Không có việc cần làm nào đang mở.', 'No open follow-ups.')(l) }],
       });
     }
     const blocks: Array<{ kind: 'list'; items: string[] } | { kind: 'text'; text: string; tone: 'muted' }> = [
@@ -61,17 +64,17 @@ export default defineCommand({
       blocks.push({
         kind: 'text',
         tone: 'muted',
-        text: l === 'vi' ? `Còn ${total - rows.length} việc nữa.` : `${total - rows.length} more.`,
+        text: text(`Còn ${total - rows.length} việc nữa.`, `${total - rows.length} more.`)(l),
       });
     }
     const closable = rows.filter((r) => mayComplete(r, ctx.member, ctx.scope)).slice(0, 5);
     return ok({
       // Tasks are free text written by members and may name people.
       personal: true,
-      title: l === 'vi' ? `Việc cần làm (${total})` : `Follow-ups (${total})`,
+      title: text(`Việc cần làm (${total})`, `Follow-ups (${total})`)(l),
       blocks,
       actions: closable.map((r) => ({
-        label: l === 'vi' ? `Xong #${r.id}` : `Done #${r.id}`,
+        label: text(`Xong #${r.id}`, `Done #${r.id}`)(l),
         style: 'primary' as const,
         command: 'followup done',
         options: { id: String(r.id) },

@@ -8,12 +8,14 @@ import { ROLE_LABEL } from '../src/i18n/labels.ts';
 
 export default defineCommand({
   name: 'help',
+  nameVi: 'trợ-giúp',
   description: text('Danh sách lệnh, hoặc cách dùng một lệnh', 'List the commands, or how to use one'),
   minRole: 'viewer',
   writes: false,
   options: [
     {
       name: 'command',
+      nameVi: 'lệnh',
       type: 'text',
       positional: true,
       maxLength: 40,
@@ -22,7 +24,7 @@ export default defineCommand({
   ],
   async run(ctx) {
     const l = ctx.locale;
-    const asked = (ctx.options.command as string | undefined)?.toLowerCase();
+    const asked = ctx.options.command?.toLowerCase();
     const mayRun = (c: CommandDefinition) => hasRole(ctx.member.role, c.minRole);
     if (asked) {
       const exact = ctx.commands.get(asked);
@@ -45,15 +47,15 @@ export default defineCommand({
       kind: 'text',
       tone: 'muted',
       text:
-        (l === 'vi' ? 'Gõ "help <lệnh>" để xem chi tiết một lệnh.' : 'Type "help <command>" for the details of one.') +
-        (hidden > 0 ? (l === 'vi' ? ` ${hidden} lệnh khác cần vai trò cao hơn.` : ` ${hidden} more need a higher role.`) : ''),
+        text('Gõ "help <lệnh>" để xem chi tiết một lệnh.', 'Type "help <command>" for the details of one.')(l) +
+        (hidden > 0 ? text(` ${hidden} lệnh khác cần vai trò cao hơn.`, ` ${hidden} more need a higher role.`)(l) : ''),
     });
-    return ok({ personal: false, title: l === 'vi' ? 'Các lệnh của casedesk' : 'casedesk commands', blocks });
+    return ok({ personal: false, title: text('Các lệnh của casedesk', 'casedesk commands')(l), blocks });
   },
 });
 
 function summary(command: CommandDefinition, l: Locale, allowed: boolean): string {
-  const lock = allowed ? '' : ` (${l === 'vi' ? 'cần vai trò' : 'needs'} ${ROLE_LABEL[command.minRole](l)})`;
+  const lock = allowed ? '' : ` (${text('cần vai trò', 'needs')(l)} ${ROLE_LABEL[command.minRole](l)})`;
   return `${usageLine(command.name, command.options)} — ${command.description(l)}${lock}`;
 }
 
@@ -67,7 +69,7 @@ function detail(command: CommandDefinition, l: Locale, allowed: boolean) {
         label: o.positional ? o.name : `${o.name}:`,
         value:
           o.description(l) +
-          (o.required ? (l === 'vi' ? ' (bắt buộc)' : ' (required)') : '') +
+          (o.required ? text(' (bắt buộc)', ' (required)')(l) : '') +
           (o.type === 'choice' ? ` — ${o.choices!.map((c) => `${c.value} (${c.label(l)})`).join(', ')}` : ''),
       })),
     },
@@ -75,8 +77,8 @@ function detail(command: CommandDefinition, l: Locale, allowed: boolean) {
       kind: 'text' as const,
       tone: 'muted' as const,
       text:
-        (l === 'vi' ? `Vai trò tối thiểu: ${ROLE_LABEL[command.minRole](l)}.` : `Least role: ${ROLE_LABEL[command.minRole](l)}.`) +
-        (allowed ? '' : l === 'vi' ? ' Bạn chưa dùng được lệnh này.' : ' You cannot run it yet.'),
+        text(`Vai trò tối thiểu: ${ROLE_LABEL[command.minRole](l)}.`, `Least role: ${ROLE_LABEL[command.minRole](l)}.`)(l) +
+        (allowed ? '' : text(' Bạn chưa dùng được lệnh này.', ' You cannot run it yet.')(l)),
     },
   ];
 }

@@ -1,5 +1,5 @@
-import { CommandRegistry } from '../src/core/command.ts';
-import { text, type Text } from '../src/i18n/text.ts';
+import { CommandRegistry, type CommandGroup } from '../src/core/command.ts';
+import { text } from '../src/i18n/text.ts';
 import caseFind from './case-find.ts';
 import caseInfo from './case-info.ts';
 import caseNote from './case-note.ts';
@@ -45,10 +45,13 @@ export const commands = new CommandRegistry([
   whoami,
 ]);
 
-/** What the first word of a two-word command stands for: Discord and Slack show it. */
-export const commandGroups: Record<string, Text> = {
-  case: text('Hồ sơ đối tượng truy nã', 'Wanted-person cases'),
-  followup: text('Việc cần làm giữa các đơn vị', 'Follow-ups between units'),
-  digest: text('Báo cáo tiến độ cho Ban Chỉ đạo', "The steering committee's progress digest"),
-  meeting: text('Họp giao ban: chương trình, kết luận, biên bản', 'Committee meetings: agenda, conclusions, minutes'),
+/** What the first word of a two-word command stands for, and its Vietnamese name: Discord and Slack show them. */
+export const commandGroups: Record<string, CommandGroup> = {
+  case: { nameVi: 'hồ-sơ', description: text('Hồ sơ đối tượng truy nã', 'Wanted-person cases') },
+  followup: { nameVi: 'việc', description: text('Việc cần làm giữa các đơn vị', 'Follow-ups between units') },
+  digest: { nameVi: 'báo-cáo', description: text('Báo cáo tiến độ cho Ban Chỉ đạo', "The steering committee's progress digest") },
+  meeting: {
+    nameVi: 'họp',
+    description: text('Họp giao ban: chương trình, kết luận, biên bản', 'Committee meetings: agenda, conclusions, minutes'),
+  },
 };

@@ -2,10 +2,10 @@ import { defineCommand } from '../src/core/command.ts';
 import { unitOption } from '../src/core/common-options.ts';
 import { fail, ok } from '../src/core/result.ts';
 import { formatDate, text } from '../src/i18n/text.ts';
-import { currentMeeting, recordItem } from '../src/services/meetings.ts';
 
 export default defineCommand({
   name: 'meeting conclude',
+  nameVi: 'kết-luận',
   description: text(
     'Ghi kết luận; có người nhận thì thành chỉ đạo và việc cần làm',
     'Record a conclusion; with an assignee, a directive and a follow-up',
@@ -15,6 +15,7 @@ export default defineCommand({
   options: [
     {
       name: 'text',
+      nameVi: 'nội-dung',
       type: 'text',
       positional: true,
       required: true,
@@ -25,6 +26,7 @@ export default defineCommand({
     unitOption(text('đơn vị nhận chỉ đạo', 'the unit it is assigned to')),
     {
       name: 'member',
+      nameVi: 'thành-viên',
       type: 'string',
       maxLength: 80,
       placeholder: 'HANDLE',
@@ -33,19 +35,19 @@ export default defineCommand({
         'the member it is assigned to (a handle; or @handle at the end of the text)',
       ),
     },
-    { name: 'due', type: 'date', description: text('hạn hoàn thành', 'the due date') },
+    { name: 'due', nameVi: 'hạn', type: 'date', description: text('hạn hoàn thành', 'the due date') },
   ],
   async run(ctx) {
-    const meeting = await currentMeeting(ctx.db, {
+    const meeting = await ctx.services.currentMeeting({
       platform: ctx.invocation.platform,
       channelId: ctx.invocation.channelId,
       scope: ctx.scope,
     });
     if (!meeting.ok) return meeting;
-    const unit = ctx.options.unit as string | undefined;
+    const unit = ctx.options.unit;
     // `… @duc.nv` (or a Discord or Slack mention) at the end of the text names the member.
-    const { text: said, mention } = splitTrailingMention(String(ctx.options.text));
-    const member = (ctx.options.member as string | undefined) ?? mention;
+    const { text: said, mention } = splitTrailingMention(ctx.options.text);
+    const member = ctx.options.member ?? mention;
     if (unit && member) {
       return fail(
         'invalid',
@@ -66,14 +68,14 @@ export default defineCommand({
         'invalid',
         text('Hãy ghi nội dung kết luận, chỉ đạo trước tên người nhận.', 'Write the conclusion or directive before the assignee.'),
       );
-    const recorded = await recordItem(ctx.db, {
+    const recorded = await ctx.services.recordItem({
       meeting: meeting.value,
       actor: ctx.member,
       scope: ctx.scope,
       kind: 'conclusion',
       text: said,
       assignee: unit ? `unit:${unit}` : member,
-      dueOn: ctx.options.due as string | undefined,
+      dueOn: ctx.options.due,
       today: ctx.today,
       now: ctx.now,
       platform: ctx.invocation.platform,
@@ -81,15 +83,14 @@ export default defineCommand({
     });
     if (!recorded.ok) return recorded;
     const l = ctx.locale;
-    const due = ctx.options.due ? ` (${l === 'vi' ? 'hạn' : 'due'} ${formatDate(l, String(ctx.options.due))})` : '';
+    const due = ctx.options.due ? ` (${text('hạn', 'due')(l)} ${formatDate(l, ctx.options.due)})` : '';
     const line =
       recorded.value.kind === 'directive'
-        ? l === 'vi'
-          ? `Đã ghi chỉ đạo cho ${recorded.value.assignee}${due}; việc cần làm #${recorded.value.followUpId}.`
-          : `Directive recorded for ${recorded.value.assignee}${due}; follow-up #${recorded.value.followUpId}.`
-        : l === 'vi'
-          ? `Đã ghi kết luận vào cuộc họp #${meeting.value.id}.`
-          : `Conclusion recorded in meeting #${meeting.value.id}.`;
+        ? text(
+            `Đã ghi chỉ đạo cho ${recorded.value.assignee}${due}; việc cần làm #${recorded.value.followUpId}.`,
+            `Directive recorded for ${recorded.value.assignee}${due}; follow-up #${recorded.value.followUpId}.`,
+          )(l)
+        : text(`Đã ghi kết luận vào cuộc họp #${meeting.value.id}.`, `Conclusion recorded in meeting #${meeting.value.id}.`)(l);
     return ok({ personal: false, blocks: [{ kind: 'text', tone: 'success', text: line }] });
   },
 });

@@ -1,16 +1,18 @@
 import { defineCommand } from '../src/core/command.ts';
 import { ok } from '../src/core/result.ts';
 import { text } from '../src/i18n/text.ts';
-import { findMeetingInScope, minutesMessage, minutesOf } from '../src/services/meetings.ts';
+import { minutesMessage } from '../src/services/meetings.ts';
 
 export default defineCommand({
   name: 'meeting minutes',
+  nameVi: 'biên-bản',
   description: text('Xem biên bản một cuộc họp', "Show a meeting's minutes"),
   minRole: 'viewer',
   writes: false,
   options: [
     {
       name: 'id',
+      nameVi: 'số',
       type: 'integer',
       positional: true,
       required: true,
@@ -20,9 +22,9 @@ export default defineCommand({
     },
   ],
   async run(ctx) {
-    const meeting = await findMeetingInScope(ctx.db, { id: Number(ctx.options.id), scope: ctx.scope });
+    const meeting = await ctx.services.findMeetingInScope({ id: ctx.options.id, scope: ctx.scope });
     if (!meeting.ok) return meeting;
     // Shown to the one who asked; the meeting's channel had them when it ended.
-    return ok({ ...minutesMessage(await minutesOf(ctx.db, meeting.value), ctx.locale, ctx.timeZone), toChannel: false });
+    return ok({ ...minutesMessage(await ctx.services.minutesOf(meeting.value), ctx.locale, ctx.timeZone), toChannel: false });
   },
 });

@@ -1,16 +1,17 @@
 import { defineCommand } from '../src/core/command.ts';
 import { ok } from '../src/core/result.ts';
 import { text } from '../src/i18n/text.ts';
-import { currentMeeting, recordItem } from '../src/services/meetings.ts';
 
 export default defineCommand({
   name: 'meeting note',
+  nameVi: 'ghi-chú',
   description: text('Ghi chú vào cuộc họp đang mở', 'Add a note to the open meeting'),
   minRole: 'officer',
   writes: true,
   options: [
     {
       name: 'text',
+      nameVi: 'nội-dung',
       type: 'text',
       positional: true,
       required: true,
@@ -20,18 +21,18 @@ export default defineCommand({
     },
   ],
   async run(ctx) {
-    const meeting = await currentMeeting(ctx.db, {
+    const meeting = await ctx.services.currentMeeting({
       platform: ctx.invocation.platform,
       channelId: ctx.invocation.channelId,
       scope: ctx.scope,
     });
     if (!meeting.ok) return meeting;
-    const recorded = await recordItem(ctx.db, {
+    const recorded = await ctx.services.recordItem({
       meeting: meeting.value,
       actor: ctx.member,
       scope: ctx.scope,
       kind: 'note',
-      text: String(ctx.options.text),
+      text: ctx.options.text,
       today: ctx.today,
       now: ctx.now,
       platform: ctx.invocation.platform,
@@ -44,7 +45,7 @@ export default defineCommand({
         {
           kind: 'text',
           tone: 'success',
-          text: ctx.locale === 'vi' ? `Đã ghi chú vào cuộc họp #${meeting.value.id}.` : `Noted in meeting #${meeting.value.id}.`,
+          text: text(`Đã ghi chú vào cuộc họp #${meeting.value.id}.`, `Noted in meeting #${meeting.value.id}.`)(ctx.locale),
         },
       ],
     });

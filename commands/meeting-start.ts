@@ -2,31 +2,40 @@ import { defineCommand } from '../src/core/command.ts';
 import { unitOption } from '../src/core/common-options.ts';
 import { ok } from '../src/core/result.ts';
 import { text } from '../src/i18n/text.ts';
-import { agendaMessage, startMeeting } from '../src/services/meetings.ts';
+import { agendaMessage } from '../src/services/meetings.ts';
 
 export default defineCommand({
   name: 'meeting start',
+  nameVi: 'bắt-đầu',
   description: text('Mở cuộc họp ở kênh này và đăng chương trình họp', 'Open a meeting in this channel and post its agenda'),
   minRole: 'lead',
   writes: true,
   options: [
-    { name: 'title', type: 'text', positional: true, maxLength: 200, description: text('tiêu đề cuộc họp', 'the meeting title') },
+    {
+      name: 'title',
+      nameVi: 'tiêu-đề',
+      type: 'text',
+      positional: true,
+      maxLength: 200,
+      description: text('tiêu đề cuộc họp', 'the meeting title'),
+    },
     unitOption(text('đơn vị của ban chỉ đạo (mặc định: của bạn)', "the committee's unit (default: yours)")),
     {
       name: 'from',
+      nameVi: 'từ-ngày',
       type: 'date',
       description: text('số liệu từ ngày (mặc định: từ cuộc họp trước)', 'figures from this day (default: since the previous meeting)'),
     },
-    { name: 'to', type: 'date', description: text('số liệu đến ngày', 'figures to this day') },
+    { name: 'to', nameVi: 'đến-ngày', type: 'date', description: text('số liệu đến ngày', 'figures to this day') },
   ],
   async run(ctx) {
-    const started = await startMeeting(ctx.db, {
+    const started = await ctx.services.startMeeting({
       actor: ctx.member,
       scope: ctx.scope,
-      title: ctx.options.title as string | undefined,
-      unitCode: ctx.options.unit as string | undefined,
-      from: ctx.options.from as string | undefined,
-      to: ctx.options.to as string | undefined,
+      title: ctx.options.title,
+      unitCode: ctx.options.unit,
+      from: ctx.options.from,
+      to: ctx.options.to,
       platform: ctx.invocation.platform,
       channelId: ctx.invocation.channelId,
       now: ctx.now,

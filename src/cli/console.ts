@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
-import { asc, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { units } from '../../db/schema/index.ts';
 import { createCore } from '../app.ts';
 import { ConsoleReply, consoleInvocation, runConsole } from '../adapters/console/console-adapter.ts';
 import type { DispatchOutcome } from '../core/dispatcher.ts';
 import { text } from '../i18n/text.ts';
 import { findMemberByHandle, insertMember } from '../repositories/members.ts';
-import { insertUnit } from '../repositories/units.ts';
+import { findOldestRootUnit, insertUnit } from '../repositories/units.ts';
 import type { CliContext } from './context.ts';
 
 /** exec's exit code: 0 answered, 1 refused (denied, invalid, not found), 2 internal error. */
@@ -26,7 +24,7 @@ const LOCAL_ADMIN = 'admin';
 export async function ensureLocalAdmin(db: Database): Promise<boolean> {
   if (await findMemberByHandle(db, LOCAL_ADMIN)) return false;
   return db.transaction(async (tx) => {
-    const [oldestRoot] = await tx.select().from(units).where(isNull(units.parentId)).orderBy(asc(units.id)).limit(1);
+    const oldestRoot = await findOldestRootUnit(tx);
     const root = oldestRoot ?? (await insertUnit(tx, { code: 'ROOT', name: 'Toàn lực lượng', parentId: null }));
     await insertMember(tx, { handle: LOCAL_ADMIN, displayName: 'Quản trị cục bộ', role: 'admin', unitId: root.id, locale: null });
     return true;

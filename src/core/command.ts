@@ -1,22 +1,28 @@
-import type { Database, Executor } from '../../db/client.ts';
 import type { Locale, MemberRole, Platform } from '../../db/schema/index.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import type { Text } from '../i18n/text.ts';
 import type { Logger } from '../logger.ts';
 import type { Member } from '../repositories/members.ts';
 import type { ReplyAction, ReplyMessage } from '../domain/reply.ts';
-import type { OptionSpec, ParsedOptions } from './options.ts';
+import type { Services } from '../services/index.ts';
+import type { OptionSpec, OptionsOf, ParsedOptions } from './options.ts';
 import type { Result } from './result.ts';
 import type { Scope } from '../domain/scope.ts';
 
-/** What a command's `run` receives. Everything is injected; nothing is read from globals. */
-export interface CommandContext {
-  /** The transaction the command runs in; its audit row is written in the same one. */
-  db: Executor;
+/**
+ * What a command's `run` receives. Everything is injected; nothing is read from globals.
+ * `Options` is the type {@link defineCommand} infers from the command's option spec.
+ */
+export interface CommandContext<Options = ParsedOptions> {
+  /**
+   * The use cases, bound to the transaction the command runs in; its audit row is written in the
+   * same one. Commands reach data only through these.
+   */
+  services: Services;
   member: Member;
   scope: Scope;
   locale: Locale;
-  options: ParsedOptions;
+  options: Options;
   now: Date;
   /** Today in the configured time zone. */
   today: IsoDate;
@@ -41,28 +47,53 @@ export interface CommandContext {
 
 /**
  * A slash command, declared as data. Commands never see a platform: they read typed options and
- * answer with a platform-neutral {@link ReplyMessage}, or an expected failure.
+ * answer with a platform-neutral {@link ReplyMessage}, or an expected failure. `O` is the option
+ * spec; the registry and the core see every command with the erased default.
  *
  * @example
  *   export default defineCommand({
- *     name: 'whoami', minRole: 'viewer', writes: false, options: [],
+ *     name: 'whoami', nameVi: 'tài-khoản', minRole: 'viewer', writes: false, options: [],
  *     description: text('Cho biết bạn là ai', 'Tells you who you are'),
  *     run: async (ctx) => ok({ personal: false, blocks: [{ kind: 'text', text: ctx.member.handle }] }),
  *   });
  */
-export interface CommandDefinition {
+export interface CommandDefinition<O extends readonly OptionSpec[] = readonly OptionSpec[]> {
   /** One or two words: `case find`, `help`. The first word is the Discord and Slack command. */
   name: string;
+  /**
+   * The Vietnamese name of the command's own word (the subcommand of a two-word command: `tìm` for
+   * `case find`; the command itself for one word: `trợ-giúp` for `help`). Discord shows it to
+   * members whose client is in Vietnamese; it follows Discord's naming rule, lowercase.
+   */
+  nameVi: string;
   description: Text;
-  options: readonly OptionSpec[];
+  options: O;
   /** The least role that may run it; the core checks it on every invocation. */
   minRole: MemberRole;
   /** Whether it changes data (audited either way; shown in help). */
   writes: boolean;
-  run(ctx: CommandContext): Promise<Result<ReplyMessage>>;
+  run(ctx: CommandContext<OptionsOf<O>>): Promise<Result<ReplyMessage>>;
 }
 
-export const defineCommand = (definition: CommandDefinition): CommandDefinition => definition;
+/**
+ * The first word of two-word commands (`case`, `followup`): what it stands for, and its Vietnamese
+ * name, under the same rule as a command's `nameVi`.
+ */
+export interface CommandGroup {
+  nameVi: string;
+  description: Text;
+}
+
+/**
+ * Declares a command, typing `ctx.options` from its option spec: `ctx.options.id` is a `number`
+ * for a required integer option, a choice option is the union of its values, and a name the spec
+ * lacks does not compile. The spec is inferred as written (no `as const` needed).
+ */
+export function defineCommand<const O extends readonly OptionSpec[]>(definition: CommandDefinition<O>): CommandDefinition {
+  // The one place the spec's type is erased: the core validates every command's options against
+  // its own spec before `run`, so `run` receives exactly what `OptionsOf<O>` describes.
+  return definition as unknown as CommandDefinition;
+}
 
 /** The commands, looked up by name. Refuses two commands with one name. */
 export class CommandRegistry {

@@ -3,26 +3,28 @@ import type { OptionSpec } from './options.ts';
 import { suggestCases } from '../services/case-suggestions.ts';
 
 /** The case-code argument most case and follow-up commands start with. */
-export const caseCodeOption: OptionSpec = {
+export const caseCodeOption = {
   name: 'code',
+  nameVi: 'mã',
   type: 'string',
   positional: true,
   required: true,
   maxLength: 40,
   suggest: suggestCases,
   description: text('mã hồ sơ, ví dụ TN-2020-000123', 'case code, e.g. TN-2020-000123'),
-};
+} as const satisfies OptionSpec;
 
 /** `version:N`: the case version the user read, so a change made meanwhile is refused. */
-export const caseVersionOption: OptionSpec = {
+export const caseVersionOption = {
   name: 'version',
+  nameVi: 'phiên-bản',
   type: 'integer',
   min: 1,
   placeholder: 'N',
   description: text('phiên bản hồ sơ bạn đã xem', 'the case version you read'),
-};
+} as const satisfies OptionSpec;
 
 /** `unit:CODE`: a unit by its code; `description` says what the command does with it. */
-export function unitOption(description: Text): OptionSpec {
-  return { name: 'unit', type: 'string', maxLength: 32, placeholder: 'CODE', description };
+export function unitOption(description: Text) {
+  return { name: 'unit', nameVi: 'đơn-vị', type: 'string', maxLength: 32, placeholder: 'CODE', description } as const satisfies OptionSpec;
 }

@@ -9,6 +9,7 @@ import type { Logger } from '../logger.ts';
 import { insertAudit, type AuditEntry } from '../repositories/audit.ts';
 import { acceptInvocation, resolveActor } from '../repositories/invocations.ts';
 import { fitSuggestions, suggestionInput, type Suggestion } from './autocomplete.ts';
+import { createServices } from '../services/index.ts';
 import type { CommandDefinition, CommandRegistry } from './command.ts';
 import { isConfirmation, offerConfirmation, takeConfirmation } from './confirmations.ts';
 import * as say from './dispatcher-texts.ts';
@@ -219,7 +220,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     seen.args = Object.fromEntries(Object.entries(parsed.value).filter(([, v]) => v !== undefined));
 
     const result = await command.run({
-      db: tx,
+      services: createServices(tx),
       member,
       scope: { unitId: member.unitId, unitIds },
       locale: seen.locale,

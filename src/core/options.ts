@@ -13,8 +13,14 @@ import type { Suggester } from './autocomplete.ts';
  * option takes the rest of the line.
  */
 export interface OptionSpec {
+  /** The English name: what `name:value`, Slack and Discord's interactions carry. */
   name: string;
-  type: 'string' | 'text' | 'integer' | 'date' | 'choice';
+  /**
+   * The Vietnamese name Discord shows to members whose client is in Vietnamese: lowercase letters,
+   * digits, `-` and `_`, 1 to 32 characters, unique within its command.
+   */
+  nameVi: string;
+  type: OptionType;
   description: Text;
   positional?: boolean;
   required?: boolean;
@@ -31,15 +37,38 @@ export interface OptionSpec {
   placeholder?: string;
 }
 
-export interface ChoiceSpec {
-  value: string;
+export type OptionType = 'string' | 'text' | 'integer' | 'date' | 'choice';
+
+export interface ChoiceSpec<V extends string = string> {
+  value: V;
   label: Text;
   /** Other words accepted, compared without case or diacritics (`bắt`, `dau-thu`). */
   aliases?: readonly string[];
 }
 
 export type OptionValue = string | number;
+/** Options as the core handles them, for any command: by name, unchecked. */
 export type ParsedOptions = Record<string, OptionValue | undefined>;
+
+/** The value one option takes once validated: a number, one of its choices, or a string. */
+export type OptionValueOf<S extends OptionSpec> = S extends { type: 'integer' }
+  ? number
+  : S extends { type: 'choice'; choices: readonly ChoiceSpec<infer V>[] }
+    ? V
+    : string;
+
+/**
+ * The options a command's `run` receives, typed from its spec: each option by its name, required
+ * ones always present, the others possibly undefined. A spec whose names are not known (the core's
+ * view of any command) gives {@link ParsedOptions}.
+ *
+ * @example
+ *   OptionsOf<readonly [{ name: 'id'; type: 'integer'; required: true; … }, { name: 'note'; type: 'text'; … }]>
+ *   // { readonly id: number; readonly note: string | undefined }
+ */
+export type OptionsOf<O extends readonly OptionSpec[]> = readonly OptionSpec[] extends O
+  ? ParsedOptions
+  : { readonly [S in O[number] as S['name']]: S extends { required: true } ? OptionValueOf<S> : OptionValueOf<S> | undefined };
 
 const DEFAULT_MAX = { string: 200, text: 2000 } as const;
 
@@ -110,10 +139,12 @@ export function usageLine(name: string, options: readonly OptionSpec[]): string 
   return [name, ...parts].join(' ');
 }
 
+const usageWord = text('Cách dùng', 'Usage');
+
 const withUsage =
   (problem: Text, usage: string): Text =>
   (l) =>
-    `${problem(l)}\n${l === 'vi' ? 'Cách dùng' : 'Usage'}: ${usage}`;
+    `${problem(l)}\n${usageWord(l)}: ${usage}`;
 
 /**
  * Turns the words after a command's name into raw option values, by the command's spec.

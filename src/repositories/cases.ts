@@ -1,6 +1,6 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { caseEvents, cases, type CaseEventKind } from '../../db/schema/index.ts';
+import { caseEvents, cases, members, type CaseEventKind, type CaseStatus } from '../../db/schema/index.ts';
 
 export type CaseRow = typeof cases.$inferSelect;
 /** The columns a writer sets; ids, version, search key and timestamps are the database's. */
@@ -36,6 +36,75 @@ export async function updateCaseAtVersion(
     .where(and(eq(cases.id, input.id), eq(cases.version, input.expectedVersion)))
     .returning();
   return row;
+}
+
+/**
+ * Updates many cases in one statement, each only if still at the version that was read: the
+ * columns in `fields` are set from the row given, and the version bumped. Returns code → new
+ * version for the rows it changed.
+ */
+export async function updateCasesAtVersion(
+  db: Executor,
+  input: { rows: Array<{ fields: CaseFields; version: number }>; fields: ReadonlyArray<keyof CaseFields> },
+): Promise<Map<string, number>> {
+  if (input.rows.length === 0) return new Map();
+  const values = input.rows.map(({ fields, version }) => ({ ...fields, version }));
+  const updated = await db
+    .insert(cases)
+    .values(values)
+    .onConflictDoUpdate({
+      target: cases.code,
+      set: {
+        ...Object.fromEntries(input.fields.map((f) => [f, sql.raw(`excluded.${cases[f].name}`)])),
+        version: sql`${cases.version} + 1`,
+        updatedAt: sql`now()`,
+      },
+      setWhere: sql`${cases.version} = excluded.version`,
+    })
+    .returning({ code: cases.code, version: cases.version });
+  return new Map(updated.map((u) => [u.code, u.version]));
+}
+
+/** Fresh planner statistics for the cases table, after a large load. */
+export async function analyzeCases(db: Executor): Promise<void> {
+  await db.execute(sql`analyze cases`);
+}
+
+/** How many cases there are. */
+export async function countCases(db: Executor): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(cases);
+  return row?.n ?? 0;
+}
+
+/** How many cases there are of each status (statuses without a case left out). */
+export async function countCasesByStatus(db: Executor): Promise<Partial<Record<CaseStatus, number>>> {
+  const rows = await db.select({ status: cases.status, n: count() }).from(cases).groupBy(cases.status);
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
+
+/** The ids of the first `limit` wanted cases, by id. */
+export async function wantedCaseIds(db: Executor, input: { limit: number }): Promise<number[]> {
+  const rows = await db.select({ id: cases.id }).from(cases).where(eq(cases.status, 'wanted')).orderBy(cases.id).limit(input.limit);
+  return rows.map((r) => r.id);
+}
+
+/** A case's latest events, newest first, each with who made it (a handle, or the label of an import or seed). */
+export async function latestCaseEvents(
+  db: Executor,
+  input: { caseId: number; limit: number },
+): Promise<Array<{ kind: string; recordedAt: Date; occurredOn: string | null; actor: string; data: Record<string, unknown> }>> {
+  return db
+    .select({
+      kind: caseEvents.kind,
+      recordedAt: caseEvents.recordedAt,
+      occurredOn: caseEvents.occurredOn,
+      actor: sql<string>`coalesce((select handle from ${members} where id = ${caseEvents.actorMemberId}), ${caseEvents.actorLabel}, '-')`,
+      data: caseEvents.data,
+    })
+    .from(caseEvents)
+    .where(eq(caseEvents.caseId, input.caseId))
+    .orderBy(desc(caseEvents.recordedAt), desc(caseEvents.id))
+    .limit(input.limit);
 }
 
 export async function insertCaseEvents(db: Executor, events: CaseEventInput[]): Promise<void> {

@@ -1,12 +1,51 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../db/client.ts';
-import { followUps, type FollowUpStatus } from '../../db/schema/index.ts';
+import { followUps, members, units, type FollowUpStatus } from '../../db/schema/index.ts';
 import type { IsoDate } from '../domain/dates.ts';
 
 export type FollowUpRow = typeof followUps.$inferSelect;
 
 export async function insertFollowUp(db: Executor, input: Omit<typeof followUps.$inferInsert, 'id' | 'createdAt'>): Promise<FollowUpRow> {
   const [row] = await db.insert(followUps).values(input).returning();
+  return row!;
+}
+
+/** Writes many follow-ups at once (the demo seed). */
+export async function insertFollowUps(db: Executor, rows: Array<Omit<typeof followUps.$inferInsert, 'id' | 'createdAt'>>): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insert(followUps).values(rows);
+}
+
+/** A case's open follow-ups, soonest due first, each with its assignee's handle or unit code. */
+export async function openFollowUpsOfCase(
+  db: Executor,
+  input: { caseId: number },
+): Promise<Array<{ id: number; task: string; dueOn: string | null; assignee: string }>> {
+  return db
+    .select({
+      id: followUps.id,
+      task: followUps.task,
+      dueOn: followUps.dueOn,
+      assignee: sql<string>`coalesce((select handle from ${members} where id = ${followUps.assigneeMemberId}),
+                                     (select code from ${units} where id = ${followUps.assigneeUnitId}))`,
+    })
+    .from(followUps)
+    .where(and(eq(followUps.caseId, input.caseId), eq(followUps.status, 'open')))
+    .orderBy(sql`${followUps.dueOn} nulls last`, followUps.id);
+}
+
+/** How many follow-ups are open, open and overdue on `today`, and done. */
+export async function countFollowUpsByState(
+  db: Executor,
+  input: { today: IsoDate },
+): Promise<{ open: number; overdue: number; done: number }> {
+  const [row] = await db
+    .select({
+      open: sql<number>`count(*) filter (where ${followUps.status} = 'open')::int`,
+      overdue: sql<number>`count(*) filter (where ${followUps.status} = 'open' and ${followUps.dueOn} < ${input.today})::int`,
+      done: sql<number>`count(*) filter (where ${followUps.status} = 'done')::int`,
+    })
+    .from(followUps);
   return row!;
 }
 

@@ -13,6 +13,12 @@ export async function insertMember(
   return row!;
 }
 
+/** The handle of the member with this id, if there is one. */
+export async function findMemberHandle(db: Executor, input: { id: number }): Promise<string | undefined> {
+  const [row] = await db.select({ handle: members.handle }).from(members).where(eq(members.id, input.id)).limit(1);
+  return row?.handle;
+}
+
 export async function findMemberByHandle(db: Executor, handle: string): Promise<Member | undefined> {
   const [row] = await db.select().from(members).where(eq(members.handle, handle)).limit(1);
   return row;

@@ -1,4 +1,4 @@
-import { asc, count, eq, sql } from 'drizzle-orm';
+import { asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { queryRows, type Executor } from '../../db/client.ts';
 import { units } from '../../db/schema/index.ts';
@@ -18,6 +18,18 @@ export async function findUnitByCode(db: Executor, code: string): Promise<Unit |
 export async function findUnitById(db: Executor, id: number): Promise<Unit | undefined> {
   const [row] = await db.select().from(units).where(eq(units.id, id)).limit(1);
   return row;
+}
+
+/** The first root unit created (no parent), if any. */
+export async function findOldestRootUnit(db: Executor): Promise<Unit | undefined> {
+  const [row] = await db.select().from(units).where(isNull(units.parentId)).orderBy(asc(units.id)).limit(1);
+  return row;
+}
+
+/** The units with these ids (a member's scope), in no particular order. */
+export async function findUnitsByIds(db: Executor, input: { ids: number[] }): Promise<Array<Pick<Unit, 'id' | 'code' | 'name'>>> {
+  if (input.ids.length === 0) return [];
+  return db.select({ id: units.id, code: units.code, name: units.name }).from(units).where(inArray(units.id, input.ids));
 }
 
 export interface UnitListRow extends Unit {

@@ -1,15 +1,16 @@
 import { parse } from 'csv-parse/sync';
-import { sql } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/client.ts';
-import { cases, type CaseStatus, type Gender } from '../../db/schema/index.ts';
+import type { CaseStatus, Gender } from '../../db/schema/index.ts';
 import { dayIn, parseIsoDate, type IsoDate } from '../domain/dates.ts';
 import { cleanMultilineText, cleanText, foldKey } from '../domain/text.ts';
 import { parseDanger, parseStatus, parseYesNo } from '../domain/vocabulary.ts';
 import { text, type Text } from '../i18n/text.ts';
 import {
+  analyzeCases,
   findCasesByCodes,
   insertCaseEvents,
   insertCases,
+  updateCasesAtVersion,
   type CaseEventInput,
   type CaseFields,
   type CaseRow,
@@ -558,10 +559,10 @@ export async function importCases(
       }
     }
     for (const part of chunks(toUpdate)) {
-      const updated = await updateCasesAtVersion(
-        tx,
-        part.map((u) => ({ fields: u.fields, version: u.before.version })),
-      );
+      const updated = await updateCasesAtVersion(tx, {
+        rows: part.map((u) => ({ fields: u.fields, version: u.before.version })),
+        fields: COMPARED_FIELDS,
+      });
       if (updated.size !== part.length) {
         const stale = part.filter((u) => !updated.has(u.before.code)).map((u) => u.before.code);
         throw new ChangedMeanwhile(stale);
@@ -585,7 +586,7 @@ export async function importCases(
     else {
       await db.transaction(run);
       // Fresh planner statistics after a large load, so the next lookups pick the right indexes.
-      if (report.created + report.updated >= 1000) await db.execute(sql`analyze cases`);
+      if (report.created + report.updated >= 1000) await analyzeCases(db);
     }
   } catch (error) {
     if (!(error instanceof ChangedMeanwhile)) throw error;
@@ -610,26 +611,4 @@ class ChangedMeanwhile extends Error {
 
 function countRowErrors(errors: ImportError[]): number {
   return new Set(errors.filter((x) => x.line > 1).map((x) => x.line)).size;
-}
-
-/**
- * Updates many cases in one statement, each only if still at the version that was read.
- * Returns code → new version for the rows it changed.
- */
-async function updateCasesAtVersion(db: Executor, rows: Array<{ fields: CaseFields; version: number }>): Promise<Map<string, number>> {
-  const values = rows.map(({ fields, version }) => ({ ...fields, version }));
-  const updated = await db
-    .insert(cases)
-    .values(values)
-    .onConflictDoUpdate({
-      target: cases.code,
-      set: {
-        ...Object.fromEntries(COMPARED_FIELDS.map((f) => [f, sql.raw(`excluded.${cases[f].name}`)])),
-        version: sql`${cases.version} + 1`,
-        updatedAt: sql`now()`,
-      },
-      setWhere: sql`${cases.version} = excluded.version`,
-    })
-    .returning({ code: cases.code, version: cases.version });
-  return new Map(updated.map((u) => [u.code, u.version]));
 }

@@ -1,15 +1,22 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { caseEvents, followUps, members, units, type CaseStatus, type Danger } from '../../db/schema/index.ts';
+import type { CaseStatus, Danger } from '../../db/schema/index.ts';
 import type { Scope } from '../domain/scope.ts';
 import { fail, ok, type Result } from '../core/result.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import { formatDate, text } from '../i18n/text.ts';
 import { STATUS_LABEL } from '../i18n/labels.ts';
 import { closestCodes, looksLikeCode, searchCases, type CaseHit } from '../repositories/case-search.ts';
-import { findCaseByCode, insertCaseEvents, listCaseEvents, updateCaseAtVersion, type CaseRow } from '../repositories/cases.ts';
-import type { Member } from '../repositories/members.ts';
-import { findUnitByCode, unitSubtreeIds } from '../repositories/units.ts';
+import {
+  findCaseByCode,
+  insertCaseEvents,
+  latestCaseEvents,
+  listCaseEvents,
+  updateCaseAtVersion,
+  type CaseRow,
+} from '../repositories/cases.ts';
+import { openFollowUpsOfCase } from '../repositories/follow-ups.ts';
+import { findMemberHandle, type Member } from '../repositories/members.ts';
+import { findUnitByCode, findUnitById, unitSubtreeIds } from '../repositories/units.ts';
 
 /** Case use cases: find, show, change status, add notes and record information. Always within a scope. */
 
@@ -68,30 +75,9 @@ export async function getCaseCard(db: Executor, scope: Scope, code: string): Pro
   const found = await getCaseInScope(db, scope, code);
   if (!found.ok) return found;
   const row = found.value;
-  const [unit] = await db.select().from(units).where(eq(units.id, row.unitId)).limit(1);
-  const openFollowUps = await db
-    .select({
-      id: followUps.id,
-      task: followUps.task,
-      dueOn: followUps.dueOn,
-      assignee: sql<string>`coalesce((select handle from ${members} where id = ${followUps.assigneeMemberId}),
-                                     (select code from ${units} where id = ${followUps.assigneeUnitId}))`,
-    })
-    .from(followUps)
-    .where(and(eq(followUps.caseId, row.id), eq(followUps.status, 'open')))
-    .orderBy(sql`${followUps.dueOn} nulls last`, followUps.id);
-  const events = await db
-    .select({
-      kind: caseEvents.kind,
-      recordedAt: caseEvents.recordedAt,
-      occurredOn: caseEvents.occurredOn,
-      actor: sql<string>`coalesce((select handle from ${members} where id = ${caseEvents.actorMemberId}), ${caseEvents.actorLabel}, '-')`,
-      data: caseEvents.data,
-    })
-    .from(caseEvents)
-    .where(eq(caseEvents.caseId, row.id))
-    .orderBy(desc(caseEvents.recordedAt), desc(caseEvents.id))
-    .limit(5);
+  const unit = await findUnitById(db, row.unitId);
+  const openFollowUps = await openFollowUpsOfCase(db, { caseId: row.id });
+  const events = await latestCaseEvents(db, { caseId: row.id, limit: 5 });
   return ok({ row, unitCode: unit!.code, unitName: unit!.name, openFollowUps, events });
 }
 
@@ -182,19 +168,14 @@ async function changedMeanwhile(db: Executor, read: CaseRow, readVersion: number
   const current = (await findCaseByCode(db, read.code)) ?? read;
   const recent = await listCaseEvents(db, read.id, { limit: 20 });
   const since = recent.filter((e) => Number((e.data as { version?: number }).version ?? 0) > readVersion);
-  const who = since.length
-    ? await db
-        .select({ handle: members.handle })
-        .from(members)
-        .where(eq(members.id, since[0]!.actorMemberId ?? -1))
-    : [];
+  const who = since.length ? await findMemberHandle(db, { id: since[0]!.actorMemberId ?? -1 }) : undefined;
   // The status the user saw is the one before the first change made after their version.
   const firstChange = [...since].reverse().find((e) => (e.data as { changes?: { status?: unknown[] } }).changes?.status);
   const seenStatus = ((firstChange?.data as { changes?: { status?: CaseStatus[] } } | undefined)?.changes?.status?.[0] ??
     read.status) as CaseStatus;
   return fail('conflict', (l) => {
     const what = `${STATUS_LABEL[seenStatus](l)} → ${STATUS_LABEL[current.status](l)}`;
-    const by = who[0]?.handle ?? (l === 'vi' ? 'người khác' : 'someone else');
+    const by = who ?? (l === 'vi' ? 'người khác' : 'someone else');
     return l === 'vi'
       ? `Hồ sơ ${read.code} vừa được ${by} thay đổi sau khi bạn xem (phiên bản ${readVersion} → ${current.version}; trạng thái ${what}). ` +
           `Không có gì bị ghi đè. Hãy xem lại bằng "case show ${read.code}" rồi thử lại.`

@@ -1,10 +1,18 @@
-import { count, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/client.ts';
-import { cases, followUps, type MemberRole } from '../../db/schema/index.ts';
+import type { MemberRole } from '../../db/schema/index.ts';
 import { dayIn, type IsoDate } from '../domain/dates.ts';
 import { fail, ok, type Result } from '../core/result.ts';
 import { text } from '../i18n/text.ts';
-import { insertCaseEvents, insertCases, type CaseEventInput, type CaseFields } from '../repositories/cases.ts';
+import {
+  countCases,
+  countCasesByStatus,
+  insertCaseEvents,
+  insertCases,
+  wantedCaseIds,
+  type CaseEventInput,
+  type CaseFields,
+} from '../repositories/cases.ts';
+import { countFollowUpsByState, insertFollowUps } from '../repositories/follow-ups.ts';
 import { findMemberByHandle, insertMember } from '../repositories/members.ts';
 import { findUnitByCode, insertUnit } from '../repositories/units.ts';
 import { addDays } from '../domain/dates.ts';
@@ -127,8 +135,7 @@ export async function seedDemo(
   db: Database,
   input: { cases: number; seed: number; now: Date; timeZone: string },
 ): Promise<Result<SeedSummary>> {
-  const [existing] = await db.select({ n: count() }).from(cases);
-  if ((existing?.n ?? 0) > 0) {
+  if ((await countCases(db)) > 0) {
     return fail(
       'conflict',
       text(
@@ -163,22 +170,14 @@ export async function seedDemo(
       units: DEMO_UNITS.map((u) => ({ id: unitIds.get(u.code)!, code: u.code, weight: u.weight })),
     });
     await seedFollowUps(tx, { seed: input.seed, today, memberIds, unitIds, now: input.now });
-    const byStatus = Object.fromEntries(
-      (await tx.select({ status: cases.status, n: count() }).from(cases).groupBy(cases.status)).map((r) => [r.status, r.n]),
-    );
-    const [fu] = await tx
-      .select({
-        open: sql<number>`count(*) filter (where ${followUps.status} = 'open')::int`,
-        overdue: sql<number>`count(*) filter (where ${followUps.status} = 'open' and ${followUps.dueOn} < ${today})::int`,
-        done: sql<number>`count(*) filter (where ${followUps.status} = 'done')::int`,
-      })
-      .from(followUps);
+    const byStatus = await countCasesByStatus(tx);
+    const fu = await countFollowUpsByState(tx, { today });
     return ok({
       units: DEMO_UNITS.length,
       members: DEMO_MEMBERS.length,
       cases: Object.values(byStatus).reduce((a, b) => a + b, 0),
       byStatus,
-      followUps: { open: fu!.open, overdue: fu!.overdue, done: fu!.done },
+      followUps: { open: fu.open, overdue: fu.overdue, done: fu.done },
     });
   });
 }
@@ -197,14 +196,9 @@ async function seedFollowUps(
   input: { seed: number; today: IsoDate; now: Date; memberIds: Map<string, number>; unitIds: Map<string, number> },
 ): Promise<void> {
   const random = createRandom(input.seed ^ 0x5eed);
-  const wanted = await db
-    .select({ id: cases.id })
-    .from(cases)
-    .where(sql`${cases.status} = 'wanted'`)
-    .orderBy(cases.id)
-    .limit(60);
+  const wanted = await wantedCaseIds(db, { limit: 60 });
   const assignees = ['officer.hn', 'officer.hk', 'officer.hcm', 'lead.hn', 'lead.hcm'];
-  const rows = wanted.map(({ id }, i) => {
+  const rows = wanted.map((id, i) => {
     const kind = i % 3; // open, overdue, done
     const toUnit = random.chance(0.3);
     const dueOn = kind === 1 ? addDays(input.today, -random.int(1, 30)) : addDays(input.today, random.int(3, 45));
@@ -220,5 +214,5 @@ async function seedFollowUps(
       completedByMemberId: kind === 2 ? input.memberIds.get('officer.hn')! : null,
     };
   });
-  if (rows.length) await db.insert(followUps).values(rows);
+  await insertFollowUps(db, rows);
 }

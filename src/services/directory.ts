@@ -1,4 +1,4 @@
-import type { Database } from '../../db/client.ts';
+import type { Database, Executor } from '../../db/client.ts';
 import type { Locale, MemberRole, Platform } from '../../db/schema/index.ts';
 import { cleanText } from '../domain/text.ts';
 import { fail, ok, type Result } from '../core/result.ts';
@@ -21,7 +21,7 @@ const UNIT_CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 const HANDLE = /^[a-z0-9][a-z0-9_.-]{1,31}$/;
 export const MEMBER_ROLES = ['viewer', 'officer', 'lead', 'admin'] as const satisfies readonly MemberRole[];
 
-export async function addUnit(db: Database, input: { code: string; name: string; parentCode?: string | undefined }): Promise<Result<Unit>> {
+export async function addUnit(db: Executor, input: { code: string; name: string; parentCode?: string | undefined }): Promise<Result<Unit>> {
   const code = cleanText(input.code).toUpperCase();
   const name = cleanText(input.name);
   if (!UNIT_CODE.test(code)) {

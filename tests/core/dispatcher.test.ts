@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/client.ts';
-import { units } from '../../db/schema/index.ts';
 import { CommandRegistry, defineCommand } from '../../src/core/command.ts';
 import { createDispatcher } from '../../src/core/dispatcher.ts';
 import { fail, ok } from '../../src/core/result.ts';
@@ -26,28 +25,33 @@ afterAll(() => t.close());
 /** Test-only commands that misbehave on purpose. */
 const writesThenFails = defineCommand({
   name: 'test writefail',
+  nameVi: 'thử',
   description: text('thử', 'test'),
   minRole: 'viewer',
   writes: true,
   options: [],
   async run(ctx) {
-    await ctx.db.insert(units).values({ code: 'HALF-WRITTEN', name: 'x', parentId: null });
+    const written = await ctx.services.addUnit({ code: 'HALF-WRITTEN', name: 'x' });
+    if (!written.ok) throw new Error('the test could not write its unit');
     return fail('conflict', text('xung đột', 'conflict'));
   },
 });
 const throws = defineCommand({
   name: 'test throw',
+  nameVi: 'thử',
   description: text('thử', 'test'),
   minRole: 'viewer',
   writes: true,
   options: [],
   async run(ctx) {
-    await ctx.db.insert(units).values({ code: 'HALF-WRITTEN', name: 'x', parentId: null });
+    const written = await ctx.services.addUnit({ code: 'HALF-WRITTEN', name: 'x' });
+    if (!written.ok) return fail('conflict', text('không ghi được', 'the test could not write its unit'));
     throw new Error('boom: a bug');
   },
 });
 const leaksPersonal = defineCommand({
   name: 'test personal',
+  nameVi: 'thử',
   description: text('thử', 'test'),
   minRole: 'viewer',
   writes: false,

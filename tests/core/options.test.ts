@@ -5,11 +5,11 @@ import { text } from '../../src/i18n/text.ts';
 
 const d = text('x', 'x');
 const spec: OptionSpec[] = [
-  { name: 'code', type: 'string', positional: true, required: true, description: d },
-  { name: 'outcome', type: 'choice', positional: true, required: true, choices: STATUS_CHOICES, description: d },
-  { name: 'reason', type: 'text', positional: true, description: d },
-  { name: 'on', type: 'date', description: d },
-  { name: 'version', type: 'integer', min: 1, description: d },
+  { name: 'code', nameVi: 'mã', type: 'string', positional: true, required: true, description: d },
+  { name: 'outcome', nameVi: 'kết-quả', type: 'choice', positional: true, required: true, choices: STATUS_CHOICES, description: d },
+  { name: 'reason', nameVi: 'lý-do', type: 'text', positional: true, description: d },
+  { name: 'on', nameVi: 'ngày', type: 'date', description: d },
+  { name: 'version', nameVi: 'phiên-bản', type: 'integer', min: 1, description: d },
 ];
 
 describe('text options', () => {
@@ -42,7 +42,7 @@ describe('text options', () => {
           'Usage: case status <code> <wanted|arrested|surrendered|cleared|cancelled> [reason…] [on:YYYY-MM-DD] [version:version]',
         );
     }
-    const noRest: OptionSpec[] = [{ name: 'code', type: 'string', positional: true, description: d }];
+    const noRest: OptionSpec[] = [{ name: 'code', nameVi: 'mã', type: 'string', positional: true, description: d }];
     const extra = parseTextOptions('case show', 'TN-1 TN-2', noRest);
     expect(extra.ok).toBe(false);
     if (!extra.ok) expect(extra.failure.text('en')).toContain('Unexpected words: "TN-2"');

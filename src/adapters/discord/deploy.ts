@@ -1,6 +1,5 @@
 import { DiscordAPIError, REST, Routes } from 'discord.js';
-import type { CommandRegistry } from '../../core/command.ts';
-import type { Text } from '../../i18n/text.ts';
+import type { CommandGroup, CommandRegistry } from '../../core/command.ts';
 import { buildDiscordCommands } from './registration.ts';
 
 export interface DiscordConnection {
@@ -31,7 +30,7 @@ export class DiscordDeployError extends Error {
  */
 export async function deployDiscordCommands(
   connection: DiscordConnection,
-  input: { registry: CommandRegistry; groups: Record<string, Text>; guildIds: string[] },
+  input: { registry: CommandRegistry; groups: Record<string, CommandGroup>; guildIds: string[] },
 ): Promise<Array<{ target: string; commands: number }>> {
   const rest = createDiscordRest(connection);
   const body = buildDiscordCommands(input.registry, input.groups);

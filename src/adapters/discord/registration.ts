@@ -5,9 +5,8 @@ import {
   type APIApplicationCommandSubcommandOption,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { CommandDefinition, CommandRegistry } from '../../core/command.ts';
+import type { CommandDefinition, CommandGroup, CommandRegistry } from '../../core/command.ts';
 import type { OptionSpec } from '../../core/options.ts';
-import { vietnameseCommandName } from '../../i18n/command-names.ts';
 import type { Text } from '../../i18n/text.ts';
 
 /** Discord's limits on application commands. */
@@ -21,9 +20,14 @@ const GUILD_ONLY = [InteractionContextType.Guild];
 
 const fit = (value: string, max: number) => ([...value].length <= max ? value : `${[...value].slice(0, max - 1).join('')}…`);
 
-/** An English name (Discord's default, and what interactions carry) with its Vietnamese localisation. */
-function named(word: string) {
-  return { name: word, name_localizations: { vi: vietnameseCommandName(word) } };
+/**
+ * An English name (Discord's default, and what interactions carry) with its Vietnamese localisation,
+ * declared beside the command or option. The types require one; this is the net under a definition
+ * that reached here around them (plain JavaScript, a cast).
+ */
+function named(word: string, nameVi: string | undefined) {
+  if (!nameVi) throw new Error(`No Vietnamese name for the command word "${word}": declare its nameVi beside it.`);
+  return { name: word, name_localizations: { vi: nameVi } };
 }
 
 /** An English description (Discord's default) with its Vietnamese localisation. */
@@ -33,7 +37,7 @@ function describe(t: Text) {
 
 function option(spec: OptionSpec): APIApplicationCommandBasicOption {
   const base = {
-    ...named(spec.name),
+    ...named(spec.name, spec.nameVi),
     ...describe(spec.type === 'date' ? (l) => `${spec.description(l)} (YYYY-MM-DD)` : spec.description),
     required: Boolean(spec.required),
   };
@@ -75,32 +79,28 @@ function options(command: CommandDefinition): APIApplicationCommandBasicOption[]
  * The slash commands to register, built from the core's option specs: `/case find`, `/case show`,
  * … as subcommands of `/case`; one-word commands (`/help`, `/whoami`) at the top level. Typed
  * options, choices, limits and autocomplete come from the specs; Vietnamese descriptions from their
- * texts, Vietnamese names from src/i18n/command-names.ts.
+ * texts, Vietnamese names from each command's, option's and group's `nameVi`.
  */
 export function buildDiscordCommands(
   registry: CommandRegistry,
-  groups: Record<string, Text>,
+  groups: Record<string, CommandGroup>,
 ): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   const out: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [];
   for (const group of registry.groups()) {
     const members = registry.all().filter((c) => c.name.split(' ')[0] === group);
     const single = members.find((c) => c.name === group);
     if (single) {
-      out.push({ ...named(group), ...describe(single.description), options: options(single), contexts: GUILD_ONLY });
+      out.push({ ...named(group, single.nameVi), ...describe(single.description), options: options(single), contexts: GUILD_ONLY });
       continue;
     }
-    const description: Text = groups[group] ?? (() => members.map((c) => c.name).join(', '));
-    out.push({
-      ...named(group),
-      ...describe(description),
-      contexts: GUILD_ONLY,
-      options: members.map((c): APIApplicationCommandSubcommandOption => ({
-        type: ApplicationCommandOptionType.Subcommand,
-        ...named(c.name.split(' ')[1]!),
-        ...describe(c.description),
-        options: options(c),
-      })),
-    });
+    const subcommands = members.map((c): APIApplicationCommandSubcommandOption => ({
+      type: ApplicationCommandOptionType.Subcommand,
+      ...named(c.name.split(' ')[1]!, c.nameVi),
+      ...describe(c.description),
+      options: options(c),
+    }));
+    const description: Text = groups[group]?.description ?? (() => members.map((c) => c.name).join(', '));
+    out.push({ ...named(group, groups[group]?.nameVi), ...describe(description), contexts: GUILD_ONLY, options: subcommands });
   }
   return out;
 }

@@ -4,7 +4,6 @@ import { commandGroups, commands } from '../../../commands/index.ts';
 import { CommandRegistry } from '../../../src/core/command.ts';
 import { ok } from '../../../src/core/result.ts';
 import { buildDiscordCommands } from '../../../src/adapters/discord/registration.ts';
-import { VIETNAMESE_COMMAND_NAMES } from '../../../src/i18n/command-names.ts';
 
 const built = buildDiscordCommands(commands, commandGroups);
 // https://discord.com/developers/docs/interactions/application-commands#application-command-object-application-command-naming
@@ -95,12 +94,23 @@ describe('Discord command registration', () => {
     expect(built.find((c) => c.name === 'followup')!.name_localizations).toEqual({ vi: 'việc' });
   });
 
-  it('keeps the Vietnamese names in one table of valid names, which also fails loudly for a word it lacks', () => {
-    for (const [word, name] of Object.entries(VIETNAMESE_COMMAND_NAMES)) {
+  it('declares a valid Vietnamese name beside every command, option and group, and fails loudly for one without', () => {
+    /** Every English word with the Vietnamese name declared beside it. */
+    const declared: Array<[string, string]> = [
+      ...Object.entries(commandGroups).map(([word, group]): [string, string] => [word, group.nameVi]),
+      ...commands
+        .all()
+        .flatMap((c) => [
+          [c.name.split(' ').at(-1)!, c.nameVi] as [string, string],
+          ...c.options.map((o): [string, string] => [o.name, o.nameVi]),
+        ]),
+    ];
+    for (const [word, name] of declared) {
       expect(word).toMatch(NAME);
       expect(name).toMatch(NAME);
     }
     const unnamed = new CommandRegistry([
+      // @ts-expect-error A command without its Vietnamese name does not compile.
       {
         name: 'case lookup',
         description: () => 'x',

@@ -36,6 +36,7 @@ const longAnswer = (toChannel: boolean): ReplyMessage => ({
 const bulk = (name: string, toChannel: boolean) =>
   defineCommand({
     name,
+    nameVi: 'x',
     description: text('x', 'x'),
     minRole: 'viewer',
     writes: true,

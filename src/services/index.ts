@@ -1,0 +1,69 @@
+import type { Executor } from '../../db/client.ts';
+import { addAttendee, linkFollowUp, meetingsInUnits } from '../repositories/meetings.ts';
+import { countUnits, findUnitsByIds } from '../repositories/units.ts';
+import { addCaseInfo, addCaseNote, changeCaseStatus, findCases, getCaseCard } from './cases.ts';
+import { addUnit } from './directory.ts';
+import { buildDigest } from './digest/digest.ts';
+import { resolveDigestRequest } from './digest/request.ts';
+import { addSchedule, listSchedules, removeSchedule } from './digest/schedules.ts';
+import { addFollowUp, closeFollowUpAs, listFollowUps } from './follow-ups.ts';
+import { currentMeeting, endMeeting, findMeetingInScope, minutesOf, recordItem, startMeeting } from './meetings.ts';
+
+/** A use case that takes the database (or transaction) first, as every service function does. */
+type UseCase = (db: Executor, ...args: never) => unknown;
+
+/** The use case with its database already given. */
+export type Bound<F> = F extends (db: Executor, ...args: infer A) => infer R ? (...args: A) => R : never;
+
+function bindAll<T extends Record<string, UseCase>>(db: Executor, useCases: T): { [K in keyof T]: Bound<T[K]> } {
+  return Object.fromEntries(Object.entries(useCases).map(([name, useCase]) => [name, (...args: never) => useCase(db, ...args)])) as {
+    [K in keyof T]: Bound<T[K]>;
+  };
+}
+
+/**
+ * The use cases a command may call, bound to `db`: the transaction the command runs in, so that
+ * whatever they write commits or rolls back with the command and its audit row. Commands reach data
+ * only through these; the SQL stays in src/repositories/. A few repository functions with no rule
+ * of their own to add (a meeting's attendees, the units of a scope) are offered as they are.
+ *
+ * @example
+ *   const services = createServices(tx);
+ *   const card = await services.getCaseCard(scope, 'TN-2020-000123');
+ */
+export function createServices(db: Executor) {
+  return bindAll(db, {
+    // Cases.
+    findCases,
+    getCaseCard,
+    changeCaseStatus,
+    addCaseNote,
+    addCaseInfo,
+    // Follow-ups.
+    addFollowUp,
+    listFollowUps,
+    closeFollowUpAs,
+    // Meetings.
+    currentMeeting,
+    startMeeting,
+    recordItem,
+    endMeeting,
+    findMeetingInScope,
+    minutesOf,
+    addAttendee,
+    linkFollowUp,
+    meetingsInUnits,
+    // Digests and their schedules.
+    resolveDigestRequest,
+    buildDigest,
+    addSchedule,
+    listSchedules,
+    removeSchedule,
+    // Units.
+    findUnitsByIds,
+    countUnits,
+    addUnit,
+  });
+}
+
+export type Services = ReturnType<typeof createServices>;
