@@ -2,9 +2,9 @@ import { defineCommand } from '../src/core/command.ts';
 import { unitOption } from '../src/core/common-options.ts';
 import { ok } from '../src/core/result.ts';
 import { text } from '../src/i18n/text.ts';
+import { digestMessage } from '../src/presenters/digest.ts';
 import { buildDigest } from '../src/services/digest/digest.ts';
 import type { PeriodPreset } from '../src/services/digest/period.ts';
-import { digestMessage } from '../src/services/digest/render.ts';
 import { PERIOD_CHOICES, resolveDigestRequest } from '../src/services/digest/request.ts';
 
 export default defineCommand({

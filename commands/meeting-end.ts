@@ -1,7 +1,8 @@
 import { defineCommand } from '../src/core/command.ts';
 import { ok } from '../src/core/result.ts';
 import { text } from '../src/i18n/text.ts';
-import { currentMeeting, endMeeting, minutesMessage } from '../src/services/meetings.ts';
+import { minutesMessage } from '../src/presenters/meeting.ts';
+import { currentMeeting, endMeeting } from '../src/services/meetings.ts';
 
 export default defineCommand({
   name: 'meeting end',

@@ -12,7 +12,6 @@ import type { Poster } from '../scheduler/digests.ts';
 import { renderDigestChart } from '../services/digest/chart.ts';
 import { buildDigest } from '../services/digest/digest.ts';
 import { PERIOD_PRESETS, type PeriodPreset } from '../services/digest/period.ts';
-import { digestMessage } from '../services/digest/render.ts';
 import { resolveDigestRequest } from '../services/digest/request.ts';
 import {
   addSchedule,
@@ -23,6 +22,7 @@ import {
   type ScheduleKind,
   type SchedulePeriod,
 } from '../services/digest/schedules.ts';
+import { digestMessage } from '../presenters/digest.ts';
 import { scheduleLine } from '../presenters/digest-schedule.ts';
 import type { Config } from '../config.ts';
 import type { CliContext } from './context.ts';

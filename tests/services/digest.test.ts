@@ -6,7 +6,7 @@ import { CHART_SIZE, monthLabel, renderDigestChart } from '../../src/services/di
 import { buildDigest, type Digest, type Figures } from '../../src/services/digest/digest.ts';
 import { resolveDigestRequest } from '../../src/services/digest/request.ts';
 import { describePeriod, presetPeriod } from '../../src/services/digest/period.ts';
-import { comparisonText, digestMessage } from '../../src/services/digest/render.ts';
+import { comparisonText, digestMessage } from '../../src/presenters/digest.ts';
 import { findUnitByCode } from '../../src/repositories/units.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 import { makeCase, makeMember, makeUnitTree } from '../factories/index.ts';
