@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMarkdown, renderText } from '../../src/adapters/console/render.ts';
 import { messageText } from '../support/core.ts';
-import { CHART_SIZE, monthLabel, renderDigestChart } from '../../src/services/digest/chart.ts';
+import { CHART_SIZE, monthLabel, renderDigestChart } from '../../src/presenters/digest-chart.ts';
 import { buildDigest, type Digest, type Figures } from '../../src/services/digest/digest.ts';
 import { resolveDigestRequest } from '../../src/services/digest/request.ts';
 import { describePeriod, presetPeriod } from '../../src/services/digest/period.ts';

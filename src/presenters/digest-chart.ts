@@ -2,8 +2,8 @@ import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { text, type Locale } from '../../i18n/text.ts';
-import type { Digest } from './digest.ts';
+import { text, type Locale } from '../i18n/text.ts';
+import type { Digest } from '../services/digest/digest.ts';
 
 /** DejaVu Sans, from the dejavu-fonts-ttf package: it has every Vietnamese glyph. */
 const FONT_FILE = createRequire(import.meta.url).resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
