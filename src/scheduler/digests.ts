@@ -98,7 +98,7 @@ export function createDigestRunner(deps: DigestRunnerDeps) {
     });
   }
 
-  return { runDue, closeStaleMeetings: closeStaleMeetingsAt, instanceId: instance };
+  return { runDue, closeStaleMeetings: closeStaleMeetingsAt };
 }
 
 export type DigestRunner = ReturnType<typeof createDigestRunner>;
