@@ -281,8 +281,9 @@ export async function endMeeting(
 
 /**
  * Meetings open longer than `timeoutMs`, each closed by exactly one caller. `onClosed` runs in the
- * transaction that closes it (the scheduler queues the minutes for posting there): if it fails,
- * the meeting stays open for the next pass, so closed minutes are never left unsent.
+ * transaction that closes it (the time-out job in `src/services/jobs/stale-meetings.ts` queues the
+ * minutes for posting there): if it fails, the meeting stays open for the next pass, so closed
+ * minutes are never left unsent.
  */
 export async function closeStaleMeetings(
   db: Executor,
