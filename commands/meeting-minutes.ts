@@ -1,7 +1,7 @@
 import { defineCommand } from '../src/core/command.ts';
 import { ok } from '../src/core/result.ts';
 import { text } from '../src/i18n/text.ts';
-import { minutesMessage } from '../src/services/meetings.ts';
+import { minutesMessage } from '../src/presenters/meeting.ts';
 
 export default defineCommand({
   name: 'meeting minutes',

@@ -2,7 +2,7 @@ import { defineCommand } from '../src/core/command.ts';
 import { unitOption } from '../src/core/common-options.ts';
 import { ok } from '../src/core/result.ts';
 import { text } from '../src/i18n/text.ts';
-import { agendaMessage } from '../src/services/meetings.ts';
+import { agendaMessage } from '../src/presenters/meeting.ts';
 
 export default defineCommand({
   name: 'meeting start',

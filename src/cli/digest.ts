@@ -9,10 +9,8 @@ import { plural } from '../i18n/plural.ts';
 import { text } from '../i18n/text.ts';
 import { undeliveredByPlatform } from '../repositories/outbox.ts';
 import type { Poster } from '../scheduler/digests.ts';
-import { renderDigestChart } from '../services/digest/chart.ts';
 import { buildDigest } from '../services/digest/digest.ts';
 import { PERIOD_PRESETS, type PeriodPreset } from '../services/digest/period.ts';
-import { digestMessage } from '../services/digest/render.ts';
 import { resolveDigestRequest } from '../services/digest/request.ts';
 import {
   addSchedule,
@@ -23,6 +21,8 @@ import {
   type ScheduleKind,
   type SchedulePeriod,
 } from '../services/digest/schedules.ts';
+import { digestMessage } from '../presenters/digest.ts';
+import { renderDigestChart } from '../presenters/digest-chart.ts';
 import { scheduleLine } from '../presenters/digest-schedule.ts';
 import type { Config } from '../config.ts';
 import type { CliContext } from './context.ts';

@@ -2,7 +2,8 @@ import { Option, type Command } from 'commander';
 import { renderMarkdown, renderText } from '../adapters/console/render.ts';
 import { text } from '../i18n/text.ts';
 import { findMeeting } from '../repositories/meetings.ts';
-import { minutesMessage, minutesOf } from '../services/meetings.ts';
+import { minutesMessage } from '../presenters/meeting.ts';
+import { minutesOf } from '../services/meetings.ts';
 import type { CliContext } from './context.ts';
 
 export function registerMeetingCommands(program: Command, ctx: CliContext): void {

@@ -3,8 +3,6 @@ import { foldKey } from './text.ts';
 
 export const DANGERS = ['normal', 'dangerous', 'especially_dangerous'] as const satisfies readonly Danger[];
 export const CASE_STATUSES = ['wanted', 'arrested', 'surrendered', 'cleared', 'cancelled'] as const satisfies readonly CaseStatus[];
-/** The statuses that take a case off the wanted list. */
-export const OUTCOMES = ['arrested', 'surrendered', 'cleared', 'cancelled'] as const satisfies readonly CaseStatus[];
 
 /** Other words accepted for each value, compared by {@link foldKey} (marks, case and hyphens ignored). */
 export const DANGER_WORDS: Record<Danger, readonly string[]> = {

@@ -1,16 +1,20 @@
 import type { Locale } from '../../db/schema/index.ts';
 
 export type { Locale };
-export const LOCALES = ['vi', 'en'] as const satisfies readonly Locale[];
 
 /**
  * A piece of user-facing text in every supported language, rendered once the reader's locale is
  * known. Both languages are written side by side, so a missing translation fails to compile.
  *
+ * Every user-facing string goes through it. Where a language needs its own number, date or plural
+ * form, each side formats in its own locale:
+ *
  * @example
  *   const hello: Text = text('Xin chào', 'Hello');
- *   const count: Text = (l) => (l === 'vi' ? `${formatNumber(l, n)} hồ sơ` : `${formatNumber(l, n)} cases`);
  *   hello('vi') === 'Xin chào'
+ *   const count: Text = text(`${formatNumber('vi', n)} hồ sơ`, plural('en', n, 'case', 'cases'));
+ *   // Inside a presenter, where the reader's locale is known:
+ *   const heading = text(`Họp: ${meeting.title}`, `Meeting: ${meeting.title}`)(locale);
  */
 export type Text = (locale: Locale) => string;
 

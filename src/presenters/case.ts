@@ -1,6 +1,5 @@
 import type { Block } from '../domain/reply.ts';
-import type { Locale } from '../i18n/text.ts';
-import { formatDate, formatDateTime } from '../i18n/text.ts';
+import { formatDate, formatDateTime, text, type Locale, type Text } from '../i18n/text.ts';
 import { DANGER_LABEL, STATUS_LABEL } from '../i18n/labels.ts';
 import type { CaseHit } from '../repositories/case-search.ts';
 import type { CaseCard } from '../services/cases.ts';
@@ -18,19 +17,17 @@ export function caseHitCodeLine(hit: CaseHit, locale: Locale): string {
   return [hit.code, hit.unitCode, STATUS_LABEL[hit.status](locale), DANGER_LABEL[hit.danger](locale)].join(' · ');
 }
 
-const L = (locale: Locale, vi: string, en: string) => (locale === 'vi' ? vi : en);
-
 /** The fields anyone who may see the case may see, without personal data. */
 export function caseSummaryFields(card: CaseCard, locale: Locale): Array<{ label: string; value: string }> {
   const { row } = card;
   const fields = [
-    { label: L(locale, 'Mã hồ sơ', 'Case'), value: row.code },
-    { label: L(locale, 'Trạng thái', 'Status'), value: STATUS_LABEL[row.status](locale) },
-    { label: L(locale, 'Mức độ', 'Danger'), value: DANGER_LABEL[row.danger](locale) },
-    { label: L(locale, 'Đơn vị', 'Unit'), value: `${card.unitCode} (${card.unitName})` },
-    { label: L(locale, 'Ngày truy nã', 'Wanted since'), value: formatDate(locale, row.wantedOn) },
+    { label: text('Mã hồ sơ', 'Case')(locale), value: row.code },
+    { label: text('Trạng thái', 'Status')(locale), value: STATUS_LABEL[row.status](locale) },
+    { label: text('Mức độ', 'Danger')(locale), value: DANGER_LABEL[row.danger](locale) },
+    { label: text('Đơn vị', 'Unit')(locale), value: `${card.unitCode} (${card.unitName})` },
+    { label: text('Ngày truy nã', 'Wanted since')(locale), value: formatDate(locale, row.wantedOn) },
   ];
-  if (row.resolvedOn) fields.push({ label: L(locale, 'Ngày kết quả', 'Outcome date'), value: formatDate(locale, row.resolvedOn) });
+  if (row.resolvedOn) fields.push({ label: text('Ngày kết quả', 'Outcome date')(locale), value: formatDate(locale, row.resolvedOn) });
   return fields;
 }
 
@@ -38,63 +35,63 @@ export function caseSummaryFields(card: CaseCard, locale: Locale): Array<{ label
 export function caseIdentityFields(card: CaseCard, locale: Locale): Array<{ label: string; value: string }> {
   const { row } = card;
   return [
-    { label: L(locale, 'Họ tên', 'Name'), value: row.fullName },
-    ...(row.aliases.length ? [{ label: L(locale, 'Tên gọi khác', 'Aliases'), value: row.aliases.join(', ') }] : []),
-    { label: L(locale, 'Năm sinh', 'Born'), value: row.birthDate ? formatDate(locale, row.birthDate) : String(row.birthYear ?? '?') },
+    { label: text('Họ tên', 'Name')(locale), value: row.fullName },
+    ...(row.aliases.length ? [{ label: text('Tên gọi khác', 'Aliases')(locale), value: row.aliases.join(', ') }] : []),
+    { label: text('Năm sinh', 'Born')(locale), value: row.birthDate ? formatDate(locale, row.birthDate) : String(row.birthYear ?? '?') },
   ];
 }
 
 /** The full card: decisions, outcome, completeness, open follow-ups, last events. */
 export function caseCardBlocks(card: CaseCard, locale: Locale, timeZone: string): Block[] {
   const { row } = card;
-  const yes = L(locale, 'có', 'yes');
-  const no = L(locale, 'chưa có', 'missing');
+  const yes = text('có', 'yes')(locale);
+  const no = text('chưa có', 'missing')(locale);
   const gender = row.gender
-    ? { male: L(locale, 'nam', 'male'), female: L(locale, 'nữ', 'female'), other: L(locale, 'khác', 'other') }[row.gender]
+    ? { male: text('nam', 'male')(locale), female: text('nữ', 'female')(locale), other: text('khác', 'other')(locale) }[row.gender]
     : '?';
   const personal: Array<{ label: string; value: string }> = [
     ...caseIdentityFields(card, locale),
-    { label: L(locale, 'Giới tính', 'Gender'), value: gender },
-    { label: L(locale, 'Số định danh', 'National ID'), value: row.nationalId ?? '?' },
-    { label: L(locale, 'Quê quán/Nơi ở', 'Hometown/address'), value: row.hometown ?? '?' },
-    { label: L(locale, 'Tội danh', 'Charges'), value: row.charges ?? '?' },
+    { label: text('Giới tính', 'Gender')(locale), value: gender },
+    { label: text('Số định danh', 'National ID')(locale), value: row.nationalId ?? '?' },
+    { label: text('Quê quán/Nơi ở', 'Hometown/address')(locale), value: row.hometown ?? '?' },
+    { label: text('Tội danh', 'Charges')(locale), value: row.charges ?? '?' },
   ];
   const decisions: Array<{ label: string; value: string }> = [
     {
-      label: L(locale, 'Quyết định truy nã', 'Wanted decision'),
+      label: text('Quyết định truy nã', 'Wanted decision')(locale),
       value: [row.wantedDecisionNo ?? '?', formatDate(locale, row.wantedOn), row.wantedAuthority].filter(Boolean).join(', '),
     },
   ];
   if (row.cancelledOn || row.cancellationDecisionNo) {
     decisions.push({
-      label: L(locale, 'Quyết định đình nã', 'Cancellation decision'),
+      label: text('Quyết định đình nã', 'Cancellation decision')(locale),
       value: [row.cancellationDecisionNo ?? '?', row.cancelledOn ? formatDate(locale, row.cancelledOn) : null].filter(Boolean).join(', '),
     });
   }
-  if (row.outcomeNote) decisions.push({ label: L(locale, 'Ghi chú kết quả', 'Outcome note'), value: row.outcomeNote });
+  if (row.outcomeNote) decisions.push({ label: text('Ghi chú kết quả', 'Outcome note')(locale), value: row.outcomeNote });
   const completeness = [
-    { label: L(locale, 'Ảnh', 'Photo'), value: row.hasPhoto ? yes : no },
-    { label: L(locale, 'Đặc điểm nhận dạng', 'Identifying marks'), value: row.identifyingMarks ?? no },
-    { label: L(locale, 'Tiền án, tiền sự', 'Criminal history'), value: row.criminalHistory ?? no },
+    { label: text('Ảnh', 'Photo')(locale), value: row.hasPhoto ? yes : no },
+    { label: text('Đặc điểm nhận dạng', 'Identifying marks')(locale), value: row.identifyingMarks ?? no },
+    { label: text('Tiền án, tiền sự', 'Criminal history')(locale), value: row.criminalHistory ?? no },
   ];
   const blocks: Block[] = [
     { kind: 'fields', fields: [...caseSummaryFields(card, locale), ...personal, ...decisions] },
-    { kind: 'text', text: L(locale, 'Độ đầy đủ của hồ sơ', 'Record completeness') },
+    { kind: 'text', text: text('Độ đầy đủ của hồ sơ', 'Record completeness')(locale) },
     { kind: 'fields', fields: completeness },
   ];
-  blocks.push({ kind: 'text', text: L(locale, 'Việc cần làm đang mở', 'Open follow-ups') });
+  blocks.push({ kind: 'text', text: text('Việc cần làm đang mở', 'Open follow-ups')(locale) });
   blocks.push(
     card.openFollowUps.length
       ? {
           kind: 'list',
           items: card.openFollowUps.map(
-            (f) => `#${f.id} ${f.task} → ${f.assignee}${f.dueOn ? ` (${L(locale, 'hạn', 'due')} ${formatDate(locale, f.dueOn)})` : ''}`,
+            (f) => `#${f.id} ${f.task} → ${f.assignee}${f.dueOn ? ` (${text('hạn', 'due')(locale)} ${formatDate(locale, f.dueOn)})` : ''}`,
           ),
         }
-      : { kind: 'text', text: L(locale, 'Không có.', 'None.'), tone: 'muted' },
+      : { kind: 'text', text: text('Không có.', 'None.')(locale), tone: 'muted' },
   );
   if (card.events.length) {
-    blocks.push({ kind: 'text', text: L(locale, 'Diễn biến gần nhất', 'Latest events') });
+    blocks.push({ kind: 'text', text: text('Diễn biến gần nhất', 'Latest events')(locale) });
     blocks.push({
       kind: 'list',
       items: card.events.map(
@@ -102,22 +99,20 @@ export function caseCardBlocks(card: CaseCard, locale: Locale, timeZone: string)
       ),
     });
   }
-  blocks.push({ kind: 'text', text: L(locale, `Phiên bản ${row.version}`, `Version ${row.version}`), tone: 'muted' });
+  blocks.push({ kind: 'text', text: text(`Phiên bản ${row.version}`, `Version ${row.version}`)(locale), tone: 'muted' });
   return blocks;
 }
 
-function eventLabel(kind: string, locale: Locale): string {
-  const labels: Record<string, [string, string]> = {
-    created: ['tạo hồ sơ', 'created'],
-    updated: ['cập nhật', 'updated'],
-    status_changed: ['đổi trạng thái', 'status changed'],
-    reopened: ['truy nã lại', 'reopened'],
-    info_added: ['bổ sung thông tin', 'information added'],
-    note: ['ghi chú', 'note'],
-  };
-  const [vi, en] = labels[kind] ?? [kind, kind];
-  return L(locale, vi, en);
-}
+const EVENT_LABEL: Record<string, Text> = {
+  created: text('tạo hồ sơ', 'created'),
+  updated: text('cập nhật', 'updated'),
+  status_changed: text('đổi trạng thái', 'status changed'),
+  reopened: text('truy nã lại', 'reopened'),
+  info_added: text('bổ sung thông tin', 'information added'),
+  note: text('ghi chú', 'note'),
+};
+
+const eventLabel = (kind: string, locale: Locale): string => EVENT_LABEL[kind]?.(locale) ?? kind;
 
 function describeEvent(event: CaseCard['events'][number], locale: Locale): string {
   const data = event.data as {
@@ -131,9 +126,9 @@ function describeEvent(event: CaseCard['events'][number], locale: Locale): strin
   };
   if (data.followUp !== undefined) {
     const action = {
-      assigned: L(locale, `giao cho ${data.assignee ?? '?'}`, `assigned to ${data.assignee ?? '?'}`),
-      done: L(locale, 'đã xong', 'done'),
-      cancelled: L(locale, 'đã hủy', 'cancelled'),
+      assigned: text(`giao cho ${data.assignee ?? '?'}`, `assigned to ${data.assignee ?? '?'}`)(locale),
+      done: text('đã xong', 'done')(locale),
+      cancelled: text('đã hủy', 'cancelled')(locale),
     }[data.action ?? 'assigned'];
     return `: #${data.followUp} ${data.task ?? ''} (${action})${data.note ? ` — ${data.note}` : ''}`;
   }

@@ -1,10 +1,8 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Database } from '../../db/client.ts';
 import type { Logger } from '../logger.ts';
-import { forgetExpiredPendingActions } from '../repositories/pending-actions.ts';
-import { forgetInvocationsBefore } from '../repositories/invocations.ts';
-import { forgetDeliveredBefore } from '../repositories/outbox.ts';
 import { listSchedules } from '../services/digest/schedules.ts';
+import { forgetOldRecords } from '../services/jobs/housekeeping.ts';
 import type { DigestRunner } from './digests.ts';
 
 /**
@@ -72,18 +70,16 @@ export async function startScheduler(input: { db: Database; runner: DigestRunner
       }
     }
   }
-  /** Hourly: request ids claimed more than a week ago are forgotten. */
+  /** Hourly: old request ids, long-delivered messages and expired confirmations are forgotten. */
   let lastHousekeeping = 0;
   const housekeeping = async () => {
     const now = clock();
     if (now.getTime() - lastHousekeeping < 60 * 60_000) return;
     lastHousekeeping = now.getTime();
-    const forgotten = await forgetInvocationsBefore(input.db, new Date(now.getTime() - 7 * 24 * 60 * 60_000));
-    if (forgotten) log.info({ forgotten }, 'old request ids forgotten');
-    const sent = await forgetDeliveredBefore(input.db, new Date(now.getTime() - 30 * 24 * 60 * 60_000));
-    if (sent) log.info({ forgotten: sent }, 'delivered messages over a month old forgotten');
-    const expired = await forgetExpiredPendingActions(input.db, now);
-    if (expired) log.info({ forgotten: expired }, 'expired confirmations forgotten');
+    const forgotten = await forgetOldRecords(input.db, { now });
+    if (forgotten.invocations) log.info({ forgotten: forgotten.invocations }, 'old request ids forgotten');
+    if (forgotten.delivered) log.info({ forgotten: forgotten.delivered }, 'delivered messages over a month old forgotten');
+    if (forgotten.confirmations) log.info({ forgotten: forgotten.confirmations }, 'expired confirmations forgotten');
   };
 
   const maintenance = async () => {

@@ -72,10 +72,13 @@ export async function addFollowUp(
   },
 ): Promise<Result<{ followUp: FollowUpRow; caseCode: string; assignee: string }>> {
   if (input.dueOn && input.dueOn < input.today) {
-    return fail('invalid', (l) =>
-      l === 'vi'
-        ? `Hạn ${formatDate(l, input.dueOn!)} đã qua; hôm nay là ${formatDate(l, input.today)}.`
-        : `The due date ${formatDate(l, input.dueOn!)} has passed; today is ${formatDate(l, input.today)}.`,
+    const due = input.dueOn;
+    return fail(
+      'invalid',
+      text(
+        `Hạn ${formatDate('vi', due)} đã qua; hôm nay là ${formatDate('vi', input.today)}.`,
+        `The due date ${formatDate('en', due)} has passed; today is ${formatDate('en', input.today)}.`,
+      ),
     );
   }
   const found = await getCaseInScope(db, input.scope, input.code);

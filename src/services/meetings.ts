@@ -1,12 +1,9 @@
 import type { Executor } from '../../db/client.ts';
 import type { Platform } from '../../db/schema/index.ts';
 import type { Scope } from '../domain/scope.ts';
-import type { Block, ReplyMessage } from '../domain/reply.ts';
 import { fail, ok, type Result } from '../core/result.ts';
 import { dayIn, type IsoDate } from '../domain/dates.ts';
-import { plural } from '../i18n/plural.ts';
-import { formatDate, formatDateTime, formatNumber, text, type Locale } from '../i18n/text.ts';
-import { FOLLOW_UP_STATUS_LABEL, STATUS_LABEL } from '../i18n/labels.ts';
+import { formatDate, text, type Locale } from '../i18n/text.ts';
 import { insertAudit } from '../repositories/audit.ts';
 import { insertFollowUp } from '../repositories/follow-ups.ts';
 import {
@@ -29,15 +26,21 @@ import {
 import type { Member } from '../repositories/members.ts';
 import { findUnitById, unitSubtreeIds } from '../repositories/units.ts';
 import { buildDigest, type Digest } from './digest/digest.ts';
-import { digestMessage } from './digest/render.ts';
 import { resolveDigestRequest } from './digest/request.ts';
 import { resolveAssignee } from './follow-ups.ts';
-import type { CaseStatus } from '../../db/schema/index.ts';
+
+/** A meeting's directives and follow-ups, each with whether it is overdue on the day they are reviewed. */
+export interface PreviousMeeting {
+  id: number;
+  title: string;
+  startedAt: string;
+  followUps: Array<MeetingFollowUp & { overdue: boolean }>;
+}
 
 /** What a meeting opens with, kept as shown so its minutes record the figures reviewed. */
 export interface Agenda {
   digest: Digest;
-  previous: { id: number; title: string; startedAt: string; followUps: Array<MeetingFollowUp & { overdue: boolean }> } | null;
+  previous: PreviousMeeting | null;
   /** The cases whose status changed since the previous meeting: the first few codes, and how many in all. */
   statusChanges: Array<{ code: string; status: string }>;
   statusChangesTotal: number;
@@ -197,10 +200,13 @@ export async function recordItem(
   },
 ): Promise<Result<{ kind: 'note' | 'conclusion' | 'directive'; followUpId: number | null; assignee: string | null }>> {
   if (input.dueOn && input.dueOn < input.today) {
-    return fail('invalid', (l) =>
-      l === 'vi'
-        ? `Hạn ${formatDate(l, input.dueOn!)} đã qua; hôm nay là ${formatDate(l, input.today)}.`
-        : `The due date ${formatDate(l, input.dueOn!)} has passed; today is ${formatDate(l, input.today)}.`,
+    const due = input.dueOn;
+    return fail(
+      'invalid',
+      text(
+        `Hạn ${formatDate('vi', due)} đã qua; hôm nay là ${formatDate('vi', input.today)}.`,
+        `The due date ${formatDate('en', due)} has passed; today is ${formatDate('en', input.today)}.`,
+      ),
     );
   }
   // Whoever writes into a meeting took part in it.
@@ -275,8 +281,9 @@ export async function endMeeting(
 
 /**
  * Meetings open longer than `timeoutMs`, each closed by exactly one caller. `onClosed` runs in the
- * transaction that closes it (the scheduler queues the minutes for posting there): if it fails,
- * the meeting stays open for the next pass, so closed minutes are never left unsent.
+ * transaction that closes it (the time-out job in `src/services/jobs/stale-meetings.ts` queues the
+ * minutes for posting there): if it fails, the meeting stays open for the next pass, so closed
+ * minutes are never left unsent.
  */
 export async function closeStaleMeetings(
   db: Executor,
@@ -318,156 +325,16 @@ export async function findMeetingInScope(db: Executor, input: { id: number; scop
 
 const isOverdue = (f: MeetingFollowUp, today: IsoDate) => f.status === 'open' && f.dueOn !== null && f.dueOn < today;
 
-const stateLabel = (f: MeetingFollowUp & { overdue?: boolean }, l: Locale) =>
-  f.overdue ? (l === 'vi' ? 'quá hạn' : 'overdue') : FOLLOW_UP_STATUS_LABEL[f.status](l);
-
-const dueLabel = (f: MeetingFollowUp, l: Locale) => (f.dueOn ? ` · ${l === 'vi' ? 'hạn' : 'due'} ${formatDate(l, f.dueOn)}` : '');
-
-/**
- * A follow-up as the channel may see it. A directive's text was spoken in the meeting and is in
- * its minutes; a follow-up on a case shows its case code only, since its task may name the person.
- */
-const followUpLine = (f: MeetingFollowUp & { overdue?: boolean }, l: Locale) =>
-  f.caseCode
-    ? `#${f.id} · ${f.caseCode} · ${f.assignee}${dueLabel(f, l)} · ${stateLabel(f, l)}`
-    : `#${f.id} · ${f.assignee}${dueLabel(f, l)} · ${stateLabel(f, l)}: ${f.task}`;
-
-/** The previous meeting's directives and follow-ups with their state: for the agenda and the pre-read. */
-function previousMeetingBlocks(previous: NonNullable<Agenda['previous']>, locale: Locale, timeZone: string): Block[] {
-  const vi = locale === 'vi';
-  const when = formatDateTime(locale, new Date(previous.startedAt), timeZone);
-  return [
-    {
-      kind: 'text',
-      text: vi
-        ? `Chỉ đạo và việc cần làm của cuộc họp trước (#${previous.id} "${previous.title}", ${when}):`
-        : `Directives and follow-ups of the previous meeting (#${previous.id} "${previous.title}", ${when}):`,
-    },
-    previous.followUps.length
-      ? { kind: 'list', items: previous.followUps.map((f) => followUpLine(f, locale)) }
-      : { kind: 'text', tone: 'muted', text: vi ? '(không có)' : '(none)' },
-  ];
-}
-
 /**
  * What a committee's pre-read adds to its digest: the directives of its last meeting (in the
  * schedule's channel, for its unit) with their state today, so members come prepared.
  */
-export async function preReadBlocks(
-  db: Executor,
-  input: { meeting: MeetingRow; today: IsoDate; locale: Locale; timeZone: string },
-): Promise<Block[]> {
+export async function preReadOf(db: Executor, input: { meeting: MeetingRow; today: IsoDate }): Promise<PreviousMeeting> {
   const followUps = await followUpsOf(db, input.meeting.id);
-  const previous = {
+  return {
     id: input.meeting.id,
     title: input.meeting.title,
     startedAt: input.meeting.startedAt.toISOString(),
     followUps: followUps.map((f) => ({ ...f, overdue: isOverdue(f, input.today) })),
-  };
-  return previousMeetingBlocks(previous, input.locale, input.timeZone);
-}
-
-/** The agenda as posted to the committee's channel: aggregates, case codes, and its own directives. */
-export function agendaMessage(meeting: MeetingRow, agenda: Agenda, locale: Locale, timeZone: string): ReplyMessage {
-  const vi = locale === 'vi';
-  const digest = digestMessage(agenda.digest, locale, { since: 'meeting' });
-  const blocks: Block[] = [
-    {
-      kind: 'text',
-      tone: 'muted',
-      text: vi
-        ? `Cuộc họp #${meeting.id} đã mở lúc ${formatDateTime(locale, meeting.startedAt, timeZone)}.`
-        : `Meeting #${meeting.id} opened at ${formatDateTime(locale, meeting.startedAt, timeZone)}.`,
-    },
-    { kind: 'text', text: digest.title ?? '' },
-    ...digest.blocks,
-  ];
-  if (agenda.previous) blocks.push(...previousMeetingBlocks(agenda.previous, locale, timeZone));
-  if (agenda.statusChanges.length) {
-    const total = agenda.statusChangesTotal;
-    const more = total - agenda.statusChanges.length;
-    blocks.push(
-      {
-        kind: 'text',
-        text: vi
-          ? `Hồ sơ thay đổi trạng thái từ cuộc họp trước: ${formatNumber(locale, total)}`
-          : `Cases whose status changed since the previous meeting: ${formatNumber(locale, total)}`,
-      },
-      {
-        kind: 'list',
-        items: [
-          agenda.statusChanges.map((c) => `${c.code} (${STATUS_LABEL[c.status as CaseStatus](locale)})`).join(', ') +
-            (more > 0 ? (vi ? ` và ${formatNumber(locale, more)} hồ sơ khác` : ` and ${formatNumber(locale, more)} more`) : ''),
-        ],
-      },
-    );
-  }
-  return { personal: false, toChannel: true, title: vi ? `Họp: ${meeting.title}` : `Meeting: ${meeting.title}`, blocks };
-}
-
-/** The minutes: title, time, scope, attendees, figures reviewed, conclusions and directives, notes. */
-export function minutesMessage(m: Minutes, locale: Locale, timeZone: string): ReplyMessage {
-  const vi = locale === 'vi';
-  const at = (iso: string) => formatDateTime(locale, new Date(iso), timeZone);
-  const n = (value: number) => formatNumber(locale, value);
-  const { digest, previous } = m.agenda;
-  const period = `${formatDate(locale, digest.period.from)} – ${formatDate(locale, digest.period.to)}`;
-  const overdue = digest.followUps.overdue;
-  const fields = [
-    {
-      label: vi ? 'Thời gian' : 'Time',
-      value: `${at(m.startedAt)} – ${m.endedAt ? at(m.endedAt) : vi ? 'đang họp' : 'open'}${m.endedHow === 'timeout' ? (vi ? ' (tự đóng)' : ' (closed automatically)') : ''}`,
-    },
-    { label: vi ? 'Phạm vi' : 'Scope', value: `${m.unit.code} ${m.unit.name}` },
-    { label: vi ? 'Thành phần tham dự' : 'Attendees', value: m.attendees.join(', ') || '-' },
-    {
-      label: vi ? 'Số liệu đã xem xét' : 'Figures reviewed',
-      value: vi
-        ? `${period}: bắt, vận động đầu thú, thanh loại ${n(digest.resolved.total)} đối tượng; còn truy nã ${n(digest.outstanding.total)}; ${n(overdue)} việc cần làm quá hạn`
-        : `${period}: ${n(digest.resolved.total)} resolved; ${n(digest.outstanding.total)} still wanted; ${plural(locale, overdue, 'follow-up', 'follow-ups')} overdue`,
-    },
-  ];
-  if (previous) {
-    const count = (status: 'done' | 'open' | 'overdue') =>
-      previous.followUps.filter((f) =>
-        status === 'overdue' ? f.overdue : status === 'open' ? f.status === 'open' && !f.overdue : f.status === 'done',
-      ).length;
-    fields.push({
-      label: vi ? 'Rà soát cuộc họp trước' : 'Previous meeting reviewed',
-      value: vi
-        ? `#${previous.id}: ${n(previous.followUps.length)} chỉ đạo, việc cần làm (xong ${n(count('done'))}, đang làm ${n(count('open'))}, quá hạn ${n(count('overdue'))})`
-        : `#${previous.id}: ${plural(locale, previous.followUps.length, 'directive or follow-up', 'directives and follow-ups')} (${n(count('done'))} done, ${n(count('open'))} open, ${n(count('overdue'))} overdue)`,
-    });
-  }
-  const blocks: Block[] = [{ kind: 'fields', fields }];
-  const section = (label: string, items: string[]) => {
-    if (items.length) blocks.push({ kind: 'text', text: label }, { kind: 'list', ordered: true, items });
-  };
-  section(
-    vi ? 'Kết luận:' : 'Conclusions:',
-    m.items.filter((i) => i.kind === 'conclusion').map((i) => i.text),
-  );
-  section(
-    vi ? 'Chỉ đạo:' : 'Directives:',
-    m.items
-      .filter((i) => i.kind === 'directive')
-      .map(
-        (i) =>
-          `${i.text} → ${i.followUp ? `${i.followUp.assignee}${i.followUp.dueOn ? ` (${vi ? 'hạn' : 'due'} ${formatDate(locale, i.followUp.dueOn)})` : ''} · #${i.followUp.id}` : '?'}`,
-      ),
-  );
-  section(
-    vi ? 'Việc cần làm đã giao trong cuộc họp:' : 'Follow-ups assigned during the meeting:',
-    (m.followUps ?? []).map((f) => followUpLine(f, locale)),
-  );
-  section(
-    vi ? 'Ghi chú:' : 'Notes:',
-    m.items.filter((i) => i.kind === 'note').map((i) => i.text),
-  );
-  return {
-    personal: false,
-    toChannel: true,
-    title: vi ? `Biên bản họp #${m.id}: ${m.title}` : `Minutes of meeting #${m.id}: ${m.title}`,
-    blocks,
   };
 }

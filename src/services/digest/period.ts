@@ -1,6 +1,5 @@
 import { addDays, daysInMonth, type IsoDate } from '../../domain/dates.ts';
-import type { Locale } from '../../i18n/text.ts';
-import { formatDate } from '../../i18n/text.ts';
+import { formatDate, text, type Locale } from '../../i18n/text.ts';
 
 export const PERIOD_PRESETS = ['week', 'month', 'quarter', 'ytd', 'since-last'] as const;
 export type PeriodPreset = (typeof PERIOD_PRESETS)[number];
@@ -81,18 +80,20 @@ export function describePeriod(locale: Locale, period: Period): string {
   const [ty, tm, td] = parts(period.to);
   const monthEnd = td === daysInMonth(ty, tm);
   if (fy === ty && fd === 1 && monthEnd) {
-    if (fm === 1 && tm === 12) return locale === 'vi' ? `năm ${ty}` : `the year ${ty}`;
-    if (fm === 1 && tm > 1) return locale === 'vi' ? `${tm} tháng đầu năm ${ty}` : `the first ${tm} months of ${ty}`;
+    if (fm === 1 && tm === 12) return text(`năm ${ty}`, `the year ${ty}`)(locale);
+    if (fm === 1 && tm > 1) return text(`${tm} tháng đầu năm ${ty}`, `the first ${tm} months of ${ty}`)(locale);
     if (fm === tm) {
-      return locale === 'vi'
-        ? `tháng ${tm}/${ty}`
-        : new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(ty, tm - 1, 1)));
+      const month = new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+        new Date(Date.UTC(ty, tm - 1, 1)),
+      );
+      return text(`tháng ${tm}/${ty}`, month)(locale);
     }
   }
-  if (period.from === period.to) return locale === 'vi' ? `ngày ${formatDate(locale, period.from)}` : formatDate(locale, period.from);
-  return locale === 'vi'
-    ? `từ ${formatDate(locale, period.from)} đến ${formatDate(locale, period.to)}`
-    : `${formatDate(locale, period.from)} to ${formatDate(locale, period.to)}`;
+  if (period.from === period.to) return text(`ngày ${formatDate('vi', period.from)}`, formatDate('en', period.from))(locale);
+  return text(
+    `từ ${formatDate('vi', period.from)} đến ${formatDate('vi', period.to)}`,
+    `${formatDate('en', period.from)} to ${formatDate('en', period.to)}`,
+  )(locale);
 }
 
 /** The months a period touches, as `YYYY-MM`. */

@@ -55,10 +55,13 @@ export async function resolveDigestRequest(
   }
   if (input.from && input.to) {
     if (input.from > input.to) {
-      return fail('invalid', (l) =>
-        l === 'vi'
-          ? `Ngày bắt đầu ${formatDate(l, input.from!)} sau ngày kết thúc ${formatDate(l, input.to!)}.`
-          : `The start ${formatDate(l, input.from!)} is after the end ${formatDate(l, input.to!)}.`,
+      const { from, to } = input;
+      return fail(
+        'invalid',
+        text(
+          `Ngày bắt đầu ${formatDate('vi', from)} sau ngày kết thúc ${formatDate('vi', to)}.`,
+          `The start ${formatDate('en', from)} is after the end ${formatDate('en', to)}.`,
+        ),
       );
     }
     return ok({ scopeUnitId, period: { from: input.from, to: input.to } });

@@ -2,8 +2,8 @@ import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { Locale } from '../../i18n/text.ts';
-import type { Digest } from './digest.ts';
+import { text, type Locale } from '../i18n/text.ts';
+import type { Digest } from '../services/digest/digest.ts';
 
 /** DejaVu Sans, from the dejavu-fonts-ttf package: it has every Vietnamese glyph. */
 const FONT_FILE = createRequire(import.meta.url).resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
@@ -15,9 +15,10 @@ export const CHART_SIZE = { width: 800, height: 420 } as const;
 /** "T1/2026" in vi, "Jan 2026" in en, from `2026-01`. */
 export function monthLabel(locale: Locale, month: string): string {
   const [y, m] = month.split('-').map(Number) as [number, number];
-  return locale === 'vi'
-    ? `T${m}/${y}`
-    : new Intl.DateTimeFormat('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
+  const short = new Intl.DateTimeFormat('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(y, m - 1, 1)),
+  );
+  return text(`T${m}/${y}`, short)(locale);
 }
 
 /**
@@ -27,13 +28,13 @@ export function monthLabel(locale: Locale, month: string): string {
  * built natively at run time.
  */
 export async function renderDigestChart(d: Digest, locale: Locale): Promise<Buffer> {
-  const vi = locale === 'vi';
-  const thisYear = vi ? 'Kỳ này' : 'This period';
-  const lastYear = vi ? 'Cùng kỳ năm trước' : 'Same period last year';
+  const t = (vi: string, en: string) => text(vi, en)(locale);
+  const thisYear = t('Kỳ này', 'This period');
+  const lastYear = t('Cùng kỳ năm trước', 'Same period last year');
   const outcome = {
-    arrested: vi ? 'Bắt' : 'Arrested',
-    surrendered: vi ? 'Đầu thú' : 'Surrendered',
-    cleared: vi ? 'Thanh loại' : 'Cleared',
+    arrested: t('Bắt', 'Arrested'),
+    surrendered: t('Đầu thú', 'Surrendered'),
+    cleared: t('Thanh loại', 'Cleared'),
   };
   const outcomes = [outcome.arrested, outcome.surrendered, outcome.cleared];
   const values = d.monthly.flatMap((m) => {
@@ -49,7 +50,7 @@ export async function renderDigestChart(d: Digest, locale: Locale): Promise<Buff
   });
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: vi ? 'Bắt, vận động đầu thú, thanh loại theo tháng' : 'Arrested, surrendered and cleared by month',
+    title: t('Bắt, vận động đầu thú, thanh loại theo tháng', 'Arrested, surrendered and cleared by month'),
     // The whole picture (title, axes, legends and padding) is fitted into the declared size.
     width: CHART_SIZE.width,
     height: CHART_SIZE.height,
@@ -72,7 +73,7 @@ export async function renderDigestChart(d: Digest, locale: Locale): Promise<Buff
         axis: { labelAngle: d.monthly.length > 8 ? -40 : 0, labelOverlap: d.monthly.length > 16 ? 'greedy' : false },
       },
       xOffset: { field: 'series', sort: [thisYear, lastYear] },
-      y: { field: 'n', type: 'quantitative', stack: 'zero', title: vi ? 'Số đối tượng' : 'Subjects', axis: { tickMinStep: 1 } },
+      y: { field: 'n', type: 'quantitative', stack: 'zero', title: t('Số đối tượng', 'Subjects'), axis: { tickMinStep: 1 } },
       color: {
         field: 'outcome',
         type: 'nominal',

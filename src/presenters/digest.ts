@@ -1,0 +1,151 @@
+import type { Block, ReplyMessage } from '../domain/reply.ts';
+import { formatDate, formatNumber, formatPercent, text, type Locale } from '../i18n/text.ts';
+import { plural } from '../i18n/plural.ts';
+import { changeOnLastYear, type Digest, type Figures } from '../services/digest/digest.ts';
+import { describePeriod, type Period } from '../services/digest/period.ts';
+
+/**
+ * The same period a year earlier as the comparison names it: "cùng kỳ năm 2023" / "the same period
+ * of 2023", or its dates when it runs over two years.
+ */
+function sameTime(locale: Locale, lastYear: number | Period): string {
+  if (typeof lastYear === 'number') return text(`cùng kỳ năm ${lastYear}`, `the same period of ${lastYear}`)(locale);
+  const p = lastYear;
+  if (p.from.slice(0, 4) === p.to.slice(0, 4)) return sameTime(locale, Number(p.from.slice(0, 4)));
+  return text(
+    `cùng kỳ (từ ${formatDate('vi', p.from)} đến ${formatDate('vi', p.to)})`,
+    `the same period a year earlier (${formatDate('en', p.from)} to ${formatDate('en', p.to)})`,
+  )(locale);
+}
+
+/**
+ * "tăng 12,4% so với cùng kỳ năm 2023" / "up 12.4% on the same period of 2023", "giảm" / "down"
+ * when lower, "gần như không đổi" / "almost unchanged" when the change rounds to 0,0%, and plain
+ * words when last year had none. `period` names the comparison: a year, or last year's period.
+ */
+export function comparisonText(locale: Locale, current: number, lastYear: number, period: number | Period): string {
+  const change = changeOnLastYear(current, lastYear);
+  const then = sameTime(locale, period);
+  if (change === null) {
+    return current === 0
+      ? text(`không có; ${then} cũng không có`, `none; none in ${then} either`)(locale)
+      : text(`${then} không có trường hợp nào`, `none in ${then}`)(locale);
+  }
+  if (change === 0) return text(`bằng ${then}`, `the same as in ${then}`)(locale);
+  // Shown to one decimal: a change that rounds to nothing is not "up 0%".
+  if (Math.abs(change) < 0.0005) return text(`gần như không đổi so với ${then}`, `almost unchanged on ${then}`)(locale);
+  const pct = formatPercent(locale, Math.abs(change));
+  return change > 0
+    ? text(`tăng ${pct} so với ${then}`, `up ${pct} on ${then}`)(locale)
+    : text(`giảm ${pct} so với ${then}`, `down ${pct} on ${then}`)(locale);
+}
+
+/** One unit's figures on one line: "CA-HN Công an TP Hà Nội: Bắt, vận động đầu thú, thanh loại 178 (…); còn truy nã 606; …". */
+function unitLine(locale: Locale, name: string, u: Figures): string {
+  const n = (value: number) => formatNumber(locale, value);
+  const r = u.resolved;
+  return text(
+    `${name}: Bắt, vận động đầu thú, thanh loại ${n(r.total)} (bắt ${n(r.arrested)}, đầu thú ${n(r.surrendered)}, thanh loại ${n(r.cleared)}; ` +
+      `nguy hiểm, đặc biệt nguy hiểm ${n(r.dangerous)}); còn truy nã ${n(u.outstanding.total)}; ` +
+      `QĐ truy nã ${n(u.decisions.wanted)}, QĐ đình nã ${n(u.decisions.cancelled)}; hồ sơ mới ${n(u.newCases)}`,
+    `${name}: ${n(r.total)} resolved (arrested ${n(r.arrested)}, surrendered ${n(r.surrendered)}, cleared ${n(r.cleared)}; ` +
+      `${n(r.dangerous)} dangerous); ${n(u.outstanding.total)} still wanted; ` +
+      `${plural('en', u.decisions.wanted, 'wanted decision', 'wanted decisions')}, ${plural('en', u.decisions.cancelled, 'cancellation', 'cancellations')}; ` +
+      `${plural('en', u.newCases, 'new case', 'new cases')}`,
+  )(locale);
+}
+
+/** The digest as a platform-neutral message: aggregates and case codes only, for a channel. */
+export function digestMessage(d: Digest, locale: Locale, options: { since?: 'digest' | 'meeting' } = {}): ReplyMessage {
+  const t = (vi: string, en: string) => text(vi, en)(locale);
+  const sinceMeeting = options.since === 'meeting';
+  const n = (value: number) => formatNumber(locale, value);
+  const scope = d.scope ? ` · ${d.scope.code}` : '';
+  const period = describePeriod(locale, d.period);
+  const title = t(`Tiến độ công tác truy nã: ${period}${scope}`, `Wanted-persons work: ${period}${scope}`);
+  const r = d.resolved;
+  const comparison = comparisonText(locale, r.total, d.resolvedLastYear.total, d.lastYear);
+  const none = r.total === 0 ? (d.resolvedLastYear.total === 0 ? comparison : t(`không có, ${comparison}`, `none, ${comparison}`)) : null;
+  const headline =
+    none !== null
+      ? t(`Bắt, vận động đầu thú, thanh loại: ${none}.`, `Arrested, persuaded to surrender or cleared from the list: ${none}.`)
+      : t(
+          `Bắt, vận động đầu thú, thanh loại ${n(r.total)} đối tượng truy nã (bắt ${n(r.arrested)}, đầu thú ${n(r.surrendered)}, thanh loại ${n(r.cleared)}), ` +
+            `${comparison}; trong đó ${n(r.dangerous)} đối tượng nguy hiểm và đặc biệt nguy hiểm (${n(r.especiallyDangerous)} đặc biệt nguy hiểm).`,
+          `Arrested, persuaded to surrender or cleared from the list: ${plural('en', r.total, 'wanted subject', 'wanted subjects')} ` +
+            `(arrested ${n(r.arrested)}, surrendered ${n(r.surrendered)}, cleared ${n(r.cleared)}), ` +
+            `${comparison}; ${n(r.dangerous)} of them dangerous or especially dangerous (${n(r.especiallyDangerous)} especially dangerous).`,
+        );
+
+  const blocks: Block[] = [{ kind: 'text', text: headline }];
+  blocks.push({
+    kind: 'fields',
+    fields: [
+      { label: t('Quyết định truy nã ban hành', 'Wanted decisions issued'), value: n(d.decisions.wanted) },
+      { label: t('Quyết định đình nã', 'Cancellation decisions'), value: n(d.decisions.cancelled) },
+      {
+        label: t(`Còn truy nã đến ${formatDate('vi', d.period.to)}`, `Still wanted on ${formatDate('en', d.period.to)}`),
+        value: n(d.outstanding.total),
+      },
+      {
+        label: t('Trong đó nguy hiểm, đặc biệt nguy hiểm', 'Of them dangerous or especially dangerous'),
+        value: t(
+          `${n(d.outstanding.dangerous)} (đặc biệt nguy hiểm: ${n(d.outstanding.especiallyDangerous)})`,
+          `${n(d.outstanding.dangerous)} (${n(d.outstanding.especiallyDangerous)} especially dangerous)`,
+        ),
+      },
+      { label: t('Hồ sơ mới', 'New cases recorded'), value: n(d.newCases) },
+      { label: t('Lượt tra cứu đã trả lời', 'Lookups answered'), value: n(d.lookups) },
+    ],
+  });
+  blocks.push({
+    kind: 'fields',
+    fields: [
+      { label: t('Hồ sơ còn thiếu ảnh', 'Outstanding without a photo'), value: n(d.completeness.missingPhoto) },
+      { label: t('Thiếu đặc điểm nhận dạng', 'Without identifying marks'), value: n(d.completeness.missingMarks) },
+      { label: t('Thiếu tiền án, tiền sự', 'Without criminal history'), value: n(d.completeness.missingHistory) },
+    ],
+  });
+  if (d.units.length) {
+    const items = d.units.map((u) =>
+      unitLine(locale, u.own ? t(`${u.code} (trực tiếp)`, `${u.code} (its own cases)`) : `${u.code} ${u.name}`, u),
+    );
+    if (d.others)
+      items.push(
+        unitLine(locale, t(`${n(d.others.count)} đơn vị khác`, plural('en', d.others.count, 'other unit', 'other units')), d.others),
+      );
+    blocks.push({ kind: 'text', text: t('Theo đơn vị:', 'By unit:') }, { kind: 'list', items });
+  }
+  const f = d.followUps;
+  blocks.push({
+    kind: 'text',
+    text: t(
+      `Việc được giao: ${n(f.opened)} giao mới, ${n(f.completed)} hoàn thành trong kỳ; ${n(f.overdue)} đang quá hạn.`,
+      `Follow-ups: ${n(f.opened)} assigned, ${n(f.completed)} completed in the period; ${n(f.overdue)} overdue now.`,
+    ),
+  });
+  if (f.oldestOverdue.length) {
+    const items = f.oldestOverdue.map(
+      (o) => `#${o.id}${o.caseCode ? ` · ${o.caseCode}` : ''} · ${o.assignee} · ${t('hạn', 'due')} ${formatDate(locale, o.dueOn)}`,
+    );
+    const more = f.overdue - f.oldestOverdue.length;
+    if (more > 0)
+      items.push(t(`… và ${n(more)} việc quá hạn khác (followup list overdue)`, `… and ${n(more)} more (followup list overdue)`));
+    blocks.push({ kind: 'list', items });
+  }
+  if (d.sinceLast) {
+    const s = d.sinceLast;
+    blocks.push({
+      kind: 'text',
+      tone: 'muted',
+      text: t(
+        `${sinceMeeting ? 'Từ cuộc họp trước' : 'Từ báo cáo trước'}: ${n(s.statusChanges)} thay đổi trạng thái, ${n(s.newCases)} hồ sơ mới.`,
+        `${sinceMeeting ? 'Since the previous meeting' : 'Since the last digest'}: ${plural('en', s.statusChanges, 'status change', 'status changes')}, ${plural('en', s.newCases, 'new case', 'new cases')}.`,
+      ),
+    });
+  }
+  return { personal: false, toChannel: true, title, blocks };
+}
+
+/** The description of the digest's chart, for screen readers and platforms that show it. */
+export const digestChartDescription = text('Biểu đồ kết quả theo tháng', 'Results by month');

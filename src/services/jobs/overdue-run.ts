@@ -1,0 +1,56 @@
+import type { Executor } from '../../../db/client.ts';
+import { dayIn } from '../../domain/dates.ts';
+import type { Logger } from '../../logger.ts';
+import { overdueChannelMessage, overdueReminderMessage } from '../../presenters/overdue-reminders.ts';
+import type { DigestRun } from '../../repositories/digest-runs.ts';
+import type { OutboxMessage } from '../../repositories/outbox.ts';
+import { planOverdueReminders } from '../digest/reminders.ts';
+import type { DigestSchedule } from '../digest/schedules.ts';
+import type { BuiltRun } from './digest-run.ts';
+
+/**
+ * Reminds overdue follow-ups: the day's overdue ladder for the schedule's scope (see
+ * {@link planOverdueReminders}), each direct reminder as its own message and whoever could not be
+ * reached directly in one message to the schedule's channel.
+ */
+export async function remindOverdueFollowUps(
+  db: Executor,
+  input: {
+    run: DigestRun;
+    schedule: DigestSchedule;
+    key: string;
+    /** Whether this instance's poster for the schedule's platform can message a user directly. */
+    canMessageDirectly: boolean;
+    escalateDays: number;
+    logger: Logger;
+  },
+): Promise<BuiltRun> {
+  const { run, schedule, key } = input;
+  const plan = await planOverdueReminders(db, {
+    scopeUnitId: schedule.unitId,
+    today: dayIn(schedule.timeZone, run.slot),
+    platform: schedule.targetPlatform,
+    canMessageDirectly: input.canMessageDirectly,
+    escalateDays: input.escalateDays,
+  });
+  const target = { platform: schedule.targetPlatform, runId: run.id };
+  const seen = new Map<string, number>();
+  const messages: OutboxMessage[] = plan.direct.map((d) => {
+    // A lead of two units gets two summaries: each its own message.
+    const n = (seen.get(d.userId) ?? 0) + 1;
+    seen.set(d.userId, n);
+    return {
+      ...target,
+      key: `${key}:${d.userId}${n > 1 ? `:${n}` : ''}`,
+      target: { userId: d.userId },
+      message: overdueReminderMessage(d.reminder, schedule.locale, plan.escalateDays),
+    };
+  });
+  const channel = overdueChannelMessage(plan, schedule.locale);
+  if (channel) messages.push({ ...target, key: `${key}:channel`, target: { channelId: schedule.targetChannel }, message: channel });
+  input.logger.info(
+    { schedule: schedule.id, slot: run.slot.toISOString(), overdue: plan.overdue, escalated: plan.escalated, direct: plan.direct.length },
+    'overdue reminders built',
+  );
+  return { messages, period: null };
+}
