@@ -1,5 +1,9 @@
 import { PLATFORMS, type Platform } from '../../db/schema/enums.ts';
+import type { Config } from '../config.ts';
 import type { Attachment, ReplyMessage } from '../domain/reply.ts';
+import type { Text } from '../i18n/text.ts';
+import type { Logger } from '../logger.ts';
+import type { Dispatcher } from './dispatcher.ts';
 
 export { PLATFORMS, type Platform };
 
@@ -8,6 +12,11 @@ export type ChatPlatform = Exclude<Platform, 'console'>;
 
 /** The chat platforms, in the order casedesk names them: members link accounts there, digests go there. */
 export const CHAT_PLATFORMS = PLATFORMS.filter((p): p is ChatPlatform => p !== 'console');
+
+/** `a or b`, `a, b or c`: platforms (or forms naming them) as a choice, `or` in the reader's language. */
+export function choiceOf(items: readonly string[], or: string): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${or} ${items.at(-1)!}`;
+}
 
 /** One platform call of a message: a page posted, a file uploaded. */
 export type PostPart = () => Promise<void>;
@@ -49,10 +58,12 @@ export const canMessageDirectly = (poster: Poster): boolean => poster.direct !==
  * order, so the two ways of posting cannot drift apart.
  */
 export function posterFromParts(input: {
-  parts(channel: string, message: ReplyMessage, attachments: Attachment[]): PostPart[];
-  directParts?(userId: string, message: ReplyMessage): PostPart[];
+  parts: NonNullable<Poster['parts']>;
+  directParts: NonNullable<Poster['directParts']>;
   files?: true;
-}): Poster {
+}): Poster & Required<Pick<Poster, 'parts' | 'direct' | 'directParts'>>;
+export function posterFromParts(input: { parts: NonNullable<Poster['parts']>; files?: true }): Poster & Required<Pick<Poster, 'parts'>>;
+export function posterFromParts(input: { parts: NonNullable<Poster['parts']>; directParts?: Poster['directParts']; files?: true }): Poster {
   const run = async (parts: PostPart[]) => {
     for (const part of parts) await part();
   };
@@ -82,4 +93,31 @@ export interface ChatAdapter {
   /** Disconnects; safe to call after a failed start. */
   stop(): Promise<void>;
   readonly poster: Poster;
+}
+
+/**
+ * A chat platform as casedesk knows it: what `casedesk start` runs, where digests can go, and
+ * how its start errors read. src/adapters/index.ts lists them; each lives in its adapter's folder.
+ *
+ * @example
+ *   const configured = slackPlatform.configure(config);
+ *   if (configured) posters.slack = configured.createPoster();
+ */
+export interface PlatformDescriptor {
+  readonly name: ChatPlatform;
+  /** The name people read: `Slack`. */
+  readonly label: string;
+  /** Digests and reminders can be scheduled to its channels. */
+  readonly digestTarget: boolean;
+  /** The platform as `config` sets it up, or undefined when its section is missing. */
+  configure(config: Config): ConfiguredPlatform | undefined;
+  /** What to tell the operator when the adapter could not start (a refused token), or undefined. */
+  explainStartError(error: unknown): Text | undefined;
+}
+
+export interface ConfiguredPlatform {
+  /** The adapter serving requests through `dispatcher` (started by its caller). */
+  createAdapter(deps: { dispatcher: Dispatcher; logger: Logger }): ChatAdapter;
+  /** Posting without listening for requests (`casedesk digest run-schedules`). */
+  createPoster(): Poster;
 }
