@@ -1,6 +1,5 @@
 import type { types } from '@slack/bolt';
-import { buttonCodec, chunk, clip, encodeButton, type ButtonPayload } from '../../core/delivery.ts';
-import type { InvocationInput } from '../../core/invocation.ts';
+import { buttonCodec, chunk, clip, type ButtonPayload } from '../../core/delivery.ts';
 import type { ReplyAction, ReplyMessage } from '../../domain/reply.ts';
 
 type KnownBlock = types.KnownBlock;
@@ -76,11 +75,6 @@ export interface SlackPage {
  * line of text, and `p` the page to show.
  */
 export const SLACK_BUTTONS = buttonCodec({ form: 'json', maxLength: SLACK_LIMITS.buttonValue });
-
-/** A button's value, whatever its length (see {@link SLACK_BUTTONS}). */
-export function encodeButtonValue(input: InvocationInput, page?: number): string {
-  return encodeButton(page === undefined ? { input } : { input, page }, 'json');
-}
 
 export const decodeButtonValue = (value: string | undefined): ButtonPayload | undefined => SLACK_BUTTONS.decode(value);
 
