@@ -1,5 +1,5 @@
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-import { auditOutcome, platform } from './enums.ts';
+import { bigserial, check, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { auditOutcome, platform, platformCheck } from './enums.ts';
 import { members } from './members.ts';
 
 /**
@@ -26,6 +26,7 @@ export const auditLog = pgTable(
     detail: text('detail'),
   },
   (t) => [
+    check('audit_log_platform_name', platformCheck(t.platform)),
     index('audit_log_at_idx').on(t.at),
     index('audit_log_command_at_idx').on(t.command, t.at),
     index('audit_log_member_idx').on(t.memberId),

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, boolean, check, date, index, integer, pgTable, serial, text, timestamp, unique } from 'drizzle-orm/pg-core';
-import { locale, platform } from './enums.ts';
+import { locale, platform, platformCheck } from './enums.ts';
 import { members } from './members.ts';
 import { units } from './units.ts';
 
@@ -31,6 +31,7 @@ export const digestSchedules = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
+    check('digest_schedules_target_platform_name', platformCheck(t.targetPlatform)),
     check('digest_schedules_period', sql`${t.period} in ('week', 'month', 'quarter', 'ytd', 'since-last', 'since-meeting')`),
     check('digest_schedules_kind', sql`${t.kind} in ('digest', 'overdue')`),
   ],

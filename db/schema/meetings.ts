@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { platform } from './enums.ts';
+import { platform, platformCheck } from './enums.ts';
 import { followUps } from './follow-ups.ts';
 import { members } from './members.ts';
 import { units } from './units.ts';
@@ -31,6 +31,7 @@ export const meetings = pgTable(
     endedByMemberId: integer('ended_by_member_id').references(() => members.id, { onDelete: 'restrict' }),
   },
   (t) => [
+    check('meetings_platform_name', platformCheck(t.platform)),
     uniqueIndex('meetings_one_open_per_channel')
       .on(t.platform, t.channelId)
       .where(sql`${t.endedAt} is null`),

@@ -1,5 +1,5 @@
-import { index, integer, pgTable, serial, text, timestamp, unique } from 'drizzle-orm/pg-core';
-import { locale, memberRole, platform } from './enums.ts';
+import { check, index, integer, pgTable, serial, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { locale, memberRole, platform, platformCheck } from './enums.ts';
 import { units } from './units.ts';
 
 /** People who may use casedesk. A chat user who is not linked to a member can do nothing. */
@@ -29,6 +29,7 @@ export const memberIdentities = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
+    check('member_identities_platform_name', platformCheck(t.platform)),
     unique('member_identities_platform_user_key').on(t.platform, t.workspaceId, t.userId),
     index('member_identities_member_idx').on(t.memberId),
   ],

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, check, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { digestRuns } from './digests.ts';
-import { platform } from './enums.ts';
+import { platform, platformCheck } from './enums.ts';
 
 /** An attachment as stored in the outbox: the bytes in base64, so that jsonb can hold them. */
 export interface StoredAttachment {
@@ -46,6 +46,7 @@ export const outbox = pgTable(
     deliveredAt: timestamp('delivered_at', { withTimezone: true, precision: 3 }),
   },
   (t) => [
+    check('outbox_platform_name', platformCheck(t.platform)),
     check('outbox_one_target', sql`(${t.channelId} is null) <> (${t.userId} is null)`),
     index('outbox_due_idx')
       .on(t.nextAttemptAt)

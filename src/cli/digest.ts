@@ -1,14 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import type { Locale, Platform } from '../../db/schema/index.ts';
-import { createDiscordPoster } from '../adapters/discord/post.ts';
+import type { Locale } from '../../db/schema/index.ts';
 import { renderMarkdown, renderText } from '../adapters/console/render.ts';
-import { createSlackPosterFor } from '../adapters/slack/post.ts';
+import { DIGEST_TARGETS, PLATFORM_ADAPTERS } from '../adapters/index.ts';
+import { choiceOf, type Platform, type Poster } from '../core/platform.ts';
 import { dayIn, parseIsoDate } from '../domain/dates.ts';
 import { plural } from '../i18n/plural.ts';
 import { text } from '../i18n/text.ts';
 import { undeliveredByPlatform } from '../repositories/outbox.ts';
-import type { Poster } from '../scheduler/digests.ts';
 import { buildDigest } from '../services/digest/digest.ts';
 import { PERIOD_PRESETS, type PeriodPreset } from '../services/digest/period.ts';
 import { resolveDigestRequest } from '../services/digest/request.ts';
@@ -28,15 +27,32 @@ import type { Config } from '../config.ts';
 import type { CliContext } from './context.ts';
 import { configuredDigestRunner } from './runner.ts';
 
-const PLATFORM_NAME: Record<Platform, string> = { console: 'console', discord: 'Discord', slack: 'Slack' };
+/** The name people read for a platform: `Slack`. */
+const platformLabel = (platform: Platform): string => PLATFORM_ADAPTERS.find((p) => p.name === platform)?.label ?? platform;
 
 /** The platforms this configuration can post to, without listening for chat. */
 export function configuredPosters(config: Config): Partial<Record<Platform, Poster>> {
   const posters: Partial<Record<Platform, Poster>> = {};
-  if (config.discord) posters.discord = createDiscordPoster(config.discord);
-  if (config.slack) posters.slack = createSlackPosterFor(config.slack);
+  for (const platform of PLATFORM_ADAPTERS) {
+    const configured = platform.configure(config);
+    if (configured) posters[platform.name] = configured.createPoster();
+  }
   return posters;
 }
+
+/** `slack:C0123` → the platform and the channel, for the platforms digests can go to. */
+function parseTarget(target: string): { platform: Platform; channel: string } | undefined {
+  const match = /^([a-z]+):([A-Za-z0-9]+)$/.exec(target);
+  const platform = match && DIGEST_TARGETS.find((p) => p.name === match[1]);
+  return platform ? { platform: platform.name, channel: match[2]! } : undefined;
+}
+
+/** `discord:CHANNEL_ID or slack:CHANNEL_ID`, in the reader's words for the channel and for `or`. */
+const targetForms = (channel: string, or: string) =>
+  choiceOf(
+    DIGEST_TARGETS.map((p) => `${p.name}:${channel}`),
+    or,
+  );
 
 export function registerDigestCommands(program: Command, ctx: CliContext): void {
   const date = (name: string) => (value: string) => {
@@ -93,7 +109,7 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
   schedule
     .command('add')
     .description('post the digest to a chat channel on a schedule')
-    .requiredOption('--target <platform:channel>', 'slack:CHANNEL_ID or discord:CHANNEL_ID')
+    .requiredOption('--target <platform:channel>', targetForms('CHANNEL_ID', 'or'))
     .requiredOption('--cron <expression>', 'five fields: minute hour day month weekday, e.g. "0 7 * * 1"')
     .option('--tz <zone>', 'IANA time zone (default: TZ)')
     .addOption(new Option('--period <preset>', 'the period each digest covers').choices([...SCHEDULE_PERIODS]).default('ytd'))
@@ -112,13 +128,10 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
         unit?: string;
         locale?: Locale;
       }) => {
-        const target = /^(slack|discord):([A-Za-z0-9]+)$/.exec(opts.target);
+        const target = parseTarget(opts.target);
         if (!target)
           ctx.fail(
-            text(
-              '--target cần dạng slack:MÃ_KÊNH hoặc discord:MÃ_KÊNH.',
-              '--target needs the form slack:CHANNEL_ID or discord:CHANNEL_ID.',
-            ),
+            text(`--target cần dạng ${targetForms('MÃ_KÊNH', 'hoặc')}.`, `--target needs the form ${targetForms('CHANNEL_ID', 'or')}.`),
           );
         await ctx.withDb(async ({ db }) => {
           const scope = await resolveDigestRequest(db, { scope: null, unitCode: opts.unit, today: dayIn(ctx.config.timeZone, new Date()) });
@@ -126,8 +139,8 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
           const added = await addSchedule(db, {
             cron: opts.cron,
             timeZone: opts.tz ?? ctx.config.timeZone,
-            platform: target[1] as Platform,
-            channel: target[2]!,
+            platform: target.platform,
+            channel: target.channel,
             unitId: scope.value.scopeUnitId,
             period: opts.period,
             locale: opts.locale ?? ctx.config.locale,
@@ -180,7 +193,7 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
         const outcomes = await runner.runDue(now);
         for (const o of outcomes) ctx.print(`${o.key} ${o.outcome}${o.error ? `: ${o.error}` : ''}`);
         for (const u of await undeliveredByPlatform(handle.db, now)) {
-          const name = PLATFORM_NAME[u.platform];
+          const name = platformLabel(u.platform);
           if (u.waiting && posters[u.platform]) {
             ctx.print(
               ctx.say(

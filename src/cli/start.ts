@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
 import { createCore } from '../app.ts';
 import { runConsole } from '../adapters/console/console-adapter.ts';
-import { createDiscordAdapter } from '../adapters/discord/adapter.ts';
-import { createSlackAdapter } from '../adapters/slack/adapter.ts';
+import { PLATFORM_ADAPTERS } from '../adapters/index.ts';
 import type { DbHandle } from '../../db/client.ts';
-import type { Platform } from '../../db/schema/index.ts';
-import type { Poster } from '../scheduler/digests.ts';
+import type { ChatAdapter, Platform, Poster } from '../core/platform.ts';
 import { startScheduler } from '../scheduler/index.ts';
 import { text } from '../i18n/text.ts';
 import { ensureLocalAdmin } from './console.ts';
@@ -25,66 +23,39 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
     .action(async () => {
       await ctx.withDb(async (handle) => {
         const stdin = ctx.stdin as NodeJS.ReadableStream & { isTTY?: boolean };
-        const { discord, slack } = ctx.config;
-        if (discord || slack) {
+        const configured = PLATFORM_ADAPTERS.flatMap((platform) => {
+          const setUp = platform.configure(ctx.config);
+          return setUp ? [{ platform, setUp }] : [];
+        });
+        if (configured.length > 0) {
           const shutdown = waitForShutdown();
           const { dispatcher } = createCore({ handle, config: ctx.config, logger: ctx.logger });
-          const running: Array<{ name: string; stop(): Promise<void> }> = [];
+          const running: Array<{ label: string; adapter: ChatAdapter }> = [];
           const posters: Partial<Record<Platform, Poster>> = {};
-          const stopAll = () => Promise.all(running.splice(0).map((a) => a.stop()));
-          try {
-            if (discord) {
-              const adapter = createDiscordAdapter({ dispatcher, connection: discord, logger: ctx.logger });
-              running.push({ name: 'Discord', stop: () => adapter.stop() });
+          const stopAll = () =>
+            Promise.all(
+              running
+                .splice(0)
+                .map(({ label, adapter }) =>
+                  adapter.stop().catch((error) => ctx.logger.warn({ err: error, platform: label }, 'could not stop')),
+                ),
+            );
+          for (const { platform, setUp } of configured) {
+            const adapter = setUp.createAdapter({ dispatcher, logger: ctx.logger });
+            running.push({ label: platform.label, adapter });
+            try {
               await adapter.start();
-              posters.discord = adapter.poster;
+            } catch (error) {
+              await stopAll();
+              const explained = platform.explainStartError(error);
+              if (explained) ctx.fail(explained);
+              throw error;
             }
-            if (slack) {
-              const adapter = createSlackAdapter({ dispatcher, connection: slack, logger: ctx.logger, locale: ctx.config.locale });
-              running.push({ name: 'Slack', stop: () => adapter.stop().catch(() => {}) });
-              try {
-                await adapter.start();
-              } catch (error) {
-                // Not started: nothing to stop, and Bolt's stop() would throw.
-                running.pop();
-                throw error;
-              }
-              posters.slack = adapter.poster;
-            }
-          } catch (error) {
-            await stopAll();
-            if ((error as { code?: string }).code === 'TokenInvalid') {
-              ctx.fail(
-                text(
-                  'Discord từ chối DISCORD_TOKEN. Hãy lấy mã mới trong Developer Portal → ứng dụng → Bot → Reset Token.',
-                  'Discord refused DISCORD_TOKEN. Get a new one in the Developer Portal → your application → Bot → Reset Token.',
-                ),
-              );
-            }
-            // The Slack adapter says which token was refused (SlackTokenRefused).
-            const refused = error as { code?: string; variable?: string; data?: { error?: string } };
-            const slackError = refused.code === 'SlackTokenRefused' ? refused.data?.error : undefined;
-            if (slackError && refused.variable === 'SLACK_APP_TOKEN') {
-              ctx.fail(
-                text(
-                  `Slack từ chối SLACK_APP_TOKEN (${slackError}). Tạo mã cấp ứng dụng (App-Level Token, bắt đầu bằng xapp-) có quyền connections:write trong api.slack.com/apps → ứng dụng → Basic Information → App-Level Tokens.`,
-                  `Slack refused SLACK_APP_TOKEN (${slackError}). Generate an App-Level Token (starting xapp-) with the connections:write scope in api.slack.com/apps → your app → Basic Information → App-Level Tokens.`,
-                ),
-              );
-            }
-            if (slackError) {
-              ctx.fail(
-                text(
-                  `Slack từ chối SLACK_BOT_TOKEN (${slackError}). Lấy Bot User OAuth Token trong api.slack.com/apps → ứng dụng → OAuth & Permissions.`,
-                  `Slack refused SLACK_BOT_TOKEN (${slackError}). Get the Bot User OAuth Token from api.slack.com/apps → your app → OAuth & Permissions.`,
-                ),
-              );
-            }
-            throw error;
+            posters[adapter.platform] = adapter.poster;
           }
           // Scheduled digests go out through the adapters just started.
           const scheduler = await startJobs(ctx, handle, posters);
-          const where = running.map((a) => a.name).join(vi(ctx) ? ' và ' : ' and ');
+          const where = running.map((a) => a.label).join(ctx.say(text(' và ', ' and ')));
           ctx.print(
             ctx.say(
               text(
@@ -170,8 +141,4 @@ function waitForShutdown(): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-}
-
-function vi(ctx: CliContext): boolean {
-  return ctx.config.locale === 'vi';
 }

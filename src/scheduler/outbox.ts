@@ -1,6 +1,7 @@
 import type { Database } from '../../db/client.ts';
 import type { Platform } from '../../db/schema/index.ts';
-import type { Attachment, ReplyMessage } from '../domain/reply.ts';
+import type { Poster, PostPart } from '../core/platform.ts';
+import type { ReplyMessage } from '../domain/reply.ts';
 import type { Logger } from '../logger.ts';
 import { markDeliveredIfComplete } from '../repositories/digest-runs.ts';
 import {
@@ -13,22 +14,7 @@ import {
   type OutboxRow,
 } from '../repositories/outbox.ts';
 
-/** One platform call of a message: a page posted, a file uploaded. */
-export type PostPart = () => Promise<void>;
-
-/**
- * Posts a message to a chat channel: an adapter's poster. `direct`, where the platform allows it,
- * messages one user. `parts` and `directParts` give the same posts as separate platform calls, in
- * an order and number that depend only on their input, so that the outbox can record each one and
- * resume a failed message after the calls that went out. A poster without them is one call.
- */
-export type Poster = ((channel: string, message: ReplyMessage, attachments: Attachment[]) => Promise<void>) & {
-  direct?: (userId: string, message: ReplyMessage) => Promise<void>;
-  parts?: (channel: string, message: ReplyMessage, attachments: Attachment[]) => PostPart[];
-  directParts?: (userId: string, message: ReplyMessage) => PostPart[];
-};
-
-export const canMessageDirectly = (poster: Poster): boolean => poster.direct !== undefined || poster.directParts !== undefined;
+export { canMessageDirectly, type Poster, type PostPart } from '../core/platform.ts';
 
 /** What became of one message in a pass. */
 export interface Delivery {
@@ -80,7 +66,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
     const message = row.message as unknown as ReplyMessage;
     if (row.channelId !== null) {
       const attachments = row.attachments.map(loadAttachment);
-      return poster.parts ? poster.parts(row.channelId, message, attachments) : [() => poster(row.channelId!, message, attachments)];
+      return poster.parts ? poster.parts(row.channelId, message, attachments) : [() => poster.post(row.channelId!, message, attachments)];
     }
     const userId = row.userId!;
     if (poster.directParts) return poster.directParts(userId, message);

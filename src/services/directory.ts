@@ -2,6 +2,7 @@ import type { Database, Executor } from '../../db/client.ts';
 import type { Locale, MemberRole, Platform } from '../../db/schema/index.ts';
 import { cleanText } from '../domain/text.ts';
 import { fail, ok, type Result } from '../core/result.ts';
+import { CHAT_PLATFORMS, choiceOf } from '../core/platform.ts';
 import { text } from '../i18n/text.ts';
 import {
   findMemberByHandle,
@@ -97,7 +98,8 @@ export async function addMember(
   });
 }
 
-export const PLATFORMS_TO_LINK = ['discord', 'slack'] as const satisfies readonly Platform[];
+/** The platforms a member's chat account can be on: the chat platforms. */
+export const PLATFORMS_TO_LINK: readonly Platform[] = CHAT_PLATFORMS;
 
 export async function linkMember(
   db: Database,
@@ -108,8 +110,8 @@ export async function linkMember(
     return fail(
       'invalid',
       text(
-        `Nền tảng "${platform}" không hợp lệ; chọn discord hoặc slack.`,
-        `Platform "${platform}" is not valid; choose discord or slack.`,
+        `Nền tảng "${platform}" không hợp lệ; chọn ${choiceOf(PLATFORMS_TO_LINK, 'hoặc')}.`,
+        `Platform "${platform}" is not valid; choose ${choiceOf(PLATFORMS_TO_LINK, 'or')}.`,
       ),
     );
   }

@@ -248,7 +248,7 @@ describe('a committee meeting on the console', () => {
     const runners = [0, 1].map(() =>
       createDigestRunner({
         db: t.db,
-        posters: { slack: poster },
+        posters: { slack: { post: poster } },
         logger: pino({ level: 'silent' }),
         meetingTimeoutMs: 12 * 3600_000,
         locale: 'en',

@@ -24,12 +24,14 @@ const HOUR = 60 * MINUTE;
 type Post = { channel: string; message: ReplyMessage; attachments: Attachment[] };
 function recorder(posts: Post[], options: { failFirst?: number } = {}): Poster {
   let failures = options.failFirst ?? 0;
-  return async (channel, message, attachments) => {
-    if (failures > 0) {
-      failures -= 1;
-      throw new Error('slack: service_unavailable');
-    }
-    posts.push({ channel, message, attachments });
+  return {
+    async post(channel, message, attachments) {
+      if (failures > 0) {
+        failures -= 1;
+        throw new Error('slack: service_unavailable');
+      }
+      posts.push({ channel, message, attachments });
+    },
   };
 }
 

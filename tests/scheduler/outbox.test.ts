@@ -24,9 +24,11 @@ type Post = { channel: string; title: string | undefined; attachments: Attachmen
 
 /** A poster that records what arrived, with an optional hook run before each channel post. */
 function recorder(posts: Post[], before?: () => Promise<void>): Poster {
-  return async (channel: string, message: ReplyMessage, attachments: Attachment[]) => {
-    await before?.();
-    posts.push({ channel, title: message.title, attachments });
+  return {
+    async post(channel: string, message: ReplyMessage, attachments: Attachment[]) {
+      await before?.();
+      posts.push({ channel, title: message.title, attachments });
+    },
   };
 }
 
@@ -114,17 +116,17 @@ describe('delivering a digest through the outbox', () => {
     const [dbA, dbB] = await instances.dbs(2);
     const arrived: string[] = [];
     const hang = gate();
-    const threeParts = (name: string, hangFirst: boolean): Poster =>
-      Object.assign(async () => {}, {
-        parts: () =>
-          ['page 1', 'page 2', 'chart'].map((part, n) => async () => {
-            if (hangFirst && n === 0) {
-              hang.enter();
-              await hang.opened;
-            }
-            arrived.push(`${name}: ${part}`);
-          }),
-      });
+    const threeParts = (name: string, hangFirst: boolean): Poster => ({
+      post: async () => {},
+      parts: () =>
+        ['page 1', 'page 2', 'chart'].map((part, n) => async () => {
+          if (hangFirst && n === 0) {
+            hang.enter();
+            await hang.opened;
+          }
+          arrived.push(`${name}: ${part}`);
+        }),
+    });
     const a = createDigestRunner({ db: dbA!, posters: { slack: threeParts('a', true) }, logger: silent, instanceId: 'a' });
     const b = createDigestRunner({ db: dbB!, posters: { slack: threeParts('b', false) }, logger: silent, instanceId: 'b' });
     const first = a.runDue(at(1_000));
@@ -142,7 +144,8 @@ describe('delivering a digest through the outbox', () => {
     await addTestSchedule(t);
     const arrived: string[] = [];
     let failures = 1;
-    const poster: Poster = Object.assign(async () => {}, {
+    const poster: Poster = {
+      post: async () => {},
       parts: (channel: string, message: ReplyMessage, attachments: Attachment[]) => [
         async () => void arrived.push(`${channel} ${message.title}`),
         async () => {
@@ -151,7 +154,7 @@ describe('delivering a digest through the outbox', () => {
         },
         async () => void arrived.push(attachments[0]!.name),
       ],
-    });
+    };
     const runner = createDigestRunner({ db: t.db, posters: { slack: poster }, logger: silent });
     expect(await runner.runDue(at(1_000))).toEqual([
       { key: DIGEST_KEY, platform: 'slack', outcome: 'failed', error: 'slack: service_unavailable' },
@@ -167,9 +170,11 @@ describe('delivering a digest through the outbox', () => {
     await addTestSchedule(t);
     const posts: Post[] = [];
     let failures = 1;
-    const poster: Poster = async (channel, message, attachments) => {
-      if (failures-- > 0) throw new Error('timeout');
-      posts.push({ channel, title: messageText(message), attachments });
+    const poster: Poster = {
+      async post(channel, message, attachments) {
+        if (failures-- > 0) throw new Error('timeout');
+        posts.push({ channel, title: messageText(message), attachments });
+      },
     };
     const runner = createDigestRunner({ db: t.db, posters: { slack: poster }, logger: silent });
     await runner.runDue(at(1_000));
@@ -183,7 +188,7 @@ describe('delivering a digest through the outbox', () => {
     await addTestSchedule(t);
     const runner = createDigestRunner({
       db: t.db,
-      posters: { slack: async () => Promise.reject(new Error('channel_not_found')) },
+      posters: { slack: { post: async () => Promise.reject(new Error('channel_not_found')) } },
       logger: silent,
     });
     const outcomes = [];
@@ -285,9 +290,11 @@ describe('meetings closed by the time-out', () => {
     await openMeeting('discord');
     const posts: Post[] = [];
     let failures = 1;
-    const flaky: Poster = async (channel, message, attachments) => {
-      if (failures-- > 0) throw new Error('discord: 503');
-      posts.push({ channel, title: messageText(message), attachments });
+    const flaky: Poster = {
+      async post(channel, message, attachments) {
+        if (failures-- > 0) throw new Error('discord: 503');
+        posts.push({ channel, title: messageText(message), attachments });
+      },
     };
     const r = runner(t.db, { discord: flaky }, 'one');
     expect(await r.closeStaleMeetings(LATE)).toEqual([1]);

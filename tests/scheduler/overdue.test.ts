@@ -20,10 +20,11 @@ function poster(sent: Sent[], options: { direct: boolean }): Poster {
     sent.push({ to: `channel:${channel}`, text: messageText(message) });
   };
   return options.direct
-    ? Object.assign(post, {
+    ? {
+        post,
         direct: async (userId: string, message: ReplyMessage) => void sent.push({ to: `user:${userId}`, text: messageText(message) }),
-      })
-    : post;
+      }
+    : { post };
 }
 
 beforeAll(async () => {
@@ -99,7 +100,7 @@ describe('the overdue ladder', () => {
     const sent: Sent[] = [];
     let leadFailures = 1;
     const flaky = Object.assign(
-      async (channel: string, message: ReplyMessage) => void sent.push({ to: `channel:${channel}`, text: messageText(message) }),
+      { post: async (channel: string, message: ReplyMessage) => void sent.push({ to: `channel:${channel}`, text: messageText(message) }) },
       {
         direct: async (userId: string, message: ReplyMessage) => {
           if (userId === 'U0LEAD' && leadFailures-- > 0) throw new Error('slack: user_not_found');

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   Client,
   Events,
@@ -14,11 +13,14 @@ import type { Dispatcher } from '../../core/dispatcher.ts';
 import type { Invocation, Reply } from '../../core/invocation.ts';
 import type { Attachment, ReplyMessage } from '../../domain/reply.ts';
 import type { Logger } from '../../logger.ts';
+import { newErrorReference } from '../../domain/reference.ts';
 import { text, type Locale, type Text } from '../../i18n/text.ts';
 import type { DiscordConnection } from './deploy.ts';
 import { ACTION_COMMAND } from '../../core/confirmations.ts';
+import { planDelivery, type Paging } from '../../core/delivery.ts';
+import type { ChatAdapter } from '../../core/platform.ts';
 import { discordPoster, postToDiscord } from './post.ts';
-import { decodeAction, decodePageButton, encodePageButton, renderDiscord, withPageButtons, type DiscordPage } from './render.ts';
+import { DISCORD_BUTTONS, renderDiscord, withPageButtons, type DiscordPage } from './render.ts';
 
 export interface DiscordAdapterOptions {
   dispatcher: Dispatcher;
@@ -32,7 +34,7 @@ export interface DiscordAdapterOptions {
  * `allowedMentions` is empty on the client, and the renderer escapes mentions too.
  *
  * Several instances may run at once: each interaction's id (commands, buttons and autocomplete
- * alike) is claimed in the database before it is acknowledged, and only the instance that claimed
+ * alike) is accepted by the core before it is acknowledged, and only the instance that accepted
  * it answers.
  */
 export function createDiscordAdapter(options: DiscordAdapterOptions) {
@@ -59,15 +61,15 @@ export function createDiscordAdapter(options: DiscordAdapterOptions) {
       return;
     }
     if (!interaction.isButton()) return;
-    const paged = decodePageButton(interaction.customId);
-    if (paged) {
+    const pressed = DISCORD_BUTTONS.decode(interaction.customId);
+    if (!pressed || pressed.input.kind !== 'options') return;
+    const action = { command: pressed.input.command, options: pressed.input.options as Record<string, string> };
+    if (pressed.page !== undefined) {
       // ◀ or ▶: the read runs again for whoever pressed, and its message shows the page asked for.
-      const invocation = buttonInvocation(interaction, paged);
-      await answer(interaction, invocation, () => interaction.deferUpdate(), { paging: rerunnable(invocation, paged.page) });
+      const invocation = buttonInvocation(interaction, action);
+      await answer(interaction, invocation, () => interaction.deferUpdate(), { paging: rerunnable(invocation, pressed.page) });
       return;
     }
-    const action = decodeAction(interaction.customId);
-    if (!action) return;
     const invocation = buttonInvocation(interaction, action);
     if (action.command === ACTION_COMMAND) {
       // Confirm and cancel answer in place of the question, so that its buttons cannot be pressed
@@ -104,7 +106,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions) {
   function rerunnable(invocation: Invocation, page: number): Paging | undefined {
     const input = invocation.input;
     if (input.kind !== 'options' || !options.dispatcher.isReadOnly(input)) return undefined;
-    return { page, button: (n) => encodePageButton(n, input.command, input.options) };
+    return { page, button: (n) => DISCORD_BUTTONS.encode({ input, page: n }) };
   }
 
   /** At most 25 cases the member may see, answered within Discord's three seconds. */
@@ -124,7 +126,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions) {
     await interaction.respond(choices.slice(0, 25).map((c) => ({ name: c.label, value: c.value })));
   }
 
-  return {
+  const adapter = {
+    platform: 'discord' as const,
     client,
     /** Logs in and resolves when the gateway session is ready. A refused token rejects. */
     async start(): Promise<void> {
@@ -148,6 +151,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions) {
     /** Channel posts and direct messages for the scheduler, through this client's REST queue. */
     poster: discordPoster(client.rest),
   };
+  return adapter satisfies ChatAdapter;
 }
 
 /** The core's view of a slash command: `/case find text:…` → `case find` with `{ text }`. */
@@ -179,13 +183,6 @@ export function buttonInvocation(interaction: ButtonInteraction, action: { comma
     input: { kind: 'options', command: action.command, options: action.options },
     localeHint: interaction.locale?.startsWith('vi') ? 'vi' : 'en',
   };
-}
-
-interface Paging {
-  /** The page to show, from 0. */
-  page: number;
-  /** The custom id of a button showing page `n`, if the command fits one. */
-  button(n: number): string | undefined;
 }
 
 /** The most ephemeral follow-ups one answer sends; the last says the answer was cut. */
@@ -229,27 +226,32 @@ async function deliver(
       allowedMentions: { parse: [] },
     });
   try {
-    // Meant for the whole channel (a meeting's agenda or minutes): posted there, and the private
-    // acknowledgement says so.
-    if (message.toChannel && !message.personal && interaction.channelId) {
-      await postToDiscord(interaction.client.rest, interaction.channelId, message);
+    const plan = planDelivery(message, renderDiscord(message), {
+      paging: how.paging,
+      maxMessages: 1 + MAX_FOLLOW_UPS,
+      cutNote: 'after',
+      channel: Boolean(interaction.channelId),
+    });
+    if (plan.kind === 'channel') {
+      // Meant for the whole channel (a meeting's agenda or minutes): posted there, and the
+      // private acknowledgement says so.
+      await postToDiscord(interaction.client.rest, interaction.channelId!, message);
       await edit({ content: postedText(locale), embeds: [], components: [] });
       return;
     }
-    const pages = renderDiscord(message);
-    const paging = how.paging;
-    const ids = paging && pages.length > 1 ? pages.map((_, n) => paging.button(n)) : [];
-    if (paging && ids.length > 0 && ids.every((id) => id !== undefined)) {
-      const index = Math.min(paging.page, pages.length - 1);
-      await edit(withPageButtons(pages[index]!, index, pages.length, (n) => ids[n]!));
+    if (plan.kind === 'paged') {
+      await edit(withPageButtons(plan.page, plan.index, plan.count, (n) => plan.buttons[n]!));
       return;
     }
-    const [first, ...rest] = pages;
+    const [first, ...rest] = plan.kind === 'single' ? [plan.page] : plan.pages;
     if (how.apart) await followUp(first!);
     else await edit(first!);
-    for (const page of capped(rest, pages.length, locale)) await followUp(page);
+    for (const page of rest) await followUp(page);
+    // The note takes the last page's buttons, which would otherwise be lost.
+    const cut = plan.kind === 'sequence' ? plan.cut : undefined;
+    if (cut) await followUp({ content: cutText(cut.shown, cut.total)(locale), embeds: [], components: cut.last.components });
   } catch (error) {
-    const reference = `E-${randomBytes(4).toString('hex').toUpperCase()}`;
+    const reference = newErrorReference();
     log.error({ err: error, reference }, 'Discord refused the answer');
     const notice: Body = { content: undeliveredText(reference)(locale), embeds: [], components: [] };
     try {
@@ -259,18 +261,6 @@ async function deliver(
       log.error({ err: again, reference }, 'could not tell the user that the answer was refused either');
     }
   }
-}
-
-/**
- * The pages after the first, as follow-ups: all of them, or when there are more than
- * {@link MAX_FOLLOW_UPS}, the first few and a last message saying the answer was cut (with the
- * last page's buttons, which would otherwise be lost).
- */
-function capped(rest: DiscordPage[], total: number, locale: Locale): Body[] {
-  if (rest.length <= MAX_FOLLOW_UPS) return rest;
-  const kept = rest.slice(0, MAX_FOLLOW_UPS - 1);
-  const shown = kept.length + 1;
-  return [...kept, { content: cutText(shown, total)(locale), embeds: [], components: rest.at(-1)!.components }];
 }
 
 const postedText = text('Đã đăng vào kênh.', 'Posted to the channel.');

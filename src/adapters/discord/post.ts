@@ -1,10 +1,8 @@
 import { REST, Routes } from 'discord.js';
+import { posterFromParts, type Poster, type PostPart } from '../../core/platform.ts';
 import type { Attachment, ReplyMessage } from '../../domain/reply.ts';
 import type { DiscordConnection } from './deploy.ts';
 import { renderDiscord } from './render.ts';
-
-/** One platform call of a message: a page posted, a file uploaded. */
-export type PostPart = () => Promise<void>;
 
 /**
  * The calls that post a message to a channel, one per page, in order: the same message gives the
@@ -63,14 +61,15 @@ export async function directToDiscord(rest: REST, userId: string, message: Reply
   for (const part of directDiscordParts(rest, userId, message)) await part();
 }
 
-/** Posting with a REST client: the adapter's, or one without a gateway (`casedesk digest run-schedules`). */
+/**
+ * Posting with a REST client: the adapter's, or one without a gateway (`casedesk digest run-schedules`).
+ * Files go with the first page; a direct message opens the DM channel first.
+ */
 export function discordPoster(rest: REST) {
-  const post = (channelId: string, message: ReplyMessage, attachments: Attachment[]) =>
-    postToDiscord(rest, channelId, message, attachments);
-  return Object.assign(post, {
-    direct: (userId: string, message: ReplyMessage) => directToDiscord(rest, userId, message),
-    parts: (channelId: string, message: ReplyMessage, attachments: Attachment[]) => discordParts(rest, channelId, message, attachments),
-    directParts: (userId: string, message: ReplyMessage) => directDiscordParts(rest, userId, message),
+  return posterFromParts({
+    files: true,
+    parts: (channelId, message, attachments) => discordParts(rest, channelId, message, attachments),
+    directParts: (userId, message) => directDiscordParts(rest, userId, message),
   });
 }
 

@@ -8,6 +8,7 @@ import {
   type APIEmbed,
   type APIEmbedField,
 } from 'discord.js';
+import { buttonCodec, chunk, clip, codePointLength, encodeButton } from '../../core/delivery.ts';
 import type { ReplyAction, ReplyMessage } from '../../domain/reply.ts';
 
 /** Discord's message limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits). */
@@ -52,71 +53,26 @@ export function discordText(value: string): string {
   );
 }
 
-function clip(value: string, max: number): string {
-  const chars = [...value];
-  return chars.length <= max ? value : `${chars.slice(0, max - 1).join('')}…`;
-}
+const clipped = (value: string, max: number) => clip(value, max, codePointLength);
 
 /**
- * A command and its options, compactly, for a button's custom id: `followup done|id=7`. Only the
- * separators are escaped, so Vietnamese text stays one character a letter within Discord's 100.
+ * Discord's buttons in the compact form, within its custom_id's 100 characters (counted in UTF-16
+ * units, which is never less than Discord's count): `cd|followup done|id=7` runs a command,
+ * `pg|2|case find|text=nguyen van` shows page 2 of a read's answer, run again, so that no instance
+ * has to keep pages in memory.
  */
-function encodeCommand(command: string, options: Record<string, string | number | boolean | undefined>): string {
-  const escape = (value: string) => value.replace(/[%&=|]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  const pairs = Object.entries(options)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${escape(k)}=${escape(String(v))}`);
-  return `${command}|${pairs.join('&')}`;
-}
+export const DISCORD_BUTTONS = buttonCodec({ form: 'compact', maxLength: DISCORD_LIMITS.customId });
 
-function decodeCommand(
-  command: string | undefined,
-  options: string | undefined,
-): { command: string; options: Record<string, string> } | undefined {
-  if (!command) return undefined;
-  const values: Record<string, string> = {};
-  try {
-    for (const pair of (options ?? '').split('&')) {
-      if (!pair) continue;
-      const [k, v = ''] = pair.split('=');
-      values[decodeURIComponent(k!)] = decodeURIComponent(v);
-    }
-  } catch {
-    return undefined;
-  }
-  return { command, options: values };
-}
-
-/** The custom id of a button that runs a command: `cd|followup done|id=7`. */
+/** The custom id of a button that runs a command, whatever its length: `cd|followup done|id=7`. */
 export function encodeAction(action: ReplyAction): string {
-  return `cd|${encodeCommand(action.command, action.options)}`;
+  return encodeButton({ input: { kind: 'options', command: action.command, options: action.options } }, 'compact');
 }
 
+/** The command a button runs, or undefined for a page button or anything else. */
 export function decodeAction(customId: string): { command: string; options: Record<string, string> } | undefined {
-  const [prefix, command, options, ...rest] = customId.split('|');
-  if (prefix !== 'cd' || rest.length > 0) return undefined;
-  return decodeCommand(command, options);
-}
-
-/**
- * The custom id of a page button: `pg|2|case find|text=nguyen van`. Pressing it runs the read again
- * (checked and audited like any command) and shows page 2 of the answer, so no instance has to
- * keep pages in memory. Undefined when the command does not fit Discord's 100 characters.
- */
-export function encodePageButton(
-  page: number,
-  command: string,
-  options: Record<string, string | number | boolean | undefined>,
-): string | undefined {
-  const id = `pg|${page}|${encodeCommand(command, options)}`;
-  return [...id].length <= DISCORD_LIMITS.customId ? id : undefined;
-}
-
-export function decodePageButton(customId: string): { page: number; command: string; options: Record<string, string> } | undefined {
-  const [prefix, page, command, options, ...rest] = customId.split('|');
-  if (prefix !== 'pg' || !/^\d{1,3}$/.test(page ?? '') || rest.length > 0) return undefined;
-  const decoded = decodeCommand(command, options);
-  return decoded && { page: Number(page), ...decoded };
+  const payload = DISCORD_BUTTONS.decode(customId);
+  if (!payload || payload.page !== undefined || payload.input.kind !== 'options') return undefined;
+  return { command: payload.input.command, options: payload.input.options as Record<string, string> };
 }
 
 /**
@@ -155,7 +111,7 @@ export interface DiscordPage {
 export function renderDiscord(message: ReplyMessage): DiscordPage[] {
   const tone = message.blocks.find((b) => b.kind === 'text' && b.tone && b.tone !== 'normal' && b.tone !== 'muted');
   const color = tone && tone.kind === 'text' && (tone.tone === 'error' || tone.tone === 'success') ? COLOR[tone.tone] : COLOR.normal;
-  const title = message.title ? clip(discordText(message.title), DISCORD_LIMITS.title) : undefined;
+  const title = message.title ? clipped(discordText(message.title), DISCORD_LIMITS.title) : undefined;
 
   // The answer as a sequence of description lines and fields, in order.
   type Piece = { line: string } | { field: APIEmbedField };
@@ -173,7 +129,7 @@ export function renderDiscord(message: ReplyMessage): DiscordPage[] {
         break;
       case 'fields':
         for (const field of block.fields) {
-          const name = clip(discordText(field.label), DISCORD_LIMITS.fieldName);
+          const name = clipped(discordText(field.label), DISCORD_LIMITS.fieldName);
           const value = discordText(field.value) || '-';
           // A value longer than a field allows goes into the description instead of being cut.
           if ([...value].length > DISCORD_LIMITS.fieldValue) pieces.push({ line: `**${name}**\n${value}` });
@@ -200,7 +156,7 @@ export function renderDiscord(message: ReplyMessage): DiscordPage[] {
   for (const piece of pieces) {
     if ('line' in piece) {
       // A single line longer than a description is cut into description-sized parts.
-      for (const part of chunk(piece.line, DESCRIPTION_BUDGET)) {
+      for (const part of chunk(piece.line, DESCRIPTION_BUDGET, { measure: codePointLength, atLineBreaks: false })) {
         if (lines.join('\n').length + part.length + 1 > DESCRIPTION_BUDGET || size() + part.length > TOTAL_BUDGET) flush();
         lines.push(part);
       }
@@ -212,13 +168,18 @@ export function renderDiscord(message: ReplyMessage): DiscordPage[] {
   }
   flush();
   // A button whose command and options do not fit Discord's custom id is left out, not cut.
-  const fitting = (message.actions ?? []).filter((a) => encodeAction(a).length <= DISCORD_LIMITS.customId);
-  const buttons = fitting.slice(0, DISCORD_LIMITS.buttonsPerRow * (DISCORD_LIMITS.rows - 1)).map((action): APIButtonComponent => ({
-    type: ComponentType.Button,
-    style: action.style === 'danger' ? ButtonStyle.Danger : action.style === 'secondary' ? ButtonStyle.Secondary : ButtonStyle.Primary,
-    label: clip(action.label, DISCORD_LIMITS.buttonLabel),
-    custom_id: encodeAction(action),
-  }));
+  const fitting = (message.actions ?? []).flatMap((action) => {
+    const customId = DISCORD_BUTTONS.encode({ input: { kind: 'options', command: action.command, options: action.options } });
+    return customId === undefined ? [] : [{ action, customId }];
+  });
+  const buttons = fitting
+    .slice(0, DISCORD_LIMITS.buttonsPerRow * (DISCORD_LIMITS.rows - 1))
+    .map(({ action, customId }): APIButtonComponent => ({
+      type: ComponentType.Button,
+      style: action.style === 'danger' ? ButtonStyle.Danger : action.style === 'secondary' ? ButtonStyle.Secondary : ButtonStyle.Primary,
+      label: clipped(action.label, DISCORD_LIMITS.buttonLabel),
+      custom_id: customId,
+    }));
   for (let i = 0; i < buttons.length; i += DISCORD_LIMITS.buttonsPerRow) {
     pages[pages.length - 1]!.components.push({
       type: ComponentType.ActionRow,
@@ -226,13 +187,4 @@ export function renderDiscord(message: ReplyMessage): DiscordPage[] {
     });
   }
   return pages;
-}
-
-/** Splits by characters, never inside a surrogate pair. */
-function chunk(value: string, size: number): string[] {
-  const chars = [...value];
-  if (chars.length <= size) return [value];
-  const parts: string[] = [];
-  for (let i = 0; i < chars.length; i += size) parts.push(chars.slice(i, i + size).join(''));
-  return parts;
 }

@@ -17,16 +17,10 @@ import type { Attachment, ReplyMessage } from '../../domain/reply.ts';
 import { text } from '../../i18n/text.ts';
 import type { Logger } from '../../logger.ts';
 import { createSlackPoster } from './post.ts';
-import {
-  decodeButtonValue,
-  encodeButtonValue,
-  pageButtons,
-  pageNote,
-  pagePosition,
-  renderSlack,
-  SLACK_LIMITS,
-  type SlackPage,
-} from './render.ts';
+import { planDelivery, type Paging } from '../../core/delivery.ts';
+import type { ChatAdapter } from '../../core/platform.ts';
+import { commandGroups } from '../../../commands/index.ts';
+import { pageButtons, pageNote, pagePosition, renderSlack, SLACK_BUTTONS, SLACK_LIMITS, type SlackPage } from './render.ts';
 
 /** What `loadConfig` gives for Slack: HTTP when `signingSecret` is set, Socket Mode when `appToken` is. */
 export interface SlackConnection {
@@ -90,15 +84,18 @@ async function checking<T>(variable: SlackTokenRefused['variable'], step: () => 
   }
 }
 
-/** Slash commands casedesk registers (see slack/manifest.json); `/casedesk` alone is help. */
-export const SLACK_COMMANDS = ['/case', '/followup', '/digest', '/meeting', '/casedesk'] as const;
+/**
+ * Slash commands casedesk registers (see slack/manifest.json): one per group of the command
+ * registry, then `/casedesk` for the rest (`/casedesk` alone is help).
+ */
+export const SLACK_COMMANDS: readonly string[] = [...Object.keys(commandGroups).map((group) => `/${group}`), '/casedesk'];
 
 /**
  * The Slack front end: a Bolt app over HTTP (signed requests at `/slack/events`) or Socket Mode.
  * Every request is acknowledged before any database work; the answer follows through the
  * request's `response_url`, ephemeral unless it is meant for the channel and holds nothing
  * personal. A retried or repeated request has one effect: its idempotency key is derived from the
- * request (trigger id and command), and the dispatcher claims it.
+ * request (trigger id and command), and the core accepts it once.
  */
 export function createSlackAdapter(options: SlackAdapterOptions) {
   const log = options.logger.child({ adapter: 'slack' });
@@ -135,7 +132,7 @@ export function createSlackAdapter(options: SlackAdapterOptions) {
 
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: /^cd:/ }, async ({ ack, body, action, respond }) => {
     await ack();
-    const decoded = decodeButtonValue(action.value);
+    const decoded = SLACK_BUTTONS.decode(action.value);
     if (!decoded) return;
     const invocation = actionInvocation(body, action, decoded.input);
     if (decoded.page !== undefined) {
@@ -158,10 +155,13 @@ export function createSlackAdapter(options: SlackAdapterOptions) {
   /** Page buttons for an answer to a read, which can safely run again; not for a change. */
   function rerunnable(invocation: Invocation, page: number): Paging | undefined {
     if (!dispatcher.isReadOnly(invocation.input)) return undefined;
-    return { page, value: (n) => encodeButtonValue(invocation.input, n) };
+    const input = invocation.input;
+    return { page, button: (n) => SLACK_BUTTONS.encode({ input, page: n }) };
   }
 
-  return {
+  let running = false;
+  const adapter = {
+    platform: 'slack' as const,
     app,
     /**
      * Checks the bot token (auth.test), then listens (HTTP) or connects (Socket Mode, which checks
@@ -171,28 +171,27 @@ export function createSlackAdapter(options: SlackAdapterOptions) {
       await checking('SLACK_BOT_TOKEN', () => app.init());
       const started = await checking(socketMode ? 'SLACK_APP_TOKEN' : 'SLACK_BOT_TOKEN', () => app.start());
       if (!socketMode) server = started as Server;
+      running = true;
       log.info({ transport: socketMode ? 'socket-mode' : 'http', port: this.port() }, 'slack ready');
     },
     /** The HTTP port listened on (useful when configured as 0). */
     port(): number | undefined {
       return (server?.address() as AddressInfo | null)?.port;
     },
+    /** Stops listening; a no-op when start() failed, since Bolt's stop() would throw. */
     async stop(): Promise<void> {
+      if (!running) return;
+      running = false;
       await app.stop();
     },
     /** Channel posts and direct messages for the scheduler. */
     poster,
     /** Posts to a channel, for scheduled digests (see {@link createSlackPoster}). */
     async post(channel: string, message: ReplyMessage, attachments: Attachment[] = []): Promise<void> {
-      await poster(channel, message, attachments);
+      await poster.post(channel, message, attachments);
     },
   };
-}
-
-interface Paging {
-  page: number;
-  /** The button value that shows page `n`. */
-  value(n: number): string;
+  return adapter satisfies ChatAdapter;
 }
 
 /** `/case find nguyen van duc` → the line `case find nguyen van duc`; `/casedesk` alone → `help`. */
@@ -242,40 +241,37 @@ function respondReply(options: {
     canBePrivate: true,
     interactive: true,
     async send(message: ReplyMessage) {
-      const pages = renderSlack(message);
       const replace = options.replace ?? false;
-      if (message.toChannel && !message.personal) {
-        const [first, ...rest] = pages;
+      const plan = planDelivery(message, renderSlack(message), { paging, maxMessages: SLACK_LIMITS.responsesPerUrl, cutNote: 'under' });
+      if (plan.kind === 'channel') {
+        const [first, ...rest] = plan.pages;
         await respond({ response_type: 'in_channel', replace_original: replace, text: first!.text, blocks: first!.blocks });
         if (rest.length === 0) return;
         try {
           await options.post(options.channelId, rest);
         } catch (error) {
           options.log.warn({ err: error, channel: options.channelId }, 'could not post the rest of an answer to the channel');
-          const note = say(notInChannelText(pages.length));
+          const note = say(notInChannelText(plan.pages.length));
           await respond({ response_type: 'ephemeral', replace_original: false, text: note, blocks: [pageNote(note)] });
         }
         return;
       }
-      if (pages.length > 1 && paging) {
-        const index = Math.min(paging.page, pages.length - 1);
-        const values = pages.map((_, n) => paging.value(n));
-        if (values.every((v) => v.length <= SLACK_LIMITS.buttonValue)) {
-          const page = pages[index]!;
-          await respond({
-            response_type: 'ephemeral',
-            replace_original: replace,
-            text: page.text,
-            blocks: [...page.blocks, pagePosition(index, pages.length), pageButtons(index, pages.length, (n) => values[n]!)],
-          });
-          return;
-        }
+      if (plan.kind === 'paged') {
+        const { page, index, count, buttons } = plan;
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: replace,
+          text: page.text,
+          blocks: [...page.blocks, pagePosition(index, count), pageButtons(index, count, (n) => buttons[n]!)],
+        });
+        return;
       }
-      const max = SLACK_LIMITS.responsesPerUrl;
-      const shown = pages.slice(0, max);
-      if (pages.length > max) {
-        const last = shown[max - 1]!;
-        shown[max - 1] = { ...last, blocks: [...last.blocks, pageNote(say(cutText(max, pages.length)))] };
+      const shown = plan.kind === 'single' ? [plan.page] : [...plan.pages];
+      const cut = plan.kind === 'sequence' ? plan.cut : undefined;
+      if (cut) {
+        // The note goes under the last page that fits, in the room the renderer keeps for it.
+        const last = shown.at(-1)!;
+        shown[shown.length - 1] = { ...last, blocks: [...last.blocks, pageNote(say(cutText(cut.shown, cut.total)))] };
       }
       for (const [n, page] of shown.entries()) {
         await respond({ response_type: 'ephemeral', replace_original: n === 0 && replace, text: page.text, blocks: page.blocks });

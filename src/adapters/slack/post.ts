@@ -1,4 +1,5 @@
 import { webApi } from '@slack/bolt';
+import { posterFromParts, type Poster, type PostPart } from '../../core/platform.ts';
 import type { Attachment, ReplyMessage } from '../../domain/reply.ts';
 import type { SlackConnection } from './adapter.ts';
 import { renderSlack, type SlackPage } from './render.ts';
@@ -9,7 +10,7 @@ import { renderSlack, type SlackPage } from './render.ts';
  * apart (Slack allows about one a second), and the Web API client waits out a 429's `Retry-After`
  * and sends again.
  */
-export function createSlackPoster(client: webApi.WebClient, intervalMs = 1100) {
+export function createSlackPoster(client: webApi.WebClient, intervalMs = 1100): SlackPoster {
   const lastPost = new Map<string, Promise<number>>();
 
   /** Runs `send` for `channel` no sooner than `intervalMs` after the previous one there. */
@@ -42,7 +43,7 @@ export function createSlackPoster(client: webApi.WebClient, intervalMs = 1100) {
    * The calls that post a message to a channel: one per page, then one per file, in order. The
    * same message gives the same calls, so a retry can resume after those that went out.
    */
-  const parts = (channel: string, message: ReplyMessage, attachments: Attachment[] = []): Array<() => Promise<void>> => {
+  const parts = (channel: string, message: ReplyMessage, attachments: Attachment[] = []): PostPart[] => {
     if (message.personal) throw new Error('A channel post must not hold personal data.');
     const posts = renderSlack(message).map((page) => () => pages(channel, [page]));
     const files = attachments.map(
@@ -60,19 +61,19 @@ export function createSlackPoster(client: webApi.WebClient, intervalMs = 1100) {
     return [...posts, ...files];
   };
   /** A direct message, one call per page: Slack opens the conversation with the user when the channel is their id. */
-  const directParts = (userId: string, message: ReplyMessage): Array<() => Promise<void>> =>
+  const directParts = (userId: string, message: ReplyMessage): PostPart[] =>
     renderSlack(message).map((page) => () => pages(userId, [page]));
 
-  const post = async (channel: string, message: ReplyMessage, attachments: Attachment[] = []): Promise<void> => {
-    for (const part of parts(channel, message, attachments)) await part();
-  };
-  const direct = async (userId: string, message: ReplyMessage): Promise<void> => {
-    for (const part of directParts(userId, message)) await part();
-  };
-  return Object.assign(post, { direct, parts, directParts, pages });
+  return { ...posterFromParts({ files: true, parts, directParts }), pages };
+}
+
+/** A Slack poster, and posting pages already rendered (the rest of an answer meant for a channel). */
+export interface SlackPoster extends Poster {
+  direct: NonNullable<Poster['direct']>;
+  pages(channel: string, rendered: SlackPage[]): Promise<void>;
 }
 
 /** Posting without listening for requests: what `casedesk digest run-schedules` uses. */
-export function createSlackPosterFor(connection: SlackConnection) {
+export function createSlackPosterFor(connection: SlackConnection): SlackPoster {
   return createSlackPoster(new webApi.WebClient(connection.botToken, { slackApiUrl: connection.apiUrl }));
 }

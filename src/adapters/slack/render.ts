@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { InvocationInput } from '../../core/invocation.ts';
+import { buttonCodec, chunk, clip, type ButtonPayload } from '../../core/delivery.ts';
 import type { ReplyAction, ReplyMessage } from '../../domain/reply.ts';
 
 type KnownBlock = types.KnownBlock;
@@ -53,66 +53,6 @@ export function plain(value: string): PlainTextElement {
   return { type: 'plain_text', text: value || ' ', emoji: false };
 }
 
-/** At most `max` UTF-16 units, never cutting a surrogate pair; `…` marks a cut. */
-function clip(value: string, max: number): string {
-  if (value.length <= max) return value;
-  let out = '';
-  for (const char of value) {
-    if (out.length + char.length > max - 1) break;
-    out += char;
-  }
-  return `${out}…`;
-}
-
-/**
- * Splits at line breaks where it can, else between characters (never inside a surrogate pair),
- * so that each part is at most `size` UTF-16 units once `render` has made it into what is sent.
- * Splitting comes first and each part is rendered on its own, so that an escape such as `&amp;`
- * is never cut in two. `render` must not make text shorter; `cost` bounds what it makes of one
- * character.
- */
-function chunk(
-  value: string,
-  size: number,
-  render: (part: string) => string = (s) => s,
-  cost: (char: string) => number = (c) => c.length,
-): string[] {
-  const parts: string[] = [];
-  let current: string[] = [];
-  let currentSize = 0;
-  const add = (piece: string, pieceSize: number) => {
-    if (current.length && currentSize + 1 + pieceSize > size) {
-      parts.push(current.join('\n'));
-      current = [];
-      currentSize = 0;
-    }
-    currentSize += (current.length ? 1 : 0) + pieceSize;
-    current.push(piece);
-  };
-  for (const line of value.split('\n')) {
-    const lineSize = render(line).length;
-    if (lineSize <= size) {
-      add(line, lineSize);
-      continue;
-    }
-    let piece = '';
-    let pieceSize = 0;
-    for (const char of line) {
-      const n = cost(char);
-      if (piece && pieceSize + n > size) {
-        add(piece, render(piece).length);
-        piece = '';
-        pieceSize = 0;
-      }
-      piece += char;
-      pieceSize += n;
-    }
-    if (piece) add(piece, render(piece).length);
-  }
-  if (current.length) parts.push(current.join('\n'));
-  return parts.map(render);
-}
-
 /** Our own usage text inside a code block: escaped, and no run of backticks that would end it. */
 function codeText(part: string): string {
   // Zero-width spaces break up ``` inside, and keep a backtick at either end off the fence.
@@ -130,44 +70,13 @@ export interface SlackPage {
 }
 
 /**
- * A button's value: what it runs, `{"c":"followup done","o":{"id":"7"}}` for typed options or
- * `{"l":"case find nguyen"}` for a line of text, and `p` the page to show.
+ * Slack's buttons in the JSON form, within its value's 2000 characters: what a button runs,
+ * `{"c":"followup done","o":{"id":"7"}}` for typed options or `{"l":"case find nguyen"}` for a
+ * line of text, and `p` the page to show.
  */
-export function encodeButtonValue(input: InvocationInput, page?: number): string {
-  const body: Record<string, unknown> =
-    input.kind === 'text'
-      ? { l: input.line }
-      : {
-          c: input.command,
-          o: Object.fromEntries(
-            Object.entries(input.options)
-              .filter(([, v]) => v !== undefined)
-              .map(([k, v]) => [k, String(v)]),
-          ),
-        };
-  if (page !== undefined) body.p = page;
-  return JSON.stringify(body);
-}
+export const SLACK_BUTTONS = buttonCodec({ form: 'json', maxLength: SLACK_LIMITS.buttonValue });
 
-export function decodeButtonValue(value: string | undefined): { input: InvocationInput; page?: number } | undefined {
-  if (!value) return undefined;
-  let parsed: { c?: unknown; o?: unknown; l?: unknown; p?: unknown };
-  try {
-    parsed = JSON.parse(value) as typeof parsed;
-  } catch {
-    return undefined;
-  }
-  let input: InvocationInput;
-  if (typeof parsed.l === 'string') input = { kind: 'text', line: parsed.l };
-  else if (typeof parsed.c === 'string' && typeof parsed.o === 'object' && parsed.o !== null) {
-    input = {
-      kind: 'options',
-      command: parsed.c,
-      options: Object.fromEntries(Object.entries(parsed.o as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
-    };
-  } else return undefined;
-  return typeof parsed.p === 'number' && Number.isInteger(parsed.p) && parsed.p >= 0 ? { input, page: parsed.p } : { input };
-}
+export const decodeButtonValue = (value: string | undefined): ButtonPayload | undefined => SLACK_BUTTONS.decode(value);
 
 /** A block of the answer, and the items it shows that buttons may act on (`#7`). */
 interface Piece {
@@ -221,7 +130,7 @@ export function renderSlack(message: ReplyMessage): SlackPage[] {
         break;
       }
       case 'code':
-        for (const part of chunk(block.text, SLACK_LIMITS.sectionText - 6, codeText, codeCost)) {
+        for (const part of chunk(block.text, SLACK_LIMITS.sectionText - 6, { render: codeText, cost: codeCost })) {
           push({ type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${part}\`\`\``, verbatim: true } });
         }
         break;
@@ -293,9 +202,9 @@ export function renderSlack(message: ReplyMessage): SlackPage[] {
 }
 
 function actionButton(action: ReplyAction, actionId: string): Button | undefined {
-  const value = encodeButtonValue({ kind: 'options', command: action.command, options: action.options });
+  const value = SLACK_BUTTONS.encode({ input: { kind: 'options', command: action.command, options: action.options } });
   // A button whose command does not fit Slack's value is left out, not cut.
-  if (value.length > SLACK_LIMITS.buttonValue) return undefined;
+  if (value === undefined) return undefined;
   const button: Button = { type: 'button', action_id: actionId, text: plain(clip(action.label, SLACK_LIMITS.buttonText)), value };
   if (action.style === 'primary' || action.style === 'danger') button.style = action.style;
   return button;

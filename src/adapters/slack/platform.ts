@@ -1,0 +1,33 @@
+import type { PlatformDescriptor } from '../../core/platform.ts';
+import { text } from '../../i18n/text.ts';
+import { createSlackAdapter, SlackTokenRefused } from './adapter.ts';
+import { createSlackPosterFor } from './post.ts';
+
+/** Slack: runs when SLACK_BOT_TOKEN is set (HTTP with SLACK_SIGNING_SECRET, Socket Mode with SLACK_APP_TOKEN). */
+export const slackPlatform: PlatformDescriptor = {
+  name: 'slack',
+  label: 'Slack',
+  digestTarget: true,
+  configure(config) {
+    const connection = config.slack;
+    if (!connection) return undefined;
+    return {
+      createAdapter: ({ dispatcher, logger }) => createSlackAdapter({ dispatcher, connection, logger, locale: config.locale }),
+      createPoster: () => createSlackPosterFor(connection),
+    };
+  },
+  explainStartError(error) {
+    if (!(error instanceof SlackTokenRefused)) return undefined;
+    const slackError = error.data.error;
+    if (error.variable === 'SLACK_APP_TOKEN') {
+      return text(
+        `Slack từ chối SLACK_APP_TOKEN (${slackError}). Tạo mã cấp ứng dụng (App-Level Token, bắt đầu bằng xapp-) có quyền connections:write trong api.slack.com/apps → ứng dụng → Basic Information → App-Level Tokens.`,
+        `Slack refused SLACK_APP_TOKEN (${slackError}). Generate an App-Level Token (starting xapp-) with the connections:write scope in api.slack.com/apps → your app → Basic Information → App-Level Tokens.`,
+      );
+    }
+    return text(
+      `Slack từ chối SLACK_BOT_TOKEN (${slackError}). Lấy Bot User OAuth Token trong api.slack.com/apps → ứng dụng → OAuth & Permissions.`,
+      `Slack refused SLACK_BOT_TOKEN (${slackError}). Get the Bot User OAuth Token from api.slack.com/apps → your app → OAuth & Permissions.`,
+    );
+  },
+};
