@@ -115,6 +115,7 @@ export function deliveryContract(platforms: Array<{ name: string; start: StartHa
       expect(refused).toHaveLength(1);
       expect(refused[0]).toMatchObject({ where: 'private', replaces: !h.can.refusalsApart });
       expect(refused[0]!.text).toContain('needs the');
+      h.specific.refusal?.(refused[0]!);
       expect(await cases()).toEqual([{ status: 'wanted', outcome_note: null }]);
 
       // Answered in place of the question, without its buttons.
@@ -129,6 +130,7 @@ export function deliveryContract(platforms: Array<{ name: string; start: StartHa
       expect(again).toHaveLength(1);
       expect(again[0]).toMatchObject({ where: 'private', replaces: !h.can.refusalsApart });
       expect(again[0]!.text).toContain('expired or was already used');
+      h.specific.refusal?.(again[0]!);
       expect(await queryRows(t.db, sql`select count(*)::int as n from case_events where kind = 'status_changed'`)).toEqual([{ n: 1 }]);
     });
 
@@ -154,6 +156,7 @@ export function deliveryContract(platforms: Array<{ name: string; start: StartHa
       expect(late).toHaveLength(1);
       expect(late[0]).toMatchObject({ where: 'private', replaces: !h.can.refusalsApart });
       expect(late[0]!.text).toContain('expired or was already used');
+      h.specific.refusal?.(late[0]!);
       expect(await cases()).toEqual([{ status: 'wanted', outcome_note: null }]);
       expect(await queryRows(t.db, sql`select command, outcome::text, detail from audit_log order by id`)).toEqual([
         { command: 'case status', outcome: 'ok', detail: null },
@@ -193,7 +196,7 @@ export function deliveryContract(platforms: Array<{ name: string; start: StartHa
       const short = await h.send(admin, list);
       expect(short.length).toBeLessThanOrEqual(h.messagesPerAnswer);
       for (const m of short) expect(m).toMatchObject({ where: 'private', replaces: false, buttons: [] });
-      h.specific.shortChange?.(short);
+      h.specific.changeAnswer?.(short);
       for (let id = 1; id <= 90; id++) expect(all(short)).toContain(`${h.bullet} #${id} · 0 7 `);
       expect(all(short)).not.toContain('was cut');
 
@@ -208,6 +211,7 @@ export function deliveryContract(platforms: Array<{ name: string; start: StartHa
         return;
       }
       expect(long).toHaveLength(h.messagesPerAnswer);
+      h.specific.changeAnswer?.(long);
       const total = Number(h.cutNote!.exec(long.at(-1)!.text)?.[1]);
       expect(total).toBeGreaterThan(h.messagesPerAnswer);
     });
@@ -264,7 +268,7 @@ export function deliveryContract(platforms: Array<{ name: string; start: StartHa
       expect(order.every((at) => at >= 0)).toBe(true);
       expect([...order].sort((a, b) => a - b)).toEqual(order);
       for (let i = 1; i <= 40; i++) expect(text.split(`Mục ${i}:`)).toHaveLength(2);
-      h.specific.channelWhole?.(shown);
+      h.specific.channelWhole?.(answer);
     });
 
     it('keeps personal data out of the channel: a personal answer that asks for the channel stays private, and the poster refuses it', async () => {

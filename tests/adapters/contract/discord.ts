@@ -209,10 +209,15 @@ export async function startDiscordHarness({ db }: HarnessOptions): Promise<Harne
       for (const embed of embedsOf(body)) expect(embed.description?.length ?? 0).toBeLessThanOrEqual(4096);
     },
     specific: {
-      shortChange(answer) {
-        // 90 schedules take more than one Discord message: the first is the answer, the rest private follow-ups.
+      changeAnswer(answer) {
+        // More than one Discord message: the first is the answer, the rest private follow-ups.
         expect(answer.length).toBeGreaterThan(1);
         expect(answer.map((m) => kinds.get(m))).toEqual(['original', ...answer.slice(1).map(() => 'followup')]);
+      },
+      refusal(refused) {
+        // In a private message of its own: the question stays as it was, buttons and all.
+        expect(kinds.get(refused)).toBe('followup');
+        expect(refused.raw).toMatchObject({ flags: 64 });
       },
       postedNote(note) {
         expect(note.raw).toMatchObject({ content: 'Posted to the channel.', embeds: [] });

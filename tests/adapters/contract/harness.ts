@@ -117,9 +117,11 @@ export interface SeenButton {
 export interface PlatformExpectations {
   /** The first page of a paged read and the page its ▶ showed. */
   paged?(first: Seen, second: Seen): void;
-  /** The whole answer to a change that is long, but not so long that it is cut. */
-  shortChange?(answer: Seen[]): void;
-  /** The messages of an answer for the channel too long for one. */
+  /** The whole answer to a change longer than one message (cut or not). */
+  changeAnswer?(answer: Seen[]): void;
+  /** A refused press of a confirm or cancel button. */
+  refusal?(refused: Seen): void;
+  /** The whole answer to a command whose answer, for the channel, is too long for one message. */
   channelWhole?(answer: Seen[]): void;
   /** The note to the invoker that an answer was posted in the channel. */
   postedNote?(note: Seen): void;

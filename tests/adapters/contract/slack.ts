@@ -223,16 +223,18 @@ export async function startSlackHarness({ db }: HarnessOptions): Promise<Harness
     },
     withinLimits: (s) => within(s.raw as Body),
     specific: {
-      paged(first) {
+      paged(first, second) {
         // The "done" buttons of #1–#5 are on the page that shows them, and go with it.
         const done = buttonsOf(first.raw as Body).filter((b) => b.action_id.startsWith('cd:action:'));
         expect(done.map((b) => b.text.text)).toEqual(['Done #1', 'Done #2', 'Done #3', 'Done #4', 'Done #5']);
         for (const b of done) expect(JSON.stringify((first.raw as Body).blocks)).toContain(`${b.text.text.slice(5)} · TN-2021-000001`);
         expect(buttonsOf(first.raw as Body).find((b) => b.action_id === 'cd:page:next')).toBeDefined();
+        expect(buttonsOf(second.raw as Body).filter((b) => b.action_id.startsWith('cd:action:'))).toEqual([]);
       },
       channelWhole(answer) {
-        // The first part is the reply to the command; the rest go with chat.postMessage.
+        // The first part is the one reply to the command; the rest go with chat.postMessage.
         expect(answer.filter((m) => via.get(m) === 'response')).toHaveLength(1);
+        expect(answer[0]).toMatchObject({ where: 'channel', to: CHANNEL });
         expect(via.get(answer[0]!)).toBe('response');
         expect(answer.filter((m) => via.get(m) === 'post').length).toBeGreaterThanOrEqual(SLACK_LIMITS.responsesPerUrl);
       },
