@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { expect } from 'vitest';
 // The console adapter, reached only through runConsole: the import to re-point when it moves.
 import { runConsole } from '../../../src/adapters/console/console-adapter.ts';
-import { createDispatcher } from '../../../src/core/dispatcher.ts';
+import { createDispatcher, type DispatchResult } from '../../../src/core/dispatcher.ts';
 import { makeMember } from '../../factories/index.ts';
 import { CONTRACT_COMMANDS, type Harness, type HarnessOptions, type Seen } from './harness.ts';
 
@@ -15,10 +15,13 @@ export async function startConsoleHarness({ db }: HarnessOptions): Promise<Harne
   const dispatcher = createDispatcher({
     db,
     commands: CONTRACT_COMMANDS,
-    locale: 'vi',
+    // As `casedesk console` runs with CASEDESK_LOCALE=en: what a stranger is told.
+    locale: 'en',
     timeZone: 'Asia/Ho_Chi_Minh',
     logger: pino({ level: 'silent' }),
   });
+  /** What the dispatcher made of the last line. */
+  let results: DispatchResult[] = [];
   const none = (what: string) => () => {
     throw new Error(`the console has no ${what}`);
   };
@@ -38,6 +41,8 @@ export async function startConsoleHarness({ db }: HarnessOptions): Promise<Harne
     cutNote: undefined,
     bullet: '-',
     mention: '@everyone',
+    stranger: { handle: 'stranger', userId: 'stranger' },
+    accessHint: (user) => `There is no member "${user.handle}"`,
     async join(member) {
       await makeMember(db, { ...member, locale: 'en' });
       return { handle: member.handle, userId: member.handle };
@@ -53,7 +58,8 @@ export async function startConsoleHarness({ db }: HarnessOptions): Promise<Harne
       const input = new PassThrough();
       const done = runConsole({ dispatcher, input, output, handle: user.handle });
       input.end(`${request.line}\n`);
-      expect(await done).toHaveLength(1);
+      results = await done;
+      expect(results).toHaveLength(1);
       // The console writes each answer whole, at once.
       return written.map((text): Seen => ({ where: 'private', replaces: false, text: text.replace(/\n$/, ''), buttons: [], raw: text }));
     },
@@ -66,7 +72,11 @@ export async function startConsoleHarness({ db }: HarnessOptions): Promise<Harne
     rateLimitNext: none('rate limits'),
     live: (s) => [...s.text.matchAll(/\u001b/g)].map((m) => m[0]),
     withinLimits: (s) => expect(typeof s.raw).toBe('string'),
-    specific: {},
+    specific: {
+      unknownUser() {
+        expect(results[0]!.code).toBe('unknown_user');
+      },
+    },
     async stop() {},
   };
 }

@@ -28,8 +28,9 @@ export function deliveryContract(platforms: Array<{ name: string; start: StartHa
     beforeEach(async () => {
       await t.reset();
       await makeUnitTree(t.db);
-      await makeCase(t.db, { code: CASE, fullName: 'Nguyễn Văn Đức', unit: 'CAQ-HK' });
       h = await start({ db: t.db });
+      // A mention in case data, which no platform may act on.
+      await makeCase(t.db, { code: CASE, fullName: 'Nguyễn Văn Đức', aliases: [`${h.mention} <@123>`], unit: 'CAQ-HK' });
       duc = await h.join({ handle: 'duc', role: 'officer', unit: 'CA-HN' });
     });
     afterEach(() => h.stop());
@@ -40,6 +41,63 @@ export function deliveryContract(platforms: Array<{ name: string; start: StartHa
       options: { code: CASE, outcome, ...(reason ? { reason } : {}) },
     });
     const cases = () => queryRows(t.db, sql`select status::text, outcome_note from cases`);
+
+    const find: Request = { line: 'case find nguyen van duc', command: 'case find', options: { text: 'nguyen van duc' } };
+
+    it('answers a read typed without diacritics privately, with the case, its data acting on nothing', async () => {
+      const answer = await h.send(duc, find);
+      expect(answer).toHaveLength(1);
+      expect(answer[0]!.where).toBe('private');
+      expect(answer[0]!.text).toContain(CASE);
+      expect(answer[0]!.text).toContain('Nguyễn Văn Đức');
+      expect(h.live(answer[0]!)).toEqual([]);
+      h.specific.answered?.(answer);
+    });
+
+    it('tells an unknown user how to get access, and audits the attempt', async () => {
+      const answer = await h.send(h.stranger, find);
+      expect(answer).toHaveLength(1);
+      expect(answer[0]!.where).toBe('private');
+      expect(answer[0]!.text).toContain(h.accessHint(h.stranger));
+      expect(answer[0]!.text).not.toContain('Nguyễn');
+      h.specific.unknownUser?.(answer);
+      expect(await queryRows(t.db, sql`select outcome::text, detail, user_id from audit_log`)).toEqual([
+        { outcome: 'denied', detail: 'unknown_user', user_id: h.stranger.userId },
+      ]);
+    });
+
+    it('runs a "done" button as the command it stands for, checked for whoever pressed it, or shows the command to type', async () => {
+      await h.join({ handle: 'lead', role: 'lead', unit: 'CA-HN' });
+      await t.db.execute(sql`insert into follow_ups (case_id, assignee_member_id, task, created_by_member_id)
+        select id, (select id from members where handle = 'duc'), 'Xác minh', (select id from members where handle = 'lead')
+        from cases where code = ${CASE}`);
+      const [list] = await h.send(duc, { line: 'followup list', command: 'followup list' });
+      let done: (user: User) => Promise<Seen[]>;
+      if (h.can.buttons) {
+        const button = list!.buttons.find((b) => b.label === 'Done #1')!;
+        expect(button).toBeDefined();
+        h.specific.doneButton?.(button);
+        done = (user) => h.press(user, button);
+      } else {
+        // Without buttons, the answer names the command each would run.
+        expect(list!.text).toContain('[Done #1] → followup done 1');
+        done = (user) => h.send(user, { line: 'followup done 1', command: 'followup done', options: { id: 1 } });
+      }
+      const refused = await done(h.stranger);
+      expect(refused).toHaveLength(1);
+      expect(refused[0]!.where).toBe('private');
+      expect(refused[0]!.text).toContain(h.accessHint(h.stranger));
+      h.specific.strangerPress?.(refused);
+      expect(await queryRows(t.db, sql`select status::text from follow_ups`)).toEqual([{ status: 'open' }]);
+      expect(await queryRows(t.db, sql`select command, outcome::text, detail from audit_log where user_id = ${h.stranger.userId}`)).toEqual(
+        [{ command: 'followup done', outcome: 'denied', detail: 'unknown_user' }],
+      );
+
+      const answer = await done(duc);
+      expect(answer).toHaveLength(1);
+      expect(answer[0]!.text).toContain('Follow-up #1 is done.');
+      expect(await queryRows(t.db, sql`select status::text from follow_ups`)).toEqual([{ status: 'done' }]);
+    });
 
     it('pages a long read-only answer: one page at a time by buttons that run the read again, or all at once without buttons', async () => {
       await h.join({ handle: 'lead', role: 'lead', unit: 'CA-HN' });

@@ -73,10 +73,12 @@ export async function startDiscordHarness({ db }: HarnessOptions): Promise<Harne
     const isPrivate = m.kind === 'original' ? deferredPrivately || updated : m.body.flags === 64;
     const s = seen(m.body, isPrivate ? 'private' : 'channel', m.kind === 'original' && updated, isPrivate ? undefined : CHANNEL);
     kinds.set(s, m.kind);
+    interactions.set(s, interactionId);
     return s;
   };
   /** Whether each reply edited the original response or was a follow-up. */
   const kinds = new WeakMap<Seen, 'original' | 'followup'>();
+  const interactions = new WeakMap<Seen, string>();
   const posted = (m: (typeof api.channelMessages)[number]): Seen => {
     const dmOf = [...api.dmChannels].find(([, channel]) => channel === m.channelId)?.[0];
     return seen(m.body, dmOf ? 'direct' : 'channel', false, dmOf ?? m.channelId);
@@ -127,6 +129,8 @@ export async function startDiscordHarness({ db }: HarnessOptions): Promise<Harne
     cutNote: /^The answer was cut: 5 of (\d+) pages shown\. Narrow the request/,
     bullet: '•',
     mention: '@everyone',
+    stranger: { handle: 'stranger', userId: '800000000000000002' },
+    accessHint: (user) => `--platform discord --workspace ${GUILD} --user ${user.userId}`,
     async join(member) {
       const userId = String(800_000_000_000_000_100n + BigInt((users += 1)));
       await makeMember(db, { ...member, locale: 'en', discord: { guild: GUILD, user: userId } });
@@ -209,6 +213,15 @@ export async function startDiscordHarness({ db }: HarnessOptions): Promise<Harne
       for (const embed of embedsOf(body)) expect(embed.description?.length ?? 0).toBeLessThanOrEqual(4096);
     },
     specific: {
+      answered(answer) {
+        // Acknowledged first, as a deferred ephemeral reply (type 5, flag 64), then edited.
+        expect(api.callbacks).toEqual([{ interactionId: interactions.get(answer[0]!), type: 5, data: { flags: 64 } }]);
+        expect(kinds.get(answer[0]!)).toBe('original');
+        expect(JSON.stringify(answer[0]!.raw)).not.toContain('<@123>');
+      },
+      doneButton(done) {
+        expect((done.raw as SentButton).custom_id).toBe('cd|followup done|id=1');
+      },
       changeAnswer(answer) {
         // More than one Discord message: the first is the answer, the rest private follow-ups.
         expect(answer.length).toBeGreaterThan(1);

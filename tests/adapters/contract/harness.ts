@@ -27,6 +27,10 @@ export interface Harness {
   /** A mention the platform would act on (ping a channel) if it were sent as it is. */
   mention: string;
 
+  /** A user of the platform who is no member. */
+  stranger: User;
+  /** What an unknown user is told, so that an administrator can give them access. */
+  accessHint(user: User): string;
   /** A member with an account on this platform (the console's account is the handle). */
   join(member: { handle: string; role: MemberRole; unit: string }): Promise<User>;
   /** Runs a command as `user`, from {@link channel}, and gives what came of it once it has settled: replies and posts. */
@@ -115,6 +119,13 @@ export interface SeenButton {
 
 /** Platform-specific checks, run by the contract at the point of each behaviour. */
 export interface PlatformExpectations {
+  /** The private answer to a read. */
+  answered?(answer: Seen[]): void;
+  /** The answer to a stranger's command. */
+  unknownUser?(answer: Seen[]): void;
+  /** A "done" button on a follow-up list, before it is pressed, and a stranger's press of it. */
+  doneButton?(done: SeenButton): void;
+  strangerPress?(answer: Seen[]): void;
   /** The first page of a paged read and the page its ▶ showed. */
   paged?(first: Seen, second: Seen): void;
   /** The whole answer to a change longer than one message (cut or not). */

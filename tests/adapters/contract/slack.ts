@@ -137,6 +137,8 @@ export async function startSlackHarness({ db }: HarnessOptions): Promise<Harness
       /This answer has (\d+) parts, but Slack takes only 5 replies to one command, so the last \d+ parts were cut\.[\s\S]*meeting minutes/,
     bullet: '•',
     mention: '<!channel>',
+    stranger: { handle: 'stranger', userId: 'U0STRANGER' },
+    accessHint: (user) => `--platform slack --workspace ${api.teamId} --user ${user.userId}`,
     async join(member) {
       const userId = `U0${member.handle
         .toUpperCase()
@@ -223,6 +225,13 @@ export async function startSlackHarness({ db }: HarnessOptions): Promise<Harness
     },
     withinLimits: (s) => within(s.raw as Body),
     specific: {
+      doneButton(done) {
+        expect(JSON.parse((done.raw as Button).value)).toEqual({ c: 'followup done', o: { id: '1' } });
+      },
+      strangerPress(answer) {
+        // Slack says nothing of the user's language: the stranger is answered in the default one.
+        expect(answer[0]!.text).toContain('Bạn chưa được cấp quyền dùng casedesk.');
+      },
       paged(first, second) {
         // The "done" buttons of #1–#5 are on the page that shows them, and go with it.
         const done = buttonsOf(first.raw as Body).filter((b) => b.action_id.startsWith('cd:action:'));
