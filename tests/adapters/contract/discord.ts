@@ -7,7 +7,16 @@ import { createDiscordAdapter, MAX_FOLLOW_UPS } from '../../../src/adapters/disc
 import { createDispatcher } from '../../../src/core/dispatcher.ts';
 import { messageProblems, startFakeDiscordApi } from '../../fakes/discord-api.ts';
 import { makeMember } from '../../factories/index.ts';
-import { CONTRACT_COMMANDS, lines, settled, type Harness, type HarnessOptions, type Seen, type SeenButton } from './harness.ts';
+import {
+  CONTRACT_COMMANDS,
+  lines,
+  settled,
+  type Harness,
+  type HarnessOptions,
+  type Seen,
+  type SeenButton,
+  type Settle,
+} from './harness.ts';
 
 const APP = '1234567890123456789';
 const GUILD = '900000000000000001';
@@ -103,14 +112,14 @@ export async function startDiscordHarness({ db }: HarnessOptions): Promise<Harne
   };
 
   /** Dispatches an interaction and gives its answer and what it posted, once settled. */
-  const run = async (payload: ReturnType<typeof interaction>): Promise<Seen[]> => {
+  const run = async (payload: ReturnType<typeof interaction>, settle: Settle = {}): Promise<Seen[]> => {
     const before = api.channelMessages.length;
     api.dispatchInteraction(payload);
     const mine = () => [
       ...api.webhookMessages.filter((m) => m.token === payload.token).map((m) => reply(m, payload.id)),
       ...api.channelMessages.slice(before).map(posted),
     ];
-    return settled(mine);
+    return settled(mine, settle);
   };
 
   return {
@@ -136,7 +145,7 @@ export async function startDiscordHarness({ db }: HarnessOptions): Promise<Harne
       await makeMember(db, { ...member, locale: 'en', discord: { guild: GUILD, user: userId } });
       return { handle: member.handle, userId };
     },
-    send(user, request) {
+    send(user, request, settle) {
       const [name, subcommand] = request.command.split(' ');
       const options = Object.entries(request.options ?? {}).map(([key, value]) => ({
         name: key,
@@ -153,9 +162,10 @@ export async function startDiscordHarness({ db }: HarnessOptions): Promise<Harne
             options: subcommand ? [{ type: 1, name: subcommand, options }] : options,
           },
         }),
+        settle,
       );
     },
-    press(user, button) {
+    press(user, button, settle) {
       // A component interaction (type 3) on the bot's ephemeral message.
       return run(
         interaction(user.userId, {
@@ -180,6 +190,7 @@ export async function startDiscordHarness({ db }: HarnessOptions): Promise<Harne
             author: { id: api.bot.id, username: 'casedesk', discriminator: '0', avatar: null, global_name: null, bot: true },
           },
         }),
+        settle,
       );
     },
     posts: () => api.channelMessages.map(posted),

@@ -34,9 +34,9 @@ export interface Harness {
   /** A member with an account on this platform (the console's account is the handle). */
   join(member: { handle: string; role: MemberRole; unit: string }): Promise<User>;
   /** Runs a command as `user`, from {@link channel}, and gives what came of it once it has settled: replies and posts. */
-  send(user: User, request: Request): Promise<Seen[]>;
+  send(user: User, request: Request, settle?: Settle): Promise<Seen[]>;
   /** Presses a button of an answer as `user`, and gives what came of it. */
-  press(user: User, button: SeenButton): Promise<Seen[]>;
+  press(user: User, button: SeenButton, settle?: Settle): Promise<Seen[]>;
   /** Everything posted so far outside a command's own replies: to channels, and direct messages. */
   posts(): Seen[];
   /** The channel poster the scheduler would use; undefined where the platform has none. */
@@ -149,21 +149,32 @@ export type StartHarness = (options: HarnessOptions) => Promise<Harness>;
 /** The lines of a message, for `Seen.text`. */
 export const lines = (...parts: Array<string | undefined | null>): string => parts.filter((p) => p).join('\n');
 
-/** Resolves when no new message has come for `quietMs`, once at least one has. */
-export async function settled<T>(read: () => T[], options: { quietMs?: number; timeoutMs?: number } = {}): Promise<T[]> {
+/**
+ * When an answer is complete: once `until` holds of it (by default, once it has a message), and no
+ * further message has come for a while. A test that knows how many messages to expect says so, so
+ * that a slow machine does not cut the answer short.
+ */
+export interface Settle {
+  until?: (answer: Seen[]) => boolean;
+}
+
+/** Reads `read` until the answer settles (see {@link Settle}). */
+export async function settled(read: () => Seen[], options: Settle & { quietMs?: number; timeoutMs?: number } = {}): Promise<Seen[]> {
   const quietMs = options.quietMs ?? 300;
-  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  const until = options.until ?? ((answer: Seen[]) => answer.length > 0);
+  const deadline = Date.now() + timeoutMs;
   let count = -1;
   let since = Date.now();
   for (;;) {
-    const now = read().length;
-    if (now !== count) {
-      count = now;
+    const answer = read();
+    if (answer.length !== count || !until(answer)) {
+      count = answer.length;
       since = Date.now();
-    } else if (now > 0 && Date.now() - since >= quietMs) {
-      return read();
+    } else if (Date.now() - since >= quietMs) {
+      return answer;
     }
-    if (Date.now() > deadline) throw new Error(`no answer settled within ${options.timeoutMs ?? 15_000} ms (${now} messages)`);
+    if (Date.now() > deadline) throw new Error(`no answer settled within ${timeoutMs} ms (${answer.length} messages)`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -8,7 +8,16 @@ import { SLACK_LIMITS } from '../../../src/adapters/slack/render.ts';
 import { createDispatcher } from '../../../src/core/dispatcher.ts';
 import { startFakeSlackApi } from '../../fakes/slack-api.ts';
 import { makeMember } from '../../factories/index.ts';
-import { CONTRACT_COMMANDS, lines, settled, type Harness, type HarnessOptions, type Seen, type SeenButton } from './harness.ts';
+import {
+  CONTRACT_COMMANDS,
+  lines,
+  settled,
+  type Harness,
+  type HarnessOptions,
+  type Seen,
+  type SeenButton,
+  type Settle,
+} from './harness.ts';
 
 const CHANNEL = 'C0CASES001';
 /** The slash commands casedesk registers; any other command goes through `/casedesk`. */
@@ -103,7 +112,7 @@ export async function startSlackHarness({ db }: HarnessOptions): Promise<Harness
     seen(p.args, p.channel.startsWith('U') ? 'direct' : 'channel', false, p.channel, 'post');
 
   /** Sends a signed request to the app, and gives what answered it once settled. */
-  const run = async (body: string, responseId: string): Promise<Seen[]> => {
+  const run = async (body: string, responseId: string, settle: Settle = {}): Promise<Seen[]> => {
     const before = api.posted.length;
     const answered = await fetch(`http://127.0.0.1:${adapter.port()}/slack/events`, {
       method: 'POST',
@@ -112,10 +121,10 @@ export async function startSlackHarness({ db }: HarnessOptions): Promise<Harness
     });
     await answered.text();
     expect(answered.status).toBe(200);
-    return settled(() => [
-      ...api.responses.filter((r) => r.id === responseId).map((r) => response(r.body)),
-      ...api.posted.slice(before).map(posted),
-    ]);
+    return settled(
+      () => [...api.responses.filter((r) => r.id === responseId).map((r) => response(r.body)), ...api.posted.slice(before).map(posted)],
+      settle,
+    );
   };
   const trigger = () => `${Date.now()}.${Math.floor(Math.random() * 1e9)}.${randomUUID().replace(/-/g, '')}`;
 
@@ -147,7 +156,7 @@ export async function startSlackHarness({ db }: HarnessOptions): Promise<Harness
       await makeMember(db, { ...member, locale: 'en', slack: { team: api.teamId, user: userId } });
       return { handle: member.handle, userId };
     },
-    send(user, request) {
+    send(user, request, settle) {
       // A slash command as Slack posts it: form-encoded, with a response_url and a trigger id.
       const [first = '', ...rest] = request.line.split(' ');
       const [command, text] = SLASH.has(first) ? [`/${first}`, rest.join(' ')] : ['/casedesk', request.line];
@@ -167,9 +176,9 @@ export async function startSlackHarness({ db }: HarnessOptions): Promise<Harness
         response_url: responseUrl,
         trigger_id: trigger(),
       }).toString();
-      return run(body, responseUrl.split('/').at(-1)!);
+      return run(body, responseUrl.split('/').at(-1)!, settle);
     },
-    press(user, button) {
+    press(user, button, settle) {
       // A button press (block_actions) on an ephemeral message, form-encoded as `payload=`.
       const pressed = button.raw as Button;
       const responseUrl = api.responseUrl();
@@ -197,7 +206,7 @@ export async function startSlackHarness({ db }: HarnessOptions): Promise<Harness
           },
         ],
       };
-      return run(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), responseUrl.split('/').at(-1)!);
+      return run(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), responseUrl.split('/').at(-1)!, settle);
     },
     posts: () => api.posted.map(posted),
     poster: {
