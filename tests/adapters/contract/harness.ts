@@ -37,7 +37,7 @@ export interface Harness {
   send(user: User, request: Request, settle?: Settle): Promise<Seen[]>;
   /** Presses a button of an answer as `user`, and gives what came of it. */
   press(user: User, button: SeenButton, settle?: Settle): Promise<Seen[]>;
-  /** Everything posted so far outside a command's own replies: to channels, and direct messages. */
+  /** Every message posted so far, rather than replied: to channels (by the poster or a command), and direct messages. */
   posts(): Seen[];
   /** The channel poster the scheduler would use; undefined where the platform has none. */
   poster: Poster | undefined;
