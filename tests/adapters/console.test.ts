@@ -58,12 +58,6 @@ describe('console adapter', () => {
     expect(results).toHaveLength(1);
   });
 
-  it('refuses an unknown member with the way to get access', async () => {
-    const { results, written } = await chat('whoami\n', 'stranger');
-    expect(results[0]!.code).toBe('unknown_user');
-    expect(written).toContain('There is no member "stranger"');
-  });
-
   it('prints case data literally, without mentions, markup or terminal control taking effect', async () => {
     await makeCase(t.db, {
       code: 'TN-2020-000002',

@@ -25,6 +25,8 @@ export interface FakeSlackApi {
   teamId: string;
   /** Every Web API call: method and its arguments. */
   calls: Array<{ method: string; args: Record<string, unknown>; at: number }>;
+  /** Messages chat.postMessage took (not those it refused or rate limited), in order: what a channel or a user saw. */
+  posted: Array<{ channel: string; args: Record<string, unknown>; at: number }>;
   /** Bytes sent to upload URLs, by file id. */
   uploads: Map<string, Buffer>;
   /** What arrived at each `response_url` and was taken, in order. */
@@ -132,6 +134,7 @@ export async function startFakeSlackApi(
   const signingSecret = options.signingSecret ?? 'f4k3s1gn1ngs3cr3t';
   const teamId = options.teamId ?? 'T0CASEDESK';
   const calls: FakeSlackApi['calls'] = [];
+  const posted: FakeSlackApi['posted'] = [];
   const uploads = new Map<string, Buffer>();
   const responses: FakeSlackApi['responses'] = [];
   const refusedResponses: FakeSlackApi['refusedResponses'] = [];
@@ -211,6 +214,7 @@ export async function startFakeSlackApi(
         const invalid = blockKitError(args.text, args.blocks);
         if (invalid) return json(200, { ok: false, error: invalid });
         if (notInChannel.has(String(args.channel))) return json(200, { ok: false, error: 'not_in_channel' });
+        posted.push({ channel: String(args.channel), args, at: Date.now() });
         return json(200, {
           ok: true,
           channel: args.channel,
@@ -275,6 +279,7 @@ export async function startFakeSlackApi(
     signingSecret,
     teamId,
     calls,
+    posted,
     uploads,
     responses,
     refusedResponses,
