@@ -192,6 +192,7 @@ export const longAnswer = (toChannel: boolean): ReplyMessage => ({
 const fixed = (name: string, message: ReplyMessage) =>
   defineCommand({
     name,
+    nameVi: name.split(' ').at(-1)!,
     description: text('x', 'x'),
     minRole: 'viewer',
     writes: true,
