@@ -1,4 +1,4 @@
-// The boundaries of /work/shared/STYLE.md ("The shape of the house", §1, §9, §14), checked by `npm run deps`:
+// The boundaries of the house style (STYLE.md: "The shape of the house", §1, §9, §14), checked by `npm run deps`:
 //
 //   db/schema  <  db  <  src/domain  <  src/i18n  <  src/repositories  <  src/services  <  src/presenters, src/core
 //   <  commands  <  src/adapters/<platform>  <  src/scheduler, src/cli, src/app.ts
@@ -21,6 +21,9 @@ const npm = (names) => `(^|node_modules/)(${names.join('|')})(/|$)`;
 
 /** Tests and the bench drive every layer at once; they may import anything. */
 const TESTS = ['^tests/', '^bench/'];
+
+/** The composition root: src/app.ts today, or a src/app/ folder should it grow one. */
+const APP = '^src/app(\\.ts$|/)';
 
 const SQL_BUILDERS = npm(['drizzle-orm', 'postgres', '@electric-sql/pglite']);
 
@@ -90,7 +93,7 @@ module.exports = {
         'from core, services, presenters, adapters, scheduler, cli or commands.',
       severity: 'error',
       from: { path: '^src/repositories/' },
-      to: { path: ['^src/(core|services|adapters|presenters|scheduler|cli)/', '^src/app\\.ts$', '^(commands|tests|bench)/'] },
+      to: { path: ['^src/(core|services|adapters|presenters|scheduler|cli)/', APP, '^(commands|tests|bench)/'] },
     },
     {
       name: 'services-import-above',
@@ -99,14 +102,14 @@ module.exports = {
         'app.ts) and no commands. A platform list a service needs belongs below (domain/core), not in src/adapters/index.ts.',
       severity: 'error',
       from: { path: '^src/services/' },
-      to: { path: ['^src/(adapters|cli|scheduler)/', '^src/app\\.ts$', '^(commands|tests|bench)/'] },
+      to: { path: ['^src/(adapters|cli|scheduler)/', APP, '^(commands|tests|bench)/'] },
     },
     {
       name: 'presenters-import-above',
-      comment: 'src/presenters/ turn a result into a ReplyMessage: no platform, no wiring, no commands and no core pipeline.',
+      comment: 'src/presenters/ turn a result into a ReplyMessage: no platform, no process wiring, no commands.',
       severity: 'error',
       from: { path: '^src/presenters/' },
-      to: { path: ['^src/(adapters|cli|scheduler|core)/', '^src/app\\.ts$', '^(commands|tests|bench)/'] },
+      to: { path: ['^src/(adapters|cli|scheduler)/', APP, '^(commands|tests|bench)/'] },
     },
     {
       name: 'presenters-call-data-layer',
@@ -124,14 +127,14 @@ module.exports = {
         'no src/adapters, src/cli, src/scheduler, src/app.ts; commands are given to it, not imported.',
       severity: 'error',
       from: { path: '^src/core/' },
-      to: { path: ['^src/(adapters|cli|scheduler)/', '^src/app\\.ts$', '^(commands|tests|bench)/'] },
+      to: { path: ['^src/(adapters|cli|scheduler)/', APP, '^(commands|tests|bench)/'] },
     },
     {
       name: 'commands-import-platform-or-wiring',
       comment: 'commands/ are platform-neutral data + run(ctx): no src/adapters, src/cli, src/scheduler or src/app.ts.',
       severity: 'error',
       from: { path: '^commands/' },
-      to: { path: ['^src/(adapters|cli|scheduler)/', '^src/app\\.ts$', '^(tests|bench)/'] },
+      to: { path: ['^src/(adapters|cli|scheduler)/', APP, '^(tests|bench)/'] },
     },
     {
       name: 'adapters-bypass-core',
@@ -156,8 +159,8 @@ module.exports = {
       name: 'app-imported-from-below',
       comment: 'src/app.ts wires the house together (the composition root): only src/cli/ and src/adapters/ start it.',
       severity: 'error',
-      from: { pathNot: ['^src/(cli|adapters)/', '^src/app\\.ts$', ...TESTS] },
-      to: { path: '^src/app\\.ts$' },
+      from: { pathNot: ['^src/(cli|adapters)/', APP, ...TESTS] },
+      to: { path: APP },
     },
     {
       name: 'not-to-tests',

@@ -1,6 +1,6 @@
 // @ts-check
-// ESLint flat config: @eslint/js recommended, typescript-eslint recommended (type-checked), and the house rules of
-// /work/shared/STYLE.md that a linter can see (no casts on command options, one reader of process.env, no console
+// ESLint flat config: @eslint/js recommended, typescript-eslint recommended (type-checked), and the rules of the
+// house style (STYLE.md) that a linter can see (no casts on command options, one reader of process.env, no console
 // outside the console adapter, the CLI and the bench). Import boundaries between folders are dependency-cruiser's job
 // (.dependency-cruiser.cjs); eslint-config-prettier comes last so that no rule here argues with Prettier.
 import js from '@eslint/js';
