@@ -5,8 +5,8 @@
 //
 // A folder imports only from folders below it; the rules below forbid the upward edges one by one and `no-circular`
 // forbids cycles between modules. Cycles between folders are checked by .dependency-cruiser-folders.cjs (second half of
-// `npm run deps`; it explains why it is a run of its own). Type-only imports count: a type-only
-// cycle is still two folders that cannot be understood apart (issue 11: repositories/outbox.ts ↔ core).
+// `npm run deps`; it explains why it is a run of its own). Type-only imports count: a type-only cycle is still two
+// folders that cannot be understood apart (issue 11: repositories/outbox.ts ↔ core).
 //
 // Paths are matched after resolution: npm packages as `…node_modules/<name>/…` (node_modules may be a symlink to
 // another checkout, so `node_modules/` is not anchored), local files relative to the repository root.
