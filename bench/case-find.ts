@@ -129,7 +129,7 @@ export async function benchCaseFind(input: {
   serverUrl?: string;
 }): Promise<CaseFindResult> {
   let handle: DbHandle;
-  let loadSeconds: number | null = null;
+  let loadSeconds: number | null;
   if (input.driver === 'pglite') {
     handle = await createMemoryDb();
     await migrateDb(handle);

@@ -50,7 +50,7 @@ export async function benchSlackHttp(input: {
 }): Promise<SlackHttpResult> {
   const driver = input.driver ?? 'pglite';
   let handle: DbHandle;
-  let loadSeconds: number | null = null;
+  let loadSeconds: number | null;
   if (driver === 'pglite') {
     handle = await createMemoryDb();
     await migrateDb(handle);

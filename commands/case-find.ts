@@ -1,10 +1,10 @@
 import { defineCommand } from '../src/core/command.ts';
 import { unitOption } from '../src/core/common-options.ts';
 import { DANGER_CHOICES, STATUS_CHOICES } from '../src/core/choices.ts';
-import { fail, ok } from '../src/core/result.ts';
+import { fail, ok } from '../src/domain/result.ts';
 import { text } from '../src/i18n/text.ts';
 import { caseHitCodeLine, caseHitLine } from '../src/presenters/case.ts';
-import { suggestCases } from '../src/services/case-suggestions.ts';
+import { suggestCases } from '../src/core/case-suggestions.ts';
 
 export default defineCommand({
   name: 'case find',

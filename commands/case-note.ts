@@ -1,6 +1,6 @@
 import { defineCommand } from '../src/core/command.ts';
 import { caseCodeOption } from '../src/core/common-options.ts';
-import { ok } from '../src/core/result.ts';
+import { ok } from '../src/domain/result.ts';
 import { text } from '../src/i18n/text.ts';
 
 export default defineCommand({

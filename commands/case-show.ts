@@ -1,7 +1,7 @@
 import { defineCommand } from '../src/core/command.ts';
 import { caseCodeOption } from '../src/core/common-options.ts';
-import { ok } from '../src/core/result.ts';
-import { hasRole } from '../src/core/roles.ts';
+import { ok } from '../src/domain/result.ts';
+import { hasRole } from '../src/domain/roles.ts';
 import { text } from '../src/i18n/text.ts';
 import { caseCardBlocks, caseIdentityFields, caseSummaryFields } from '../src/presenters/case.ts';
 

@@ -1,7 +1,7 @@
 import { defineCommand } from '../src/core/command.ts';
 import { caseCodeOption, caseVersionOption } from '../src/core/common-options.ts';
 import { STATUS_CHOICES } from '../src/core/choices.ts';
-import { ok } from '../src/core/result.ts';
+import { ok } from '../src/domain/result.ts';
 import { formatDate, text } from '../src/i18n/text.ts';
 import { STATUS_LABEL } from '../src/i18n/labels.ts';
 

@@ -1,6 +1,6 @@
 import { defineCommand } from '../src/core/command.ts';
 import { unitOption } from '../src/core/common-options.ts';
-import { fail, ok } from '../src/core/result.ts';
+import { fail, ok } from '../src/domain/result.ts';
 import { text } from '../src/i18n/text.ts';
 import { SCHEDULE_PERIOD_CHOICES } from '../src/services/digest/request.ts';
 import { scheduleLine } from '../src/presenters/digest-schedule.ts';

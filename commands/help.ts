@@ -1,7 +1,7 @@
 import type { CommandDefinition } from '../src/core/command.ts';
 import { defineCommand } from '../src/core/command.ts';
-import { fail, ok } from '../src/core/result.ts';
-import { hasRole } from '../src/core/roles.ts';
+import { fail, ok } from '../src/domain/result.ts';
+import { hasRole } from '../src/domain/roles.ts';
 import { usageLine } from '../src/core/options.ts';
 import { text, type Locale } from '../src/i18n/text.ts';
 import { ROLE_LABEL } from '../src/i18n/labels.ts';

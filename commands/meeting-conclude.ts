@@ -1,6 +1,6 @@
 import { defineCommand } from '../src/core/command.ts';
 import { unitOption } from '../src/core/common-options.ts';
-import { fail, ok } from '../src/core/result.ts';
+import { fail, ok } from '../src/domain/result.ts';
 import { formatDate, text } from '../src/i18n/text.ts';
 
 export default defineCommand({

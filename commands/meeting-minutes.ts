@@ -1,5 +1,5 @@
 import { defineCommand } from '../src/core/command.ts';
-import { ok } from '../src/core/result.ts';
+import { ok } from '../src/domain/result.ts';
 import { text } from '../src/i18n/text.ts';
 import { minutesMessage } from '../src/presenters/meeting.ts';
 

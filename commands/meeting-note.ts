@@ -1,5 +1,5 @@
 import { defineCommand } from '../src/core/command.ts';
-import { ok } from '../src/core/result.ts';
+import { ok } from '../src/domain/result.ts';
 import { text } from '../src/i18n/text.ts';
 
 export default defineCommand({

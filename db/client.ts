@@ -39,7 +39,7 @@ export interface DbHandle {
    * time, each turn starting after a pass of the event loop so that requests waiting to be
    * acknowledged are read in between. On a server, at most the pool's size at once.
    */
-  turn<T>(work: () => Promise<T>): Promise<T>;
+  turn: <T>(work: () => Promise<T>) => Promise<T>;
   /**
    * Where invocations are accepted (their ids claimed) before the platform is acknowledged: on a
    * server a connection of its own, so that an acknowledgement never waits for a pool connection
@@ -220,6 +220,7 @@ export function redactUrl(url: string): string {
  * an array).
  */
 export async function queryRows<T extends object>(db: Pick<Database, 'execute'>, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown as { rows?: T[] } | T[];
+  const executed: unknown = await db.execute(query);
+  const result = executed as { rows?: T[] } | T[];
   return Array.isArray(result) ? result : (result.rows ?? []);
 }

@@ -4,7 +4,7 @@ import { migrateDb } from '../../db/migrate.ts';
 import { loadConfig, logLevelWasSet, type Config } from '../config.ts';
 import type { Text } from '../i18n/text.ts';
 import { createLogger, type Logger } from '../logger.ts';
-import type { Failure } from '../core/result.ts';
+import type { Failure } from '../domain/result.ts';
 
 /** What a CLI run may be given instead of the real process: tests pass streams and a database. */
 export interface CliIo {

@@ -6,7 +6,7 @@ import type { Member } from '../repositories/members.ts';
 import type { ReplyAction, ReplyMessage } from '../domain/reply.ts';
 import type { Services } from '../services/index.ts';
 import type { OptionSpec, OptionsOf, ParsedOptions } from './options.ts';
-import type { Result } from './result.ts';
+import type { Result } from '../domain/result.ts';
 import type { Scope } from '../domain/scope.ts';
 
 /**

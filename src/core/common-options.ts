@@ -1,6 +1,6 @@
 import { text, type Text } from '../i18n/text.ts';
 import type { OptionSpec } from './options.ts';
-import { suggestCases } from '../services/case-suggestions.ts';
+import { suggestCases } from './case-suggestions.ts';
 
 /** The case-code argument most case and follow-up commands start with. */
 export const caseCodeOption = {

@@ -41,6 +41,6 @@ export async function takeConfirmation(
   tx: Executor,
   input: { options: Record<string, unknown>; now: Date },
 ): Promise<(PendingAction & { confirmed: boolean }) | undefined> {
-  const pending = await consumePendingAction(tx, { key: String(input.options.key ?? ''), now: input.now });
+  const pending = await consumePendingAction(tx, { key: typeof input.options.key === 'string' ? input.options.key : '', now: input.now });
   return pending && { ...pending, confirmed: input.options.cancel === undefined };
 }

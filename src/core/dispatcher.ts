@@ -15,8 +15,8 @@ import { isConfirmation, offerConfirmation, takeConfirmation } from './confirmat
 import * as say from './dispatcher-texts.ts';
 import type { Actor, Invocation, InvocationInput, Reply } from './invocation.ts';
 import { parseTextOptions, validateOptions } from './options.ts';
-import type { Failure, FailureCode } from './result.ts';
-import { hasRole } from './roles.ts';
+import type { Failure, FailureCode } from '../domain/result.ts';
+import { hasRole } from '../domain/roles.ts';
 
 export interface DispatcherDeps {
   db: Database;

@@ -1,7 +1,7 @@
 import { parseIsoDate } from '../domain/dates.ts';
 import { cleanMultilineText, cleanText, foldKey } from '../domain/text.ts';
 import { text, type Locale, type Text } from '../i18n/text.ts';
-import { fail, ok, type Result } from './result.ts';
+import { fail, ok, type Result } from '../domain/result.ts';
 import type { Suggester } from './autocomplete.ts';
 
 /**

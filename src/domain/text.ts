@@ -1,3 +1,11 @@
+import type { Locale } from '../../db/schema/index.ts';
+
+/**
+ * A piece of user-facing text in every supported language, rendered once the reader's locale is
+ * known; made with `text(vi, en)` from src/i18n/text.ts.
+ */
+export type Text = (locale: Locale) => string;
+
 /**
  * Characters that are invisible or reorder text: zero-width spaces and joiners, the soft hyphen,
  * the word joiner and invisible operators, bidi embeddings, overrides and isolates, the BOM.

@@ -1,4 +1,5 @@
 import type { Locale } from '../../db/schema/index.ts';
+import type { Text } from '../domain/text.ts';
 
 export type { Locale };
 
@@ -16,7 +17,7 @@ export type { Locale };
  *   // Inside a presenter, where the reader's locale is known:
  *   const heading = text(`Họp: ${meeting.title}`, `Meeting: ${meeting.title}`)(locale);
  */
-export type Text = (locale: Locale) => string;
+export type { Text };
 
 export const text =
   (vi: string, en: string): Text =>

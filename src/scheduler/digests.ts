@@ -3,8 +3,8 @@ import type { Database } from '../../db/client.ts';
 import type { Platform } from '../../db/schema/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Locale } from '../i18n/text.ts';
-import { runDueSchedules } from '../services/jobs/schedule-runs.ts';
-import { timeOutStaleMeetings } from '../services/jobs/stale-meetings.ts';
+import { runDueSchedules } from '../jobs/schedule-runs.ts';
+import { timeOutStaleMeetings } from '../jobs/stale-meetings.ts';
 import { canMessageDirectly, createOutboxWorker, retryDelayMs, type Delivery, type Poster } from './outbox.ts';
 
 export type { Poster } from './outbox.ts';

@@ -2,7 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Database } from '../../db/client.ts';
 import type { Logger } from '../logger.ts';
 import { listSchedules } from '../services/digest/schedules.ts';
-import { forgetOldRecords } from '../services/jobs/housekeeping.ts';
+import { forgetOldRecords } from '../jobs/housekeeping.ts';
 import type { DigestRunner } from './digests.ts';
 
 /**

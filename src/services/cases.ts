@@ -1,7 +1,7 @@
 import type { Executor } from '../../db/client.ts';
 import type { CaseStatus, Danger } from '../../db/schema/index.ts';
 import type { Scope } from '../domain/scope.ts';
-import { fail, ok, type Result } from '../core/result.ts';
+import { fail, ok, type Result } from '../domain/result.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import { formatDate, text } from '../i18n/text.ts';
 import { STATUS_LABEL } from '../i18n/labels.ts';
@@ -171,8 +171,7 @@ async function changedMeanwhile(db: Executor, read: CaseRow, readVersion: number
   const who = since.length ? await findMemberHandle(db, { id: since[0]!.actorMemberId ?? -1 }) : undefined;
   // The status the user saw is the one before the first change made after their version.
   const firstChange = [...since].reverse().find((e) => (e.data as { changes?: { status?: unknown[] } }).changes?.status);
-  const seenStatus = ((firstChange?.data as { changes?: { status?: CaseStatus[] } } | undefined)?.changes?.status?.[0] ??
-    read.status) as CaseStatus;
+  const seenStatus = (firstChange?.data as { changes?: { status?: CaseStatus[] } } | undefined)?.changes?.status?.[0] ?? read.status;
   return fail('conflict', (l) => {
     const what = `${STATUS_LABEL[seenStatus](l)} → ${STATUS_LABEL[current.status](l)}`;
     const by = who ?? (l === 'vi' ? 'người khác' : 'someone else');

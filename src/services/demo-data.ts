@@ -1,4 +1,4 @@
-import type { CaseStatus, Danger, Gender } from '../../db/schema/index.ts';
+import type { CaseStatus, Danger } from '../../db/schema/index.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import type { CaseFields } from '../repositories/cases.ts';
 
@@ -268,7 +268,7 @@ export function generateCase(random: Random, sequence: number, units: readonly D
     fullName,
     aliases,
     birthYear,
-    gender: (female ? 'female' : 'male') as Gender,
+    gender: female ? 'female' : 'male',
     nationalId: random.chance(0.85)
       ? String(random.int(1, 96)).padStart(3, '0') + String(random.int(0, 999_999_999)).padStart(9, '0')
       : null,

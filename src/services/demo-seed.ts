@@ -1,7 +1,7 @@
 import type { Database, Executor } from '../../db/client.ts';
 import type { MemberRole } from '../../db/schema/index.ts';
 import { dayIn, type IsoDate } from '../domain/dates.ts';
-import { fail, ok, type Result } from '../core/result.ts';
+import { fail, ok, type Result } from '../domain/result.ts';
 import { text } from '../i18n/text.ts';
 import {
   countCases,

@@ -1,8 +1,8 @@
 import type { Database, Executor } from '../../db/client.ts';
 import type { Locale, MemberRole, Platform } from '../../db/schema/index.ts';
 import { cleanText } from '../domain/text.ts';
-import { fail, ok, type Result } from '../core/result.ts';
-import { CHAT_PLATFORMS, choiceOf } from '../core/platform.ts';
+import { fail, ok, type Result } from '../domain/result.ts';
+import { CHAT_PLATFORMS, choiceOf } from '../domain/platforms.ts';
 import { text } from '../i18n/text.ts';
 import {
   findMemberByHandle,

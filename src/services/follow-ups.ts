@@ -1,8 +1,8 @@
 import type { Executor } from '../../db/client.ts';
 import type { Platform } from '../../db/schema/index.ts';
 import type { Scope } from '../domain/scope.ts';
-import { fail, ok, type Result } from '../core/result.ts';
-import { hasRole } from '../core/roles.ts';
+import { fail, ok, type Result } from '../domain/result.ts';
+import { hasRole } from '../domain/roles.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import { formatDate, text } from '../i18n/text.ts';
 import { insertCaseEvents } from '../repositories/cases.ts';

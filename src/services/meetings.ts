@@ -1,7 +1,7 @@
 import type { Executor } from '../../db/client.ts';
 import type { Platform } from '../../db/schema/index.ts';
 import type { Scope } from '../domain/scope.ts';
-import { fail, ok, type Result } from '../core/result.ts';
+import { fail, ok, type Result } from '../domain/result.ts';
 import { dayIn, type IsoDate } from '../domain/dates.ts';
 import { formatDate, text, type Locale } from '../i18n/text.ts';
 import { insertAudit } from '../repositories/audit.ts';

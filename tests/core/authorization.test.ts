@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MemberRole } from '../../db/schema/index.ts';
 import { queryRows } from '../../db/client.ts';
-import { hasRole } from '../../src/core/roles.ts';
+import { hasRole } from '../../src/domain/roles.ts';
 import { findCaseByCode } from '../../src/repositories/cases.ts';
 import { insertFollowUp } from '../../src/repositories/follow-ups.ts';
 import { findMemberByHandle } from '../../src/repositories/members.ts';

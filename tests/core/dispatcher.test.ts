@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/client.ts';
 import { CommandRegistry, defineCommand } from '../../src/core/command.ts';
 import { createDispatcher } from '../../src/core/dispatcher.ts';
-import { fail, ok } from '../../src/core/result.ts';
+import { fail, ok } from '../../src/domain/result.ts';
 import { text } from '../../src/i18n/text.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 import { RecordingReply, createTestCore } from '../support/core.ts';

@@ -116,7 +116,7 @@ function parseArgs(raw: Buffer, type: string): Record<string, unknown> {
     args[key] = /^[[{]/.test(value)
       ? (() => {
           try {
-            return JSON.parse(value);
+            return JSON.parse(value) as unknown;
           } catch {
             return value;
           }

@@ -1,5 +1,5 @@
 import { REST, Routes } from 'discord.js';
-import { posterFromParts, type Poster, type PostPart } from '../../core/platform.ts';
+import { posterFromParts, type PostPart } from '../../core/platform.ts';
 import type { Attachment, ReplyMessage } from '../../domain/reply.ts';
 import type { DiscordConnection } from './deploy.ts';
 import { renderDiscord } from './render.ts';

@@ -16,22 +16,14 @@ import type { Invocation, InvocationInput, Reply } from '../../core/invocation.t
 import type { Attachment, ReplyMessage } from '../../domain/reply.ts';
 import { text } from '../../i18n/text.ts';
 import type { Logger } from '../../logger.ts';
+import type { SlackConnection } from './connection.ts';
 import { createSlackPoster } from './post.ts';
 import { planDelivery, type Paging } from '../../core/delivery.ts';
 import type { ChatAdapter } from '../../core/platform.ts';
 import { commandGroups } from '../../../commands/index.ts';
 import { pageButtons, pageNote, pagePosition, renderSlack, SLACK_BUTTONS, SLACK_LIMITS, type SlackPage } from './render.ts';
 
-/** What `loadConfig` gives for Slack: HTTP when `signingSecret` is set, Socket Mode when `appToken` is. */
-export interface SlackConnection {
-  botToken: string;
-  signingSecret?: string | undefined;
-  appToken?: string | undefined;
-  /** HTTP transport only. 0 picks a free port (tests). */
-  port: number;
-  /** The Web API base, ending in `/`: `https://slack.com/api/`. */
-  apiUrl: string;
-}
+export type { SlackConnection } from './connection.ts';
 
 export interface SlackAdapterOptions {
   dispatcher: Dispatcher;
@@ -119,7 +111,7 @@ export function createSlackAdapter(options: SlackAdapterOptions) {
   let server: Server | undefined;
   const poster = createSlackPoster(app.client, options.postIntervalMs ?? 1100);
   const replyVia = (respond: RespondFn, channelId: string, reply: { replace?: boolean; paging?: Paging | undefined }) =>
-    respondReply({ respond, channelId, post: poster.pages, locale, log, ...reply });
+    respondReply({ respond, channelId, post: (...args) => poster.pages(...args), locale, log, ...reply });
 
   // Slack wants every delivery answered with 200 within three seconds, retries included, so Bolt's
   // ack() is the transport's receipt and comes first; the core then accepts the invocation (a
@@ -170,7 +162,7 @@ export function createSlackAdapter(options: SlackAdapterOptions) {
     async start(): Promise<void> {
       await checking('SLACK_BOT_TOKEN', () => app.init());
       const started = await checking(socketMode ? 'SLACK_APP_TOKEN' : 'SLACK_BOT_TOKEN', () => app.start());
-      if (!socketMode) server = started as Server;
+      if (!socketMode) server = started;
       running = true;
       log.info({ transport: socketMode ? 'socket-mode' : 'http', port: this.port() }, 'slack ready');
     },
@@ -214,7 +206,7 @@ export function actionInvocation(body: BlockAction, action: ButtonAction, input:
   return {
     id: `slack:${body.trigger_id}:${action.action_id}`,
     actor: { platform: 'slack', workspaceId: body.team?.id ?? body.user.team_id ?? 'unknown', userId: body.user.id },
-    channel: { id: body.channel?.id ?? body.container?.channel_id ?? 'unknown', isPrivate: false },
+    channel: { id: body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id ?? 'unknown', isPrivate: false },
     input,
   };
 }

@@ -1,7 +1,7 @@
 import { webApi } from '@slack/bolt';
 import { posterFromParts, type Poster, type PostPart } from '../../core/platform.ts';
 import type { Attachment, ReplyMessage } from '../../domain/reply.ts';
-import type { SlackConnection } from './adapter.ts';
+import type { SlackConnection } from './connection.ts';
 import { renderSlack, type SlackPage } from './render.ts';
 
 /**

@@ -210,7 +210,7 @@ export async function buildDigest(
         ...(unitId === bucketRoot ? { own: true } : {}),
         name: names.get(unitId)?.name ?? '',
         ...figuresOf(counts),
-      } as UnitRow,
+      },
     }))
     .filter(
       ({ row: r }) =>

@@ -1,7 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { Executor } from '../../../db/client.ts';
 import type { Scope } from '../../domain/scope.ts';
-import { fail, ok, type Result } from '../../core/result.ts';
+import { fail, ok, type Result } from '../../domain/result.ts';
 import { dayIn, type IsoDate } from '../../domain/dates.ts';
 import { formatDate, text } from '../../i18n/text.ts';
 import { findUnitByCode } from '../../repositories/units.ts';

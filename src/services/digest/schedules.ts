@@ -1,7 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { validate as nodeCronAccepts } from 'node-cron';
 import type { Executor } from '../../../db/client.ts';
-import { fail, ok, type Result } from '../../core/result.ts';
+import { fail, ok, type Result } from '../../domain/result.ts';
 import { text } from '../../i18n/text.ts';
 import {
   deleteSchedule,

@@ -2,7 +2,7 @@ import type { Database } from '../../../db/client.ts';
 import type { MemberRole } from '../../../db/schema/index.ts';
 import { commands } from '../../../commands/index.ts';
 import { CommandRegistry, defineCommand } from '../../../src/core/command.ts';
-import { ok } from '../../../src/core/result.ts';
+import { ok } from '../../../src/domain/result.ts';
 import type { Attachment, ReplyMessage } from '../../../src/domain/reply.ts';
 import { text } from '../../../src/i18n/text.ts';
 

@@ -2,7 +2,7 @@ import { ApplicationCommandOptionType, type APIApplicationCommandOption } from '
 import { describe, expect, it } from 'vitest';
 import { commandGroups, commands } from '../../../commands/index.ts';
 import { CommandRegistry } from '../../../src/core/command.ts';
-import { ok } from '../../../src/core/result.ts';
+import { ok } from '../../../src/domain/result.ts';
 import { buildDiscordCommands } from '../../../src/adapters/discord/registration.ts';
 
 const built = buildDiscordCommands(commands, commandGroups);
@@ -12,7 +12,7 @@ const NAME = /^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 function* walk(options: APIApplicationCommandOption[] = []): Generator<APIApplicationCommandOption> {
   for (const o of options) {
     yield o;
-    if ('options' in o) yield* walk(o.options as APIApplicationCommandOption[]);
+    if ('options' in o) yield* walk(o.options);
   }
 }
 
@@ -79,11 +79,10 @@ describe('Discord command registration', () => {
     };
     level('', built);
     for (const command of built) {
-      const options = (command.options ?? []) as APIApplicationCommandOption[];
+      const options = command.options ?? [];
       level(command.name, options);
       for (const sub of options) {
-        if (sub.type === ApplicationCommandOptionType.Subcommand)
-          level(`${command.name} ${sub.name}`, (sub.options ?? []) as APIApplicationCommandOption[]);
+        if (sub.type === ApplicationCommandOptionType.Subcommand) level(`${command.name} ${sub.name}`, sub.options ?? []);
       }
     }
     // Every command of the registry, and every option of it, was among those checked.

@@ -8,7 +8,7 @@ import { createSlackAdapter } from '../../../src/adapters/slack/adapter.ts';
 import { CommandRegistry, defineCommand } from '../../../src/core/command.ts';
 import { createDispatcher } from '../../../src/core/dispatcher.ts';
 import type { ReplyMessage } from '../../../src/domain/reply.ts';
-import { ok } from '../../../src/core/result.ts';
+import { ok } from '../../../src/domain/result.ts';
 import { text } from '../../../src/i18n/text.ts';
 import { startFakeSlackApi, type FakeSlackApi } from '../../fakes/slack-api.ts';
 import { openTestDb, testDriver, type TestDb } from '../../support/db.ts';

@@ -1,4 +1,4 @@
-import type { SuggestContext, Suggestion } from '../core/autocomplete.ts';
+import type { SuggestContext, Suggestion } from './autocomplete.ts';
 import { searchCases } from '../repositories/case-search.ts';
 
 /**

@@ -1,16 +1,16 @@
-import type { Executor } from '../../../db/client.ts';
-import type { Block } from '../../domain/reply.ts';
-import { dayIn } from '../../domain/dates.ts';
-import { digestChartDescription, digestMessage } from '../../presenters/digest.ts';
-import { renderDigestChart } from '../../presenters/digest-chart.ts';
-import { previousMeetingBlocks } from '../../presenters/meeting.ts';
-import { previousDelivered, type DigestRun } from '../../repositories/digest-runs.ts';
-import { lastMeetingIn } from '../../repositories/meetings.ts';
-import type { OutboxMessage } from '../../repositories/outbox.ts';
-import { buildDigest } from '../digest/digest.ts';
-import { presetPeriod, type Period, type PeriodPreset } from '../digest/period.ts';
-import type { DigestSchedule } from '../digest/schedules.ts';
-import { preReadOf } from '../meetings.ts';
+import type { Executor } from '../../db/client.ts';
+import type { Block } from '../domain/reply.ts';
+import { dayIn } from '../domain/dates.ts';
+import { digestChartDescription, digestMessage } from '../presenters/digest.ts';
+import { renderDigestChart } from '../presenters/digest-chart.ts';
+import { previousMeetingBlocks } from '../presenters/meeting.ts';
+import { previousDelivered, type DigestRun } from '../repositories/digest-runs.ts';
+import { lastMeetingIn } from '../repositories/meetings.ts';
+import type { OutboxMessage } from '../repositories/outbox.ts';
+import { buildDigest } from '../services/digest/digest.ts';
+import { presetPeriod, type Period, type PeriodPreset } from '../services/digest/period.ts';
+import type { DigestSchedule } from '../services/digest/schedules.ts';
+import { preReadOf } from '../services/meetings.ts';
 
 /** What a run puts in the outbox, and the period it covered (none for reminders). */
 export interface BuiltRun {

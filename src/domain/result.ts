@@ -1,4 +1,4 @@
-import type { Text } from '../i18n/text.ts';
+import type { Text } from './text.ts';
 
 /**
  * The stable codes of expected failures. Adapters and scripts may rely on them; the wording

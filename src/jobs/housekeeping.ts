@@ -1,7 +1,7 @@
-import type { Executor } from '../../../db/client.ts';
-import { forgetInvocationsBefore } from '../../repositories/invocations.ts';
-import { forgetDeliveredBefore } from '../../repositories/outbox.ts';
-import { forgetExpiredPendingActions } from '../../repositories/pending-actions.ts';
+import type { Executor } from '../../db/client.ts';
+import { forgetInvocationsBefore } from '../repositories/invocations.ts';
+import { forgetDeliveredBefore } from '../repositories/outbox.ts';
+import { forgetExpiredPendingActions } from '../repositories/pending-actions.ts';
 
 const DAY = 24 * 60 * 60_000;
 

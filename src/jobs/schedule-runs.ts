@@ -1,10 +1,10 @@
-import type { Database } from '../../../db/client.ts';
-import type { Platform } from '../../../db/schema/index.ts';
-import type { Logger } from '../../logger.ts';
-import { insertAudit } from '../../repositories/audit.ts';
-import { claimRun, dueRuns, giveUp, leaseAttempt, markBuilt, recordFailure, type DigestRun } from '../../repositories/digest-runs.ts';
-import { enqueueMessages } from '../../repositories/outbox.ts';
-import { latestSlot, listSchedules, type DigestSchedule } from '../digest/schedules.ts';
+import type { Database } from '../../db/client.ts';
+import type { Platform } from '../../db/schema/index.ts';
+import type { Logger } from '../logger.ts';
+import { insertAudit } from '../repositories/audit.ts';
+import { claimRun, dueRuns, giveUp, leaseAttempt, markBuilt, recordFailure, type DigestRun } from '../repositories/digest-runs.ts';
+import { enqueueMessages } from '../repositories/outbox.ts';
+import { latestSlot, listSchedules, type DigestSchedule } from '../services/digest/schedules.ts';
 import { buildDigestRun } from './digest-run.ts';
 import { remindOverdueFollowUps } from './overdue-run.ts';
 

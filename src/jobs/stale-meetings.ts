@@ -1,9 +1,9 @@
-import type { Executor } from '../../../db/client.ts';
-import type { Locale } from '../../i18n/text.ts';
-import type { Logger } from '../../logger.ts';
-import { minutesMessage } from '../../presenters/meeting.ts';
-import { enqueueMessages } from '../../repositories/outbox.ts';
-import { closeStaleMeetings } from '../meetings.ts';
+import type { Executor } from '../../db/client.ts';
+import type { Locale } from '../i18n/text.ts';
+import type { Logger } from '../logger.ts';
+import { minutesMessage } from '../presenters/meeting.ts';
+import { enqueueMessages } from '../repositories/outbox.ts';
+import { closeStaleMeetings } from '../services/meetings.ts';
 
 /**
  * The meetings' time-out: closes meetings left open longer than `timeoutMs`. Each is closed by one

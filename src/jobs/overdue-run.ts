@@ -1,11 +1,11 @@
-import type { Executor } from '../../../db/client.ts';
-import { dayIn } from '../../domain/dates.ts';
-import type { Logger } from '../../logger.ts';
-import { overdueChannelMessage, overdueReminderMessage } from '../../presenters/overdue-reminders.ts';
-import type { DigestRun } from '../../repositories/digest-runs.ts';
-import type { OutboxMessage } from '../../repositories/outbox.ts';
-import { planOverdueReminders } from '../digest/reminders.ts';
-import type { DigestSchedule } from '../digest/schedules.ts';
+import type { Executor } from '../../db/client.ts';
+import { dayIn } from '../domain/dates.ts';
+import type { Logger } from '../logger.ts';
+import { overdueChannelMessage, overdueReminderMessage } from '../presenters/overdue-reminders.ts';
+import type { DigestRun } from '../repositories/digest-runs.ts';
+import type { OutboxMessage } from '../repositories/outbox.ts';
+import { planOverdueReminders } from '../services/digest/reminders.ts';
+import type { DigestSchedule } from '../services/digest/schedules.ts';
 import type { BuiltRun } from './digest-run.ts';
 
 /**
