@@ -1,5 +1,5 @@
 import { defineCommand } from '../src/core/command.ts';
-import { caseCodeOption } from '../src/core/common-options.ts';
+import { caseCodeOption, noteTextOption } from '../src/core/common-options.ts';
 import { ok } from '../src/domain/result.ts';
 import { text } from '../src/i18n/text.ts';
 
@@ -9,19 +9,7 @@ export default defineCommand({
   description: text('Thêm ghi chú vào diễn biến hồ sơ', "Add a note to a case's history"),
   minRole: 'officer',
   writes: true,
-  options: [
-    caseCodeOption,
-    {
-      name: 'text',
-      nameVi: 'nội-dung',
-      type: 'text',
-      positional: true,
-      required: true,
-      maxLength: 2000,
-      multiline: true,
-      description: text('nội dung ghi chú', 'the note'),
-    },
-  ],
+  options: [caseCodeOption, noteTextOption],
   async run(ctx) {
     const noted = await ctx.services.addCaseNote({
       scope: ctx.scope,

@@ -1,4 +1,5 @@
 import { defineCommand } from '../src/core/command.ts';
+import { noteTextOption } from '../src/core/common-options.ts';
 import { ok } from '../src/domain/result.ts';
 import { text } from '../src/i18n/text.ts';
 
@@ -8,18 +9,7 @@ export default defineCommand({
   description: text('Ghi chú vào cuộc họp đang mở', 'Add a note to the open meeting'),
   minRole: 'officer',
   writes: true,
-  options: [
-    {
-      name: 'text',
-      nameVi: 'nội-dung',
-      type: 'text',
-      positional: true,
-      required: true,
-      maxLength: 2000,
-      multiline: true,
-      description: text('nội dung ghi chú', 'the note'),
-    },
-  ],
+  options: [noteTextOption],
   async run(ctx) {
     const meeting = await ctx.services.currentMeeting({
       platform: ctx.invocation.platform,

@@ -28,3 +28,15 @@ export const caseVersionOption = {
 export function unitOption(description: Text) {
   return { name: 'unit', nameVi: 'đơn-vị', type: 'string', maxLength: 32, placeholder: 'CODE', description } as const satisfies OptionSpec;
 }
+
+/** The text of a note (on a case, in a meeting): the rest of the line, line breaks kept. */
+export const noteTextOption = {
+  name: 'text',
+  nameVi: 'nội-dung',
+  type: 'text',
+  positional: true,
+  required: true,
+  maxLength: 2000,
+  multiline: true,
+  description: text('nội dung ghi chú', 'the note'),
+} as const satisfies OptionSpec;

@@ -145,31 +145,24 @@ export function createDispatcher(deps: DispatcherDeps) {
       return { outcome: 'ok', command: seen.command };
     }
     // The command's transaction was rolled back: the refusal or the bug is audited on its own.
-    const reference = outcome.kind === 'error' ? newErrorReference() : undefined;
+    let reference = outcome.kind === 'error' ? newErrorReference() : undefined;
     if (outcome.kind === 'error') log.error({ err: outcome.error, reference, command: seen.command }, 'command failed');
     const audited = outcome.kind === 'error' ? 'error' : AUDIT_OUTCOME[outcome.refusal.code];
+    const detail = outcome.kind === 'error' ? reference! : outcome.refusal.code;
     try {
-      await turn(() =>
-        deps.db.transaction((tx) => audit(tx, audited, reference ?? (outcome.kind === 'refused' ? outcome.refusal.code : null))),
-      );
+      await turn(() => deps.db.transaction((tx) => audit(tx, audited, detail)));
     } catch (auditError) {
-      log.error({ err: auditError, reference }, 'could not write the audit row of a refused or failed command');
-      if (outcome.kind === 'refused') return answerError(auditError);
+      // What cannot be audited is answered as a failure, with a reference to quote.
+      reference ??= newErrorReference();
+      log.error({ err: auditError, reference, command: seen.command }, 'could not write the audit row of a refused or failed command');
     }
-    if (outcome.kind === 'error') return answered(errorMessage(say.internalErrorText(reference!)(seen.locale)), 'error', reference);
+    if (reference !== undefined || outcome.kind !== 'refused') {
+      await send(reply, errorMessage(say.internalErrorText(reference!)(seen.locale)), log);
+      return { outcome: 'error', code: 'internal', reference: reference!, command: seen.command };
+    }
     log.info({ command: seen.command, outcome: audited, code: outcome.refusal.code }, 'command refused');
     await send(reply, errorMessage(outcome.refusal.text(seen.locale)), log);
     return { outcome: audited, code: outcome.refusal.code, command: seen.command };
-
-    async function answerError(error: unknown): Promise<DispatchResult> {
-      const ref = newErrorReference();
-      log.error({ err: error, reference: ref, command: seen.command }, 'command failed');
-      return answered(errorMessage(say.internalErrorText(ref)(seen.locale)), 'error', ref);
-    }
-    async function answered(message: ReplyMessage, result: 'error', ref: string | undefined): Promise<DispatchResult> {
-      await send(reply, message, log);
-      return { outcome: result, code: 'internal', ...(ref ? { reference: ref } : {}), command: seen.command };
-    }
   }
 
   /** Resolves, checks and runs one invocation in `tx`; a refusal throws {@link Refused} to roll it back. */

@@ -71,16 +71,8 @@ export async function addFollowUp(
     workspaceId: string;
   },
 ): Promise<Result<{ followUp: FollowUpRow; caseCode: string; assignee: string }>> {
-  if (input.dueOn && input.dueOn < input.today) {
-    const due = input.dueOn;
-    return fail(
-      'invalid',
-      text(
-        `Hạn ${formatDate('vi', due)} đã qua; hôm nay là ${formatDate('vi', input.today)}.`,
-        `The due date ${formatDate('en', due)} has passed; today is ${formatDate('en', input.today)}.`,
-      ),
-    );
-  }
+  const pastDue = refusePastDueDate(input.dueOn, input.today);
+  if (pastDue) return pastDue;
   const found = await getCaseInScope(db, input.scope, input.code);
   if (!found.ok) return found;
   const assignee = await resolveAssignee(db, {
@@ -212,4 +204,16 @@ export async function closeFollowUpAs(
     ]);
   }
   return ok({ ...view, status: closed.status, completedAt: closed.completedAt });
+}
+
+/** A refusal of a due date before today, for every way a follow-up is given one; undefined when it is fine. */
+export function refusePastDueDate(dueOn: IsoDate | null | undefined, today: IsoDate): Result<never> | undefined {
+  if (!dueOn || dueOn >= today) return undefined;
+  return fail(
+    'invalid',
+    text(
+      `Hạn ${formatDate('vi', dueOn)} đã qua; hôm nay là ${formatDate('vi', today)}.`,
+      `The due date ${formatDate('en', dueOn)} has passed; today is ${formatDate('en', today)}.`,
+    ),
+  );
 }

@@ -27,7 +27,7 @@ import type { Member } from '../repositories/members.ts';
 import { findUnitById, unitSubtreeIds } from '../repositories/units.ts';
 import { buildDigest, type Digest } from './digest/digest.ts';
 import { resolveDigestRequest } from './digest/request.ts';
-import { resolveAssignee } from './follow-ups.ts';
+import { refusePastDueDate, resolveAssignee } from './follow-ups.ts';
 
 /** A meeting's directives and follow-ups, each with whether it is overdue on the day they are reviewed. */
 export interface PreviousMeeting {
@@ -199,16 +199,8 @@ export async function recordItem(
     workspaceId: string;
   },
 ): Promise<Result<{ kind: 'note' | 'conclusion' | 'directive'; followUpId: number | null; assignee: string | null }>> {
-  if (input.dueOn && input.dueOn < input.today) {
-    const due = input.dueOn;
-    return fail(
-      'invalid',
-      text(
-        `Hạn ${formatDate('vi', due)} đã qua; hôm nay là ${formatDate('vi', input.today)}.`,
-        `The due date ${formatDate('en', due)} has passed; today is ${formatDate('en', input.today)}.`,
-      ),
-    );
-  }
+  const pastDue = refusePastDueDate(input.dueOn, input.today);
+  if (pastDue) return pastDue;
   // Whoever writes into a meeting took part in it.
   await addAttendee(db, { meetingId: input.meeting.id, memberId: input.actor.id, at: input.now });
   if (input.kind === 'note' || !input.assignee) {
