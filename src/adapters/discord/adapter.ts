@@ -16,7 +16,7 @@ import type { Logger } from '../../logger.ts';
 import { newErrorReference } from '../../domain/reference.ts';
 import { text, type Locale, type Text } from '../../i18n/text.ts';
 import type { DiscordConnection } from './deploy.ts';
-import { ACTION_COMMAND } from '../../core/confirmations.ts';
+import { isConfirmation } from '../../core/confirmations.ts';
 import { planDelivery, type Paging } from '../../core/delivery.ts';
 import type { ChatAdapter } from '../../core/platform.ts';
 import { discordPoster, postToDiscord } from './post.ts';
@@ -71,7 +71,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions) {
       return;
     }
     const invocation = buttonInvocation(interaction, action);
-    if (action.command === ACTION_COMMAND) {
+    if (isConfirmation(pressed.input)) {
       // Confirm and cancel answer in place of the question, so that its buttons cannot be pressed
       // again; a refusal (expired, or a role too low) is told apart and leaves the question as it was.
       await answer(interaction, invocation, () => interaction.deferUpdate(), { refusalsApart: true });

@@ -10,7 +10,7 @@ import {
   type ButtonAction,
 } from '@slack/bolt';
 import type { Locale } from '../../i18n/text.ts';
-import { ACTION_COMMAND } from '../../core/confirmations.ts';
+import { isConfirmation } from '../../core/confirmations.ts';
 import type { Dispatcher } from '../../core/dispatcher.ts';
 import type { Invocation, InvocationInput, Reply } from '../../core/invocation.ts';
 import type { Attachment, ReplyMessage } from '../../domain/reply.ts';
@@ -136,8 +136,7 @@ export function createSlackAdapter(options: SlackAdapterOptions) {
       return;
     }
     // Confirm and cancel answer in place of the question, so they cannot be pressed again.
-    const isConfirmation = decoded.input.kind === 'options' && decoded.input.command === ACTION_COMMAND;
-    await dispatcher.dispatch(invocation, replyVia(respond, invocation.channel.id, { replace: isConfirmation }));
+    await dispatcher.dispatch(invocation, replyVia(respond, invocation.channel.id, { replace: isConfirmation(decoded.input) }));
   });
 
   app.error(async (error) => {
