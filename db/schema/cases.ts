@@ -28,15 +28,18 @@ export const cases = pgTable(
     unitId: integer('unit_id')
       .notNull()
       .references(() => units.id, { onDelete: 'restrict' }),
-    wantedDecisionNo: text('wanted_decision_no'),
+    /** The day of the wanted decision that made the subject wanted this time (see `spell`). */
     wantedOn: date('wanted_on', { mode: 'string' }).notNull(),
-    wantedAuthority: text('wanted_authority'),
     status: caseStatus('status').notNull().default('wanted'),
+    /**
+     * How many times the subject has been wanted: a new wanted decision after an outcome (an
+     * escape, say) starts the next spell, whose start is `wanted_on`; the earlier outcome stays in
+     * the figures of its day. Changing the status within a spell corrects it.
+     */
+    spell: smallint('spell').notNull().default(1),
     /** When the outcome happened, which may be long before it was recorded. */
     resolvedOn: date('resolved_on', { mode: 'string' }),
     outcomeNote: text('outcome_note'),
-    cancellationDecisionNo: text('cancellation_decision_no'),
-    cancelledOn: date('cancelled_on', { mode: 'string' }),
     hasPhoto: boolean('has_photo').notNull().default(false),
     photoNote: text('photo_note'),
     identifyingMarks: text('identifying_marks'),
@@ -70,5 +73,6 @@ export const cases = pgTable(
     check('cases_resolved_after_wanted', sql`${t.resolvedOn} is null or ${t.resolvedOn} >= ${t.wantedOn}`),
     check('cases_birth_year_range', sql`${t.birthYear} is null or ${t.birthYear} between 1900 and 2100`),
     check('cases_version_positive', sql`${t.version} >= 1`),
+    check('cases_spell_positive', sql`${t.spell} >= 1`),
   ],
 );

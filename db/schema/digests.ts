@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, check, date, index, integer, pgTable, serial, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, date, index, integer, jsonb, pgTable, serial, text, timestamp, unique } from 'drizzle-orm/pg-core';
 import { locale, platform, platformCheck } from './enums.ts';
 import { members } from './members.ts';
 import { units } from './units.ts';
@@ -63,6 +63,13 @@ export const digestRuns = pgTable(
     /** When what it posts was built and put in the outbox; a run is built once. */
     builtAt: timestamp('built_at', { withTimezone: true, precision: 3 }),
     deliveredAt: timestamp('delivered_at', { withTimezone: true, precision: 3 }),
+    /**
+     * What the digest counted, as built (the service's `Digest`): the report stays what it said,
+     * and the schedule's next digest compares this period's figures today with these.
+     */
+    figures: jsonb('figures').$type<Record<string, unknown>>(),
+    /** The message as built, without its chart: `casedesk digest --as-delivered RUN_ID` prints it. */
+    message: jsonb('message').$type<Record<string, unknown>>(),
   },
   (t) => [
     unique('digest_runs_schedule_slot_key').on(t.scheduleId, t.slot),

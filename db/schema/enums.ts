@@ -6,7 +6,8 @@ export const locale = pgEnum('locale', ['vi', 'en']);
 export const danger = pgEnum('danger', ['normal', 'dangerous', 'especially_dangerous']);
 export const caseStatus = pgEnum('case_status', ['wanted', 'arrested', 'surrendered', 'cleared', 'cancelled']);
 export const gender = pgEnum('gender', ['male', 'female', 'other']);
-export const caseEventKind = pgEnum('case_event_kind', ['created', 'updated', 'status_changed', 'reopened', 'info_added', 'note']);
+export const caseEventKind = pgEnum('case_event_kind', ['created', 'updated', 'status_changed', 'reopened', 'info_added', 'note', 'decision']);
+export const decisionKind = pgEnum('decision_kind', ['wanted', 'cancellation']);
 export const followUpStatus = pgEnum('follow_up_status', ['open', 'done', 'cancelled']);
 export const auditOutcome = pgEnum('audit_outcome', ['ok', 'denied', 'invalid', 'error']);
 
@@ -16,6 +17,7 @@ export type Danger = (typeof danger.enumValues)[number];
 export type CaseStatus = (typeof caseStatus.enumValues)[number];
 export type Gender = (typeof gender.enumValues)[number];
 export type CaseEventKind = (typeof caseEventKind.enumValues)[number];
+export type DecisionKind = (typeof decisionKind.enumValues)[number];
 export type FollowUpStatus = (typeof followUpStatus.enumValues)[number];
 export type AuditOutcome = (typeof auditOutcome.enumValues)[number];
 

@@ -3,6 +3,8 @@ export * from './units.ts';
 export * from './members.ts';
 export * from './cases.ts';
 export * from './case-events.ts';
+export * from './case-decisions.ts';
+export * from './case-ledger.ts';
 export * from './follow-ups.ts';
 export * from './audit-log.ts';
 export * from './processed-invocations.ts';

@@ -56,18 +56,10 @@ export function caseCardBlocks(card: CaseCard, locale: Locale, timeZone: string)
     { label: text('Quê quán/Nơi ở', 'Hometown/address')(locale), value: row.hometown ?? '?' },
     { label: text('Tội danh', 'Charges')(locale), value: row.charges ?? '?' },
   ];
-  const decisions: Array<{ label: string; value: string }> = [
-    {
-      label: text('Quyết định truy nã', 'Wanted decision')(locale),
-      value: [row.wantedDecisionNo ?? '?', formatDate(locale, row.wantedOn), row.wantedAuthority].filter(Boolean).join(', '),
-    },
-  ];
-  if (row.cancelledOn || row.cancellationDecisionNo) {
-    decisions.push({
-      label: text('Quyết định đình nã', 'Cancellation decision')(locale),
-      value: [row.cancellationDecisionNo ?? '?', row.cancelledOn ? formatDate(locale, row.cancelledOn) : null].filter(Boolean).join(', '),
-    });
-  }
+  const decisions = card.decisions.map((d) => ({
+    label: (d.kind === 'wanted' ? text('Quyết định truy nã', 'Wanted decision') : text('Quyết định đình nã', 'Cancellation decision'))(locale),
+    value: [d.number ?? text('không rõ số', 'number unknown')(locale), formatDate(locale, d.decidedOn), d.authority].filter(Boolean).join(', '),
+  }));
   if (row.outcomeNote) decisions.push({ label: text('Ghi chú kết quả', 'Outcome note')(locale), value: row.outcomeNote });
   const completeness = [
     { label: text('Ảnh', 'Photo')(locale), value: row.hasPhoto ? yes : no },
@@ -110,6 +102,12 @@ const EVENT_LABEL: Record<string, Text> = {
   reopened: text('truy nã lại', 'reopened'),
   info_added: text('bổ sung thông tin', 'information added'),
   note: text('ghi chú', 'note'),
+  decision: text('ghi quyết định', 'decision recorded'),
+};
+
+const CHANGE_LABEL: Record<'corrected' | 'withdrawn', Text> = {
+  corrected: text('đính chính', 'corrected'),
+  withdrawn: text('rút lại kết quả ghi nhầm', 'outcome withdrawn as an error'),
 };
 
 const eventLabel = (kind: string, locale: Locale): string => EVENT_LABEL[kind]?.(locale) ?? kind;
@@ -123,6 +121,9 @@ function describeEvent(event: CaseCard['events'][number], locale: Locale): strin
     action?: 'assigned' | 'done' | 'cancelled';
     task?: string;
     assignee?: string;
+    corrected?: boolean;
+    withdrawn?: boolean;
+    decision?: { kind: 'wanted' | 'cancellation'; number: string; on: string };
   };
   if (data.followUp !== undefined) {
     const action = {
@@ -133,11 +134,16 @@ function describeEvent(event: CaseCard['events'][number], locale: Locale): strin
     return `: #${data.followUp} ${data.task ?? ''} (${action})${data.note ? ` — ${data.note}` : ''}`;
   }
   if (data.note) return `: ${data.note}`;
+  const decision = data.decision
+    ? `${data.decision.kind === 'wanted' ? text('QĐ truy nã', 'wanted decision')(locale) : text('QĐ đình nã', 'cancellation decision')(locale)} ${data.decision.number}, ${formatDate(locale, data.decision.on)}`
+    : null;
   const status = data.changes?.status;
   if (status) {
     const [from, to] = status as [keyof typeof STATUS_LABEL, keyof typeof STATUS_LABEL];
     const when = event.occurredOn ? ` (${formatDate(locale, event.occurredOn)})` : '';
-    return `: ${STATUS_LABEL[from]?.(locale) ?? from} → ${STATUS_LABEL[to]?.(locale) ?? to}${when}${data.reason ? ` — ${data.reason}` : ''}`;
+    const change = data.corrected ? CHANGE_LABEL.corrected : data.withdrawn ? CHANGE_LABEL.withdrawn : null;
+    const notes = [change?.(locale), decision, data.reason].filter(Boolean).join('; ');
+    return `: ${STATUS_LABEL[from]?.(locale) ?? from} → ${STATUS_LABEL[to]?.(locale) ?? to}${when}${notes ? ` — ${notes}` : ''}`;
   }
-  return '';
+  return decision ? `: ${decision}` : '';
 }

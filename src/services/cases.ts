@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/client.ts';
-import type { CaseStatus, Danger } from '../../db/schema/index.ts';
+import type { CaseStatus, Danger, DecisionKind } from '../../db/schema/index.ts';
 import type { Scope } from '../domain/scope.ts';
 import { fail, ok, type Result } from '../domain/result.ts';
 import type { IsoDate } from '../domain/dates.ts';
@@ -12,8 +12,10 @@ import {
   latestCaseEvents,
   listCaseEvents,
   updateCaseAtVersion,
+  type CaseFields,
   type CaseRow,
 } from '../repositories/cases.ts';
+import { decisionsOfCase, insertDecisions, type DecisionRow } from '../repositories/case-decisions.ts';
 import { openFollowUpsOfCase } from '../repositories/follow-ups.ts';
 import { findMemberHandle, type Member } from '../repositories/members.ts';
 import { findUnitByCode, findUnitById, unitSubtreeIds } from '../repositories/units.ts';
@@ -67,6 +69,8 @@ export interface CaseCard {
   row: CaseRow;
   unitCode: string;
   unitName: string;
+  /** Its wanted and cancellation decisions, oldest first. */
+  decisions: DecisionRow[];
   openFollowUps: Array<{ id: number; task: string; dueOn: string | null; assignee: string }>;
   events: Array<{ kind: string; recordedAt: Date; occurredOn: string | null; actor: string; data: Record<string, unknown> }>;
 }
@@ -76,17 +80,45 @@ export async function getCaseCard(db: Executor, scope: Scope, code: string): Pro
   if (!found.ok) return found;
   const row = found.value;
   const unit = await findUnitById(db, row.unitId);
+  const decisions = await decisionsOfCase(db, { caseId: row.id });
   const openFollowUps = await openFollowUpsOfCase(db, { caseId: row.id });
   const events = await latestCaseEvents(db, { caseId: row.id, limit: 5 });
-  return ok({ row, unitCode: unit!.code, unitName: unit!.name, openFollowUps, events });
+  return ok({ row, unitCode: unit!.code, unitName: unit!.name, decisions, openFollowUps, events });
 }
 
 export type StatusTarget = CaseStatus;
 
 /**
- * Changes a case's status: to an outcome (arrested, surrendered, cleared, cancelled) on the day it
- * happened, or back to wanted. Refuses a future day, a day before the wanted date, a change to the
- * status it already has, and a change to a case that was changed after `expectedVersion`.
+ * What a status change is:
+ * - `resolved`: a wanted case gets its outcome;
+ * - `corrected`: a resolved case's outcome or its day is changed;
+ * - `withdrawn`: a resolved case's outcome was recorded in error and is withdrawn, so the subject is
+ *   wanted as before. A subject wanted again after an outcome (an escape) has a new wanted decision
+ *   instead ({@link recordDecision}), and the outcome stays in the figures of its day.
+ */
+export type StatusChangeKind = 'resolved' | 'corrected' | 'withdrawn';
+
+export interface StatusChange {
+  before: CaseRow;
+  after: CaseRow;
+  kind: StatusChangeKind;
+  /** The cancellation decision recorded with the outcome, when one was given. */
+  decision: { number: string; on: IsoDate } | null;
+}
+
+const futureDay = (on: IsoDate, today: IsoDate) =>
+  fail<never>('invalid', (l) =>
+    l === 'vi'
+      ? `Ngày ${formatDate(l, on)} ở tương lai; hôm nay là ${formatDate(l, today)}.`
+      : `${formatDate(l, on)} is in the future; today is ${formatDate(l, today)}.`,
+  );
+
+/**
+ * Changes a case's status (see {@link StatusChangeKind}): to an outcome on the day it happened (a
+ * resolved case's own day unless another is given), or back to wanted. With `decisionNo`, records
+ * the outcome's cancellation decision too, dated on the outcome's day. Refuses a future day, a day
+ * before the wanted date, a change that changes nothing, and a change to a case that was changed
+ * after `expectedVersion`.
  */
 export async function changeCaseStatus(
   db: Executor,
@@ -103,29 +135,44 @@ export async function changeCaseStatus(
     /** Check the change and show what it would be, without making it. */
     preview?: boolean;
   },
-): Promise<Result<{ before: CaseRow; after: CaseRow }>> {
+): Promise<Result<StatusChange>> {
   const found = await getCaseInScope(db, input.scope, input.code);
   if (!found.ok) return found;
   const before = found.value;
   if (input.expectedVersion !== undefined && input.expectedVersion !== before.version) {
     return changedMeanwhile(db, before, input.expectedVersion);
   }
-  if (before.status === input.to) {
-    return fail('conflict', (l) =>
-      l === 'vi'
-        ? `Hồ sơ ${before.code} đã ở trạng thái ${STATUS_LABEL[input.to](l)}; không có gì thay đổi.`
-        : `Case ${before.code} is already ${STATUS_LABEL[input.to](l)}; nothing changed.`,
-    );
-  }
-  const on = input.on ?? input.today;
-  if (input.to !== 'wanted') {
-    if (on > input.today) {
-      return fail('invalid', (l) =>
-        l === 'vi'
-          ? `Ngày ${formatDate(l, on)} ở tương lai; hôm nay là ${formatDate(l, input.today)}.`
-          : `${formatDate(l, on)} is in the future; today is ${formatDate(l, input.today)}.`,
+  const code = before.code;
+  if (input.to === 'wanted') {
+    if (before.status === 'wanted') {
+      return fail('conflict', (l) =>
+        l === 'vi' ? `Hồ sơ ${code} đang truy nã; không có gì thay đổi.` : `Case ${code} is already wanted; nothing changed.`,
       );
     }
+    if (input.decisionNo !== undefined || input.on !== undefined) {
+      // A day or a decision number means a new wanted decision, which is its own command.
+      return fail('invalid', (l) =>
+        l === 'vi'
+          ? `"case status ${code} wanted" rút lại kết quả đã ghi nhầm. Nếu đối tượng bị truy nã lại (ví dụ bỏ trốn), hãy ghi quyết định truy nã mới: case decision ${code} wanted SỐ on:NGÀY.`
+          : `"case status ${code} wanted" withdraws an outcome recorded in error. If the subject is wanted again (after an escape, say), record the new wanted decision: case decision ${code} wanted NUMBER on:DATE.`,
+      );
+    }
+  }
+  const on = input.to === 'wanted' ? null : (input.on ?? (before.status === 'wanted' ? input.today : before.resolvedOn!));
+  if (input.to !== 'wanted' && before.status === input.to && on === before.resolvedOn) {
+    return fail('conflict', (l) => {
+      const already =
+        l === 'vi'
+          ? `Hồ sơ ${code} đã ở trạng thái ${STATUS_LABEL[input.to](l)} từ ngày ${formatDate(l, on!)}; không có gì thay đổi.`
+          : `Case ${code} is already ${STATUS_LABEL[input.to](l)} since ${formatDate(l, on!)}; nothing changed.`;
+      if (input.decisionNo === undefined) return already;
+      return l === 'vi'
+        ? `${already} Để ghi quyết định đình nã: case decision ${code} cancel ${input.decisionNo} on:NGÀY.`
+        : `${already} To record the cancellation decision: case decision ${code} cancel ${input.decisionNo} on:DATE.`;
+    });
+  }
+  if (on !== null) {
+    if (on > input.today) return futureDay(on, input.today);
     if (on < before.wantedOn) {
       return fail('invalid', (l) =>
         l === 'vi'
@@ -134,33 +181,153 @@ export async function changeCaseStatus(
       );
     }
   }
+  const kind: StatusChangeKind = before.status === 'wanted' ? 'resolved' : input.to === 'wanted' ? 'withdrawn' : 'corrected';
   const changes =
     input.to === 'wanted'
-      ? { status: 'wanted' as const, resolvedOn: null, outcomeNote: null, cancellationDecisionNo: null, cancelledOn: null }
-      : {
-          status: input.to,
-          resolvedOn: on,
-          outcomeNote: input.reason ?? null,
-          cancellationDecisionNo: input.to === 'cancelled' ? (input.decisionNo ?? before.cancellationDecisionNo) : null,
-          cancelledOn: input.to === 'cancelled' ? on : null,
-        };
-  if (input.preview) return ok({ before, after: { ...before, ...changes } });
+      ? { status: 'wanted' as const, resolvedOn: null, outcomeNote: null }
+      : { status: input.to, resolvedOn: on, outcomeNote: input.reason ?? (kind === 'corrected' ? before.outcomeNote : null) };
+  const decision = on !== null && input.decisionNo !== undefined ? { number: input.decisionNo, on } : null;
+  if (input.preview) return ok({ before, after: { ...before, ...changes }, kind, decision });
   const after = await updateCaseAtVersion(db, { id: before.id, expectedVersion: before.version, changes });
   if (!after) return changedMeanwhile(db, before, before.version);
+  if (decision) {
+    await insertDecisions(db, [
+      { caseId: before.id, kind: 'cancellation', number: decision.number, decidedOn: decision.on, actorMemberId: input.actor.id },
+    ]);
+  }
   await insertCaseEvents(db, [
     {
       caseId: before.id,
       kind: input.to === 'wanted' ? 'reopened' : 'status_changed',
       actorMemberId: input.actor.id,
-      occurredOn: input.to === 'wanted' ? input.today : on,
+      occurredOn: on ?? before.resolvedOn,
       data: {
         version: after.version,
+        ...(kind !== 'resolved' ? { [kind]: true } : {}),
         changes: { status: [before.status, after.status], resolved_on: [before.resolvedOn, after.resolvedOn] },
         ...(input.reason ? { reason: input.reason } : {}),
+        ...(decision ? { decision: { kind: 'cancellation', number: decision.number, on: decision.on } } : {}),
       },
     },
   ]);
-  return ok({ before, after });
+  return ok({ before, after, kind, decision });
+}
+
+export interface DecisionRecorded {
+  before: CaseRow;
+  after: CaseRow;
+  kind: DecisionKind;
+  number: string;
+  on: IsoDate;
+  /** A wanted decision for a resolved case: the subject is wanted again, in a new spell. */
+  reopens: boolean;
+}
+
+/**
+ * Records a decision as its own document:
+ * - a cancellation decision (đình nã) for a case that has its outcome, often days after it;
+ * - a wanted decision (truy nã): for a resolved case, the subject is wanted again from its day (a
+ *   new spell; the earlier outcome stays in the figures of its day); for a wanted case, one more
+ *   decision about the same subject.
+ * Refuses a future day, a cancellation before the wanted decision or the outcome, a new wanted
+ * decision before the outcome, the same decision twice, and a case changed after `expectedVersion`.
+ */
+export async function recordDecision(
+  db: Executor,
+  input: {
+    scope: Scope;
+    actor: Member;
+    code: string;
+    kind: DecisionKind;
+    number: string;
+    on?: IsoDate | undefined;
+    authority?: string | undefined;
+    expectedVersion?: number | undefined;
+    today: IsoDate;
+    preview?: boolean;
+  },
+): Promise<Result<DecisionRecorded>> {
+  const found = await getCaseInScope(db, input.scope, input.code);
+  if (!found.ok) return found;
+  const before = found.value;
+  if (input.expectedVersion !== undefined && input.expectedVersion !== before.version) {
+    return changedMeanwhile(db, before, input.expectedVersion);
+  }
+  const code = before.code;
+  const on = input.on ?? input.today;
+  if (on > input.today) return futureDay(on, input.today);
+  const existing = await decisionsOfCase(db, { caseId: before.id });
+  const same = existing.find((d) => d.kind === input.kind && d.number === input.number);
+  if (same) {
+    return fail('conflict', (l) =>
+      l === 'vi'
+        ? `Quyết định ${input.number} đã được ghi cho hồ sơ ${code} (ngày ${formatDate(l, same.decidedOn)}); không có gì thay đổi.`
+        : `Decision ${input.number} is already recorded for case ${code} (dated ${formatDate(l, same.decidedOn)}); nothing changed.`,
+    );
+  }
+  let changes: Partial<CaseFields> = {};
+  if (input.kind === 'cancellation') {
+    if (before.status === 'wanted') {
+      return fail('invalid', (l) =>
+        l === 'vi'
+          ? `Hồ sơ ${code} đang truy nã. Quyết định đình nã đi sau kết quả: hãy ghi kết quả kèm số quyết định, ví dụ case status ${code} arrested on:NGÀY decision:${input.number} (hoặc dinh-na nếu không còn cần truy nã).`
+          : `Case ${code} is still wanted. A cancellation decision follows an outcome: record the outcome with its number, e.g. case status ${code} arrested on:DATE decision:${input.number} (or cancelled if wanting them is no longer needed).`,
+      );
+    }
+    if (on < before.wantedOn) {
+      return fail('invalid', (l) =>
+        l === 'vi'
+          ? `Ngày ${formatDate(l, on)} trước quyết định truy nã của hồ sơ ${code} (${formatDate(l, before.wantedOn)}).`
+          : `${formatDate(l, on)} is before case ${code}'s wanted decision (${formatDate(l, before.wantedOn)}).`,
+      );
+    }
+    if (on < before.resolvedOn!) {
+      return fail('invalid', (l) =>
+        l === 'vi'
+          ? `Ngày ${formatDate(l, on)} trước ngày có kết quả (${formatDate(l, before.resolvedOn!)}): quyết định đình nã ban hành sau kết quả.`
+          : `${formatDate(l, on)} is before the outcome (${formatDate(l, before.resolvedOn!)}): a cancellation decision follows it.`,
+      );
+    }
+  } else if (before.status !== 'wanted') {
+    if (on < before.resolvedOn!) {
+      return fail('invalid', (l) =>
+        l === 'vi'
+          ? `Ngày ${formatDate(l, on)} trước ngày có kết quả (${formatDate(l, before.resolvedOn!)}); quyết định truy nã mới phải sau kết quả. Nếu kết quả ghi nhầm, hãy rút lại: case status ${code} wanted.`
+          : `${formatDate(l, on)} is before the outcome (${formatDate(l, before.resolvedOn!)}); a new wanted decision comes after it. If the outcome was recorded in error, withdraw it: case status ${code} wanted.`,
+      );
+    }
+    changes = { status: 'wanted', resolvedOn: null, outcomeNote: null, wantedOn: on, spell: before.spell + 1 };
+  }
+  const reopens = input.kind === 'wanted' && before.status !== 'wanted';
+  const result = (after: CaseRow): DecisionRecorded => ({ before, after, kind: input.kind, number: input.number, on, reopens });
+  if (input.preview) return ok(result({ ...before, ...changes }));
+  // Every change bumps the version, a document alone too: a confirmation shown before it is stale.
+  const after = await updateCaseAtVersion(db, { id: before.id, expectedVersion: before.version, changes });
+  if (!after) return changedMeanwhile(db, before, before.version);
+  await insertDecisions(db, [
+    {
+      caseId: before.id,
+      kind: input.kind,
+      number: input.number,
+      decidedOn: on,
+      authority: input.authority ?? null,
+      actorMemberId: input.actor.id,
+    },
+  ]);
+  await insertCaseEvents(db, [
+    {
+      caseId: before.id,
+      kind: reopens ? 'reopened' : 'decision',
+      actorMemberId: input.actor.id,
+      occurredOn: on,
+      data: {
+        version: after.version,
+        decision: { kind: input.kind, number: input.number, on, ...(input.authority ? { authority: input.authority } : {}) },
+        ...(reopens ? { spell: after.spell, changes: { status: [before.status, 'wanted'], wanted_on: [before.wantedOn, on] } } : {}),
+      },
+    },
+  ]);
+  return ok(result(after));
 }
 
 /** The refusal for a stale change, saying what changed since the version the user read. */

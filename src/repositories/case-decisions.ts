@@ -1,0 +1,36 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { caseDecisions, members } from '../../db/schema/index.ts';
+
+export type DecisionRow = typeof caseDecisions.$inferSelect;
+export type DecisionInput = Omit<typeof caseDecisions.$inferInsert, 'id' | 'recordedAt'>;
+
+/**
+ * Records decisions; one already recorded (same case, kind, day and number) is left as it is.
+ * Returns how many were new. The database journals each new one for the figures.
+ */
+export async function insertDecisions(db: Executor, rows: DecisionInput[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const inserted = await db.insert(caseDecisions).values(rows).onConflictDoNothing().returning({ id: caseDecisions.id });
+  return inserted.length;
+}
+
+/** A case's decisions, oldest first, each with who recorded it (a handle, or the label of an import). */
+export async function decisionsOfCase(db: Executor, input: { caseId: number }): Promise<Array<DecisionRow & { recordedBy: string }>> {
+  return db
+    .select({
+      id: caseDecisions.id,
+      caseId: caseDecisions.caseId,
+      kind: caseDecisions.kind,
+      number: caseDecisions.number,
+      decidedOn: caseDecisions.decidedOn,
+      authority: caseDecisions.authority,
+      actorMemberId: caseDecisions.actorMemberId,
+      actorLabel: caseDecisions.actorLabel,
+      recordedAt: caseDecisions.recordedAt,
+      recordedBy: sql<string>`coalesce((select handle from ${members} where id = ${caseDecisions.actorMemberId}), ${caseDecisions.actorLabel}, '-')`,
+    })
+    .from(caseDecisions)
+    .where(eq(caseDecisions.caseId, input.caseId))
+    .orderBy(asc(caseDecisions.decidedOn), asc(caseDecisions.id));
+}
