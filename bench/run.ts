@@ -3,16 +3,21 @@ import os from 'node:os';
 import { benchCaseFind, type CaseFindResult } from './case-find.ts';
 import { benchSlackHttp, type SlackHttpResult } from './slack-http.ts';
 import { benchDigest } from './digest.ts';
+import { benchCaseStatus, type CaseStatusResult } from './case-status.ts';
 import { ms } from './stats.ts';
 
 /**
- * `npm run bench [-- case-find:pglite case-find:postgres slack-http slack-http:postgres digest:postgres]`: runs the benchmarks, prints
- * their figures and writes them to bench/results/. Figures are for reading, never asserted in tests.
+ * `npm run bench [-- case-find:pglite case-find:postgres slack-http slack-http:postgres digest:postgres case-status:pglite
+ * case-status:postgres]`: runs the benchmarks, prints their figures and writes them to bench/results/. Figures are for
+ * reading, never asserted in tests.
  *
  * BENCH_PG_URL: the server (default postgres://postgres@127.0.0.1:5432/postgres).
  * BENCH_PGLITE_CASES (default 100000), BENCH_PG_CASES (default 1000000), BENCH_QUERIES (default 500).
  * BENCH_SLACK_CONCURRENCY (default 16), BENCH_SLACK_SECONDS (default 20; 3 for a quick check): the Slack HTTP load.
  * BENCH_SLACK_PG_CASES (default 100000): cases for slack-http:postgres.
+ * BENCH_STATUS_CASES (default 100000), BENCH_STATUS_CHANGES (default 400): case-status:<driver> loads that many cases into a
+ * database made afresh each run (on the server, casedesk_bench_status_<cases>) and times resolving and reopening that many
+ * wanted cases through the dispatcher.
  */
 const env = process.env;
 const serverUrl = env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -83,6 +88,28 @@ if (selected('digest:postgres')) {
     ].join('\n'),
   );
   const file = new URL('./results/digest-postgres.json', import.meta.url);
+  writeFileSync(file, `${JSON.stringify({ machine, at: new Date().toISOString(), result: r }, null, 2)}\n`);
+  console.log(`written to ${file.pathname}`);
+}
+
+function reportStatus(r: CaseStatusResult): string {
+  return [
+    `case status on ${r.driver}, ${r.cases.toLocaleString('en')} cases, ${r.changes} cases resolved and reopened (loaded in ${r.loadSeconds.toFixed(0)} s)`,
+    `  resolve (arrested): p50 ${ms(r.resolve.p50)}  p90 ${ms(r.resolve.p90)}  p99 ${ms(r.resolve.p99)}  max ${ms(r.resolve.max)}`,
+    `  reopen (wanted):    p50 ${ms(r.reopen.p50)}  p90 ${ms(r.reopen.p90)}  p99 ${ms(r.reopen.p99)}  max ${ms(r.reopen.max)}`,
+  ].join('\n');
+}
+
+for (const driver of ['pglite', 'postgres'] as const) {
+  if (!selected(`case-status:${driver}`)) continue;
+  const r = await benchCaseStatus({
+    driver,
+    cases: Number(env.BENCH_STATUS_CASES ?? 100_000),
+    changes: Number(env.BENCH_STATUS_CHANGES ?? 400),
+    serverUrl,
+  });
+  console.log(reportStatus(r));
+  const file = new URL(`./results/case-status-${driver}.json`, import.meta.url);
   writeFileSync(file, `${JSON.stringify({ machine, at: new Date().toISOString(), result: r }, null, 2)}\n`);
   console.log(`written to ${file.pathname}`);
 }

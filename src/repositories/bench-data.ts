@@ -1,5 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../db/client.ts';
+import { cases } from '../../db/schema/index.ts';
 
 /**
  * Queries of the benchmarks (bench/) only: sampling the data they load, topping up a kept database
@@ -25,6 +26,14 @@ export async function sampleCases(
     db,
     sql`select code, search_key, national_id, aliases from cases tablesample bernoulli (5) repeatable (${input.seed}) limit ${input.limit}`,
   );
+}
+
+/** The codes of the cases with these ids, in the order of `ids` (ids without a case left out). */
+export async function caseCodesByIds(db: Executor, input: { ids: number[] }): Promise<string[]> {
+  if (input.ids.length === 0) return [];
+  const rows = await db.select({ id: cases.id, code: cases.code }).from(cases).where(inArray(cases.id, input.ids));
+  const codeOf = new Map(rows.map((r) => [r.id, r.code]));
+  return input.ids.flatMap((id) => codeOf.get(id) ?? []);
 }
 
 /** How many rows a table the benchmarks top up has. */
