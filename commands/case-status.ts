@@ -4,13 +4,14 @@ import { STATUS_CHOICES } from '../src/core/choices.ts';
 import { ok } from '../src/domain/result.ts';
 import { formatDate, text } from '../src/i18n/text.ts';
 import { STATUS_LABEL } from '../src/i18n/labels.ts';
+import type { StatusChange } from '../src/services/cases.ts';
 
 export default defineCommand({
   name: 'case status',
   nameVi: 'trạng-thái',
   description: text(
-    'Cập nhật kết quả: bắt, đầu thú, thanh loại, đình nã, hoặc truy nã lại',
-    'Record an outcome (arrested, surrendered, cleared, cancelled) or reopen a case',
+    'Ghi kết quả (bắt, đầu thú, thanh loại, đình nã), đính chính kết quả, hoặc rút lại kết quả ghi nhầm',
+    'Record an outcome (arrested, surrendered, cleared, cancelled), correct one, or withdraw one recorded in error',
   ),
   minRole: 'lead',
   writes: true,
@@ -24,8 +25,8 @@ export default defineCommand({
       required: true,
       choices: STATUS_CHOICES,
       description: text(
-        'kết quả mới (bat, dau-thu, thanh-loai, dinh-na, truy-na)',
-        'the new status (arrested, surrendered, cleared, cancelled, wanted)',
+        'kết quả (bat, dau-thu, thanh-loai, dinh-na); truy-na: rút lại kết quả ghi nhầm',
+        'the outcome (arrested, surrendered, cleared, cancelled); wanted: withdraw an outcome recorded in error',
       ),
     },
     {
@@ -40,7 +41,10 @@ export default defineCommand({
       name: 'on',
       nameVi: 'ngày',
       type: 'date',
-      description: text('ngày xảy ra (mặc định hôm nay)', 'the day it happened (default today)'),
+      description: text(
+        'ngày xảy ra (mặc định hôm nay; khi đính chính: ngày đã ghi)',
+        'the day it happened (default today; when correcting: the day recorded)',
+      ),
     },
     {
       name: 'decision',
@@ -48,14 +52,14 @@ export default defineCommand({
       type: 'string',
       maxLength: 60,
       placeholder: 'NUMBER',
-      description: text('số quyết định đình nã', 'the cancellation decision number'),
+      description: text('số quyết định đình nã, ghi cùng ngày kết quả', 'the cancellation decision number, dated on the outcome day'),
     },
     caseVersionOption,
   ],
   async run(ctx) {
     const to = ctx.options.outcome;
     const l = ctx.locale;
-    const change = {
+    const request = {
       scope: ctx.scope,
       actor: ctx.member,
       code: ctx.options.code,
@@ -67,27 +71,45 @@ export default defineCommand({
       today: ctx.today,
     };
     const when = (on: string | null) => (on ? ` (${text('ngày', 'on')(l)} ${formatDate(l, on)})` : '');
+    const change = ({ before, after, kind, decision }: StatusChange) => {
+      const line = `${STATUS_LABEL[before.status](l)}${kind === 'resolved' ? '' : when(before.resolvedOn)} → ${STATUS_LABEL[after.status](l)}${when(after.resolvedOn)}`;
+      const what = {
+        resolved: '',
+        corrected: text(' (đính chính)', ' (a correction)')(l),
+        withdrawn: text(' (rút lại kết quả ghi nhầm)', ' (the outcome withdrawn as recorded in error)')(l),
+      }[kind];
+      const document = decision ? text(`; quyết định đình nã ${decision.number}`, `; cancellation decision ${decision.number}`)(l) : '';
+      return `${line}${what}${document}.`;
+    };
 
     // Where the user can press buttons, a status change is shown first and made on "confirm".
     // The confirmation carries the version shown, so a change made meanwhile is refused.
     if (ctx.interactive && !ctx.confirmed) {
-      const preview = await ctx.services.changeCaseStatus({ ...change, preview: true });
+      const preview = await ctx.services.changeCaseStatus({ ...request, preview: true });
       if (!preview.ok) return preview;
       const { before, after } = preview.value;
       ctx.touch(before.code);
       const options: Record<string, string | number> = { code: before.code, outcome: to, version: before.version };
       if (after.resolvedOn) options.on = after.resolvedOn;
-      if (change.reason) options.reason = change.reason;
-      if (change.decisionNo) options.decision = change.decisionNo;
+      if (request.reason) options.reason = request.reason;
+      if (request.decisionNo) options.decision = request.decisionNo;
       return ok({
         personal: true,
         title: text('Xác nhận cập nhật trạng thái', 'Confirm the status change')(l),
         blocks: [
-          {
-            kind: 'text',
-            text: `${before.code} · ${before.fullName}: ${STATUS_LABEL[before.status](l)} → ${STATUS_LABEL[after.status](l)}${when(after.resolvedOn)}.`,
-          },
-          ...(change.reason ? [{ kind: 'fields' as const, fields: [{ label: text('Ghi chú', 'Note')(l), value: change.reason }] }] : []),
+          { kind: 'text', text: `${before.code} · ${before.fullName}: ${change(preview.value)}` },
+          ...(preview.value.kind === 'withdrawn'
+            ? [
+                {
+                  kind: 'text' as const,
+                  text: text(
+                    `Kết quả này bị xoá khỏi số liệu của ngày đã ghi. Nếu đối tượng bị truy nã lại (ví dụ bỏ trốn), đừng rút lại: hãy ghi quyết định truy nã mới (case decision ${before.code} wanted SỐ on:NGÀY) để kết quả cũ vẫn được tính.`,
+                    `This outcome leaves the figures of its day. If the subject is wanted again (after an escape, say), do not withdraw it: record the new wanted decision (case decision ${before.code} wanted NUMBER on:DATE) so that the outcome still counts.`,
+                  )(l),
+                },
+              ]
+            : []),
+          ...(request.reason ? [{ kind: 'fields' as const, fields: [{ label: text('Ghi chú', 'Note')(l), value: request.reason }] }] : []),
           {
             kind: 'text',
             tone: 'muted',
@@ -98,19 +120,10 @@ export default defineCommand({
       });
     }
 
-    const changed = await ctx.services.changeCaseStatus(change);
+    const changed = await ctx.services.changeCaseStatus(request);
     if (!changed.ok) return changed;
-    const { before, after } = changed.value;
+    const { after } = changed.value;
     ctx.touch(after.code);
-    return ok({
-      personal: false,
-      blocks: [
-        {
-          kind: 'text',
-          tone: 'success',
-          text: `${after.code}: ${STATUS_LABEL[before.status](l)} → ${STATUS_LABEL[after.status](l)}${when(after.resolvedOn)}.`,
-        },
-      ],
-    });
+    return ok({ personal: false, blocks: [{ kind: 'text', tone: 'success', text: `${after.code}: ${change(changed.value)}` }] });
   },
 });

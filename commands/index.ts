@@ -1,5 +1,6 @@
 import { CommandRegistry, type CommandGroup } from '../src/core/command.ts';
 import { text } from '../src/i18n/text.ts';
+import caseDecision from './case-decision.ts';
 import caseFind from './case-find.ts';
 import caseInfo from './case-info.ts';
 import caseNote from './case-note.ts';
@@ -26,6 +27,7 @@ export const commands = new CommandRegistry([
   caseFind,
   caseShow,
   caseStatus,
+  caseDecision,
   caseNote,
   caseInfo,
   followupAdd,

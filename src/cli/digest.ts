@@ -11,6 +11,7 @@ import { undeliveredByPlatform } from '../repositories/outbox.ts';
 import { buildDigest } from '../services/digest/digest.ts';
 import { PERIOD_PRESETS, type PeriodPreset } from '../services/digest/period.ts';
 import { resolveDigestRequest } from '../services/digest/request.ts';
+import { deliveredDigest } from '../services/digest/delivered.ts';
 import {
   addSchedule,
   listSchedules,
@@ -74,6 +75,7 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
     .addOption(new Option('--locale <locale>', 'vi or en (default: CASEDESK_LOCALE)').choices(['vi', 'en']))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .option('--chart <file>', 'also write the chart as a PNG file')
+    .option('--as-delivered <run>', 'reprint the digest a scheduled run sent, as it was sent (its number: digest_runs.id)')
     .action(
       async (opts: {
         from?: string;
@@ -83,7 +85,21 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
         locale?: Locale;
         format: 'text' | 'markdown' | 'json';
         chart?: string;
+        asDelivered?: string;
       }) => {
+        if (opts.asDelivered !== undefined) {
+          const runId = opts.asDelivered;
+          if (!/^\d{1,15}$/.test(runId))
+            ctx.fail(text(`--as-delivered: "${runId}" không phải số lần gửi.`, `--as-delivered: "${runId}" is not a run number.`));
+          await ctx.withDb(async ({ db }) => {
+            const sent = await deliveredDigest(db, { runId: Number(runId) });
+            if (!sent.ok) ctx.fail(sent.failure);
+            const { message, figures } = sent.value;
+            if (opts.format === 'json') ctx.print(JSON.stringify({ message, figures }, null, 2));
+            else ctx.print((opts.format === 'markdown' ? renderMarkdown : renderText)(message));
+          });
+          return;
+        }
         await ctx.withDb(async ({ db }) => {
           const today = dayIn(ctx.config.timeZone, new Date());
           const request = await resolveDigestRequest(db, {

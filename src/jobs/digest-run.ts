@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/client.ts';
-import type { Block } from '../domain/reply.ts';
+import type { Block, ReplyMessage } from '../domain/reply.ts';
 import { dayIn } from '../domain/dates.ts';
 import { digestChartDescription, digestMessage } from '../presenters/digest.ts';
 import { renderDigestChart } from '../presenters/digest-chart.ts';
@@ -7,21 +7,26 @@ import { previousMeetingBlocks } from '../presenters/meeting.ts';
 import { previousDelivered, type DigestRun } from '../repositories/digest-runs.ts';
 import { lastMeetingIn } from '../repositories/meetings.ts';
 import type { OutboxMessage } from '../repositories/outbox.ts';
-import { buildDigest } from '../services/digest/digest.ts';
+import { buildDigest, type Digest } from '../services/digest/digest.ts';
+import { earlierReportOf } from '../services/digest/revision.ts';
 import { presetPeriod, type Period, type PeriodPreset } from '../services/digest/period.ts';
 import type { DigestSchedule } from '../services/digest/schedules.ts';
 import { preReadOf } from '../services/meetings.ts';
 
-/** What a run puts in the outbox, and the period it covered (none for reminders). */
+/** What a run puts in the outbox, the period it covered (none for reminders), and the report it made. */
 export interface BuiltRun {
   messages: OutboxMessage[];
   period: Period | null;
+  /** A digest's figures and message as built, kept with the run: the report stays what it said. */
+  report?: { figures: Digest; message: ReplyMessage };
 }
 
 /**
  * Builds a digest run: the digest of the schedule's period (since the previous delivered run for
  * `since-last`; since the committee's last meeting in the channel, with that meeting's directives
  * as a pre-read, for `since-meeting`), with its chart, as one message for the schedule's channel.
+ * When the previous delivered run kept its figures, the digest says how that run's period has been
+ * revised since.
  */
 export async function buildDigestRun(db: Executor, input: { run: DigestRun; schedule: DigestSchedule; key: string }): Promise<BuiltRun> {
   const { run, schedule } = input;
@@ -51,7 +56,16 @@ export async function buildDigestRun(db: Executor, input: { run: DigestRun; sche
       preRead = previousMeetingBlocks(await preReadOf(db, { meeting, today }), schedule.locale, schedule.timeZone);
     }
   }
-  const digest = await buildDigest(db, { scopeUnitId: schedule.unitId, period, today, timeZone: schedule.timeZone, since, asOf: slot });
+  const earlier = earlierReportOf(previous?.figures);
+  const digest = await buildDigest(db, {
+    scopeUnitId: schedule.unitId,
+    period,
+    today,
+    timeZone: schedule.timeZone,
+    since,
+    asOf: slot,
+    earlier,
+  });
   const chart = await renderDigestChart(digest, schedule.locale);
   const attachments = [
     { name: `digest-${period.to}.png`, data: chart, contentType: 'image/png', description: digestChartDescription(schedule.locale) },
@@ -70,5 +84,6 @@ export async function buildDigestRun(db: Executor, input: { run: DigestRun; sche
       },
     ],
     period,
+    report: { figures: digest, message },
   };
 }

@@ -95,6 +95,7 @@ async function attemptBuild(
         instance,
         at: input.clock(),
         period: built.period,
+        report: built.report,
         delivered: built.messages.length === 0,
       });
       if (!marked) return false;

@@ -3,6 +3,7 @@ import { formatDate, formatNumber, formatPercent, text, type Locale } from '../i
 import { plural } from '../i18n/plural.ts';
 import { changeOnLastYear, type Digest, type Figures } from '../services/digest/digest.ts';
 import { describePeriod, type Period } from '../services/digest/period.ts';
+import type { RevisedFigure, Revision } from '../services/digest/revision.ts';
 
 /**
  * The same period a year earlier as the comparison names it: "cùng kỳ năm 2023" / "the same period
@@ -55,6 +56,34 @@ function unitLine(locale: Locale, name: string, u: Figures): string {
   )(locale);
 }
 
+const REVISED_LABEL: Record<RevisedFigure, (locale: Locale) => string> = {
+  arrested: text('bắt', 'arrested'),
+  surrendered: text('đầu thú', 'surrendered'),
+  cleared: text('thanh loại', 'cleared'),
+  wantedDecisions: text('truy nã', 'wanted decisions'),
+  cancellations: text('đình nã', 'cancellations'),
+  outstanding: text('còn truy nã', 'still wanted'),
+};
+
+/**
+ * "Số liệu kỳ trước (tháng 8/2026) đã điều chỉnh: bắt +3 (ghi muộn), đình nã +1 (đính chính)." /
+ * "Previous period revised (August 2026): arrested +3 (late entries), cancellations +1 (corrections)."
+ */
+export function revisionLine(locale: Locale, revision: Revision): string {
+  const signed = (value: number) => `${value > 0 ? '+' : '−'}${formatNumber(locale, Math.abs(value))}`;
+  const late = text('ghi muộn', 'late entries')(locale);
+  const corrected = text('đính chính', 'corrections')(locale);
+  const items = revision.changes.map((c) => {
+    const why = c.corrected === 0 ? late : c.late === 0 ? corrected : `${signed(c.late)} ${late}, ${signed(c.corrected)} ${corrected}`;
+    return `${REVISED_LABEL[c.figure](locale)} ${signed(c.delta)} (${why})`;
+  });
+  const period = describePeriod(locale, revision.period);
+  return text(
+    `Số liệu kỳ trước (${period}) đã điều chỉnh: ${items.join(', ')}.`,
+    `Previous period revised (${period}): ${items.join(', ')}.`,
+  )(locale);
+}
+
 /** The digest as a platform-neutral message: aggregates and case codes only, for a channel. */
 export function digestMessage(d: Digest, locale: Locale, options: { since?: 'digest' | 'meeting' } = {}): ReplyMessage {
   const t = (vi: string, en: string) => text(vi, en)(locale);
@@ -78,6 +107,7 @@ export function digestMessage(d: Digest, locale: Locale, options: { since?: 'dig
         );
 
   const blocks: Block[] = [{ kind: 'text', text: headline }];
+  if (d.revision) blocks.push({ kind: 'text', tone: 'muted', text: revisionLine(locale, d.revision) });
   blocks.push({
     kind: 'fields',
     fields: [
@@ -101,7 +131,7 @@ export function digestMessage(d: Digest, locale: Locale, options: { since?: 'dig
   blocks.push({
     kind: 'fields',
     fields: [
-      { label: t('Hồ sơ còn thiếu ảnh', 'Outstanding without a photo'), value: n(d.completeness.missingPhoto) },
+      { label: t('Hồ sơ đang truy nã còn thiếu ảnh', 'Wanted now, without a photo'), value: n(d.completeness.missingPhoto) },
       { label: t('Thiếu đặc điểm nhận dạng', 'Without identifying marks'), value: n(d.completeness.missingMarks) },
       { label: t('Thiếu tiền án, tiền sự', 'Without criminal history'), value: n(d.completeness.missingHistory) },
     ],

@@ -1,9 +1,12 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { caseDecisions, members } from '../../db/schema/index.ts';
 
 export type DecisionRow = typeof caseDecisions.$inferSelect;
 export type DecisionInput = Omit<typeof caseDecisions.$inferInsert, 'id' | 'recordedAt'>;
+
+/** A document no other corrects. */
+const notSuperseded = sql`not exists (select 1 from ${caseDecisions} s where s.supersedes_id = ${caseDecisions.id})`;
 
 /**
  * Records decisions; one already recorded (same case, kind, day and number) is left as it is.
@@ -15,7 +18,10 @@ export async function insertDecisions(db: Executor, rows: DecisionInput[]): Prom
   return inserted.length;
 }
 
-/** A case's decisions, oldest first, each with who recorded it (a handle, or the label of an import). */
+/**
+ * A case's current decisions (none that another corrects), oldest first, each with who recorded it
+ * (a handle, or the label of an import).
+ */
 export async function decisionsOfCase(db: Executor, input: { caseId: number }): Promise<Array<DecisionRow & { recordedBy: string }>> {
   return db
     .select({
@@ -25,12 +31,13 @@ export async function decisionsOfCase(db: Executor, input: { caseId: number }): 
       number: caseDecisions.number,
       decidedOn: caseDecisions.decidedOn,
       authority: caseDecisions.authority,
+      supersedesId: caseDecisions.supersedesId,
       actorMemberId: caseDecisions.actorMemberId,
       actorLabel: caseDecisions.actorLabel,
       recordedAt: caseDecisions.recordedAt,
       recordedBy: sql<string>`coalesce((select handle from ${members} where id = ${caseDecisions.actorMemberId}), ${caseDecisions.actorLabel}, '-')`,
     })
     .from(caseDecisions)
-    .where(eq(caseDecisions.caseId, input.caseId))
+    .where(and(eq(caseDecisions.caseId, input.caseId), notSuperseded))
     .orderBy(asc(caseDecisions.decidedOn), asc(caseDecisions.id));
 }

@@ -60,7 +60,15 @@ export async function dueRuns(db: Executor, now: Date): Promise<DigestRun[]> {
  */
 export async function markBuilt(
   db: Executor,
-  input: { runId: number; instance: string; at: Date; period: { from: string; to: string } | null; delivered: boolean },
+  input: {
+    runId: number;
+    instance: string;
+    at: Date;
+    period: { from: string; to: string } | null;
+    /** A digest's figures and message, as built. */
+    report?: { figures: object; message: object } | undefined;
+    delivered: boolean;
+  },
 ): Promise<DigestRun | undefined> {
   const [row] = await db
     .update(digestRuns)
@@ -69,6 +77,9 @@ export async function markBuilt(
       nextAttemptAt: null,
       lastError: null,
       ...(input.period ? { periodFrom: input.period.from, periodTo: input.period.to } : {}),
+      ...(input.report
+        ? { figures: input.report.figures as Record<string, unknown>, message: input.report.message as Record<string, unknown> }
+        : {}),
       ...(input.delivered ? { deliveredAt: input.at } : {}),
     })
     .where(and(eq(digestRuns.id, input.runId), isNull(digestRuns.builtAt), eq(digestRuns.claimedBy, input.instance)))
@@ -114,6 +125,12 @@ export async function previousDelivered(db: Executor, input: { scheduleId: numbe
     )
     .orderBy(desc(digestRuns.slot))
     .limit(1);
+  return row;
+}
+
+/** A built run: what a digest said, for reprinting it as delivered. */
+export async function findRun(db: Executor, input: { runId: number }): Promise<DigestRun | undefined> {
+  const [row] = await db.select().from(digestRuns).where(eq(digestRuns.id, input.runId)).limit(1);
   return row;
 }
 

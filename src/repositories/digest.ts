@@ -2,8 +2,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../db/client.ts';
 import type { IsoDate } from '../domain/dates.ts';
 
-/** The figures of one unit's own cases (its sub-units' not included). */
-export interface UnitFigures {
+/** What one unit's cases count for in a period, from the figures' journal (`case_ledger`). */
+export interface UnitHistoryFigures {
   unitId: number;
   arrested: number;
   surrendered: number;
@@ -15,67 +15,124 @@ export interface UnitFigures {
   outstanding: number;
   outstandingDangerous: number;
   outstandingEspeciallyDangerous: number;
+}
+
+/** What one unit's records are today: new in the period, and what the wanted ones lack. */
+export interface UnitRecordFigures {
+  unitId: number;
+  newCases: number;
   missingPhoto: number;
   missingMarks: number;
   missingHistory: number;
-  newCases: number;
 }
 
 /** `unit_id = any(ids)`, or nothing when the scope is everything. */
 const inUnits = (column: SQL, unitIds: number[] | null) =>
   unitIds === null ? sql`true` : sql`${column} = any(${`{${unitIds.join(',')}}`}::int[])`;
 
+/** The journal entries a period's figures add up: its days, and every `wanted` entry up to its end. */
+const periodEntries = (from: IsoDate, to: IsoDate) => sql`l.day <= ${to}::date and (l.measure = 'wanted' or l.day >= ${from}::date)`;
+
 /**
- * Everything the digest counts from the cases, per unit, in one statement (one snapshot, a scan
- * the server may run in parallel workers): outcomes in the period by the day they happened (not
- * the day they were recorded), decisions, what was still outstanding at the period's end and how
- * complete those records are, and cases recorded in the period. The caller sums units into the
- * rows of its report, and the rows into its totals, so that both agree.
+ * A period's figures per unit, from the journal (one statement, one snapshot): the outcomes whose
+ * day is in the period, the decisions dated in it, and the subjects wanted on its last day. Every
+ * later correction or late entry is an entry of its own, so `knownAt` gives the figures as they
+ * stood at that instant. The caller sums units into the rows of its report, and the rows into its
+ * totals, so that both agree.
  */
-export async function caseFiguresByUnit(
+export async function historyFiguresByUnit(
+  db: Executor,
+  input: { unitIds: number[] | null; from: IsoDate; to: IsoDate; knownAt?: Date },
+): Promise<UnitHistoryFigures[]> {
+  const inPeriod = sql`l.day >= ${input.from}::date`;
+  const resolved = sql`l.measure in ('arrested', 'surrendered', 'cleared') and ${inPeriod}`;
+  const sum = (where: SQL) => sql`coalesce(sum(l.delta) filter (where ${where}), 0)::int`;
+  return queryRows<UnitHistoryFigures>(
+    db,
+    sql`select l.unit_id as "unitId",
+          ${sum(sql`l.measure = 'arrested' and ${inPeriod}`)} as "arrested",
+          ${sum(sql`l.measure = 'surrendered' and ${inPeriod}`)} as "surrendered",
+          ${sum(sql`l.measure = 'cleared' and ${inPeriod}`)} as "cleared",
+          ${sum(sql`${resolved} and l.danger <> 'normal'`)} as "resolvedDangerous",
+          ${sum(sql`${resolved} and l.danger = 'especially_dangerous'`)} as "resolvedEspeciallyDangerous",
+          ${sum(sql`l.measure = 'wanted_decision' and ${inPeriod}`)} as "wantedDecisions",
+          ${sum(sql`l.measure = 'cancellation_decision' and ${inPeriod}`)} as "cancellations",
+          ${sum(sql`l.measure = 'wanted'`)} as "outstanding",
+          ${sum(sql`l.measure = 'wanted' and l.danger <> 'normal'`)} as "outstandingDangerous",
+          ${sum(sql`l.measure = 'wanted' and l.danger = 'especially_dangerous'`)} as "outstandingEspeciallyDangerous"
+        from case_ledger l
+        where ${periodEntries(input.from, input.to)}
+          and ${inUnits(sql`l.unit_id`, input.unitIds)}
+          ${input.knownAt ? sql`and l.recorded_at <= ${input.knownAt.toISOString()}::timestamptz` : sql``}
+        group by l.unit_id`,
+  );
+}
+
+/**
+ * The last entry of the figures' journal: a report remembers it, so that what was journalled
+ * after it can be told apart, whatever the clocks say.
+ */
+export async function lastJournalEntry(db: Executor): Promise<number> {
+  const [row] = await queryRows<{ id: number }>(db, sql`select coalesce(max(id), 0)::bigint::float8 as id from case_ledger`);
+  return row?.id ?? 0;
+}
+
+/**
+ * What corrections (another outcome or day, an outcome withdrawn, a case moved, a decision
+ * corrected) journalled after entry `after` changed in a period's figures, by measure: the rest of
+ * a change since then is late entries.
+ */
+export async function correctionsSince(
+  db: Executor,
+  input: { unitIds: number[] | null; from: IsoDate; to: IsoDate; after: number },
+): Promise<Array<{ measure: string; delta: number }>> {
+  return queryRows(
+    db,
+    sql`select l.measure, sum(l.delta)::int as delta
+        from case_ledger l
+        where l.id > ${input.after} and l.correction
+          and ${periodEntries(input.from, input.to)}
+          and ${inUnits(sql`l.unit_id`, input.unitIds)}
+        group by l.measure`,
+  );
+}
+
+/**
+ * Cases recorded in the period, and what the records of the cases wanted today lack (a photo,
+ * identifying marks, criminal history), per unit.
+ */
+export async function recordFiguresByUnit(
   db: Executor,
   input: { unitIds: number[] | null; from: IsoDate; to: IsoDate; timeZone: string },
-): Promise<UnitFigures[]> {
-  const { from, to } = input;
-  const resolved = sql`c.status in ('arrested', 'surrendered', 'cleared') and c.resolved_on between ${from}::date and ${to}::date`;
-  const outstanding = sql`c.wanted_on <= ${to}::date and (c.status = 'wanted' or c.resolved_on > ${to}::date)`;
-  return queryRows<UnitFigures>(
+): Promise<UnitRecordFigures[]> {
+  return queryRows<UnitRecordFigures>(
     db,
     sql`select c.unit_id as "unitId",
-          count(*) filter (where c.status = 'arrested' and c.resolved_on between ${from}::date and ${to}::date)::int as "arrested",
-          count(*) filter (where c.status = 'surrendered' and c.resolved_on between ${from}::date and ${to}::date)::int as "surrendered",
-          count(*) filter (where c.status = 'cleared' and c.resolved_on between ${from}::date and ${to}::date)::int as "cleared",
-          count(*) filter (where ${resolved} and c.danger <> 'normal')::int as "resolvedDangerous",
-          count(*) filter (where ${resolved} and c.danger = 'especially_dangerous')::int as "resolvedEspeciallyDangerous",
-          count(*) filter (where c.wanted_on between ${from}::date and ${to}::date)::int as "wantedDecisions",
-          count(*) filter (where c.status = 'cancelled' and c.cancelled_on between ${from}::date and ${to}::date)::int as "cancellations",
-          count(*) filter (where ${outstanding})::int as "outstanding",
-          count(*) filter (where ${outstanding} and c.danger <> 'normal')::int as "outstandingDangerous",
-          count(*) filter (where ${outstanding} and c.danger = 'especially_dangerous')::int as "outstandingEspeciallyDangerous",
-          count(*) filter (where ${outstanding} and not c.has_photo)::int as "missingPhoto",
-          count(*) filter (where ${outstanding} and coalesce(c.identifying_marks, '') = '')::int as "missingMarks",
-          count(*) filter (where ${outstanding} and coalesce(c.criminal_history, '') = '')::int as "missingHistory",
-          count(*) filter (where c.created_at >= (${from}::date)::timestamp at time zone ${input.timeZone}
-                             and c.created_at < (${to}::date + 1)::timestamp at time zone ${input.timeZone})::int as "newCases"
+          count(*) filter (where c.created_at >= (${input.from}::date)::timestamp at time zone ${input.timeZone}
+                             and c.created_at < (${input.to}::date + 1)::timestamp at time zone ${input.timeZone})::int as "newCases",
+          count(*) filter (where c.status = 'wanted' and not c.has_photo)::int as "missingPhoto",
+          count(*) filter (where c.status = 'wanted' and coalesce(c.identifying_marks, '') = '')::int as "missingMarks",
+          count(*) filter (where c.status = 'wanted' and coalesce(c.criminal_history, '') = '')::int as "missingHistory"
         from cases c
         where ${inUnits(sql`c.unit_id`, input.unitIds)}
         group by c.unit_id`,
   );
 }
 
-/** Outcomes by month, status and danger, for the chart and the comparison with last year. */
+/** Outcomes by month, outcome and danger, from the journal: for the chart and the comparison with last year. */
 export async function outcomesByMonth(
   db: Executor,
   input: { unitIds: number[] | null; from: IsoDate; to: IsoDate },
 ): Promise<Array<{ month: string; status: 'arrested' | 'surrendered' | 'cleared'; danger: string; n: number }>> {
   return queryRows(
     db,
-    sql`select to_char(c.resolved_on, 'YYYY-MM') as month, c.status::text as status, c.danger::text as danger, count(*)::int as n
-        from cases c
-        where c.status in ('arrested', 'surrendered', 'cleared')
-          and c.resolved_on between ${input.from}::date and ${input.to}::date
-          and ${inUnits(sql`c.unit_id`, input.unitIds)}
-        group by 1, 2, 3`,
+    sql`select to_char(l.day, 'YYYY-MM') as month, l.measure as status, l.danger::text as danger, sum(l.delta)::int as n
+        from case_ledger l
+        where l.measure in ('arrested', 'surrendered', 'cleared')
+          and l.day between ${input.from}::date and ${input.to}::date
+          and ${inUnits(sql`l.unit_id`, input.unitIds)}
+        group by 1, 2, 3
+        having sum(l.delta) <> 0`,
   );
 }
 

@@ -1,7 +1,7 @@
 import type { Executor } from '../../db/client.ts';
 import { addAttendee, linkFollowUp, meetingsInUnits } from '../repositories/meetings.ts';
 import { countUnits, findUnitsByIds } from '../repositories/units.ts';
-import { addCaseInfo, addCaseNote, changeCaseStatus, findCases, getCaseCard } from './cases.ts';
+import { addCaseInfo, addCaseNote, changeCaseStatus, findCases, getCaseCard, recordDecision } from './cases.ts';
 import { addUnit } from './directory.ts';
 import { buildDigest } from './digest/digest.ts';
 import { resolveDigestRequest } from './digest/request.ts';
@@ -37,6 +37,7 @@ export function createServices(db: Executor) {
     findCases,
     getCaseCard,
     changeCaseStatus,
+    recordDecision,
     addCaseNote,
     addCaseInfo,
     // Follow-ups.

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/client.ts';
 import type { CaseStatus, Danger, Locale, MemberRole } from '../../db/schema/index.ts';
 import { insertCases, findCaseByCode, type CaseFields, type CaseRow } from '../../src/repositories/cases.ts';
+import { insertDecisions } from '../../src/repositories/case-decisions.ts';
 import { insertIdentity, insertMember, type Member } from '../../src/repositories/members.ts';
 import { findUnitByCode, insertUnit, type Unit } from '../../src/repositories/units.ts';
 
@@ -47,14 +48,23 @@ export async function makeMember(
 
 let sequence = 0;
 
+/**
+ * A case with its wanted decision (dated `wantedOn`) and, with `cancellation`, a cancellation
+ * decision (dated `on`, or the outcome's day), as the import records them.
+ */
 export async function makeCase(
   db: Database,
-  input: Partial<Omit<CaseFields, 'unitId'>> & { unit: string; status?: CaseStatus; danger?: Danger },
+  input: Partial<Omit<CaseFields, 'unitId'>> & {
+    unit: string;
+    status?: CaseStatus;
+    danger?: Danger;
+    cancellation?: { number?: string; on?: string };
+  },
 ): Promise<CaseRow> {
   const unit = await findUnitByCode(db, input.unit);
   if (!unit) throw new Error(`makeCase: no unit ${input.unit}`);
   sequence += 1;
-  const { unit: _unit, ...fields } = input;
+  const { unit: _unit, cancellation, ...fields } = input;
   const status = input.status ?? 'wanted';
   const row: CaseFields = {
     code: `TN-2020-${String(sequence).padStart(6, '0')}`,
@@ -66,6 +76,21 @@ export async function makeCase(
     resolvedOn: input.resolvedOn ?? (status === 'wanted' ? null : '2024-05-20'),
     unitId: unit.id,
   };
-  await insertCases(db, [row]);
+  const [created] = await insertCases(db, [row]);
+  const id = created!.id;
+  await insertDecisions(db, [
+    { caseId: id, kind: 'wanted', number: `${sequence}/QĐ-TN`, decidedOn: row.wantedOn, actorLabel: 'import' },
+    ...(cancellation
+      ? [
+          {
+            caseId: id,
+            kind: 'cancellation' as const,
+            number: cancellation.number ?? `${sequence}/QĐ-ĐN`,
+            decidedOn: cancellation.on ?? row.resolvedOn!,
+            actorLabel: 'import',
+          },
+        ]
+      : []),
+  ]);
   return (await findCaseByCode(db, row.code))!;
 }

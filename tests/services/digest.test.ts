@@ -88,8 +88,7 @@ beforeAll(async () => {
     unit: 'CA-HCM',
     status: 'cancelled',
     resolvedOn: '2024-04-01',
-    cancelledOn: '2024-04-01',
-    cancellationDecisionNo: '12/QĐ-ĐN',
+    cancellation: { number: '12/QĐ-ĐN', on: '2024-04-01' },
   });
   await c('TN-G-0007', { unit: 'CA-HCM', danger: 'especially_dangerous', wantedOn: '2024-05-05', aliases: ['<!channel> @everyone'] });
   await c('TN-H-0008', { unit: 'CA-HCM', wantedOn: '2024-09-01', hasPhoto: true, identifyingMarks: 'x', criminalHistory: 'y' });

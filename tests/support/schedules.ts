@@ -4,18 +4,24 @@ import { addSchedule } from '../../src/services/digest/schedules.ts';
 import type { TestDb } from './db.ts';
 
 /**
- * A Slack digest schedule to channel C0DIGEST over every unit, made as if on 1 January 2024 (or
+ * A Slack digest schedule to channel C0DIGEST (or `channel`) over every unit, in Hanoi's time (or `timeZone`), made as if on 1 January 2024 (or
  * `createdAt`), so that the slots the tests ask for are not "from before it existed".
  */
 export async function addTestSchedule(
   t: TestDb,
-  input: { cron?: string; period?: 'week' | 'ytd' | 'since-last' | 'since-meeting'; createdAt?: Date } = {},
+  input: {
+    cron?: string;
+    period?: 'week' | 'month' | 'ytd' | 'since-last' | 'since-meeting';
+    timeZone?: string;
+    channel?: string;
+    createdAt?: Date;
+  } = {},
 ) {
   const added = await addSchedule(t.db, {
     cron: input.cron ?? '0 7 * * 1',
-    timeZone: 'Asia/Ho_Chi_Minh',
+    timeZone: input.timeZone ?? 'Asia/Ho_Chi_Minh',
     platform: 'slack',
-    channel: 'C0DIGEST',
+    channel: input.channel ?? 'C0DIGEST',
     unitId: null,
     period: input.period ?? 'week',
     locale: 'vi',

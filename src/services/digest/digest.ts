@@ -1,16 +1,20 @@
 import type { Executor } from '../../../db/client.ts';
 import type { IsoDate } from '../../domain/dates.ts';
 import {
-  caseFiguresByUnit,
   changesSince,
   countLookups,
   followUpFigures,
+  historyFiguresByUnit,
+  lastJournalEntry,
   outcomesByMonth,
+  recordFiguresByUnit,
   type OverdueFollowUp,
-  type UnitFigures,
+  type UnitHistoryFigures,
+  type UnitRecordFigures,
 } from '../../repositories/digest.ts';
 import { unitTree, type UnitTreeRow } from '../../repositories/units.ts';
 import { monthsOf, sameTimeLastYear, type Period } from './period.ts';
+import { reviseEarlierReport, type EarlierReport, type Revision } from './revision.ts';
 
 export interface Outcomes {
   arrested: number;
@@ -24,11 +28,11 @@ export interface Outcomes {
 
 /** The figures the report gives for the scope, and for each of its units. */
 export interface Figures {
-  /** Resolved in the period, by outcome date. */
+  /** Resolved in the period, by the outcome's day, even if the case was wanted again later. */
   resolved: Outcomes;
-  /** Wanted decisions issued (by `wanted_on`) and cancellation decisions in the period. */
+  /** Wanted and cancellation decisions dated in the period. */
   decisions: { wanted: number; cancelled: number };
-  /** Still wanted at the end of the period. */
+  /** Wanted on the last day of the period. */
   outstanding: { total: number; dangerous: number; especiallyDangerous: number };
   /** Cases recorded in the period. */
   newCases: number;
@@ -56,7 +60,12 @@ export interface Digest extends Figures {
   others: (UnitRow & { count: number }) | null;
   followUps: { opened: number; completed: number; overdue: number; oldestOverdue: OverdueFollowUp[] };
   lookups: number;
+  /** What the records of the cases wanted today lack. */
   completeness: { missingPhoto: number; missingMarks: number; missingHistory: number };
+  /** How the period of the schedule's previous digest has changed since it was sent. */
+  revision: Revision | null;
+  /** The last entry of the figures' journal when the figures were read: a later report's revision starts after it. */
+  journalMark: number;
   sinceLast: { since: string; statusChanges: number; newCases: number } | null;
   /** Resolved per month of the period, by outcome, against the same month a year earlier. */
   monthly: Array<{
@@ -81,7 +90,7 @@ function outcomesOf(rows: Array<{ status: 'arrested' | 'surrendered' | 'cleared'
   return o;
 }
 
-type Counts = Omit<UnitFigures, 'unitId'>;
+type Counts = Omit<UnitHistoryFigures, 'unitId'> & Omit<UnitRecordFigures, 'unitId'>;
 
 function figuresOf(c: Counts): Figures {
   return {
@@ -157,12 +166,14 @@ function scopeOf(
 
 /**
  * Builds the digest. `since` (the previous digest of the same schedule) adds the changes recorded
- * from then until `asOf` (when the digest is made; default now).
+ * from then until `asOf` (when the digest is made; default now); `earlier` (what that digest
+ * reported) adds how its period has been revised since.
  *
- * Every figure of the per-unit table and the scope's totals of the same figures come from one
- * statement (`caseFiguresByUnit`), the totals summed from the rows, so they add up even while
- * cases change on a server. The other reads (the chart's months, last year, follow-ups, lookups)
- * are separate statements run in parallel and may see a moment later.
+ * The history figures of the per-unit table (outcomes, decisions, wanted at the end) and the
+ * scope's totals of them come from one statement over the figures' journal (`historyFiguresByUnit`),
+ * the totals summed from the rows, so they add up even while cases change on a server. The other
+ * reads (the records, the chart's months, last year, follow-ups, lookups) are separate statements
+ * run in parallel and may see a moment later.
  */
 export async function buildDigest(
   db: Executor,
@@ -173,6 +184,7 @@ export async function buildDigest(
     timeZone: string;
     since?: Date | undefined;
     asOf?: Date;
+    earlier?: EarlierReport | undefined;
     unitLimit?: number;
     overdueLimit?: number;
   },
@@ -181,18 +193,30 @@ export async function buildDigest(
   const lastYear = sameTimeLastYear(period);
   const tree = await unitTree(db);
   const { unitIds, bucketOf, bucketRoot } = scopeOf(tree, input.scopeUnitId);
-  const [perUnit, current, previous, followUps, lookups, sinceLast] = await Promise.all([
-    caseFiguresByUnit(db, { unitIds, from: period.from, to: period.to, timeZone }),
+  // Read first: what is journalled after it may or may not be in the figures, and is not lost.
+  const journalMark = await lastJournalEntry(db);
+  const [history, records, current, previous, followUps, lookups, sinceLast, revision] = await Promise.all([
+    historyFiguresByUnit(db, { unitIds, from: period.from, to: period.to }),
+    recordFiguresByUnit(db, { unitIds, from: period.from, to: period.to, timeZone }),
     outcomesByMonth(db, { unitIds, ...period }),
     outcomesByMonth(db, { unitIds, from: lastYear.from, to: lastYear.to }),
     followUpFigures(db, { unitIds, ...period, today: input.today, timeZone, overdueLimit: input.overdueLimit ?? 10 }),
     countLookups(db, { unitIds, ...period, timeZone }),
     input.since ? changesSince(db, { unitIds, since: input.since, until: input.asOf ?? new Date() }) : Promise.resolve(undefined),
+    input.earlier ? reviseEarlierReport(db, { unitIds, earlier: input.earlier }) : Promise.resolve(null),
   ]);
 
   // Units summed into the rows of the report.
+  const perUnit = new Map<number, Counts>();
+  const countsOf = (unitId: number) => {
+    let counts = perUnit.get(unitId);
+    if (!counts) perUnit.set(unitId, (counts = sumCounts([])));
+    return counts;
+  };
+  for (const { unitId, ...figures } of history) Object.assign(countsOf(unitId), figures);
+  for (const { unitId, ...figures } of records) Object.assign(countsOf(unitId), figures);
   const buckets = new Map<number, Counts[]>();
-  for (const { unitId, ...counts } of perUnit) {
+  for (const [unitId, counts] of perUnit) {
     const bucket = bucketOf.get(unitId);
     if (bucket === undefined) continue;
     const into = buckets.get(bucket);
@@ -240,6 +264,8 @@ export async function buildDigest(
     followUps,
     lookups,
     completeness: { missingPhoto: total.missingPhoto, missingMarks: total.missingMarks, missingHistory: total.missingHistory },
+    revision,
+    journalMark,
     sinceLast: input.since && sinceLast ? { since: input.since.toISOString(), ...sinceLast } : null,
     monthly: monthsOf(period).map((month) => ({
       month,
