@@ -49,6 +49,7 @@ const OUT = 'TN-2020-000002';
 const CASE_COMMANDS: Record<string, (code: string) => string> = {
   'case show': (code) => `case show ${code}`,
   'case status': (code) => `case status ${code} arrested on:2024-05-01 bắt tại nhà`,
+  'case decision': (code) => `case decision ${code} wanted 77/QĐ-CSĐT on:2024-05-01`,
   'case note': (code) => `case note ${code} đã xác minh nơi ở`,
   'case info': (code) => `case info ${code} marks sẹo ở má trái`,
   'followup add': (code) => `followup add ${code} unit:CAQ-HK Vận động ra đầu thú due:2024-12-31`,
