@@ -123,7 +123,7 @@ function describeEvent(event: CaseCard['events'][number], locale: Locale): strin
     assignee?: string;
     corrected?: boolean;
     withdrawn?: boolean;
-    decision?: { kind: 'wanted' | 'cancellation'; number: string; on: string };
+    decision?: { kind: 'wanted' | 'cancellation'; number: string | null; on: string };
   };
   if (data.followUp !== undefined) {
     const action = {
@@ -135,7 +135,7 @@ function describeEvent(event: CaseCard['events'][number], locale: Locale): strin
   }
   if (data.note) return `: ${data.note}`;
   const decision = data.decision
-    ? `${data.decision.kind === 'wanted' ? text('QĐ truy nã', 'wanted decision')(locale) : text('QĐ đình nã', 'cancellation decision')(locale)} ${data.decision.number}, ${formatDate(locale, data.decision.on)}`
+    ? `${data.decision.kind === 'wanted' ? text('QĐ truy nã', 'wanted decision')(locale) : text('QĐ đình nã', 'cancellation decision')(locale)} ${data.decision.number ?? text('không rõ số', 'number unknown')(locale)}, ${formatDate(locale, data.decision.on)}`
     : null;
   const status = data.changes?.status;
   if (status) {

@@ -1,4 +1,5 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../../db/client.ts';
 import { caseDecisions, members } from '../../db/schema/index.ts';
 
@@ -40,4 +41,21 @@ export async function decisionsOfCase(db: Executor, input: { caseId: number }): 
     .from(caseDecisions)
     .where(and(eq(caseDecisions.caseId, input.caseId), notSuperseded))
     .orderBy(asc(caseDecisions.decidedOn), asc(caseDecisions.id));
+}
+
+/**
+ * The decisions of many cases at once (an import compares them with its file), each saying whether
+ * it still counts: `current` is false for a document another one supersedes. The caller chunks the
+ * ids.
+ */
+export async function decisionsOfCases(db: Executor, input: { caseIds: number[] }): Promise<Array<DecisionRow & { current: boolean }>> {
+  if (input.caseIds.length === 0) return [];
+  // At most one document supersedes another (a unique key), so the join keeps one row each.
+  const later = alias(caseDecisions, 'later');
+  return db
+    .select({ ...getTableColumns(caseDecisions), current: sql<boolean>`${later.id} is null` })
+    .from(caseDecisions)
+    .leftJoin(later, eq(later.supersedesId, caseDecisions.id))
+    .where(inArray(caseDecisions.caseId, input.caseIds))
+    .orderBy(asc(caseDecisions.caseId), asc(caseDecisions.decidedOn), asc(caseDecisions.id));
 }

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import type { Database, Executor } from '../../db/client.ts';
-import type { CaseStatus, Gender } from '../../db/schema/index.ts';
+import type { CaseStatus, DecisionKind, Gender } from '../../db/schema/index.ts';
 import { dayIn, parseIsoDate, type IsoDate } from '../domain/dates.ts';
 import { cleanMultilineText, cleanText, foldKey } from '../domain/text.ts';
 import { parseDanger, parseStatus, parseYesNo } from '../domain/vocabulary.ts';
@@ -15,12 +15,15 @@ import {
   type CaseFields,
   type CaseRow,
 } from '../repositories/cases.ts';
+import { decisionsOfCases, insertDecisions, type DecisionInput, type DecisionRow } from '../repositories/case-decisions.ts';
 import { listUnits } from '../repositories/units.ts';
 
 /**
  * `casedesk import cases FILE.csv`: the official wanted list, loaded or reloaded as a whole.
  * A file with any bad row imports nothing; every bad row is reported with its line number.
- * Re-importing updates cases by code and records each change as a case event.
+ * Re-importing updates cases by code and records each change as a case event. The file's decision
+ * columns become decision documents (see {@link planDecisions}): the file keeps its format, the
+ * database keeps their history.
  */
 
 export const CSV_COLUMNS = [
@@ -71,6 +74,8 @@ export type ImportErrorCode =
   | 'resolved_on_unexpected'
   | 'resolved_before_wanted'
   | 'cancelled_before_wanted'
+  | 'cancelled_on_missing'
+  | 'decision_corrected'
   | 'duplicate_code'
   | 'changed_meanwhile';
 
@@ -91,10 +96,20 @@ export interface ImportReport {
   errors: ImportError[];
 }
 
-/** The fields of a case as a file gives them; the unit is still a code. */
-interface ImportedCase extends Omit<CaseFields, 'unitId'> {
-  unitCode: string;
+/** A decision as a file gives it: its number may be unknown, its day never is. */
+export interface ImportedDecision {
+  kind: DecisionKind;
+  number: string | null;
+  on: IsoDate;
+}
+
+/** A row of the file: the case's fields (the unit still a code) and its decisions. */
+export interface ImportedCase {
   line: number;
+  unitCode: string;
+  fields: Omit<CaseFields, 'unitId' | 'spell'>;
+  /** The wanted decision, then the cancellation decision when the row has one. */
+  decisions: ImportedDecision[];
 }
 
 const LIMITS = {
@@ -131,13 +146,10 @@ const COMPARED_FIELDS = [
   'charges',
   'danger',
   'unitId',
-  'wantedDecisionNo',
   'wantedOn',
   'status',
   'resolvedOn',
   'outcomeNote',
-  'cancellationDecisionNo',
-  'cancelledOn',
   'hasPhoto',
   'identifyingMarks',
   'criminalHistory',
@@ -153,13 +165,10 @@ const SNAKE: Record<(typeof COMPARED_FIELDS)[number], string> = {
   charges: 'charges',
   danger: 'danger',
   unitId: 'unit',
-  wantedDecisionNo: 'wanted_decision_no',
   wantedOn: 'wanted_on',
   status: 'status',
   resolvedOn: 'resolved_on',
   outcomeNote: 'outcome_note',
-  cancellationDecisionNo: 'cancellation_decision_no',
-  cancelledOn: 'cancelled_on',
   hasPhoto: 'has_photo',
   identifyingMarks: 'identifying_marks',
   criminalHistory: 'criminal_history',
@@ -244,19 +253,13 @@ export function parseCaseCsv(input: string | Buffer, options: { today: IsoDate }
       errors.push(...parsed.errors);
       continue;
     }
-    const first = firstLineOfCode.get(parsed.row.code);
+    const { code } = parsed.row.fields;
+    const first = firstLineOfCode.get(code);
     if (first !== undefined) {
-      errors.push(
-        e(
-          line,
-          'duplicate_code',
-          `Mã ${parsed.row.code} đã có ở dòng ${first}.`,
-          `Code ${parsed.row.code} already appears on line ${first}.`,
-        ),
-      );
+      errors.push(e(line, 'duplicate_code', `Mã ${code} đã có ở dòng ${first}.`, `Code ${code} already appears on line ${first}.`));
       continue;
     }
-    firstLineOfCode.set(parsed.row.code, line);
+    firstLineOfCode.set(code, line);
     rows.push(parsed.row);
   }
   return { rows, errors };
@@ -429,7 +432,10 @@ function parseRow(
       ),
     );
   }
-  const cancelledOn = date('cancelled_on', oneLine('cancelled_on'));
+  const wantedNo = oneLine('wanted_decision_no', LIMITS.decision);
+  const cancellationNo = oneLine('cancellation_decision_no', LIMITS.decision);
+  const rawCancelled = oneLine('cancelled_on');
+  const cancelledOn = date('cancelled_on', rawCancelled);
   if (cancelledOn && wantedOn && cancelledOn < wantedOn) {
     errors.push(
       e(
@@ -437,6 +443,18 @@ function parseRow(
         'cancelled_before_wanted',
         `cancelled_on ${cancelledOn} trước wanted_on ${wantedOn}.`,
         `cancelled_on ${cancelledOn} is before wanted_on ${wantedOn}.`,
+      ),
+    );
+  }
+  // A cancellation number alone is dated on the outcome's day; a wanted case has none to give it.
+  // (A resolved row without its resolved_on already has its own error.)
+  if (cancellationNo && !rawCancelled && status === 'wanted') {
+    errors.push(
+      e(
+        line,
+        'cancelled_on_missing',
+        `Quyết định đình nã ${cancellationNo} cần ngày ban hành ở cột cancelled_on: hồ sơ đang truy nã nên không có ngày kết quả để lấy.`,
+        `Cancellation decision ${cancellationNo} needs its date in cancelled_on: the case is wanted, so there is no outcome date to take it from.`,
       ),
     );
   }
@@ -448,33 +466,38 @@ function parseRow(
       errors.push(e(line, 'bad_yes_no', `has_photo "${rawPhoto}" phải là có/không.`, `has_photo "${rawPhoto}" must be yes or no.`));
     else hasPhoto = yes;
   }
-  const row = {
+  const rest = {
     hometown: oneLine('hometown', LIMITS.hometown),
     charges: multiLine('charges', LIMITS.charges),
-    wantedDecisionNo: oneLine('wanted_decision_no', LIMITS.decision),
     outcomeNote: multiLine('outcome_note', LIMITS.outcome_note),
-    cancellationDecisionNo: oneLine('cancellation_decision_no', LIMITS.decision),
     identifyingMarks: multiLine('identifying_marks', LIMITS.identifying_marks),
     criminalHistory: multiLine('criminal_history', LIMITS.criminal_history),
   };
   if (errors.length) return { errors };
+  const outcomeOn = status === 'wanted' ? null : resolvedOn;
+  const decisions: ImportedDecision[] = [{ kind: 'wanted', number: wantedNo, on: wantedOn! }];
+  const cancellationOn = cancelledOn ?? outcomeOn;
+  if ((cancellationNo || cancelledOn) && cancellationOn)
+    decisions.push({ kind: 'cancellation', number: cancellationNo, on: cancellationOn });
   return {
     row: {
       line,
-      code: code!,
-      fullName: fullName!,
-      aliases,
-      birthYear,
-      gender,
-      nationalId,
-      danger: danger!,
       unitCode: unitCode!,
-      wantedOn: wantedOn!,
-      status: status!,
-      resolvedOn: status === 'wanted' ? null : resolvedOn,
-      cancelledOn,
-      hasPhoto,
-      ...row,
+      fields: {
+        code: code!,
+        fullName: fullName!,
+        aliases,
+        birthYear,
+        gender,
+        nationalId,
+        danger: danger!,
+        wantedOn: wantedOn!,
+        status: status!,
+        resolvedOn: outcomeOn,
+        hasPhoto,
+        ...rest,
+      },
+      decisions,
     },
   };
 }
@@ -488,6 +511,95 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+type RecordedDecision = DecisionRow & { current: boolean };
+
+/** A document a re-import records: new, or correcting (superseding) one the case has. */
+interface DecisionChange {
+  kind: DecisionKind;
+  number: string | null;
+  on: IsoDate;
+  authority: string | null;
+  supersedes: RecordedDecision | null;
+}
+
+const KIND_LABEL: Record<DecisionKind, Text> = {
+  wanted: text('Quyết định truy nã', 'Wanted decision'),
+  cancellation: text('Quyết định đình nã', 'Cancellation decision'),
+};
+
+/**
+ * What a row's decisions change next to the documents the case has. For each decision of the file,
+ * against the case's current documents of its kind (those no other supersedes):
+ * - one with the same day and number, or on the same day when the file does not know the number,
+ *   is the same document: nothing to record;
+ * - one with the same number is redated by the file: the file's supersedes it;
+ * - one on the same day whose number was unknown gets its number: the file's supersedes it;
+ * - a wanted decision whose day the file corrects (the same spell, another wanted_on) supersedes
+ *   the one dated on the old wanted_on;
+ * - anything else is a new document.
+ * A row describes the case's current spell, so only documents of that spell (dated from its
+ * wanted_on) are corrected, and none when the row starts a new one: an earlier spell's decisions
+ * are history, and their numbers may come again in another year. A correcting document keeps what
+ * the file cannot say (the authority; the number when the file has none). A document that was
+ * itself corrected before cannot be recorded again (the database keeps one of each), so a file
+ * giving it back is refused with what is current.
+ */
+function planDecisions(input: {
+  before: CaseRow;
+  wantedOn: IsoDate;
+  newSpell: boolean;
+  file: ImportedDecision[];
+  recorded: RecordedDecision[];
+  line: number;
+}): { changes: DecisionChange[] } | { error: ImportError } {
+  const changes: DecisionChange[] = [];
+  for (const f of input.file) {
+    const ofKind = input.recorded.filter((d) => d.kind === f.kind);
+    const current = ofKind.filter((d) => d.current);
+    if (current.some((d) => d.decidedOn === f.on && (d.number === f.number || f.number === null))) continue;
+    const ofSpell = input.newSpell ? [] : current.filter((d) => d.decidedOn >= input.before.wantedOn);
+    const corrected =
+      (f.number !== null ? ofSpell.find((d) => d.number === f.number) : undefined) ??
+      (f.number !== null ? ofSpell.find((d) => d.decidedOn === f.on && d.number === null) : undefined) ??
+      (f.kind === 'wanted' && input.wantedOn !== input.before.wantedOn
+        ? ofSpell.find((d) => d.decidedOn === input.before.wantedOn)
+        : undefined);
+    const change: DecisionChange = {
+      kind: f.kind,
+      number: f.number ?? corrected?.number ?? null,
+      on: f.on,
+      authority: corrected?.authority ?? null,
+      supersedes: corrected ?? null,
+    };
+    if (ofKind.some((d) => !d.current && d.decidedOn === change.on && d.number === change.number)) {
+      return { error: correctedBefore(input.line, change, current) };
+    }
+    changes.push(change);
+  }
+  return { changes };
+}
+
+function correctedBefore(line: number, change: DecisionChange, current: RecordedDecision[]): ImportError {
+  const name = (number: string | null, l: 'vi' | 'en') => number ?? (l === 'vi' ? 'không rõ số' : 'number unknown');
+  const now = (l: 'vi' | 'en') => current.map((d) => `${name(d.number, l)}, ${d.decidedOn}`).join('; ') || '-';
+  return {
+    line,
+    code: 'decision_corrected',
+    text: (l) =>
+      l === 'vi'
+        ? `${KIND_LABEL[change.kind](l)} (${name(change.number, l)}, ${change.on}) đã được đính chính trước đây; bản hiện hành: ${now(l)}. Sửa dòng này theo bản hiện hành.`
+        : `${KIND_LABEL[change.kind](l)} (${name(change.number, l)}, ${change.on}) was corrected before; the current one: ${now(l)}. Make this row say what is current.`,
+  };
+}
+
+/** The event data of a recorded document. */
+const decisionData = (c: DecisionChange) => ({
+  kind: c.kind,
+  number: c.number,
+  on: c.on,
+  ...(c.supersedes ? { supersedes: { number: c.supersedes.number, on: c.supersedes.decidedOn } } : {}),
+});
 
 /** Validates a CSV file and, unless it is a dry run or has a bad row, writes it in one transaction. */
 export async function importCases(
@@ -527,56 +639,118 @@ export async function importCases(
   const run = async (tx: Executor) => {
     const existing = new Map<string, CaseRow>();
     for (const part of chunks(
-      rows.map((r) => r.code),
+      rows.map((r) => r.fields.code),
       1000,
     )) {
       for (const found of await findCasesByCodes(tx, part)) existing.set(found.code, found);
     }
-    const toCreate: CaseFields[] = [];
-    const toUpdate: Array<{ fields: CaseFields; before: CaseRow; changes: Record<string, [unknown, unknown]> }> = [];
-    for (const { line: _line, unitCode, ...fields } of rows) {
-      const caseFields: CaseFields = { ...fields, unitId: unitIds.get(unitCode)! };
+    const recorded = new Map<number, RecordedDecision[]>();
+    for (const part of chunks(
+      [...existing.values()].map((c) => c.id),
+      1000,
+    )) {
+      for (const d of await decisionsOfCases(tx, { caseIds: part })) {
+        const list = recorded.get(d.caseId) ?? [];
+        list.push(d);
+        recorded.set(d.caseId, list);
+      }
+    }
+    const toCreate: Array<{ fields: CaseFields; decisions: ImportedDecision[] }> = [];
+    const toUpdate: Array<{
+      fields: CaseFields;
+      before: CaseRow;
+      changes: Record<string, [unknown, unknown]>;
+      newSpell: boolean;
+      decisions: DecisionChange[];
+    }> = [];
+    const planErrors: ImportError[] = [];
+    for (const row of rows) {
+      const fields: CaseFields = { ...row.fields, unitId: unitIds.get(row.unitCode)! };
       const before = existing.get(fields.code);
       if (!before) {
-        toCreate.push(caseFields);
+        toCreate.push({ fields, decisions: row.decisions });
         continue;
       }
       const changes: Record<string, [unknown, unknown]> = {};
       for (const field of COMPARED_FIELDS) {
-        if (!same(before[field], caseFields[field])) changes[SNAKE[field]] = [before[field] ?? null, caseFields[field] ?? null];
+        if (!same(before[field], fields[field])) changes[SNAKE[field]] = [before[field] ?? null, fields[field] ?? null];
       }
-      if (Object.keys(changes).length) toUpdate.push({ fields: caseFields, before, changes });
-      else report.unchanged += 1;
+      // Wanted again after the outcome (an escape, say): a new spell, whatever the file says
+      // happened since; the earlier outcome stays in the figures of its day. Otherwise the file
+      // corrects the spell it has, an outcome turned back to wanted included (a withdrawal).
+      const newSpell = before.status !== 'wanted' && fields.wantedOn > before.wantedOn && fields.wantedOn >= before.resolvedOn!;
+      fields.spell = newSpell ? before.spell + 1 : before.spell;
+      if (newSpell) changes.spell = [before.spell, fields.spell];
+      const plan = planDecisions({
+        before,
+        wantedOn: fields.wantedOn,
+        newSpell,
+        file: row.decisions,
+        recorded: recorded.get(before.id) ?? [],
+        line: row.line,
+      });
+      if ('error' in plan) {
+        planErrors.push(plan.error);
+        continue;
+      }
+      if (Object.keys(changes).length || plan.changes.length) {
+        toUpdate.push({ fields, before, changes, newSpell, decisions: plan.changes });
+      } else report.unchanged += 1;
+    }
+    if (planErrors.length) {
+      report.unchanged = 0;
+      errors.push(...planErrors);
+      return;
     }
     report.created = toCreate.length;
     report.updated = toUpdate.length;
     if (report.dryRun) return;
 
     const events: CaseEventInput[] = [];
+    const decisions: DecisionInput[] = [];
     for (const part of chunks(toCreate)) {
-      for (const created of await insertCases(tx, part)) {
-        events.push({ caseId: created.id, kind: 'created', actorLabel: 'import', data: {} });
+      const created = await insertCases(
+        tx,
+        part.map((c) => c.fields),
+      );
+      const idOf = new Map(created.map((c) => [c.code, c.id]));
+      for (const c of part) {
+        const caseId = idOf.get(c.fields.code)!;
+        events.push({ caseId, kind: 'created', actorLabel: 'import', data: {} });
+        for (const d of c.decisions) decisions.push({ caseId, kind: d.kind, number: d.number, decidedOn: d.on, actorLabel: 'import' });
       }
     }
     for (const part of chunks(toUpdate)) {
+      // Every row changed is written, a row whose only change is a document too: that bumps the
+      // version, so a confirmation shown before the import is stale.
       const updated = await updateCasesAtVersion(tx, {
         rows: part.map((u) => ({ fields: u.fields, version: u.before.version })),
-        fields: COMPARED_FIELDS,
+        fields: [...COMPARED_FIELDS, 'spell'],
       });
       if (updated.size !== part.length) {
         const stale = part.filter((u) => !updated.has(u.before.code)).map((u) => u.before.code);
         throw new ChangedMeanwhile(stale);
       }
+      for (const u of part) events.push(...updateEvents(u, updated.get(u.before.code)!));
       for (const u of part) {
-        const statusChange = u.changes.status as [CaseStatus, CaseStatus] | undefined;
-        events.push({
-          caseId: u.before.id,
-          kind: statusChange ? (statusChange[1] === 'wanted' ? 'reopened' : 'status_changed') : 'updated',
-          actorLabel: 'import',
-          occurredOn: statusChange && statusChange[1] !== 'wanted' ? u.fields.resolvedOn : null,
-          data: { version: updated.get(u.before.code)!, changes: u.changes },
-        });
+        for (const d of u.decisions) {
+          decisions.push({
+            caseId: u.before.id,
+            kind: d.kind,
+            number: d.number,
+            decidedOn: d.on,
+            authority: d.authority,
+            supersedesId: d.supersedes?.id ?? null,
+            actorLabel: 'import',
+          });
+        }
       }
+    }
+    for (const part of chunks(decisions)) {
+      // The plan left out every document the cases have; one the database still finds recorded
+      // would be counted here as written when it was not.
+      const written = await insertDecisions(tx, part);
+      if (written !== part.length) throw new Error(`import: ${part.length - written} decision(s) were already recorded`);
     }
     for (const part of chunks(events, 1000)) await insertCaseEvents(tx, part);
   };
@@ -600,7 +774,42 @@ export async function importCases(
       ),
     );
   }
+  errors.sort((a, b) => a.line - b.line);
   return report;
+}
+
+/**
+ * The events of an updated case: one for its field changes, as before (with a document that came
+ * with them), and one `decision` event for each other document recorded.
+ */
+function updateEvents(
+  u: { fields: CaseFields; before: CaseRow; changes: Record<string, [unknown, unknown]>; newSpell: boolean; decisions: DecisionChange[] },
+  version: number,
+): CaseEventInput[] {
+  const events: CaseEventInput[] = [];
+  const caseId = u.before.id;
+  // The document that goes with the change: the wanted decision of a subject wanted again, the
+  // cancellation of an outcome.
+  const lead: DecisionKind = u.fields.status === 'wanted' ? 'wanted' : 'cancellation';
+  const decisions = [...u.decisions].sort((a, b) => Number(a.kind !== lead) - Number(b.kind !== lead));
+  if (Object.keys(u.changes).length) {
+    const first = decisions.shift();
+    const statusChange = u.changes.status as [CaseStatus, CaseStatus] | undefined;
+    const outcomeChanged = statusChange !== undefined || u.changes.resolved_on !== undefined;
+    const fix =
+      !u.newSpell && u.before.status !== 'wanted' && outcomeChanged ? (u.fields.status === 'wanted' ? 'withdrawn' : 'corrected') : null;
+    events.push({
+      caseId,
+      kind: u.newSpell ? 'reopened' : statusChange ? (statusChange[1] === 'wanted' ? 'reopened' : 'status_changed') : 'updated',
+      actorLabel: 'import',
+      occurredOn: u.newSpell ? u.fields.wantedOn : statusChange && statusChange[1] !== 'wanted' ? u.fields.resolvedOn : null,
+      data: { version, ...(fix ? { [fix]: true } : {}), changes: u.changes, ...(first ? { decision: decisionData(first) } : {}) },
+    });
+  }
+  for (const d of decisions) {
+    events.push({ caseId, kind: 'decision', actorLabel: 'import', occurredOn: d.on, data: { version, decision: decisionData(d) } });
+  }
+  return events;
 }
 
 class ChangedMeanwhile extends Error {

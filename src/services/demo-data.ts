@@ -1,5 +1,6 @@
 import type { CaseStatus, Danger } from '../../db/schema/index.ts';
-import type { IsoDate } from '../domain/dates.ts';
+import { addDays, type IsoDate } from '../domain/dates.ts';
+import type { DecisionInput } from '../repositories/case-decisions.ts';
 import type { CaseFields } from '../repositories/cases.ts';
 
 /**
@@ -232,10 +233,24 @@ export interface DemoUnit {
   weight: number;
 }
 
+/** A decision of a synthetic case, before the case has an id. */
+export type DemoDecision = Pick<DecisionInput, 'kind' | 'number' | 'decidedOn' | 'authority'>;
+
+/** A synthetic case and its decision documents. */
+export interface DemoCase {
+  fields: CaseFields;
+  /** Its wanted decision, then the cancellation decision of its outcome when it has one. */
+  decisions: DemoDecision[];
+}
+
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 
-/** One synthetic case. `sequence` makes the code unique; everything else comes from `random`. */
-export function generateCase(random: Random, sequence: number, units: readonly DemoUnit[], today: IsoDate): CaseFields {
+/**
+ * One synthetic case. `sequence` makes the code unique; everything else comes from `random`. A
+ * resolved case has its cancellation decision (đình nã), issued on the outcome's day or a few days
+ * after, never after `today`.
+ */
+export function generateCase(random: Random, sequence: number, units: readonly DemoUnit[], today: IsoDate): DemoCase {
   const female = random.chance(0.12);
   const family = random.weighted(FAMILY);
   const middle = random.pick(female ? MIDDLE_FEMALE : MIDDLE_MALE);
@@ -263,7 +278,7 @@ export function generateCase(random: Random, sequence: number, units: readonly D
   }
   const year = wantedOn.slice(0, 4);
   const birthYear = Number(today.slice(0, 4)) - random.int(18, 65);
-  return {
+  const fields: CaseFields = {
     code: `TN-${year}-${String(sequence).padStart(6, '0')}`,
     fullName,
     aliases,
@@ -276,9 +291,7 @@ export function generateCase(random: Random, sequence: number, units: readonly D
     charges,
     danger,
     unitId: unit.id,
-    wantedDecisionNo: `${random.int(1, 999)}/QĐ-${random.pick(['CSĐT', 'CSHS', 'ANĐT', 'VKS'])}`,
     wantedOn,
-    wantedAuthority: `${random.pick(AUTHORITIES)} ${random.pick(PROVINCES)}`,
     status,
     resolvedOn,
     outcomeNote:
@@ -291,12 +304,30 @@ export function generateCase(random: Random, sequence: number, units: readonly D
             'Đình nã do hết thời hiệu',
             'Bị bắt tại nơi lẩn trốn',
           ]),
-    cancellationDecisionNo: status === 'cancelled' ? `${random.int(1, 300)}/QĐ-ĐN` : null,
-    cancelledOn: status === 'cancelled' ? resolvedOn : null,
     hasPhoto: random.chance(0.8),
     identifyingMarks: random.chance(0.7) ? random.pick(MARKS) : null,
     criminalHistory: random.chance(0.75) ? random.pick(HISTORY) : null,
   };
+  // The body that had the subject wanted issues the cancellation too.
+  const authority = `${random.pick(AUTHORITIES)} ${random.pick(PROVINCES)}`;
+  const decisions: DemoDecision[] = [
+    {
+      kind: 'wanted',
+      number: `${random.int(1, 999)}/QĐ-${random.pick(['CSĐT', 'CSHS', 'ANĐT', 'VKS'])}`,
+      decidedOn: wantedOn,
+      authority,
+    },
+  ];
+  if (resolvedOn) {
+    const issued = addDays(resolvedOn, random.int(0, 10));
+    decisions.push({
+      kind: 'cancellation',
+      number: `${random.int(1, 300)}/QĐ-ĐN`,
+      decidedOn: issued > today ? today : issued,
+      authority,
+    });
+  }
+  return { fields, decisions };
 }
 
 function weightedCharge(random: Random): [string, Danger] {
@@ -305,8 +336,8 @@ function weightedCharge(random: Random): [string, Danger] {
 }
 
 /**
- * Cases in batches, e.g. for a benchmark: `for (const batch of generateCaseBatches({...})) await insertCases(db, batch)`.
- * The same seed, units and day give the same cases.
+ * Cases in batches, e.g. for a benchmark: `for (const batch of generateCaseBatches({...})) await writeCaseBatch(db, batch)`.
+ * The same seed, units and day give the same cases and decisions.
  */
 export function* generateCaseBatches(input: {
   seed: number;
@@ -315,10 +346,10 @@ export function* generateCaseBatches(input: {
   today: IsoDate;
   batchSize?: number;
   firstSequence?: number;
-}): Generator<CaseFields[]> {
+}): Generator<DemoCase[]> {
   const random = createRandom(input.seed);
   const size = input.batchSize ?? 1000;
-  let batch: CaseFields[] = [];
+  let batch: DemoCase[] = [];
   for (let i = 0; i < input.count; i++) {
     batch.push(generateCase(random, (input.firstSequence ?? 1) + i, input.units, input.today));
     if (batch.length === size) {

@@ -10,13 +10,13 @@ import {
   insertCases,
   wantedCaseIds,
   type CaseEventInput,
-  type CaseFields,
 } from '../repositories/cases.ts';
+import { insertDecisions, type DecisionInput } from '../repositories/case-decisions.ts';
 import { countFollowUpsByState, insertFollowUps } from '../repositories/follow-ups.ts';
 import { findMemberByHandle, insertMember } from '../repositories/members.ts';
 import { findUnitByCode, insertUnit } from '../repositories/units.ts';
 import { addDays } from '../domain/dates.ts';
-import { createRandom, generateCaseBatches, type DemoUnit } from './demo-data.ts';
+import { createRandom, generateCaseBatches, type DemoCase, type DemoUnit } from './demo-data.ts';
 
 /** `casedesk seed --demo`: a realistic synthetic data set, so a newcomer has something to look up. */
 
@@ -54,54 +54,59 @@ export interface SeedSummary {
 }
 
 /** Cases that the README's examples look up, so they work on every demo database. */
-function namedCases(units: Map<string, number>, today: IsoDate): CaseFields[] {
+function namedCases(units: Map<string, number>, today: IsoDate): DemoCase[] {
   return [
     {
-      code: 'TN-2021-000001',
-      fullName: 'Nguyễn Văn Đức',
-      aliases: ['Đức Sẹo'],
-      birthYear: 1986,
-      gender: 'male',
-      nationalId: '001086012345',
-      hometown: 'Xã Phú Minh, Hà Nội',
-      charges: 'Cướp tài sản (Điều 168 BLHS)',
-      danger: 'dangerous',
-      unitId: units.get('CAQ-HK')!,
-      wantedDecisionNo: '15/QĐ-CSĐT',
-      wantedOn: '2021-04-12',
-      wantedAuthority: 'Cơ quan CSĐT Công an TP Hà Nội',
-      status: 'wanted',
-      hasPhoto: false,
-      identifyingMarks: 'Sẹo dài ở má trái',
-      criminalHistory: null,
+      fields: {
+        code: 'TN-2021-000001',
+        fullName: 'Nguyễn Văn Đức',
+        aliases: ['Đức Sẹo'],
+        birthYear: 1986,
+        gender: 'male',
+        nationalId: '001086012345',
+        hometown: 'Xã Phú Minh, Hà Nội',
+        charges: 'Cướp tài sản (Điều 168 BLHS)',
+        danger: 'dangerous',
+        unitId: units.get('CAQ-HK')!,
+        wantedOn: '2021-04-12',
+        status: 'wanted',
+        hasPhoto: false,
+        identifyingMarks: 'Sẹo dài ở má trái',
+        criminalHistory: null,
+      },
+      decisions: [{ kind: 'wanted', number: '15/QĐ-CSĐT', decidedOn: '2021-04-12', authority: 'Cơ quan CSĐT Công an TP Hà Nội' }],
     },
     {
-      code: 'TN-2022-000002',
-      fullName: 'Hoàng Thị Khuyến',
-      aliases: ['Khuyến Béo'],
-      birthYear: 1979,
-      gender: 'female',
-      nationalId: null,
-      hometown: 'Phường Lê Lợi, Nghệ An',
-      charges: 'Lừa đảo chiếm đoạt tài sản (Điều 174 BLHS)',
-      danger: 'normal',
-      unitId: units.get('CA-NA')!,
-      wantedDecisionNo: '88/QĐ-CSĐT',
-      wantedOn: '2022-09-03',
-      wantedAuthority: 'Cơ quan CSĐT Công an tỉnh Nghệ An',
-      status: 'surrendered',
-      resolvedOn: addDays(today, -40),
-      outcomeNote: 'Ra đầu thú tại Công an huyện',
-      hasPhoto: true,
-      identifyingMarks: null,
-      criminalHistory: null,
+      fields: {
+        code: 'TN-2022-000002',
+        fullName: 'Hoàng Thị Khuyến',
+        aliases: ['Khuyến Béo'],
+        birthYear: 1979,
+        gender: 'female',
+        nationalId: null,
+        hometown: 'Phường Lê Lợi, Nghệ An',
+        charges: 'Lừa đảo chiếm đoạt tài sản (Điều 174 BLHS)',
+        danger: 'normal',
+        unitId: units.get('CA-NA')!,
+        wantedOn: '2022-09-03',
+        status: 'surrendered',
+        resolvedOn: addDays(today, -40),
+        outcomeNote: 'Ra đầu thú tại Công an huyện',
+        hasPhoto: true,
+        identifyingMarks: null,
+        criminalHistory: null,
+      },
+      decisions: [
+        { kind: 'wanted', number: '88/QĐ-CSĐT', decidedOn: '2022-09-03', authority: 'Cơ quan CSĐT Công an tỉnh Nghệ An' },
+        { kind: 'cancellation', number: '21/QĐ-ĐN', decidedOn: addDays(today, -36), authority: 'Cơ quan CSĐT Công an tỉnh Nghệ An' },
+      ],
     },
   ];
 }
 
 /**
- * Writes cases, with a `created` event each and a `status_changed` event for resolved ones, in
- * batches. Used by the demo seed and the benchmarks.
+ * Writes cases, with their decision documents, a `created` event each and a `status_changed` event
+ * for resolved ones, in batches. Used by the demo seed and the benchmarks.
  */
 export async function writeDemoCases(
   db: Executor,
@@ -110,12 +115,18 @@ export async function writeDemoCases(
   for (const batch of generateCaseBatches(input)) await writeCaseBatch(db, batch);
 }
 
-export async function writeCaseBatch(db: Executor, batch: CaseFields[]): Promise<void> {
-  const inserted = await insertCases(db, batch);
-  const byCode = new Map(batch.map((c) => [c.code, c]));
+/** Writes generated cases, then their decisions (recorded by `seed`), then their events. */
+export async function writeCaseBatch(db: Executor, batch: DemoCase[]): Promise<void> {
+  const inserted = await insertCases(
+    db,
+    batch.map((c) => c.fields),
+  );
+  const byCode = new Map(batch.map((c) => [c.fields.code, c]));
+  const decisions: DecisionInput[] = [];
   const events: CaseEventInput[] = [];
   for (const { id, code } of inserted) {
-    const c = byCode.get(code)!;
+    const { fields: c, decisions: documents } = byCode.get(code)!;
+    for (const d of documents) decisions.push({ ...d, caseId: id, actorLabel: 'seed' });
     events.push({ caseId: id, kind: 'created', actorLabel: 'seed', occurredOn: c.wantedOn, data: {} });
     if (c.status !== 'wanted') {
       events.push({
@@ -127,6 +138,8 @@ export async function writeCaseBatch(db: Executor, batch: CaseFields[]): Promise
       });
     }
   }
+  // A few thousand rows a statement at most, well within the bound on a statement's parameters.
+  for (let i = 0; i < decisions.length; i += 4000) await insertDecisions(db, decisions.slice(i, i + 4000));
   await insertCaseEvents(db, events);
 }
 

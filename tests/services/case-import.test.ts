@@ -31,7 +31,7 @@ const GOOD = csv(
   'tn-2019-000500,Lê Văn Tám,,1970,normal,ca-hn,2019-07-01,arrested,2023-12-31,',
 );
 const run = (body: string | Buffer, dryRun = false) => importCases(t.db, { csv: body, dryRun, now: NOW, timeZone: TZ });
-const count = async (table: 'cases' | 'case_events') =>
+const count = async (table: 'cases' | 'case_events' | 'case_decisions') =>
   (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]!.n;
 const problems = (report: ImportReport) => report.errors.map((e) => [e.line, e.code]);
 
@@ -168,6 +168,237 @@ describe('import cases', () => {
     expect(await count('cases')).toBe(10_000);
     const again = await run(csv(...rows));
     expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 10_000 });
+  });
+});
+
+describe('import cases: decisions as documents', () => {
+  const DOC_HEADER = 'code,full_name,danger,unit,wanted_decision_no,wanted_on,status,resolved_on,cancellation_decision_no,cancelled_on';
+  const docs = (...rows: string[]) => [DOC_HEADER, ...rows].join('\n') + '\n';
+  /** The case's documents in the order recorded, each saying whether it still counts. */
+  const documents = (code: string) =>
+    queryRows<{
+      kind: string;
+      number: string | null;
+      on: string;
+      authority: string | null;
+      by: string;
+      corrects: string | null;
+      current: boolean;
+    }>(
+      t.db,
+      sql`select d.kind, d.number, d.decided_on::text as on, d.authority, d.actor_label as by,
+                 (select o.decided_on::text from case_decisions o where o.id = d.supersedes_id) as corrects,
+                 not exists (select 1 from case_decisions s where s.supersedes_id = d.id) as current
+          from case_decisions d join cases c on c.id = d.case_id where c.code = ${code} order by d.id`,
+    );
+  /** What the figures' journal sums to for the case, by measure (measures summing to 0 kept). */
+  const ledger = async (code: string) =>
+    Object.fromEntries(
+      (
+        await queryRows<{ measure: string; total: number }>(
+          t.db,
+          sql`select l.measure, sum(l.delta)::int as total from case_ledger l join cases c on c.id = l.case_id
+              where c.code = ${code} group by l.measure`,
+        )
+      ).map((r) => [r.measure, r.total]),
+    );
+  const eventsOf = (code: string) =>
+    queryRows<{ kind: string; occurred_on: string | null; data: Record<string, unknown> }>(
+      t.db,
+      sql`select e.kind, e.occurred_on::text, e.data from case_events e join cases c on c.id = e.case_id
+          where c.code = ${code} and e.kind <> 'created' order by e.id`,
+    );
+
+  it("records a new case's wanted decision, and its cancellation when the row has one", async () => {
+    const report = await run(
+      docs(
+        'TN-1,Nguyễn Văn A,normal,CA-HN,15/QĐ-CSĐT,2020-03-15,wanted,,,',
+        'TN-2,Trần Thị B,normal,CA-HN,,2021-01-10,đình nã,2024-05-20,7/QĐ-ĐN,2024-05-25',
+      ),
+    );
+    expect(report).toMatchObject({ created: 2, errors: [] });
+    expect(await documents('TN-1')).toEqual([
+      { kind: 'wanted', number: '15/QĐ-CSĐT', on: '2020-03-15', authority: null, by: 'import', corrects: null, current: true },
+    ]);
+    expect(await documents('TN-2')).toEqual([
+      { kind: 'wanted', number: null, on: '2021-01-10', authority: null, by: 'import', corrects: null, current: true },
+      { kind: 'cancellation', number: '7/QĐ-ĐN', on: '2024-05-25', authority: null, by: 'import', corrects: null, current: true },
+    ]);
+    expect(await ledger('TN-2')).toEqual({ wanted: 0, cancelled: 1, wanted_decision: 1, cancellation_decision: 1 });
+    expect(await count('case_events')).toBe(2);
+  });
+
+  it('dates a cancellation number given alone on the outcome, whatever the outcome', async () => {
+    await run(docs('TN-1,Lê Văn C,normal,CA-HN,,2019-07-01,arrested,2023-12-31,3/QĐ-ĐN,'));
+    expect(await documents('TN-1')).toMatchObject([
+      { kind: 'wanted', number: null, on: '2019-07-01' },
+      { kind: 'cancellation', number: '3/QĐ-ĐN', on: '2023-12-31' },
+    ]);
+  });
+
+  it('leaves a re-imported file unchanged: no new document, no event, no new version', async () => {
+    const file = docs(
+      'TN-1,Nguyễn Văn A,normal,CA-HN,15/QĐ-CSĐT,2020-03-15,wanted,,,',
+      'TN-2,Trần Thị B,normal,CA-HN,,2021-01-10,arrested,2024-05-20,7/QĐ-ĐN,',
+    );
+    await run(file);
+    const before = { documents: await count('case_decisions'), events: await count('case_events') };
+    expect(await run(file)).toMatchObject({ created: 0, updated: 0, unchanged: 2, errors: [] });
+    // A file that does not know a number the case has says nothing new about it either.
+    expect(await run(csv('TN-1,Nguyễn Văn A,,,normal,CA-HN,2020-03-15,wanted,,'))).toMatchObject({ updated: 0, unchanged: 1 });
+    expect({ documents: await count('case_decisions'), events: await count('case_events') }).toEqual(before);
+    expect(await findCaseByCode(t.db, 'TN-1')).toMatchObject({ version: 1 });
+    expect(await findCaseByCode(t.db, 'TN-2')).toMatchObject({ version: 1 });
+  });
+
+  it('records a cancellation given later for an arrested case as a decision event, and bumps the version', async () => {
+    await run(docs('TN-1,Lê Văn C,normal,CA-HN,,2019-07-01,arrested,2023-12-31,,'));
+    const report = await run(docs('TN-1,Lê Văn C,normal,CA-HN,,2019-07-01,arrested,2023-12-31,3/QĐ-ĐN,2024-01-05'));
+    expect(report).toMatchObject({ created: 0, updated: 1, unchanged: 0, errors: [] });
+    expect(await documents('TN-1')).toMatchObject([
+      { kind: 'wanted', on: '2019-07-01' },
+      { kind: 'cancellation', number: '3/QĐ-ĐN', on: '2024-01-05', by: 'import', current: true },
+    ]);
+    expect(await findCaseByCode(t.db, 'TN-1')).toMatchObject({ status: 'arrested', version: 2 });
+    expect(await eventsOf('TN-1')).toEqual([
+      {
+        kind: 'decision',
+        occurred_on: '2024-01-05',
+        data: { version: 2, decision: { kind: 'cancellation', number: '3/QĐ-ĐN', on: '2024-01-05' } },
+      },
+    ]);
+    expect(await ledger('TN-1')).toMatchObject({ arrested: 1, cancellation_decision: 1 });
+  });
+
+  it('refuses a cancellation number with no day to give it, with its line, and writes nothing', async () => {
+    const report = await run(
+      docs('TN-1,Nguyễn Văn A,normal,CA-HN,,2020-03-15,wanted,,,', 'TN-2,Trần Thị B,normal,CA-HN,,2021-01-10,truy nã,,7/QĐ-ĐN,'),
+    );
+    expect(problems(report)).toEqual([[3, 'cancelled_on_missing']]);
+    expect(report.errors[0]!.text('en')).toContain('cancelled_on');
+    expect(report.errors[0]!.text('en')).toContain('7/QĐ-ĐN');
+    expect(report.errors[0]!.text('vi')).toContain('cancelled_on');
+    expect(await count('cases')).toBe(0);
+    expect(await count('case_decisions')).toBe(0);
+  });
+
+  it('refuses a cancellation dated before the wanted decision', async () => {
+    const report = await run(docs('TN-1,Lê Văn C,normal,CA-HN,,2020-01-01,arrested,2020-06-01,3/QĐ-ĐN,2019-12-31'));
+    expect(problems(report)).toEqual([[2, 'cancelled_before_wanted']]);
+    expect(await count('case_decisions')).toBe(0);
+  });
+
+  it('gives a decision its number once known: the new document supersedes the old, and counts once', async () => {
+    await run(docs('TN-1,Nguyễn Văn A,normal,CA-HN,,2020-03-15,wanted,,,'));
+    const report = await run(docs('TN-1,Nguyễn Văn A,normal,CA-HN,15/QĐ-CSĐT,2020-03-15,wanted,,,'));
+    expect(report).toMatchObject({ updated: 1, unchanged: 0, errors: [] });
+    const all = await documents('TN-1');
+    expect(all.filter((d) => d.current)).toEqual([
+      { kind: 'wanted', number: '15/QĐ-CSĐT', on: '2020-03-15', authority: null, by: 'import', corrects: '2020-03-15', current: true },
+    ]);
+    expect(all).toHaveLength(2);
+    expect(await ledger('TN-1')).toEqual({ wanted: 1, wanted_decision: 1 });
+    expect(await findCaseByCode(t.db, 'TN-1')).toMatchObject({ version: 2 });
+    expect(await eventsOf('TN-1')).toMatchObject([
+      {
+        kind: 'decision',
+        data: {
+          version: 2,
+          decision: { kind: 'wanted', number: '15/QĐ-CSĐT', on: '2020-03-15', supersedes: { number: null, on: '2020-03-15' } },
+        },
+      },
+    ]);
+  });
+
+  it('corrects the wanted date: the decision is redated, its number kept when the file has none', async () => {
+    await run(docs('TN-1,Nguyễn Văn A,normal,CA-HN,15/QĐ-CSĐT,2020-03-15,wanted,,,'));
+    expect(await run(docs('TN-1,Nguyễn Văn A,normal,CA-HN,,2020-03-16,wanted,,,'))).toMatchObject({ updated: 1, errors: [] });
+    expect((await documents('TN-1')).filter((d) => d.current)).toMatchObject([
+      { kind: 'wanted', number: '15/QĐ-CSĐT', on: '2020-03-16', corrects: '2020-03-15' },
+    ]);
+    expect(await findCaseByCode(t.db, 'TN-1')).toMatchObject({ wantedOn: '2020-03-16', spell: 1, version: 2 });
+    expect(await ledger('TN-1')).toEqual({ wanted: 1, wanted_decision: 1 });
+    const [event] = await eventsOf('TN-1');
+    expect(event).toMatchObject({
+      kind: 'updated',
+      data: { changes: { wanted_on: ['2020-03-15', '2020-03-16'] }, decision: { kind: 'wanted', number: '15/QĐ-CSĐT', on: '2020-03-16' } },
+    });
+    // The same number on another day redates it again.
+    await run(docs('TN-1,Nguyễn Văn A,normal,CA-HN,15/QĐ-CSĐT,2020-03-17,wanted,,,'));
+    expect((await documents('TN-1')).filter((d) => d.current)).toMatchObject([{ number: '15/QĐ-CSĐT', on: '2020-03-17' }]);
+    expect(await ledger('TN-1')).toEqual({ wanted: 1, wanted_decision: 1 });
+  });
+
+  it('refuses to give back a document that was corrected, saying what is current, and writes nothing', async () => {
+    await run(docs('TN-1,Nguyễn Văn A,normal,CA-HN,15/QĐ-CSĐT,2020-03-15,wanted,,,'));
+    await run(docs('TN-1,Nguyễn Văn A,normal,CA-HN,15/QĐ-CSĐT,2020-03-16,wanted,,,'));
+    const documentsBefore = await count('case_decisions');
+    const report = await run(docs('TN-1,Nguyễn Văn A,normal,CA-HN,15/QĐ-CSĐT,2020-03-15,wanted,,,'));
+    expect(problems(report)).toEqual([[2, 'decision_corrected']]);
+    expect(report).toMatchObject({ created: 0, updated: 0, unchanged: 0 });
+    expect(report.errors[0]!.text('en')).toContain('15/QĐ-CSĐT, 2020-03-16');
+    expect(await count('case_decisions')).toBe(documentsBefore);
+    expect(await findCaseByCode(t.db, 'TN-1')).toMatchObject({ wantedOn: '2020-03-16', version: 2 });
+  });
+
+  it('starts a new spell for an arrested case wanted again later, and keeps the arrest in the figures', async () => {
+    await run(docs('TN-1,Lê Văn C,normal,CA-HN,4/QĐ-CSĐT,2019-07-01,arrested,2023-12-31,,'));
+    const report = await run(docs('TN-1,Lê Văn C,normal,CA-HN,9/QĐ-CSĐT,2024-03-01,wanted,,,'));
+    expect(report).toMatchObject({ updated: 1, errors: [] });
+    expect(await findCaseByCode(t.db, 'TN-1')).toMatchObject({
+      status: 'wanted',
+      wantedOn: '2024-03-01',
+      resolvedOn: null,
+      spell: 2,
+      version: 2,
+    });
+    expect(await ledger('TN-1')).toEqual({ wanted: 1, arrested: 1, wanted_decision: 2 });
+    expect((await documents('TN-1')).filter((d) => d.current).map((d) => [d.number, d.on])).toEqual([
+      ['4/QĐ-CSĐT', '2019-07-01'],
+      ['9/QĐ-CSĐT', '2024-03-01'],
+    ]);
+    expect(await eventsOf('TN-1')).toMatchObject([
+      {
+        kind: 'reopened',
+        occurred_on: '2024-03-01',
+        data: {
+          version: 2,
+          changes: { status: ['arrested', 'wanted'], spell: [1, 2] },
+          decision: { kind: 'wanted', number: '9/QĐ-CSĐT', on: '2024-03-01' },
+        },
+      },
+    ]);
+    // The row now describes the second spell: an earlier spell's decision is not corrected by it,
+    // even by a number that comes again.
+    expect(await run(docs('TN-1,Lê Văn C,normal,CA-HN,9/QĐ-CSĐT,2024-03-01,wanted,,,'))).toMatchObject({ unchanged: 1 });
+    await run(docs('TN-1,Lê Văn C,normal,CA-HN,4/QĐ-CSĐT,2024-03-01,wanted,,,'));
+    expect((await documents('TN-1')).find((d) => d.on === '2019-07-01')).toMatchObject({ number: '4/QĐ-CSĐT', current: true });
+    expect(await ledger('TN-1')).toMatchObject({ wanted: 1, arrested: 1 });
+  });
+
+  it('starts a new spell even when the file already gives its outcome', async () => {
+    await run(docs('TN-1,Lê Văn C,normal,CA-HN,4/QĐ-CSĐT,2019-07-01,arrested,2023-12-31,,'));
+    await run(docs('TN-1,Lê Văn C,normal,CA-HN,4/QĐ-CSĐT,2024-03-01,đầu thú,2024-06-01,,'));
+    expect(await findCaseByCode(t.db, 'TN-1')).toMatchObject({ status: 'surrendered', spell: 2 });
+    expect(await ledger('TN-1')).toEqual({ wanted: 0, arrested: 1, surrendered: 1, wanted_decision: 2 });
+  });
+
+  it('withdraws an outcome when the file turns the case back to wanted with the same wanted date', async () => {
+    await run(docs('TN-1,Lê Văn C,normal,CA-HN,4/QĐ-CSĐT,2019-07-01,arrested,2023-12-31,,'));
+    const report = await run(docs('TN-1,Lê Văn C,normal,CA-HN,4/QĐ-CSĐT,2019-07-01,wanted,,,'));
+    expect(report).toMatchObject({ updated: 1, errors: [] });
+    expect(await findCaseByCode(t.db, 'TN-1')).toMatchObject({ status: 'wanted', spell: 1 });
+    expect(await ledger('TN-1')).toEqual({ wanted: 1, arrested: 0, wanted_decision: 1 });
+    expect(await eventsOf('TN-1')).toMatchObject([
+      { kind: 'reopened', data: { withdrawn: true, changes: { status: ['arrested', 'wanted'] } } },
+    ]);
+  });
+
+  it('says on a dry run that a new document would update the case, and writes nothing', async () => {
+    await run(docs('TN-1,Nguyễn Văn A,normal,CA-HN,,2020-03-15,wanted,,,'));
+    const report = await run(docs('TN-1,Nguyễn Văn A,normal,CA-HN,15/QĐ-CSĐT,2020-03-15,wanted,,,'), true);
+    expect(report).toMatchObject({ dryRun: true, updated: 1, errors: [] });
+    expect(await count('case_decisions')).toBe(1);
   });
 });
 

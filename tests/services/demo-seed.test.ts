@@ -34,7 +34,8 @@ describe('demo data', () => {
   });
 
   it('covers every status and danger level, with Vietnamese diacritics and consistent dates', () => {
-    const all = [...generateCaseBatches({ seed: 1, count: 2000, units, today: '2024-09-01' })].flat();
+    const generated = [...generateCaseBatches({ seed: 1, count: 2000, units, today: '2024-09-01' })].flat();
+    const all = generated.map((g) => g.fields);
     expect(new Set(all.map((c) => c.status))).toEqual(new Set(['wanted', 'arrested', 'surrendered', 'cleared', 'cancelled']));
     expect(new Set(all.map((c) => c.danger))).toEqual(new Set(['normal', 'dangerous', 'especially_dangerous']));
     expect(all.filter((c) => /[ăâđêôơưĂÂĐÊÔƠƯ]/.test(c.fullName)).length).toBeGreaterThan(1000);
@@ -44,6 +45,23 @@ describe('demo data', () => {
       else expect(c.resolvedOn! >= c.wantedOn && c.resolvedOn! <= '2024-09-01').toBe(true);
     }
     expect(new Set(all.map((c) => c.code)).size).toBe(all.length);
+  });
+
+  it('gives every case its wanted decision and every resolved one a cancellation on or after the outcome, never after today', () => {
+    const generated = [...generateCaseBatches({ seed: 1, count: 2000, units, today: '2024-09-01' })].flat();
+    for (const { fields: c, decisions } of generated) {
+      expect(decisions[0]).toMatchObject({ kind: 'wanted', decidedOn: c.wantedOn, number: expect.stringMatching(/^\d+\/QĐ-/) });
+      expect(decisions[0]!.authority).toBeTruthy();
+      if (c.status === 'wanted') {
+        expect(decisions).toHaveLength(1);
+        continue;
+      }
+      expect(decisions).toHaveLength(2);
+      expect(decisions[1]).toMatchObject({ kind: 'cancellation', number: expect.stringMatching(/^\d+\/QĐ-ĐN$/) });
+      expect(decisions[1]!.decidedOn >= c.resolvedOn! && decisions[1]!.decidedOn <= '2024-09-01').toBe(true);
+    }
+    // Some are issued days after the outcome, as they are in practice.
+    expect(generated.some((g) => g.decisions[1] && g.decisions[1].decidedOn > g.fields.resolvedOn!)).toBe(true);
   });
 });
 
@@ -64,6 +82,15 @@ describe('seed --demo', () => {
           from case_events`,
     );
     expect(events).toEqual({ created: 400, changed: events!.resolved, resolved: events!.resolved });
+    const [documents] = await queryRows<{ wanted: number; resolved_without_cancellation: number; not_seed: number }>(
+      t.db,
+      sql`select (select count(*)::int from case_decisions where kind = 'wanted') as wanted,
+                 (select count(*)::int from cases c where c.status <> 'wanted' and not exists (
+                    select 1 from case_decisions d where d.case_id = c.id and d.kind = 'cancellation' and d.decided_on >= c.resolved_on
+                 )) as resolved_without_cancellation,
+                 (select count(*)::int from case_decisions where actor_label is distinct from 'seed') as not_seed`,
+    );
+    expect(documents).toEqual({ wanted: 400, resolved_without_cancellation: 0, not_seed: 0 });
   });
 
   it('makes the README example work: lead.hn finds Nguyễn Văn Đức without diacritics', async () => {
