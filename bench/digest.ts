@@ -1,6 +1,9 @@
 import type { DbHandle } from '../db/client.ts';
 import {
+  countHistoryRows,
+  countReopenedCases,
   countRows,
+  insertRandomHistory,
   insertRandomCaseEvents,
   insertRandomFollowUps,
   insertRandomLookups,
@@ -17,6 +20,10 @@ import { summarise, time, type Summary } from './stats.ts';
 export interface DigestBenchResult {
   cases: number;
   events: number;
+  /** Cases wanted again after an outcome, entries of the figures' journal, and decisions. */
+  reopened: number;
+  journal: number;
+  decisions: number;
   auditRows: number;
   followUps: number;
   period: { from: string; to: string };
@@ -25,12 +32,18 @@ export interface DigestBenchResult {
 }
 
 /**
- * Brings the kept benchmark database up to `events` case events, `auditRows` audit rows (lookups)
+ * Brings the kept benchmark database up to `reopened` cases wanted again (with the decisions and
+ * outcomes that follow, see insertRandomHistory), `events` case events, `auditRows` audit rows (lookups)
  * and `followUps` follow-ups, spread over the cases and the last three years. Idempotent: it tops
  * up what is missing.
  */
-async function topUp(handle: DbHandle, input: { events: number; auditRows: number; followUps: number }): Promise<void> {
+async function topUp(handle: DbHandle, input: { events: number; auditRows: number; followUps: number; reopened: number }): Promise<void> {
   const maxId = await maxCaseId(handle.db);
+  // History for the figures: escapes and new wanted decisions, outcomes again, corrections.
+  if ((await countReopenedCases(handle.db)) === 0) {
+    await insertRandomHistory(handle.db, { count: input.reopened, today: '2026-11-01' });
+    process.stderr.write(`  history: ${input.reopened.toLocaleString('en')} cases wanted again\n`);
+  }
   const missingEvents = input.events - (await countRows(handle.db, { table: 'case_events' }));
   for (let left = missingEvents; left > 0; left -= 100_000) {
     const n = Math.min(100_000, left);
@@ -52,7 +65,7 @@ export async function benchDigest(input: { serverUrl: string; cases: number; eve
   try {
     const auditRows = 500_000;
     const followUps = 20_000;
-    await topUp(handle, { events: input.events, auditRows, followUps });
+    await topUp(handle, { events: input.events, auditRows, followUps, reopened: Math.round(input.cases / 10) });
     // Sent on 1 September: "the first 8 months" of 2026.
     const today = '2026-09-01';
     const period = presetPeriod('ytd', today);
@@ -70,7 +83,20 @@ export async function benchDigest(input: { serverUrl: string; cases: number; eve
       scoped.push((await time(() => run(province.id)))[1]);
     }
     const events = await countRows(handle.db, { table: 'case_events' });
-    return { cases: input.cases, events, auditRows, followUps, period, everything: summarise(everything), province: summarise(scoped) };
+    const reopened = await countReopenedCases(handle.db);
+    const { journal, decisions } = await countHistoryRows(handle.db);
+    return {
+      cases: input.cases,
+      events,
+      reopened,
+      journal,
+      decisions,
+      auditRows,
+      followUps,
+      period,
+      everything: summarise(everything),
+      province: summarise(scoped),
+    };
   } finally {
     await handle.close();
   }

@@ -82,7 +82,7 @@ if (selected('digest:postgres')) {
   });
   console.log(
     [
-      `digest on postgres: ${r.cases.toLocaleString('en')} cases, ${r.events.toLocaleString('en')} case events, ${r.auditRows.toLocaleString('en')} audit rows, ${r.followUps.toLocaleString('en')} follow-ups; ${r.period.from} to ${r.period.to}`,
+      `digest on postgres: ${r.cases.toLocaleString('en')} cases (${r.reopened.toLocaleString('en')} wanted again), ${r.events.toLocaleString('en')} case events, ${r.decisions.toLocaleString('en')} decisions, ${r.journal.toLocaleString('en')} journal entries, ${r.auditRows.toLocaleString('en')} audit rows, ${r.followUps.toLocaleString('en')} follow-ups; ${r.period.from} to ${r.period.to}`,
       `  all units:   p50 ${ms(r.everything.p50)}  max ${ms(r.everything.max)}`,
       `  one province: p50 ${ms(r.province.p50)}  max ${ms(r.province.max)}`,
     ].join('\n'),

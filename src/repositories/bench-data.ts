@@ -12,9 +12,10 @@ export async function analyzeAll(db: Executor): Promise<void> {
   await db.execute(sql`analyze`);
 }
 
-/** Planner statistics and the visibility map (which index-only scans rely on) for the cases table. */
+/** Planner statistics and the visibility map (which index-only scans rely on) for the cases and the figures' journal. */
 export async function vacuumAnalyzeCases(db: Executor): Promise<void> {
   await db.execute(sql`vacuum analyze cases`);
+  await db.execute(sql`vacuum analyze case_ledger`);
 }
 
 /** About `limit` cases drawn at random, the same ones for the same `seed`: what benchmark queries are made from. */
@@ -72,4 +73,58 @@ export async function insertRandomFollowUps(db: Executor, input: { count: number
     select 1 + (random() * (${input.maxId} - 1))::int, m.id, 'Xác minh', (timestamptz '2025-06-01' + random() * interval '500 days')::date, m.id,
            timestamptz '2025-01-01' + random() * interval '600 days'
     from generate_series(1, ${input.count}), (select id from members limit 1) m`);
+}
+
+/** How many cases are in their second spell or later: wanted again after an outcome. */
+export async function countReopenedCases(db: Executor): Promise<number> {
+  return (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from cases where spell > 1`))[0]!.n;
+}
+
+/**
+ * History for the figures to work through, written as the application writes it (the database's
+ * triggers journal each change): `count` resolved cases wanted again by a new wanted decision 30
+ * days after their outcome (escapes); half of them resolved again 20 days later, with their
+ * cancellation decision; and `count / 2` other outcomes whose day is corrected a day earlier.
+ */
+export async function insertRandomHistory(db: Executor, input: { count: number; today: string }): Promise<void> {
+  await db.execute(sql`
+    with picked as (
+      select id, resolved_on + 30 as again from cases
+      where spell = 1 and status <> 'wanted' and resolved_on + 30 <= ${input.today}::date
+      order by md5(id::text) limit ${input.count}
+    ),
+    decisions as (
+      insert into case_decisions (case_id, kind, number, decided_on, actor_label)
+      select id, 'wanted', 'R' || id || '/QĐ-CSĐT', again, 'bench' from picked
+    )
+    update cases c set status = 'wanted', resolved_on = null, outcome_note = null, wanted_on = p.again, spell = c.spell + 1,
+                       version = c.version + 1, updated_at = now()
+    from picked p where c.id = p.id`);
+  await db.execute(sql`
+    with picked as (
+      select id, wanted_on + 20 as caught from cases
+      where spell > 1 and status = 'wanted' and wanted_on + 20 <= ${input.today}::date
+      order by md5(id::text) limit ${Math.floor(input.count / 2)}
+    ),
+    decisions as (
+      insert into case_decisions (case_id, kind, number, decided_on, actor_label)
+      select id, 'cancellation', 'R' || id || '/QĐ-ĐN', caught, 'bench' from picked
+    )
+    update cases c set status = 'arrested', resolved_on = p.caught, version = c.version + 1, updated_at = now()
+    from picked p where c.id = p.id`);
+  await db.execute(sql`
+    update cases set resolved_on = resolved_on - 1, version = version + 1, updated_at = now()
+    where id in (
+      select id from cases where spell = 1 and status <> 'wanted' and resolved_on > wanted_on
+      order by md5(id::text || 'fix') limit ${Math.floor(input.count / 2)}
+    )`);
+}
+
+/** Rows in the figures' journal and in the decisions, for the report of a benchmark. */
+export async function countHistoryRows(db: Executor): Promise<{ journal: number; decisions: number }> {
+  const [row] = await queryRows<{ journal: number; decisions: number }>(
+    db,
+    sql`select (select count(*) from case_ledger)::int as journal, (select count(*) from case_decisions)::int as decisions`,
+  );
+  return row!;
 }
