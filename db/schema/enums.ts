@@ -6,7 +6,15 @@ export const locale = pgEnum('locale', ['vi', 'en']);
 export const danger = pgEnum('danger', ['normal', 'dangerous', 'especially_dangerous']);
 export const caseStatus = pgEnum('case_status', ['wanted', 'arrested', 'surrendered', 'cleared', 'cancelled']);
 export const gender = pgEnum('gender', ['male', 'female', 'other']);
-export const caseEventKind = pgEnum('case_event_kind', ['created', 'updated', 'status_changed', 'reopened', 'info_added', 'note', 'decision']);
+export const caseEventKind = pgEnum('case_event_kind', [
+  'created',
+  'updated',
+  'status_changed',
+  'reopened',
+  'info_added',
+  'note',
+  'decision',
+]);
 export const decisionKind = pgEnum('decision_kind', ['wanted', 'cancellation']);
 export const followUpStatus = pgEnum('follow_up_status', ['open', 'done', 'cancelled']);
 export const auditOutcome = pgEnum('audit_outcome', ['ok', 'denied', 'invalid', 'error']);

@@ -57,8 +57,12 @@ export function caseCardBlocks(card: CaseCard, locale: Locale, timeZone: string)
     { label: text('Tội danh', 'Charges')(locale), value: row.charges ?? '?' },
   ];
   const decisions = card.decisions.map((d) => ({
-    label: (d.kind === 'wanted' ? text('Quyết định truy nã', 'Wanted decision') : text('Quyết định đình nã', 'Cancellation decision'))(locale),
-    value: [d.number ?? text('không rõ số', 'number unknown')(locale), formatDate(locale, d.decidedOn), d.authority].filter(Boolean).join(', '),
+    label: (d.kind === 'wanted' ? text('Quyết định truy nã', 'Wanted decision') : text('Quyết định đình nã', 'Cancellation decision'))(
+      locale,
+    ),
+    value: [d.number ?? text('không rõ số', 'number unknown')(locale), formatDate(locale, d.decidedOn), d.authority]
+      .filter(Boolean)
+      .join(', '),
   }));
   if (row.outcomeNote) decisions.push({ label: text('Ghi chú kết quả', 'Outcome note')(locale), value: row.outcomeNote });
   const completeness = [
