@@ -57,6 +57,7 @@ export const caseLedger = pgTable(
       sql`${t.measure} in ('wanted', 'arrested', 'surrendered', 'cleared', 'cancelled', 'wanted_decision', 'cancellation_decision')`,
     ),
     check('case_ledger_delta_nonzero', sql`${t.delta} <> 0`),
+    // INCLUDE (unit_id, danger, delta), added by hand in migration 0022: index-only sums.
     index('case_ledger_measure_day_idx').on(t.measure, t.day),
     index('case_ledger_case_idx').on(t.caseId),
     index('case_ledger_recorded_idx').on(t.recordedAt),

@@ -67,7 +67,24 @@ export const cases = pgTable(
     index('cases_name_key_idx').on(t.nameKey, t.code),
     index('cases_national_id_idx').on(t.nationalId),
     index('cases_unit_status_idx').on(t.unitId, t.status),
+    // INCLUDE (danger, unit_id), added by hand in migration 0013.
     index('cases_status_resolved_on_idx').on(t.status, t.resolvedOn),
+    // The subjects wanted today per unit and danger: where the digest's "wanted on a day" starts.
+    index('cases_wanted_idx')
+      .on(t.unitId, t.danger)
+      .where(sql`${t.status} = 'wanted'`),
+    // What the records of the cases wanted today lack, and the cases recorded in a period, for the
+    // digest: small indexes it counts without reading the table.
+    index('cases_wanted_without_photo_idx')
+      .on(t.unitId)
+      .where(sql`${t.status} = 'wanted' and not ${t.hasPhoto}`),
+    index('cases_wanted_without_marks_idx')
+      .on(t.unitId)
+      .where(sql`${t.status} = 'wanted' and coalesce(${t.identifyingMarks}, '') = ''`),
+    index('cases_wanted_without_history_idx')
+      .on(t.unitId)
+      .where(sql`${t.status} = 'wanted' and coalesce(${t.criminalHistory}, '') = ''`),
+    index('cases_created_at_idx').on(t.createdAt),
     index('cases_wanted_on_idx').on(t.wantedOn),
     check('cases_resolution_consistent', sql`(${t.status} = 'wanted') = (${t.resolvedOn} is null)`),
     check('cases_resolved_after_wanted', sql`${t.resolvedOn} is null or ${t.resolvedOn} >= ${t.wantedOn}`),

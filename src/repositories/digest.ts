@@ -2,8 +2,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../db/client.ts';
 import type { IsoDate } from '../domain/dates.ts';
 
-/** What one unit's cases count for in a period, from the figures' journal (`case_ledger`). */
-export interface UnitHistoryFigures {
+/** What one unit's cases count for in a period, and what its records are today. */
+export interface UnitFigures {
   unitId: number;
   arrested: number;
   surrendered: number;
@@ -15,12 +15,9 @@ export interface UnitHistoryFigures {
   outstanding: number;
   outstandingDangerous: number;
   outstandingEspeciallyDangerous: number;
-}
-
-/** What one unit's records are today: new in the period, and what the wanted ones lack. */
-export interface UnitRecordFigures {
-  unitId: number;
+  /** Cases recorded in the period. */
   newCases: number;
+  /** Cases wanted today whose record lacks a photo, identifying marks, criminal history. */
   missingPhoto: number;
   missingMarks: number;
   missingHistory: number;
@@ -30,41 +27,98 @@ export interface UnitRecordFigures {
 const inUnits = (column: SQL, unitIds: number[] | null) =>
   unitIds === null ? sql`true` : sql`${column} = any(${`{${unitIds.join(',')}}`}::int[])`;
 
-/** The journal entries a period's figures add up: its days, and every `wanted` entry up to its end. */
-const periodEntries = (from: IsoDate, to: IsoDate) => sql`l.day <= ${to}::date and (l.measure = 'wanted' or l.day >= ${from}::date)`;
-
 /**
- * A period's figures per unit, from the journal (one statement, one snapshot): the outcomes whose
- * day is in the period, the decisions dated in it, and the subjects wanted on its last day. Every
- * later correction or late entry is an entry of its own, so `knownAt` gives the figures as they
- * stood at that instant. The caller sums units into the rows of its report, and the rows into its
- * totals, so that both agree.
+ * A period's figures per unit, in one statement (one snapshot), each part a short read of an index:
+ * - from the figures' journal, the outcomes whose day is in the period and the decisions dated in it;
+ * - the subjects wanted on its last day: the sum of every `wanted` entry up to that day, which is
+ *   the subjects wanted today (a case's `wanted` entries sum to 1 while it is wanted, in its current
+ *   unit and danger) less the entries after that day, rather than all of the journal's history;
+ * - the cases recorded in the period, and what the records of the cases wanted today lack.
+ * The caller sums units into the rows of its report, and the rows into its totals, so that both agree.
  */
-export async function historyFiguresByUnit(
+export async function caseFiguresByUnit(
   db: Executor,
-  input: { unitIds: number[] | null; from: IsoDate; to: IsoDate; knownAt?: Date },
-): Promise<UnitHistoryFigures[]> {
-  const inPeriod = sql`l.day >= ${input.from}::date`;
-  const resolved = sql`l.measure in ('arrested', 'surrendered', 'cleared') and ${inPeriod}`;
+  input: { unitIds: number[] | null; from: IsoDate; to: IsoDate; timeZone: string },
+): Promise<UnitFigures[]> {
+  const { from, to, timeZone } = input;
+  const cases = inUnits(sql`c.unit_id`, input.unitIds);
+  const journal = inUnits(sql`l.unit_id`, input.unitIds);
+  const resolved = sql`l.measure in ('arrested', 'surrendered', 'cleared')`;
   const sum = (where: SQL) => sql`coalesce(sum(l.delta) filter (where ${where}), 0)::int`;
-  return queryRows<UnitHistoryFigures>(
+  const wanted = (where: SQL) => sql`coalesce(sum(w.n) filter (where ${where}), 0)::int`;
+  const count = (what: string) => sql`coalesce(sum(r.n) filter (where r.what = ${what}), 0)::int`;
+  return queryRows<UnitFigures>(
     db,
-    sql`select l.unit_id as "unitId",
-          ${sum(sql`l.measure = 'arrested' and ${inPeriod}`)} as "arrested",
-          ${sum(sql`l.measure = 'surrendered' and ${inPeriod}`)} as "surrendered",
-          ${sum(sql`l.measure = 'cleared' and ${inPeriod}`)} as "cleared",
-          ${sum(sql`${resolved} and l.danger <> 'normal'`)} as "resolvedDangerous",
-          ${sum(sql`${resolved} and l.danger = 'especially_dangerous'`)} as "resolvedEspeciallyDangerous",
-          ${sum(sql`l.measure = 'wanted_decision' and ${inPeriod}`)} as "wantedDecisions",
-          ${sum(sql`l.measure = 'cancellation_decision' and ${inPeriod}`)} as "cancellations",
-          ${sum(sql`l.measure = 'wanted'`)} as "outstanding",
-          ${sum(sql`l.measure = 'wanted' and l.danger <> 'normal'`)} as "outstandingDangerous",
-          ${sum(sql`l.measure = 'wanted' and l.danger = 'especially_dangerous'`)} as "outstandingEspeciallyDangerous"
-        from case_ledger l
-        where ${periodEntries(input.from, input.to)}
-          and ${inUnits(sql`l.unit_id`, input.unitIds)}
-          ${input.knownAt ? sql`and l.recorded_at <= ${input.knownAt.toISOString()}::timestamptz` : sql``}
-        group by l.unit_id`,
+    sql`with period as (
+          select l.unit_id,
+            ${sum(sql`l.measure = 'arrested'`)} as arrested,
+            ${sum(sql`l.measure = 'surrendered'`)} as surrendered,
+            ${sum(sql`l.measure = 'cleared'`)} as cleared,
+            ${sum(sql`${resolved} and l.danger <> 'normal'`)} as resolved_dangerous,
+            ${sum(sql`${resolved} and l.danger = 'especially_dangerous'`)} as resolved_especially,
+            ${sum(sql`l.measure = 'wanted_decision'`)} as wanted_decisions,
+            ${sum(sql`l.measure = 'cancellation_decision'`)} as cancellations
+          from case_ledger l
+          where l.measure in ('arrested', 'surrendered', 'cleared', 'wanted_decision', 'cancellation_decision')
+            and l.day between ${from}::date and ${to}::date and ${journal}
+          group by l.unit_id
+        ),
+        wanted as (
+          select c.unit_id, c.danger, count(*)::int as n
+          from cases c where c.status = 'wanted' and ${cases}
+          group by c.unit_id, c.danger
+          union all
+          select l.unit_id, l.danger, -sum(l.delta)::int
+          from case_ledger l where l.measure = 'wanted' and l.day > ${to}::date and ${journal}
+          group by l.unit_id, l.danger
+        ),
+        outstanding as (
+          select w.unit_id,
+            ${wanted(sql`true`)} as total,
+            ${wanted(sql`w.danger <> 'normal'`)} as dangerous,
+            ${wanted(sql`w.danger = 'especially_dangerous'`)} as especially
+          from wanted w
+          group by w.unit_id
+        ),
+        records as (
+          select c.unit_id, 'new' as what, count(*)::int as n from cases c
+          where c.created_at >= (${from}::date)::timestamp at time zone ${timeZone}
+            and c.created_at < (${to}::date + 1)::timestamp at time zone ${timeZone} and ${cases}
+          group by c.unit_id
+          union all
+          select c.unit_id, 'photo', count(*)::int from cases c where c.status = 'wanted' and not c.has_photo and ${cases} group by c.unit_id
+          union all
+          select c.unit_id, 'marks', count(*)::int from cases c
+          where c.status = 'wanted' and coalesce(c.identifying_marks, '') = '' and ${cases} group by c.unit_id
+          union all
+          select c.unit_id, 'history', count(*)::int from cases c
+          where c.status = 'wanted' and coalesce(c.criminal_history, '') = '' and ${cases} group by c.unit_id
+        ),
+        record_counts as (
+          select r.unit_id, ${count('new')} as new_cases, ${count('photo')} as photo, ${count('marks')} as marks, ${count('history')} as history
+          from records r
+          group by r.unit_id
+        ),
+        units as (select unit_id from period union select unit_id from outstanding union select unit_id from record_counts)
+        select u.unit_id as "unitId",
+          coalesce(p.arrested, 0) as "arrested",
+          coalesce(p.surrendered, 0) as "surrendered",
+          coalesce(p.cleared, 0) as "cleared",
+          coalesce(p.resolved_dangerous, 0) as "resolvedDangerous",
+          coalesce(p.resolved_especially, 0) as "resolvedEspeciallyDangerous",
+          coalesce(p.wanted_decisions, 0) as "wantedDecisions",
+          coalesce(p.cancellations, 0) as "cancellations",
+          coalesce(o.total, 0) as "outstanding",
+          coalesce(o.dangerous, 0) as "outstandingDangerous",
+          coalesce(o.especially, 0) as "outstandingEspeciallyDangerous",
+          coalesce(r.new_cases, 0) as "newCases",
+          coalesce(r.photo, 0) as "missingPhoto",
+          coalesce(r.marks, 0) as "missingMarks",
+          coalesce(r.history, 0) as "missingHistory"
+        from units u
+        left join period p on p.unit_id = u.unit_id
+        left join outstanding o on o.unit_id = u.unit_id
+        left join record_counts r on r.unit_id = u.unit_id`,
   );
 }
 
@@ -91,31 +145,9 @@ export async function correctionsSince(
     sql`select l.measure, sum(l.delta)::int as delta
         from case_ledger l
         where l.id > ${input.after} and l.correction
-          and ${periodEntries(input.from, input.to)}
+          and l.day <= ${input.to}::date and (l.measure = 'wanted' or l.day >= ${input.from}::date)
           and ${inUnits(sql`l.unit_id`, input.unitIds)}
         group by l.measure`,
-  );
-}
-
-/**
- * Cases recorded in the period, and what the records of the cases wanted today lack (a photo,
- * identifying marks, criminal history), per unit.
- */
-export async function recordFiguresByUnit(
-  db: Executor,
-  input: { unitIds: number[] | null; from: IsoDate; to: IsoDate; timeZone: string },
-): Promise<UnitRecordFigures[]> {
-  return queryRows<UnitRecordFigures>(
-    db,
-    sql`select c.unit_id as "unitId",
-          count(*) filter (where c.created_at >= (${input.from}::date)::timestamp at time zone ${input.timeZone}
-                             and c.created_at < (${input.to}::date + 1)::timestamp at time zone ${input.timeZone})::int as "newCases",
-          count(*) filter (where c.status = 'wanted' and not c.has_photo)::int as "missingPhoto",
-          count(*) filter (where c.status = 'wanted' and coalesce(c.identifying_marks, '') = '')::int as "missingMarks",
-          count(*) filter (where c.status = 'wanted' and coalesce(c.criminal_history, '') = '')::int as "missingHistory"
-        from cases c
-        where ${inUnits(sql`c.unit_id`, input.unitIds)}
-        group by c.unit_id`,
   );
 }
 

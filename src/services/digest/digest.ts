@@ -4,13 +4,11 @@ import {
   changesSince,
   countLookups,
   followUpFigures,
-  historyFiguresByUnit,
+  caseFiguresByUnit,
   lastJournalEntry,
   outcomesByMonth,
-  recordFiguresByUnit,
   type OverdueFollowUp,
-  type UnitHistoryFigures,
-  type UnitRecordFigures,
+  type UnitFigures,
 } from '../../repositories/digest.ts';
 import { unitTree, type UnitTreeRow } from '../../repositories/units.ts';
 import { monthsOf, sameTimeLastYear, type Period } from './period.ts';
@@ -90,7 +88,7 @@ function outcomesOf(rows: Array<{ status: 'arrested' | 'surrendered' | 'cleared'
   return o;
 }
 
-type Counts = Omit<UnitHistoryFigures, 'unitId'> & Omit<UnitRecordFigures, 'unitId'>;
+type Counts = Omit<UnitFigures, 'unitId'>;
 
 function figuresOf(c: Counts): Figures {
   return {
@@ -169,11 +167,11 @@ function scopeOf(
  * from then until `asOf` (when the digest is made; default now); `earlier` (what that digest
  * reported) adds how its period has been revised since.
  *
- * The history figures of the per-unit table (outcomes, decisions, wanted at the end) and the
- * scope's totals of them come from one statement over the figures' journal (`historyFiguresByUnit`),
- * the totals summed from the rows, so they add up even while cases change on a server. The other
- * reads (the records, the chart's months, last year, follow-ups, lookups) are separate statements
- * run in parallel and may see a moment later.
+ * Every figure of the per-unit table and the scope's totals of the same figures come from one
+ * statement (`caseFiguresByUnit`, over the figures' journal and the cases), the totals summed from
+ * the rows, so they add up even while cases change on a server. The other reads (the chart's
+ * months, last year, follow-ups, lookups) are separate statements run in parallel and may see a
+ * moment later.
  */
 export async function buildDigest(
   db: Executor,
@@ -195,28 +193,19 @@ export async function buildDigest(
   const { unitIds, bucketOf, bucketRoot } = scopeOf(tree, input.scopeUnitId);
   // Read first: what is journalled after it may or may not be in the figures, and is not lost.
   const journalMark = await lastJournalEntry(db);
-  const [history, records, current, previous, followUps, lookups, sinceLast, revision] = await Promise.all([
-    historyFiguresByUnit(db, { unitIds, from: period.from, to: period.to }),
-    recordFiguresByUnit(db, { unitIds, from: period.from, to: period.to, timeZone }),
+  const [perUnit, current, previous, followUps, lookups, sinceLast, revision] = await Promise.all([
+    caseFiguresByUnit(db, { unitIds, from: period.from, to: period.to, timeZone }),
     outcomesByMonth(db, { unitIds, ...period }),
     outcomesByMonth(db, { unitIds, from: lastYear.from, to: lastYear.to }),
     followUpFigures(db, { unitIds, ...period, today: input.today, timeZone, overdueLimit: input.overdueLimit ?? 10 }),
     countLookups(db, { unitIds, ...period, timeZone }),
     input.since ? changesSince(db, { unitIds, since: input.since, until: input.asOf ?? new Date() }) : Promise.resolve(undefined),
-    input.earlier ? reviseEarlierReport(db, { unitIds, earlier: input.earlier }) : Promise.resolve(null),
+    input.earlier ? reviseEarlierReport(db, { unitIds, earlier: input.earlier, timeZone }) : Promise.resolve(null),
   ]);
 
   // Units summed into the rows of the report.
-  const perUnit = new Map<number, Counts>();
-  const countsOf = (unitId: number) => {
-    let counts = perUnit.get(unitId);
-    if (!counts) perUnit.set(unitId, (counts = sumCounts([])));
-    return counts;
-  };
-  for (const { unitId, ...figures } of history) Object.assign(countsOf(unitId), figures);
-  for (const { unitId, ...figures } of records) Object.assign(countsOf(unitId), figures);
   const buckets = new Map<number, Counts[]>();
-  for (const [unitId, counts] of perUnit) {
+  for (const { unitId, ...counts } of perUnit) {
     const bucket = bucketOf.get(unitId);
     if (bucket === undefined) continue;
     const into = buckets.get(bucket);

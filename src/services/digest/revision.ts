@@ -1,6 +1,6 @@
 import type { Executor } from '../../../db/client.ts';
 import type { LedgerMeasure } from '../../../db/schema/index.ts';
-import { correctionsSince, historyFiguresByUnit } from '../../repositories/digest.ts';
+import { caseFiguresByUnit, correctionsSince } from '../../repositories/digest.ts';
 import type { Period } from './period.ts';
 
 /** The figures a report gave that later entries can revise. */
@@ -40,11 +40,11 @@ export interface EarlierReport {
  */
 export async function reviseEarlierReport(
   db: Executor,
-  input: { unitIds: number[] | null; earlier: EarlierReport },
+  input: { unitIds: number[] | null; earlier: EarlierReport; timeZone: string },
 ): Promise<Revision | null> {
   const { period, figures, journalMark } = input.earlier;
   const [now, corrections] = await Promise.all([
-    historyFiguresByUnit(db, { unitIds: input.unitIds, from: period.from, to: period.to }),
+    caseFiguresByUnit(db, { unitIds: input.unitIds, from: period.from, to: period.to, timeZone: input.timeZone }),
     correctionsSince(db, { unitIds: input.unitIds, from: period.from, to: period.to, after: journalMark }),
   ]);
   const changes: Revision['changes'] = [];

@@ -1,0 +1,4 @@
+CREATE INDEX "cases_wanted_without_photo_idx" ON "cases" USING btree ("unit_id") WHERE "cases"."status" = 'wanted' and not "cases"."has_photo";--> statement-breakpoint
+CREATE INDEX "cases_wanted_without_marks_idx" ON "cases" USING btree ("unit_id") WHERE "cases"."status" = 'wanted' and coalesce("cases"."identifying_marks", '') = '';--> statement-breakpoint
+CREATE INDEX "cases_wanted_without_history_idx" ON "cases" USING btree ("unit_id") WHERE "cases"."status" = 'wanted' and coalesce("cases"."criminal_history", '') = '';--> statement-breakpoint
+CREATE INDEX "cases_created_at_idx" ON "cases" USING btree ("created_at");

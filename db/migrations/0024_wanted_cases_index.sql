@@ -1,0 +1,1 @@
+CREATE INDEX "cases_wanted_idx" ON "cases" USING btree ("unit_id","danger") WHERE "cases"."status" = 'wanted';
