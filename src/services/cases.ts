@@ -136,12 +136,9 @@ export async function changeCaseStatus(
     preview?: boolean;
   },
 ): Promise<Result<StatusChange>> {
-  const found = await getCaseInScope(db, input.scope, input.code);
+  const found = await caseToChange(db, input);
   if (!found.ok) return found;
   const before = found.value;
-  if (input.expectedVersion !== undefined && input.expectedVersion !== before.version) {
-    return changedMeanwhile(db, before, input.expectedVersion);
-  }
   const code = before.code;
   if (input.to === 'wanted') {
     if (before.status === 'wanted') {
@@ -247,12 +244,9 @@ export async function recordDecision(
     preview?: boolean;
   },
 ): Promise<Result<DecisionRecorded>> {
-  const found = await getCaseInScope(db, input.scope, input.code);
+  const found = await caseToChange(db, input);
   if (!found.ok) return found;
   const before = found.value;
-  if (input.expectedVersion !== undefined && input.expectedVersion !== before.version) {
-    return changedMeanwhile(db, before, input.expectedVersion);
-  }
   const code = before.code;
   const on = input.on ?? input.today;
   if (on > input.today) return futureDay(on, input.today);
@@ -330,6 +324,16 @@ export async function recordDecision(
   return ok(result(after));
 }
 
+/** A case in scope to change, or the refusal when it changed after the version the user read. */
+async function caseToChange(
+  db: Executor,
+  input: { scope: Scope; code: string; expectedVersion?: number | undefined },
+): Promise<Result<CaseRow>> {
+  const found = await getCaseInScope(db, input.scope, input.code);
+  if (!found.ok || input.expectedVersion === undefined || input.expectedVersion === found.value.version) return found;
+  return changedMeanwhile(db, found.value, input.expectedVersion);
+}
+
 /** The refusal for a stale change, saying what changed since the version the user read. */
 async function changedMeanwhile(db: Executor, read: CaseRow, readVersion: number): Promise<Result<never>> {
   const current = (await findCaseByCode(db, read.code)) ?? read;
@@ -367,12 +371,9 @@ export async function addCaseInfo(
   db: Executor,
   input: { scope: Scope; actor: Member; code: string; field: InfoField; value: string; expectedVersion?: number | undefined },
 ): Promise<Result<CaseRow>> {
-  const found = await getCaseInScope(db, input.scope, input.code);
+  const found = await caseToChange(db, input);
   if (!found.ok) return found;
   const before = found.value;
-  if (input.expectedVersion !== undefined && input.expectedVersion !== before.version) {
-    return changedMeanwhile(db, before, input.expectedVersion);
-  }
   const changes =
     input.field === 'photo'
       ? { hasPhoto: true, photoNote: input.value }

@@ -180,6 +180,41 @@ describe('figures from the history', () => {
   });
 });
 
+describe('history that stays', () => {
+  it('refuses to change or remove an entry of the journal or a decision, whoever asks', async () => {
+    await makeCase(t.db, { code: 'TN-H', unit: 'CA-HCM', wantedOn: '2025-01-02' });
+    for (const statement of [
+      sql`update case_ledger set delta = 2`,
+      sql`delete from case_ledger`,
+      sql`truncate case_ledger`,
+      sql`update case_decisions set number = 'X'`,
+      sql`delete from case_decisions`,
+    ]) {
+      const error = await t.db.execute(statement).then(
+        () => undefined,
+        (e: Error & { cause?: Error }) => e.cause?.message ?? e.message,
+      );
+      expect(error).toMatch(/^case_(ledger|decisions) is append-only: (UPDATE|DELETE|TRUNCATE) refused$/);
+    }
+    const [row] = await queryRows<{ entries: number; decisions: number }>(
+      t.db,
+      sql`select (select count(*) from case_ledger)::int as entries, (select count(*) from case_decisions)::int as decisions`,
+    );
+    // The case's start (wanted) and its wanted decision.
+    expect(row).toEqual({ entries: 2, decisions: 1 });
+  });
+
+  it('refuses a new spell that does not follow an outcome, even from a hand-written UPDATE', async () => {
+    await makeCase(t.db, { code: 'TN-I', unit: 'CA-HCM', wantedOn: '2025-01-02' });
+    const error = await t.db.execute(sql`update cases set spell = 2 where code = 'TN-I'`).then(
+      () => undefined,
+      (e: Error & { cause?: Error }) => e.cause?.message ?? e.message,
+    );
+    expect(error).toBe('case TN-I: a new wanted spell must follow an outcome, on or after its day');
+    expect(await findCaseByCode(t.db, 'TN-I')).toMatchObject({ spell: 1 });
+  });
+});
+
 describe('figures whichever way a change came', () => {
   it('gives the same figures for the same history recorded from chat, by import, and from the command line', async () => {
     await insertUnit(t.db, { code: 'CA-DN', name: 'Công an TP Đà Nẵng', parentId: (await findUnitByCode(t.db, 'C06'))!.id });
