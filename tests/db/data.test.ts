@@ -46,7 +46,9 @@ describe(`data layer on ${testDriver}`, () => {
     expect(await schema()).toEqual(before);
     expect(before.map((r) => r.table_name)).toEqual([
       'audit_log',
+      'case_decisions',
       'case_events',
+      'case_ledger',
       'cases',
       'digest_runs',
       'digest_schedules',
