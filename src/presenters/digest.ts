@@ -60,7 +60,7 @@ const REVISED_LABEL: Record<RevisedFigure, (locale: Locale) => string> = {
   arrested: text('bắt', 'arrested'),
   surrendered: text('đầu thú', 'surrendered'),
   cleared: text('thanh loại', 'cleared'),
-  wantedDecisions: text('truy nã', 'wanted decisions'),
+  wantedDecisions: text('QĐ truy nã', 'wanted decisions'),
   cancellations: text('đình nã', 'cancellations'),
   outstanding: text('còn truy nã', 'still wanted'),
 };

@@ -1,10 +1,10 @@
 import type { Executor } from '../../../db/client.ts';
 import type { IsoDate } from '../../domain/dates.ts';
 import {
+  caseFiguresByUnit,
   changesSince,
   countLookups,
   followUpFigures,
-  caseFiguresByUnit,
   lastJournalEntry,
   outcomesByMonth,
   type OverdueFollowUp,
