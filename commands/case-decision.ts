@@ -1,5 +1,6 @@
 import { defineCommand } from '../src/core/command.ts';
 import { caseCodeOption, caseVersionOption } from '../src/core/common-options.ts';
+import { confirmationQuestion } from '../src/core/confirmations.ts';
 import { ok } from '../src/domain/result.ts';
 import { formatDate, text } from '../src/i18n/text.ts';
 import { STATUS_LABEL } from '../src/i18n/labels.ts';
@@ -100,19 +101,13 @@ export default defineCommand({
         version: before.version,
       };
       if (request.authority) options.authority = request.authority;
-      return ok({
-        personal: true,
-        title: text('Xác nhận ghi quyết định', 'Confirm the decision')(l),
-        blocks: [
-          { kind: 'text', text: `${before.code} · ${before.fullName}: ${describe(preview.value)}` },
-          {
-            kind: 'text',
-            tone: 'muted',
-            text: text('Chưa có gì thay đổi cho đến khi bạn bấm Xác nhận.', 'Nothing changes until you press Confirm.')(l),
-          },
-        ],
-        actions: await ctx.askToConfirm({ command: 'case decision', options }),
-      });
+      return ok(
+        confirmationQuestion(l, {
+          title: text('Xác nhận ghi quyết định', 'Confirm the decision')(l),
+          blocks: [{ kind: 'text', text: `${before.code} · ${before.fullName}: ${describe(preview.value)}` }],
+          actions: await ctx.askToConfirm({ command: 'case decision', options }),
+        }),
+      );
     }
 
     const recorded = await ctx.services.recordDecision(request);

@@ -1,6 +1,7 @@
 import { defineCommand } from '../src/core/command.ts';
 import { caseCodeOption, caseVersionOption } from '../src/core/common-options.ts';
 import { STATUS_CHOICES } from '../src/core/choices.ts';
+import { confirmationQuestion } from '../src/core/confirmations.ts';
 import { ok } from '../src/domain/result.ts';
 import { formatDate, text } from '../src/i18n/text.ts';
 import { STATUS_LABEL } from '../src/i18n/labels.ts';
@@ -93,31 +94,29 @@ export default defineCommand({
       if (after.resolvedOn) options.on = after.resolvedOn;
       if (request.reason) options.reason = request.reason;
       if (request.decisionNo) options.decision = request.decisionNo;
-      return ok({
-        personal: true,
-        title: text('Xác nhận cập nhật trạng thái', 'Confirm the status change')(l),
-        blocks: [
-          { kind: 'text', text: `${before.code} · ${before.fullName}: ${change(preview.value)}` },
-          ...(preview.value.kind === 'withdrawn'
-            ? [
-                {
-                  kind: 'text' as const,
-                  text: text(
-                    `Kết quả này bị xoá khỏi số liệu của ngày đã ghi. Nếu đối tượng bị truy nã lại (ví dụ bỏ trốn), đừng rút lại: hãy ghi quyết định truy nã mới (case decision ${before.code} wanted SỐ on:NGÀY) để kết quả cũ vẫn được tính.`,
-                    `This outcome leaves the figures of its day. If the subject is wanted again (after an escape, say), do not withdraw it: record the new wanted decision (case decision ${before.code} wanted NUMBER on:DATE) so that the outcome still counts.`,
-                  )(l),
-                },
-              ]
-            : []),
-          ...(request.reason ? [{ kind: 'fields' as const, fields: [{ label: text('Ghi chú', 'Note')(l), value: request.reason }] }] : []),
-          {
-            kind: 'text',
-            tone: 'muted',
-            text: text('Chưa có gì thay đổi cho đến khi bạn bấm Xác nhận.', 'Nothing changes until you press Confirm.')(l),
-          },
-        ],
-        actions: await ctx.askToConfirm({ command: 'case status', options }),
-      });
+      return ok(
+        confirmationQuestion(l, {
+          title: text('Xác nhận cập nhật trạng thái', 'Confirm the status change')(l),
+          blocks: [
+            { kind: 'text', text: `${before.code} · ${before.fullName}: ${change(preview.value)}` },
+            ...(preview.value.kind === 'withdrawn'
+              ? [
+                  {
+                    kind: 'text' as const,
+                    text: text(
+                      `Kết quả này bị xoá khỏi số liệu của ngày đã ghi. Nếu đối tượng bị truy nã lại (ví dụ bỏ trốn), đừng rút lại: hãy ghi quyết định truy nã mới (case decision ${before.code} wanted SỐ on:NGÀY) để kết quả cũ vẫn được tính.`,
+                      `This outcome leaves the figures of its day. If the subject is wanted again (after an escape, say), do not withdraw it: record the new wanted decision (case decision ${before.code} wanted NUMBER on:DATE) so that the outcome still counts.`,
+                    )(l),
+                  },
+                ]
+              : []),
+            ...(request.reason
+              ? [{ kind: 'fields' as const, fields: [{ label: text('Ghi chú', 'Note')(l), value: request.reason }] }]
+              : []),
+          ],
+          actions: await ctx.askToConfirm({ command: 'case status', options }),
+        }),
+      );
     }
 
     const changed = await ctx.services.changeCaseStatus(request);

@@ -1,6 +1,7 @@
 import type { Executor } from '../../db/client.ts';
 import type { Locale } from '../../db/schema/index.ts';
-import type { ReplyAction } from '../domain/reply.ts';
+import type { Block, ReplyAction, ReplyMessage } from '../domain/reply.ts';
+import { text } from '../i18n/text.ts';
 import { consumePendingAction, insertPendingAction, type PendingAction } from '../repositories/pending-actions.ts';
 import { cancelLabel, confirmLabel } from './dispatcher-texts.ts';
 import type { InvocationInput } from './invocation.ts';
@@ -19,6 +20,26 @@ export const PENDING_ACTION_TTL_MS = 60 * 60 * 1000;
 /** Whether an invocation is the press of a confirm or cancel button. */
 export const isConfirmation = (input: InvocationInput): input is Extract<InvocationInput, { kind: 'options' }> =>
   input.kind === 'options' && input.command === ACTION_COMMAND;
+
+/**
+ * The question a command asks before a change, privately: what the change would be (`blocks`), that
+ * nothing changes until the confirm button is pressed, and the buttons of {@link offerConfirmation}.
+ */
+export function confirmationQuestion(locale: Locale, input: { title: string; blocks: Block[]; actions: ReplyAction[] }): ReplyMessage {
+  return {
+    personal: true,
+    title: input.title,
+    blocks: [
+      ...input.blocks,
+      {
+        kind: 'text',
+        tone: 'muted',
+        text: text('Chưa có gì thay đổi cho đến khi bạn bấm Xác nhận.', 'Nothing changes until you press Confirm.')(locale),
+      },
+    ],
+    actions: input.actions,
+  };
+}
 
 /** Stores `action` for `memberId` and returns the confirm and cancel buttons that stand for it. */
 export async function offerConfirmation(

@@ -1,4 +1,4 @@
-import type { CaseStatus, Danger, FollowUpStatus, MemberRole } from '../../db/schema/index.ts';
+import type { CaseStatus, Danger, DecisionKind, FollowUpStatus, MemberRole } from '../../db/schema/index.ts';
 import { text, type Text } from './text.ts';
 
 export const STATUS_LABEL: Record<CaseStatus, Text> = {
@@ -7,6 +7,11 @@ export const STATUS_LABEL: Record<CaseStatus, Text> = {
   surrendered: text('đã đầu thú', 'surrendered'),
   cleared: text('đã thanh loại', 'cleared'),
   cancelled: text('đã đình nã', 'cancelled'),
+};
+
+export const DECISION_LABEL: Record<DecisionKind, Text> = {
+  wanted: text('Quyết định truy nã', 'Wanted decision'),
+  cancellation: text('Quyết định đình nã', 'Cancellation decision'),
 };
 
 export const DANGER_LABEL: Record<Danger, Text> = {

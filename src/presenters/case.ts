@@ -1,6 +1,6 @@
 import type { Block } from '../domain/reply.ts';
 import { formatDate, formatDateTime, text, type Locale, type Text } from '../i18n/text.ts';
-import { DANGER_LABEL, STATUS_LABEL } from '../i18n/labels.ts';
+import { DANGER_LABEL, DECISION_LABEL, STATUS_LABEL } from '../i18n/labels.ts';
 import type { CaseHit } from '../repositories/case-search.ts';
 import type { CaseCard } from '../services/cases.ts';
 
@@ -57,9 +57,7 @@ export function caseCardBlocks(card: CaseCard, locale: Locale, timeZone: string)
     { label: text('Tội danh', 'Charges')(locale), value: row.charges ?? '?' },
   ];
   const decisions = card.decisions.map((d) => ({
-    label: (d.kind === 'wanted' ? text('Quyết định truy nã', 'Wanted decision') : text('Quyết định đình nã', 'Cancellation decision'))(
-      locale,
-    ),
+    label: DECISION_LABEL[d.kind](locale),
     value: [d.number ?? text('không rõ số', 'number unknown')(locale), formatDate(locale, d.decidedOn), d.authority]
       .filter(Boolean)
       .join(', '),

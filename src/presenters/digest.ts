@@ -1,5 +1,5 @@
 import type { Block, ReplyMessage } from '../domain/reply.ts';
-import { formatDate, formatNumber, formatPercent, text, type Locale } from '../i18n/text.ts';
+import { formatDate, formatNumber, formatPercent, text, type Locale, type Text } from '../i18n/text.ts';
 import { plural } from '../i18n/plural.ts';
 import { changeOnLastYear, type Digest, type Figures } from '../services/digest/digest.ts';
 import { describePeriod, type Period } from '../services/digest/period.ts';
@@ -56,7 +56,7 @@ function unitLine(locale: Locale, name: string, u: Figures): string {
   )(locale);
 }
 
-const REVISED_LABEL: Record<RevisedFigure, (locale: Locale) => string> = {
+const REVISED_LABEL: Record<RevisedFigure, Text> = {
   arrested: text('bắt', 'arrested'),
   surrendered: text('đầu thú', 'surrendered'),
   cleared: text('thanh loại', 'cleared'),

@@ -4,6 +4,7 @@ import type { CaseStatus, DecisionKind, Gender } from '../../db/schema/index.ts'
 import { dayIn, parseIsoDate, type IsoDate } from '../domain/dates.ts';
 import { cleanMultilineText, cleanText, foldKey } from '../domain/text.ts';
 import { parseDanger, parseStatus, parseYesNo } from '../domain/vocabulary.ts';
+import { DECISION_LABEL } from '../i18n/labels.ts';
 import { text, type Text } from '../i18n/text.ts';
 import {
   analyzeCases,
@@ -523,11 +524,6 @@ interface DecisionChange {
   supersedes: RecordedDecision | null;
 }
 
-const KIND_LABEL: Record<DecisionKind, Text> = {
-  wanted: text('Quyết định truy nã', 'Wanted decision'),
-  cancellation: text('Quyết định đình nã', 'Cancellation decision'),
-};
-
 /**
  * What a row's decisions change next to the documents the case has. For each decision of the file,
  * against the case's current documents of its kind (those no other supersedes):
@@ -588,8 +584,8 @@ function correctedBefore(line: number, change: DecisionChange, current: Recorded
     code: 'decision_corrected',
     text: (l) =>
       l === 'vi'
-        ? `${KIND_LABEL[change.kind](l)} (${name(change.number, l)}, ${change.on}) đã được đính chính trước đây; bản hiện hành: ${now(l)}. Sửa dòng này theo bản hiện hành.`
-        : `${KIND_LABEL[change.kind](l)} (${name(change.number, l)}, ${change.on}) was corrected before; the current one: ${now(l)}. Make this row say what is current.`,
+        ? `${DECISION_LABEL[change.kind](l)} (${name(change.number, l)}, ${change.on}) đã được đính chính trước đây; bản hiện hành: ${now(l)}. Sửa dòng này theo bản hiện hành.`
+        : `${DECISION_LABEL[change.kind](l)} (${name(change.number, l)}, ${change.on}) was corrected before; the current one: ${now(l)}. Make this row say what is current.`,
   };
 }
 
