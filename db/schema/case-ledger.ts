@@ -60,6 +60,5 @@ export const caseLedger = pgTable(
     // INCLUDE (unit_id, danger, delta), added by hand in migration 0022: index-only sums.
     index('case_ledger_measure_day_idx').on(t.measure, t.day),
     index('case_ledger_case_idx').on(t.caseId),
-    index('case_ledger_recorded_idx').on(t.recordedAt),
   ],
 );

@@ -92,7 +92,7 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
           if (!/^\d{1,15}$/.test(runId))
             ctx.fail(text(`--as-delivered: "${runId}" không phải số lần gửi.`, `--as-delivered: "${runId}" is not a run number.`));
           await ctx.withDb(async ({ db }) => {
-            const sent = await deliveredDigest(db, { runId: Number(runId) });
+            const sent = await deliveredDigest(db, { runId: Number(runId), timeZone: ctx.config.timeZone });
             if (!sent.ok) ctx.fail(sent.failure);
             const { message, figures } = sent.value;
             if (opts.format === 'json') ctx.print(JSON.stringify({ message, figures }, null, 2));

@@ -11,9 +11,9 @@ import { findRun } from '../../repositories/digest-runs.ts';
  */
 export async function deliveredDigest(
   db: Executor,
-  input: { runId: number },
+  input: { runId: number; timeZone: string },
 ): Promise<Result<{ message: ReplyMessage; figures: Record<string, unknown> | null; deliveredAt: Date }>> {
-  const run = await findRun(db, input);
+  const run = await findRun(db, { runId: input.runId });
   if (!run) {
     return fail('not_found', text(`Không có lần gửi số ${input.runId}.`, `There is no run ${input.runId}.`));
   }
@@ -27,8 +27,8 @@ export async function deliveredDigest(
   if (!run.message) {
     return fail('not_found', (l) =>
       l === 'vi'
-        ? `Lần gửi số ${input.runId} (${formatDateTime(l, run.deliveredAt!, 'UTC')} UTC) không lưu báo cáo: đó là lượt nhắc việc, hoặc được gửi trước khi casedesk lưu báo cáo đã gửi.`
-        : `Run ${input.runId} (${formatDateTime(l, run.deliveredAt!, 'UTC')} UTC) kept no report: it sent reminders, or was sent before casedesk kept what it sent.`,
+        ? `Lần gửi số ${input.runId} (${formatDateTime(l, run.deliveredAt!, input.timeZone)}) không lưu báo cáo: đó là lượt nhắc việc, hoặc được gửi trước khi casedesk lưu báo cáo đã gửi.`
+        : `Run ${input.runId} (${formatDateTime(l, run.deliveredAt!, input.timeZone)}) kept no report: it sent reminders, or was sent before casedesk kept what it sent.`,
     );
   }
   return ok({ message: run.message as unknown as ReplyMessage, figures: run.figures ?? null, deliveredAt: run.deliveredAt });

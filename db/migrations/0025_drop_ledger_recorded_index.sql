@@ -1,0 +1,1 @@
+DROP INDEX "case_ledger_recorded_idx";
