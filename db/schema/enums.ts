@@ -1,7 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { pgEnum, text, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
-export const memberRole = pgEnum('member_role', ['viewer', 'officer', 'lead', 'admin']);
+/** `auditor` stands outside the ranks: it reads the audit log and nothing of the cases. */
+export const memberRole = pgEnum('member_role', ['viewer', 'officer', 'lead', 'admin', 'auditor']);
 export const locale = pgEnum('locale', ['vi', 'en']);
 export const danger = pgEnum('danger', ['normal', 'dangerous', 'especially_dangerous']);
 export const caseStatus = pgEnum('case_status', ['wanted', 'arrested', 'surrendered', 'cleared', 'cancelled']);

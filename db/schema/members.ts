@@ -13,6 +13,8 @@ export const members = pgTable('members', {
     .references(() => units.id, { onDelete: 'restrict' }),
   locale: locale('locale'),
   createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  /** Set when the member was disabled (left the force, suspended): refused on every command from then on. */
+  disabledAt: timestamp('disabled_at', { withTimezone: true, precision: 3 }),
 });
 
 /** (platform, workspace or guild, user) → member. One chat account maps to one member. */

@@ -1,8 +1,16 @@
 import type { MemberRole } from '../../db/schema/index.ts';
 
-const RANK: Record<MemberRole, number> = { viewer: 0, officer: 1, lead: 2, admin: 3 };
+type RankedRole = Exclude<MemberRole, 'auditor'>;
+const RANK: Record<RankedRole, number> = { viewer: 0, officer: 1, lead: 2, admin: 3 };
 
-/** Whether `role` is `required` or above: viewer < officer < lead < admin. */
+/**
+ * Whether `role` may do what needs `required`. The ranks: viewer < officer < lead < admin.
+ * `auditor` stands outside them: it reads the audit log and nothing of the cases, so it meets no
+ * ranked requirement, and a command that requires `auditor` (the audit review) is open to
+ * auditors and admins.
+ */
 export function hasRole(role: MemberRole, required: MemberRole): boolean {
+  if (required === 'auditor') return role === 'auditor' || role === 'admin';
+  if (role === 'auditor') return false;
   return RANK[role] >= RANK[required];
 }

@@ -25,6 +25,7 @@ export const ROLE_LABEL: Record<MemberRole, Text> = {
   officer: text('cán bộ', 'officer'),
   lead: text('chỉ huy', 'lead'),
   admin: text('quản trị', 'admin'),
+  auditor: text('giám sát', 'auditor'),
 };
 
 export const FOLLOW_UP_STATUS_LABEL: Record<FollowUpStatus, Text> = {

@@ -60,6 +60,7 @@ export async function resolveActor(
           unitId: Number(m.unit_id),
           locale: (m.locale as Member['locale']) ?? null,
           createdAt: new Date(String(m.created_at)),
+          disabledAt: typeof m.disabled_at === 'string' ? new Date(m.disabled_at) : null,
         }
       : undefined,
     unitIds: (row?.unit_ids ?? []).map(Number),

@@ -45,6 +45,7 @@ describe(`data layer on ${testDriver}`, () => {
     expect(await migrateDb(t.handle)).toEqual({ applied: 0 });
     expect(await schema()).toEqual(before);
     expect(before.map((r) => r.table_name)).toEqual([
+      'audit_chain',
       'audit_log',
       'case_decisions',
       'case_events',

@@ -73,6 +73,8 @@ async function truncateAll(db: Database): Promise<void> {
           from pg_tables where schemaname = 'public';
         if tables is not null then execute 'truncate ' || tables || ' restart identity cascade'; end if;
       end $$`);
+    // The audit chain starts again from its first link.
+    await tx.execute(sql`insert into audit_chain (id, seq, hash) values (true, 0, casedesk_audit_genesis())`);
   });
 }
 
