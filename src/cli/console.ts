@@ -57,6 +57,7 @@ export function registerConsoleCommands(program: Command, ctx: CliContext): void
           output: ctx.stdout,
           handle: opts.as ?? LOCAL_ADMIN,
           prompt: Boolean(stdin.isTTY),
+          operator: ctx.operator,
         });
       });
     });
@@ -69,7 +70,8 @@ export function registerConsoleCommands(program: Command, ctx: CliContext): void
     .action(async (words: string[], opts: { as: string }) => {
       await ctx.withDb(async (handle) => {
         const { dispatcher } = createCore({ handle, config: ctx.config, logger: ctx.logger });
-        const result = await dispatcher.dispatch(consoleInvocation(opts.as, words.join(' ')), new ConsoleReply(ctx.stdout));
+        ctx.auditedByDispatcher();
+        const result = await dispatcher.dispatch(consoleInvocation(opts.as, words.join(' '), ctx.operator), new ConsoleReply(ctx.stdout));
         ctx.setExitCode(exitCodeFor(result.outcome));
       });
     });

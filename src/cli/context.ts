@@ -1,10 +1,15 @@
+import { hostname, userInfo } from 'node:os';
 import type { Writable } from 'node:stream';
 import { createDb, type DbHandle } from '../../db/client.ts';
+import type { AuditOutcome } from '../../db/schema/index.ts';
 import { migrateDb } from '../../db/migrate.ts';
 import { loadConfig, logLevelWasSet, type Config } from '../config.ts';
 import type { Text } from '../i18n/text.ts';
 import { createLogger, type Logger } from '../logger.ts';
-import type { Failure } from '../domain/result.ts';
+import type { Failure, FailureCode } from '../domain/result.ts';
+import { newErrorReference } from '../domain/reference.ts';
+import type { Operator } from '../core/invocation.ts';
+import { insertAudit } from '../repositories/audit.ts';
 
 /** What a CLI run may be given instead of the real process: tests pass streams and a database. */
 export interface CliIo {
@@ -15,6 +20,8 @@ export interface CliIo {
   /** An open, migrated database to use instead of opening one from the configuration. */
   db?: DbHandle;
   logger?: Logger;
+  /** Who runs the command, instead of the process's operating-system user and host. */
+  operator?: Operator;
 }
 
 /** A failure that ends the command with a one-line reason and a non-zero exit code. */
@@ -22,9 +29,32 @@ export class CliFailure extends Error {
   constructor(
     readonly text: Text,
     readonly exitCode = 1,
+    /** The stable code of the failure, audited: `denied` and `unknown_user` are denials, the rest invalid. */
+    readonly code: FailureCode = 'invalid',
   ) {
     super('cli failure');
   }
+}
+
+/** An unexpected failure of a command-line action: audited and logged under `reference`. */
+export class CliInternalError extends Error {
+  constructor(
+    readonly reference: string,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'CliInternalError';
+  }
+}
+
+/** The command-line action being run, and what its audit row will say. */
+interface CliAction {
+  command: string;
+  args: Record<string, unknown>;
+  memberId: number | null;
+  caseCodes: string[];
+  /** Written already, or left to the dispatcher, which audits each line itself. */
+  done: boolean;
 }
 
 export class CliContext {
@@ -34,6 +64,8 @@ export class CliContext {
   /** What the command asks the process to exit with when it did not fail outright. */
   exitCode = 0;
   private loggerCache: Logger | undefined;
+  private action: CliAction | undefined;
+  private operatorCache: Operator | undefined;
 
   constructor(private readonly io: CliIo) {
     this.stdout = io.stdout ?? process.stdout;
@@ -76,7 +108,35 @@ export class CliContext {
   }
 
   fail(failure: Failure | Text): never {
-    throw new CliFailure(typeof failure === 'function' ? failure : failure.text);
+    if (typeof failure === 'function') throw new CliFailure(failure);
+    throw new CliFailure(failure.text, 1, failure.code);
+  }
+
+  /** Who runs this process: the operating-system user and host, audited with every action. */
+  get operator(): Operator {
+    this.operatorCache ??= this.io.operator ?? currentOperator();
+    return this.operatorCache;
+  }
+
+  /**
+   * Starts the audit record of one command-line action (`casedesk members add …`): the first
+   * database work it does ends with one audit row saying what was run, by whom, and how it ended.
+   */
+  beginAction(command: string, args: Record<string, unknown>): void {
+    this.action = { command: `casedesk ${command}`, args, memberId: null, caseCodes: [], done: false };
+  }
+
+  /** Adds to the action's audit row: the member it acted as, what changed (before and after), case codes. */
+  noteAudit(extra: { memberId?: number | null; args?: Record<string, unknown>; caseCodes?: string[] }): void {
+    if (!this.action) return;
+    if (extra.memberId !== undefined) this.action.memberId = extra.memberId;
+    if (extra.args) Object.assign(this.action.args, extra.args);
+    if (extra.caseCodes) this.action.caseCodes.push(...extra.caseCodes);
+  }
+
+  /** The action dispatches one chat command (`exec`), whose audit row the dispatcher writes. */
+  auditedByDispatcher(): void {
+    if (this.action) this.action.done = true;
   }
 
   /**
@@ -84,18 +144,71 @@ export class CliContext {
    * Migrations are a no-op when already applied, so every command works on a fresh folder.
    */
   async withDb<T>(work: (handle: DbHandle) => Promise<T>, options: { migrate?: boolean } = {}): Promise<T> {
-    if (this.io.db) return work(this.io.db);
+    if (this.io.db) return this.audited(this.io.db, work);
     const handle = await createDb(this.config);
     try {
       if (options.migrate ?? true) {
         const { applied } = await migrateDb(handle);
         if (applied > 0) this.logger.info({ applied, location: handle.location }, 'migrations applied');
       }
-      return await work(handle);
+      return await this.audited(handle, work);
     } finally {
       await handle.close();
     }
   }
+
+  /** Runs `work`, then writes the action's one audit row: ok, refused, or failed with a reference. */
+  private async audited<T>(handle: DbHandle, work: (handle: DbHandle) => Promise<T>): Promise<T> {
+    let value: T;
+    try {
+      value = await work(handle);
+    } catch (error) {
+      const failure =
+        error instanceof CliFailure || error instanceof CliInternalError ? error : new CliInternalError(newErrorReference(), error);
+      const outcome: AuditOutcome =
+        failure instanceof CliInternalError ? 'error' : failure.code === 'denied' || failure.code === 'unknown_user' ? 'denied' : 'invalid';
+      try {
+        await this.writeAudit(handle, outcome, failure instanceof CliInternalError ? failure.reference : failure.code);
+      } catch (auditError) {
+        // The database may be what failed; the action's own failure is still reported.
+        this.logger.error({ err: auditError }, 'could not write the audit row of a failed command-line action');
+      }
+      throw failure;
+    }
+    await this.writeAudit(handle, 'ok', null);
+    return value;
+  }
+
+  private async writeAudit(handle: DbHandle, outcome: AuditOutcome, detail: string | null): Promise<void> {
+    const action = this.action;
+    if (!action || action.done) return;
+    action.done = true;
+    await insertAudit(handle.db, {
+      platform: 'console',
+      workspaceId: 'local',
+      userId: null,
+      channelId: 'cli',
+      command: action.command.slice(0, 200),
+      args: action.args,
+      memberId: action.memberId,
+      caseCodes: action.caseCodes,
+      outcome,
+      detail,
+      osUser: this.operator.user,
+      osHost: this.operator.host,
+    });
+  }
+}
+
+/** The operating-system user and host running this process; a uid where no user name is known. */
+function currentOperator(): Operator {
+  let user: string;
+  try {
+    user = userInfo().username;
+  } catch {
+    user = `uid:${process.getuid?.() ?? 'unknown'}`;
+  }
+  return { user, host: hostname() };
 }
 
 /** Left-aligned columns for terminal tables. */

@@ -4,7 +4,7 @@ import { ConfigError } from '../config.ts';
 import { DatabaseLockedError } from '../../db/client.ts';
 import { migrateDb } from '../../db/migrate.ts';
 import { text } from '../i18n/text.ts';
-import { CliContext, CliFailure, type CliIo } from './context.ts';
+import { CliContext, CliFailure, CliInternalError, type CliIo } from './context.ts';
 import { registerConsoleCommands } from './console.ts';
 import { registerDirectoryCommands } from './directory.ts';
 import { registerDigestCommands } from './digest.ts';
@@ -29,7 +29,9 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
     })
-    .showHelpAfterError('(add --help for usage)');
+    .showHelpAfterError('(add --help for usage)')
+    // Every action is audited (CliContext.withDb writes its row): what was typed, with its arguments.
+    .hook('preAction', (_program, action) => ctx.beginAction(commandPath(action), actionArgs(action)));
 
   const dbCommand = program.command('db').description('database administration');
   dbCommand
@@ -68,6 +70,24 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   }
 }
 
+/** `members add`: the action's name under `casedesk`. */
+function commandPath(action: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = action; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** The action's arguments by name, and its options, as commander parsed them. */
+function actionArgs(action: Command): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  action.registeredArguments.forEach((argument, i) => {
+    const value: unknown = action.processedArgs[i];
+    if (value !== undefined) args[argument.name()] = value;
+  });
+  for (const [name, value] of Object.entries(action.opts())) if (value !== undefined) args[name] = value;
+  return args;
+}
+
 function reportFailure(ctx: CliContext, error: unknown): number {
   if (error instanceof CommanderError) {
     // Help and version exit 0; usage errors were already written by commander.
@@ -85,13 +105,16 @@ function reportFailure(ctx: CliContext, error: unknown): number {
     ctx.stderr.write(`casedesk: ${error.message}\n`);
     return 1;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const reference = error instanceof CliInternalError ? error.reference : undefined;
+  const cause = error instanceof CliInternalError ? error.cause : error;
+  const message = cause instanceof Error ? cause.message : String(cause);
   try {
-    ctx.logger.error({ err: error }, 'command failed');
+    ctx.logger.error({ err: cause, reference }, 'command failed');
   } catch {
     // The configuration itself may be what failed; the line below still says why.
   }
-  ctx.stderr.write(`casedesk: ${message.split('\n')[0]}\n`);
+  const quoted = reference ? ` (${safeSay(ctx, text(`mã tham chiếu ${reference}`, `reference ${reference}`))})` : '';
+  ctx.stderr.write(`casedesk: ${message.split('\n')[0]}${quoted}\n`);
   return 2;
 }
 

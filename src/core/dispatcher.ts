@@ -124,6 +124,8 @@ export function createDispatcher(deps: DispatcherDeps) {
         caseCodes: [...seen.caseCodes],
         outcome,
         detail,
+        osUser: invocation.operator?.user ?? null,
+        osHost: invocation.operator?.host ?? null,
       });
 
     let outcome: Outcome;

@@ -33,6 +33,17 @@ export interface Invocation {
   localeHint?: Locale | undefined;
   /** When the request was made; defaults to the dispatcher's clock. */
   receivedAt?: Date;
+  /**
+   * On the command line: the operating-system user and host who ran it, audited beside the member
+   * the console acts as (`--as` claims a handle; this says who claimed it).
+   */
+  operator?: Operator | undefined;
+}
+
+/** Who ran a command-line action, as the operating system knows them. */
+export interface Operator {
+  user: string;
+  host: string;
 }
 
 /** How an adapter answers an invocation. */

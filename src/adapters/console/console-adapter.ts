@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Dispatcher, DispatchResult } from '../../core/dispatcher.ts';
-import type { Invocation, Reply } from '../../core/invocation.ts';
+import type { Invocation, Operator, Reply } from '../../core/invocation.ts';
 import type { ReplyMessage } from '../../domain/reply.ts';
 import { renderText } from './render.ts';
 
@@ -14,6 +14,8 @@ export interface ConsoleAdapterOptions {
   handle: string;
   /** Show a prompt (an interactive terminal); off for pipes. */
   prompt?: boolean;
+  /** Who runs the terminal, audited with every line. */
+  operator?: Operator;
 }
 
 /** A Reply that prints to the terminal. A local terminal is private to the one who types. */
@@ -28,12 +30,13 @@ export class ConsoleReply implements Reply {
 }
 
 /** An invocation for one line typed at the console. */
-export function consoleInvocation(handle: string, line: string): Invocation {
+export function consoleInvocation(handle: string, line: string, operator?: Operator): Invocation {
   return {
     id: `console:${randomUUID()}`,
     actor: { platform: 'console', workspaceId: 'local', userId: handle },
     channel: { id: 'console', isPrivate: true },
     input: { kind: 'text', line },
+    operator,
   };
 }
 
@@ -54,7 +57,9 @@ export async function runConsole(options: ConsoleAdapterOptions): Promise<Dispat
     if (line === 'exit' || line === 'quit') break;
     if (line && !line.startsWith('#')) {
       if (results.length > 0) options.output.write('\n');
-      results.push(await options.dispatcher.dispatch(consoleInvocation(options.handle, line), new ConsoleReply(options.output)));
+      results.push(
+        await options.dispatcher.dispatch(consoleInvocation(options.handle, line, options.operator), new ConsoleReply(options.output)),
+      );
     }
     prompt();
   }
