@@ -5,6 +5,7 @@ import { DatabaseLockedError } from '../../db/client.ts';
 import { migrateDb } from '../../db/migrate.ts';
 import { text } from '../i18n/text.ts';
 import { CliContext, CliFailure, CliInternalError, type CliIo } from './context.ts';
+import { registerAuditCommands } from './audit.ts';
 import { registerConsoleCommands } from './console.ts';
 import { registerDirectoryCommands } from './directory.ts';
 import { registerDigestCommands } from './digest.ts';
@@ -54,6 +55,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
       );
     });
   registerDirectoryCommands(program, ctx);
+  registerAuditCommands(program, ctx);
   registerImportCommands(program, ctx);
   registerSeedCommand(program, ctx);
   registerConsoleCommands(program, ctx);

@@ -174,6 +174,14 @@ export function digestMessage(d: Digest, locale: Locale, options: { since?: 'dig
       ),
     });
   }
+  blocks.push({
+    kind: 'text',
+    tone: 'muted',
+    text: t(
+      `Nhật ký kiểm toán đến ${d.auditHead} (đối chiếu: casedesk audit verify --head ${d.auditHead}).`,
+      `Audit log up to ${d.auditHead} (to check: casedesk audit verify --head ${d.auditHead}).`,
+    ),
+  });
   return { personal: false, toChannel: true, title, blocks };
 }
 

@@ -1,4 +1,5 @@
-import type { Executor } from '../../db/client.ts';
+import { sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../../db/client.ts';
 import { auditLog } from '../../db/schema/index.ts';
 
 export type AuditEntry = Omit<typeof auditLog.$inferInsert, 'id' | 'at' | 'chainSeq' | 'hash'>;
@@ -21,4 +22,68 @@ function storable<T>(value: T): T {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v)])) as T;
   }
   return value;
+}
+
+/** The chain's head: the last row's number and hash (0 and the genesis hash on an empty log). */
+export async function auditChainHead(db: Executor): Promise<{ seq: number; hash: string }> {
+  const [row] = await queryRows<{ seq: string | number; hash: string }>(db, sql`select seq, hash from audit_chain`);
+  if (!row) throw new Error('audit_chain has no head row: the audit migration did not run');
+  return { seq: Number(row.seq), hash: row.hash };
+}
+
+/** One link of the chain as it is stored, with the hash its content and its predecessor give. */
+export interface ChainLink {
+  id: number;
+  seq: number;
+  hash: string | null;
+  /** The hash recomputed from the row's content and the previous stored row's hash. */
+  expected: string;
+}
+
+/**
+ * The links numbered `after + 1` to `after + count`, in order, each checked against the stored
+ * hash of the row before it (`previousHash` for the first). A number repeated or missing shows
+ * as such in the answer.
+ */
+export async function chainLinks(db: Executor, input: { after: number; count: number; previousHash: string }): Promise<ChainLink[]> {
+  const rows = await queryRows<{ id: string | number; seq: string | number; hash: string | null; expected: string }>(
+    db,
+    sql`select a.id, a.chain_seq as seq, a.hash,
+               casedesk_audit_row_hash(coalesce(lag(a.hash) over w, ${input.previousHash}), a.chain_seq, a) as expected
+          from audit_log a
+         where a.chain_seq > ${input.after} and a.chain_seq <= ${input.after + input.count}
+        window w as (order by a.chain_seq, a.id)
+        order by a.chain_seq, a.id`,
+  );
+  return rows.map((r) => ({ id: Number(r.id), seq: Number(r.seq), hash: r.hash, expected: r.expected }));
+}
+
+/** The first number in the chain after `after`, when the numbers after it are missing. */
+export async function nextChainSeq(db: Executor, after: number): Promise<number | null> {
+  const [row] = await queryRows<{ seq: string | number | null }>(
+    db,
+    sql`select min(chain_seq) as seq from audit_log where chain_seq > ${after}`,
+  );
+  return row?.seq === null || row?.seq === undefined ? null : Number(row.seq);
+}
+
+/** Rows that carry no place in the chain: written with its trigger bypassed. */
+export async function rowsOutsideChain(db: Executor): Promise<{ count: number; firstId: number | null }> {
+  const [row] = await queryRows<{ n: number; first_id: string | number | null }>(
+    db,
+    sql`select count(*)::int as n, min(id) as first_id from audit_log where chain_seq is null or hash is null`,
+  );
+  return { count: row?.n ?? 0, firstId: row?.first_id === null || row?.first_id === undefined ? null : Number(row.first_id) };
+}
+
+/** The stored hash of the row numbered `seq` in the chain, if there is one. */
+export async function chainHashAt(db: Executor, seq: number): Promise<string | null> {
+  const [row] = await queryRows<{ hash: string | null }>(db, sql`select hash from audit_log where chain_seq = ${seq} order by id limit 1`);
+  return row?.hash ?? null;
+}
+
+/** Where the chain starts: the "previous hash" of row 1. */
+export async function chainGenesis(db: Executor): Promise<string> {
+  const [row] = await queryRows<{ hash: string }>(db, sql`select casedesk_audit_genesis() as hash`);
+  return row!.hash;
 }

@@ -12,6 +12,8 @@ import {
 } from '../../repositories/digest.ts';
 import { unitTree, type UnitTreeRow } from '../../repositories/units.ts';
 import { monthsOf, sameTimeLastYear, type Period } from './period.ts';
+import { auditChainHead } from '../../repositories/audit.ts';
+import { keptHeadOf } from '../audit.ts';
 import { reviseEarlierReport, type EarlierReport, type Revision } from './revision.ts';
 
 export interface Outcomes {
@@ -64,6 +66,11 @@ export interface Digest extends Figures {
   revision: Revision | null;
   /** The last entry of the figures' journal when the figures were read: a later report's revision starts after it. */
   journalMark: number;
+  /**
+   * The audit log's chain head when the digest was built (`1234:5b9c143d976b`): a copy of the
+   * digest kept outside the database later proves the log up to that row was not rewritten.
+   */
+  auditHead: string;
   sinceLast: { since: string; statusChanges: number; newCases: number } | null;
   /** Resolved per month of the period, by outcome, against the same month a year earlier. */
   monthly: Array<{
@@ -193,6 +200,7 @@ export async function buildDigest(
   const { unitIds, bucketOf, bucketRoot } = scopeOf(tree, input.scopeUnitId);
   // Read first: what is journalled after it may or may not be in the figures, and is not lost.
   const journalMark = await lastJournalEntry(db);
+  const auditHead = keptHeadOf(await auditChainHead(db));
   const [perUnit, current, previous, followUps, lookups, sinceLast, revision] = await Promise.all([
     caseFiguresByUnit(db, { unitIds, from: period.from, to: period.to, timeZone }),
     outcomesByMonth(db, { unitIds, ...period }),
@@ -255,6 +263,7 @@ export async function buildDigest(
     completeness: { missingPhoto: total.missingPhoto, missingMarks: total.missingMarks, missingHistory: total.missingHistory },
     revision,
     journalMark,
+    auditHead,
     sinceLast: input.since && sinceLast ? { since: input.since.toISOString(), ...sinceLast } : null,
     monthly: monthsOf(period).map((month) => ({
       month,
