@@ -1,7 +1,5 @@
-import type { CommandDefinition } from '../src/core/command.ts';
-import { defineCommand } from '../src/core/command.ts';
+import { defineCommand, mayRun, type CommandDefinition } from '../src/core/command.ts';
 import { fail, ok } from '../src/domain/result.ts';
-import { hasRole } from '../src/domain/roles.ts';
 import { usageLine } from '../src/core/options.ts';
 import { text, type Locale } from '../src/i18n/text.ts';
 import { ROLE_LABEL } from '../src/i18n/labels.ts';
@@ -11,6 +9,7 @@ export default defineCommand({
   nameVi: 'trợ-giúp',
   description: text('Danh sách lệnh, hoặc cách dùng một lệnh', 'List the commands, or how to use one'),
   minRole: 'viewer',
+  openToAuditors: true,
   writes: false,
   options: [
     {
@@ -25,10 +24,10 @@ export default defineCommand({
   async run(ctx) {
     const l = ctx.locale;
     const asked = ctx.options.command?.toLowerCase();
-    const mayRun = (c: CommandDefinition) => hasRole(ctx.member.role, c.minRole);
+    const allowed = (c: CommandDefinition) => mayRun(ctx.member.role, c);
     if (asked) {
       const exact = ctx.commands.get(asked);
-      if (exact) return ok({ personal: false, title: exact.name, blocks: detail(exact, l, mayRun(exact)) });
+      if (exact) return ok({ personal: false, title: exact.name, blocks: detail(exact, l, allowed(exact)) });
       const group = ctx.commands.all().filter((c) => c.name.split(' ')[0] === asked);
       if (group.length === 0) {
         return fail(
@@ -36,9 +35,9 @@ export default defineCommand({
           text(`Không có lệnh "${asked}". Gõ help để xem các lệnh.`, `There is no command "${asked}". Type help for the list.`),
         );
       }
-      return ok({ personal: false, blocks: [{ kind: 'list', items: group.map((c) => summary(c, l, mayRun(c))) }] });
+      return ok({ personal: false, blocks: [{ kind: 'list', items: group.map((c) => summary(c, l, allowed(c))) }] });
     }
-    const available = ctx.commands.all().filter(mayRun);
+    const available = ctx.commands.all().filter(allowed);
     const hidden = ctx.commands.all().length - available.length;
     const blocks: Array<{ kind: 'list'; items: string[] } | { kind: 'text'; text: string; tone: 'muted' }> = [
       { kind: 'list', items: available.map((c) => summary(c, l, true)) },

@@ -1,5 +1,7 @@
 import { CommandRegistry, type CommandGroup } from '../src/core/command.ts';
 import { text } from '../src/i18n/text.ts';
+import auditCase from './audit-case.ts';
+import auditMember from './audit-member.ts';
 import caseDecision from './case-decision.ts';
 import caseFind from './case-find.ts';
 import caseInfo from './case-info.ts';
@@ -43,6 +45,8 @@ export const commands = new CommandRegistry([
   meetingEnd,
   meetingList,
   meetingMinutes,
+  auditCase,
+  auditMember,
   help,
   whoami,
 ]);
@@ -55,5 +59,9 @@ export const commandGroups: Record<string, CommandGroup> = {
   meeting: {
     nameVi: 'họp',
     description: text('Họp giao ban: chương trình, kết luận, biên bản', 'Committee meetings: agenda, conclusions, minutes'),
+  },
+  audit: {
+    nameVi: 'kiểm-tra',
+    description: text('Xem lại nhật ký kiểm toán: ai đã xem, ai đã sửa', 'Review the audit log: who read, who changed'),
   },
 };

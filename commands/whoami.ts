@@ -8,6 +8,7 @@ export default defineCommand({
   nameVi: 'tài-khoản',
   description: text('Cho biết vai trò, đơn vị và phạm vi của bạn', 'Tell you your role, unit and scope'),
   minRole: 'viewer',
+  openToAuditors: true,
   writes: false,
   options: [],
   async run(ctx) {

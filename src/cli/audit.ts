@@ -1,10 +1,16 @@
+import { once } from 'node:events';
+import { open, rm, type FileHandle } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { formatNumber, text, type Text } from '../i18n/text.ts';
-import { keptHeadOf, parseKeptHead, verifyAuditChain, type ChainFinding } from '../services/audit.ts';
+import { stringify } from 'csv-stringify';
+import { addDays, parseIsoDate, startOfDayIn } from '../domain/dates.ts';
+import { formatDate, formatNumber, text, type Text } from '../i18n/text.ts';
+import { findUnitByCode, unitSubtreeIds } from '../repositories/units.ts';
+import { auditRowsOfPeriod, keptHeadOf, parseKeptHead, verifyAuditChain, type ChainFinding } from '../services/audit.ts';
 import type { CliContext } from './context.ts';
 
 export function registerAuditCommands(program: Command, ctx: CliContext): void {
-  const audit = program.command('audit').description('the audit log: verify its hash chain');
+  const audit = program.command('audit').description('the audit log: verify its hash chain, export it for review');
   audit
     .command('verify')
     .description("walk the audit log's hash chain and name the first row changed, removed or inserted out of order")
@@ -46,6 +52,7 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
         ctx.noteAudit({ args: { finding: report.finding } });
       });
     });
+  registerAuditExport(audit, ctx);
 }
 
 function findingText(f: ChainFinding, n: (value: number) => string): Text {
@@ -87,4 +94,121 @@ function findingText(f: ChainFinding, n: (value: number) => string): Text {
           : `Link ${n(f.seq)} no longer has the hash the digest recorded (now ${f.found.slice(0, 12)}): the log was rewritten.`,
       );
   }
+}
+
+/** The columns of `casedesk audit export`, in order. */
+const EXPORT_COLUMNS = [
+  'id',
+  'chain_seq',
+  'at',
+  'member',
+  'member_unit',
+  'platform',
+  'workspace_id',
+  'user_id',
+  'channel_id',
+  'os_user',
+  'os_host',
+  'command',
+  'case_codes',
+  'outcome',
+  'detail',
+  'args',
+  'hash',
+] as const;
+
+function registerAuditExport(audit: Command, ctx: CliContext): void {
+  audit
+    .command('export')
+    .description('write the audit rows of a period to a CSV file (UTF-8 with a byte-order mark, for Excel)')
+    .requiredOption('--from <date>', 'first day, YYYY-MM-DD (in CASEDESK_TIME_ZONE)')
+    .requiredOption('--to <date>', 'last day, YYYY-MM-DD, included')
+    .option('--unit <code>', "only rows of this unit's members and cases, and its sub-units'")
+    .argument('<file>', 'the CSV file to write, e.g. audit-2026-11.csv')
+    .action(async (file: string, opts: { from: string; to: string; unit?: string }) => {
+      const from = parseIsoDate(opts.from);
+      const to = parseIsoDate(opts.to);
+      if (!from || !to || to < from)
+        ctx.fail(
+          text(
+            `Khoảng ngày không hợp lệ (--from ${opts.from} --to ${opts.to}); ghi YYYY-MM-DD, ngày đầu không sau ngày cuối.`,
+            `The dates are not valid (--from ${opts.from} --to ${opts.to}); write YYYY-MM-DD, the first day not after the last.`,
+          ),
+        );
+      await ctx.withDb(async ({ db }) => {
+        let unitIds: number[] | null = null;
+        if (opts.unit) {
+          const unit = await findUnitByCode(db, opts.unit.trim().toUpperCase());
+          if (!unit)
+            ctx.fail(
+              text(
+                `Không có đơn vị "${opts.unit}"; xem danh sách bằng casedesk units list.`,
+                `No unit "${opts.unit}"; see casedesk units list.`,
+              ),
+            );
+          unitIds = await unitSubtreeIds(db, unit.id);
+        }
+        const tz = ctx.config.timeZone;
+        const rows = auditRowsOfPeriod(db, { from: startOfDayIn(tz, from), to: startOfDayIn(tz, addDays(to, 1)), unitIds });
+        const out = await openNew(file).catch((error: NodeJS.ErrnoException) =>
+          ctx.fail(
+            error.code === 'EEXIST'
+              ? text(`Tệp ${file} đã có; chọn tên khác hoặc xoá tệp cũ.`, `${file} exists already; choose another name or remove it.`)
+              : text(
+                  `Không ghi được tệp ${file} (${error.code ?? error.message}); kiểm tra thư mục và quyền ghi.`,
+                  `Cannot write ${file} (${error.code ?? error.message}); check the folder and its permissions.`,
+                ),
+          ),
+        );
+        const csv = stringify({ header: true, columns: [...EXPORT_COLUMNS], bom: true });
+        const written = pipeline(csv, out.createWriteStream());
+        let count = 0;
+        let complete = false;
+        try {
+          for await (const r of rows) {
+            const row: Record<(typeof EXPORT_COLUMNS)[number], string | number | null> = {
+              id: r.id,
+              chain_seq: r.seq,
+              at: r.at.toISOString(),
+              member: r.memberHandle,
+              member_unit: r.memberUnit,
+              platform: r.platform,
+              workspace_id: r.workspaceId,
+              user_id: r.userId,
+              channel_id: r.channelId,
+              os_user: r.osUser,
+              os_host: r.osHost,
+              command: r.command,
+              case_codes: r.caseCodes.join(' '),
+              outcome: r.outcome,
+              detail: r.detail,
+              args: JSON.stringify(r.args),
+              hash: r.hash,
+            };
+            if (!csv.write(row)) await once(csv, 'drain');
+            count++;
+          }
+          complete = true;
+        } finally {
+          csv.end();
+          await written;
+          // Half a record is worse than none: an export cut short leaves no file behind.
+          if (!complete) await rm(file, { force: true });
+        }
+        ctx.noteAudit({ args: { rows: count } });
+        ctx.print(
+          ctx.say(
+            text(
+              `Đã ghi ${formatNumber('vi', count)} dòng nhật ký (${formatDate('vi', from)}–${formatDate('vi', to)}${opts.unit ? `, ${opts.unit.toUpperCase()}` : ''}) vào ${file}.`,
+              `Wrote ${formatNumber('en', count)} audit rows (${from} to ${to}${opts.unit ? `, ${opts.unit.toUpperCase()}` : ''}) to ${file}.`,
+            ),
+          ),
+        );
+      });
+    });
+}
+
+/** Opens `file` for writing only if it does not exist yet: an export never overwrites another. */
+function openNew(file: string): Promise<FileHandle> {
+  return open(file, 'wx');
 }

@@ -1,3 +1,4 @@
+import { hasRole } from '../domain/roles.ts';
 import type { Locale, MemberRole, Platform } from '../../db/schema/index.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import type { Text } from '../i18n/text.ts';
@@ -68,11 +69,18 @@ export interface CommandDefinition<O extends readonly OptionSpec[] = readonly Op
   nameVi: string;
   description: Text;
   options: O;
-  /** The least role that may run it; the core checks it on every invocation. */
+  /** The least role that may run it; the core checks it on every invocation (see {@link mayRun}). */
   minRole: MemberRole;
+  /** Whether auditors, who stand outside the ranks, may run it too (help, whoami: nothing of the cases). */
+  openToAuditors?: boolean;
   /** Whether it changes data (audited either way; shown in help). */
   writes: boolean;
   run(ctx: CommandContext<OptionsOf<O>>): Promise<Result<ReplyMessage>>;
+}
+
+/** Whether a member with `role` may run `command`: its least role, or an auditor where it admits auditors. */
+export function mayRun(role: MemberRole, command: Pick<CommandDefinition, 'minRole' | 'openToAuditors'>): boolean {
+  return hasRole(role, command.minRole) || (role === 'auditor' && command.openToAuditors === true);
 }
 
 /**

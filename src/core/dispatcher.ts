@@ -10,13 +10,12 @@ import { insertAudit, type AuditEntry } from '../repositories/audit.ts';
 import { acceptInvocation, resolveActor } from '../repositories/invocations.ts';
 import { fitSuggestions, suggestionInput, type Suggestion } from './autocomplete.ts';
 import { createServices } from '../services/index.ts';
-import type { CommandDefinition, CommandRegistry } from './command.ts';
+import { mayRun, type CommandDefinition, type CommandRegistry } from './command.ts';
 import { isConfirmation, offerConfirmation, takeConfirmation } from './confirmations.ts';
 import * as say from './dispatcher-texts.ts';
 import type { Actor, Invocation, InvocationInput, Reply } from './invocation.ts';
 import { parseTextOptions, validateOptions } from './options.ts';
 import type { Failure, FailureCode } from '../domain/result.ts';
-import { hasRole } from '../domain/roles.ts';
 
 export interface DispatcherDeps {
   db: Database;
@@ -194,7 +193,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       input = { kind: 'options', command: pending.command, options: pending.options };
       confirmed = pending.confirmed;
       const command = deps.commands.get(pending.command);
-      if (command && hasRole(member.role, command.minRole) && !confirmed) {
+      if (command && mayRun(member.role, command) && !confirmed) {
         return {
           kind: 'ok',
           message: { personal: false, blocks: [{ kind: 'text', text: say.cancelledText(seen.locale) }] },
@@ -205,8 +204,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     const found = resolveCommand(input);
     if (!('command' in found)) return refuse({ code: 'unknown_command', text: say.unknownCommandText(found.group) });
     const command = found.command;
-    if (!hasRole(member.role, command.minRole))
-      return refuse({ code: 'denied', text: say.deniedText(command.name, command.minRole, member.role) });
+    if (!mayRun(member.role, command)) return refuse({ code: 'denied', text: say.deniedText(command.name, command.minRole, member.role) });
     const raw =
       input.kind === 'text' ? parseTextOptions(command.name, found.rest, command.options) : { ok: true as const, value: input.options };
     if (!raw.ok) return refuse(raw.failure);
@@ -288,7 +286,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     return turn(async () => {
       const { member, unitIds } = await resolveActor(deps.db, input.actor);
       if (!member) return audit(null, [], 'denied', 'unknown_user').then(() => []);
-      if (!hasRole(member.role, definition.minRole)) return audit(member.id, [], 'denied', 'denied').then(() => []);
+      if (!mayRun(member.role, definition)) return audit(member.id, [], 'denied', 'denied').then(() => []);
       const suggestions = fitSuggestions(
         await spec.suggest!({
           db: deps.db,

@@ -31,3 +31,32 @@ export function addDays(day: IsoDate, n: number): IsoDate {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
 }
+
+/** The instant `day` begins in `timeZone`: `startOfDayIn('Asia/Ho_Chi_Minh', '2024-09-01')` is 2024-08-31T17:00Z. */
+export function startOfDayIn(timeZone: string, day: IsoDate): Date {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const midnightUtc = Date.UTC(y, m - 1, d);
+  // The zone's offset at the guess, then at the corrected instant, in case an offset change falls between.
+  const first = midnightUtc - offsetAt(timeZone, midnightUtc);
+  return new Date(midnightUtc - offsetAt(timeZone, first));
+}
+
+/** How far `timeZone`'s wall clock is ahead of UTC at `instant` (ms). */
+function offsetAt(timeZone: string, instant: number): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(instant))
+      .map((p) => [p.type, Number(p.value)]),
+  ) as Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number>;
+  const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+  return wall - (instant - (instant % 1000));
+}

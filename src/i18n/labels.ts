@@ -1,4 +1,4 @@
-import type { CaseStatus, Danger, DecisionKind, FollowUpStatus, MemberRole } from '../../db/schema/index.ts';
+import type { AuditOutcome, CaseStatus, Danger, DecisionKind, FollowUpStatus, MemberRole } from '../../db/schema/index.ts';
 import { text, type Text } from './text.ts';
 
 export const STATUS_LABEL: Record<CaseStatus, Text> = {
@@ -26,6 +26,13 @@ export const ROLE_LABEL: Record<MemberRole, Text> = {
   lead: text('chỉ huy', 'lead'),
   admin: text('quản trị', 'admin'),
   auditor: text('giám sát', 'auditor'),
+};
+
+export const AUDIT_OUTCOME_LABEL: Record<AuditOutcome, Text> = {
+  ok: text('thành công', 'ok'),
+  denied: text('bị từ chối', 'denied'),
+  invalid: text('không hợp lệ', 'invalid'),
+  error: text('lỗi', 'error'),
 };
 
 export const FOLLOW_UP_STATUS_LABEL: Record<FollowUpStatus, Text> = {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../db/client.ts';
-import { auditLog } from '../../db/schema/index.ts';
+import { auditLog, type AuditOutcome } from '../../db/schema/index.ts';
 
 export type AuditEntry = Omit<typeof auditLog.$inferInsert, 'id' | 'at' | 'chainSeq' | 'hash'>;
 
@@ -86,4 +86,101 @@ export async function chainHashAt(db: Executor, seq: number): Promise<string | n
 export async function chainGenesis(db: Executor): Promise<string> {
   const [row] = await queryRows<{ hash: string }>(db, sql`select casedesk_audit_genesis() as hash`);
   return row!.hash;
+}
+
+/** One audit row as a review shows it: who (member and unit, or the operating-system user), what, where, how it ended. */
+export interface AuditReviewRow {
+  id: number;
+  seq: number | null;
+  at: Date;
+  memberHandle: string | null;
+  memberUnit: string | null;
+  platform: string;
+  workspaceId: string | null;
+  userId: string | null;
+  channelId: string | null;
+  osUser: string | null;
+  osHost: string | null;
+  command: string;
+  args: Record<string, unknown>;
+  caseCodes: string[];
+  outcome: AuditOutcome;
+  detail: string | null;
+  hash: string | null;
+}
+
+/** Which rows a review reads: those naming a case, those of a member, or those of a period. */
+export type AuditFilter =
+  | { caseCode: string }
+  | { memberId: number }
+  | {
+      from: Date;
+      to: Date;
+      /** Only rows by members of these units or naming cases of these units; every row when null. */
+      unitIds: number[] | null;
+    };
+
+function filterSql(filter: AuditFilter) {
+  if ('caseCode' in filter) return sql`a.case_codes @> array[${filter.caseCode}]::text[]`;
+  if ('memberId' in filter) return sql`a.member_id = ${filter.memberId}`;
+  const period = sql`a.at >= ${filter.from.toISOString()}::timestamptz and a.at < ${filter.to.toISOString()}::timestamptz`;
+  if (filter.unitIds === null) return period;
+  const units = sql`array[${sql.join(
+    filter.unitIds.map((id) => sql`${id}`),
+    sql`, `,
+  )}]::int[]`;
+  return sql`${period} and (m.unit_id = any(${units})
+    or exists (select 1 from cases c where c.code = any(a.case_codes) and c.unit_id = any(${units})))`;
+}
+
+/**
+ * Audit rows matching `filter`, newest first (`order: 'newest'`, for a review on screen) or in
+ * the order written after `afterId` (`order: 'oldest'`, for an export read in pages).
+ */
+export async function auditRows(
+  db: Executor,
+  input: { filter: AuditFilter; limit: number; order: 'newest' | 'oldest'; afterId?: number },
+): Promise<AuditReviewRow[]> {
+  const order = input.order === 'newest' ? sql`a.id desc` : sql`a.id`;
+  const after = input.afterId === undefined ? sql`true` : sql`a.id > ${input.afterId}`;
+  const rows = await queryRows<Record<string, unknown>>(
+    db,
+    sql`select a.id, a.chain_seq, a.at, m.handle as member_handle, u.code as member_unit, a.platform, a.workspace_id,
+               a.user_id, a.channel_id, a.os_user, a.os_host, a.command, a.args, a.case_codes, a.outcome::text as outcome,
+               a.detail, a.hash
+          from audit_log a
+          left join members m on m.id = a.member_id
+          left join units u on u.id = m.unit_id
+         where ${filterSql(input.filter)} and ${after}
+         order by ${order}
+         limit ${input.limit}`,
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    seq: r.chain_seq === null ? null : Number(r.chain_seq),
+    at: new Date(r.at as string),
+    memberHandle: (r.member_handle as string | null) ?? null,
+    memberUnit: (r.member_unit as string | null) ?? null,
+    platform: r.platform as string,
+    workspaceId: (r.workspace_id as string | null) ?? null,
+    userId: (r.user_id as string | null) ?? null,
+    channelId: (r.channel_id as string | null) ?? null,
+    osUser: (r.os_user as string | null) ?? null,
+    osHost: (r.os_host as string | null) ?? null,
+    command: r.command as string,
+    args: (typeof r.args === 'string' ? JSON.parse(r.args) : r.args) as Record<string, unknown>,
+    caseCodes: (r.case_codes as string[] | null) ?? [],
+    outcome: r.outcome as AuditOutcome,
+    detail: (r.detail as string | null) ?? null,
+    hash: (r.hash as string | null) ?? null,
+  }));
+}
+
+/** How many audit rows match `filter`. */
+export async function countAuditRows(db: Executor, filter: AuditFilter): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from audit_log a left join members m on m.id = a.member_id where ${filterSql(filter)}`,
+  );
+  return row?.n ?? 0;
 }

@@ -1,5 +1,20 @@
 import type { Executor } from '../../db/client.ts';
-import { auditChainHead, chainGenesis, chainHashAt, chainLinks, nextChainSeq, rowsOutsideChain } from '../repositories/audit.ts';
+import { fail, ok, type Result } from '../domain/result.ts';
+import type { Scope } from '../domain/scope.ts';
+import { text } from '../i18n/text.ts';
+import {
+  auditChainHead,
+  auditRows,
+  chainGenesis,
+  chainHashAt,
+  chainLinks,
+  countAuditRows,
+  nextChainSeq,
+  rowsOutsideChain,
+  type AuditReviewRow,
+} from '../repositories/audit.ts';
+import { findMemberByHandle } from '../repositories/members.ts';
+import { getCaseInScope } from './cases.ts';
 
 /** What breaks the audit log's hash chain first, if anything does. */
 export type ChainFinding =
@@ -93,4 +108,71 @@ export function parseKeptHead(input: string): KeptHead | undefined {
   const match = /^(\d{1,15}):([0-9a-f]{8,64})$/i.exec(input.trim());
   if (!match) return undefined;
   return { seq: Number(match[1]), hashPrefix: match[2]!.toLowerCase() };
+}
+
+/** How many rows a review shows on screen; the rest are counted and left to `casedesk audit export`. */
+export const AUDIT_REVIEW_LIMIT = 30;
+
+export interface AuditReview {
+  rows: AuditReviewRow[];
+  total: number;
+}
+
+/**
+ * Who read or changed a case, newest first: for auditors and admins whose scope holds the case.
+ * Says nothing of the case but its code.
+ */
+export async function auditOfCase(
+  db: Executor,
+  input: { scope: Scope; code: string; limit?: number },
+): Promise<Result<AuditReview & { code: string }>> {
+  const found = await getCaseInScope(db, input.scope, input.code);
+  if (!found.ok) return found;
+  const filter = { caseCode: found.value.code };
+  const [rows, total] = await Promise.all([
+    auditRows(db, { filter, limit: input.limit ?? AUDIT_REVIEW_LIMIT, order: 'newest' }),
+    countAuditRows(db, filter),
+  ]);
+  return ok({ code: found.value.code, rows, total });
+}
+
+/** What a member did, newest first: for auditors and admins whose scope holds the member's unit. */
+export async function auditOfMember(
+  db: Executor,
+  input: { scope: Scope; handle: string; limit?: number },
+): Promise<Result<AuditReview & { handle: string }>> {
+  const handle = input.handle.trim().toLowerCase();
+  const member = await findMemberByHandle(db, handle);
+  if (!member || !input.scope.unitIds.includes(member.unitId))
+    return fail(
+      'not_found',
+      text(
+        `Không có thành viên "${handle}" trong phạm vi của bạn; xem lại tên đăng nhập (lệnh whoami cho biết phạm vi).`,
+        `No member "${handle}" in your scope; check the handle (whoami shows your scope).`,
+      ),
+    );
+  const filter = { memberId: member.id };
+  const [rows, total] = await Promise.all([
+    auditRows(db, { filter, limit: input.limit ?? AUDIT_REVIEW_LIMIT, order: 'newest' }),
+    countAuditRows(db, filter),
+  ]);
+  return ok({ handle: member.handle, rows, total });
+}
+
+/**
+ * Every audit row of a period (of members of `unitIds` or naming their cases, or all), in the
+ * order written, page by page so that a large export never sits in memory whole.
+ */
+export async function* auditRowsOfPeriod(
+  db: Executor,
+  input: { from: Date; to: Date; unitIds: number[] | null; pageSize?: number },
+): AsyncGenerator<AuditReviewRow> {
+  const filter = { from: input.from, to: input.to, unitIds: input.unitIds };
+  let afterId: number | undefined;
+  for (;;) {
+    const page = await auditRows(db, { filter, limit: input.pageSize ?? 5_000, order: 'oldest', afterId });
+    yield* page;
+    if (page.length < (input.pageSize ?? 5_000)) return;
+    afterId = page.at(-1)!.id;
+  }
 }

@@ -2,6 +2,7 @@ import type { Executor } from '../../db/client.ts';
 import { addAttendee, linkFollowUp, meetingsInUnits } from '../repositories/meetings.ts';
 import { countUnits, findUnitsByIds } from '../repositories/units.ts';
 import { addCaseInfo, addCaseNote, changeCaseStatus, findCases, getCaseCard, recordDecision } from './cases.ts';
+import { auditOfCase, auditOfMember } from './audit.ts';
 import { addUnit } from './directory.ts';
 import { buildDigest } from './digest/digest.ts';
 import { resolveDigestRequest } from './digest/request.ts';
@@ -40,6 +41,9 @@ export function createServices(db: Executor) {
     recordDecision,
     addCaseNote,
     addCaseInfo,
+    // The audit log's review.
+    auditOfCase,
+    auditOfMember,
     // Follow-ups.
     addFollowUp,
     listFollowUps,

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MemberRole } from '../../db/schema/index.ts';
 import { queryRows } from '../../db/client.ts';
-import { hasRole } from '../../src/domain/roles.ts';
+import { mayRun } from '../../src/core/command.ts';
 import { findCaseByCode } from '../../src/repositories/cases.ts';
 import { insertFollowUp } from '../../src/repositories/follow-ups.ts';
 import { findMemberByHandle } from '../../src/repositories/members.ts';
@@ -21,7 +21,7 @@ beforeAll(async () => {
 beforeEach(async () => {
   await t.reset();
   await makeUnitTree(t.db);
-  for (const role of ['viewer', 'officer', 'lead', 'admin'] as const) {
+  for (const role of ['viewer', 'officer', 'lead', 'admin', 'auditor'] as const) {
     await makeMember(t.db, { handle: `hn.${role}`, role, unit: 'CA-HN' });
   }
   await makeCase(t.db, { code: 'TN-2020-000001', fullName: 'Nguyễn Văn Đức', unit: 'CAQ-HK', wantedOn: '2020-01-10' });
@@ -37,7 +37,7 @@ beforeEach(async () => {
 });
 afterAll(() => t.close());
 
-const ROLES: MemberRole[] = ['viewer', 'officer', 'lead', 'admin'];
+const ROLES: MemberRole[] = ['viewer', 'officer', 'lead', 'admin', 'auditor'];
 const IN = 'TN-2020-000001';
 const OUT = 'TN-2020-000002';
 
@@ -55,6 +55,7 @@ const CASE_COMMANDS: Record<string, (code: string) => string> = {
   'followup add': (code) => `followup add ${code} unit:CAQ-HK Vận động ra đầu thú due:2024-12-31`,
   'followup done': (code) => `followup done ${code === IN ? 1 : 2} đã xác minh`,
   'followup cancel': (code) => `followup cancel ${code === IN ? 1 : 2}`,
+  'audit case': (code) => `audit case ${code}`,
 };
 const GLOBAL: Record<string, string> = {
   'case find': 'case find nguyen van duc',
@@ -62,6 +63,7 @@ const GLOBAL: Record<string, string> = {
   'digest preview': 'digest preview month',
   'digest schedule': 'digest schedule list',
   'meeting list': 'meeting list',
+  'audit member': 'audit member hn.viewer',
   'meeting start': 'meeting start Giao ban',
   // The rest need a meeting: opened first by the unit's admin.
   'meeting minutes': 'open: meeting minutes 1',
@@ -83,11 +85,11 @@ it('covers every registered command', () => {
 });
 
 describe.each(Object.entries(CASE_COMMANDS))('%s', (name, line) => {
-  const minRole = commands.get(name)!.minRole;
+  const command = commands.get(name)!;
   it.each(ROLES)('as %s: allowed in scope only when the role suffices; out of scope is "not found"', async (role) => {
     const inScope = await core.run(`hn.${role}`, line(IN));
     const outScope = await core.run(`hn.${role}`, line(OUT));
-    if (hasRole(role, minRole)) {
+    if (mayRun(role, command)) {
       expect(inScope.result.outcome).toBe('ok');
       expect(outScope.result.code).toBe('not_found');
       expect(outScope.reply.text).not.toContain('Lê Văn Đức');
@@ -112,7 +114,7 @@ describe.each(Object.entries(GLOBAL))('%s', (name, spec) => {
   });
   it.each(ROLES)('as %s', async (role) => {
     const { result } = await core.run(`hn.${role}`, line);
-    expect(result.outcome).toBe(hasRole(role, commands.get(name)!.minRole) ? 'ok' : 'denied');
+    expect(result.outcome).toBe(mayRun(role, commands.get(name)!) ? 'ok' : 'denied');
   });
   it('refuses an unknown user', async () => {
     expect((await core.run('nobody', line)).result.code).toBe('unknown_user');
