@@ -4,11 +4,12 @@ import { benchCaseFind, type CaseFindResult } from './case-find.ts';
 import { benchSlackHttp, type SlackHttpResult } from './slack-http.ts';
 import { benchDigest } from './digest.ts';
 import { benchCaseStatus, type CaseStatusResult } from './case-status.ts';
+import { benchAuditChain, type AuditChainResult } from './audit-chain.ts';
 import { ms } from './stats.ts';
 
 /**
  * `npm run bench [-- case-find:pglite case-find:postgres slack-http slack-http:postgres digest:postgres case-status:pglite
- * case-status:postgres]`: runs the benchmarks, prints their figures and writes them to bench/results/. Figures are for
+ * case-status:postgres audit-chain:pglite audit-chain:postgres]`: runs the benchmarks, prints their figures and writes them to bench/results/. Figures are for
  * reading, never asserted in tests.
  *
  * BENCH_PG_URL: the server (default postgres://postgres@127.0.0.1:5432/postgres).
@@ -18,6 +19,9 @@ import { ms } from './stats.ts';
  * BENCH_STATUS_CASES (default 100000), BENCH_STATUS_CHANGES (default 400): case-status:<driver> loads that many cases into a
  * database made afresh each run (on the server, casedesk_bench_status_<cases>) and times resolving and reopening that many
  * wanted cases through the dispatcher.
+ * BENCH_AUDIT_CASES (default 20000), BENCH_AUDIT_SAMPLES (default 400): audit-chain:<driver> times `case show` and
+ * `case note` through the dispatcher with the audit log's hash chain and without it (its trigger disabled), in
+ * alternating blocks, over a log of 200,000 earlier rows; on the server also 8 concurrent clients writing notes.
  */
 const env = process.env;
 const serverUrl = env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -110,6 +114,37 @@ for (const driver of ['pglite', 'postgres'] as const) {
   });
   console.log(reportStatus(r));
   const file = new URL(`./results/case-status-${driver}.json`, import.meta.url);
+  writeFileSync(file, `${JSON.stringify({ machine, at: new Date().toISOString(), result: r }, null, 2)}\n`);
+  console.log(`written to ${file.pathname}`);
+}
+
+function reportAuditChain(r: AuditChainResult): string {
+  const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
+  const line = (name: string, m: AuditChainResult['show']) =>
+    `  ${name}: chained p50 ${ms(m.chained.p50)} mean ${ms(m.chained.mean)} · unchained p50 ${ms(m.unchained.p50)} mean ${ms(m.unchained.mean)} · cost p50 ${pct(m.overheadP50)}, mean ${pct(m.overheadMean)}`;
+  return [
+    `audit chain on ${r.driver}, ${r.cases.toLocaleString('en')} cases, ${r.auditRowsBefore.toLocaleString('en')} earlier audit rows, ${r.show.chained.n} samples each`,
+    line('case show', r.show),
+    line('case note', r.note),
+    ...(r.concurrent
+      ? [
+          `  ${r.concurrent.clients} concurrent clients writing notes: chained ${r.concurrent.chainedPerSecond.toFixed(0)}/s, unchained ${r.concurrent.unchainedPerSecond.toFixed(0)}/s (${pct(r.concurrent.unchainedPerSecond / r.concurrent.chainedPerSecond - 1)} time per note)`,
+        ]
+      : []),
+    `  audit verify: ${r.verify.rows.toLocaleString('en')} chained rows in ${ms(r.verify.ms)}`,
+  ].join('\n');
+}
+
+for (const driver of ['pglite', 'postgres'] as const) {
+  if (!selected(`audit-chain:${driver}`)) continue;
+  const r = await benchAuditChain({
+    driver,
+    cases: Number(env.BENCH_AUDIT_CASES ?? 20_000),
+    samples: Number(env.BENCH_AUDIT_SAMPLES ?? 400),
+    serverUrl,
+  });
+  console.log(reportAuditChain(r));
+  const file = new URL(`./results/audit-chain-${driver}.json`, import.meta.url);
   writeFileSync(file, `${JSON.stringify({ machine, at: new Date().toISOString(), result: r }, null, 2)}\n`);
   console.log(`written to ${file.pathname}`);
 }

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { pino } from 'pino';
+import postgres from 'postgres';
+import { commands } from '../commands/index.ts';
+import { createDb, createMemoryDb, type DbHandle } from '../db/client.ts';
+import { migrateDb } from '../db/migrate.ts';
+import { createDispatcher } from '../src/core/dispatcher.ts';
+import type { Reply } from '../src/core/invocation.ts';
+import { caseCodesByIds, insertRandomLookups } from '../src/repositories/bench-data.ts';
+import { wantedCaseIds } from '../src/repositories/cases.ts';
+import { verifyAuditChain } from '../src/services/audit.ts';
+import { loadBenchCases } from './case-find.ts';
+import { summarise, time, type Summary } from './stats.ts';
+
+const TIME_ZONE = 'Asia/Ho_Chi_Minh';
+/** Rows in the audit log before measuring: a log some months old. */
+const EARLIER_AUDIT_ROWS = 200_000;
+/** Samples are taken in blocks, alternating with and without the chain, so that drift hits both alike. */
+const BLOCK = 25;
+
+export interface AuditChainResult {
+  driver: 'pglite' | 'postgres';
+  cases: number;
+  auditRowsBefore: number;
+  /** `case show <code>`: an audited read (one audit row in the command's transaction). */
+  show: { chained: Summary; unchained: Summary; overheadP50: number; overheadMean: number };
+  /** `case note <code> <text>`: an audited write. */
+  note: { chained: Summary; unchained: Summary; overheadP50: number; overheadMean: number };
+  /** On the server: notes from `clients` concurrent connections, per second, with and without the chain. */
+  concurrent: { clients: number; seconds: number; chainedPerSecond: number; unchainedPerSecond: number } | null;
+  /**
+   * `casedesk audit verify` over the whole log at the end: how long, how many rows walked, and what
+   * it found (`outside`, as it must: the rows written with the chain disabled have no place in it).
+   */
+  verify: { ms: number; rows: number; finding: string | null };
+}
+
+async function freshServerDb(serverUrl: string): Promise<DbHandle> {
+  const name = 'casedesk_bench_audit_chain';
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`drop database if exists "${name}"`);
+    await admin.unsafe(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return createDb({ databaseUrl: url.toString(), dataDir: '', databasePoolMax: 8 });
+}
+
+/**
+ * The chain's cost per audited command: the same commands through the dispatcher with the chain's
+ * trigger enabled and disabled (as the tables' owner can), in alternating blocks.
+ */
+export async function benchAuditChain(input: {
+  driver: 'pglite' | 'postgres';
+  cases?: number;
+  samples?: number;
+  serverUrl?: string;
+}): Promise<AuditChainResult> {
+  const cases = input.cases ?? 20_000;
+  const samples = input.samples ?? 400;
+  const handle = input.driver === 'pglite' ? await createMemoryDb() : await freshServerDb(input.serverUrl!);
+  try {
+    await migrateDb(handle);
+    await loadBenchCases(handle, cases);
+    for (let done = 0; done < EARLIER_AUDIT_ROWS; done += 50_000) await insertRandomLookups(handle.db, { count: 50_000 });
+    // Each bulk insert above updated the chain's head row 50,000 times in one transaction; a bot
+    // updates it once a command, and the server's autovacuum (PGlite's page pruning) keeps it small.
+    await handle.db.execute(sql`vacuum analyze audit_chain`);
+    await handle.db.execute(sql`vacuum analyze audit_log`);
+    const dispatcher = createDispatcher({
+      db: handle.db,
+      commands,
+      locale: 'vi',
+      timeZone: TIME_ZONE,
+      logger: pino({ level: 'error' }, pino.destination(2)),
+      turn: handle.turn,
+    });
+    const codes = await caseCodesByIds(handle.db, { ids: await wantedCaseIds(handle.db, { limit: 200 }) });
+    const reply: Reply = { canBePrivate: true, send: async () => {} };
+    const run = async (line: string): Promise<number> => {
+      const [result, took] = await time(() =>
+        dispatcher.dispatch(
+          {
+            id: `bench:${randomUUID()}`,
+            actor: { platform: 'console', workspaceId: 'local', userId: 'bench.lead' },
+            channel: { id: 'bench', isPrivate: true },
+            input: { kind: 'text', line },
+          },
+          reply,
+        ),
+      );
+      if (result.outcome !== 'ok') throw new Error(`${line}: ${result.outcome} (${result.code ?? '?'})`);
+      return took;
+    };
+    const chain = (on: boolean) => handle.db.execute(sql.raw(`alter table audit_log ${on ? 'enable' : 'disable'} trigger audit_log_chain`));
+
+    const measure = async (line: (i: number) => string) => {
+      const chained: number[] = [];
+      const unchained: number[] = [];
+      for (let i = 0; i < 2 * BLOCK; i++) await run(line(i)); // warm-up
+      for (let block = 0; chained.length < samples || unchained.length < samples; block++) {
+        const on = block % 2 === 0;
+        await chain(on);
+        for (let i = 0; i < BLOCK; i++) (on ? chained : unchained).push(await run(line(block * BLOCK + i)));
+      }
+      await chain(true);
+      const c = summarise(chained);
+      const u = summarise(unchained);
+      return { chained: c, unchained: u, overheadP50: c.p50 / u.p50 - 1, overheadMean: c.mean / u.mean - 1 };
+    };
+    const show = await measure((i) => `case show ${codes[i % codes.length]!}`);
+    const note = await measure((i) => `case note ${codes[i % codes.length]!} Đã xác minh nơi ở lần ${i}`);
+
+    let concurrent: AuditChainResult['concurrent'] = null;
+    if (input.driver === 'postgres') {
+      const clients = 8;
+      const seconds = 5;
+      const throughput = async (on: boolean) => {
+        await chain(on);
+        const until = Date.now() + seconds * 1000;
+        let done = 0;
+        await Promise.all(
+          Array.from({ length: clients }, async (_, c) => {
+            for (let i = 0; Date.now() < until; i++) {
+              await run(`case note ${codes[(c * 25 + i) % codes.length]!} Ghi chú ${c}-${i}`);
+              done++;
+            }
+          }),
+        );
+        return done / seconds;
+      };
+      const unchainedPerSecond = await throughput(false);
+      const chainedPerSecond = await throughput(true);
+      concurrent = { clients, seconds, chainedPerSecond, unchainedPerSecond };
+    }
+
+    const [verified, took] = await time(() => verifyAuditChain(handle.db));
+    return {
+      driver: input.driver,
+      cases,
+      auditRowsBefore: EARLIER_AUDIT_ROWS,
+      show,
+      note,
+      concurrent,
+      verify: { ms: took, rows: verified.rows, finding: verified.finding?.kind ?? null },
+    };
+  } finally {
+    await handle.close();
+  }
+}
