@@ -2,10 +2,9 @@ import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { DatabaseLockedError } from '../../db/client.ts';
-import { migrateDb } from '../../db/migrate.ts';
-import { text } from '../i18n/text.ts';
 import { CliContext, CliFailure, type CliIo } from './context.ts';
 import { registerConsoleCommands } from './console.ts';
+import { registerDbCommands } from './db.ts';
 import { registerDirectoryCommands } from './directory.ts';
 import { registerDigestCommands } from './digest.ts';
 import { registerDiscordCommands } from './discord.ts';
@@ -31,26 +30,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
     })
     .showHelpAfterError('(add --help for usage)');
 
-  const dbCommand = program.command('db').description('database administration');
-  dbCommand
-    .command('migrate')
-    .description('apply the database migrations (a no-op when they are applied already)')
-    .action(async () => {
-      await ctx.withDb(
-        async (handle) => {
-          const { applied } = await migrateDb(handle);
-          ctx.print(
-            ctx.say(
-              text(
-                `Đã áp dụng ${applied} migration; cơ sở dữ liệu đã cập nhật (${handle.driver}, ${handle.location}).`,
-                `Applied ${applied} migration(s); the database is up to date (${handle.driver}, ${handle.location}).`,
-              ),
-            ),
-          );
-        },
-        { migrate: false },
-      );
-    });
+  registerDbCommands(program, ctx);
   registerDirectoryCommands(program, ctx);
   registerImportCommands(program, ctx);
   registerSeedCommand(program, ctx);
