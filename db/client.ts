@@ -224,3 +224,23 @@ export async function queryRows<T extends object>(db: Pick<Database, 'execute'>,
   const result = executed as { rows?: T[] } | T[];
   return Array.isArray(result) ? result : (result.rows ?? []);
 }
+
+/**
+ * The SQLSTATE of a failed query (`42501` for a missing privilege), on either driver: drizzle wraps
+ * the driver's error in its own, with the original as `cause`.
+ */
+export function databaseErrorCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+/** The server's own message for a failed query (without the query and its parameters). */
+export function databaseErrorMessage(error: unknown): string {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (typeof (e as { code?: unknown }).code === 'string' && e instanceof Error) return e.message;
+  }
+  return error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+}

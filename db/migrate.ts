@@ -1,45 +1,101 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { drizzle as drizzlePostgres, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import postgres from 'postgres';
 import type { Database, DbHandle } from './client.ts';
 import { queryRows } from './client.ts';
+import { applyAppObjectRights } from './roles.ts';
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
 /** An arbitrary constant: the advisory lock that serialises migrations across instances. */
 const MIGRATION_LOCK = 7_291_046_331;
 
+export interface MigrateOptions {
+  /** Apply the migrations with this server URL (DATABASE_MIGRATION_URL, the owner's) instead of the handle's. */
+  url?: string | undefined;
+  /**
+   * After migrating, set this role's rights on casedesk's tables and sequences (see
+   * `applyAppObjectRights`), so that the tables a new migration added are covered too.
+   */
+  grantTo?: string | undefined;
+}
+
 /**
  * Applies the committed migrations; applying them again is a no-op. On a server, several
  * instances starting at once take turns under an advisory lock on one dedicated connection,
  * so no migration runs twice.
  */
-export async function migrateDb(handle: DbHandle): Promise<{ applied: number }> {
+export async function migrateDb(handle: DbHandle, options: MigrateOptions = {}): Promise<{ applied: number }> {
   if (handle.driver === 'pglite') {
     const before = await appliedCount(handle.db);
     await migratePglite(handle.db as unknown as PgliteDatabase, { migrationsFolder });
     return { applied: (await appliedCount(handle.db)) - before };
   }
-  if (!handle.url) throw new Error('migrateDb: a server handle without its URL');
-  const client = postgres(handle.url, { max: 1, onnotice: () => {} });
+  const url = options.url ?? handle.url;
+  if (!url) throw new Error('migrateDb: a server handle without its URL');
+  return withMigrationLock(url, async (db) => {
+    const applied = await applyMigrations(db);
+    if (options.grantTo) await applyAppObjectRights(db, options.grantTo);
+    return { applied };
+  });
+}
+
+/**
+ * Runs `work` on a connection of its own to the server at `url`, holding the migration lock: what
+ * changes the schema or its rights (migrations, `casedesk db roles`) runs one at a time.
+ */
+export async function withMigrationLock<T>(url: string, work: (db: Database) => Promise<T>): Promise<T> {
+  const client = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await client`select pg_advisory_lock(${MIGRATION_LOCK})`;
     try {
-      // Counted under the lock: what this instance applied, not what another did meanwhile.
-      const db = drizzlePostgres({ client });
-      const before = await appliedCount(db);
-      await migratePostgres(db, { migrationsFolder });
-      return { applied: (await appliedCount(db)) - before };
+      return await work(drizzlePostgres({ client }) as unknown as Database);
     } finally {
       await client`select pg_advisory_unlock(${MIGRATION_LOCK})`;
     }
   } finally {
     await client.end({ timeout: 5 });
   }
+}
+
+/**
+ * Applies the pending migrations on a server connection that holds the migration lock, and says
+ * how many it applied (counted under the lock: what this instance applied, not what another did).
+ */
+export async function applyMigrations(db: Database): Promise<number> {
+  const before = await appliedCount(db);
+  await migratePostgres(db as unknown as PostgresJsDatabase, { migrationsFolder });
+  return (await appliedCount(db)) - before;
+}
+
+/** The committed migrations, from drizzle-kit's journal: each one's tag and creation time. */
+function journal(): Array<{ tag: string; when: number }> {
+  const path = fileURLToPath(new URL('./migrations/meta/_journal.json', import.meta.url));
+  return (JSON.parse(readFileSync(path, 'utf8')) as { entries: Array<{ tag: string; when: number }> }).entries;
+}
+
+/**
+ * How many committed migrations the database lacks, without applying any: read from drizzle's
+ * record as its migrator reads it (those created after the last one applied). For a role that may
+ * not migrate: the migrator itself starts with `create schema if not exists`, which needs CREATE
+ * on the database.
+ */
+export async function pendingMigrations(db: Pick<Database, 'execute'>): Promise<number> {
+  const [row] = await queryRows<{ exists: boolean }>(db, sql`select to_regclass('drizzle.__drizzle_migrations') is not null as "exists"`);
+  let last = -Infinity;
+  if (row?.exists) {
+    const [latest] = await queryRows<{ at: string | null }>(
+      db,
+      sql`select max(created_at)::text as "at" from drizzle.__drizzle_migrations`,
+    );
+    if (latest?.at) last = Number(latest.at);
+  }
+  return journal().filter((entry) => entry.when > last).length;
 }
 
 async function appliedCount(db: Pick<Database, 'execute'>): Promise<number> {

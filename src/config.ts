@@ -14,6 +14,12 @@ export interface Config {
   dataDir: string;
   /** A PostgreSQL server; unset means the embedded database. */
   databaseUrl: string | undefined;
+  /**
+   * The URL of the role that owns casedesk's tables, used only to apply migrations (and by
+   * `casedesk db roles`); the bot itself then connects with `databaseUrl`. Unset: `databaseUrl`
+   * migrates too, as a single role.
+   */
+  databaseMigrationUrl: string | undefined;
   databasePoolMax: number;
   databaseStatementTimeoutMs: number;
   /** The language of replies for members without their own. */
@@ -91,6 +97,15 @@ const envSchema = z.object({
       .string()
       .regex(/^postgres(ql)?:\/\/.+/, {
         error: 'must be a PostgreSQL URL such as postgres://user:password@host:5432/casedesk, or unset for the embedded database',
+      })
+      .optional(),
+  ),
+  DATABASE_MIGRATION_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/.+/, {
+        error: 'must be the PostgreSQL URL of the role that owns the tables, such as postgres://casedesk_owner:password@host:5432/casedesk',
       })
       .optional(),
   ),
@@ -221,6 +236,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `${missing}: is needed too when the other Discord variable is set; set both to run the Discord bot, or neither (see .env.example)`,
     ]);
   }
+  if (e.DATABASE_MIGRATION_URL && !e.DATABASE_URL) {
+    throw new ConfigError([
+      'DATABASE_URL: is needed too when DATABASE_MIGRATION_URL is set (the bot connects with DATABASE_URL, migrations run with DATABASE_MIGRATION_URL); unset both for the embedded database (see .env.example)',
+    ]);
+  }
   if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
     throw new ConfigError([
       'SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: one is needed with SLACK_BOT_TOKEN, the signing secret to receive requests over HTTP or the app-level token for Socket Mode (see .env.example)',
@@ -235,6 +255,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     dataDir: e.CASEDESK_DATA_DIR,
     databaseUrl: e.DATABASE_URL,
+    databaseMigrationUrl: e.DATABASE_MIGRATION_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
     databaseStatementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
     locale: e.CASEDESK_LOCALE,

@@ -41,6 +41,7 @@ describe('loadConfig', () => {
   it.each([
     ['LOG_LEVEL', 'loud'],
     ['DATABASE_URL', 'mysql://x'],
+    ['DATABASE_MIGRATION_URL', 'casedesk_owner@db'],
     ['DATABASE_POOL_MAX', '0'],
     ['DATABASE_POOL_MAX', 'ten'],
     ['DATABASE_STATEMENT_TIMEOUT_MS', '10'],
@@ -48,6 +49,16 @@ describe('loadConfig', () => {
     ['TZ', 'Mars/Phobos'],
   ])('names %s when it is %s', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}: `));
+  });
+
+  it("reads the owner's URL for migrations, which needs the bot's own URL beside it", () => {
+    expect(loadConfig({}).databaseMigrationUrl).toBeUndefined();
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://casedesk_app@db/casedesk', DATABASE_MIGRATION_URL: 'postgres://casedesk_owner@db/casedesk' }),
+    ).toMatchObject({ databaseUrl: 'postgres://casedesk_app@db/casedesk', databaseMigrationUrl: 'postgres://casedesk_owner@db/casedesk' });
+    expect(() => loadConfig({ DATABASE_MIGRATION_URL: 'postgres://casedesk_owner@db/casedesk' })).toThrow(
+      /DATABASE_URL: is needed too when DATABASE_MIGRATION_URL is set/,
+    );
   });
 
   it('reads the Discord bot settings, as a whole or not at all', () => {

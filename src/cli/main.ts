@@ -2,11 +2,11 @@ import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { DatabaseLockedError } from '../../db/client.ts';
-import { migrateDb } from '../../db/migrate.ts';
 import { text } from '../i18n/text.ts';
 import { CliContext, CliFailure, CliInternalError, type CliIo } from './context.ts';
 import { registerAuditCommands } from './audit.ts';
 import { registerConsoleCommands } from './console.ts';
+import { registerDbCommands } from './db.ts';
 import { registerDirectoryCommands } from './directory.ts';
 import { registerDigestCommands } from './digest.ts';
 import { registerDiscordCommands } from './discord.ts';
@@ -34,26 +34,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
     // Every action is audited (CliContext.withDb writes its row): what was typed, with its arguments.
     .hook('preAction', (_program, action) => ctx.beginAction(commandPath(action), actionArgs(action)));
 
-  const dbCommand = program.command('db').description('database administration');
-  dbCommand
-    .command('migrate')
-    .description('apply the database migrations (a no-op when they are applied already)')
-    .action(async () => {
-      await ctx.withDb(
-        async (handle) => {
-          const { applied } = await migrateDb(handle);
-          ctx.print(
-            ctx.say(
-              text(
-                `Đã áp dụng ${applied} migration; cơ sở dữ liệu đã cập nhật (${handle.driver}, ${handle.location}).`,
-                `Applied ${applied} migration(s); the database is up to date (${handle.driver}, ${handle.location}).`,
-              ),
-            ),
-          );
-        },
-        { migrate: false },
-      );
-    });
+  registerDbCommands(program, ctx);
   registerDirectoryCommands(program, ctx);
   registerAuditCommands(program, ctx);
   registerImportCommands(program, ctx);

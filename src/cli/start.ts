@@ -21,7 +21,17 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
     .command('start')
     .description('run casedesk (what `npm start` runs)')
     .action(async () => {
-      await ctx.withDb(async (handle) => {
+      await ctx.withDb(async (handle, { ownerRights }) => {
+        if (ownerRights) {
+          ctx.print(
+            ctx.say(
+              text(
+                'Cảnh báo: casedesk đang chạy với quyền của chủ sở hữu cơ sở dữ liệu (vai trò của DATABASE_URL sở hữu các bảng hoặc là superuser), nên ai lấy được thông tin đăng nhập này có thể sửa nhật ký kiểm toán. Hãy thiết lập `casedesk db roles` và DATABASE_MIGRATION_URL.',
+                "Warning: casedesk runs with the database owner's rights (DATABASE_URL's role owns the tables or is a superuser), so whoever obtains this credential could rewrite the audit log. Set up `casedesk db roles` and DATABASE_MIGRATION_URL.",
+              ),
+            ),
+          );
+        }
         const stdin = ctx.stdin as NodeJS.ReadableStream & { isTTY?: boolean };
         const configured = PLATFORM_ADAPTERS.flatMap((platform) => {
           const setUp = platform.configure(ctx.config);
