@@ -20,6 +20,11 @@ import meetingList from './meeting-list.ts';
 import meetingMinutes from './meeting-minutes.ts';
 import meetingNote from './meeting-note.ts';
 import meetingStart from './meeting-start.ts';
+import memberDisable from './member-disable.ts';
+import memberEnable from './member-enable.ts';
+import memberMove from './member-move.ts';
+import memberRole from './member-role.ts';
+import memberUnlink from './member-unlink.ts';
 import whoami from './whoami.ts';
 
 /** Every command casedesk knows, listed explicitly. The registry refuses duplicate names. */
@@ -43,6 +48,11 @@ export const commands = new CommandRegistry([
   meetingEnd,
   meetingList,
   meetingMinutes,
+  memberRole,
+  memberMove,
+  memberDisable,
+  memberEnable,
+  memberUnlink,
   help,
   whoami,
 ]);
@@ -55,5 +65,12 @@ export const commandGroups: Record<string, CommandGroup> = {
   meeting: {
     nameVi: 'họp',
     description: text('Họp giao ban: chương trình, kết luận, biên bản', 'Committee meetings: agenda, conclusions, minutes'),
+  },
+  member: {
+    nameVi: 'thành-viên',
+    description: text(
+      'Thành viên: đổi vai trò, chuyển đơn vị, vô hiệu hoá, gỡ liên kết',
+      'Members: change a role, move, disable, unlink an account',
+    ),
   },
 };
