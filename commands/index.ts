@@ -22,6 +22,11 @@ import meetingList from './meeting-list.ts';
 import meetingMinutes from './meeting-minutes.ts';
 import meetingNote from './meeting-note.ts';
 import meetingStart from './meeting-start.ts';
+import memberDisable from './member-disable.ts';
+import memberEnable from './member-enable.ts';
+import memberMove from './member-move.ts';
+import memberRole from './member-role.ts';
+import memberUnlink from './member-unlink.ts';
 import whoami from './whoami.ts';
 
 /** Every command casedesk knows, listed explicitly. The registry refuses duplicate names. */
@@ -47,6 +52,11 @@ export const commands = new CommandRegistry([
   meetingMinutes,
   auditCase,
   auditMember,
+  memberRole,
+  memberMove,
+  memberDisable,
+  memberEnable,
+  memberUnlink,
   help,
   whoami,
 ]);
@@ -63,5 +73,12 @@ export const commandGroups: Record<string, CommandGroup> = {
   audit: {
     nameVi: 'kiểm-tra',
     description: text('Xem lại nhật ký kiểm toán: ai đã xem, ai đã sửa', 'Review the audit log: who read, who changed'),
+  },
+  member: {
+    nameVi: 'thành-viên',
+    description: text(
+      'Thành viên: đổi vai trò, chuyển đơn vị, vô hiệu hoá, gỡ liên kết',
+      'Members: change a role, move, disable, unlink an account',
+    ),
   },
 };

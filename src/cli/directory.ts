@@ -1,6 +1,23 @@
 import type { Command } from 'commander';
-import { text } from '../i18n/text.ts';
-import { addMember, addUnit, getMembers, getUnits, linkMember, MEMBER_ROLES } from '../services/directory.ts';
+import { text, type Text } from '../i18n/text.ts';
+import { dayIn } from '../domain/dates.ts';
+import type { Result } from '../domain/result.ts';
+import { memberChangedText } from '../presenters/member.ts';
+import {
+  addMember,
+  addUnit,
+  changeRole,
+  disableMember,
+  enableMember,
+  getMembers,
+  getUnits,
+  linkMember,
+  MEMBER_ROLES,
+  type MemberChange,
+  moveMember,
+  unlinkAccount,
+} from '../services/directory.ts';
+import type { Database } from '../../db/client.ts';
 import { table, type CliContext } from './context.ts';
 
 export function registerDirectoryCommands(program: Command, ctx: CliContext): void {
@@ -74,15 +91,16 @@ export function registerDirectoryCommands(program: Command, ctx: CliContext): vo
     });
   members
     .command('list')
-    .description('list members with their roles, units and linked accounts')
+    .description('list members with their roles, units and linked accounts; disabled members are marked')
     .action(async () => {
       await ctx.withDb(async ({ db }) => {
         const rows = await getMembers(db);
+        const disabled = ctx.say(text('vô hiệu hoá', 'disabled'));
         ctx.print(
           table(
             ctx.config.locale === 'vi'
-              ? ['TÊN ĐĂNG NHẬP', 'VAI TRÒ', 'ĐƠN VỊ', 'NGÔN NGỮ', 'HỌ TÊN', 'TÀI KHOẢN']
-              : ['HANDLE', 'ROLE', 'UNIT', 'LOCALE', 'NAME', 'ACCOUNTS'],
+              ? ['TÊN ĐĂNG NHẬP', 'VAI TRÒ', 'ĐƠN VỊ', 'NGÔN NGỮ', 'HỌ TÊN', 'TÀI KHOẢN', 'TRẠNG THÁI']
+              : ['HANDLE', 'ROLE', 'UNIT', 'LOCALE', 'NAME', 'ACCOUNTS', 'STATUS'],
             rows.map((m) => [
               m.handle,
               m.role,
@@ -90,9 +108,75 @@ export function registerDirectoryCommands(program: Command, ctx: CliContext): vo
               m.locale ?? '-',
               m.displayName,
               m.identities.map((i) => `${i.platform}:${i.workspaceId}/${i.userId}`).join(' ') || '-',
+              m.disabledAt ? `${disabled} ${dayIn(ctx.config.timeZone, m.disabledAt)}` : '',
             ]),
           ),
         );
       });
     });
+
+  /** Runs one lifecycle change: its answer on standard output, its before and after in the audit row. */
+  const change = <S>(work: (db: Database) => Promise<Result<MemberChange<S>>>, done: (change: MemberChange<S>) => Text) =>
+    ctx.withDb(async ({ db }) => {
+      const result = await work(db);
+      if (!result.ok) ctx.fail(result.failure);
+      ctx.noteAudit({ args: { before: result.value.before, after: result.value.after } });
+      ctx.print(ctx.say(done(result.value)));
+    });
+  members
+    .command('role')
+    .description("change a member's role")
+    .argument('<handle>', "the member's handle")
+    .argument('<role>', `one of ${MEMBER_ROLES.join(', ')}`)
+    .action((handle: string, role: string) =>
+      change(
+        (db) => changeRole(db, { handle, role }),
+        (c) => memberChangedText({ kind: 'role', change: c }),
+      ),
+    );
+  members
+    .command('move')
+    .description('move a member to another unit: from their next command they see that unit and its sub-units')
+    .argument('<handle>', "the member's handle")
+    .argument('<unit>', "the new unit's code")
+    .action((handle: string, unit: string) =>
+      change(
+        (db) => moveMember(db, { handle, unitCode: unit }),
+        (c) => memberChangedText({ kind: 'move', change: c }),
+      ),
+    );
+  members
+    .command('disable')
+    .description('disable a member (left, suspended): refused on every command at once; their history stays')
+    .argument('<handle>', "the member's handle")
+    .option('--reason <text>', 'why, kept in the audit log')
+    .action((handle: string) =>
+      change(
+        (db) => disableMember(db, { handle, now: new Date() }),
+        (c) => memberChangedText({ kind: 'disable', change: c }),
+      ),
+    );
+  members
+    .command('enable')
+    .description('let a disabled member use casedesk again')
+    .argument('<handle>', "the member's handle")
+    .action((handle: string) =>
+      change(
+        (db) => enableMember(db, { handle }),
+        (c) => memberChangedText({ kind: 'enable', change: c }),
+      ),
+    );
+  members
+    .command('unlink')
+    .description("unlink a member's chat account: the one given, or all of theirs on the platform")
+    .argument('<handle>', "the member's handle")
+    .requiredOption('--platform <platform>', 'discord or slack')
+    .option('--workspace <id>', 'the Discord guild (server) id or the Slack team id (with --user)')
+    .option('--user <id>', 'the Discord or Slack user id (with --workspace)')
+    .action((handle: string, opts: { platform: string; workspace?: string; user?: string }) =>
+      change(
+        (db) => unlinkAccount(db, { handle, platform: opts.platform, workspaceId: opts.workspace, userId: opts.user }),
+        (c) => memberChangedText({ kind: 'unlink', change: c }),
+      ),
+    );
 }

@@ -1,6 +1,7 @@
-import type { CaseStatus, Danger } from '../../db/schema/index.ts';
+import type { CaseStatus, Danger, MemberRole } from '../../db/schema/index.ts';
 import { CASE_STATUSES, DANGER_WORDS, DANGERS, STATUS_WORDS } from '../domain/vocabulary.ts';
-import { DANGER_LABEL, STATUS_LABEL } from '../i18n/labels.ts';
+import { DANGER_LABEL, ROLE_LABEL, STATUS_LABEL } from '../i18n/labels.ts';
+import { MEMBER_ROLES } from '../services/directory.ts';
 import type { ChoiceSpec } from './options.ts';
 
 /** Option choices shared by several commands, with the Vietnamese words they accept. */
@@ -14,4 +15,19 @@ export const DANGER_CHOICES: readonly ChoiceSpec<Danger>[] = DANGERS.map((value:
   value,
   label: DANGER_LABEL[value],
   aliases: DANGER_WORDS[value],
+}));
+
+/** The Vietnamese words for the roles, as they are typed: `chỉ huy`, `chi-huy`. */
+const ROLE_WORDS: Record<MemberRole, readonly string[]> = {
+  viewer: ['xem'],
+  officer: ['cán bộ', 'can-bo'],
+  lead: ['chỉ huy', 'chi-huy'],
+  admin: ['quản trị', 'quan-tri'],
+  auditor: ['giám sát', 'giam-sat'],
+};
+
+export const ROLE_CHOICES: readonly ChoiceSpec<MemberRole>[] = MEMBER_ROLES.map((value: MemberRole) => ({
+  value,
+  label: ROLE_LABEL[value],
+  aliases: ROLE_WORDS[value],
 }));

@@ -42,6 +42,11 @@ export interface CommandContext<Options = ParsedOptions> {
   invocation: { id: string; platform: Platform; workspaceId: string; channelId: string };
   /** Records the case codes this command read or changed, for the audit row. */
   touch(...caseCodes: string[]): void;
+  /**
+   * Adds to the audit row's arguments what the options cannot say, such as what a change found
+   * and left: `ctx.noteAudit({ before: { role: 'officer' }, after: { role: 'lead' } })`.
+   */
+  noteAudit(args: Record<string, unknown>): void;
   commands: CommandRegistry;
   logger: Logger;
 }

@@ -40,3 +40,15 @@ export const noteTextOption = {
   multiline: true,
   description: text('nội dung ghi chú', 'the note'),
 } as const satisfies OptionSpec;
+
+/** The member a command changes, by handle: `duc.nv`. */
+export const memberHandleOption = {
+  name: 'handle',
+  nameVi: 'thành-viên',
+  type: 'string',
+  positional: true,
+  required: true,
+  maxLength: 32,
+  placeholder: 'HANDLE',
+  description: text('tên đăng nhập của thành viên, ví dụ duc.nv', "the member's handle, e.g. duc.nv"),
+} as const satisfies OptionSpec;

@@ -36,6 +36,11 @@ export function unknownUserText(actor: Actor): Text {
   );
 }
 
+export const disabledText = text(
+  'Tài khoản của bạn đã bị vô hiệu hoá nên không dùng được casedesk. Nếu bạn cho rằng đây là nhầm lẫn, hãy liên hệ quản trị viên của đơn vị.',
+  "Your account is disabled, so casedesk is closed to you. If you think this is a mistake, ask your unit's administrator.",
+);
+
 export function unknownCommandText(group: string | undefined): Text {
   if (group) return text(`Lệnh "${group}" cần thêm một lệnh con. Gõ: help ${group}`, `"${group}" needs a subcommand. Type: help ${group}`);
   return text('Không có lệnh này. Gõ help để xem các lệnh.', 'There is no such command. Type help for the list of commands.');

@@ -43,7 +43,8 @@ export interface DispatchResult {
   command?: string;
 }
 
-type Refusal = Failure | { code: 'unknown_command'; text: Text };
+/** `detail` is what the audit row says, when more specific than the code (`member_disabled`). */
+type Refusal = (Failure | { code: 'unknown_command'; text: Text }) & { detail?: string };
 
 const AUDIT_OUTCOME: Record<Refusal['code'], 'denied' | 'invalid'> = {
   denied: 'denied',
@@ -53,6 +54,9 @@ const AUDIT_OUTCOME: Record<Refusal['code'], 'denied' | 'invalid'> = {
   conflict: 'invalid',
   unknown_command: 'invalid',
 };
+
+/** The audit detail of a refusal to a disabled member. */
+const MEMBER_DISABLED = 'member_disabled';
 
 /** Thrown inside the command's transaction to roll back its writes when it answers a refusal. */
 class Refused extends Error {
@@ -149,7 +153,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     let reference = outcome.kind === 'error' ? newErrorReference() : undefined;
     if (outcome.kind === 'error') log.error({ err: outcome.error, reference, command: seen.command }, 'command failed');
     const audited = outcome.kind === 'error' ? 'error' : AUDIT_OUTCOME[outcome.refusal.code];
-    const detail = outcome.kind === 'error' ? reference! : outcome.refusal.code;
+    const detail = outcome.kind === 'error' ? reference! : (outcome.refusal.detail ?? outcome.refusal.code);
     try {
       await turn(() => deps.db.transaction((tx) => audit(tx, audited, detail)));
     } catch (auditError) {
@@ -181,6 +185,8 @@ export function createDispatcher(deps: DispatcherDeps) {
     if (!member) return refuse({ code: 'unknown_user', text: say.unknownUserText(invocation.actor) });
     seen.memberId = member.id;
     seen.locale = member.locale ?? deps.locale;
+    // Read afresh on every command: disabling a member takes effect on every instance at once.
+    if (member.disabledAt) return refuse({ code: 'denied', text: say.disabledText, detail: MEMBER_DISABLED });
 
     let input = invocation.input;
     let confirmed = false;
@@ -232,6 +238,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         channelId: invocation.channel.id,
       },
       touch: (...codes) => codes.forEach((c) => seen.caseCodes.add(c)),
+      noteAudit: (args) => Object.assign(seen.args, args),
       commands: deps.commands,
       logger: deps.logger.child({ invocation: invocation.id, command: command.name }),
     });
@@ -286,6 +293,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     return turn(async () => {
       const { member, unitIds } = await resolveActor(deps.db, input.actor);
       if (!member) return audit(null, [], 'denied', 'unknown_user').then(() => []);
+      if (member.disabledAt) return audit(member.id, [], 'denied', MEMBER_DISABLED).then(() => []);
       if (!mayRun(member.role, definition)) return audit(member.id, [], 'denied', 'denied').then(() => []);
       const suggestions = fitSuggestions(
         await spec.suggest!({

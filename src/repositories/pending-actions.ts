@@ -43,3 +43,12 @@ export async function forgetExpiredPendingActions(db: Executor, now: Date): Prom
   const rows = await db.delete(pendingActions).where(lt(pendingActions.expiresAt, now)).returning({ key: pendingActions.key });
   return rows.length;
 }
+
+/** Voids every confirm button offered to a member (who was just disabled): pressed later, they answer "expired". */
+export async function deletePendingActionsOfferedTo(db: Executor, input: { memberId: number }): Promise<number> {
+  const rows = await db
+    .delete(pendingActions)
+    .where(eq(pendingActions.offeredToMemberId, input.memberId))
+    .returning({ key: pendingActions.key });
+  return rows.length;
+}

@@ -3,7 +3,7 @@ import { addAttendee, linkFollowUp, meetingsInUnits } from '../repositories/meet
 import { countUnits, findUnitsByIds } from '../repositories/units.ts';
 import { addCaseInfo, addCaseNote, changeCaseStatus, findCases, getCaseCard, recordDecision } from './cases.ts';
 import { auditOfCase, auditOfMember } from './audit.ts';
-import { addUnit } from './directory.ts';
+import { addUnit, changeRole, disableMember, enableMember, moveMember, unlinkAccount } from './directory.ts';
 import { buildDigest } from './digest/digest.ts';
 import { resolveDigestRequest } from './digest/request.ts';
 import { addSchedule, listSchedules, removeSchedule } from './digest/schedules.ts';
@@ -68,6 +68,12 @@ export function createServices(db: Executor) {
     findUnitsByIds,
     countUnits,
     addUnit,
+    // Members' lifecycle.
+    changeRole,
+    moveMember,
+    disableMember,
+    enableMember,
+    unlinkAccount,
   });
 }
 

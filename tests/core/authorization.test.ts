@@ -27,6 +27,9 @@ beforeEach(async () => {
   await makeCase(t.db, { code: 'TN-2020-000001', fullName: 'Nguyễn Văn Đức', unit: 'CAQ-HK', wantedOn: '2020-01-10' });
   await makeCase(t.db, { code: 'TN-2020-000002', fullName: 'Lê Văn Đức', unit: 'CA-HCM', wantedOn: '2020-01-10' });
   await makeMember(t.db, { handle: 'hcm.officer', role: 'officer', unit: 'CA-HCM' });
+  // A member who left: an admin of the unit (who could run anything) with a linked account, disabled.
+  await makeMember(t.db, { handle: 'hn.gone', role: 'admin', unit: 'CA-HN', discord: { guild: 'G1', user: 'U1' } });
+  await t.db.execute(sql`update members set disabled_at = now() where handle = 'hn.gone'`);
   // Follow-up #1 is on the in-scope case, assigned to hn.officer; #2 is on the other, to hcm.officer.
   await core.run('hn.admin', `followup add ${IN} hn.officer "Xác minh nơi ở"`);
   await insertFollowUp(t.db, {
@@ -71,9 +74,17 @@ const GLOBAL: Record<string, string> = {
   'meeting conclude': 'open: meeting conclude kết luận',
   'meeting attend': 'open: meeting attend',
   'meeting end': 'open: meeting end',
+  'member role': 'member role hn.viewer officer',
+  'member move': 'member move hn.viewer CAQ-HK',
+  'member disable': 'member disable hn.viewer',
+  'member enable': 'member enable hn.gone',
+  'member unlink': 'member unlink hn.gone discord',
   help: 'help',
   whoami: 'whoami',
 };
+
+const lastDetail = async () =>
+  (await queryRows<{ detail: string | null }>(t.db, sql`select detail from audit_log order by id desc limit 1`))[0]?.detail;
 
 it('covers every registered command', () => {
   const covered = [...Object.keys(CASE_COMMANDS), ...Object.keys(GLOBAL)].sort();
@@ -104,6 +115,13 @@ describe.each(Object.entries(CASE_COMMANDS))('%s', (name, line) => {
     expect(result).toMatchObject({ outcome: 'denied', code: 'unknown_user' });
     expect(reply.text).not.toContain('Nguyễn');
   });
+
+  it('refuses a disabled member', async () => {
+    const { result, reply } = await core.run('hn.gone', line(IN));
+    expect(result).toMatchObject({ outcome: 'denied', code: 'denied' });
+    expect(reply.text).not.toContain('Nguyễn');
+    expect(await lastDetail()).toBe('member_disabled');
+  });
 });
 
 describe.each(Object.entries(GLOBAL))('%s', (name, spec) => {
@@ -118,6 +136,10 @@ describe.each(Object.entries(GLOBAL))('%s', (name, spec) => {
   });
   it('refuses an unknown user', async () => {
     expect((await core.run('nobody', line)).result.code).toBe('unknown_user');
+  });
+  it('refuses a disabled member', async () => {
+    expect((await core.run('hn.gone', line)).result).toMatchObject({ outcome: 'denied', code: 'denied' });
+    expect(await lastDetail()).toBe('member_disabled');
   });
 });
 

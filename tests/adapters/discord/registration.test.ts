@@ -18,7 +18,7 @@ function* walk(options: APIApplicationCommandOption[] = []): Generator<APIApplic
 
 describe('Discord command registration', () => {
   it('registers /case and /followup with subcommands, and the one-word commands at the top', () => {
-    expect(built.map((c) => c.name).sort()).toEqual(['case', 'digest', 'followup', 'help', 'meeting', 'whoami']);
+    expect(built.map((c) => c.name).sort()).toEqual(['audit', 'case', 'digest', 'followup', 'help', 'meeting', 'member', 'whoami']);
     const sub = (name: string) => (built.find((c) => c.name === name)!.options ?? []).map((o) => o.name).sort();
     expect(sub('case')).toEqual(['decision', 'find', 'info', 'note', 'show', 'status']);
     expect(sub('followup')).toEqual(['add', 'cancel', 'done', 'list']);
