@@ -135,6 +135,20 @@ export class CliContext {
     if (extra.caseCodes) this.action.caseCodes.push(...extra.caseCodes);
   }
 
+  /**
+   * Audits an action refused before it opened the database (an argument that does not parse): the
+   * database is opened just to write its row. Where the database itself cannot be opened, nothing can be.
+   */
+  async auditRefusalBeforeDb(error: unknown): Promise<void> {
+    if (!this.action || this.action.done || !(error instanceof CliFailure)) return;
+    try {
+      await this.withDb(() => Promise.reject(error));
+    } catch {
+      // Rethrown by withDb once its row is written, or the database is what failed: either way the
+      // operator is told of the refusal itself.
+    }
+  }
+
   /** The action dispatches one chat command (`exec`), whose audit row the dispatcher writes. */
   auditedByDispatcher(): void {
     if (this.action) this.action.done = true;

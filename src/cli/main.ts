@@ -49,6 +49,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return ctx.exitCode;
   } catch (error) {
+    await ctx.auditRefusalBeforeDb(error);
     return reportFailure(ctx, error);
   }
 }

@@ -236,6 +236,16 @@ describe('command-line actions in the audit log', () => {
     expect(rows[1]!.args).toEqual({ handle: 'duc.nv', role: 'admin', unit: 'C06' });
   });
 
+  it('audits an action refused before it reached the database, such as an argument that does not parse', async () => {
+    expect((await cli(['meeting', 'minutes', '0x10'])).code).toBe(1);
+    expect((await cli(['audit', 'verify', '--head', 'nonsense'])).code).toBe(1);
+    const rows = await cliRows();
+    expect(rows.map((r) => [r.command, r.outcome, r.detail, r.args, r.os_user])).toEqual([
+      ['casedesk meeting minutes', 'invalid', 'invalid', { id: '0x10', format: 'text' }, operator.user],
+      ['casedesk audit verify', 'invalid', 'invalid', { head: 'nonsense' }, operator.user],
+    ]);
+  });
+
   it('records who ran exec and console beside the member they acted as', async () => {
     await makeUnitTree(t.db);
     const admin = await makeMember(t.db, { handle: 'admin.c06', role: 'admin', unit: 'C06' });
