@@ -15,9 +15,10 @@ CREATE FUNCTION public.casedesk_audit_genesis() RETURNS text
   LANGUAGE sql IMMUTABLE
   AS $$ SELECT encode(sha256(convert_to('casedesk audit chain', 'UTF8')), 'hex') $$;
 --> statement-breakpoint
+-- No SET clause: a plain SQL function is inlined into the trigger's cached statement instead of
+-- being planned again for every row (it names only pg_catalog functions, always found first).
 CREATE FUNCTION public.casedesk_audit_row_hash(prev text, seq bigint, r public.audit_log) RETURNS text
   LANGUAGE sql STABLE
-  SET search_path = pg_catalog, public
   AS $$
     SELECT encode(sha256(convert_to(prev || '|' || jsonb_build_array(
       seq, r.id, to_char(r.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), r.member_id, r.platform,
