@@ -64,6 +64,11 @@ export class CliContext {
   private configCache: Config | undefined;
   /** What the command asks the process to exit with when it did not fail outright. */
   exitCode = 0;
+  /**
+   * What a lost database connection left of the action, said in its one-line reason (an import,
+   * one transaction, wrote nothing). Unset, the reason says that what was not committed was rolled back.
+   */
+  interruptedNote: Text | undefined;
   private loggerCache: Logger | undefined;
   private action: CliAction | undefined;
   private operatorCache: Operator | undefined;

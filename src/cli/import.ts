@@ -19,6 +19,8 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
         const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
         ctx.fail(text(`Không đọc được tệp ${file} (${reason}).`, `Cannot read ${file} (${reason}).`));
       }
+      // The import is one transaction: a lost connection leaves nothing of it.
+      ctx.interruptedNote = text('không có gì của lần nhập này được ghi', 'nothing of this import was written');
       await ctx.withDb(async ({ db }) => {
         const report = await importCases(db, { csv, dryRun: opts.dryRun ?? false, timeZone: ctx.config.timeZone });
         const l = ctx.config.locale;

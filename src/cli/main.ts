@@ -1,8 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config.ts';
+import { ConfigError, loadConfig } from '../config.ts';
 import { DatabaseLockedError } from '../../db/client.ts';
-import { text } from '../i18n/text.ts';
+import { text, type Locale, type Text } from '../i18n/text.ts';
 import { CliContext, CliFailure, CliInternalError, type CliIo } from './context.ts';
 import { registerAuditCommands } from './audit.ts';
 import { registerConsoleCommands } from './console.ts';
@@ -98,8 +98,93 @@ function reportFailure(ctx: CliContext, error: unknown): number {
     // The configuration itself may be what failed; the line below still says why.
   }
   const quoted = reference ? ` (${safeSay(ctx, text(`mã tham chiếu ${reference}`, `reference ${reference}`))})` : '';
+  const lost = connectionLoss(cause);
+  if (lost) {
+    ctx.stderr.write(`casedesk: ${safeSay(ctx, connectionLostText(lost, ctx.interruptedNote))}${quoted}\n`);
+    return 2;
+  }
   ctx.stderr.write(`casedesk: ${message.split('\n')[0]}${quoted}\n`);
   return 2;
+}
+
+/** postgres.js's own codes for a connection that closed under a query; Node's for a socket that broke. */
+const CONNECTION_LOST_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'ECONNRESET', 'EPIPE']);
+/** The server's: the connection was terminated (57P01 by an administrator, 57P02 a crash), or class 08. */
+const CONNECTION_LOST_SQLSTATE = /^(57P0[12]|08...)$/;
+
+/** The reason a database connection was lost, from the error or one of its causes; undefined when it was not. */
+function connectionLoss(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (CONNECTION_LOST_CODES.has(code) || CONNECTION_LOST_SQLSTATE.test(code))) {
+      return e.message.split('\n')[0];
+    }
+  }
+  return undefined;
+}
+
+function connectionLostText(reason: string, note: Text | undefined): Text {
+  return (l) =>
+    text(
+      `mất kết nối cơ sở dữ liệu (${reason}); ${note?.(l) ?? 'phần việc chưa ghi xong đã được huỷ'}; hãy chạy lại lệnh`,
+      `the database connection was lost (${reason}); ${note?.(l) ?? 'what the command had not committed was rolled back'}; run it again`,
+    )(l);
+}
+
+/**
+ * postgres.js (3.4.9) throws this TypeError from a timer when a connection closes with a short
+ * write still queued, such as the rollback of a transaction whose backend was terminated
+ * (porsager/postgres#1154, #1208): outside any awaited chain, it would end the process with a
+ * stack trace. By then the query that waited has failed with CONNECTION_CLOSED, and the action
+ * reports that.
+ */
+function isDriverWriteAfterClose(error: unknown): boolean {
+  return (
+    error instanceof TypeError &&
+    error.message.includes("reading 'write'") &&
+    /\bnextWrite\b/.test(error.stack ?? '') &&
+    /postgres[\\/]src[\\/]connection\.js/.test(error.stack ?? '')
+  );
+}
+
+/** Commands that keep running: after the driver's stray error their pool keeps a connection that can no longer send. */
+const LONG_RUNNING = new Set(['start', 'console']);
+
+/**
+ * Runs `casedesk` as a program (bin/casedesk.js): {@link runCli}, with the driver's stray error
+ * (see {@link isDriverWriteAfterClose}) kept from ending it with a stack trace. A command that
+ * ends by itself carries on and reports its failed query in one line; a long-running one (the bot,
+ * the console) stops with a one-line reason, so that it is started again with a fresh pool. Any
+ * other uncaught error ends the process as Node would.
+ */
+export async function runProgram(argv: string[]): Promise<number> {
+  const onUncaught = (error: unknown) => {
+    if (!isDriverWriteAfterClose(error)) {
+      process.off('uncaughtException', onUncaught);
+      process.nextTick(() => {
+        throw error;
+      });
+      return;
+    }
+    if (!LONG_RUNNING.has(argv[0] ?? '')) return;
+    const stops = text(
+      'mất kết nối cơ sở dữ liệu (CONNECTION_CLOSED); casedesk dừng lại để được khởi động lại với kết nối mới',
+      'the database connection was lost (CONNECTION_CLOSED); casedesk stops, to be started again with fresh connections',
+    );
+    process.stderr.write(`casedesk: ${stops(programLocale())}\n`);
+    process.exit(1);
+  };
+  process.on('uncaughtException', onUncaught);
+  return runCli(argv);
+}
+
+/** The operator's language outside a command's context (CASEDESK_LOCALE), Vietnamese if unreadable. */
+function programLocale(): Locale {
+  try {
+    return loadConfig().locale;
+  } catch {
+    return 'vi';
+  }
 }
 
 function safeSay(ctx: CliContext, t: (l: 'vi' | 'en') => string): string {
@@ -111,5 +196,5 @@ function safeSay(ctx: CliContext, t: (l: 'vi' | 'en') => string): string {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.exitCode = await runCli(process.argv.slice(2));
+  process.exitCode = await runProgram(process.argv.slice(2));
 }

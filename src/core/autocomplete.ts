@@ -1,7 +1,7 @@
 import type { Executor } from '../../db/client.ts';
 import type { Locale } from '../../db/schema/index.ts';
 import type { Scope } from '../domain/scope.ts';
-import { cleanText } from '../domain/text.ts';
+import { cleanText, findControlCharacter } from '../domain/text.ts';
 import type { Member } from '../repositories/members.ts';
 
 /** One choice offered while the user types an option. */
@@ -25,8 +25,12 @@ export type Suggester = (ctx: SuggestContext) => Promise<Suggestion[]>;
 /** The most suggestions a platform shows (Discord's limit). */
 export const MAX_SUGGESTIONS = 25;
 
-/** What the user typed, fit to suggest from; undefined when too short to be worth a query. */
+/**
+ * What the user typed, fit to suggest from; undefined when too short to be worth a query, or when
+ * it holds a control character, which a command would refuse (and a NUL cannot be queried).
+ */
 export function suggestionInput(partial: string): string | undefined {
+  if (findControlCharacter(partial)) return undefined;
   const cleaned = cleanText(partial).slice(0, 100);
   return cleaned.length < 2 ? undefined : cleaned;
 }

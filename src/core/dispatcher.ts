@@ -14,7 +14,7 @@ import { mayRun, type CommandDefinition, type CommandRegistry } from './command.
 import { isConfirmation, offerConfirmation, takeConfirmation } from './confirmations.ts';
 import * as say from './dispatcher-texts.ts';
 import type { Actor, Invocation, InvocationInput, Reply } from './invocation.ts';
-import { parseTextOptions, validateOptions } from './options.ts';
+import { parseTextOptions, refuseControlCharacters, validateOptions } from './options.ts';
 import type { Failure, FailureCode } from '../domain/result.ts';
 
 export interface DispatcherDeps {
@@ -207,6 +207,8 @@ export function createDispatcher(deps: DispatcherDeps) {
         };
       }
     }
+    const typed = refuseControlCharacters(input);
+    if (!typed.ok) return refuse(typed.failure);
     const found = resolveCommand(input);
     if (!('command' in found)) return refuse({ code: 'unknown_command', text: say.unknownCommandText(found.group) });
     const command = found.command;

@@ -1,8 +1,9 @@
 import { parseIsoDate } from '../domain/dates.ts';
-import { cleanMultilineText, cleanText, foldKey } from '../domain/text.ts';
+import { cleanMultilineText, cleanText, findControlCharacter, foldKey } from '../domain/text.ts';
 import { text, type Locale, type Text } from '../i18n/text.ts';
 import { fail, ok, type Result } from '../domain/result.ts';
 import type { Suggester } from './autocomplete.ts';
+import type { InvocationInput } from './invocation.ts';
 
 /**
  * One option of a command. The spec is the single source for text parsing (console, Slack),
@@ -27,6 +28,7 @@ export interface OptionSpec {
   /** In characters, after cleaning. Strings default to 200, texts to 2,000. */
   maxLength?: number;
   choices?: readonly ChoiceSpec[];
+  /** Bounds of an integer; whatever they say, within {@link INTEGER_RANGE}. */
   min?: number;
   max?: number;
   /** What a platform with autocomplete (Discord) suggests while this option is typed. */
@@ -195,8 +197,8 @@ export function parseTextOptions(commandName: string, rest: string, options: rea
 
 /**
  * Checks and converts raw option values (from text or a platform's typed options): required
- * options present, lengths within limits, dates real, choices known. Texts are cleaned (NFC,
- * invisible and bidi-control characters removed).
+ * options present, lengths within limits, integers plain decimal digits within range, dates real,
+ * choices known. Texts are cleaned (NFC, invisible and bidi-control characters removed).
  */
 export function validateOptions(
   commandName: string,
@@ -233,13 +235,8 @@ export function validateOptions(
         break;
       }
       case 'integer': {
-        const n = Number(value);
-        if (!Number.isInteger(n) || (spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
-          const range = spec.min !== undefined && spec.max !== undefined ? ` (${spec.min}–${spec.max})` : '';
-          return problem(
-            text(`${spec.name} phải là số nguyên${range}: "${value}".`, `${spec.name} must be a whole number${range}: "${value}".`),
-          );
-        }
+        const n = readInteger(input!, spec);
+        if (n === undefined) return problem(integerProblem(spec, str));
         parsed[spec.name] = n;
         break;
       }
@@ -266,6 +263,72 @@ export function validateOptions(
     }
   }
   return ok(parsed);
+}
+
+/** What Postgres's `integer` holds: ids are serials of that type, and no option needs more. */
+export const INTEGER_RANGE = { min: -2147483648, max: 2147483647 } as const;
+
+/** The range an integer option accepts: its own, within {@link INTEGER_RANGE}. */
+function integerRange(spec: OptionSpec): { min: number; max: number } {
+  return {
+    min: Math.max(spec.min ?? INTEGER_RANGE.min, INTEGER_RANGE.min),
+    max: Math.min(spec.max ?? INTEGER_RANGE.max, INTEGER_RANGE.max),
+  };
+}
+
+/**
+ * An integer option's value, or undefined: a platform's typed whole number, or plain decimal
+ * digits with an optional minus sign, exactly as typed (`Number` would also read `0x10`, `1e3`,
+ * `+5`, ` 5` and `5.0`, each as some other follow-up than the one meant), within range.
+ */
+function readInteger(input: string | number | boolean, spec: OptionSpec): number | undefined {
+  let n: number;
+  if (typeof input === 'number') n = input;
+  else if (typeof input === 'string' && /^-?[0-9]+$/.test(input)) n = Number(input);
+  else return undefined;
+  const { min, max } = integerRange(spec);
+  return Number.isInteger(n) && n >= min && n <= max ? n : undefined;
+}
+
+function integerProblem(spec: OptionSpec, typed: string): Text {
+  const { min, max } = integerRange(spec);
+  const example = Math.min(max, Math.max(min, 12));
+  const shown = JSON.stringify([...typed].length > 40 ? `${[...typed].slice(0, 40).join('')}…` : typed);
+  return text(
+    `${spec.name} phải là số nguyên từ ${min} đến ${max}, chỉ gồm chữ số, ví dụ ${example}; ${shown} không hợp lệ.`,
+    `${spec.name} must be a whole number from ${min} to ${max}, written with digits only, e.g. ${example}; ${shown} is not.`,
+  );
+}
+
+/**
+ * Refuses a request that holds a control character (see {@link findControlCharacter}): in the
+ * line typed (console, Slack), or in any string of a platform's typed options (Discord). Checked
+ * once, before the line is parsed, so that no command sees one.
+ */
+export function refuseControlCharacters(input: InvocationInput): Result<void> {
+  if (input.kind === 'text') {
+    const found = findControlCharacter(input.line);
+    if (!found) return ok(undefined);
+    return fail(
+      'invalid',
+      text(
+        `Dòng lệnh có một ký tự điều khiển (${found.code}) ở vị trí ${found.position}; hãy gõ lại dòng lệnh.`,
+        `The line contains a control character (${found.code}) at position ${found.position}; retype it.`,
+      ),
+    );
+  }
+  for (const [name, value] of Object.entries(input.options)) {
+    const found = typeof value === 'string' ? findControlCharacter(value) : undefined;
+    if (!found) continue;
+    return fail(
+      'invalid',
+      text(
+        `Tùy chọn ${name} có một ký tự điều khiển (${found.code}) ở vị trí ${found.position}; hãy gõ lại.`,
+        `Option ${name} contains a control character (${found.code}) at position ${found.position}; retype it.`,
+      ),
+    );
+  }
+  return ok(undefined);
 }
 
 export function matchChoice(choices: readonly ChoiceSpec[], input: string): ChoiceSpec | undefined {

@@ -39,6 +39,23 @@ export function cleanMultilineText(input: string): string {
 }
 
 /**
+ * Where the first control character of `value` is, if any: the C0 controls but tab, line feed and
+ * carriage return, DEL, and the C1 controls. Nobody types them, a NUL cannot even be stored, and
+ * others hide in a terminal; a line holding one is refused rather than guessed at.
+ */
+export function findControlCharacter(value: string): { position: number; code: string } | undefined {
+  let position = 0;
+  for (const ch of value) {
+    position += 1;
+    const c = ch.codePointAt(0)!;
+    if ((c <= 0x1f && c !== 0x09 && c !== 0x0a && c !== 0x0d) || (c >= 0x7f && c <= 0x9f)) {
+      return { position, code: `U+${c.toString(16).toUpperCase().padStart(4, '0')}` };
+    }
+  }
+  return undefined;
+}
+
+/**
  * The key used to compare words regardless of case and diacritics (`Đầu thú` → `dau thu`).
  * For matching vocabulary in the application; case search uses the database's own function.
  */

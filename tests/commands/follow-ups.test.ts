@@ -141,6 +141,31 @@ describe('follow-ups', () => {
     expect((await rows()).map((r) => r.status)).toEqual(['cancelled', 'done']);
   });
 
+  it('reads an id only as plain decimal digits: 0x10 is not #16, 1e3 is not #1000, and a huge id is refused, not an error', async () => {
+    await queryRows(t.db, sql`select setval(pg_get_serial_sequence('follow_ups', 'id'), 15)`);
+    await core.run('lead.hn', `followup add ${HN} officer.hn Việc mười sáu`);
+    await queryRows(t.db, sql`select setval(pg_get_serial_sequence('follow_ups', 'id'), 999)`);
+    await core.run('lead.hn', `followup add ${HN} officer.hn Việc một nghìn`);
+    expect((await rows()).map((r) => [r.id, r.status])).toEqual([
+      [16, 'open'],
+      [1000, 'open'],
+    ]);
+    const typed = ['0x10', '1e3', '+16', '16.0', 'id:" 16"', '2147483648', '99999999999999999999', '-16'];
+    for (const id of typed) {
+      const { result, reply } = await core.run('officer.hn', `followup done ${id}`);
+      expect(result, id).toEqual({ outcome: 'invalid', code: 'invalid', command: 'followup done' });
+      expect(reply.text).toContain('id must be a whole number from 1 to 2147483647, written with digits only, e.g. 12;');
+    }
+    expect((await rows()).map((r) => r.status)).toEqual(['open', 'open']);
+    const audited = await queryRows<{ outcome: string; detail: string }>(
+      t.db,
+      sql`select outcome, detail from audit_log where command = 'followup done' order by id`,
+    );
+    expect(audited).toEqual(typed.map(() => ({ outcome: 'invalid', detail: 'invalid' })));
+    expect((await core.run('officer.hn', 'followup done 16')).result.outcome).toBe('ok');
+    expect((await rows()).map((r) => r.status)).toEqual(['done', 'open']);
+  });
+
   it('filters by case and unit within scope', async () => {
     await core.run('lead.hn', `followup add ${HN} unit:CAQ-HK Việc một`);
     expect((await core.run('lead.hn', `followup list all case:${HN}`)).reply.text).toContain('Việc một');

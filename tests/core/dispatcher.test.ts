@@ -123,6 +123,41 @@ describe('dispatcher', () => {
     expect(again.reply.messages).toEqual([]);
   });
 
+  it('refuses a line holding a NUL or another control character as invalid, and audits it', async () => {
+    await makeCase(t.db, { code: 'TN-2020-000009', unit: 'CA-HN', wantedOn: '2020-01-01' });
+    const core = createTestCore(t.db);
+    const nul = await core.run('lead', 'case note TN-2020-000009 a\u0000b');
+    expect(nul.result).toEqual({ outcome: 'invalid', code: 'invalid', command: 'case note' });
+    expect(nul.reply.text).toBe('The line contains a control character (U+0000) at position 27; retype it.');
+    const escape = await core.run('lead', 'case find \u001B[2Jnguyen');
+    expect(escape.result).toEqual({ outcome: 'invalid', code: 'invalid', command: 'case find' });
+    const typed = await core.runOptions('lead', 'case note', { code: 'TN-2020-000009', text: 'ghi chú\u0085' });
+    expect(typed.result).toEqual({ outcome: 'invalid', code: 'invalid', command: 'case note' });
+    expect(typed.reply.text).toBe('Option text contains a control character (U+0085) at position 8; retype it.');
+    expect(await count('case_events')).toBe(0);
+    expect(await queryRows(t.db, sql`select command, outcome, detail, args from audit_log order by id`)).toEqual([
+      { command: 'case note', outcome: 'invalid', detail: 'invalid', args: { line: 'case note TN-2020-000009 a\u2400b' } },
+      { command: 'case find', outcome: 'invalid', detail: 'invalid', args: { line: 'case find \u001B[2Jnguyen' } },
+      { command: 'case note', outcome: 'invalid', detail: 'invalid', args: { code: 'TN-2020-000009', text: 'ghi chú\u0085' } },
+    ]);
+  });
+
+  it('suggests nothing for a partial option holding a control character', async () => {
+    await makeCase(t.db, { code: 'TN-2020-000009', unit: 'CA-HN', wantedOn: '2020-01-01' });
+    const core = createTestCore(t.db);
+    const suggest = (id: string, partial: string) =>
+      core.dispatcher.suggest({
+        id,
+        actor: { platform: 'console', workspaceId: 'local', userId: 'lead' },
+        command: 'case show',
+        option: 'code',
+        partial,
+        channelId: 'c',
+      });
+    expect(await suggest('s1', 'TN-2020-00000')).toEqual([expect.objectContaining({ value: 'TN-2020-000009' })]);
+    expect(await suggest('s2', 'TN-2020\u0000')).toEqual([]);
+  });
+
   it('answers an unknown command with the way to help', async () => {
     const core = createTestCore(t.db);
     const unknown = await core.run('lead', 'arrest everyone');

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseTextOptions, tokenize, usageLine, validateOptions, type OptionSpec } from '../../src/core/options.ts';
+import {
+  parseTextOptions,
+  refuseControlCharacters,
+  tokenize,
+  usageLine,
+  validateOptions,
+  type OptionSpec,
+} from '../../src/core/options.ts';
 import { STATUS_CHOICES } from '../../src/core/choices.ts';
 import { text } from '../../src/i18n/text.ts';
 
@@ -49,6 +56,42 @@ describe('text options', () => {
   });
 });
 
+describe('control characters', () => {
+  it('refuses a line holding a C0 or C1 control character or DEL, naming its position', () => {
+    for (const [line, code, position] of [
+      ['case note TN-1 a\u0000b', 'U+0000', 17],
+      ['case find \u001Bx', 'U+001B', 11],
+      ['case find ab\u007F', 'U+007F', 13],
+      ['case find \u0085ab', 'U+0085', 11],
+      ['case find a\u000Bb', 'U+000B', 12],
+      ['case find a\u000Cb', 'U+000C', 12],
+      ['đầu\u0008', 'U+0008', 4],
+    ] as const) {
+      const refused = refuseControlCharacters({ kind: 'text', line });
+      expect(refused.ok, line).toBe(false);
+      if (!refused.ok) {
+        expect(refused.failure.code).toBe('invalid');
+        expect(refused.failure.text('en')).toBe(`The line contains a control character (${code}) at position ${position}; retype it.`);
+        expect(refused.failure.text('vi')).toBe(`Dòng lệnh có một ký tự điều khiển (${code}) ở vị trí ${position}; hãy gõ lại dòng lệnh.`);
+      }
+    }
+  });
+
+  it('lets tabs and line breaks through, as notes have them', () => {
+    expect(refuseControlCharacters({ kind: 'text', line: 'case note TN-1 dòng một\r\n\tdòng hai\nba' })).toEqual({
+      ok: true,
+      value: undefined,
+    });
+  });
+
+  it("refuses a control character in a platform's typed options, naming the option", () => {
+    const refused = refuseControlCharacters({ kind: 'options', command: 'case note', options: { code: 'TN-1', text: 'a\u0000b', n: 3 } });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.failure.text('en')).toBe('Option text contains a control character (U+0000) at position 2; retype it.');
+    expect(refuseControlCharacters({ kind: 'options', command: 'case note', options: { code: 'TN-1', text: 'a\nb', n: 3 } }).ok).toBe(true);
+  });
+});
+
 describe('validation', () => {
   it('cleans text: NFC, no zero-width or bidi-control characters', () => {
     const parsed = validateOptions('x', { code: 'TN-1', outcome: 'arrested', reason: 'Nguye\u0302\u0303n\u200B \u202Eabc' }, spec);
@@ -68,6 +111,47 @@ describe('validation', () => {
     expect(validateOptions('x', { code: 'a', outcome: 'arrested', version: '0' }, spec).ok).toBe(false);
     expect(validateOptions('x', { code: 'a', outcome: 'arrested', version: '2.5' }, spec).ok).toBe(false);
     expect(validateOptions('x', { code: 'a', outcome: 'arrested', version: 3 }, spec)).toMatchObject({ ok: true, value: { version: 3 } });
+  });
+
+  it('reads integers only as plain decimal digits within range, however Number would read them', () => {
+    const id: OptionSpec[] = [{ name: 'id', nameVi: 'số', type: 'integer', positional: true, required: true, min: 1, description: d }];
+    for (const typed of [
+      '0x10',
+      '1e3',
+      '+5',
+      ' 5',
+      '5 ',
+      '5.0',
+      '5,0',
+      '٥',
+      '５',
+      '0b101',
+      'Infinity',
+      '2147483648',
+      '12345678901234567890',
+      '0',
+      '-1',
+    ]) {
+      const parsed = validateOptions('followup done', { id: typed }, id);
+      expect(parsed, typed).toMatchObject({ ok: false, failure: { code: 'invalid' } });
+      if (!parsed.ok) {
+        expect(parsed.failure.text('en')).toContain(
+          `id must be a whole number from 1 to 2147483647, written with digits only, e.g. 12; ${JSON.stringify(typed)} is not.`,
+        );
+        expect(parsed.failure.text('vi')).toContain('id phải là số nguyên từ 1 đến 2147483647, chỉ gồm chữ số, ví dụ 12;');
+        expect(parsed.failure.text('en')).toContain('Usage: followup done <id>');
+      }
+    }
+    expect(validateOptions('followup done', { id: '2147483647' }, id)).toEqual({ ok: true, value: { id: 2147483647 } });
+    expect(validateOptions('followup done', { id: '016' }, id)).toEqual({ ok: true, value: { id: 16 } });
+    // Typed by a platform (Discord's integer options): a number, held to the same range.
+    expect(validateOptions('followup done', { id: 16 }, id)).toEqual({ ok: true, value: { id: 16 } });
+    for (const typed of [2147483648, 2.5, Number.NaN, 0])
+      expect(validateOptions('followup done', { id: typed }, id).ok, String(typed)).toBe(false);
+    // Without bounds of its own, an integer still fits Postgres's integer.
+    const any: OptionSpec[] = [{ name: 'n', nameVi: 'n', type: 'integer', description: d }];
+    expect(validateOptions('x', { n: '-2147483648' }, any)).toEqual({ ok: true, value: { n: -2147483648 } });
+    expect(validateOptions('x', { n: '-2147483649' }, any).ok).toBe(false);
   });
 
   it('accepts 29 February only in leap years', () => {

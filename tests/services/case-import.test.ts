@@ -1,13 +1,16 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/client.ts';
 import { importCases, type ImportReport } from '../../src/services/case-import.ts';
 import { findCaseByCode } from '../../src/repositories/cases.ts';
 import { cli as runCli } from '../support/cli.ts';
-import { openTestDb, type TestDb } from '../support/db.ts';
+import { openTestDb, testDriver, type TestDb } from '../support/db.ts';
 import { makeUnitTree } from '../factories/index.ts';
 
 let t: TestDb;
@@ -432,3 +435,111 @@ describe('casedesk import cases', () => {
     expect(result.stderr).toContain('Cannot read');
   });
 });
+
+if (testDriver === 'postgres') {
+  describe('casedesk import cases, when its database connection dies', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'casedesk-import-lost-'));
+    const file = join(dir, 'cases.csv');
+    writeFileSync(file, GOOD);
+
+    /**
+     * Runs the import as a program while this test holds a lock that its insert waits for; `cut`
+     * then ends the connection under the waiting insert. Returns how the program ended.
+     */
+    async function importCut(cut: (backendPid: number) => Promise<void>, databaseUrl = t.url!) {
+      const holder = postgres(t.url!, { max: 1, onnotice: () => {} });
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let lockTaken!: () => void;
+      const taken = new Promise<void>((resolve) => (lockTaken = resolve));
+      const holding = holder.begin(async (tx) => {
+        await tx`lock table cases in share mode`;
+        lockTaken();
+        await released;
+      });
+      try {
+        await taken;
+        const child = spawn(process.execPath, ['bin/casedesk.js', 'import', 'cases', file], {
+          env: { ...process.env, DATABASE_URL: databaseUrl, CASEDESK_LOCALE: 'en', LOG_LEVEL: 'warn', TZ },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (c) => (stdout += c));
+        child.stderr.on('data', (c) => (stderr += c));
+        const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+        let waiting: Array<{ pid: number }> = [];
+        for (let i = 0; i < 600 && waiting.length === 0; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          waiting = await queryRows<{ pid: number }>(
+            t.db,
+            sql`select pid from pg_stat_activity
+                where datname = current_database() and query like 'insert into "cases"%' and wait_event_type = 'Lock'`,
+          );
+        }
+        expect(waiting).toHaveLength(1);
+        await cut(waiting[0]!.pid);
+        const code = await exited;
+        return { code, stdout, stderr };
+      } finally {
+        release();
+        await holding;
+        await holder.end({ timeout: 5 });
+      }
+    }
+
+    const terminate = (pid: number) => queryRows(t.db, sql`select pg_terminate_backend(${pid}::int)`).then(() => undefined);
+
+    /** The program's own lines on standard error: the log's JSON lines left aside. */
+    const ownLines = (stderr: string) => stderr.split('\n').filter((line) => line !== '' && !line.startsWith('{'));
+
+    async function expectOneLineAndNothingWritten(run: { code: number | null; stdout: string; stderr: string }) {
+      expect(run.stderr).not.toContain('TypeError');
+      const lines = ownLines(run.stderr);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /^casedesk: the database connection was lost \(.+\); nothing of this import was written; run it again \(reference E-[0-9A-F]{8}\)$/,
+      );
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(await count('cases')).toBe(0);
+      const reference = /reference (E-[0-9A-F]{8})/.exec(lines[0]!)![1];
+      expect(await queryRows(t.db, sql`select command, outcome, detail from audit_log where command = 'casedesk import cases'`)).toEqual([
+        { command: 'casedesk import cases', outcome: 'error', detail: reference },
+      ]);
+    }
+
+    it('ends with one line, not a stack trace, when the server terminates its backend', async () => {
+      await expectOneLineAndNothingWritten(await importCut(terminate));
+    }, 120_000);
+
+    it('ends with one line when the network drops the connection under a query (the driver then throws from a timer)', async () => {
+      // A proxy between the program and the server, whose connections are cut without a word from the server.
+      const sockets = new Set<Socket>();
+      const server = new URL(t.url!);
+      const proxy = createServer((client) => {
+        const upstream = connect(Number(server.port || 5432), server.hostname);
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on('error', () => s.destroy());
+          s.on('close', () => sockets.delete(s));
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      const proxied = new URL(t.url!);
+      proxied.host = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      try {
+        const run = await importCut(async (pid) => {
+          for (const s of sockets) s.destroy();
+          // The server does not notice a client gone while its query waits for a lock: end it here.
+          await terminate(pid);
+        }, proxied.toString());
+        await expectOneLineAndNothingWritten(run);
+      } finally {
+        for (const s of sockets) s.destroy();
+        await new Promise((resolve) => proxy.close(resolve));
+      }
+    }, 120_000);
+  });
+}
