@@ -6,7 +6,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { CommandDefinition, CommandGroup, CommandRegistry } from '../../core/command.ts';
-import type { OptionSpec } from '../../core/options.ts';
+import { INTEGER_RANGE, type OptionSpec } from '../../core/options.ts';
 import type { Text } from '../../i18n/text.ts';
 
 /** Discord's limits on application commands. */
@@ -46,8 +46,9 @@ function option(spec: OptionSpec): APIApplicationCommandBasicOption {
       return {
         ...base,
         type: ApplicationCommandOptionType.Integer,
-        ...(spec.min !== undefined ? { min_value: spec.min } : {}),
-        ...(spec.max !== undefined ? { max_value: spec.max } : {}),
+        // The core holds every integer to Postgres's integer range; Discord's form says so first.
+        min_value: Math.max(spec.min ?? INTEGER_RANGE.min, INTEGER_RANGE.min),
+        max_value: Math.min(spec.max ?? INTEGER_RANGE.max, INTEGER_RANGE.max),
       };
     case 'choice':
       return {

@@ -58,7 +58,11 @@ describe('Discord command registration', () => {
       name_localizations: { vi: 'đã bắt' },
       value: 'arrested',
     });
-    expect(options.find((o) => o.name === 'version')).toMatchObject({ type: ApplicationCommandOptionType.Integer, min_value: 1 });
+    expect(options.find((o) => o.name === 'version')).toMatchObject({
+      type: ApplicationCommandOptionType.Integer,
+      min_value: 1,
+      max_value: 2147483647,
+    });
     expect(options.find((o) => o.name === 'code')).toMatchObject({ autocomplete: true, max_length: 40 });
     expect(options.find((o) => o.name === 'on')!.description).toContain('YYYY-MM-DD');
   });
