@@ -154,6 +154,14 @@ export class CliContext {
     }
   }
 
+  /**
+   * Writes the action's audit row now, for an action that runs until it is stopped (`start`): the
+   * row says when it began, and a process killed outright still leaves it.
+   */
+  async auditStarted(handle: DbHandle): Promise<void> {
+    await this.writeAudit(handle, 'ok', 'started');
+  }
+
   /** The action dispatches one chat command (`exec`), whose audit row the dispatcher writes. */
   auditedByDispatcher(): void {
     if (this.action) this.action.done = true;

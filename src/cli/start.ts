@@ -22,6 +22,7 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
     .description('run casedesk (what `npm start` runs)')
     .action(async () => {
       await ctx.withDb(async (handle, { ownerRights }) => {
+        await ctx.auditStarted(handle);
         if (ownerRights) {
           ctx.print(
             ctx.say(

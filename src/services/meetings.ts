@@ -286,7 +286,9 @@ export async function closeStaleMeetings(
     const done = await db.transaction(async (tx) => {
       const ended = await endMeeting(tx, { meeting, at: input.now, how: 'timeout', byMemberId: null });
       if (!ended.ok) return undefined;
-      // A write by no member: audited like one, in the same transaction.
+      await input.onClosed?.(tx, { meeting, minutes: ended.value });
+      // A write by no member: audited like one, in the same transaction, as its last statement (an
+      // audit row holds the chain's head until the transaction commits).
       await insertAudit(tx, {
         memberId: null,
         platform: meeting.platform,
@@ -296,7 +298,6 @@ export async function closeStaleMeetings(
         outcome: 'ok',
         detail: 'timeout',
       });
-      await input.onClosed?.(tx, { meeting, minutes: ended.value });
       return { meeting, minutes: ended.value };
     });
     if (done) closed.push(done);

@@ -1,8 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createDb, queryRows } from '../../db/client.ts';
 import { cli as runCli } from '../support/cli.ts';
 import { exitCodeFor } from '../../src/cli/console.ts';
 import { findMemberByHandle } from '../../src/repositories/members.ts';
@@ -80,6 +82,7 @@ if (testDriver === 'pglite') {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'casedesk-exec-')), 'data');
     const env = { ...process.env, CASEDESK_DATA_DIR: dataDir, CASEDESK_LOCALE: 'en', LOG_LEVEL: 'warn', DATABASE_URL: '' };
 
+    // Four processes, each loading the whole program: slow on two shared cores, hence the time allowed.
     it('runs exec on a fresh data folder with the exit code of the answer', () => {
       const run = (...args: string[]) => spawnSync(process.execPath, ['bin/casedesk.js', ...args], { env, encoding: 'utf8' });
       expect(run('units', 'add', 'C06', 'Cục Cảnh sát hình sự').status).toBe(0);
@@ -88,7 +91,7 @@ if (testDriver === 'pglite') {
       expect(ok.stdout).toContain('Unit:     C06 (Cục Cảnh sát hình sự)');
       expect(ok.status).toBe(0);
       expect(run('exec', '--as', 'lan', 'case show TN-1').status).toBe(1);
-    }, 90_000);
+    }, 180_000);
 
     it('starts, says it is ready, and stops cleanly on SIGTERM, releasing the data folder', async () => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -105,6 +108,17 @@ if (testDriver === 'pglite') {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(existsSync(join(dataDir, 'casedesk.lock'))).toBe(false);
+      // Its audit row was written when it started, with who started it.
+      const handle = await createDb({ dataDir });
+      try {
+        const rows = await queryRows<{ command: string; detail: string; os_user: string | null }>(
+          handle.db,
+          sql`select command, detail, os_user from audit_log where command = 'casedesk start'`,
+        );
+        expect(rows).toEqual([{ command: 'casedesk start', detail: 'started', os_user: userInfo().username }]);
+      } finally {
+        await handle.close();
+      }
     }, 90_000);
   });
 }
