@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
@@ -244,6 +247,35 @@ describe('command-line actions in the audit log', () => {
       ['casedesk meeting minutes', 'invalid', 'invalid', { id: '0x10', format: 'text' }, operator.user],
       ['casedesk audit verify', 'invalid', 'invalid', { head: 'nonsense' }, operator.user],
     ]);
+  });
+
+  it('audits importing, digests, scheduled runs, minutes and listings, each once', async () => {
+    await makeUnitTree(t.db);
+    const dir = mkdtempSync(join(tmpdir(), 'casedesk-cli-audit-'));
+    const file = join(dir, 'cases.csv');
+    writeFileSync(file, 'code,full_name,danger,unit,wanted_on,status\nTN-2020-000009,Trần Văn Bình,normal,CA-HN,2020-01-01,wanted\n');
+    const runs: string[][] = [
+      ['import', 'cases', file],
+      ['digest', '--period', 'ytd'],
+      ['digest', 'run-schedules'],
+      ['digest', 'schedule', 'list'],
+      ['meeting', 'minutes', '7'],
+      ['members', 'link', 'nobody', '--platform', 'slack', '--workspace', 'T1', '--user', 'U1'],
+      ['units', 'list'],
+    ];
+    for (const args of runs) await cli(args);
+    const rows = await cliRows();
+    expect(rows.map((r) => [r.command, r.outcome])).toEqual([
+      ['casedesk import cases', 'ok'],
+      ['casedesk digest show', 'ok'],
+      ['casedesk digest run-schedules', 'ok'],
+      ['casedesk digest schedule list', 'ok'],
+      ['casedesk meeting minutes', 'invalid'],
+      ['casedesk members link', 'invalid'],
+      ['casedesk units list', 'ok'],
+    ]);
+    expect(rows.every((r) => r.os_user === operator.user && r.os_host === operator.host && r.member_id === null)).toBe(true);
+    expect(rows[0]!.args).toEqual({ file });
   });
 
   it('records who ran exec and console beside the member they acted as', async () => {
