@@ -44,6 +44,11 @@ export interface Config {
   /** How long a meeting may stay open before it is closed and its minutes posted. */
   meetingTimeoutMs: number;
   /**
+   * How many days a processed request id is kept before the housekeeping job forgets it. A platform
+   * retries within minutes; the id only has to outlive that. Audit rows are never deleted.
+   */
+  invocationRetentionDays: number;
+  /**
    * The Slack app, when `SLACK_BOT_TOKEN` is set: over HTTP with `signingSecret`, or over Socket
    * Mode with `appToken` (which wins when both are set).
    */
@@ -205,6 +210,22 @@ const envSchema = z.object({
     blankToUndefined,
     z.coerce.number().min(1, { error: 'must be at least 1 hour' }).max(168, { error: 'must be at most 168 (a week)' }).default(12),
   ),
+  // Strict digits: `1e3` or `0x10` days is a typo more likely than a wish.
+  CASEDESK_INVOCATION_RETENTION_DAYS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,6}$/, { error: 'must be a whole number of days, 1 or more, such as 30' })
+      .transform(Number)
+      .pipe(
+        z
+          .number()
+          .min(1, { error: 'must be at least 1 day (a platform retries a request within minutes), such as 30' })
+          .max(3650, { error: 'must be at most 3650 (ten years)' }),
+      )
+      .default(30),
+  ),
   PORT: z.preprocess(
     blankToUndefined,
     z.coerce.number().int().min(0).max(65535, { error: 'must be a TCP port, 0 to 65535' }).default(3000),
@@ -272,6 +293,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     digestCatchUpMs: e.DIGEST_CATCH_UP_HOURS * 60 * 60_000,
     overdueEscalateDays: e.OVERDUE_ESCALATE_DAYS,
     meetingTimeoutMs: e.MEETING_TIMEOUT_HOURS * 60 * 60_000,
+    invocationRetentionDays: e.CASEDESK_INVOCATION_RETENTION_DAYS,
     slack: e.SLACK_BOT_TOKEN
       ? {
           botToken: e.SLACK_BOT_TOKEN,

@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       digestCatchUpMs: 6 * 60 * 60 * 1000,
       overdueEscalateDays: 3,
       meetingTimeoutMs: 12 * 60 * 60 * 1000,
+      invocationRetentionDays: 30,
     });
   });
 
@@ -122,6 +123,20 @@ describe('loadConfig', () => {
       /SLACK_APP_TOKEN: must be an app-level token/,
     );
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT: /);
+  });
+
+  it('keeps processed request ids a whole number of days, 30 unless told, and says what it needs otherwise', () => {
+    expect(loadConfig({ CASEDESK_INVOCATION_RETENTION_DAYS: '7' }).invocationRetentionDays).toBe(7);
+    expect(loadConfig({ CASEDESK_INVOCATION_RETENTION_DAYS: ' 90 ' }).invocationRetentionDays).toBe(90);
+    expect(loadConfig({ CASEDESK_INVOCATION_RETENTION_DAYS: '' }).invocationRetentionDays).toBe(30);
+    for (const bad of ['0', '-3', '1.5', '1e3', '0x10', 'thirty', '30 days']) {
+      expect(() => loadConfig({ CASEDESK_INVOCATION_RETENTION_DAYS: bad }), bad).toThrow(
+        /CASEDESK_INVOCATION_RETENTION_DAYS: must be (a whole number of days, 1 or more|at least 1 day).*such as 30 \(see \.env\.example\)/,
+      );
+    }
+    expect(() => loadConfig({ CASEDESK_INVOCATION_RETENTION_DAYS: '5000' })).toThrow(
+      /CASEDESK_INVOCATION_RETENTION_DAYS: must be at most 3650/,
+    );
   });
 
   it('lists every problem at once', () => {

@@ -12,6 +12,7 @@ import { registerDigestCommands } from './digest.ts';
 import { registerDiscordCommands } from './discord.ts';
 import { registerMeetingCommands } from './meeting.ts';
 import { registerImportCommands } from './import.ts';
+import { registerJobCommands } from './jobs.ts';
 import { registerSeedCommand } from './seed.ts';
 import { registerStartCommand } from './start.ts';
 
@@ -43,6 +44,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   registerDiscordCommands(program, ctx);
   registerDigestCommands(program, ctx);
   registerMeetingCommands(program, ctx);
+  registerJobCommands(program, ctx);
   registerStartCommand(program, ctx);
 
   try {

@@ -139,7 +139,7 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
  */
 function startJobs(ctx: CliContext, handle: DbHandle, posters: Partial<Record<Platform, Poster>>) {
   const runner = configuredDigestRunner({ config: ctx.config, db: handle.db, posters, logger: ctx.logger });
-  return startScheduler({ db: handle.db, runner, logger: ctx.logger });
+  return startScheduler({ db: handle.db, runner, logger: ctx.logger, invocationRetentionDays: ctx.config.invocationRetentionDays });
 }
 
 function waitForShutdown(): Promise<void> {

@@ -1,25 +1,54 @@
 import type { Executor } from '../../db/client.ts';
+import type { Logger } from '../logger.ts';
 import { forgetInvocationsBefore } from '../repositories/invocations.ts';
 import { forgetDeliveredBefore } from '../repositories/outbox.ts';
 import { forgetExpiredPendingActions } from '../repositories/pending-actions.ts';
 
 const DAY = 24 * 60 * 60_000;
 
-/** How many rows each kind of housekeeping forgot. */
+/** The job's name: in its log lines (`job`), and for `casedesk jobs run housekeeping`. */
+export const HOUSEKEEPING_JOB = 'housekeeping';
+
+/** Delivered messages are kept this long, for operators looking into a delivery. */
+const DELIVERED_RETENTION_DAYS = 30;
+
+/** How many rows each kind of housekeeping forgot, and the instants it forgot them before. */
 export interface Forgotten {
-  /** Request ids claimed more than a week ago: a platform retries within minutes, never a week later. */
+  /** Request ids claimed before `invocationsBefore`: a platform retries within minutes, never days later. */
   invocations: number;
-  /** Messages delivered more than a month ago; the undelivered stay for operators. */
+  invocationsBefore: Date;
+  /** Messages delivered before `deliveredBefore`; the undelivered stay for operators. */
   delivered: number;
+  deliveredBefore: Date;
   /** Confirmations whose buttons expired. */
   confirmations: number;
 }
 
-/** The housekeeping job: forgets old invocation claims, long-delivered messages and expired confirmations. */
-export async function forgetOldRecords(db: Executor, input: { now: Date }): Promise<Forgotten> {
+/**
+ * The housekeeping job: forgets processed request ids older than `invocationRetentionDays`
+ * (`CASEDESK_INVOCATION_RETENTION_DAYS`), messages delivered over a month ago and expired
+ * confirmations. Audit rows are not among them: casedesk never deletes one, and the database
+ * refuses it. Each part is a plain delete of what is old enough, so a second instance or a retry
+ * at the same time finds nothing more to forget: it needs no run ledger to be a no-op.
+ *
+ * @example
+ *   const forgotten = await runHousekeeping(db, { now: new Date(), invocationRetentionDays: 30, logger });
+ */
+export async function runHousekeeping(
+  db: Executor,
+  input: { now: Date; invocationRetentionDays: number; logger: Logger },
+): Promise<Forgotten> {
   const { now } = input;
-  const invocations = await forgetInvocationsBefore(db, new Date(now.getTime() - 7 * DAY));
-  const delivered = await forgetDeliveredBefore(db, new Date(now.getTime() - 30 * DAY));
+  const invocationsBefore = new Date(now.getTime() - input.invocationRetentionDays * DAY);
+  const deliveredBefore = new Date(now.getTime() - DELIVERED_RETENTION_DAYS * DAY);
+  const invocations = await forgetInvocationsBefore(db, invocationsBefore);
+  const delivered = await forgetDeliveredBefore(db, deliveredBefore);
   const confirmations = await forgetExpiredPendingActions(db, now);
-  return { invocations, delivered, confirmations };
+  const forgotten = { invocations, invocationsBefore, delivered, deliveredBefore, confirmations };
+  const log = input.logger.child({ job: HOUSEKEEPING_JOB });
+  const counts = { invocations, invocationRetentionDays: input.invocationRetentionDays, delivered, confirmations };
+  // Hourly on every instance: a pass that forgot nothing is not worth a line at the usual level.
+  if (invocations || delivered || confirmations) log.info(counts, 'housekeeping: old records forgotten');
+  else log.debug(counts, 'housekeeping: nothing to forget');
+  return forgotten;
 }

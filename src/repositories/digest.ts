@@ -284,6 +284,7 @@ export async function overdueForReminders(
 /**
  * The leads who answer for a unit: its own members with the lead role or, when it has none, those
  * of the nearest unit above it that has some. Each with their chat account on `platform`, if any.
+ * A disabled lead answers for nothing: they are passed over, as if the unit had no lead.
  */
 export async function unitLeads(
   db: Executor,
@@ -296,7 +297,7 @@ export async function unitLeads(
           union all
           select u.id, u.parent_id, up.depth + 1 from units u join up on u.id = up.parent_id
         ),
-        leads as (select m.id, m.handle, up.depth from up join members m on m.unit_id = up.id and m.role = 'lead')
+        leads as (select m.id, m.handle, up.depth from up join members m on m.unit_id = up.id and m.role = 'lead' and m.disabled_at is null)
         select l.id, l.handle, i.user_id as "userId"
         from leads l
         left join member_identities i on i.member_id = l.id and i.platform::text = ${input.platform}
@@ -305,11 +306,13 @@ export async function unitLeads(
   );
 }
 
-/** A member's chat account on `platform`, for a direct message. */
+/** A member's chat account on `platform`, for a direct message; none for a disabled member, who is sent nothing. */
 export async function chatAccountOf(db: Executor, input: { memberId: number; platform: string }): Promise<string | null> {
   const [row] = await queryRows<{ userId: string }>(
     db,
-    sql`select user_id as "userId" from member_identities where member_id = ${input.memberId} and platform::text = ${input.platform} order by user_id limit 1`,
+    sql`select i.user_id as "userId" from member_identities i join members m on m.id = i.member_id
+        where i.member_id = ${input.memberId} and i.platform::text = ${input.platform} and m.disabled_at is null
+        order by i.user_id limit 1`,
   );
   return row?.userId ?? null;
 }

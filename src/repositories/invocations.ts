@@ -68,8 +68,9 @@ export async function resolveActor(
 }
 
 /**
- * Forgets claims older than `before`: platforms retry within minutes, so a week-old id will not
- * come back. Keeps the table from growing without bound; the audit log keeps the history.
+ * Forgets claims older than `before` (the housekeeping job's retention): platforms retry within
+ * minutes, so an id that old will not come back. Keeps the table from growing without bound; the
+ * audit log keeps the history.
  */
 export async function forgetInvocationsBefore(db: Executor, before: Date): Promise<number> {
   const rows = await queryRows<{ n: number }>(

@@ -2,23 +2,31 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Database } from '../../db/client.ts';
 import type { Logger } from '../logger.ts';
 import { listSchedules } from '../services/digest/schedules.ts';
-import { forgetOldRecords } from '../jobs/housekeeping.ts';
+import { HOUSEKEEPING_JOB, runHousekeeping } from '../jobs/housekeeping.ts';
 import type { DigestRunner } from './digests.ts';
 
 /**
  * Wires the scheduled jobs to node-cron in this process. Each enabled schedule is a cron task in
  * its own time zone; a task every minute picks up schedules added, changed or removed by any
  * instance, closes meetings left open too long, retries what failed, and delivers the outbox;
- * hourly housekeeping forgets request ids claimed over a week ago, messages delivered over a
- * month ago and confirmations whose buttons expired. What actually goes out is decided by the run ledger and the outbox's leases, so
- * every instance can run this (with or without posters) and each message is still sent once.
+ * hourly, the `housekeeping` job forgets request ids claimed more than `invocationRetentionDays`
+ * ago, messages delivered over a month ago and confirmations whose buttons expired (never audit
+ * rows). What actually goes out is decided by the run ledger and the outbox's leases, so every
+ * instance can run this (with or without posters) and each message is still sent once.
  *
  * @example
- *   const scheduler = await startScheduler({ db, runner, logger });
+ *   const scheduler = await startScheduler({ db, runner, logger, invocationRetentionDays: config.invocationRetentionDays });
  *   // … on shutdown:
  *   await scheduler.stop();
  */
-export async function startScheduler(input: { db: Database; runner: DigestRunner; logger: Logger; clock?: () => Date }) {
+export async function startScheduler(input: {
+  db: Database;
+  runner: DigestRunner;
+  logger: Logger;
+  /** How many days processed request ids are kept (`CASEDESK_INVOCATION_RETENTION_DAYS`). */
+  invocationRetentionDays: number;
+  clock?: () => Date;
+}) {
   const clock = input.clock ?? (() => new Date());
   const log = input.logger.child({ job: 'scheduler' });
   const tasks = new Map<string, ScheduledTask>();
@@ -70,16 +78,13 @@ export async function startScheduler(input: { db: Database; runner: DigestRunner
       }
     }
   }
-  /** Hourly: old request ids, long-delivered messages and expired confirmations are forgotten. */
+  /** Hourly, the `housekeeping` job: old request ids, long-delivered messages and expired confirmations are forgotten. */
   let lastHousekeeping = 0;
   const housekeeping = async () => {
     const now = clock();
     if (now.getTime() - lastHousekeeping < 60 * 60_000) return;
     lastHousekeeping = now.getTime();
-    const forgotten = await forgetOldRecords(input.db, { now });
-    if (forgotten.invocations) log.info({ forgotten: forgotten.invocations }, 'old request ids forgotten');
-    if (forgotten.delivered) log.info({ forgotten: forgotten.delivered }, 'delivered messages over a month old forgotten');
-    if (forgotten.confirmations) log.info({ forgotten: forgotten.confirmations }, 'expired confirmations forgotten');
+    await runHousekeeping(input.db, { now, invocationRetentionDays: input.invocationRetentionDays, logger: input.logger });
   };
 
   const maintenance = async () => {
@@ -90,7 +95,7 @@ export async function startScheduler(input: { db: Database; runner: DigestRunner
     }
     // A slot missed while every instance was down goes out now, if it is within the grace.
     await pass({ meetings: true });
-    await housekeeping().catch((error) => log.error({ err: error }, 'housekeeping failed'));
+    await housekeeping().catch((error) => input.logger.child({ job: HOUSEKEEPING_JOB }).error({ err: error }, 'housekeeping failed'));
   };
   await maintenance();
   const minute = cron.schedule('* * * * *', maintenance, { name: 'digest-maintenance', noOverlap: true });

@@ -209,12 +209,12 @@ describe('the scheduler in a running instance', () => {
       values ('expired', 'case status', '{}', ${lead.id}, ${at(-HOUR).toISOString()}), ('live', 'case status', '{}', ${lead.id}, ${at(HOUR).toISOString()})`);
     const posts: Post[] = [];
     const runner = createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent, clock: () => at(0) });
-    const scheduler = await startScheduler({ db: t.db, runner, logger: silent, clock: () => at(1_000) });
+    const scheduler = await startScheduler({ db: t.db, runner, logger: silent, invocationRetentionDays: 7, clock: () => at(1_000) });
     try {
       expect(scheduler.registered()).toEqual([`${first.id}|0 7 * * 1|Asia/Ho_Chi_Minh`]);
       // At start it sent the slot it found due.
       expect(posts).toHaveLength(1);
-      // Request ids claimed over a week before were forgotten at start; recent ones kept.
+      // Request ids claimed before the configured age (7 days here) were forgotten at start; recent ones kept.
       expect(await queryRows(t.db, sql`select key from processed_invocations order by key`)).toEqual([{ key: 'recent' }]);
       // Confirmations whose buttons expired too.
       expect(await queryRows(t.db, sql`select key from pending_actions`)).toEqual([{ key: 'live' }]);

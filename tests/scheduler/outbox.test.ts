@@ -239,7 +239,7 @@ describe('firing on time and catching up', () => {
     const good = await addTestSchedule(t);
     const posts: Post[] = [];
     const runner = createDigestRunner({ db: t.db, posters: { slack: recorder(posts) }, logger: silent, graceMs: 0 });
-    const scheduler = await startScheduler({ db: t.db, runner, logger: silent, clock: () => at(1_000) });
+    const scheduler = await startScheduler({ db: t.db, runner, logger: silent, invocationRetentionDays: 30, clock: () => at(1_000) });
     try {
       expect(scheduler.registered()).toEqual([`${good.id}|0 7 * * 1|Asia/Ho_Chi_Minh`]);
       await scheduler.sync();

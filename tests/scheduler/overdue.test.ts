@@ -124,6 +124,27 @@ describe('the overdue ladder', () => {
     expect(await queryRows(t.db, sql`select delivered_at is null as pending from digest_runs`)).toEqual([{ pending: false }]);
   });
 
+  it('messages no disabled member: their reminders go to the channel, and escalations to the nearest active leads', async () => {
+    // duc left, and so did the only lead of CA-HN: a disabled member sees nothing more, not even codes.
+    await t.db.execute(sql`update members set disabled_at = '2024-09-01T00:00:00Z' where handle in ('duc', 'lead.hn')`);
+    await makeMember(t.db, { handle: 'lead.c06', role: 'lead', unit: 'C06', slack: { team: TEAM, user: 'U0C06' } });
+    const sent: Sent[] = [];
+    await createDigestRunner({
+      db: t.db,
+      posters: { slack: poster(sent, { direct: true }) },
+      logger: pino({ level: 'silent' }),
+      escalateDays: 3,
+    }).runDue(NOW);
+    expect(sent.map((s) => s.to).sort()).toEqual(['channel:C0OPS', 'user:U0C06', 'user:U0C06']);
+    const channel = sent.find((s) => s.to === 'channel:C0OPS')!.text;
+    expect(channel).toContain('duc: #1 · TN-2024-000001 · due 2024-09-01 (1 day late)');
+    // CAQ-HK's and CA-HCM's late follow-ups climb to the root unit's lead, who is active.
+    expect(sent.filter((s) => s.to === 'user:U0C06').map((s) => s.text.split('\n')[0])).toEqual([
+      'CAQ-HK: 1 follow-up 3 or more days late',
+      'CA-HCM: 1 follow-up 3 or more days late',
+    ]);
+  });
+
   it('sends everything to the channel where the platform cannot message people directly', async () => {
     const sent: Sent[] = [];
     await createDigestRunner({

@@ -29,7 +29,8 @@ export interface ReminderPlan {
 /**
  * The overdue ladder for one day: each assignee with overdue follow-ups is reminded (directly when
  * they have an account on the platform and it can message them, otherwise in the channel); those
- * `escalateDays` or more late are summed up for the leads of the unit that answers for them. The
+ * `escalateDays` or more late are summed up for the leads of the unit that answers for them. A
+ * disabled member is messaged nothing (see `chatAccountOf` and `unitLeads`). The
  * plan holds follow-up numbers, case codes and dates only (see `src/presenters/overdue-reminders.ts`):
  * never the task's text, which may name people.
  */
