@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
-import postgres from 'postgres';
 import { commands } from '../commands/index.ts';
-import { createDb, createMemoryDb, type DbHandle } from '../db/client.ts';
+import { createMemoryDb } from '../db/client.ts';
 import { migrateDb } from '../db/migrate.ts';
 import { createDispatcher } from '../src/core/dispatcher.ts';
 import type { Reply } from '../src/core/invocation.ts';
@@ -10,6 +9,7 @@ import type { ReplyMessage } from '../src/domain/reply.ts';
 import { caseCodesByIds } from '../src/repositories/bench-data.ts';
 import { wantedCaseIds } from '../src/repositories/cases.ts';
 import { loadBenchCases } from './case-find.ts';
+import { freshServerDb } from './databases.ts';
 import { summarise, time, type Summary } from './stats.ts';
 
 /**
@@ -35,24 +35,6 @@ export interface CaseStatusResult {
   reopen: Summary;
 }
 
-/**
- * A server database made afresh for this benchmark: it writes, so a kept one would drift from run to
- * run (versions, events, audit rows) and the figures of two runs would not compare.
- */
-async function freshServerDb(serverUrl: string, cases: number): Promise<DbHandle> {
-  const name = `casedesk_bench_status_${cases}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`drop database if exists "${name}"`);
-    await admin.unsafe(`create database "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return createDb({ databaseUrl: url.toString(), dataDir: '', databasePoolMax: 4 });
-}
-
 export async function benchCaseStatus(input: {
   driver: 'pglite' | 'postgres';
   cases?: number;
@@ -61,7 +43,10 @@ export async function benchCaseStatus(input: {
 }): Promise<CaseStatusResult> {
   const cases = input.cases ?? 100_000;
   const changes = input.changes ?? 400;
-  const handle = input.driver === 'pglite' ? await createMemoryDb() : await freshServerDb(input.serverUrl!, cases);
+  const handle =
+    input.driver === 'pglite'
+      ? await createMemoryDb()
+      : await freshServerDb(input.serverUrl!, { name: `casedesk_bench_status_${cases}`, poolMax: 4 });
   try {
     await migrateDb(handle);
     const loadSeconds = await loadBenchCases(handle, cases);

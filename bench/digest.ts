@@ -37,6 +37,9 @@ export interface DigestBenchResult {
  * and `followUps` follow-ups, spread over the cases and the last three years. Idempotent: it tops
  * up what is missing.
  */
+/** Audit rows a statement inserts when topping up. */
+const AUDIT_BATCH = 2_000;
+
 async function topUp(handle: DbHandle, input: { events: number; auditRows: number; followUps: number; reopened: number }): Promise<void> {
   const maxId = await maxCaseId(handle.db);
   // History for the figures: escapes and new wanted decisions, outcomes again, corrections.
@@ -51,7 +54,9 @@ async function topUp(handle: DbHandle, input: { events: number; auditRows: numbe
     process.stderr.write(`  events: ${(missingEvents - left + n).toLocaleString('en')} added\n`);
   }
   const missingAudit = input.auditRows - (await countRows(handle.db, { table: 'audit_log' }));
-  if (missingAudit > 0) await insertRandomLookups(handle.db, { count: missingAudit });
+  // A few thousand at a time: each row moves the audit chain's head, and one statement moving it
+  // hundreds of thousands of times would walk ever longer chains of its versions.
+  for (let left = missingAudit; left > 0; left -= AUDIT_BATCH) await insertRandomLookups(handle.db, { count: Math.min(AUDIT_BATCH, left) });
   const missingFollowUps = input.followUps - (await countRows(handle.db, { table: 'follow_ups' }));
   if (missingFollowUps > 0) await insertRandomFollowUps(handle.db, { count: missingFollowUps, maxId });
   // As autovacuum would in time: statistics, and the visibility map index-only scans rely on.

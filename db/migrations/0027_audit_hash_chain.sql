@@ -6,7 +6,9 @@
 -- Concurrency: the chain's head is one row of audit_chain; each insert updates it, so inserts
 -- from several connections take their places one after another, each waiting only for the
 -- previous inserter's commit (the audit row is a command's last statement). A rolled-back insert
--- rolls back its head update too: the numbers have no gaps.
+-- rolls back its head update too: the numbers have no gaps. casedesk writes one audit row a
+-- transaction; a bulk load of many rows in one transaction should come in batches of a few
+-- thousand, since each update of the head follows the versions the same transaction left before it.
 --
 -- The hash covers the columns named in casedesk_audit_row_hash; a later migration that adds a
 -- column to the chain must add it there and keep old rows verifiable.

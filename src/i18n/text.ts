@@ -1,4 +1,5 @@
 import type { Locale } from '../../db/schema/index.ts';
+import { wallClock } from '../domain/dates.ts';
 import type { Text } from '../domain/text.ts';
 
 export type { Locale };
@@ -53,19 +54,7 @@ export function formatDate(locale: Locale, isoDate: string): string {
 
 /** A date and time in `timeZone`: `31/08/2024 14:05` in vi, `2024-08-31 14:05` in en. */
 export function formatDateTime(locale: Locale, instant: Date, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(instant)
-      .map((p) => [p.type, p.value]),
-  );
-  const date = formatDate(locale, `${parts.year}-${parts.month}-${parts.day}`);
-  return `${date} ${parts.hour}:${parts.minute}`;
+  const c = wallClock(timeZone, instant);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${formatDate(locale, `${c.year}-${two(c.month)}-${two(c.day)}`)} ${two(c.hour)}:${two(c.minute)}`;
 }
