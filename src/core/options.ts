@@ -269,7 +269,7 @@ export function validateOptions(
 export const INTEGER_RANGE = { min: -2147483648, max: 2147483647 } as const;
 
 /** The range an integer option accepts: its own, within {@link INTEGER_RANGE}. */
-function integerRange(spec: OptionSpec): { min: number; max: number } {
+export function integerRange(spec: OptionSpec): { min: number; max: number } {
   return {
     min: Math.max(spec.min ?? INTEGER_RANGE.min, INTEGER_RANGE.min),
     max: Math.min(spec.max ?? INTEGER_RANGE.max, INTEGER_RANGE.max),

@@ -6,7 +6,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { CommandDefinition, CommandGroup, CommandRegistry } from '../../core/command.ts';
-import { INTEGER_RANGE, type OptionSpec } from '../../core/options.ts';
+import { integerRange, type OptionSpec } from '../../core/options.ts';
 import type { Text } from '../../i18n/text.ts';
 
 /** Discord's limits on application commands. */
@@ -35,6 +35,8 @@ function describe(t: Text) {
   return { description: fit(t('en'), DESCRIPTION_MAX), description_localizations: { vi: fit(t('vi'), DESCRIPTION_MAX) } };
 }
 
+const rangeOf = (r: { min: number; max: number }) => ({ min_value: r.min, max_value: r.max });
+
 function option(spec: OptionSpec): APIApplicationCommandBasicOption {
   const base = {
     ...named(spec.name, spec.nameVi),
@@ -46,9 +48,8 @@ function option(spec: OptionSpec): APIApplicationCommandBasicOption {
       return {
         ...base,
         type: ApplicationCommandOptionType.Integer,
-        // The core holds every integer to Postgres's integer range; Discord's form says so first.
-        min_value: Math.max(spec.min ?? INTEGER_RANGE.min, INTEGER_RANGE.min),
-        max_value: Math.min(spec.max ?? INTEGER_RANGE.max, INTEGER_RANGE.max),
+        // The range the core accepts: Discord's form refuses the rest before it is sent.
+        ...rangeOf(integerRange(spec)),
       };
     case 'choice':
       return {
