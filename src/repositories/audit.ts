@@ -45,26 +45,43 @@ export interface ChainLink {
  * hash of the row before it (`previousHash` for the first). A number repeated or missing shows
  * as such in the answer.
  */
-export async function chainLinks(db: Executor, input: { after: number; count: number; previousHash: string }): Promise<ChainLink[]> {
+export async function chainLinks(
+  db: Executor,
+  input: { after: number; count: number; previousHash: string; upTo?: number },
+): Promise<ChainLink[]> {
+  const last = Math.min(input.after + input.count, input.upTo ?? Number.MAX_SAFE_INTEGER);
   const rows = await queryRows<{ id: string | number; seq: string | number; hash: string | null; expected: string }>(
     db,
     sql`select a.id, a.chain_seq as seq, a.hash,
                casedesk_audit_row_hash(coalesce(lag(a.hash) over w, ${input.previousHash}), a.chain_seq, a) as expected
           from audit_log a
-         where a.chain_seq > ${input.after} and a.chain_seq <= ${input.after + input.count}
+         where a.chain_seq > ${input.after} and a.chain_seq <= ${last}
         window w as (order by a.chain_seq, a.id)
         order by a.chain_seq, a.id`,
   );
   return rows.map((r) => ({ id: Number(r.id), seq: Number(r.seq), hash: r.hash, expected: r.expected }));
 }
 
-/** The first number in the chain after `after`, when the numbers after it are missing. */
-export async function nextChainSeq(db: Executor, after: number): Promise<number | null> {
+/** The first number in the chain after `after` (up to `upTo`), when the numbers after it are missing. */
+export async function nextChainSeq(db: Executor, input: { after: number; upTo: number }): Promise<number | null> {
   const [row] = await queryRows<{ seq: string | number | null }>(
     db,
-    sql`select min(chain_seq) as seq from audit_log where chain_seq > ${after}`,
+    sql`select min(chain_seq) as seq from audit_log where chain_seq > ${input.after} and chain_seq <= ${input.upTo}`,
   );
   return row?.seq === null || row?.seq === undefined ? null : Number(row.seq);
+}
+
+/**
+ * The first row numbered past the chain's head, read in one statement with the head, so that rows
+ * chained while a verification runs are never taken for it.
+ */
+export async function firstRowBeyondHead(db: Executor): Promise<{ id: number; seq: number } | null> {
+  const [row] = await queryRows<{ id: string | number; seq: string | number }>(
+    db,
+    sql`select a.id, a.chain_seq as seq from audit_log a
+         where a.chain_seq > (select seq from audit_chain) order by a.chain_seq, a.id limit 1`,
+  );
+  return row ? { id: Number(row.id), seq: Number(row.seq) } : null;
 }
 
 /** Rows that carry no place in the chain: written with its trigger bypassed. */

@@ -9,6 +9,7 @@ import {
   chainHashAt,
   chainLinks,
   countAuditRows,
+  firstRowBeyondHead,
   nextChainSeq,
   rowsOutsideChain,
   type AuditReviewRow,
@@ -56,20 +57,23 @@ export interface KeptHead {
  */
 export async function verifyAuditChain(db: Executor, input: { kept?: KeptHead; batch?: number } = {}): Promise<ChainReport> {
   const batch = input.batch ?? 20_000;
+  // The head when the walk starts: the rows up to it are checked; the rows chained meanwhile by a
+  // running bot are left to the next verification.
   const head = await auditChainHead(db);
   const report = (rows: number, finding: ChainFinding | null): ChainReport => ({ rows, head, finding });
+  const beyond = await firstRowBeyondHead(db);
+  if (beyond) return report(0, { kind: 'beyond_head', id: beyond.id, seq: beyond.seq });
   let after = 0;
   let previousHash = await chainGenesis(db);
-  for (;;) {
-    const links = await chainLinks(db, { after, count: batch, previousHash });
+  while (after < head.seq) {
+    const links = await chainLinks(db, { after, count: batch, previousHash, upTo: head.seq });
     if (links.length === 0) {
-      const next = await nextChainSeq(db, after);
+      const next = await nextChainSeq(db, { after, upTo: head.seq });
       if (next === null) break;
       const [first] = await chainLinks(db, { after: next - 1, count: 1, previousHash });
       return report(after, { kind: 'removed', from: after + 1, to: next - 1, nextId: first?.id ?? null });
     }
     for (const link of links) {
-      if (link.seq > head.seq) return report(after, { kind: 'beyond_head', id: link.id, seq: link.seq });
       if (link.seq === after) return report(after, { kind: 'out_of_order', id: link.id, seq: link.seq });
       if (link.seq > after + 1) return report(after, { kind: 'removed', from: after + 1, to: link.seq - 1, nextId: link.id });
       if (link.hash !== link.expected) return report(after, { kind: 'changed', id: link.id, seq: link.seq });
@@ -78,10 +82,6 @@ export async function verifyAuditChain(db: Executor, input: { kept?: KeptHead; b
     }
   }
   if (after < head.seq) return report(after, { kind: 'removed', from: after + 1, to: head.seq, nextId: null });
-  if (after > head.seq) {
-    const [beyond] = await chainLinks(db, { after: head.seq, count: 1, previousHash });
-    return report(after, { kind: 'beyond_head', id: beyond?.id ?? 0, seq: head.seq + 1 });
-  }
   if (after > 0 && previousHash !== head.hash) {
     const [last] = await chainLinks(db, { after: after - 1, count: 1, previousHash });
     return report(after, { kind: 'changed', id: last?.id ?? 0, seq: after });

@@ -188,6 +188,27 @@ describe('the audit log as a hash chain', () => {
       await Promise.all(writers.map((w) => w.end({ timeout: 5 })));
     }
   });
+
+  it('finds nothing amiss in rows chained while it verifies', async () => {
+    await writeRows(20);
+    const writer = testDriver === 'postgres' ? postgres(t.url!, { max: 1, onnotice: () => {} }) : undefined;
+    try {
+      const more = async () => {
+        for (let i = 0; i < 40; i++) {
+          if (writer) await writer`insert into audit_log (platform, command, outcome) values ('console', 'case show', 'ok')`;
+          else await insertAudit(t.db, { platform: 'console', command: 'case show', outcome: 'ok' });
+        }
+      };
+      // Small batches, so that the walk's statements and the inserts interleave.
+      const [report] = await Promise.all([verifyAuditChain(t.db, { batch: 2 }), more()]);
+      expect(report.finding).toBeNull();
+      expect(report.rows).toBe(report.head.seq);
+      expect(report.rows).toBeGreaterThanOrEqual(20);
+      expect(await verifyAuditChain(t.db)).toMatchObject({ rows: 60, finding: null });
+    } finally {
+      await writer?.end({ timeout: 5 });
+    }
+  });
 });
 
 describe('casedesk audit verify', () => {
