@@ -1,15 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { pino } from 'pino';
-import { commands } from '../commands/index.ts';
 import { createMemoryDb } from '../db/client.ts';
 import { migrateDb } from '../db/migrate.ts';
-import { createDispatcher } from '../src/core/dispatcher.ts';
-import type { Reply } from '../src/core/invocation.ts';
 import { caseCodesByIds, insertRandomLookups } from '../src/repositories/bench-data.ts';
 import { wantedCaseIds } from '../src/repositories/cases.ts';
 import { verifyAuditChain } from '../src/services/audit.ts';
 import { loadBenchCases } from './case-find.ts';
+import { benchCommandRunner } from './commands.ts';
 import { freshServerDb } from './databases.ts';
 import { summarise, time, type Summary } from './stats.ts';
 
@@ -61,31 +57,8 @@ export async function benchAuditChain(input: {
     // The head's dead versions, as the server's autovacuum (PGlite's page pruning) clears them.
     await handle.db.execute(sql`vacuum analyze audit_chain`);
     await handle.db.execute(sql`vacuum analyze audit_log`);
-    const dispatcher = createDispatcher({
-      db: handle.db,
-      commands,
-      locale: 'vi',
-      timeZone: TIME_ZONE,
-      logger: pino({ level: 'error' }, pino.destination(2)),
-      turn: handle.turn,
-    });
+    const run = benchCommandRunner(handle, { timeZone: TIME_ZONE });
     const codes = await caseCodesByIds(handle.db, { ids: await wantedCaseIds(handle.db, { limit: 200 }) });
-    const reply: Reply = { canBePrivate: true, send: async () => {} };
-    const run = async (line: string): Promise<number> => {
-      const [result, took] = await time(() =>
-        dispatcher.dispatch(
-          {
-            id: `bench:${randomUUID()}`,
-            actor: { platform: 'console', workspaceId: 'local', userId: 'bench.lead' },
-            channel: { id: 'bench', isPrivate: true },
-            input: { kind: 'text', line },
-          },
-          reply,
-        ),
-      );
-      if (result.outcome !== 'ok') throw new Error(`${line}: ${result.outcome} (${result.code ?? '?'})`);
-      return took;
-    };
     const chain = (on: boolean) => handle.db.execute(sql.raw(`alter table audit_log ${on ? 'enable' : 'disable'} trigger audit_log_chain`));
 
     const measure = async (line: (i: number) => string) => {

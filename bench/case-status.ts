@@ -1,16 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
-import { commands } from '../commands/index.ts';
 import { createMemoryDb } from '../db/client.ts';
 import { migrateDb } from '../db/migrate.ts';
-import { createDispatcher } from '../src/core/dispatcher.ts';
-import type { Reply } from '../src/core/invocation.ts';
-import type { ReplyMessage } from '../src/domain/reply.ts';
 import { caseCodesByIds } from '../src/repositories/bench-data.ts';
 import { wantedCaseIds } from '../src/repositories/cases.ts';
 import { loadBenchCases } from './case-find.ts';
+import { benchCommandRunner } from './commands.ts';
 import { freshServerDb } from './databases.ts';
-import { summarise, time, type Summary } from './stats.ts';
+import { summarise, type Summary } from './stats.ts';
 
 /**
  * The day loadBenchCases loads its demo cases as of (TODAY in case-find.ts): every wanted date is
@@ -50,46 +45,10 @@ export async function benchCaseStatus(input: {
   try {
     await migrateDb(handle);
     const loadSeconds = await loadBenchCases(handle, cases);
-    const dispatcher = createDispatcher({
-      db: handle.db,
-      commands,
-      locale: 'vi',
-      timeZone: TIME_ZONE,
-      // Errors only, to stderr: a failed change throws with its reference, and the stack is found under it.
-      logger: pino({ level: 'error' }, pino.destination(2)),
-      clock: () => new Date(`${TODAY}T12:00:00+07:00`),
-    });
+    const change = benchCommandRunner(handle, { timeZone: TIME_ZONE, clock: () => new Date(`${TODAY}T12:00:00+07:00`) });
     const codes = await caseCodesByIds(handle.db, { ids: await wantedCaseIds(handle.db, { limit: WARM_UP_CASES + changes }) });
     if (codes.length < WARM_UP_CASES + changes) throw new Error(`only ${codes.length} wanted cases; ${WARM_UP_CASES + changes} needed`);
 
-    // Keeps the answers (the renderer is not measured), so that a refusal can say why.
-    const answers: ReplyMessage[] = [];
-    const reply: Reply = {
-      canBePrivate: true,
-      send: async (message) => {
-        answers.push(message);
-      },
-    };
-    // Console text: not interactive, so the change is made at once, without a confirmation step.
-    const change = async (line: string): Promise<number> => {
-      answers.length = 0;
-      const [result, took] = await time(() =>
-        dispatcher.dispatch(
-          {
-            id: `bench:${randomUUID()}`,
-            actor: { platform: 'console', workspaceId: 'local', userId: 'bench.lead' },
-            channel: { id: 'bench', isPrivate: true },
-            input: { kind: 'text', line },
-          },
-          reply,
-        ),
-      );
-      if (result.outcome !== 'ok') {
-        const why = result.reference ? `reference ${result.reference}` : JSON.stringify(answers.at(-1)?.blocks ?? null);
-        throw new Error(`${line}: ${result.outcome} (${result.code ?? '?'}): ${why}`);
-      }
-      return took;
-    };
     const resolve = (code: string) => change(`case status ${code} arrested on:${TODAY}`);
     const reopen = (code: string) => change(`case status ${code} wanted`);
 
