@@ -12,12 +12,12 @@ import {
   getMembers,
   getUnits,
   linkMember,
-  MEMBER_ROLES,
   type MemberChange,
   moveMember,
   unlinkAccount,
 } from '../services/directory.ts';
 import type { Database } from '../../db/client.ts';
+import { MEMBER_ROLES } from '../domain/roles.ts';
 import { table, type CliContext } from './context.ts';
 
 export function registerDirectoryCommands(program: Command, ctx: CliContext): void {

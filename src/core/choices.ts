@@ -1,7 +1,7 @@
 import type { CaseStatus, Danger, MemberRole } from '../../db/schema/index.ts';
 import { CASE_STATUSES, DANGER_WORDS, DANGERS, STATUS_WORDS } from '../domain/vocabulary.ts';
 import { DANGER_LABEL, ROLE_LABEL, STATUS_LABEL } from '../i18n/labels.ts';
-import { MEMBER_ROLES } from '../services/directory.ts';
+import { MEMBER_ROLES } from '../domain/roles.ts';
 import type { ChoiceSpec } from './options.ts';
 
 /** Option choices shared by several commands, with the Vietnamese words they accept. */

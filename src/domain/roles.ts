@@ -1,5 +1,8 @@
 import type { MemberRole } from '../../db/schema/index.ts';
 
+/** The roles a member may be given: the ranks, and `auditor`, who reads the audit log and nothing of the cases. */
+export const MEMBER_ROLES = ['viewer', 'officer', 'lead', 'admin', 'auditor'] as const satisfies readonly MemberRole[];
+
 type RankedRole = Exclude<MemberRole, 'auditor'>;
 const RANK: Record<RankedRole, number> = { viewer: 0, officer: 1, lead: 2, admin: 3 };
 

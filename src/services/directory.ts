@@ -1,5 +1,6 @@
 import type { Database, Executor } from '../../db/client.ts';
 import type { Locale, MemberRole, Platform } from '../../db/schema/index.ts';
+import { MEMBER_ROLES } from '../domain/roles.ts';
 import { cleanText } from '../domain/text.ts';
 import { fail, ok, type Result } from '../domain/result.ts';
 import { CHAT_PLATFORMS, choiceOf } from '../domain/platforms.ts';
@@ -33,8 +34,6 @@ import { findUnitByCode, insertUnit, listUnits, type Unit, type UnitListRow } fr
 
 const UNIT_CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 const HANDLE = /^[a-z0-9][a-z0-9_.-]{1,31}$/;
-/** The roles a member may be given: the ranks, and `auditor`, who reads the audit log and nothing of the cases. */
-export const MEMBER_ROLES = ['viewer', 'officer', 'lead', 'admin', 'auditor'] as const satisfies readonly MemberRole[];
 
 const unknownRoleText = (role: string): Text =>
   text(
