@@ -1,9 +1,10 @@
 import { defineCommand } from '../src/core/command.ts';
 import { unitOption } from '../src/core/common-options.ts';
-import { DANGER_CHOICES, STATUS_CHOICES } from '../src/core/choices.ts';
+import { DANGER_CHOICES, STATUS_CHOICES, YES_NO_CHOICES } from '../src/core/choices.ts';
 import { fail, ok } from '../src/domain/result.ts';
 import { text } from '../src/i18n/text.ts';
-import { caseHitCodeLine, caseHitLine } from '../src/presenters/case.ts';
+import { caseHitCodeLine, caseHitExplanation, caseHitLine } from '../src/presenters/case.ts';
+import { hasRole } from '../src/domain/roles.ts';
 import { suggestCases } from '../src/core/case-suggestions.ts';
 
 export default defineCommand({
@@ -42,9 +43,29 @@ export default defineCommand({
       choices: DANGER_CHOICES,
       description: text('chỉ hồ sơ có mức độ nguy hiểm này', 'only cases of this danger level'),
     },
+    {
+      name: 'explain',
+      nameVi: 'giải-thích',
+      type: 'choice',
+      choices: YES_NO_CHOICES,
+      description: text(
+        'vì sao mỗi kết quả khớp: từ nào, sai mấy chữ (chỉ huy, quản trị)',
+        'why each result matched: which words, which edits (leads, admins)',
+      ),
+    },
   ],
   async run(ctx) {
     const query = ctx.options.text;
+    const explain = ctx.options.explain === 'yes';
+    if (explain && !hasRole(ctx.member.role, 'lead')) {
+      return fail(
+        'denied',
+        text(
+          'Chỉ chỉ huy và quản trị viên xem được giải thích kết quả tìm kiếm. Hãy tìm lại không kèm explain:yes.',
+          'Only leads and admins may see why results matched. Search again without explain:yes.',
+        ),
+      );
+    }
     const found = await ctx.services.findCases(ctx.scope, {
       text: query,
       status: ctx.options.status,
@@ -71,11 +92,17 @@ export default defineCommand({
           {
             kind: 'text',
             tone: 'muted',
-            text: text('Họ tên được ẩn vì câu trả lời ở đây không riêng tư.', 'Names are hidden because this answer is not private.')(l),
+            text: explain
+              ? text(
+                  'Họ tên và phần giải thích được ẩn vì câu trả lời ở đây không riêng tư: hãy tìm trong tin nhắn riêng.',
+                  'Names and the explanation are hidden because this answer is not private: search in a direct message.',
+                )(l)
+              : text('Họ tên được ẩn vì câu trả lời ở đây không riêng tư.', 'Names are hidden because this answer is not private.')(l),
           },
         ],
       });
     }
-    return ok({ personal: true, title, blocks: [{ kind: 'list', items: hits.map((h) => caseHitLine(h, l)) }] });
+    const line = (h: (typeof hits)[number]) => (explain ? `${caseHitLine(h, l)} — ${caseHitExplanation(h, l)}` : caseHitLine(h, l));
+    return ok({ personal: true, title, blocks: [{ kind: 'list', items: hits.map(line) }] });
   },
 });

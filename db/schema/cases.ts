@@ -53,13 +53,20 @@ export const cases = pgTable(
     nameKey: text('name_key')
       .notNull()
       .generatedAlwaysAs(sql`casedesk_sorted_words(full_name)`),
+    /**
+     * What the search's index holds (`casedesk_search_terms`, migration 0028): the words of the name
+     * and of each alias, each one's first word as `<word` and last as `word>`, and `y<birth year>`.
+     */
+    searchTerms: text('search_terms')
+      .array()
+      .notNull()
+      .generatedAlwaysAs(sql`casedesk_search_terms(full_name, aliases, birth_year)`),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
-    index('cases_search_key_trgm_idx').using('gin', t.searchKey.op('gin_trgm_ops')),
-    // The words of the search key: a case matches when each query word is (nearly) one of them.
-    index('cases_search_tokens_idx').using('gin', sql`string_to_array(${t.searchKey}, ' ')`),
+    // The search's candidates: the cases having terms (words, first and last words, birth year).
+    index('cases_search_terms_idx').using('gin', t.searchTerms),
     // Code prefixes and "did you mean" for a mistyped code. On lower(code), not code: pg_trgm
     // indexes also answer `=`, and the planner may then prefer this index to the unique b-tree
     // for code lookups, rechecking every row (all codes share trigrams such as "tn-").

@@ -2,6 +2,7 @@ import type { CaseStatus, Danger, MemberRole } from '../../db/schema/index.ts';
 import { CASE_STATUSES, DANGER_WORDS, DANGERS, STATUS_WORDS } from '../domain/vocabulary.ts';
 import { DANGER_LABEL, ROLE_LABEL, STATUS_LABEL } from '../i18n/labels.ts';
 import { MEMBER_ROLES } from '../domain/roles.ts';
+import { text } from '../i18n/text.ts';
 import type { ChoiceSpec } from './options.ts';
 
 /** Option choices shared by several commands, with the Vietnamese words they accept. */
@@ -31,3 +32,9 @@ export const ROLE_CHOICES: readonly ChoiceSpec<MemberRole>[] = MEMBER_ROLES.map(
   label: ROLE_LABEL[value],
   aliases: ROLE_WORDS[value],
 }));
+
+/** A yes-or-no option (`explain:yes`), with the Vietnamese words for each. */
+export const YES_NO_CHOICES: readonly ChoiceSpec<'yes' | 'no'>[] = [
+  { value: 'yes', label: text('có', 'yes'), aliases: ['có', 'co', 'y', '1'] },
+  { value: 'no', label: text('không', 'no'), aliases: ['không', 'khong', 'n', '0'] },
+];

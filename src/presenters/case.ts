@@ -1,5 +1,5 @@
 import type { Block } from '../domain/reply.ts';
-import { formatDate, formatDateTime, text, type Locale, type Text } from '../i18n/text.ts';
+import { formatDate, formatDateTime, formatNumber, text, type Locale, type Text } from '../i18n/text.ts';
 import { DANGER_LABEL, DECISION_LABEL, STATUS_LABEL } from '../i18n/labels.ts';
 import type { CaseHit } from '../repositories/case-search.ts';
 import type { CaseCard } from '../services/cases.ts';
@@ -10,6 +10,41 @@ export function caseHitLine(hit: CaseHit, locale: Locale): string {
   return [hit.code, name, hit.birthYear ?? '?', hit.unitCode, STATUS_LABEL[hit.status](locale), DANGER_LABEL[hit.danger](locale)].join(
     ' · ',
   );
+}
+
+/**
+ * Why a name search found a case, for `case find … explain:yes`: the field (name or alias), each
+ * typed word and the word it matched with its edits, the words not typed, the order, the birth
+ * year and the score. Personal data: private replies only.
+ *
+ * @example "tên: nguyen → Nguyễn, duk → Đức (0,5 lỗi); không gõ: Văn; đúng thứ tự; điểm 0,93"
+ */
+export function caseHitExplanation(hit: CaseHit, locale: Locale): string {
+  const match = hit.match;
+  if (!match) return text('khớp mã hồ sơ hoặc số định danh', 'matched the case code or ID number')(locale);
+  const edits = (n: number) =>
+    n === 0 ? '' : text(` (${formatNumber('vi', n, 1)} lỗi)`, ` (${formatNumber('en', n, 1)} ${n === 1 ? 'edit' : 'edits'})`)(locale);
+  const words = match.words.map((w) =>
+    w.matched === null ? text(`${w.typed} → không khớp`, `${w.typed} → no match`)(locale) : `${w.typed} → ${w.matched}${edits(w.edits)}`,
+  );
+  const field =
+    match.field === 'alias' ? text(`tên gọi khác “${match.alias}”`, `alias “${match.alias}”`)(locale) : text('họ tên', 'name')(locale);
+  const parts = [`${field}: ${words.join(', ')}`];
+  if (match.untyped.length) parts.push(text(`không gõ: ${match.untyped.join(' ')}`, `not typed: ${match.untyped.join(' ')}`)(locale));
+  if (match.inOrder) parts.push(text('đúng thứ tự', 'in order')(locale));
+  if (match.lastWord) parts.push(text('tên ở cuối', 'given name last')(locale));
+  if (match.year) {
+    const { typed, stored, share } = match.year;
+    parts.push(
+      share === 1
+        ? text(`năm sinh ${typed} khớp`, `born ${typed}, matches`)(locale)
+        : share > 0
+          ? text(`năm sinh ${stored} (gõ ${typed}, lệch 1 năm)`, `born ${stored} (typed ${typed}, one year off)`)(locale)
+          : text(`năm sinh ${stored ?? '?'} (gõ ${typed}, không khớp)`, `born ${stored ?? '?'} (typed ${typed}, no match)`)(locale),
+    );
+  }
+  parts.push(text(`điểm ${formatNumber('vi', match.score, 2)}`, `score ${formatNumber('en', match.score, 2)}`)(locale));
+  return parts.join('; ');
 }
 
 /** Without personal data: for places where the answer cannot be private. */
