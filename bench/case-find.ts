@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
-import postgres from 'postgres';
 import { commands } from '../commands/index.ts';
-import { createDb, createMemoryDb, type DbHandle } from '../db/client.ts';
+import { createMemoryDb, type DbHandle } from '../db/client.ts';
 import { migrateDb } from '../db/migrate.ts';
 import { createDispatcher } from '../src/core/dispatcher.ts';
 import type { Reply } from '../src/core/invocation.ts';
 import type { ReplyMessage } from '../src/domain/reply.ts';
 import { cleanText } from '../src/domain/text.ts';
-import { analyzeAll, countRows, sampleCases } from '../src/repositories/bench-data.ts';
+import { analyzeAll, sampleCases } from '../src/repositories/bench-data.ts';
 import { searchCases } from '../src/repositories/case-search.ts';
 import { insertMember } from '../src/repositories/members.ts';
 import { findUnitByCode, insertUnit, unitSubtreeIds } from '../src/repositories/units.ts';
 import { createRandom } from '../src/services/demo-data.ts';
 import { DEMO_UNITS, writeDemoCases } from '../src/services/demo-seed.ts';
+import { openKeptServerDb } from './databases.ts';
 import { summarise, time, type Summary } from './stats.ts';
 
 const TODAY = '2026-11-01';
@@ -107,19 +107,12 @@ export async function sampleQueries(handle: DbHandle, n: number): Promise<string
  * (loading a million cases takes minutes). Named after its size and seed.
  */
 export async function openServerBenchDb(serverUrl: string, cases: number): Promise<{ handle: DbHandle; loadSeconds: number | null }> {
-  const name = `casedesk_bench_${cases}_${SEED}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  const exists = (await admin`select 1 from pg_database where datname = ${name}`).length > 0;
-  if (!exists) await admin.unsafe(`create database "${name}"`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const handle = await createDb({ databaseUrl: url.toString(), dataDir: '', databasePoolMax: 4 });
-  await migrateDb(handle);
-  const n = await countRows(handle.db, { table: 'cases' });
-  if (n === cases) return { handle, loadSeconds: null };
-  if (n !== 0) throw new Error(`${name} has ${n} cases, not ${cases}: drop it and run again`);
-  return { handle, loadSeconds: await loadBenchCases(handle, cases) };
+  return openKeptServerDb(serverUrl, {
+    name: `casedesk_bench_${cases}_${SEED}`,
+    cases,
+    poolMax: 4,
+    load: (handle) => loadBenchCases(handle, cases),
+  });
 }
 
 export async function benchCaseFind(input: {

@@ -5,11 +5,12 @@ import { benchSlackHttp, type SlackHttpResult } from './slack-http.ts';
 import { benchDigest } from './digest.ts';
 import { benchCaseStatus, type CaseStatusResult } from './case-status.ts';
 import { benchAuditChain, type AuditChainResult } from './audit-chain.ts';
+import { benchSearchQuality, type SearchQualityResult } from './search-quality.ts';
 import { ms } from './stats.ts';
 
 /**
  * `npm run bench [-- case-find:pglite case-find:postgres slack-http slack-http:postgres digest:postgres case-status:pglite
- * case-status:postgres audit-chain:pglite audit-chain:postgres]`: runs the benchmarks, prints their figures and writes them to bench/results/. Figures are for
+ * case-status:postgres audit-chain:pglite audit-chain:postgres search-quality:pglite search-quality:postgres]`: runs the benchmarks, prints their figures and writes them to bench/results/. Figures are for
  * reading, never asserted in tests.
  *
  * BENCH_PG_URL: the server (default postgres://postgres@127.0.0.1:5432/postgres).
@@ -22,6 +23,11 @@ import { ms } from './stats.ts';
  * BENCH_AUDIT_CASES (default 20000), BENCH_AUDIT_SAMPLES (default 400): audit-chain:<driver> times `case show` and
  * `case note` through the dispatcher with the audit log's hash chain and without it (its trigger disabled), in
  * alternating blocks, over a log of 200,000 earlier rows; on the server also 8 concurrent clients writing notes.
+ * BENCH_QUALITY_CASES (default 100000 on PGlite, 100000,1000000 on the server: a comma-separated list runs each size),
+ * BENCH_QUALITY_QUERIES (queries per kind, default 50), BENCH_QUALITY_SEED (default 327): search-quality:<driver> scores
+ * searchCases (hit@1, hit@10, MRR) on ten kinds of query against a synthetic roll with realistic Vietnamese names, beside a
+ * pg_trgm k-nearest baseline, and times `case find` through the dispatcher. On the server each size is a kept database,
+ * casedesk_quality_<cases>_<seed>, loaded on first use (a million cases take minutes).
  */
 const env = process.env;
 const serverUrl = env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -146,5 +152,61 @@ for (const driver of ['pglite', 'postgres'] as const) {
   console.log(reportAuditChain(r));
   const file = new URL(`./results/audit-chain-${driver}.json`, import.meta.url);
   writeFileSync(file, `${JSON.stringify({ machine, at: new Date().toISOString(), result: r }, null, 2)}\n`);
+  console.log(`written to ${file.pathname}`);
+}
+
+function reportSearchQuality(r: SearchQualityResult): string {
+  const f = (x: number) => (Number.isNaN(x) ? '   -' : x.toFixed(2).padStart(4));
+  const scores = (s: SearchQualityResult['overall']['casedesk']) => `${f(s.hit1)}  ${f(s.hit10)}  ${f(s.mrr)}`;
+  const row = (kind: string, n: string, eligible: string, ambiguous: string, c: string, b: string) =>
+    `  ${kind.padEnd(15)} ${n.padStart(4)} ${eligible.padStart(9)} ${ambiguous.padStart(9)} | ${c} | ${b}`;
+  return [
+    `search quality on ${r.driver}, ${r.cases.toLocaleString('en')} cases, seed ${r.seed}, ${r.queriesPerKind} queries per kind${r.loadSeconds !== null ? ` (loaded in ${r.loadSeconds.toFixed(0)} s)` : ''}; baseline index built in ${r.baselineIndexSeconds.toFixed(1)} s`,
+    row('kind', 'n', 'eligible', 'ambiguous', 'casedesk hit@1 hit@10  MRR', 'baseline hit@1 hit@10  MRR').replace(
+      ' | casedesk',
+      ' | casedesk',
+    ),
+    ...r.kinds.map((k) =>
+      row(
+        k.kind,
+        String(k.n),
+        k.eligible.toLocaleString('en'),
+        String(k.ambiguous),
+        `        ${scores(k.casedesk)}`,
+        `        ${scores(k.baseline)}`,
+      ),
+    ),
+    row(
+      'overall',
+      String(r.overall.casedesk.n),
+      '',
+      String(r.kinds.reduce((a, k) => a + k.ambiguous, 0)),
+      `        ${scores(r.overall.casedesk)}`,
+      `        ${scores(r.overall.baseline)}`,
+    ),
+    `  case find through the dispatcher: p50 ${ms(r.latency.dispatcher.p50)}  p90 ${ms(r.latency.dispatcher.p90)}  p99 ${ms(r.latency.dispatcher.p99)}  max ${ms(r.latency.dispatcher.max)}`,
+    `  searchCases alone:                p50 ${ms(r.latency.casedesk.p50)}  p90 ${ms(r.latency.casedesk.p90)}  p99 ${ms(r.latency.casedesk.p99)}  max ${ms(r.latency.casedesk.max)}`,
+    `  baseline k-nearest:               p50 ${ms(r.latency.baseline.p50)}  p90 ${ms(r.latency.baseline.p90)}  p99 ${ms(r.latency.baseline.p99)}  max ${ms(r.latency.baseline.max)}`,
+    ...r.notes.map((n) => `  note: ${n}`),
+  ].join('\n');
+}
+
+for (const driver of ['pglite', 'postgres'] as const) {
+  if (!selected(`search-quality:${driver}`)) continue;
+  const sizes = (env.BENCH_QUALITY_CASES ?? (driver === 'pglite' ? '100000' : '100000,1000000')).split(',').map(Number);
+  const results: SearchQualityResult[] = [];
+  for (const cases of sizes) {
+    const r = await benchSearchQuality({
+      driver,
+      cases,
+      perKind: Number(env.BENCH_QUALITY_QUERIES ?? 50),
+      seed: Number(env.BENCH_QUALITY_SEED ?? 327),
+      serverUrl,
+    });
+    console.log(reportSearchQuality(r));
+    results.push(r);
+  }
+  const file = new URL(`./results/search-quality-${driver}.json`, import.meta.url);
+  writeFileSync(file, `${JSON.stringify({ machine, at: new Date().toISOString(), results }, null, 2)}\n`);
   console.log(`written to ${file.pathname}`);
 }

@@ -135,3 +135,37 @@ export async function countHistoryRows(db: Executor): Promise<{ journal: number;
   );
   return row!;
 }
+
+/**
+ * The search-quality benchmark's baseline engine: a GiST trigram index on the folded search key,
+ * made on a benchmark's own database only (never by a migration), with memory enough to build it
+ * on a million cases without spilling.
+ */
+export async function createBaselineTrigramIndex(db: Executor): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`set local maintenance_work_mem = '256MB'`);
+    await tx.execute(sql`create index if not exists bench_baseline_search_key_gist on cases using gist (search_key gist_trgm_ops)`);
+  });
+}
+
+/** Removes the baseline's index, so that it never serves the engine under test. */
+export async function dropBaselineTrigramIndex(db: Executor): Promise<void> {
+  await db.execute(sql`drop index if exists bench_baseline_search_key_gist`);
+}
+
+/**
+ * The baseline's answer: the `limit` cases whose folded key is nearest the query's in trigram
+ * distance, k-nearest through the GiST index. Ties are broken by code among the nearest
+ * 5 × `limit`, so that the answer does not depend on the order the index was built in.
+ */
+export async function baselineTrigramSearch(db: Executor, input: { text: string; limit: number }): Promise<string[]> {
+  const rows = await queryRows<{ code: string }>(
+    db,
+    sql`select code from (
+          select code, search_key <-> casedesk_search_key(${input.text}) as distance
+          from cases order by search_key <-> casedesk_search_key(${input.text}) limit ${5 * input.limit}
+        ) nearest
+        order by distance, code limit ${input.limit}`,
+  );
+  return rows.map((r) => r.code);
+}
