@@ -27,8 +27,19 @@ const UNTYPED_WORDS_COUNTED = 3;
 const ORDER_BONUS = 0.03;
 /** Bonus when the last word typed is the field's last (the given name, as people are called). */
 const LAST_WORD_BONUS = 0.02;
-/** The most any field can add above the words' share: what the search's stopping rule allows for. */
-export const MAX_BONUS = ORDER_BONUS + LAST_WORD_BONUS;
+/**
+ * Among words with the same edits, the commoner one is likelier meant (`hugn` is more often Hùng
+ * than Huân): a word with edits earns up to this much for how common the word it matched is.
+ */
+const COMMON_WORD_BONUS = 0.005;
+
+/**
+ * The most a field can add above the words' share, for a query of `words` words, some `edited` or
+ * none: what the search's stopping rule allows for.
+ */
+export function maxBonus(words: number, edited: boolean): number {
+  return (words >= 2 ? ORDER_BONUS : 0) + LAST_WORD_BONUS + (edited ? COMMON_WORD_BONUS : 0);
+}
 /** The weight of a birth year: about as telling as a given name of middling frequency. */
 export const YEAR_WEIGHT = 4;
 /** A birth year one off (a date of birth misremembered, a year read from an age) counts this share. */
@@ -87,6 +98,8 @@ export interface QueryWord {
 
 export interface NameQuery {
   words: readonly QueryWord[];
+  /** How many cases have the commonest word of the list. */
+  commonest?: number;
   /** A birth year typed among the words (`duc 1985`). */
   year?: number | undefined;
 }
@@ -165,11 +178,18 @@ function matchField(query: NameQuery, field: MatchField, total: number, yearGain
     lastTyped[1].f === field.folded.length - 1 &&
     field.folded.length > 1;
   const untyped = field.folded.length - usedFields.size;
+  let common = 0;
+  for (const [q, p] of matched) {
+    if (p.edits === 0) continue;
+    const cases = query.words[q]!.variants.find((v) => v.token === field.folded[p.f])?.cases ?? 0;
+    common = Math.max(common, Math.log1p(cases) / Math.log1p(Math.max(query.commonest ?? 1, cases, 1)));
+  }
   const score =
     (gain + yearGain) / total -
     UNTYPED_WORD_PENALTY * Math.min(untyped, UNTYPED_WORDS_COUNTED) +
     (inOrder ? ORDER_BONUS : 0) +
-    (lastWord ? LAST_WORD_BONUS : 0);
+    (lastWord ? LAST_WORD_BONUS : 0) +
+    COMMON_WORD_BONUS * common;
   return { score, byQuery, usedFields, inOrder, lastWord };
 }
 

@@ -6,9 +6,11 @@ import {
   editDistance,
   editShare,
   matchCase,
+  maxBonus,
   queryWeight,
   rarityWeight,
   YEAR_WEIGHT,
+  yearShare,
   type MatchExplanation,
   type MatchField,
   type NameQuery,
@@ -76,13 +78,27 @@ const MAX_QUERY_WORDS = 8;
  * more is too broad for the rest to matter: they have the same words with the same edits, and
  * differ only by the words nobody typed.
  */
-const PLAN_CASES = 200;
+const PLAN_CASES = 50;
 /** Plans read together in one statement. */
-const PLANS_PER_ROUND = 4;
+const PLANS_PER_ROUND = 2;
 /** Statements of plans at most: a query nothing answers well stops there. */
-const MAX_ROUNDS = 5;
+const MAX_ROUNDS = 10;
 /** How many edits (or words left out) a plan allows at most across the query. */
 const MAX_RELAXED = 3;
+/** A typed word in at least this share of the cases the commonest word is in is not looked at with edits. */
+const MEANT_SHARE = 1 / 2_000;
+/**
+ * A plan is run only if it can score this much: a case with less than half of what was typed (by
+ * weight) is no answer to it, whatever else matched.
+ */
+const LEAST_UPPER = 0.5;
+/** What reading a case from the table costs against reading an entry of the index (see {@link planCondition}). */
+const HEAP_COST = 8;
+/**
+ * Nor once something found scores this much more than the plan could: what it would add ranks far
+ * below the best answer (two edits in the rarest words cost less than this).
+ */
+const BELOW_BEST = 0.35;
 
 /**
  * The best matches for a code, a national ID number, a name or an alias, within the given units.
@@ -121,7 +137,7 @@ export async function searchCases(db: Executor, search: CaseSearch): Promise<Cas
     const key = [...query.words.map((w) => w.word)].sort().join(' ');
     const rows = await queryRows<FetchedCase>(
       db,
-      sql`select c.id, ${hitColumns}, casedesk_search_key(c.full_name) as "nameKey", array(select casedesk_search_key(a) from unnest(c.aliases) a) as "aliasKeys"
+      sql`select c.id, ${hitColumns}
           from cases c join units u on u.id = c.unit_id
           where c.name_key = ${key} and ${filters(search)}
           order by c.code
@@ -141,44 +157,34 @@ export async function searchCases(db: Executor, search: CaseSearch): Promise<Cas
         batch.map(
           (plan) =>
             sql`(select c.id from cases c
-                 where ${filters(search)} and ${sql.join(
-                   plan.terms.map((set) =>
-                     set.length === 1 ? sql`c.search_terms @> array[${set[0]}]::text[]` : sql`c.search_terms && ${sql.param(set)}::text[]`,
-                   ),
-                   sql` and `,
-                 )}
+                 where ${filters(search)} and ${planCondition(plan, query.total)}
                  ${seen.size ? sql`and c.id <> all(${sql.param([...seen])}::int[])` : sql``}
                  limit ${PLAN_CASES})`,
         ),
         sql` union `,
       )})
-          select c.id, ${hitColumns}, casedesk_search_key(c.full_name) as "nameKey",
-                 array(select casedesk_search_key(a) from unnest(c.aliases) a) as "aliasKeys"
+          select c.id, ${hitColumns}
           from candidates h join cases c on c.id = h.id join units u on u.id = c.unit_id`,
     );
     for (const row of rows) {
       seen.add(Number(row.id));
       addScored(found, query, row);
     }
-    if (next < plans.length && enough(plans[next]!.upper)) break;
+    if (next >= plans.length) break;
+    const upper = plans[next]!.upper;
+    if (enough(upper) || (found.size > 0 && upper < best()[0]!.score - BELOW_BEST)) break;
   }
   return best().slice(0, search.limit);
 }
 
 interface FetchedCase extends Omit<CaseHit, 'score' | 'match'> {
   id: number;
-  /** The name's search key, and each alias's: their words folded by the database. */
-  nameKey: string;
-  aliasKeys: string[];
 }
 
 function addScored(found: Map<string, CaseHit>, query: NameQuery, row: FetchedCase): void {
   if (found.has(row.code)) return;
   const birthYear = row.birthYear === null ? null : Number(row.birthYear);
-  const fields: MatchField[] = [
-    fieldOf('name', row.fullName, row.nameKey),
-    ...row.aliases.map((alias, i) => fieldOf('alias', alias, row.aliasKeys[i])),
-  ];
+  const fields: MatchField[] = [fieldOf('name', row.fullName), ...row.aliases.map((alias) => fieldOf('alias', alias))];
   const match = matchCase(query, fields, birthYear);
   if (!match) return;
   found.set(row.code, {
@@ -194,76 +200,138 @@ function addScored(found: Map<string, CaseHit>, query: NameQuery, row: FetchedCa
   });
 }
 
-/** A field's words, folded by the database and as stored (the folded ones shown if they do not pair up). */
-function fieldOf(kind: MatchField['kind'], stored: string, folded: string | undefined): MatchField {
+/** A field's words as stored and folded (see {@link foldWord}). */
+function fieldOf(kind: MatchField['kind'], stored: string): MatchField {
   const shown = cleanText(stored).split(' ').filter(Boolean);
-  const words = (folded ?? '').split(' ').filter(Boolean);
-  return { kind, folded: words, shown: words.length === shown.length ? shown : words };
-}
-
-/** A set of terms every case a plan reads has one of each; `upper` is the best score it can give. */
-interface Plan {
-  terms: string[][];
-  upper: number;
+  return { kind, folded: shown.map(foldWord), shown };
 }
 
 /**
- * The plans of a query, best first: for each word, its exact form, its forms with edits, or
- * nothing; for the birth year, the year, a year off, or nothing. A plan keeping two words or more
- * is asked first with its first kept word as a field's first word and its last as a field's last
- * (`<nguyen`, `duc>`); a single word, as a field's last word (a given name). The upper bound
- * counts each kept word's weight at its fewest edits, and the most any bonus adds.
+ * A word folded as the database's `casedesk_search_key` folds it for Vietnamese: no marks, `đ` as
+ * `d`, lower case. Done here rather than by the database for every candidate read, which cost more
+ * than the search itself on the embedded database; for letters `unaccent` maps otherwise (`ø`,
+ * `æ`), a word may then count as a letter off, never as missing.
  */
-function plansOf(query: NameQuery): Plan[] {
+const foldWord = (word: string) => word.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+
+/** Terms a case must have one of, with about how many cases have one. */
+interface TermSet {
+  terms: string[];
+  cases: number;
+}
+
+/** Sets of terms a case must have one of each of; `upper` is the best score it can give. */
+interface Plan {
+  sets: TermSet[];
+  upper: number;
+}
+
+/** About how many of `total` cases have a word marked as a field's first or last: a guess, the vocabulary counts words anywhere. */
+const MARKED_SHARE = 0.6;
+
+/**
+ * The plans of a query, best first: for each word, its exact form, its forms with edits, or
+ * nothing; for the birth year, the year, a year off, or nothing. The upper bound counts each kept
+ * word's weight at its fewest edits, and the most any bonus adds. A plan that would read more than
+ * {@link PLAN_CASES} cases is asked first with its first kept word as a field's first word and its
+ * last as a field's last (`<nguyen`, `duc>`; a single word, as a field's last: a given name), so
+ * that the few cases laid out as typed are not lost among the many that merely have the words.
+ */
+function plansOf(query: ExpandedQuery): Plan[] {
   const total = queryWeight(query);
-  type Option = { terms: string[] | null; gain: number; relaxed: number };
+  const casesOf = (tokens: string[]) => tokens.reduce((sum, t) => sum + (query.cases.get(t) ?? 0), 0);
+  type Option = { set: TermSet | null; gain: number; relaxed: number; edited?: boolean };
   const wordOptions = query.words.map((w): Option[] => {
     const exact = w.variants.filter((v) => v.cost === 0).map((v) => v.token);
     const fuzzy = w.variants.filter((v) => v.cost > 0);
     const options: Option[] = [];
-    if (exact.length) options.push({ terms: exact, gain: w.weight, relaxed: 0 });
-    if (fuzzy.length) {
-      const fewest = Math.min(...fuzzy.map((v) => v.cost));
-      options.push({ terms: fuzzy.map((v) => v.token), gain: w.weight * editShare(fewest), relaxed: 1 });
+    if (exact.length) options.push({ set: { terms: exact, cases: casesOf(exact) }, gain: w.weight, relaxed: 0 });
+    // A word typed as a known word of some currency is meant as typed: its neighbours (`thu` for
+    // `thi`) would be read for nothing, they are common words too. Scoring still counts a case's
+    // word a letter away from it.
+    const meant = exact.length > 0 && casesOf(exact) >= query.commonest * MEANT_SHARE;
+    if (fuzzy.length && !meant) {
+      const tokens = fuzzy.map((v) => v.token);
+      options.push({
+        set: { terms: tokens, cases: casesOf(tokens) },
+        gain: w.weight * editShare(fuzzy[0]!.cost),
+        relaxed: 1,
+        edited: true,
+      });
     }
     // Left out: a relaxation for a known word; for a word like none of the list, the only way.
-    options.push({ terms: null, gain: 0, relaxed: w.variants.length ? 1 : 0 });
+    options.push({ set: null, gain: 0, relaxed: w.variants.length ? 1 : 0 });
     return options;
   });
   const year = query.year;
+  const perYear = query.total / 60;
   const yearOptions: Option[] = year
     ? [
-        { terms: [`y${year}`], gain: YEAR_WEIGHT, relaxed: 0 },
-        { terms: [`y${year - 1}`, `y${year + 1}`], gain: YEAR_WEIGHT * 0.7, relaxed: 1 },
-        { terms: null, gain: 0, relaxed: 1 },
+        { set: { terms: [`y${year}`], cases: perYear }, gain: YEAR_WEIGHT, relaxed: 0 },
+        { set: { terms: [`y${year - 1}`, `y${year + 1}`], cases: 2 * perYear }, gain: YEAR_WEIGHT * yearShare(year, year + 1), relaxed: 1 },
+        { set: null, gain: 0, relaxed: 1 },
       ]
-    : [];
+    : [{ set: null, gain: 0, relaxed: 0 }];
   const typedWords = query.words.filter((w) => w.variants.length > 0).length;
-  const bonus = (typedWords >= 2 ? 0.03 : 0) + 0.02;
+  const estimate = (sets: TermSet[]) => sets.reduce((n, set) => n * Math.min(1, set.cases / query.total), query.total);
+  const mark = (set: TermSet, marked: (t: string) => string): TermSet => ({
+    terms: set.terms.map(marked),
+    cases: set.cases * MARKED_SHARE,
+  });
 
   const plans: Array<Plan & { relaxed: number; order: number }> = [];
-  const walk = (i: number, chosen: Array<string[] | null>, gain: number, relaxed: number) => {
+  const walk = (i: number, chosen: TermSet[], gain: number, relaxed: number, edited: boolean) => {
     if (relaxed > MAX_RELAXED) return;
-    if (i === wordOptions.length) {
-      const yearChoices = yearOptions.length ? yearOptions : [{ terms: null, gain: 0, relaxed: 0 }];
-      for (const y of yearChoices) {
-        const words = chosen.filter((t): t is string[] => t !== null);
-        if (words.length === 0 || relaxed + y.relaxed > MAX_RELAXED) continue;
-        const upper = (gain + y.gain) / total + bonus;
-        const rest = y.terms ? [y.terms] : [];
-        const tagged =
-          words.length >= 2
-            ? [words[0]!.map((t) => `<${t}`), ...words.slice(1, -1), words.at(-1)!.map((t) => `${t}>`)]
-            : [words[0]!.map((t) => `${t}>`)];
-        plans.push({ terms: [...tagged, ...rest], upper, relaxed: relaxed + y.relaxed, order: plans.length });
-        plans.push({ terms: [...words, ...rest], upper, relaxed: relaxed + y.relaxed, order: plans.length });
+    if (i < wordOptions.length) {
+      for (const o of wordOptions[i]!) {
+        walk(i + 1, o.set ? [...chosen, o.set] : chosen, gain + o.gain, relaxed + o.relaxed, edited || o.edited === true);
       }
       return;
     }
-    for (const option of wordOptions[i]!) walk(i + 1, [...chosen, option.terms], gain + option.gain, relaxed + option.relaxed);
+    if (chosen.length === 0) return;
+    for (const y of yearOptions) {
+      if (relaxed + y.relaxed > MAX_RELAXED) continue;
+      const upper = (gain + y.gain) / total + maxBonus(typedWords, edited);
+      const rest = y.set ? [y.set] : [];
+      const add = (sets: TermSet[]) => plans.push({ sets, upper, relaxed: relaxed + y.relaxed, order: plans.length });
+      if (estimate([...chosen, ...rest]) > PLAN_CASES) {
+        const marked =
+          chosen.length >= 2
+            ? [mark(chosen[0]!, (t) => `<${t}`), ...chosen.slice(1, -1), mark(chosen.at(-1)!, (t) => `${t}>`)]
+            : [mark(chosen[0]!, (t) => `${t}>`)];
+        add([...marked, ...rest]);
+      }
+      add([...chosen, ...rest]);
+    }
   };
-  walk(0, [], 0, 0);
-  return plans.sort((a, b) => b.upper - a.upper || a.relaxed - b.relaxed || a.order - b.order);
+  walk(0, [], 0, 0, false);
+  return plans.filter((p) => p.upper >= LEAST_UPPER).sort((a, b) => b.upper - a.upper || a.relaxed - b.relaxed || a.order - b.order);
+}
+
+/**
+ * A plan's condition. The index is asked for the plan's rarest set of terms, and for the next
+ * rarest too when that costs less: the index reads every entry of both lists, where the table is
+ * read only until {@link PLAN_CASES} cases pass the other sets, about eight times the cost a case.
+ * The other sets filter the cases read, written so that the planner cannot take them to the index
+ * (`|| '{}'`): a common word's long list is never read.
+ */
+function planCondition(plan: Plan, total: number): SQL {
+  const sets = [...plan.sets].sort((a, b) => a.cases - b.cases);
+  const share = (list: TermSet[]) => list.reduce((p, set) => p * Math.min(1, set.cases / total), 1);
+  const cost = (indexed: number) => {
+    const read = sets.slice(0, indexed).reduce((sum, set) => sum + set.cases, 0);
+    const found = total * share(sets.slice(0, indexed));
+    const passing = share(sets.slice(indexed));
+    return read + HEAP_COST * Math.min(found, passing > 0 ? PLAN_CASES / passing : found);
+  };
+  const indexed = sets.length >= 2 && cost(2) < cost(1) ? 2 : 1;
+  return sql.join(
+    sets.map((set, i) => {
+      const column = i < indexed ? sql`c.search_terms` : sql`(c.search_terms || '{}'::text[])`;
+      return set.terms.length === 1 ? sql`${column} @> array[${set.terms[0]}]::text[]` : sql`${column} && ${sql.param(set.terms)}::text[]`;
+    }),
+    sql` and `,
+  );
 }
 
 /**
@@ -271,15 +339,24 @@ function plansOf(query: NameQuery): Plan[] {
  * {@link editBudget}; when nothing is that close to a word of four letters or more, one edit
  * further) and its weight, from how many cases have it.
  */
-async function expandQuery(db: Executor, text: string, year: number | undefined): Promise<NameQuery> {
-  const rows = await queryRows<{ word: string; ord: number; token: string | null; cases: number | null; commonest: number }>(
+/** A query with what the plans need to know of the list: how many cases have each word, and in all. */
+interface ExpandedQuery extends NameQuery {
+  commonest: number;
+  cases: Map<string, number>;
+  /** About how many cases there are (the planner's estimate, or the commonest word's count if more). */
+  total: number;
+}
+
+async function expandQuery(db: Executor, text: string, year: number | undefined): Promise<ExpandedQuery> {
+  const rows = await queryRows<{ word: string; ord: number; token: string | null; cases: number | null; commonest: number; total: number }>(
     db,
     sql`with w as (
           select word, ord, case when length(word) >= 6 then 3 when length(word) >= 3 then 2 when length(word) = 2 then 1 else 0 end as reach
           from unnest(string_to_array(casedesk_search_key(${text}), ' ')) with ordinality as t(word, ord)
           where word <> '' and ord <= ${MAX_QUERY_WORDS})
         select w.word, w.ord::int as ord, v.token, v.case_count as cases,
-               (select coalesce(max(case_count), 1) from search_vocabulary) as commonest
+               (select coalesce(max(case_count), 1) from search_vocabulary) as commonest,
+               (select greatest(reltuples, 0)::bigint from pg_class where oid = 'cases'::regclass) as total
         from w left join search_vocabulary v
           on v.token = w.word
           or (w.reach > 0
@@ -289,8 +366,12 @@ async function expandQuery(db: Executor, text: string, year: number | undefined)
   );
   const words = new Map<number, { word: string; candidates: Array<{ token: string; cases: number }> }>();
   let commonest = 1;
+  let total = 1;
+  const cases = new Map<string, number>();
   for (const row of rows) {
     commonest = Math.max(commonest, Number(row.commonest));
+    total = Math.max(total, Number(row.total), commonest);
+    if (row.token !== null) cases.set(row.token, Number(row.cases ?? 0));
     const entry = words.get(row.ord) ?? { word: row.word, candidates: [] };
     if (row.token !== null) entry.candidates.push({ token: row.token, cases: Number(row.cases ?? 0) });
     words.set(row.ord, entry);
@@ -305,10 +386,10 @@ async function expandQuery(db: Executor, text: string, year: number | undefined)
     if (variants.length === 0 && word.length >= 4 && costed.length) variants = costed.filter((c) => c.cost === costed[0]!.cost);
     const exact = variants.find((v) => v.cost === 0);
     const fewest = variants.filter((v) => v.cost === variants[0]?.cost);
-    const cases = exact ? exact.cases : fewest.reduce((sum, v) => sum + v.cases, 0);
-    return { word, weight: rarityWeight(cases, commonest), variants };
+    const count = exact ? exact.cases : fewest.reduce((sum, v) => sum + v.cases, 0);
+    return { word, weight: rarityWeight(count, commonest), variants };
   });
-  return { words: expanded, year };
+  return { words: expanded, year, commonest, cases, total };
 }
 
 async function searchByCode(db: Executor, search: CaseSearch): Promise<CaseHit[]> {
