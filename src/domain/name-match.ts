@@ -6,9 +6,10 @@
  * A query is a few words, each with a weight for how rare it is, and perhaps a birth year. A field
  * (the full name, or one alias) scores the weighted share of the query's words it has, each word
  * discounted by its edits, less a little for each of its own words nobody typed, plus a little when
- * the words come in the typed order and when the last word typed is its last (a given name):
+ * the words come in its order (or its order with the given name put first), and when the first and
+ * last words typed are its first and last (the family and the given name):
  *
- *   "tran khoa":  Trần Khoa 1.05 > Trần Văn Khoa 1.01 > Trần Hoà (one edit) ≈ 0.8
+ *   "tran khoa":  Trần Khoa 1.07 > Trần Văn Khoa 1.05 > Trần Hoà (one edit) ≈ 0.86
  *
  * A case scores its best field, plus the birth year's share when one was typed.
  */
@@ -21,12 +22,25 @@ const SUBSTITUTE_CONFUSABLE = 0.5;
 /** How much of a word's weight each edit takes away. */
 const EDIT_PENALTY = 0.3;
 /** What each word of a field that matched nothing typed costs (a middle name left out, say). */
-const UNTYPED_WORD_PENALTY = 0.04;
+const UNTYPED_WORD_PENALTY = 0.02;
 const UNTYPED_WORDS_COUNTED = 3;
 /** Bonus when two or more matched words come in the field's order. */
 const ORDER_BONUS = 0.03;
-/** Bonus when the last word typed is the field's last (the given name, as people are called). */
-const LAST_WORD_BONUS = 0.02;
+/**
+ * Bonus when they come in the field's order but for one cut (`duc nguyen van`, `van duc nguyen`:
+ * the given name put first, the family name last), as names are written in other languages.
+ */
+const ROTATED_BONUS = 0.025;
+/** Bonus, words in order, when the first word typed is the field's first (the family name). */
+const FIRST_WORD_BONUS = 0.01;
+/** Bonus, words in order, when the last word typed is the field's last (the given name, as people are called). */
+const LAST_WORD_BONUS = 0.03;
+/**
+ * Bonus when the one word typed is the field's last: a single name typed (`duc 1985`) is a given
+ * name, before every middle or family name of the same spelling, whatever their length; or a
+ * whole one-word alias (`Tèo`), which a longer field's given name does not pass.
+ */
+const GIVEN_NAME_BONUS = 0.1;
 /**
  * Among words with the same edits, the commoner one is likelier meant (`hugn` is more often Hùng
  * than Huân): a word with edits earns up to this much for how common the word it matched is.
@@ -38,7 +52,7 @@ const COMMON_WORD_BONUS = 0.005;
  * none: what the search's stopping rule allows for.
  */
 export function maxBonus(words: number, edited: boolean): number {
-  return (words >= 2 ? ORDER_BONUS : 0) + LAST_WORD_BONUS + (edited ? COMMON_WORD_BONUS : 0);
+  return (words >= 2 ? ORDER_BONUS + FIRST_WORD_BONUS + LAST_WORD_BONUS : GIVEN_NAME_BONUS) + (edited ? COMMON_WORD_BONUS : 0);
 }
 /** The weight of a birth year: about as telling as a given name of middling frequency. */
 export const YEAR_WEIGHT = 4;
@@ -128,6 +142,8 @@ export interface MatchExplanation {
   /** The field's words nobody typed. */
   untyped: string[];
   inOrder: boolean;
+  /** In order but for one cut: the given name first, or the family name last. */
+  rotated: boolean;
   lastWord: boolean;
   year?: { typed: number; stored: number | null; share: number };
   score: number;
@@ -171,12 +187,17 @@ function matchField(query: NameQuery, field: MatchField, total: number, yearGain
   const gain = matched.reduce((sum, [, p]) => sum + p.gain, 0);
   const positions = matched.map(([, p]) => p.f);
   const inOrder = positions.length >= 2 && positions.every((f, i) => i === 0 || f > positions[i - 1]!);
+  const cuts = positions.filter((f, i) => i > 0 && f < positions[i - 1]!).length;
+  const rotated = !inOrder && positions.length >= 2 && cuts === 1 && positions.at(-1)! < positions[0]!;
   const lastTyped = matched.at(-1);
+  const single = query.words.length === 1;
   const lastWord =
+    (inOrder || single) &&
     lastTyped !== undefined &&
     lastTyped[0] === query.words.length - 1 &&
     lastTyped[1].f === field.folded.length - 1 &&
-    field.folded.length > 1;
+    (single || field.folded.length > 1);
+  const firstWord = inOrder && matched[0]![0] === 0 && matched[0]![1].f === 0;
   const untyped = field.folded.length - usedFields.size;
   let common = 0;
   for (const [q, p] of matched) {
@@ -187,10 +208,11 @@ function matchField(query: NameQuery, field: MatchField, total: number, yearGain
   const score =
     (gain + yearGain) / total -
     UNTYPED_WORD_PENALTY * Math.min(untyped, UNTYPED_WORDS_COUNTED) +
-    (inOrder ? ORDER_BONUS : 0) +
-    (lastWord ? LAST_WORD_BONUS : 0) +
+    (inOrder ? ORDER_BONUS : rotated ? ROTATED_BONUS : 0) +
+    (firstWord ? FIRST_WORD_BONUS : 0) +
+    (lastWord ? (single ? GIVEN_NAME_BONUS : LAST_WORD_BONUS) : 0) +
     COMMON_WORD_BONUS * common;
-  return { score, byQuery, usedFields, inOrder, lastWord };
+  return { score, byQuery, usedFields, inOrder, rotated, lastWord };
 }
 
 /**
@@ -219,6 +241,7 @@ export function matchCase(query: NameQuery, fields: readonly MatchField[], birth
     }),
     untyped: field.folded.flatMap((token, f) => (m.usedFields.has(f) ? [] : [field.shown[f] ?? token])),
     inOrder: m.inOrder,
+    rotated: m.rotated,
     lastWord: m.lastWord,
     ...(query.year ? { year: { typed: query.year, stored: birthYear, share } } : {}),
     score: m.score,

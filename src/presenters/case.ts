@@ -32,7 +32,8 @@ export function caseHitExplanation(hit: CaseHit, locale: Locale): string {
   const parts = [`${field}: ${words.join(', ')}`];
   if (match.untyped.length) parts.push(text(`không gõ: ${match.untyped.join(' ')}`, `not typed: ${match.untyped.join(' ')}`)(locale));
   if (match.inOrder) parts.push(text('đúng thứ tự', 'in order')(locale));
-  if (match.lastWord) parts.push(text('tên ở cuối', 'given name last')(locale));
+  if (match.rotated) parts.push(text('đảo thứ tự họ, tên', 'given name and family name swapped')(locale));
+  if (match.lastWord) parts.push(text('khớp tên gọi', 'given name matches')(locale));
   if (match.year) {
     const { typed, stored, share } = match.year;
     parts.push(

@@ -226,8 +226,12 @@ interface Plan {
   upper: number;
 }
 
-/** About how many of `total` cases have a word marked as a field's first or last: a guess, the vocabulary counts words anywhere. */
+/**
+ * About what share of the cases with a word have it as a field's first or last word, and as the
+ * last of a field of a given length: guesses, the vocabulary counts words anywhere.
+ */
 const MARKED_SHARE = 0.6;
+const LAID_OUT_SHARE = 0.3;
 
 /**
  * The plans of a query, best first: for each word, its exact form, its forms with edits, or
@@ -274,17 +278,25 @@ function plansOf(query: ExpandedQuery): Plan[] {
     : [{ set: null, gain: 0, relaxed: 0 }];
   const typedWords = query.words.filter((w) => w.variants.length > 0).length;
   const estimate = (sets: TermSet[]) => sets.reduce((n, set) => n * Math.min(1, set.cases / query.total), query.total);
-  const mark = (set: TermSet, marked: (t: string) => string): TermSet => ({
+  const mark = (set: TermSet, marked: (t: string) => string, share: number): TermSet => ({
     terms: set.terms.map(marked),
-    cases: set.cases * MARKED_SHARE,
+    cases: set.cases * share,
   });
 
   const plans: Array<Plan & { relaxed: number; order: number }> = [];
-  const walk = (i: number, chosen: TermSet[], gain: number, relaxed: number, edited: boolean) => {
+  const typed = query.words.length;
+  const walk = (i: number, chosen: TermSet[], gain: number, relaxed: number, edited: boolean, whole: boolean) => {
     if (relaxed > MAX_RELAXED) return;
     if (i < wordOptions.length) {
       for (const o of wordOptions[i]!) {
-        walk(i + 1, o.set ? [...chosen, o.set] : chosen, gain + o.gain, relaxed + o.relaxed, edited || o.edited === true);
+        walk(
+          i + 1,
+          o.set ? [...chosen, o.set] : chosen,
+          gain + o.gain,
+          relaxed + o.relaxed,
+          edited || o.edited === true,
+          whole && o.set !== null,
+        );
       }
       return;
     }
@@ -295,16 +307,18 @@ function plansOf(query: ExpandedQuery): Plan[] {
       const rest = y.set ? [y.set] : [];
       const add = (sets: TermSet[]) => plans.push({ sets, upper, relaxed: relaxed + y.relaxed, order: plans.length });
       if (estimate([...chosen, ...rest]) > PLAN_CASES) {
-        const marked =
-          chosen.length >= 2
-            ? [mark(chosen[0]!, (t) => `<${t}`), ...chosen.slice(1, -1), mark(chosen.at(-1)!, (t) => `${t}>`)]
-            : [mark(chosen[0]!, (t) => `${t}>`)];
-        add([...marked, ...rest]);
+        const first = mark(chosen[0]!, (t) => `<${t}`, MARKED_SHARE);
+        // Every word typed kept: first the fields of exactly as many words, laid out as typed.
+        if (whole && chosen.length >= 2) {
+          add([first, ...chosen.slice(1, -1), mark(chosen.at(-1)!, (t) => `${t}>${typed}`, LAID_OUT_SHARE), ...rest]);
+        }
+        const last = mark(chosen.at(-1)!, (t) => `${t}>`, MARKED_SHARE);
+        add([...(chosen.length >= 2 ? [first, ...chosen.slice(1, -1)] : []), last, ...rest]);
       }
       add([...chosen, ...rest]);
     }
   };
-  walk(0, [], 0, 0, false);
+  walk(0, [], 0, 0, false, true);
   return plans.filter((p) => p.upper >= LEAST_UPPER).sort((a, b) => b.upper - a.upper || a.relaxed - b.relaxed || a.order - b.order);
 }
 
@@ -351,7 +365,7 @@ async function expandQuery(db: Executor, text: string, year: number | undefined)
   const rows = await queryRows<{ word: string; ord: number; token: string | null; cases: number | null; commonest: number; total: number }>(
     db,
     sql`with w as (
-          select word, ord, case when length(word) >= 6 then 3 when length(word) >= 3 then 2 when length(word) = 2 then 1 else 0 end as reach
+          select word, ord, case when length(word) >= 6 then 3 when length(word) >= 2 then 2 else 0 end as reach
           from unnest(string_to_array(casedesk_search_key(${text}), ' ')) with ordinality as t(word, ord)
           where word <> '' and ord <= ${MAX_QUERY_WORDS})
         select w.word, w.ord::int as ord, v.token, v.case_count as cases,
