@@ -144,6 +144,9 @@ export interface MatchExplanation {
   inOrder: boolean;
   /** In order but for one cut: the given name first, or the family name last. */
   rotated: boolean;
+  /** The first word typed is the field's first (a family name), the words in order. */
+  firstWord: boolean;
+  /** The last word typed is the field's last (a given name). */
   lastWord: boolean;
   year?: { typed: number; stored: number | null; share: number };
   score: number;
@@ -212,7 +215,7 @@ function matchField(query: NameQuery, field: MatchField, total: number, yearGain
     (firstWord ? FIRST_WORD_BONUS : 0) +
     (lastWord ? (single ? GIVEN_NAME_BONUS : LAST_WORD_BONUS) : 0) +
     COMMON_WORD_BONUS * common;
-  return { score, byQuery, usedFields, inOrder, rotated, lastWord };
+  return { score, byQuery, usedFields, inOrder, rotated, firstWord, lastWord };
 }
 
 /**
@@ -242,6 +245,7 @@ export function matchCase(query: NameQuery, fields: readonly MatchField[], birth
     untyped: field.folded.flatMap((token, f) => (m.usedFields.has(f) ? [] : [field.shown[f] ?? token])),
     inOrder: m.inOrder,
     rotated: m.rotated,
+    firstWord: m.firstWord,
     lastWord: m.lastWord,
     ...(query.year ? { year: { typed: query.year, stored: birthYear, share } } : {}),
     score: m.score,

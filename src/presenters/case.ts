@@ -33,7 +33,12 @@ export function caseHitExplanation(hit: CaseHit, locale: Locale): string {
   if (match.untyped.length) parts.push(text(`không gõ: ${match.untyped.join(' ')}`, `not typed: ${match.untyped.join(' ')}`)(locale));
   if (match.inOrder) parts.push(text('đúng thứ tự', 'in order')(locale));
   if (match.rotated) parts.push(text('đảo thứ tự họ, tên', 'given name and family name swapped')(locale));
-  if (match.lastWord) parts.push(text('khớp tên gọi', 'given name matches')(locale));
+  if (match.firstWord) {
+    parts.push(match.field === 'name' ? text('khớp họ', 'family name matches')(locale) : text('khớp từ đầu', 'first word matches')(locale));
+  }
+  if (match.lastWord) {
+    parts.push(match.field === 'name' ? text('khớp tên', 'given name matches')(locale) : text('khớp từ cuối', 'last word matches')(locale));
+  }
   if (match.year) {
     const { typed, stored, share } = match.year;
     parts.push(

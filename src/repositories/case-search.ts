@@ -104,14 +104,14 @@ const BELOW_BEST = 0.35;
  * The best matches for a code, a national ID number, a name or an alias, within the given units.
  *
  * A name (or alias, perhaps with a birth year) is matched word by word: each word typed stands for
- * the words of the list within its edit budget (see {@link expandQuery}), and every case having
- * such words is a candidate, scored by {@link matchCase}: the rarer a word, the more it counts;
- * edits, words nobody typed and another order cost a little. Candidates are read through the GIN
- * index on `search_terms` by plans, most promising first (every word exact; one word with an
- * edit; …; a word left out), each plan asking for its first and last words as a field's first and
- * last words too, and reading stops when the best `limit` found score at least what the next plan
- * could give. So a common name costs no more than a rare one, and a case is never missed because
- * others came before it in the table.
+ * itself if it is a known word of some currency, else for the words of the list within its edit
+ * budget (see {@link expandQuery}); every case having such words is a candidate, scored by
+ * {@link matchCase}: the rarer a word, the more it counts; edits, words nobody typed and another
+ * order cost a little. Candidates are read through the GIN index on `search_terms` by plans, most
+ * promising first (every word as typed; one word with edits; …; a word left out; see
+ * {@link plansOf}), and reading stops when the best `limit` found score at least what the next
+ * plan could give, or when the next could give nothing near the best found. So a common name costs
+ * no more than a rare one, and a case is never missed because others came before it in the table.
  */
 export async function searchCases(db: Executor, search: CaseSearch): Promise<CaseHit[]> {
   if (search.unitIds.length === 0) return [];
@@ -129,6 +129,7 @@ export async function searchCases(db: Executor, search: CaseSearch): Promise<Cas
   };
   const plans = plansOf(query);
   if (plans.length === 0) return [];
+  const seen = new Set<number>();
 
   // An exact name in any order is one b-tree lookup: a common name's namesakes, read in code
   // order, often settle the answer before any plan runs.
@@ -145,9 +146,9 @@ export async function searchCases(db: Executor, search: CaseSearch): Promise<Cas
     );
     for (const row of rows) addScored(found, query, row);
     if (enough(plans[0]!.upper)) return best().slice(0, search.limit);
+    for (const row of rows) seen.add(Number(row.id));
   }
 
-  const seen = new Set<number>();
   for (let round = 0, next = 0; round < MAX_ROUNDS && next < plans.length; round++) {
     const batch = plans.slice(next, next + PLANS_PER_ROUND);
     next += batch.length;
