@@ -92,8 +92,14 @@ const MEANT_SHARE = 1 / 2_000;
  * weight) is no answer to it, whatever else matched.
  */
 const LEAST_UPPER = 0.5;
-/** What reading a case from the table costs against reading an entry of the index (see {@link planCondition}). */
-const HEAP_COST = 8;
+/**
+ * What reading a case from the table costs against reading an entry of the index (see
+ * {@link planCondition}): measured at a million cases, a case read from a page not in memory costs
+ * as much as about a hundred entries of a posting list.
+ */
+const HEAP_COST = 256;
+/** The most sets of terms one plan asks the index for. */
+const MAX_INDEXED_SETS = 4;
 /**
  * Nor once something found scores this much more than the plan could: what it would add ranks far
  * below the best answer (two edits in the rarest words cost less than this).
@@ -125,7 +131,8 @@ export async function searchCases(db: Executor, search: CaseSearch): Promise<Cas
   const best = () => [...found.values()].sort((a, b) => b.score - a.score || a.code.localeCompare(b.code));
   const enough = (upper: number) => {
     const top = best();
-    return top.length >= search.limit && top[search.limit - 1]!.score >= upper;
+    // Within a rounding error: a perfect match's share is a sum of weights over their sum.
+    return top.length >= search.limit && top[search.limit - 1]!.score >= upper - 1e-9;
   };
   const plans = plansOf(query);
   if (plans.length === 0) return [];
@@ -228,19 +235,14 @@ interface Plan {
 }
 
 /**
- * About what share of the cases with a word have it as a field's first or last word, and as the
- * last of a field of a given length: guesses, the vocabulary counts words anywhere.
- */
-const MARKED_SHARE = 0.6;
-const LAID_OUT_SHARE = 0.3;
-
-/**
  * The plans of a query, best first: for each word, its exact form, its forms with edits, or
  * nothing; for the birth year, the year, a year off, or nothing. The upper bound counts each kept
  * word's weight at its fewest edits, and the most any bonus adds. A plan that would read more than
- * {@link PLAN_CASES} cases is asked first with its first kept word as a field's first word and its
- * last as a field's last (`<nguyen`, `duc>`; a single word, as a field's last: a given name), so
- * that the few cases laid out as typed are not lost among the many that merely have the words.
+ * {@link PLAN_CASES} cases is asked first for the fields laid out as typed: when it keeps every word
+ * typed, fields of as many words with the first typed first and the last typed last (`<nguyen`,
+ * `duc>3`); then any field with its first kept word first and its last kept word last (`<nguyen`,
+ * `duc>`; a single word, as a field's last: a given name). So the few cases laid out as typed are
+ * not lost among the many that merely have the words.
  */
 function plansOf(query: ExpandedQuery): Plan[] {
   const total = queryWeight(query);
@@ -269,20 +271,23 @@ function plansOf(query: ExpandedQuery): Plan[] {
     return options;
   });
   const year = query.year;
-  const perYear = query.total / 60;
   const yearOptions: Option[] = year
     ? [
-        { set: { terms: [`y${year}`], cases: perYear }, gain: YEAR_WEIGHT, relaxed: 0 },
-        { set: { terms: [`y${year - 1}`, `y${year + 1}`], cases: 2 * perYear }, gain: YEAR_WEIGHT * yearShare(year, year + 1), relaxed: 1 },
+        { set: { terms: [`y${year}`], cases: casesOf([`y${year}`]) }, gain: YEAR_WEIGHT, relaxed: 0 },
+        {
+          set: { terms: [`y${year - 1}`, `y${year + 1}`], cases: casesOf([`y${year - 1}`, `y${year + 1}`]) },
+          gain: YEAR_WEIGHT * yearShare(year, year + 1),
+          relaxed: 1,
+        },
         { set: null, gain: 0, relaxed: 1 },
       ]
     : [{ set: null, gain: 0, relaxed: 0 }];
   const typedWords = query.words.filter((w) => w.variants.length > 0).length;
   const estimate = (sets: TermSet[]) => sets.reduce((n, set) => n * Math.min(1, set.cases / query.total), query.total);
-  const mark = (set: TermSet, marked: (t: string) => string, share: number): TermSet => ({
-    terms: set.terms.map(marked),
-    cases: set.cases * share,
-  });
+  const mark = (set: TermSet, marked: (t: string) => string): TermSet => {
+    const terms = set.terms.map(marked);
+    return { terms, cases: casesOf(terms) };
+  };
 
   const plans: Array<Plan & { relaxed: number; order: number }> = [];
   const typed = query.words.length;
@@ -308,38 +313,41 @@ function plansOf(query: ExpandedQuery): Plan[] {
       const rest = y.set ? [y.set] : [];
       const add = (sets: TermSet[]) => plans.push({ sets, upper, relaxed: relaxed + y.relaxed, order: plans.length });
       if (estimate([...chosen, ...rest]) > PLAN_CASES) {
-        const first = mark(chosen[0]!, (t) => `<${t}`, MARKED_SHARE);
+        const first = mark(chosen[0]!, (t) => `<${t}`);
         // Every word typed kept: first the fields of exactly as many words, laid out as typed.
         if (whole && chosen.length >= 2) {
-          add([first, ...chosen.slice(1, -1), mark(chosen.at(-1)!, (t) => `${t}>${typed}`, LAID_OUT_SHARE), ...rest]);
+          add([first, ...chosen.slice(1, -1), mark(chosen.at(-1)!, (t) => `${t}>${typed}`), ...rest]);
         }
-        const last = mark(chosen.at(-1)!, (t) => `${t}>`, MARKED_SHARE);
+        const last = mark(chosen.at(-1)!, (t) => `${t}>`);
         add([...(chosen.length >= 2 ? [first, ...chosen.slice(1, -1)] : []), last, ...rest]);
       }
       add([...chosen, ...rest]);
     }
   };
   walk(0, [], 0, 0, false, true);
-  return plans.filter((p) => p.upper >= LEAST_UPPER).sort((a, b) => b.upper - a.upper || a.relaxed - b.relaxed || a.order - b.order);
+  // A set no case has (counted exactly, by the same transactions that change the cases) reads nothing.
+  return plans
+    .filter((p) => p.upper >= LEAST_UPPER && p.sets.every((set) => set.cases > 0))
+    .sort((a, b) => b.upper - a.upper || a.relaxed - b.relaxed || a.order - b.order);
 }
 
 /**
  * A plan's condition. The index is asked for the plan's rarest set of terms, and for the next
- * rarest too when that costs less: the index reads every entry of both lists, where the table is
- * read only until {@link PLAN_CASES} cases pass the other sets, about eight times the cost a case.
+ * rarest too (up to {@link MAX_INDEXED_SETS}) when that costs less: the index reads every entry of
+ * their lists, compressed and in order, where the table is read a page for each case the index
+ * gives.
  * The other sets filter the cases read, written so that the planner cannot take them to the index
  * (`|| '{}'`): a common word's long list is never read.
  */
 function planCondition(plan: Plan, total: number): SQL {
   const sets = [...plan.sets].sort((a, b) => a.cases - b.cases);
   const share = (list: TermSet[]) => list.reduce((p, set) => p * Math.min(1, set.cases / total), 1);
-  const cost = (indexed: number) => {
-    const read = sets.slice(0, indexed).reduce((sum, set) => sum + set.cases, 0);
-    const found = total * share(sets.slice(0, indexed));
-    const passing = share(sets.slice(indexed));
-    return read + HEAP_COST * Math.min(found, passing > 0 ? PLAN_CASES / passing : found);
-  };
-  const indexed = sets.length >= 2 && cost(2) < cost(1) ? 2 : 1;
+  // The cases a plan reads are counted in full, as if none were left unread by the limit: the
+  // plans still running are those whose cases are fewer than their words' counts suggest.
+  const cost = (indexed: number) =>
+    sets.slice(0, indexed).reduce((sum, set) => sum + set.cases, 0) + HEAP_COST * total * share(sets.slice(0, indexed));
+  let indexed = 1;
+  for (let k = 2; k <= Math.min(sets.length, MAX_INDEXED_SETS); k++) if (cost(k) < cost(indexed)) indexed = k;
   return sql.join(
     sets.map((set, i) => {
       const column = i < indexed ? sql`c.search_terms` : sql`(c.search_terms || '{}'::text[])`;
@@ -363,30 +371,57 @@ interface ExpandedQuery extends NameQuery {
 }
 
 async function expandQuery(db: Executor, text: string, year: number | undefined): Promise<ExpandedQuery> {
-  const rows = await queryRows<{ word: string; ord: number; token: string | null; cases: number | null; commonest: number; total: number }>(
+  const years = year ? [year - 1, year, year + 1].map((y) => `y${y}`) : [];
+  const rows = await queryRows<{
+    word: string;
+    ord: number;
+    token: string | null;
+    cases: number | null;
+    first: number | null;
+    last: number | null;
+    laidOut: number | null;
+    commonest: number;
+    total: number;
+    years: Record<string, number> | null;
+  }>(
     db,
+    // The words of the list a typed word may stand for, with how many cases have each, as a word
+    // anywhere, as a field's first, as its last, and as the last of a field as long as the query.
     sql`with w as (
           select word, ord, case when length(word) >= 6 then 3 when length(word) >= 2 then 2 else 0 end as reach
           from unnest(string_to_array(casedesk_search_key(${text}), ' ')) with ordinality as t(word, ord)
-          where word <> '' and ord <= ${MAX_QUERY_WORDS})
+          where word <> '' and ord <= ${MAX_QUERY_WORDS}),
+        typed as (select count(*) as n from w)
         select w.word, w.ord::int as ord, v.token, v.case_count as cases,
+               (select m.case_count from search_vocabulary m where m.token = '<' || v.token) as first,
+               (select m.case_count from search_vocabulary m where m.token = v.token || '>') as last,
+               (select m.case_count from search_vocabulary m, typed where m.token = v.token || '>' || typed.n) as "laidOut",
                (select coalesce(max(case_count), 1) from search_vocabulary) as commonest,
-               (select greatest(reltuples, 0)::bigint from pg_class where oid = 'cases'::regclass) as total
+               (select greatest(reltuples, 0)::bigint from pg_class where oid = 'cases'::regclass) as total,
+               (select json_object_agg(token, case_count) from search_vocabulary where token = any(${sql.param(years)}::text[])) as years
         from w left join search_vocabulary v
-          on v.token = w.word
-          or (w.reach > 0
-              and abs(length(v.token) - length(w.word)) <= w.reach
-              and levenshtein_less_equal(v.token, w.word, w.reach) <= w.reach)
+          on v.token !~ '^y[0-9]|[<>]'
+          and (v.token = w.word
+               or (w.reach > 0
+                   and abs(length(v.token) - length(w.word)) <= w.reach
+                   and levenshtein_less_equal(v.token, w.word, w.reach) <= w.reach))
         order by w.ord, v.token`,
   );
   const words = new Map<number, { word: string; candidates: Array<{ token: string; cases: number }> }>();
   let commonest = 1;
   let total = 1;
   const cases = new Map<string, number>();
+  const typed = new Set(rows.map((r) => r.ord)).size;
   for (const row of rows) {
     commonest = Math.max(commonest, Number(row.commonest));
     total = Math.max(total, Number(row.total), commonest);
-    if (row.token !== null) cases.set(row.token, Number(row.cases ?? 0));
+    for (const [term, count] of Object.entries(row.years ?? {})) cases.set(term, Number(count));
+    if (row.token !== null) {
+      cases.set(row.token, Number(row.cases ?? 0));
+      cases.set(`<${row.token}`, Number(row.first ?? 0));
+      cases.set(`${row.token}>`, Number(row.last ?? 0));
+      cases.set(`${row.token}>${typed}`, Number(row.laidOut ?? 0));
+    }
     const entry = words.get(row.ord) ?? { word: row.word, candidates: [] };
     if (row.token !== null) entry.candidates.push({ token: row.token, cases: Number(row.cases ?? 0) });
     words.set(row.ord, entry);

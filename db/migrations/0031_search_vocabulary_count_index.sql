@@ -1,0 +1,1 @@
+CREATE INDEX "search_vocabulary_case_count_idx" ON "search_vocabulary" USING btree ("case_count");
