@@ -60,11 +60,11 @@ export const YEAR_WEIGHT = 4;
 const NEAR_YEAR_SHARE = 0.7;
 
 /**
- * Edits a query word may be from the word it stands for: one for short words (a one-letter word
- * only exactly), two from six letters on (`nguyen` → `ngyen`, `nguen`).
+ * Edits a query word may be from the word it stands for: one for short words (a single letter
+ * stands for the words it begins, see {@link wordDistance}), two from six letters on (`nguyen` →
+ * `ngyen`, `nguen`).
  */
 export function editBudget(word: string): number {
-  if (word.length <= 1) return 0;
   return word.length >= 6 ? 2 : 1;
 }
 
@@ -99,6 +99,15 @@ export function editDistance(a: string, b: string, max = Infinity): number {
   }
   const result = d[rows - 1]![cols - 1]!;
   return result > max ? Infinity : result;
+}
+
+/**
+ * Edits from a typed word to a word of a name: {@link editDistance}, but a single letter typed is
+ * an initial (`v thanh duy`), a whole edit from any word it begins.
+ */
+export function wordDistance(typed: string, token: string, max: number): number {
+  if (typed.length === 1) return token === typed ? 0 : token.startsWith(typed) && max >= EDIT_COST ? EDIT_COST : Infinity;
+  return editDistance(typed, token, max);
 }
 
 /** One word as typed, folded, with how much it tells. */
@@ -174,7 +183,7 @@ function matchField(query: NameQuery, field: MatchField, total: number, yearGain
   query.words.forEach((w, q) => {
     const budget = editBudget(w.word) + (w.variants.every((v) => v.cost > editBudget(w.word)) ? 1 : 0);
     field.folded.forEach((token, f) => {
-      const edits = editDistance(w.word, token, budget);
+      const edits = wordDistance(w.word, token, budget);
       if (edits !== Infinity) pairs.push({ q, f, edits, gain: w.weight * editShare(edits) });
     });
   });
@@ -194,13 +203,12 @@ function matchField(query: NameQuery, field: MatchField, total: number, yearGain
   const rotated = !inOrder && positions.length >= 2 && cuts === 1 && positions.at(-1)! < positions[0]!;
   const lastTyped = matched.at(-1);
   const single = query.words.length === 1;
+  // Read from the cut, a rotation is in order too: its family and given names are where they belong.
   const lastWord =
-    (inOrder || single) &&
-    lastTyped !== undefined &&
-    lastTyped[0] === query.words.length - 1 &&
-    lastTyped[1].f === field.folded.length - 1 &&
-    (single || field.folded.length > 1);
-  const firstWord = inOrder && matched[0]![0] === 0 && matched[0]![1].f === 0;
+    (single && lastTyped !== undefined && lastTyped[1].f === field.folded.length - 1) ||
+    (inOrder && lastTyped![0] === query.words.length - 1 && lastTyped![1].f === field.folded.length - 1) ||
+    (rotated && positions.includes(field.folded.length - 1));
+  const firstWord = (inOrder && matched[0]![0] === 0 && matched[0]![1].f === 0) || (rotated && positions.includes(0));
   const untyped = field.folded.length - usedFields.size;
   let common = 0;
   for (const [q, p] of matched) {
@@ -258,4 +266,42 @@ export function matchCase(query: NameQuery, fields: readonly MatchField[], birth
  */
 export function rarityWeight(cases: number, commonest: number): number {
   return 1 + Math.log(Math.max(1, commonest / Math.max(1, cases)));
+}
+
+/** How much each earlier answer spelt the same way takes from the next (see {@link diversify}). */
+const REPEAT_PENALTY = 0.005;
+
+/**
+ * The best `limit` of scored answers, spellings taking turns when they score alike: `pham duc mnnh`
+ * is a letter from Phạm Đức Minh and from Phạm Đức Mạnh, and twenty namesakes of the commoner must
+ * not hide the other. Each answer counts a little less for every answer already chosen that
+ * matched the same words; a spelling ahead by more than that keeps its places (a name typed
+ * exactly lists its namesakes before any near one).
+ */
+export function diversify<T extends { score: number; code: string; match?: MatchExplanation | undefined }>(
+  sorted: readonly T[],
+  limit: number,
+): T[] {
+  const spelling = (hit: T) =>
+    hit.match
+      ? `${hit.match.field}:${hit.match.words.map((w) => w.matched ?? '').join(' ')}:${hit.match.untyped.join(' ')}`.toLowerCase()
+      : hit.code;
+  const taken = new Map<string, number>();
+  const rest = [...sorted];
+  const chosen: T[] = [];
+  while (chosen.length < limit && rest.length > 0) {
+    let bestAt = 0;
+    let bestValue = -Infinity;
+    for (let i = 0; i < rest.length; i++) {
+      const value = rest[i]!.score - REPEAT_PENALTY * (taken.get(spelling(rest[i]!)) ?? 0);
+      if (value > bestValue + 1e-12) {
+        bestValue = value;
+        bestAt = i;
+      }
+    }
+    const [hit] = rest.splice(bestAt, 1);
+    taken.set(spelling(hit!), (taken.get(spelling(hit!)) ?? 0) + 1);
+    chosen.push(hit!);
+  }
+  return chosen;
 }

@@ -2,8 +2,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../db/client.ts';
 import type { CaseStatus, Danger } from '../../db/schema/index.ts';
 import {
+  diversify,
   editBudget,
-  editDistance,
   editShare,
   matchCase,
   maxBonus,
@@ -15,6 +15,7 @@ import {
   type MatchField,
   type NameQuery,
   type QueryWord,
+  wordDistance,
 } from '../domain/name-match.ts';
 import { cleanText } from '../domain/text.ts';
 
@@ -152,7 +153,7 @@ export async function searchCases(db: Executor, search: CaseSearch): Promise<Cas
           limit ${search.limit}`,
     );
     for (const row of rows) addScored(found, query, row);
-    if (enough(plans[0]!.upper)) return best().slice(0, search.limit);
+    if (enough(plans[0]!.upper)) return diversify(best(), search.limit);
     for (const row of rows) seen.add(Number(row.id));
   }
 
@@ -182,7 +183,7 @@ export async function searchCases(db: Executor, search: CaseSearch): Promise<Cas
     const upper = plans[next]!.upper;
     if (enough(upper) || (found.size > 0 && upper < best()[0]!.score - BELOW_BEST)) break;
   }
-  return best().slice(0, search.limit);
+  return diversify(best(), search.limit);
 }
 
 interface FetchedCase extends Omit<CaseHit, 'score' | 'match'> {
@@ -402,6 +403,7 @@ async function expandQuery(db: Executor, text: string, year: number | undefined)
         from w left join search_vocabulary v
           on v.token !~ '^y[0-9]|[<>]'
           and (v.token = w.word
+               or (length(w.word) = 1 and left(v.token, 1) = w.word)
                or (w.reach > 0
                    and abs(length(v.token) - length(w.word)) <= w.reach
                    and levenshtein_less_equal(v.token, w.word, w.reach) <= w.reach))
@@ -429,7 +431,7 @@ async function expandQuery(db: Executor, text: string, year: number | undefined)
   const expanded = [...words.values()].map(({ word, candidates }): QueryWord => {
     const budget = editBudget(word);
     const costed = candidates
-      .map((c) => ({ ...c, cost: editDistance(word, c.token, budget + 1) }))
+      .map((c) => ({ ...c, cost: wordDistance(word, c.token, budget + 1) }))
       .filter((c) => c.cost !== Infinity)
       .sort((a, b) => a.cost - b.cost || b.cases - a.cases || a.token.localeCompare(b.token));
     let variants = costed.filter((c) => c.cost <= budget);

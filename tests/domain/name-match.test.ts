@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { editBudget, editDistance, matchCase, type MatchField, type NameQuery, type QueryWord } from '../../src/domain/name-match.ts';
+import {
+  diversify,
+  editBudget,
+  editDistance,
+  matchCase,
+  wordDistance,
+  type MatchField,
+  type NameQuery,
+  type QueryWord,
+} from '../../src/domain/name-match.ts';
 import { looksLikeCode, splitBirthYear } from '../../src/repositories/case-search.ts';
 
 describe('editDistance', () => {
@@ -24,8 +33,17 @@ describe('editDistance', () => {
     expect(editDistance('hugn', 'hung', 1)).toBe(1);
   });
 
-  it('allows one edit to short words and two from six letters on, none to a single letter', () => {
-    expect([editBudget('o'), editBudget('le'), editBudget('duc'), editBudget('hoang'), editBudget('nguyen')]).toEqual([0, 1, 1, 1, 2]);
+  it('allows one edit to short words and two from six letters on', () => {
+    expect([editBudget('le'), editBudget('duc'), editBudget('hoang'), editBudget('nguyen')]).toEqual([1, 1, 1, 2]);
+  });
+
+  it('takes a single letter for an initial', () => {
+    expect(wordDistance('v', 'vo', 1)).toBe(1);
+    expect(wordDistance('v', 'vu', 1)).toBe(1);
+    expect(wordDistance('v', 'v', 1)).toBe(0);
+    expect(wordDistance('v', 'av', 1)).toBe(Infinity);
+    expect(wordDistance('v', 'vo', 0)).toBe(Infinity);
+    expect(wordDistance('hugn', 'hung', 1)).toBe(1);
   });
 });
 
@@ -88,6 +106,15 @@ describe('matchCase', () => {
     expect(off.score).toBeGreaterThan(other.score);
   });
 
+  it('counts the family and given names of a name typed given name first', () => {
+    const query: NameQuery = { words: [word('trung', 4), word('nguyen', 1), word('van', 1.2)] };
+    const rotated = matchCase(query, fields('Nguyễn Văn Trung', 'nguyen van trung'), null)!;
+    const longer = matchCase(query, fields('Mai Trung Nguyên Văn', 'mai trung nguyen van'), null)!;
+    expect(rotated).toMatchObject({ rotated: true, firstWord: true, lastWord: true });
+    expect(longer.inOrder).toBe(true);
+    expect(rotated.score).toBeGreaterThan(longer.score);
+  });
+
   it('finds nothing when no word is near', () => {
     expect(matchCase(tranKhoa, fields('Nguyễn Văn Đức', 'nguyen van duc'), null)).toBeUndefined();
   });
@@ -106,5 +133,37 @@ describe('splitBirthYear', () => {
       expect(looksLikeCode(text), text).toBe(true);
     }
     expect(looksLikeCode('duc 1985')).toBe(false);
+  });
+});
+
+describe('diversify', () => {
+  const hit = (code: string, score: number, matched: string[]) => ({
+    code,
+    score,
+    match: {
+      field: 'name' as const,
+      words: matched.map((m) => ({ typed: m, matched: m, edits: 0 })),
+      untyped: [],
+      inOrder: true,
+      rotated: false,
+      firstWord: true,
+      lastWord: true,
+      score,
+    },
+  });
+
+  it('lets a spelling that scores alike take turns with a commoner one', () => {
+    const minh = Array.from({ length: 12 }, (_, i) => hit(`M${i}`, 0.9, ['Phạm', 'Đức', 'Minh']));
+    const manh = Array.from({ length: 3 }, (_, i) => hit(`N${i}`, 0.898, ['Phạm', 'Đức', 'Mạnh']));
+    const chosen = diversify([...minh, ...manh], 10).map((h) => h.code);
+    expect(chosen).toHaveLength(10);
+    expect(chosen[0]).toBe('M0');
+    expect(chosen.filter((c) => c.startsWith('N'))).toEqual(['N0', 'N1', 'N2']);
+  });
+
+  it('keeps every place for a spelling far ahead', () => {
+    const exact = Array.from({ length: 12 }, (_, i) => hit(`E${i}`, 1.07, ['Nguyễn', 'Văn', 'Hùng']));
+    const other = [hit('O0', 1.0, ['Nguyễn', 'Hùng', 'Văn'])];
+    expect(diversify([...exact, ...other], 10).map((h) => h.code)).toEqual(exact.slice(0, 10).map((h) => h.code));
   });
 });
