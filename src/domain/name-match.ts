@@ -14,6 +14,8 @@
  * A case scores its best field, plus the birth year's share when one was typed.
  */
 
+import { cleanText } from './text.ts';
+
 /** What one edit costs, and how far each word may be from the word it stands for. */
 export const EDIT_COST = 1;
 /** Substituting one of these letters for the other costs half an edit: they sound alike in Vietnamese. */
@@ -157,6 +159,10 @@ export interface MatchExplanation {
   firstWord: boolean;
   /** The last word typed is the field's last (a given name). */
   lastWord: boolean;
+  /** Some word typed matched the field's last word (the given name), in whatever order. */
+  givenMatched: boolean;
+  /** Some word typed matched the field's first word (the family name), in whatever order. */
+  familyMatched: boolean;
   year?: { typed: number; stored: number | null; share: number };
   score: number;
 }
@@ -255,6 +261,8 @@ export function matchCase(query: NameQuery, fields: readonly MatchField[], birth
     rotated: m.rotated,
     firstWord: m.firstWord,
     lastWord: m.lastWord,
+    givenMatched: m.usedFields.has(field.folded.length - 1),
+    familyMatched: m.usedFields.has(0),
     ...(query.year ? { year: { typed: query.year, stored: birthYear, share } } : {}),
     score: m.score,
   };
@@ -304,4 +312,18 @@ export function diversify<T extends { score: number; code: string; match?: Match
     chosen.push(hit!);
   }
   return chosen;
+}
+
+/**
+ * A word folded as the database's `casedesk_search_key` folds it for Vietnamese: no marks, `đ` as
+ * `d`, lower case. Done in the application rather than by the database for every candidate read,
+ * which cost more than the search itself on the embedded database; for letters `unaccent` maps
+ * otherwise (`ø`, `æ`), a word may then count as a letter off, never as missing.
+ */
+export const foldWord = (word: string) => word.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+
+/** A field's words as stored and folded (see {@link foldWord}). */
+export function fieldOf(kind: MatchField['kind'], stored: string): MatchField {
+  const shown = cleanText(stored).split(' ').filter(Boolean);
+  return { kind, folded: shown.map(foldWord), shown };
 }

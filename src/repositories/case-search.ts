@@ -12,12 +12,12 @@ import {
   YEAR_WEIGHT,
   yearShare,
   type MatchExplanation,
+  fieldOf,
   type MatchField,
   type NameQuery,
   type QueryWord,
   wordDistance,
 } from '../domain/name-match.ts';
-import { cleanText } from '../domain/text.ts';
 
 export interface CaseHit {
   code: string;
@@ -223,20 +223,6 @@ function addScored(found: Map<string, CaseHit>, query: NameQuery, row: FetchedCa
     match,
   });
 }
-
-/** A field's words as stored and folded (see {@link foldWord}). */
-function fieldOf(kind: MatchField['kind'], stored: string): MatchField {
-  const shown = cleanText(stored).split(' ').filter(Boolean);
-  return { kind, folded: shown.map(foldWord), shown };
-}
-
-/**
- * A word folded as the database's `casedesk_search_key` folds it for Vietnamese: no marks, `đ` as
- * `d`, lower case. Done here rather than by the database for every candidate read, which cost more
- * than the search itself on the embedded database; for letters `unaccent` maps otherwise (`ø`,
- * `æ`), a word may then count as a letter off, never as missing.
- */
-const foldWord = (word: string) => word.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
 
 /** Terms a case must have one of, with about how many cases have one. */
 interface TermSet {

@@ -148,6 +148,8 @@ describe('diversify', () => {
       rotated: false,
       firstWord: true,
       lastWord: true,
+      givenMatched: true,
+      familyMatched: true,
       score,
     },
   });
