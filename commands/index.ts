@@ -2,6 +2,7 @@ import { CommandRegistry, type CommandGroup } from '../src/core/command.ts';
 import { text } from '../src/i18n/text.ts';
 import auditCase from './audit-case.ts';
 import auditMember from './audit-member.ts';
+import caseCheck from './case-check.ts';
 import caseDecision from './case-decision.ts';
 import caseFind from './case-find.ts';
 import caseInfo from './case-info.ts';
@@ -15,6 +16,10 @@ import followupCancel from './followup-cancel.ts';
 import followupDone from './followup-done.ts';
 import followupList from './followup-list.ts';
 import help from './help.ts';
+import hitConfirm from './hit-confirm.ts';
+import hitList from './hit-list.ts';
+import hitReject from './hit-reject.ts';
+import hitWait from './hit-wait.ts';
 import meetingAttend from './meeting-attend.ts';
 import meetingConclude from './meeting-conclude.ts';
 import meetingEnd from './meeting-end.ts';
@@ -37,6 +42,11 @@ export const commands = new CommandRegistry([
   caseDecision,
   caseNote,
   caseInfo,
+  caseCheck,
+  hitList,
+  hitConfirm,
+  hitReject,
+  hitWait,
   followupAdd,
   followupList,
   followupDone,
@@ -64,6 +74,10 @@ export const commands = new CommandRegistry([
 /** What the first word of a two-word command stands for, and its Vietnamese name: Discord and Slack show them. */
 export const commandGroups: Record<string, CommandGroup> = {
   case: { nameVi: 'hồ-sơ', description: text('Hồ sơ đối tượng truy nã', 'Wanted-person cases') },
+  hit: {
+    nameVi: 'đối-chiếu',
+    description: text('Xác nhận kết quả đối chiếu danh sách với hồ sơ truy nã', 'Confirm hits from list checks against the wanted list'),
+  },
   followup: { nameVi: 'việc', description: text('Việc cần làm giữa các đơn vị', 'Follow-ups between units') },
   digest: { nameVi: 'báo-cáo', description: text('Báo cáo tiến độ cho Ban Chỉ đạo', "The steering committee's progress digest") },
   meeting: {

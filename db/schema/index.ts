@@ -13,3 +13,4 @@ export * from './pending-actions.ts';
 export * from './digests.ts';
 export * from './meetings.ts';
 export * from './outbox.ts';
+export * from './checks.ts';

@@ -63,6 +63,34 @@ export function registerConsoleCommands(program: Command, ctx: CliContext): void
     });
 
   program
+    .command('check')
+    .description('check a list of people (CSV or .xlsx) against the whole wanted list, as "case check" does in chat')
+    .argument('<file>', 'the list: CSV (UTF-8 or UTF-16, "," or ";") or .xlsx, with a full-name column')
+    .option('--as <handle>', 'the member who checks it (default: the local administrator)')
+    .option('--unit <code>', "the unit checking the list (default: the member's own)")
+    .option('--priority <priority>', 'urgent (the people are held: 10 minutes to confirm) or routine (an hour; the default)')
+    .option('--out <path>', "where to write the result (default: the current folder, under the list's name)")
+    .action(async (file: string, opts: { as?: string; unit?: string; priority?: string; out?: string }) => {
+      await ctx.withDb(async (handle) => {
+        if (!opts.as) await ensureLocalAdmin(handle.db);
+        const { dispatcher } = createCore({ handle, config: ctx.config, logger: ctx.logger });
+        ctx.auditedByDispatcher();
+        const invocation = consoleInvocation(opts.as ?? LOCAL_ADMIN, '', ctx.operator);
+        invocation.input = {
+          kind: 'options',
+          command: 'case check',
+          options: { file, ...(opts.unit ? { unit: opts.unit } : {}), ...(opts.priority ? { priority: opts.priority } : {}) },
+        };
+        const reply = new ConsoleReply(ctx.stdout, {
+          ...(opts.out ? { files: { path: opts.out } } : {}),
+          progressTo: ctx.stderr,
+        });
+        const result = await dispatcher.dispatch(invocation, reply);
+        ctx.setExitCode(exitCodeFor(result.outcome));
+      });
+    });
+
+  program
     .command('exec')
     .description('run one chat command as a member and print the answer (exit 0 ok, 1 refused or not found, 2 internal error)')
     .requiredOption('--as <handle>', 'the member who runs it')

@@ -3,6 +3,7 @@ import { text, type Text } from '../i18n/text.ts';
 import { dayIn } from '../domain/dates.ts';
 import type { Result } from '../domain/result.ts';
 import { memberChangedText } from '../presenters/member.ts';
+import { setHitChannel } from '../services/checks.ts';
 import {
   addMember,
   addUnit,
@@ -46,6 +47,31 @@ export function registerDirectoryCommands(program: Command, ctx: CliContext): vo
           table(
             header,
             rows.map((u) => [u.code, u.parentCode ?? '-', u.name]),
+          ),
+        );
+      });
+    });
+
+  units
+    .command('channel')
+    .description('set the channel where a unit is asked to confirm hits on its cases (its sub-units without one are asked there too)')
+    .argument('<code>', 'unit code, e.g. CA-HN')
+    .argument('<platform>', 'discord or slack')
+    .argument('<channel>', "the platform's channel id (Discord: digits; Slack: C0123ABCD)")
+    .option('--locale <locale>', 'the language of the requests posted there: vi or en (default: CASEDESK_LOCALE)')
+    .action(async (code: string, platform: string, channel: string, opts: { locale?: string }) => {
+      const locale = opts.locale === undefined ? ctx.config.locale : opts.locale === 'vi' || opts.locale === 'en' ? opts.locale : undefined;
+      if (!locale) ctx.fail({ code: 'invalid', text: text('--locale nhận vi hoặc en.', '--locale takes vi or en.') });
+      await ctx.withDb(async ({ db }) => {
+        const result = await setHitChannel(db, { unitCode: code, platform, channelId: channel, locale: locale });
+        if (!result.ok) ctx.fail(result.failure);
+        const { unitCode, platform: p, channelId } = result.value;
+        ctx.print(
+          ctx.say(
+            text(
+              `Yêu cầu xác nhận kết quả đối chiếu của ${unitCode} sẽ gửi tới kênh ${channelId} trên ${p}.`,
+              `Hit confirmation requests for ${unitCode} will go to channel ${channelId} on ${p}.`,
+            ),
           ),
         );
       });

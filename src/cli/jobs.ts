@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import { plural } from '../i18n/plural.ts';
 import { formatDateTime, formatNumber, text, type Text } from '../i18n/text.ts';
 import { HOUSEKEEPING_JOB, runHousekeeping } from '../jobs/housekeeping.ts';
+import { HIT_LADDER_JOB, runHitLadder } from '../jobs/hit-ladder.ts';
 import type { CliContext } from './context.ts';
 
 /**
@@ -43,6 +44,23 @@ const JOBS: Record<
         ),
       ];
       for (const line of lines) ctx.print(ctx.say(line));
+    },
+  },
+  [HIT_LADDER_JOB]: {
+    description:
+      "moves unanswered hit confirmations up their ladder: asked again, then the owning unit's leads told, then overdue (the scheduler runs it every minute)",
+    async run(ctx, handle, { now, config }) {
+      const pass = await runHitLadder(handle.db, { now, timeZone: config.timeZone, logger: ctx.logger });
+      ctx.noteAudit({ args: { ...pass } });
+      const vi = (value: number) => formatNumber('vi', value);
+      ctx.print(
+        ctx.say(
+          text(
+            `Hỏi lại ${vi(pass.askedAgain)} yêu cầu xác nhận; báo lãnh đạo đơn vị ${vi(pass.leadsTold)}; chuyển quá hạn ${vi(pass.overdue)}.`,
+            `Asked again: ${formatNumber('en', pass.askedAgain)}; told to the units' leads: ${formatNumber('en', pass.leadsTold)}; now overdue: ${formatNumber('en', pass.overdue)}.`,
+          ),
+        ),
+      );
     },
   },
 };

@@ -9,6 +9,10 @@ import type { Services } from '../services/index.ts';
 import type { OptionSpec, OptionsOf, ParsedOptions } from './options.ts';
 import type { Result } from '../domain/result.ts';
 import type { Scope } from '../domain/scope.ts';
+import type { InputFile } from './invocation.ts';
+
+/** The least time between two progress updates of one command: chat platforms limit edits. */
+export const PROGRESS_INTERVAL_MS = 2000;
 
 /**
  * What a command's `run` receives. Everything is injected; nothing is read from globals.
@@ -39,7 +43,14 @@ export interface CommandContext<Options = ParsedOptions> {
    * reply. The press runs it as whoever pressed, checked like a typed command, at most once.
    */
   askToConfirm(action: { command: string; options: Record<string, string | number | boolean> }): Promise<ReplyAction[]>;
-  invocation: { id: string; platform: Platform; workspaceId: string; channelId: string };
+  invocation: { id: string; platform: Platform; workspaceId: string; channelId: string; userId: string };
+  /** Opens the file a `file` option refers to; undefined when the platform gave none by that reference. */
+  openFile(reference: string): InputFile | undefined;
+  /**
+   * Tells the invoker how far a long command has got ("checking… 12,000 / 35,000"): shown where the
+   * platform can show it, at most every {@link PROGRESS_INTERVAL_MS}; never personal data.
+   */
+  progress(done: number, total: number, line: Text): Promise<void>;
   /** Records the case codes this command read or changed, for the audit row. */
   touch(...caseCodes: string[]): void;
   /**
@@ -72,6 +83,11 @@ export interface CommandDefinition<O extends readonly OptionSpec[] = readonly Op
    * members whose client is in Vietnamese; it follows Discord's naming rule, lowercase.
    */
   nameVi: string;
+  /**
+   * Other names a typed line may use (the console's `check` for `case check`). Text only: Discord
+   * and Slack show the command under its name.
+   */
+  aliases?: readonly string[];
   description: Text;
   options: O;
   /** The least role that may run it; the core checks it on every invocation (see {@link mayRun}). */
@@ -111,6 +127,7 @@ export function defineCommand<const O extends readonly OptionSpec[]>(definition:
 /** The commands, looked up by name. Refuses two commands with one name. */
 export class CommandRegistry {
   private readonly byName = new Map<string, CommandDefinition>();
+  private readonly byAlias = new Map<string, CommandDefinition>();
 
   constructor(definitions: readonly CommandDefinition[]) {
     for (const definition of definitions) {
@@ -128,6 +145,13 @@ export class CommandRegistry {
       }
       this.byName.set(name, definition);
     }
+    for (const definition of definitions) {
+      for (const alias of definition.aliases ?? []) {
+        const key = alias.trim().toLowerCase();
+        if (this.byName.has(key) || this.byAlias.has(key)) throw new Error(`${definition.name}: alias "${key}" is taken`);
+        this.byAlias.set(key, definition);
+      }
+    }
   }
 
   get(name: string): CommandDefinition | undefined {
@@ -144,7 +168,8 @@ export class CommandRegistry {
   }
 
   /**
-   * Finds the command a line of text starts with: two words (`case find …`) before one (`help …`).
+   * Finds the command a line of text starts with: two words (`case find …`) before one (`help …`),
+   * names before aliases (`check …`).
    * Returns the command and the rest of the line.
    */
   resolveText(line: string): { command: CommandDefinition; rest: string } | { group: string | undefined } {
@@ -156,6 +181,8 @@ export class CommandRegistry {
     if (two) return { command: two, rest: restAfter(trimmed, 2) };
     const one = this.get(first);
     if (one) return { command: one, rest: restAfter(trimmed, 1) };
+    const alias = this.byAlias.get(`${first} ${second}`) ?? this.byAlias.get(first);
+    if (alias) return { command: alias, rest: restAfter(trimmed, this.byAlias.has(`${first} ${second}`) ? 2 : 1) };
     return { group: this.groups().includes(first) ? first : undefined };
   }
 }

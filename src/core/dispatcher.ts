@@ -10,7 +10,7 @@ import { insertAudit, type AuditEntry } from '../repositories/audit.ts';
 import { acceptInvocation, resolveActor } from '../repositories/invocations.ts';
 import { fitSuggestions, suggestionInput, type Suggestion } from './autocomplete.ts';
 import { createServices } from '../services/index.ts';
-import { mayRun, type CommandDefinition, type CommandRegistry } from './command.ts';
+import { mayRun, PROGRESS_INTERVAL_MS, type CommandContext, type CommandDefinition, type CommandRegistry } from './command.ts';
 import { isConfirmation, offerConfirmation, takeConfirmation } from './confirmations.ts';
 import * as say from './dispatcher-texts.ts';
 import type { Actor, Invocation, InvocationInput, Reply } from './invocation.ts';
@@ -238,7 +238,10 @@ export function createDispatcher(deps: DispatcherDeps) {
         platform: invocation.actor.platform,
         workspaceId: invocation.actor.workspaceId,
         channelId: invocation.channel.id,
+        userId: invocation.actor.userId,
       },
+      openFile: (reference) => invocation.openFile?.(reference),
+      progress: progressOf(reply, seen.locale, deps.logger),
       touch: (...codes) => codes.forEach((c) => seen.caseCodes.add(c)),
       noteAudit: (args) => Object.assign(seen.args, args),
       commands: deps.commands,
@@ -326,6 +329,24 @@ export function createDispatcher(deps: DispatcherDeps) {
 }
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;
+
+/**
+ * The command's `progress`: the first update and the last (`done` = `total`) always, the others at
+ * most every {@link PROGRESS_INTERVAL_MS}. A platform that fails to show one does not stop the command.
+ */
+function progressOf(reply: Reply, locale: Locale, log: Logger): CommandContext['progress'] {
+  let last = -Infinity;
+  return async (done, total, line) => {
+    if (!reply.progress) return;
+    // Time as it passes, not the command's clock (which a test may hold still).
+    const at = performance.now();
+    if (done < total && at - last < PROGRESS_INTERVAL_MS) return;
+    last = at;
+    await reply
+      .progress({ done, total, message: { personal: false, blocks: [{ kind: 'text', text: line(locale), tone: 'muted' }] } })
+      .catch((error: unknown) => log.warn({ err: error }, 'could not show the progress of a command'));
+  };
+}
 
 async function send(reply: Reply, message: ReplyMessage, log: Logger): Promise<void> {
   try {

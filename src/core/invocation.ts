@@ -38,6 +38,30 @@ export interface Invocation {
    * the console acts as (`--as` claims a handle; this says who claimed it).
    */
   operator?: Operator | undefined;
+  /**
+   * Opens the file a `file` option refers to (an attachment's id, a path on the console), or
+   * undefined when this platform cannot or the reference is unknown.
+   */
+  openFile?: ((reference: string) => InputFile | undefined) | undefined;
+}
+
+/**
+ * A file sent with a command, read only when the command asks for it.
+ *
+ * @example
+ *   const file = ctx.openFile(ctx.options.file);
+ *   const bytes = file && (await file.read(20 * 1024 * 1024));
+ */
+export interface InputFile {
+  /** The name shown, e.g. `tam-giu-2026-12.xlsx`. */
+  name: string;
+  /** In bytes, when the platform says so before it is read. */
+  size: number | null;
+  /**
+   * The bytes; `too_large` once more than `maxBytes` have come (the rest is not read); `unreadable`
+   * when it cannot be had (no such path, the platform refused the download).
+   */
+  read(maxBytes: number): Promise<Uint8Array | 'too_large' | 'unreadable'>;
 }
 
 /** Who ran a command-line action, as the operating system knows them. */
@@ -53,4 +77,16 @@ export interface Reply {
   /** Whether the user can press buttons on the reply; commands may then ask to confirm a change. */
   readonly interactive?: boolean;
   send(message: ReplyMessage): Promise<void>;
+  /**
+   * Shows how a long command is getting on, replacing the last progress shown (an edited reply, a
+   * progress bar on a terminal). Platforms that cannot leave it out.
+   */
+  progress?(update: Progress): Promise<void>;
+}
+
+/** How far a long command has got: `done` of `total`, and the line to show. */
+export interface Progress {
+  done: number;
+  total: number;
+  message: ReplyMessage;
 }

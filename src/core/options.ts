@@ -39,7 +39,12 @@ export interface OptionSpec {
   placeholder?: string;
 }
 
-export type OptionType = 'string' | 'text' | 'integer' | 'date' | 'choice';
+/**
+ * `file`: a file sent with the command (a Discord attachment, a file chosen in a Slack form, a path
+ * on the console). The value is the platform's reference to it; the command opens it with
+ * `ctx.openFile`.
+ */
+export type OptionType = 'string' | 'text' | 'integer' | 'date' | 'choice' | 'file';
 
 export interface ChoiceSpec<V extends string = string> {
   value: V;
@@ -72,7 +77,7 @@ export type OptionsOf<O extends readonly OptionSpec[]> = readonly OptionSpec[] e
   ? ParsedOptions
   : { readonly [S in O[number] as S['name']]: S extends { required: true } ? OptionValueOf<S> : OptionValueOf<S> | undefined };
 
-const DEFAULT_MAX = { string: 200, text: 2000 } as const;
+const DEFAULT_MAX = { string: 200, text: 2000, file: 1000 } as const;
 
 interface Token {
   value: string;
@@ -220,7 +225,8 @@ export function validateOptions(
     }
     switch (spec.type) {
       case 'string':
-      case 'text': {
+      case 'text':
+      case 'file': {
         const max = spec.maxLength ?? DEFAULT_MAX[spec.type];
         const length = [...value].length;
         if (length > max) {

@@ -283,3 +283,8 @@ function hometownReason(written: readonly string[], stored: readonly string[]): 
   const [shorter, longer] = written.length <= stored.length ? [written, new Set(stored)] : [stored, new Set(written)];
   return shorter.every((w) => longer.has(w)) ? 'hometown_same' : 'hometown_differs';
 }
+
+/** A candidate's reasons as codes, read in this order: name, birth year, ID (with its kind), hometown. */
+export function reasonCodes(c: CheckCandidate): string[] {
+  return [...(c.name ? [c.name] : []), c.year, ...(c.id === 'id_unknown' ? [] : [`${c.id}${c.idKind ? `:${c.idKind}` : ''}`]), c.hometown];
+}

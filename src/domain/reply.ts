@@ -11,6 +11,11 @@ export interface ReplyMessage {
   blocks: Block[];
   /** Buttons that run another command, checked like a typed one. */
   actions?: ReplyAction[];
+  /**
+   * Files for the invoker alone (a check's result as CSV): only with `personal`, and delivered only
+   * where the reply is private (an ephemeral attachment, a direct message, a file saved locally).
+   */
+  files?: Attachment[];
 }
 
 export type Block =
@@ -26,7 +31,7 @@ export interface ReplyAction {
   options: Record<string, string>;
 }
 
-/** A file sent with a channel post: the PNG chart of a digest. */
+/** A file sent with a message: the PNG chart of a digest, the CSV result of a check. */
 export interface Attachment {
   /** The file name shown, e.g. `digest-2026-11.png`. */
   name: string;

@@ -146,6 +146,20 @@ export function digestMessage(d: Digest, locale: Locale, options: { since?: 'dig
       );
     blocks.push({ kind: 'text', text: t('Theo đơn vị:', 'By unit:') }, { kind: 'list', items });
   }
+  const k = d.checks;
+  if (k.lists > 0 || k.confirmed > 0 || k.overdue > 0 || k.resolvedAfterCheck > 0) {
+    blocks.push({
+      kind: 'text',
+      text: t(
+        `Đối chiếu danh sách: ${n(k.lists)} danh sách, ${n(k.rowsChecked)} lượt đối tượng; ${n(k.candidates)} kết quả có thể trùng; ` +
+          `${n(k.confirmed)} được đơn vị quản lý hồ sơ xác nhận; ${n(k.resolvedAfterCheck)} đối tượng bắt, đầu thú, thanh loại sau đối chiếu; ` +
+          `${n(k.overdue)} yêu cầu xác nhận quá hạn.`,
+        `List checks: ${plural('en', k.lists, 'list', 'lists')}, ${plural('en', k.rowsChecked, 'person', 'people')} checked; ${plural('en', k.candidates, 'candidate hit', 'candidate hits')}; ` +
+          `${n(k.confirmed)} confirmed by the owning units; ${plural('en', k.resolvedAfterCheck, 'subject', 'subjects')} arrested, surrendered or cleared after a check; ` +
+          `${plural('en', k.overdue, 'confirmation', 'confirmations')} overdue.`,
+      ),
+    });
+  }
   const f = d.followUps;
   blocks.push({
     kind: 'text',

@@ -229,6 +229,49 @@ export async function countLookups(
   return row?.n ?? 0;
 }
 
+/** What list checks did for the digest (see {@link checkFigures}). */
+export interface CheckFigures {
+  /** Lists checked, and their rows: each a lookup answered. */
+  lists: number;
+  rowsChecked: number;
+  /** Candidate hits the checks found, and requests sent to confirm. */
+  candidates: number;
+  /** Hits confirmed in the period by the units that own the cases. */
+  confirmed: number;
+  /** Subjects resolved (arrested, surrendered, cleared) in the period after a confirmed hit. */
+  resolvedAfterCheck: number;
+  /** Confirmations still unanswered when the digest was built, past the whole ladder. */
+  overdue: number;
+}
+
+/**
+ * List checks in the period: the lists checked by units in scope, their rows and candidates; hits
+ * confirmed by units in scope and their cases resolved after the confirmation; confirmations in
+ * scope now overdue.
+ */
+export async function checkFigures(
+  db: Executor,
+  input: { unitIds: number[] | null; from: IsoDate; to: IsoDate; timeZone: string },
+): Promise<CheckFigures> {
+  const start = sql`(${input.from}::date)::timestamp at time zone ${input.timeZone}`;
+  const end = sql`(${input.to}::date + 1)::timestamp at time zone ${input.timeZone}`;
+  const [row] = await queryRows<CheckFigures>(
+    db,
+    sql`select
+          (select count(*)::int from checks k where ${inUnits(sql`k.unit_id`, input.unitIds)} and k.created_at >= ${start} and k.created_at < ${end}) as lists,
+          (select coalesce(sum(k.rows), 0)::int from checks k where ${inUnits(sql`k.unit_id`, input.unitIds)} and k.created_at >= ${start} and k.created_at < ${end}) as "rowsChecked",
+          (select coalesce(sum(k.candidates), 0)::int from checks k where ${inUnits(sql`k.unit_id`, input.unitIds)} and k.created_at >= ${start} and k.created_at < ${end}) as candidates,
+          (select count(*)::int from hit_requests h where ${inUnits(sql`h.unit_id`, input.unitIds)} and h.status = 'confirmed'
+             and h.answered_at >= ${start} and h.answered_at < ${end}) as confirmed,
+          (select count(distinct c.id)::int from cases c join hit_requests h on h.case_id = c.id and h.status = 'confirmed'
+             where ${inUnits(sql`c.unit_id`, input.unitIds)} and c.status in ('arrested', 'surrendered', 'cleared')
+               and c.resolved_on between ${input.from}::date and ${input.to}::date
+               and (h.answered_at at time zone ${input.timeZone})::date <= c.resolved_on) as "resolvedAfterCheck",
+          (select count(*)::int from hit_requests h where ${inUnits(sql`h.unit_id`, input.unitIds)} and h.status = 'open' and h.stage = 3) as overdue`,
+  );
+  return row!;
+}
+
 /** Status changes and new cases recorded between two instants, in scope. */
 export async function changesSince(
   db: Executor,

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.ts';
 import type { Locale } from '../i18n/text.ts';
 import { runDueSchedules } from '../jobs/schedule-runs.ts';
 import { timeOutStaleMeetings } from '../jobs/stale-meetings.ts';
+import { runHitLadder, type LadderPass } from '../jobs/hit-ladder.ts';
 import { canMessageDirectly, createOutboxWorker, retryDelayMs, type Delivery, type Poster } from './outbox.ts';
 
 export type { Poster } from './outbox.ts';
@@ -98,7 +99,12 @@ export function createDigestRunner(deps: DigestRunnerDeps) {
     });
   }
 
-  return { runDue, closeStaleMeetings: closeStaleMeetingsAt };
+  /** Moves unanswered hit confirmations up their ladder (see {@link runHitLadder}); their messages go out with the outbox. */
+  async function advanceHits(now: Date = clock()): Promise<LadderPass> {
+    return runHitLadder(deps.db, { now, timeZone: deps.timeZone ?? 'Asia/Ho_Chi_Minh', logger: log });
+  }
+
+  return { runDue, closeStaleMeetings: closeStaleMeetingsAt, advanceHits };
 }
 
 export type DigestRunner = ReturnType<typeof createDigestRunner>;

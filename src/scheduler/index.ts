@@ -8,7 +8,8 @@ import type { DigestRunner } from './digests.ts';
 /**
  * Wires the scheduled jobs to node-cron in this process. Each enabled schedule is a cron task in
  * its own time zone; a task every minute picks up schedules added, changed or removed by any
- * instance, closes meetings left open too long, retries what failed, and delivers the outbox;
+ * instance, closes meetings left open too long, moves unanswered hit confirmations up their ladder,
+ * retries what failed, and delivers the outbox;
  * hourly, the `housekeeping` job forgets request ids claimed more than `invocationRetentionDays`
  * ago, messages delivered over a month ago and confirmations whose buttons expired (never audit
  * rows). What actually goes out is decided by the run ledger and the outbox's leases, so every
@@ -37,8 +38,12 @@ export async function startScheduler(input: {
     running = running
       .then(async () => {
         const now = clock();
-        if (what.meetings)
+        if (what.meetings) {
           await input.runner.closeStaleMeetings(now).catch((error) => log.error({ err: error }, 'could not close stale meetings'));
+          await input.runner
+            .advanceHits(now)
+            .catch((error) => log.error({ err: error }, 'could not move hit confirmations up their ladder'));
+        }
         await input.runner.runDue(now);
       })
       .catch((error) => log.error({ err: error }, 'digest pass failed'));

@@ -3,6 +3,7 @@ import { addAttendee, linkFollowUp, meetingsInUnits } from '../repositories/meet
 import { countUnits, findUnitsByIds } from '../repositories/units.ts';
 import { addCaseInfo, addCaseNote, changeCaseStatus, findCases, getCaseCard, recordDecision } from './cases.ts';
 import { auditOfCase, auditOfMember } from './audit.ts';
+import { answerHit, listHits, runCheck } from './checks.ts';
 import { addUnit, changeRole, disableMember, enableMember, moveMember, unlinkAccount } from './directory.ts';
 import { buildDigest } from './digest/digest.ts';
 import { resolveDigestRequest } from './digest/request.ts';
@@ -44,6 +45,10 @@ export function createServices(db: Executor) {
     // The audit log's review.
     auditOfCase,
     auditOfMember,
+    // List checks and their hits.
+    runCheck,
+    answerHit,
+    listHits,
     // Follow-ups.
     addFollowUp,
     listFollowUps,

@@ -2,16 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { commands } from '../../commands/index.ts';
 import { createDispatcher, type DispatchResult } from '../../src/core/dispatcher.ts';
-import type { Actor, Invocation, Reply } from '../../src/core/invocation.ts';
+import type { Actor, InputFile, Invocation, Progress, Reply } from '../../src/core/invocation.ts';
 import type { ReplyMessage } from '../../src/domain/reply.ts';
 import type { Database } from '../../db/client.ts';
 
 /** A Reply that keeps what it was sent. */
 export class RecordingReply implements Reply {
   readonly messages: ReplyMessage[] = [];
+  readonly progressShown: Progress[] = [];
   constructor(readonly canBePrivate = true) {}
   async send(message: ReplyMessage): Promise<void> {
     this.messages.push(message);
+  }
+  async progress(update: Progress): Promise<void> {
+    this.progressShown.push(update);
   }
   /** Every string of every message, joined: what a reader would see. */
   get text(): string {
@@ -37,19 +41,19 @@ export interface TestCore {
   run(
     handle: string,
     line: string,
-    options?: { canBePrivate?: boolean; id?: string; actor?: Actor; channelId?: string },
+    options?: { canBePrivate?: boolean; id?: string; actor?: Actor; channelId?: string; files?: Record<string, InputFile> },
   ): Promise<{ result: DispatchResult; reply: RecordingReply }>;
   /** Runs typed options (as Discord or a button would). */
   runOptions(
     handle: string,
     command: string,
     options: Record<string, string | number | undefined>,
-    extra?: { id?: string },
+    extra?: { id?: string; actor?: Actor; files?: Record<string, InputFile> },
   ): Promise<{ result: DispatchResult; reply: RecordingReply }>;
 }
 
 /** The real dispatcher and command registry over a test database, with a fixed clock. */
-export function createTestCore(db: Database, options: { now?: Date; timeZone?: string } = {}): TestCore {
+export function createTestCore(db: Database, options: { now?: Date; clock?: () => Date; timeZone?: string } = {}): TestCore {
   const now = options.now ?? new Date('2024-09-01T03:00:00Z');
   const dispatcher = createDispatcher({
     db,
@@ -57,7 +61,7 @@ export function createTestCore(db: Database, options: { now?: Date; timeZone?: s
     locale: 'vi',
     timeZone: options.timeZone ?? 'Asia/Ho_Chi_Minh',
     logger: pino({ level: 'silent' }),
-    clock: () => now,
+    clock: options.clock ?? (() => now),
   });
   const invoke = async (invocation: Invocation, canBePrivate: boolean) => {
     const reply = new RecordingReply(canBePrivate);
@@ -73,6 +77,7 @@ export function createTestCore(db: Database, options: { now?: Date; timeZone?: s
           actor: o.actor ?? { platform: 'console', workspaceId: 'local', userId: handle },
           channel: { id: o.channelId ?? 'console', isPrivate: true },
           input: { kind: 'text', line },
+          openFile: (reference) => o.files?.[reference],
         },
         o.canBePrivate ?? true,
       ),
@@ -80,9 +85,10 @@ export function createTestCore(db: Database, options: { now?: Date; timeZone?: s
       invoke(
         {
           id: extra.id ?? randomUUID(),
-          actor: { platform: 'console', workspaceId: 'local', userId: handle },
+          actor: extra.actor ?? { platform: 'console', workspaceId: 'local', userId: handle },
           channel: { id: 'console', isPrivate: true },
           input: { kind: 'options', command, options: values },
+          openFile: (reference) => extra.files?.[reference],
         },
         true,
       ),

@@ -51,6 +51,8 @@ function option(spec: OptionSpec): APIApplicationCommandBasicOption {
         // The range the core accepts: Discord's form refuses the rest before it is sent.
         ...rangeOf(integerRange(spec)),
       };
+    case 'file':
+      return { ...base, type: ApplicationCommandOptionType.Attachment };
     case 'choice':
       return {
         ...base,

@@ -4,6 +4,8 @@ import {
   caseFiguresByUnit,
   changesSince,
   countLookups,
+  checkFigures,
+  type CheckFigures,
   followUpFigures,
   lastJournalEntry,
   outcomesByMonth,
@@ -59,7 +61,10 @@ export interface Digest extends Figures {
   units: UnitRow[];
   others: (UnitRow & { count: number }) | null;
   followUps: { opened: number; completed: number; overdue: number; oldestOverdue: OverdueFollowUp[] };
+  /** Lookups answered: single lookups (`case find`, `case show`) and the rows of lists checked. */
   lookups: number;
+  /** List checks (`case check`) and the confirmation of their hits. */
+  checks: CheckFigures;
   /** What the records of the cases wanted today lack. */
   completeness: { missingPhoto: number; missingMarks: number; missingHistory: number };
   /** How the period of the schedule's previous digest has changed since it was sent. */
@@ -201,12 +206,13 @@ export async function buildDigest(
   // Read first: what is journalled after it may or may not be in the figures, and is not lost.
   const journalMark = await lastJournalEntry(db);
   const auditHead = keptHeadOf(await auditChainHead(db));
-  const [perUnit, current, previous, followUps, lookups, sinceLast, revision] = await Promise.all([
+  const [perUnit, current, previous, followUps, lookups, checks, sinceLast, revision] = await Promise.all([
     caseFiguresByUnit(db, { unitIds, from: period.from, to: period.to, timeZone }),
     outcomesByMonth(db, { unitIds, ...period }),
     outcomesByMonth(db, { unitIds, from: lastYear.from, to: lastYear.to }),
     followUpFigures(db, { unitIds, ...period, today: input.today, timeZone, overdueLimit: input.overdueLimit ?? 10 }),
     countLookups(db, { unitIds, ...period, timeZone }),
+    checkFigures(db, { unitIds, ...period, timeZone }),
     input.since ? changesSince(db, { unitIds, since: input.since, until: input.asOf ?? new Date() }) : Promise.resolve(undefined),
     input.earlier ? reviseEarlierReport(db, { unitIds, earlier: input.earlier, timeZone }) : Promise.resolve(null),
   ]);
@@ -259,7 +265,8 @@ export async function buildDigest(
     units: ranked.slice(0, limit).map((r) => r.row),
     others: rest.length ? { code: '', name: '', count: rest.length, ...figuresOf(sumCounts(rest.map((r) => r.counts))) } : null,
     followUps,
-    lookups,
+    lookups: lookups + checks.rowsChecked,
+    checks,
     completeness: { missingPhoto: total.missingPhoto, missingMarks: total.missingMarks, missingHistory: total.missingHistory },
     revision,
     journalMark,

@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import type { Database } from '../../db/client.ts';
+import type { Logger } from '../logger.ts';
+import { HIT_MESSAGES } from '../presenters/checks.ts';
+import { dueHitRequests, updateHitRequest, type HitRequestView } from '../repositories/checks.ts';
+import { ANSWER_WITHIN_MS, askOwningUnits, type HitForMessage } from '../services/checks.ts';
+
+export const HIT_LADDER_JOB = 'hit-ladder';
+
+/** Requests moved up a stage a transaction; the rest wait for the next pass. */
+const BATCH = 200;
+
+export interface LadderPass {
+  /** Requests asked again (stage 1), told to the unit's leads (stage 2), and now overdue (stage 3). */
+  askedAgain: number;
+  leadsTold: number;
+  overdue: number;
+}
+
+/**
+ * The hit confirmation ladder (NCIC's): a request unanswered by its time is asked again, with as
+ * long again to answer; unanswered again, the owning unit's leads are told directly; unanswered
+ * once more, it is overdue and the digest counts it. Each request moves once per deadline however
+ * many instances run this: due requests are locked and skipped by the others, and each stage's
+ * messages are queued in the transaction that moves them.
+ */
+export async function runHitLadder(db: Database, input: { now: Date; timeZone: string; logger: Logger }): Promise<LadderPass> {
+  const pass: LadderPass = { askedAgain: 0, leadsTold: 0, overdue: 0 };
+  for (;;) {
+    const moved = await db.transaction(async (tx) => {
+      const due = await dueHitRequests(tx, { now: input.now, limit: BATCH });
+      const byStage = new Map<1 | 2, HitRequestView[]>();
+      for (const request of due) {
+        const stage = (request.stage + 1) as 1 | 2 | 3;
+        const dueAt = stage === 3 ? request.dueAt : new Date(input.now.getTime() + ANSWER_WITHIN_MS[request.priority]);
+        await updateHitRequest(tx, { id: request.id, set: { stage, dueAt } });
+        if (stage === 3) pass.overdue++;
+        else byStage.set(stage, [...(byStage.get(stage) ?? []), { ...request, stage, dueAt }]);
+      }
+      for (const [stage, requests] of byStage) {
+        if (stage === 1) pass.askedAgain += requests.length;
+        else pass.leadsTold += requests.length;
+        const ids = requests.map((r) => r.id).join(',');
+        await askOwningUnits(tx, {
+          hits: requests.map(forMessage),
+          stage,
+          now: input.now,
+          timeZone: input.timeZone,
+          key: `ladder:${createHash('sha256').update(`${stage}:${ids}`).digest('hex').slice(0, 24)}`,
+          messages: HIT_MESSAGES,
+        });
+      }
+      return due.length;
+    });
+    if (moved < BATCH) break;
+  }
+  if (pass.askedAgain + pass.leadsTold + pass.overdue > 0)
+    input.logger.info({ job: HIT_LADDER_JOB, ...pass }, 'hit confirmations moved up the ladder');
+  return pass;
+}
+
+const forMessage = (r: HitRequestView): HitForMessage => ({
+  id: r.id,
+  unitId: r.unitId,
+  unitCode: r.unitCode,
+  caseCode: r.caseCode,
+  caseName: r.caseName,
+  caseBirthYear: r.caseBirthYear,
+  danger: r.danger,
+  person: r.person,
+  line: r.line,
+  score: r.score,
+  certain: r.certain,
+  reasons: r.reasons,
+  priority: r.priority,
+  dueAt: r.dueAt,
+});
