@@ -6,6 +6,7 @@ import { benchDigest } from './digest.ts';
 import { benchCaseStatus, type CaseStatusResult } from './case-status.ts';
 import { benchAuditChain, type AuditChainResult } from './audit-chain.ts';
 import { benchSearchQuality, type SearchQualityResult } from './search-quality.ts';
+import { benchCheck, type CheckBenchResult } from './check.ts';
 import { ms } from './stats.ts';
 
 /**
@@ -28,6 +29,10 @@ import { ms } from './stats.ts';
  * searchCases (hit@1, hit@10, MRR) on ten kinds of query against a synthetic roll with realistic Vietnamese names, beside a
  * pg_trgm k-nearest baseline, and times `case find` through the dispatcher. On the server each size is a kept database,
  * casedesk_quality_<cases>_<seed>, loaded on first use (a million cases take minutes).
+ * BENCH_CHECK_CASES (default 100000 on PGlite, 100000,1000000 on the server), BENCH_CHECK_ROWS (default 35000),
+ * BENCH_CHECK_PLANTED (default 700): check:<driver> runs `case check` through the dispatcher on a CSV list of that many
+ * people, that many of them wanted, against the search-quality roll with national IDs and hometowns; on the server each
+ * size is a kept database, casedesk_check_<cases>_327. Run with `node --expose-gc` for a steadier memory baseline.
  */
 const env = process.env;
 const serverUrl = env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -207,6 +212,36 @@ for (const driver of ['pglite', 'postgres'] as const) {
     results.push(r);
   }
   const file = new URL(`./results/search-quality-${driver}.json`, import.meta.url);
+  writeFileSync(file, `${JSON.stringify({ machine, at: new Date().toISOString(), results }, null, 2)}\n`);
+  console.log(`written to ${file.pathname}`);
+}
+
+function reportCheck(r: CheckBenchResult): string {
+  const f = r.found;
+  return [
+    `case check on ${r.driver}: ${r.rows.toLocaleString('en')} people (${r.planted} of them wanted) against ${r.cases.toLocaleString('en')} cases${r.loadSeconds !== null ? ` (loaded in ${r.loadSeconds.toFixed(0)} s)` : ''}`,
+    `  ${r.seconds.toFixed(1)} s through the dispatcher (${r.rowsPerSecond.toFixed(0)} rows/s); RSS ${r.memory.baselineRssMb.toFixed(0)} MB before, peak ${r.memory.peakRssMb.toFixed(0)} MB; heap peak ${r.memory.heapUsedPeakMb.toFixed(0)} MB`,
+    `  ${f.candidates} candidates, ${f.requests} confirmation requests (${f.certain} certain); wanted people found: ${f.plantedAsCandidate} of ${r.planted} as candidates, ${f.plantedAsRequest} sent to confirm; ${f.otherRequests} requests for other people`,
+  ].join('\n');
+}
+
+for (const driver of ['pglite', 'postgres'] as const) {
+  if (!selected(`check:${driver}`)) continue;
+  const sizes = (env.BENCH_CHECK_CASES ?? (driver === 'pglite' ? '100000' : '100000,1000000')).split(',').map(Number);
+  const results: CheckBenchResult[] = [];
+  for (const cases of sizes) {
+    const r = await benchCheck({
+      driver,
+      cases,
+      rows: Number(env.BENCH_CHECK_ROWS ?? 35_000),
+      planted: Number(env.BENCH_CHECK_PLANTED ?? 700),
+      seed: 327,
+      serverUrl,
+    });
+    console.log(reportCheck(r));
+    results.push(r);
+  }
+  const file = new URL(`./results/check-${driver}.json`, import.meta.url);
   writeFileSync(file, `${JSON.stringify({ machine, at: new Date().toISOString(), results }, null, 2)}\n`);
   console.log(`written to ${file.pathname}`);
 }

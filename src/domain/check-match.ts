@@ -8,7 +8,6 @@ import {
   type MatchExplanation,
   type MatchField,
   type NameQuery,
-  type QueryWord,
 } from './name-match.ts';
 import { foldKey } from './text.ts';
 
@@ -24,7 +23,8 @@ import { foldKey } from './text.ts';
  * takes a fifth off, and with a birth year that differs too there is no hit at all. The same ID is
  * a certain hit whatever the name.
  *
- *   Nguyễn Văn Đức 1985 against Nguyễn Văn Đức 1985: 0.6 + 0.3 + 0.05 = 0.95, a request
+ *   Nguyễn Văn Đức 1985 against Nguyễn Văn Đức 1985: 0.6 + 0.3 + 0.05 = 0.95, likely
+ *   born 1986 instead:                                0.6 + 0.21 + 0.05 = 0.86, a candidate
  *   nguyen van duk, no year:                          0.6·0.9 + 0.15 + 0.05 ≈ 0.74, a candidate
  */
 
@@ -35,6 +35,7 @@ export interface WantedCase {
   fullName: string;
   aliases: readonly string[];
   birthYear: number | null;
+  birthDate: string | null;
   nationalId: string | null;
   hometown: string | null;
   unitId: number;
@@ -45,12 +46,13 @@ export interface WantedCase {
 export interface CheckPerson {
   fullName: string;
   birthYear: number | null;
+  birthDate: string | null;
   nationalId: string | null;
   hometown: string | null;
 }
 
 export type NameReason = 'name_same' | 'name_close' | 'name_partial';
-export type YearReason = 'year_same' | 'year_near' | 'year_differs' | 'year_unknown';
+export type YearReason = 'date_same' | 'date_differs' | 'year_same' | 'year_near' | 'year_differs' | 'year_unknown';
 export type IdReason = 'id_same' | 'id_differs' | 'id_unknown';
 export type HometownReason = 'hometown_same' | 'hometown_differs' | 'hometown_unknown';
 
@@ -71,18 +73,32 @@ export interface CheckCandidate {
   match?: MatchExplanation;
 }
 
-/** Below this a case is no candidate. */
-export const CANDIDATE_SCORE = 0.6;
+/**
+ * Below this a case is no candidate: a name alone, its birth year known on both sides and another,
+ * is one only when the hometown agrees.
+ */
+export const CANDIDATE_SCORE = 0.7;
 /** From this a candidate goes to the owning unit to confirm: the name and the birth year, or the name and the hometown, agree. */
-export const REQUEST_SCORE = 0.85;
+export const REQUEST_SCORE = 0.9;
+/** A word in this share of the cases of the commonest, and in at least {@link MEANT_MIN_CASES}, is taken as written (as by case find). */
+const MEANT_SHARE = 1 / 2_000;
+const MEANT_MIN_CASES = 2;
 /** The candidates kept a person, best first. */
 export const CANDIDATES_PER_PERSON = 5;
 
 const NAME_WEIGHT = 0.6;
 const YEAR_WEIGHT = 0.3;
 const HOMETOWN_WEIGHT = 0.1;
-const YEAR_SHARE: Record<YearReason, number> = { year_same: 1, year_near: 0.7, year_unknown: 0.5, year_differs: 0 };
-const HOMETOWN_SHARE: Record<HometownReason, number> = { hometown_same: 1, hometown_unknown: 0.5, hometown_differs: 0 };
+const YEAR_SHARE: Record<YearReason, number> = {
+  date_same: 1,
+  year_same: 1,
+  year_near: 0.7,
+  year_unknown: 0.5,
+  year_differs: 0,
+  date_differs: 0,
+};
+/** A hometown that differs counts against: where one was born does not change. */
+const HOMETOWN_SHARE: Record<HometownReason, number> = { hometown_same: 1, hometown_unknown: 0.5, hometown_differs: -1 };
 /** What a differing ID of the same kind leaves of the score: IDs are mistyped and reissued, names and years less often. */
 const ID_DIFFERS_FACTOR = 0.8;
 
@@ -101,24 +117,27 @@ interface Indexed {
 }
 
 /**
- * The wanted cases of one check, indexed by what a person of the list can be found by: each
- * field's last word (the given name, or a one-word alias) with the birth year, the national ID,
- * and the name's words in any order.
+ * The wanted cases of one check, indexed by what a person of the list can be found by: the given
+ * name with the family name of each field (the name, each alias; a one-word alias alone), the
+ * national ID, and the name's words in any order. A person's words and their near spellings are
+ * looked up in pairs, so that only cases with both a given and a family name near the person's are
+ * read, whatever the size of the list.
  */
 export class WantedIndex {
   private readonly cases: Indexed[] = [];
-  /** `given|year` (`-` for no year) → cases. */
-  private readonly byGivenYear = new Map<string, number[]>();
-  private readonly byGiven = new Map<string, number[]>();
+  /** `given|family` → cases; a one-word field as `given|`. */
+  private readonly byPair = new Map<string, number[]>();
   private readonly byId = new Map<string, number[]>();
   private readonly byNameKey = new Map<string, number[]>();
   /** How many cases have each folded word, in any field. */
   private readonly wordCases = new Map<string, number>();
-  /** The given names (last words) by length, for near spellings. */
-  private givensByLength: string[][] = [];
+  /** Every folded word of the list, by length, for near spellings. */
+  private wordsByLength: string[][] = [];
   private commonest = 1;
-  private readonly variantCache = new Map<string, QueryWord['variants']>();
-  private readonly givenVariantCache = new Map<string, Array<{ token: string; cost: number }>>();
+  private readonly variantCache = new Map<
+    string,
+    { list: Array<{ token: string; cost: number; cases: number }>; costs: Map<string, number> }
+  >();
 
   constructor(wanted: Iterable<WantedCase>) {
     const push = (map: Map<string, number[]>, key: string, at: number) => {
@@ -127,7 +146,6 @@ export class WantedIndex {
         if (list.at(-1) !== at) list.push(at);
       } else map.set(key, [at]);
     };
-    const givens = new Set<string>();
     for (const c of wanted) {
       const at = this.cases.length;
       const fields = [fieldOf('name', c.fullName), ...c.aliases.map((a) => fieldOf('alias', a))].filter((f) => f.folded.length > 0);
@@ -140,18 +158,17 @@ export class WantedIndex {
       });
       const seen = new Set<string>();
       for (const field of fields) {
-        const given = field.folded.at(-1)!;
-        givens.add(given);
-        push(this.byGivenYear, `${given}|${c.birthYear ?? '-'}`, at);
-        push(this.byGiven, given, at);
+        push(this.byPair, `${field.folded.at(-1)!}|${field.folded.length > 1 ? field.folded[0]! : ''}`, at);
         for (const w of field.folded) seen.add(w);
       }
       for (const w of seen) this.wordCases.set(w, (this.wordCases.get(w) ?? 0) + 1);
       if (c.nationalId) push(this.byId, c.nationalId, at);
       if (name) push(this.byNameKey, this.cases[at]!.nameKey, at);
     }
-    for (const n of this.wordCases.values()) this.commonest = Math.max(this.commonest, n);
-    for (const g of givens) (this.givensByLength[g.length] ??= []).push(g);
+    for (const [w, n] of this.wordCases) {
+      this.commonest = Math.max(this.commonest, n);
+      (this.wordsByLength[w.length] ??= []).push(w);
+    }
   }
 
   get size(): number {
@@ -161,39 +178,55 @@ export class WantedIndex {
   /** The candidates for one person, best first, at most {@link CANDIDATES_PER_PERSON}. */
   candidates(person: CheckPerson): CheckCandidate[] {
     const typed = fieldOf('name', person.fullName).folded;
-    const found = new Map<number, CheckCandidate>();
+    const query = this.query(typed);
+    const sortedKey = query.key;
+    const found = new Map<number, CheckCandidate | null>();
     const consider = (at: number) => {
       if (found.has(at)) return;
-      const candidate = this.score(at, person, typed);
-      if (candidate) found.set(at, candidate);
+      found.set(at, this.score(at, person, typed, query));
     };
     if (person.nationalId) for (const at of this.byId.get(person.nationalId) ?? []) consider(at);
     if (typed.length > 0) {
-      for (const at of this.byNameKey.get([...typed].sort().join(' ')) ?? []) consider(at);
-      const years = person.birthYear === null ? null : [person.birthYear - 1, person.birthYear, person.birthYear + 1, '-'];
-      for (const word of new Set(typed)) {
-        for (const { token } of this.givenVariants(word)) {
-          if (years === null) for (const at of this.byGiven.get(token) ?? []) consider(at);
-          else for (const y of years) for (const at of this.byGivenYear.get(`${token}|${y}`) ?? []) consider(at);
+      const sameWords = this.byNameKey.get(sortedKey) ?? [];
+      for (const at of sameWords) consider(at);
+      // Another birth year rules a case out before its name is weighed, unless its words are the same (above).
+      const yearFits = (at: number) => {
+        const year = this.cases[at]!.wanted.birthYear;
+        return person.birthYear === null || year === null || Math.abs(year - person.birthYear) <= 1;
+      };
+      const lookup = (key: string) => {
+        for (const at of this.byPair.get(key) ?? []) if (!found.has(at) && yearFits(at)) consider(at);
+      };
+      const variants = typed.map((w) => this.variants(w).list);
+      typed.forEach((_, g) => {
+        for (const given of variants[g]!) {
+          if (typed.length === 1) lookup(`${given.token}|`);
+          typed.forEach((__, f) => {
+            if (f !== g) for (const family of variants[f]!) lookup(`${given.token}|${family.token}`);
+          });
         }
-      }
+      });
     }
     return [...found.values()]
+      .filter((c): c is CheckCandidate => c !== null)
       .sort((a, b) => Number(b.certain) - Number(a.certain) || b.score - a.score || a.case.code.localeCompare(b.case.code))
       .slice(0, CANDIDATES_PER_PERSON);
   }
 
-  private score(at: number, person: CheckPerson, typed: readonly string[]): CheckCandidate | undefined {
+  private score(at: number, person: CheckPerson, typed: readonly string[], query: NameQuery & { key: string }): CheckCandidate | null {
     const { wanted, fields, nameKey, hometown } = this.cases[at]!;
     const idKind = person.nationalId && wanted.nationalId ? idKindOf(person.nationalId) : null;
     const comparable = idKind !== null && idKind === idKindOf(wanted.nationalId!);
     const id: IdReason = !comparable ? 'id_unknown' : person.nationalId === wanted.nationalId ? 'id_same' : 'id_differs';
-    const year = yearReason(person.birthYear, wanted.birthYear);
-    if (id === 'id_differs' && year === 'year_differs') return undefined;
+    const year = yearReason(person, wanted);
+    if (id === 'id_differs' && (year === 'year_differs' || year === 'date_differs')) return null;
     const town = hometownReason(person.hometown ? words(person.hometown) : [], hometown);
     const base = { case: wanted, id, idKind: comparable ? idKind : null, year, hometown: town };
+    const rest = YEAR_WEIGHT * YEAR_SHARE[year] + HOMETOWN_WEIGHT * HOMETOWN_SHARE[town];
+    // The most the name can add: below the bar with it, the name is not weighed at all.
+    if (id !== 'id_same' && NAME_WEIGHT + rest < CANDIDATE_SCORE) return null;
 
-    const name = typed.length > 0 ? this.nameMatch(typed, fields, nameKey) : undefined;
+    const name = typed.length > 0 ? this.nameMatch(typed, query, fields, nameKey) : undefined;
     if (id === 'id_same') {
       return {
         ...base,
@@ -204,74 +237,94 @@ export class WantedIndex {
         ...(name ? { match: name.match } : {}),
       };
     }
-    if (!name) return undefined;
-    const raw = NAME_WEIGHT * name.share + YEAR_WEIGHT * YEAR_SHARE[year] + HOMETOWN_WEIGHT * HOMETOWN_SHARE[town];
+    if (!name) return null;
+    const raw = NAME_WEIGHT * name.share + rest;
     const score = Math.round((id === 'id_differs' ? raw * ID_DIFFERS_FACTOR : raw) * 1000) / 1000;
-    if (score < CANDIDATE_SCORE) return undefined;
+    if (score < CANDIDATE_SCORE) return null;
     return { ...base, score, certain: false, name: name.reason, edits: name.edits, match: name.match };
   }
 
   /**
    * The name's share when it names the same person: the family and given names of the case's name
-   * or of an alias found among the words written, every other word written found too but one of
-   * three or more (a middle name added), and at most one of the field's words not written (a
-   * middle name left out).
+   * or of an alias found among the words written, and every other word on either side found on the
+   * other but one: a middle name added (of three words or more written) or left out.
    */
-  private nameMatch(typed: readonly string[], fields: readonly MatchField[], nameKey: string) {
-    if ([...typed].sort().join(' ') === nameKey) {
+  private nameMatch(typed: readonly string[], query: NameQuery & { key: string }, fields: readonly MatchField[], nameKey: string) {
+    if (query.key === nameKey) {
       const name = fields.find((f) => f.kind === 'name')!;
-      return { share: 1, reason: 'name_same' as NameReason, edits: 0, match: matchCase(this.query(typed), [name], null)! };
+      return { share: 1, reason: 'name_same' as NameReason, edits: 0, match: matchCase(query, [name], null)! };
     }
-    const match = matchCase(this.query(typed), fields, null);
+    const match = matchCase(query, fields, null);
     if (!match?.givenMatched || !match.familyMatched) return undefined;
     const unmatched = match.words.filter((w) => w.matched === null).length;
-    if (unmatched > (typed.length >= 3 ? 1 : 0) || match.untyped.length > 1) return undefined;
+    // One word more or one fewer than the case, not one for another: Nguyễn Văn Hùng is not Nguyễn Đức Hùng.
+    if (unmatched + match.untyped.length > 1 || (unmatched > 0 && typed.length < 3)) return undefined;
     const edits = match.words.reduce((sum, w) => sum + w.edits, 0);
     const reason: NameReason = unmatched > 0 || match.untyped.length > 0 ? 'name_partial' : edits > 0 ? 'name_close' : 'name_same';
     return { share: Math.min(1, match.score), reason, edits, match };
   }
 
-  private query(typed: readonly string[]): NameQuery {
+  /** The person's name as a query, with every near word of the list and its edits (see `QueryWord.costs`). */
+  private query(typed: readonly string[]): NameQuery & { key: string } {
     return {
+      key: [...typed].sort().join(' '),
       commonest: this.commonest,
-      words: typed.map((word) => ({
-        word,
-        weight: rarityWeight(this.wordCases.get(word) ?? 1, this.commonest),
-        variants: this.variants(word),
-      })),
+      words: typed.map((word) => {
+        const { list, costs } = this.variants(word);
+        return {
+          word,
+          weight: rarityWeight(this.wordCases.get(word) ?? 1, this.commonest),
+          // The word itself when the list lacks it: it then counts, unmatched, in the name's share.
+          variants: list.length > 0 ? list : [{ token: word, cost: 0, cases: 0 }],
+          costs,
+        };
+      }),
     };
   }
 
-  /** The folded words of the list within the word's edit budget, or the word itself when none is (it then counts, unmatched). */
-  private variants(word: string): QueryWord['variants'] {
-    let variants = this.variantCache.get(word);
-    if (!variants) {
-      const cases = this.wordCases.get(word);
-      variants = cases ? [{ token: word, cost: 0, cases }] : [{ token: word, cost: 0, cases: 0 }];
-      this.variantCache.set(word, variants);
-    }
-    return variants;
-  }
-
-  /** The given names within the word's edit budget (see {@link editBudget}), the word itself first. */
-  private givenVariants(word: string): Array<{ token: string; cost: number }> {
-    let variants = this.givenVariantCache.get(word);
-    if (variants) return variants;
+  /** The words of the list within the word's edit budget (see {@link editBudget}), the word itself first. */
+  private variants(word: string): { list: Array<{ token: string; cost: number; cases: number }>; costs: Map<string, number> } {
+    const cached = this.variantCache.get(word);
+    if (cached) return cached;
     const budget = editBudget(word);
-    variants = [];
-    for (let length = Math.max(1, word.length - budget); length <= word.length + budget; length++) {
-      for (const token of this.givensByLength[length] ?? []) {
-        const cost = wordDistance(word, token, budget);
-        if (cost !== Infinity) variants.push({ token, cost });
+    const variants: Array<{ token: string; cost: number; cases: number }> = [];
+    const known = this.wordCases.get(word) ?? 0;
+    // A word the list knows well is the name meant, as case find takes it: `hung` is Hùng or Hưng, not Dũng or Tùng.
+    const meant = known >= Math.max(MEANT_MIN_CASES, this.commonest * MEANT_SHARE);
+    if (meant) variants.push({ token: word, cost: 0, cases: known });
+    else {
+      for (let length = Math.max(1, word.length - budget); length <= word.length + budget; length++) {
+        for (const token of this.wordsByLength[length] ?? []) {
+          const cost = wordDistance(word, token, budget);
+          if (cost !== Infinity) variants.push({ token, cost, cases: this.wordCases.get(token)! });
+        }
       }
     }
     variants.sort((a, b) => a.cost - b.cost);
-    this.givenVariantCache.set(word, variants);
-    return variants;
+    const entry = { list: variants, costs: new Map(variants.map((v) => [v.token, v.cost])) };
+    this.variantCache.set(word, entry);
+    return entry;
   }
 }
 
-function yearReason(written: number | null, stored: number | null): YearReason {
+/**
+ * The candidates of one person that go to their owning units to confirm: a certain hit; a likely
+ * one (from {@link REQUEST_SCORE}) that the hometown or the full date of birth corroborates; or the
+ * one likely hit of a person, when there is no such, on name and birth year alone. A name and
+ * birth year that several wanted people share point at none of them: they are listed for the
+ * checker, not sent.
+ */
+export function toConfirm(candidates: readonly CheckCandidate[]): CheckCandidate[] {
+  const likely = candidates.filter((c) => c.certain || c.score >= REQUEST_SCORE);
+  const corroborated = (c: CheckCandidate) => c.certain || c.hometown === 'hometown_same' || c.year === 'date_same';
+  const sure = likely.filter(corroborated);
+  return sure.length > 0 || likely.length !== 1 ? sure : likely;
+}
+
+function yearReason(person: CheckPerson, wanted: WantedCase): YearReason {
+  if (person.birthDate && wanted.birthDate) return person.birthDate === wanted.birthDate ? 'date_same' : 'date_differs';
+  const written = person.birthYear;
+  const stored = wanted.birthYear;
   if (written === null || stored === null) return 'year_unknown';
   const off = Math.abs(written - stored);
   return off === 0 ? 'year_same' : off === 1 ? 'year_near' : 'year_differs';

@@ -119,6 +119,11 @@ export interface QueryWord {
   weight: number;
   /** The folded words of the list it may stand for, with their edits: the search's candidates. */
   variants: ReadonlyArray<{ token: string; cost: number; cases: number }>;
+  /**
+   * The edits to every word of the list within the word's budget, when the caller has them all (a
+   * list check): a word of a field not in it is out of reach, and no edit distance is computed.
+   */
+  costs?: ReadonlyMap<string, number>;
 }
 
 export interface NameQuery {
@@ -187,9 +192,9 @@ function matchField(query: NameQuery, field: MatchField, total: number, yearGain
   // optimal assignment gives, at a fraction of the cost.
   const pairs: Array<{ q: number; f: number; edits: number; gain: number }> = [];
   query.words.forEach((w, q) => {
-    const budget = editBudget(w.word) + (w.variants.every((v) => v.cost > editBudget(w.word)) ? 1 : 0);
+    const budget = w.costs ? 0 : editBudget(w.word) + (w.variants.every((v) => v.cost > editBudget(w.word)) ? 1 : 0);
     field.folded.forEach((token, f) => {
-      const edits = wordDistance(w.word, token, budget);
+      const edits = w.costs ? (w.costs.get(token) ?? Infinity) : wordDistance(w.word, token, budget);
       if (edits !== Infinity) pairs.push({ q, f, edits, gain: w.weight * editShare(edits) });
     });
   });

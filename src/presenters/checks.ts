@@ -17,6 +17,8 @@ const REASON_LABEL: Record<string, Text> = {
   name_same: text('tên khớp', 'name matches'),
   name_close: text('tên gần giống', 'name nearly matches'),
   name_partial: text('tên khớp một phần', 'name partly matches'),
+  date_same: text('ngày sinh khớp', 'date of birth matches'),
+  date_differs: text('ngày sinh khác', 'date of birth differs'),
   year_same: text('năm sinh khớp', 'birth year matches'),
   year_near: text('năm sinh lệch 1 năm', 'birth year one year off'),
   year_differs: text('năm sinh khác', 'birth year differs'),

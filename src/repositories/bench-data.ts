@@ -38,7 +38,10 @@ export async function caseCodesByIds(db: Executor, input: { ids: number[] }): Pr
 }
 
 /** How many rows a table the benchmarks top up has. */
-export async function countRows(db: Executor, input: { table: 'cases' | 'case_events' | 'audit_log' | 'follow_ups' }): Promise<number> {
+export async function countRows(
+  db: Executor,
+  input: { table: 'cases' | 'case_events' | 'audit_log' | 'follow_ups' | 'checks' },
+): Promise<number> {
   return (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from ${sql.identifier(input.table)}`))[0]!.n;
 }
 
@@ -168,4 +171,17 @@ export async function baselineTrigramSearch(db: Executor, input: { text: string;
         order by distance, code limit ${input.limit}`,
   );
   return rows.map((r) => r.code);
+}
+
+/** The confirmation requests of the newest check whose request id starts with `invocationPrefix`. */
+export async function hitRequestsOfCheck(
+  db: Executor,
+  input: { invocationPrefix: string },
+): Promise<Array<{ line: number; code: string; certain: boolean }>> {
+  return queryRows(
+    db,
+    sql`select h.line, c.code, h.certain from hit_requests h join cases c on c.id = h.case_id
+          where h.check_id = (select max(id) from checks where invocation_id like ${`${input.invocationPrefix}%`})
+          order by h.line, c.code`,
+  );
 }

@@ -27,6 +27,7 @@ export async function wantedCasesAfter(db: Executor, input: { afterId: number; l
       fullName: cases.fullName,
       aliases: cases.aliases,
       birthYear: cases.birthYear,
+      birthDate: cases.birthDate,
       nationalId: cases.nationalId,
       hometown: cases.hometown,
       unitId: cases.unitId,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Executor } from '../../db/client.ts';
 import type { Danger, HitPriority, Locale, Platform } from '../../db/schema/index.ts';
-import { reasonCodes, REQUEST_SCORE, WantedIndex, type CheckCandidate, type WantedCase } from '../domain/check-match.ts';
+import { reasonCodes, toConfirm, WantedIndex, type CheckCandidate, type WantedCase } from '../domain/check-match.ts';
 import { fail, ok, type Result } from '../domain/result.ts';
 import type { Scope } from '../domain/scope.ts';
 import { text } from '../i18n/text.ts';
@@ -111,7 +111,7 @@ export const sha256Hex = (data: Uint8Array): string => createHash('sha256').upda
 
 /**
  * Checks a list and records it: the check, a confirmation request to the owning unit for each
- * candidate from {@link REQUEST_SCORE} or certain, and the messages that ask (in the transaction
+ * candidate {@link toConfirm} picks, and the messages that ask (in the transaction
  * `db` is, so that an interrupted check leaves nothing half made).
  */
 export async function runCheck(
@@ -154,7 +154,7 @@ export async function runCheck(
   await input.progress?.(total, total);
 
   const candidates = found.flatMap((f) => f.candidates);
-  const toAsk = found.flatMap((f) => f.candidates.filter(asks).map((c) => ({ person: f.person, candidate: c })));
+  const toAsk = found.flatMap((f) => toConfirm(f.candidates).map((c) => ({ person: f.person, candidate: c })));
   const check = await insertCheck(db, {
     invocationId: input.invocation.id,
     memberId: input.member.id,
@@ -242,9 +242,6 @@ export async function runCheck(
     unitsWithoutChannel: asked.unitsWithoutChannel.map((id) => unitCode.get(id) ?? '?'),
   });
 }
-
-/** Whether a candidate goes to its owning unit to confirm. */
-const asks = (c: CheckCandidate) => c.certain || c.score >= REQUEST_SCORE;
 
 /**
  * Queues the messages asking the owning units to confirm `hits` at a ladder `stage` (0 asked,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CANDIDATE_SCORE, REQUEST_SCORE, WantedIndex, type CheckPerson, type WantedCase } from '../../src/domain/check-match.ts';
+import { CANDIDATE_SCORE, REQUEST_SCORE, toConfirm, WantedIndex, type CheckPerson, type WantedCase } from '../../src/domain/check-match.ts';
 
 let nextId = 1;
 const wanted = (code: string, fullName: string, more: Partial<WantedCase> = {}): WantedCase => ({
@@ -8,6 +8,7 @@ const wanted = (code: string, fullName: string, more: Partial<WantedCase> = {}):
   fullName,
   aliases: [],
   birthYear: null,
+  birthDate: null,
   nationalId: null,
   hometown: null,
   unitId: 1,
@@ -17,6 +18,7 @@ const wanted = (code: string, fullName: string, more: Partial<WantedCase> = {}):
 const person = (fullName: string, more: Partial<CheckPerson> = {}): CheckPerson => ({
   fullName,
   birthYear: null,
+  birthDate: null,
   nationalId: null,
   hometown: null,
   ...more,
@@ -52,10 +54,34 @@ describe('checking a person against the wanted list', () => {
     expect(found[0]!.score).toBeGreaterThanOrEqual(REQUEST_SCORE);
     // W-3 is a near spelling born the same year: a candidate, below W-1.
     expect(found.map((c) => c.case.code)).toContain('W-3');
-    // W-2 differs by seven years: the same words, so listed, but far below a request.
-    const w2 = found.find((c) => c.case.code === 'W-2');
-    expect(w2).toMatchObject({ year: 'year_differs' });
+    // W-2 was born seven years apart, in another province: no candidate.
+    expect(found.map((c) => c.case.code)).not.toContain('W-2');
+    // A name alone, with another birth year, is no candidate; with the same hometown it is listed, far below a request.
+    expect(codes(person('Nguyễn Văn Đức', { birthYear: 1985 }))).not.toContain('W-2');
+    const w2 = index.candidates(person('Nguyễn Văn Đức', { birthYear: 1985, hometown: 'Thanh Hóa' })).find((c) => c.case.code === 'W-2');
+    expect(w2).toMatchObject({ year: 'year_differs', hometown: 'hometown_same' });
     expect(w2!.score).toBeLessThan(REQUEST_SCORE);
+  });
+
+  it('sends to confirm a corroborated hit or a name and year only one wanted person has, never a shared one', () => {
+    const sent = (p: CheckPerson) => toConfirm(index.candidates(p)).map((c) => c.case.code);
+    expect(sent(person('Nguyễn Văn Đức', { birthYear: 1985, hometown: 'Hà Nội' }))).toEqual(['W-1']);
+    expect(sent(person('Phạm Quốc Khánh', { birthYear: 2001 }))).toEqual(['W-6']);
+    // Thirty Nguyễn Văn An … Hùng, six of each given name, one a year: the name and year still name one.
+    expect(sent(person('Nguyễn Văn Hùng', { birthYear: 1964 }))).toEqual(['F-4']);
+    const twins = new WantedIndex([...list, wanted('W-8', 'Phạm Quốc Khánh', { birthYear: 2001 })]);
+    expect(toConfirm(twins.candidates(person('Phạm Quốc Khánh', { birthYear: 2001 })))).toEqual([]);
+    // A hometown that differs is no corroboration: it counts against.
+    expect(sent(person('Phạm Quốc Khánh', { birthYear: 2001, hometown: 'Cà Mau' }))).toEqual([]);
+  });
+
+  it('compares full dates of birth when both have one', () => {
+    const dated = new WantedIndex([wanted('D-1', 'Hồ Văn Lâm', { birthYear: 1980, birthDate: '1980-05-02' })]);
+    const [same] = dated.candidates(person('Ho Van Lam', { birthYear: 1980, birthDate: '1980-05-02' }));
+    expect(same).toMatchObject({ year: 'date_same' });
+    expect(toConfirm([same!])).toHaveLength(1);
+    // Another day of the same year: the name alone, no candidate.
+    expect(dated.candidates(person('Ho Van Lam', { birthYear: 1980, birthDate: '1980-11-20' }))).toEqual([]);
   });
 
   it('matches a name without diacritics, in capitals and in another order', () => {
@@ -87,13 +113,14 @@ describe('checking a person against the wanted list', () => {
     expect(codes(person('Tư Sẹo', { birthYear: 1978 }))).toEqual(['W-5']);
   });
 
-  it('finds a name without a birth year as a candidate below the request score unless the hometown agrees', () => {
+  it('finds a name without a birth year as a candidate, never likely enough to ask on its own', () => {
     const [alone] = index.candidates(person('Pham Quoc Khanh'));
     expect(alone).toMatchObject({ year: 'year_unknown', hometown: 'hometown_unknown' });
     expect(alone!.score).toBeGreaterThanOrEqual(CANDIDATE_SCORE);
     expect(alone!.score).toBeLessThan(REQUEST_SCORE);
     const [withTown] = index.candidates(person('Pham Quoc Khanh', { hometown: 'TP Hải Phòng' }));
-    expect(withTown!.score).toBeGreaterThanOrEqual(REQUEST_SCORE);
+    expect(withTown!.score).toBeGreaterThan(alone!.score);
+    expect(toConfirm([withTown!])).toEqual([]);
   });
 
   it('is no hit when both the ID and the birth year differ', () => {
