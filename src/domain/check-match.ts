@@ -70,12 +70,13 @@ export interface CheckCandidate {
   /** Which kind of ID was compared: a 9-digit CMND or a 12-digit CCCD. */
   idKind: 'cmnd' | 'cccd' | null;
   hometown: HometownReason;
+  /** How the name matched, word by word; absent when its words are the case's. */
   match?: MatchExplanation;
 }
 
 /**
- * Below this a case is no candidate: a name alone, its birth year known on both sides and another,
- * is one only when the hometown agrees.
+ * Below this a case is no candidate. A case born two years or more from the birth year written is
+ * none either, whatever else agrees (but the ID): it is not even read.
  */
 export const CANDIDATE_SCORE = 0.7;
 /** From this a candidate goes to the owning unit to confirm: the name and the birth year, or the name and the hometown, agree. */
@@ -125,10 +126,14 @@ interface Indexed {
  */
 export class WantedIndex {
   private readonly cases: Indexed[] = [];
-  /** `given|family` → cases; a one-word field as `given|`. */
+  /** `given|family` → cases; a one-word field as `given|`. For a person without a birth year. */
   private readonly byPair = new Map<string, number[]>();
+  /** `given|family|year` (`-` for a case without one) → cases: a person with a birth year reads only the years near it. */
+  private readonly byPairYear = new Map<string, number[]>();
   private readonly byId = new Map<string, number[]>();
+  /** The name's words sorted, and `|year` (`-` for none): the same words in any order, born near a year. */
   private readonly byNameKey = new Map<string, number[]>();
+  private readonly byNameKeyYear = new Map<string, number[]>();
   /** How many cases have each folded word, in any field. */
   private readonly wordCases = new Map<string, number>();
   /** Every folded word of the list, by length, for near spellings. */
@@ -158,12 +163,17 @@ export class WantedIndex {
       });
       const seen = new Set<string>();
       for (const field of fields) {
-        push(this.byPair, `${field.folded.at(-1)!}|${field.folded.length > 1 ? field.folded[0]! : ''}`, at);
+        const pair = `${field.folded.at(-1)!}|${field.folded.length > 1 ? field.folded[0]! : ''}`;
+        push(this.byPair, pair, at);
+        push(this.byPairYear, `${pair}|${c.birthYear ?? '-'}`, at);
         for (const w of field.folded) seen.add(w);
       }
       for (const w of seen) this.wordCases.set(w, (this.wordCases.get(w) ?? 0) + 1);
       if (c.nationalId) push(this.byId, c.nationalId, at);
-      if (name) push(this.byNameKey, this.cases[at]!.nameKey, at);
+      if (name) {
+        push(this.byNameKey, this.cases[at]!.nameKey, at);
+        push(this.byNameKeyYear, `${this.cases[at]!.nameKey}|${c.birthYear ?? '-'}`, at);
+      }
     }
     for (const [w, n] of this.wordCases) {
       this.commonest = Math.max(this.commonest, n);
@@ -187,15 +197,16 @@ export class WantedIndex {
     };
     if (person.nationalId) for (const at of this.byId.get(person.nationalId) ?? []) consider(at);
     if (typed.length > 0) {
-      const sameWords = this.byNameKey.get(sortedKey) ?? [];
-      for (const at of sameWords) consider(at);
-      // Another birth year rules a case out before its name is weighed, unless its words are the same (above).
-      const yearFits = (at: number) => {
-        const year = this.cases[at]!.wanted.birthYear;
-        return person.birthYear === null || year === null || Math.abs(year - person.birthYear) <= 1;
-      };
-      const lookup = (key: string) => {
-        for (const at of this.byPair.get(key) ?? []) if (!found.has(at) && yearFits(at)) consider(at);
+      const years = person.birthYear === null ? null : [person.birthYear - 1, person.birthYear, person.birthYear + 1, '-'];
+      // The same words in any order; with a birth year written, born within a year of it (or when unknown).
+      if (years === null) for (const at of this.byNameKey.get(sortedKey) ?? []) consider(at);
+      else for (const year of years) for (const at of this.byNameKeyYear.get(`${sortedKey}|${year}`) ?? []) consider(at);
+      const lookup = (pair: string) => {
+        if (years === null) {
+          for (const at of this.byPair.get(pair) ?? []) if (!found.has(at)) consider(at);
+        } else {
+          for (const year of years) for (const at of this.byPairYear.get(`${pair}|${year}`) ?? []) if (!found.has(at)) consider(at);
+        }
       };
       const variants = typed.map((w) => this.variants(w).list);
       typed.forEach((_, g) => {
@@ -241,7 +252,7 @@ export class WantedIndex {
     const raw = NAME_WEIGHT * name.share + rest;
     const score = Math.round((id === 'id_differs' ? raw * ID_DIFFERS_FACTOR : raw) * 1000) / 1000;
     if (score < CANDIDATE_SCORE) return null;
-    return { ...base, score, certain: false, name: name.reason, edits: name.edits, match: name.match };
+    return { ...base, score, certain: false, name: name.reason, edits: name.edits, ...(name.match ? { match: name.match } : {}) };
   }
 
   /**
@@ -250,10 +261,15 @@ export class WantedIndex {
    * other but one: a middle name added (of three words or more written) or left out.
    */
   private nameMatch(typed: readonly string[], query: NameQuery & { key: string }, fields: readonly MatchField[], nameKey: string) {
-    if (query.key === nameKey) {
-      const name = fields.find((f) => f.kind === 'name')!;
-      return { share: 1, reason: 'name_same' as NameReason, edits: 0, match: matchCase(query, [name], null)! };
-    }
+    // The same words: nothing to weigh (common names have hundreds of namesakes at a million cases).
+    if (query.key === nameKey) return { share: 1, reason: 'name_same' as NameReason, edits: 0, match: undefined };
+    // Most cases read share a given and a family name with the person and differ in a middle name:
+    // told apart by looking words up, before any is weighed.
+    const near = (token: string) => query.words.some((w) => w.costs!.has(token));
+    const viable = fields.some(
+      (f) => f.folded.filter((t) => !near(t)).length + query.words.filter((w) => !f.folded.some((t) => w.costs!.has(t))).length <= 1,
+    );
+    if (!viable) return undefined;
     const match = matchCase(query, fields, null);
     if (!match?.givenMatched || !match.familyMatched) return undefined;
     const unmatched = match.words.filter((w) => w.matched === null).length;
