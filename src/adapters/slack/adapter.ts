@@ -8,6 +8,7 @@ import {
   type SlashCommand,
   type BlockAction,
   type ButtonAction,
+  type ViewSubmitAction,
 } from '@slack/bolt';
 import type { Locale } from '../../i18n/text.ts';
 import { isConfirmation } from '../../core/confirmations.ts';
@@ -19,8 +20,12 @@ import type { Logger } from '../../logger.ts';
 import type { SlackConnection } from './connection.ts';
 import { createSlackPoster } from './post.ts';
 import { planDelivery, type Paging } from '../../core/delivery.ts';
+import type { CommandDefinition, CommandRegistry } from '../../core/command.ts';
 import type { ChatAdapter } from '../../core/platform.ts';
-import { commandGroups } from '../../../commands/index.ts';
+import { commandGroups, commands as allCommands } from '../../../commands/index.ts';
+import { directConversation, directReply, sendFilesDirectly } from './direct.ts';
+import { slackInputFile } from './files.ts';
+import { commandForm, decodeFormContext, FORM_CALLBACK_ID, needsForm, prefill, submittedOptions, type Prefill } from './forms.ts';
 import { pageButtons, pageNote, pagePosition, renderSlack, SLACK_BUTTONS, SLACK_LIMITS, type SlackPage } from './render.ts';
 
 export type { SlackConnection } from './connection.ts';
@@ -31,8 +36,13 @@ export interface SlackAdapterOptions {
   logger: Logger;
   /** The least time between two posts to one channel (Slack allows about one a second). */
   postIntervalMs?: number;
-  /** The language of the adapter's own notes (CASEDESK_LOCALE); answers come in the member's. */
+  /** The language of the adapter's own notes and forms (CASEDESK_LOCALE); answers come in the member's. */
   locale?: Locale;
+  /**
+   * The commands the dispatcher runs, to know which ones are asked for in a form (those that need a
+   * file). Defaults to casedesk's commands; give the dispatcher's own registry when it differs.
+   */
+  commands?: CommandRegistry;
 }
 
 /**
@@ -88,6 +98,12 @@ export const SLACK_COMMANDS: readonly string[] = [...Object.keys(commandGroups).
  * request's `response_url`, ephemeral unless it is meant for the channel and holds nothing
  * personal. A retried or repeated request has one effect: its idempotency key is derived from the
  * request (trigger id and command), and the core accepts it once.
+ *
+ * A command that needs a file (`case check`) cannot take it from a slash command, so typing it
+ * opens a form (a modal with a file input, the typed options filled in); its submission runs the
+ * command, keyed by the view's id and hash, and is answered in the submitter's direct messages,
+ * with any file uploaded there and the progress of a long run shown in one message edited in place.
+ * Files of an answer to a typed command go to the invoker's direct messages as well, never to a channel.
  */
 export function createSlackAdapter(options: SlackAdapterOptions) {
   const log = options.logger.child({ adapter: 'slack' });
@@ -108,10 +124,24 @@ export function createSlackAdapter(options: SlackAdapterOptions) {
   });
 
   const locale = options.locale ?? 'vi';
+  const registry = options.commands ?? allCommands;
   let server: Server | undefined;
   const poster = createSlackPoster(app.client, options.postIntervalMs ?? 1100);
-  const replyVia = (respond: RespondFn, channelId: string, reply: { replace?: boolean; paging?: Paging | undefined }) =>
-    respondReply({ respond, channelId, post: (...args) => poster.pages(...args), locale, log, ...reply });
+  const replyVia = (
+    respond: RespondFn,
+    where: { channelId: string; userId: string },
+    reply: { replace?: boolean; paging?: Paging | undefined },
+  ) =>
+    respondReply({
+      respond,
+      channelId: where.channelId,
+      post: (...args) => poster.pages(...args),
+      sendFiles: (files) =>
+        sendFilesDirectly({ poster, conversation: directConversation(app.client, where.userId) }, files, FILES_NOTE(locale)),
+      locale,
+      log,
+      ...reply,
+    });
 
   // Slack wants every delivery answered with 200 within three seconds, retries included, so Bolt's
   // ack() is the transport's receipt and comes first; the core then accepts the invocation (a
@@ -119,7 +149,13 @@ export function createSlackAdapter(options: SlackAdapterOptions) {
   app.command(new RegExp(`^(${SLACK_COMMANDS.join('|')})$`), async ({ command, ack, respond }) => {
     await ack();
     const invocation = slashInvocation(command);
-    await dispatcher.dispatch(invocation, replyVia(respond, command.channel_id, { paging: rerunnable(invocation, 0) }));
+    const form = formFor(invocation);
+    if (form) {
+      await openForm(command, form, respond);
+      return;
+    }
+    const where = { channelId: command.channel_id, userId: command.user_id };
+    await dispatcher.dispatch(invocation, replyVia(respond, where, { paging: rerunnable(invocation, 0) }));
   });
 
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: /^cd:/ }, async ({ ack, body, action, respond }) => {
@@ -127,17 +163,82 @@ export function createSlackAdapter(options: SlackAdapterOptions) {
     const decoded = SLACK_BUTTONS.decode(action.value);
     if (!decoded) return;
     const invocation = actionInvocation(body, action, decoded.input);
+    const where = { channelId: invocation.channel.id, userId: body.user.id };
     if (decoded.page !== undefined) {
       // ◀ or ▶: the read runs again for whoever pressed, in place of the page shown.
-      await dispatcher.dispatch(
-        invocation,
-        replyVia(respond, invocation.channel.id, { replace: true, paging: rerunnable(invocation, decoded.page) }),
-      );
+      await dispatcher.dispatch(invocation, replyVia(respond, where, { replace: true, paging: rerunnable(invocation, decoded.page) }));
       return;
     }
     // Confirm and cancel answer in place of the question, so they cannot be pressed again.
-    await dispatcher.dispatch(invocation, replyVia(respond, invocation.channel.id, { replace: isConfirmation(decoded.input) }));
+    await dispatcher.dispatch(invocation, replyVia(respond, where, { replace: isConfirmation(decoded.input) }));
   });
+
+  // A form's submission: ack() closes the modal at once; the core then accepts the submission (the
+  // same submission delivered again, to this instance or another, stops there) and checks it as it
+  // checks any command, the submitter's membership and role included.
+  app.view<ViewSubmitAction>({ callback_id: FORM_CALLBACK_ID, type: 'view_submission' }, async ({ ack, body, view }) => {
+    await ack();
+    const context = decodeFormContext(view.private_metadata);
+    const definition = context && registry.get(context.command);
+    // A modal is shown only to the user it was opened for: another submitter is not one of ours.
+    if (!context || !definition || context.userId !== body.user.id) {
+      log.warn({ view: view.id, callback: view.callback_id }, 'a form submission casedesk cannot read');
+      return;
+    }
+    const { options: typed, files } = submittedOptions(definition, view.state.values);
+    const invocation: Invocation = {
+      // Stable across deliveries of one submission: a view's hash changes only when the view does.
+      id: `slack:view:${view.id}:${view.hash}`,
+      actor: { platform: 'slack', workspaceId: body.team?.id ?? body.user.team_id ?? view.team_id, userId: body.user.id },
+      channel: { id: context.channelId, isPrivate: context.isPrivate },
+      input: { kind: 'options', command: definition.name, options: typed },
+      openFile: (reference) => {
+        const file = files.get(reference);
+        return file && slackInputFile({ client: app.client, botToken: connection.botToken, apiUrl: connection.apiUrl, log }, file);
+      },
+    };
+    await dispatcher.dispatch(invocation, directReply({ client: app.client, poster, userId: body.user.id, log }));
+  });
+
+  /** The form a typed command is asked for in, when it needs a file; undefined to run it as typed. */
+  function formFor(invocation: Invocation): { command: CommandDefinition; prefill: Prefill } | undefined {
+    if (invocation.input.kind !== 'text') return undefined;
+    const found = registry.resolveText(invocation.input.line);
+    if (!('command' in found) || !needsForm(found.command)) return undefined;
+    const filled = prefill(found.command, found.rest, locale);
+    return filled && { command: found.command, prefill: filled };
+  }
+
+  /**
+   * Opens the form with the command's trigger id, which Slack takes once and within three seconds
+   * of the command: so before any database work. Membership and role are checked when it is
+   * submitted, by the core, as for any command (and audited there).
+   */
+  async function openForm(command: SlashCommand, form: { command: CommandDefinition; prefill: Prefill }, respond: RespondFn) {
+    const view = commandForm({
+      command: form.command,
+      prefill: form.prefill,
+      context: {
+        command: form.command.name,
+        channelId: command.channel_id,
+        isPrivate: command.channel_name === 'directmessage',
+        userId: command.user_id,
+      },
+      locale,
+    });
+    try {
+      await app.client.views.open({ trigger_id: command.trigger_id, view });
+    } catch (error) {
+      const slackError = (error as { data?: { error?: unknown } }).data?.error;
+      // The same command delivered again: its trigger already opened the form.
+      if (slackError === 'exchanged_trigger_id') return;
+      log.warn({ err: error, command: form.command.name }, 'could not open a form');
+      const note = formNotOpenedText(form.command.name, typeof slackError === 'string' ? slackError : 'error')(locale);
+      await respond({ response_type: 'ephemeral', text: note, blocks: [pageNote(note)] }).catch((failed: unknown) =>
+        log.warn({ err: failed }, 'could not say that a form did not open'),
+      );
+    }
+  }
 
   app.error(async (error) => {
     log.error({ err: error }, 'slack request failed');
@@ -215,12 +316,15 @@ export function actionInvocation(body: BlockAction, action: ButtonAction, input:
  * is ephemeral: a long answer to a read shows one page with ◀ ▶ buttons; otherwise its pages
  * follow as further posts, cut after the fifth with a note saying so. An answer meant for the
  * channel (a meeting's agenda or minutes) goes there: its first page through the response_url,
- * the rest with chat.postMessage, which needs the app in the channel.
+ * the rest with chat.postMessage, which needs the app in the channel. Files, which a response_url
+ * cannot carry, go to the invoker's direct messages.
  */
 function respondReply(options: {
   respond: RespondFn;
   channelId: string;
   post: (channel: string, pages: SlackPage[]) => Promise<void>;
+  /** Sends an answer's files to the invoker's direct messages (a response_url takes no file). */
+  sendFiles: (files: Attachment[]) => Promise<void>;
   locale: Locale;
   log: Logger;
   replace?: boolean | undefined;
@@ -232,43 +336,57 @@ function respondReply(options: {
     canBePrivate: true,
     interactive: true,
     async send(message: ReplyMessage) {
-      const replace = options.replace ?? false;
-      const plan = planDelivery(message, renderSlack(message), { paging, maxMessages: SLACK_LIMITS.responsesPerUrl, cutNote: 'under' });
-      if (plan.kind === 'channel') {
-        const [first, ...rest] = plan.pages;
-        await respond({ response_type: 'in_channel', replace_original: replace, text: first!.text, blocks: first!.blocks });
-        if (rest.length === 0) return;
-        try {
-          await options.post(options.channelId, rest);
-        } catch (error) {
-          options.log.warn({ err: error, channel: options.channelId }, 'could not post the rest of an answer to the channel');
-          const note = say(notInChannelText(plan.pages.length));
-          await respond({ response_type: 'ephemeral', replace_original: false, text: note, blocks: [pageNote(note)] });
-        }
-        return;
-      }
-      if (plan.kind === 'paged') {
-        const { page, index, count, buttons } = plan;
-        await respond({
-          response_type: 'ephemeral',
-          replace_original: replace,
-          text: page.text,
-          blocks: [...page.blocks, pagePosition(index, count), pageButtons(index, count, (n) => buttons[n]!)],
-        });
-        return;
-      }
-      const shown = plan.kind === 'single' ? [plan.page] : [...plan.pages];
-      const cut = plan.kind === 'sequence' ? plan.cut : undefined;
-      if (cut) {
-        // The note goes under the last page that fits, in the room the renderer keeps for it.
-        const last = shown.at(-1)!;
-        shown[shown.length - 1] = { ...last, blocks: [...last.blocks, pageNote(say(cutText(cut.shown, cut.total)))] };
-      }
-      for (const [n, page] of shown.entries()) {
-        await respond({ response_type: 'ephemeral', replace_original: n === 0 && replace, text: page.text, blocks: page.blocks });
-      }
+      await answer(message);
+      if (message.files?.length) await options.sendFiles(message.files);
     },
   };
+
+  async function answer(message: ReplyMessage): Promise<void> {
+    const replace = options.replace ?? false;
+    const plan = planDelivery(message, renderSlack(message), { paging, maxMessages: SLACK_LIMITS.responsesPerUrl, cutNote: 'under' });
+    if (plan.kind === 'channel') {
+      const [first, ...rest] = plan.pages;
+      await respond({ response_type: 'in_channel', replace_original: replace, text: first!.text, blocks: first!.blocks });
+      if (rest.length === 0) return;
+      try {
+        await options.post(options.channelId, rest);
+      } catch (error) {
+        options.log.warn({ err: error, channel: options.channelId }, 'could not post the rest of an answer to the channel');
+        const note = say(notInChannelText(plan.pages.length));
+        await respond({ response_type: 'ephemeral', replace_original: false, text: note, blocks: [pageNote(note)] });
+      }
+      return;
+    }
+    if (plan.kind === 'paged') {
+      const { page, index, count, buttons } = plan;
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: replace,
+        text: page.text,
+        blocks: [...page.blocks, pagePosition(index, count), pageButtons(index, count, (n) => buttons[n]!)],
+      });
+      return;
+    }
+    const shown = plan.kind === 'single' ? [plan.page] : [...plan.pages];
+    const cut = plan.kind === 'sequence' ? plan.cut : undefined;
+    if (cut) {
+      // The note goes under the last page that fits, in the room the renderer keeps for it.
+      const last = shown.at(-1)!;
+      shown[shown.length - 1] = { ...last, blocks: [...last.blocks, pageNote(say(cutText(cut.shown, cut.total)))] };
+    }
+    for (const [n, page] of shown.entries()) {
+      await respond({ response_type: 'ephemeral', replace_original: n === 0 && replace, text: page.text, blocks: page.blocks });
+    }
+  }
+}
+
+const FILES_NOTE = text('Tệp kèm câu trả lời cho lệnh bạn vừa chạy.', 'The file that goes with the answer to the command you ran.');
+
+function formNotOpenedText(command: string, reason: string) {
+  return text(
+    `Không mở được hộp thoại của lệnh ${command} (Slack: ${reason}). Hãy gõ lại lệnh; nếu vẫn không được, báo quản trị viên kèm mã lỗi này.`,
+    `The form of ${command} could not be opened (Slack: ${reason}). Type the command again; if it fails again, tell an administrator, with this code.`,
+  );
 }
 
 function cutText(shown: number, total: number) {

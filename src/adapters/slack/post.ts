@@ -13,30 +13,53 @@ import { renderSlack, type SlackPage } from './render.ts';
 export function createSlackPoster(client: webApi.WebClient, intervalMs = 1100): SlackPoster {
   const lastPost = new Map<string, Promise<number>>();
 
-  /** Runs `send` for `channel` no sooner than `intervalMs` after the previous one there. */
-  async function paced(channel: string, send: () => Promise<unknown>): Promise<void> {
+  /** Runs `send` for `channel` no sooner than `intervalMs` after the previous one there, and gives its answer. */
+  async function paced<T>(channel: string, send: () => Promise<T>): Promise<T> {
     const previous = lastPost.get(channel) ?? Promise.resolve(0);
     const done = previous.then(async (at) => {
       const wait = at + intervalMs - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      await send();
-      return Date.now();
+      return send();
     });
     // A failed post must not block the channel's next one.
     lastPost.set(
       channel,
-      done.catch(() => Date.now()),
+      done.then(
+        () => Date.now(),
+        () => Date.now(),
+      ),
     );
-    await done;
+    return done;
   }
+
+  /** Posts one rendered page, paced; Slack answers with the conversation's id and the message's `ts`. */
+  const page = async (channel: string, rendered: SlackPage): Promise<{ channel: string; ts: string }> => {
+    const posted = await paced(channel, () =>
+      client.chat.postMessage({ channel, text: rendered.text, blocks: rendered.blocks, unfurl_links: false, unfurl_media: false }),
+    );
+    return { channel: posted.channel ?? channel, ts: posted.ts ?? '' };
+  };
 
   /** Posts rendered pages to a channel, in order, each paced. */
   const pages = async (channel: string, rendered: SlackPage[]): Promise<void> => {
-    for (const page of rendered) {
-      await paced(channel, () =>
-        client.chat.postMessage({ channel, text: page.text, blocks: page.blocks, unfurl_links: false, unfurl_media: false }),
-      );
-    }
+    for (const p of rendered) await page(channel, p);
+  };
+
+  /**
+   * Uploads a file into a conversation, paced with its posts: `files.uploadV2` (getUploadURLExternal,
+   * the upload, completeUploadExternal), which wants the conversation's id (`C…`, `D…`), never a user's.
+   */
+  const upload = async (channel: string, file: Attachment, comment?: string): Promise<void> => {
+    await paced(channel, () =>
+      client.files.uploadV2({
+        channel_id: channel,
+        file: Buffer.from(file.data),
+        filename: file.name,
+        title: file.description ?? file.name,
+        ...(file.description ? { alt_text: file.description } : {}),
+        ...(comment ? { initial_comment: comment } : {}),
+      }),
+    );
   };
 
   /**
@@ -46,31 +69,27 @@ export function createSlackPoster(client: webApi.WebClient, intervalMs = 1100): 
   const parts = (channel: string, message: ReplyMessage, attachments: Attachment[] = []): PostPart[] => {
     if (message.personal) throw new Error('A channel post must not hold personal data.');
     const posts = renderSlack(message).map((page) => () => pages(channel, [page]));
-    const files = attachments.map(
-      (file) => () =>
-        paced(channel, () =>
-          client.files.uploadV2({
-            channel_id: channel,
-            file: Buffer.from(file.data),
-            filename: file.name,
-            title: file.description ?? file.name,
-            ...(file.description ? { alt_text: file.description } : {}),
-          }),
-        ),
-    );
+    const files = attachments.map((file) => () => upload(channel, file));
     return [...posts, ...files];
   };
   /** A direct message, one call per page: Slack opens the conversation with the user when the channel is their id. */
   const directParts = (userId: string, message: ReplyMessage): PostPart[] =>
     renderSlack(message).map((page) => () => pages(userId, [page]));
 
-  return { ...posterFromParts({ files: true, parts, directParts }), pages };
+  return { ...posterFromParts({ files: true, parts, directParts }), pages, page, upload };
 }
 
-/** A Slack poster, and posting pages already rendered (the rest of an answer meant for a channel). */
+/**
+ * A Slack poster, and posting pages already rendered (the rest of an answer meant for a channel, an
+ * answer sent as a direct message) and files, each paced with the other posts to their conversation.
+ */
 export interface SlackPoster extends Poster {
   direct: NonNullable<Poster['direct']>;
   pages(channel: string, rendered: SlackPage[]): Promise<void>;
+  /** Posts one page; gives the conversation it went to (a direct message's `D…` id) and its `ts`. */
+  page(channel: string, rendered: SlackPage): Promise<{ channel: string; ts: string }>;
+  /** Uploads a file into a conversation (`C…`, `D…`), with `comment` above it if given. */
+  upload(channel: string, file: Attachment, comment?: string): Promise<void>;
 }
 
 /** Posting without listening for requests: what `casedesk digest run-schedules` uses. */

@@ -19,7 +19,8 @@ describe('Slack app manifests', () => {
     expect(manifest.features.slash_commands.map((c) => c.command)).toEqual([...SLACK_COMMANDS]);
     // Escaped, so that an @mention of an assignee arrives as <@U…> and can be resolved.
     for (const command of manifest.features.slash_commands) expect(command.should_escape).toBe(true);
-    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['chat:write', 'commands', 'files:read', 'files:write']);
+    // files:read to read a file chosen in a form; im:write to open the direct message its answer and files go to.
+    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['chat:write', 'commands', 'files:read', 'files:write', 'im:write']);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.socket_mode_enabled).toBe(socketMode);
     const urls = [...manifest.features.slash_commands.map((c) => c.url), manifest.settings.interactivity.request_url];
