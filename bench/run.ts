@@ -220,7 +220,7 @@ function reportCheck(r: CheckBenchResult): string {
   const f = r.found;
   return [
     `case check on ${r.driver}: ${r.rows.toLocaleString('en')} people (${r.planted} of them wanted) against ${r.cases.toLocaleString('en')} cases${r.loadSeconds !== null ? ` (loaded in ${r.loadSeconds.toFixed(0)} s)` : ''}`,
-    `  ${r.seconds.toFixed(1)} s through the dispatcher (${r.rowsPerSecond.toFixed(0)} rows/s); RSS ${r.memory.baselineRssMb.toFixed(0)} MB before, peak ${r.memory.peakRssMb.toFixed(0)} MB; heap peak ${r.memory.heapUsedPeakMb.toFixed(0)} MB`,
+    `  ${r.seconds.toFixed(1)} s through the dispatcher (${r.rowsPerSecond.toFixed(0)} rows/s); RSS ${r.memory.baselineRssMb.toFixed(0)} MB before, process peak ${r.memory.peakRssMb.toFixed(0)} MB${r.memory.checkRaisedPeak ? ' (set by the check)' : ' (set before it, by loading)'}; heap after ${r.memory.heapUsedAfterMb.toFixed(0)} MB`,
     `  ${f.candidates} candidates, ${f.requests} confirmation requests (${f.certain} certain); wanted people found: ${f.plantedAsCandidate} of ${r.planted} as candidates, ${f.plantedAsRequest} sent to confirm; ${f.otherRequests} requests for other people`,
   ].join('\n');
 }
