@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -8,20 +8,30 @@ import { WebSocketServer, type WebSocket } from 'ws';
  * answering as the published protocol does: bot-token authorization, `GET /gateway/bot`, the
  * gateway handshake (HELLO, IDENTIFY → READY, heartbeats and their ACKs, RESUME → RESUMED),
  * `INTERACTION_CREATE` dispatches, the interaction callback, editing the original response and
- * follow-ups, channel messages (JSON, or multipart with `payload_json` and `files[n]`), bulk
- * overwrite of application commands, rate-limit headers, and 429 responses with `retry_after`
- * when told to. A dropped connection can RESUME its session and gets the events it missed. It
- * records every request it receives.
+ * follow-ups, channel messages (JSON, or multipart with `payload_json` and `files[n]`, both for
+ * channel messages and for the interaction's webhook), bulk overwrite of application commands,
+ * rate-limit headers, and 429 responses with `retry_after` when told to. A dropped connection can
+ * RESUME its session and gets the events it missed. It records every request it receives (the
+ * CDN's apart, in `cdnRequests`).
+ *
+ * Files a user attached to a command ({@link FakeDiscordApi.addAttachment}) and files the bot
+ * uploaded are served by a CDN route on the same server, at signed addresses (`ex`, `is`, `hm`) as
+ * Discord's are: an expired or altered address is answered 404, as Discord's CDN answers it.
  *
  * It refuses what Discord refuses, with Discord's error codes: a second callback for one
  * interaction (400, 40060), a callback later than 3 s after the interaction was dispatched (404,
  * 10062), editing the original response or sending a follow-up before any callback (404, 10015),
- * and a message over Discord's limits (400, 50035: content, embeds, fields, total embed text,
- * action rows, components per row, custom ids, button labels).
+ * or after the interaction token's 15 minutes (401, 50027), a message over Discord's limits (400,
+ * 50035: content, embeds, fields, total embed text, action rows, components per row, custom ids,
+ * button labels), more than 10 files or an `attachments` entry naming no `files[n]` part (400,
+ * 50035), and a file over the interaction's `attachment_size_limit` (10 MiB when it gave none) or
+ * a request over 25 MiB (413, 40005).
  * https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes
  * https://discord.com/developers/docs/resources/message#embed-object-embed-limits
  * https://discord.com/developers/docs/components/reference
  * https://discord.com/developers/docs/reference#uploading-files
+ * https://discord.com/developers/docs/reference#signed-attachment-cdn-urls
+ * https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object-resolved-data-structure
  * https://discord.com/developers/docs/events/gateway
  * https://discord.com/developers/docs/interactions/receiving-and-responding
  * https://discord.com/developers/docs/interactions/application-commands#bulk-overwrite-global-application-commands
@@ -44,23 +54,36 @@ export interface FakeDiscordApi {
   dispatchInteraction(interaction: Record<string, unknown>): void;
   /** Interaction callbacks (`POST /interactions/{id}/{token}/callback`), by interaction id. */
   callbacks: Array<{ interactionId: string; type: number; data: unknown }>;
-  /** Edits of the original response and follow-up messages, by interaction token. */
-  webhookMessages: Array<{ token: string; kind: 'original' | 'followup'; body: Record<string, unknown> }>;
+  /**
+   * Edits of the original response and follow-up messages, by interaction token, with the files
+   * that ended on the message (an edit keeps only the new files its `attachments` lists, as v10 does).
+   */
+  webhookMessages: Array<{ token: string; kind: 'original' | 'followup'; body: Record<string, unknown>; files: UploadedFile[] }>;
   /** Messages created in channels (`POST /channels/{id}/messages`), JSON or multipart with files. */
-  channelMessages: Array<{
-    channelId: string;
-    body: Record<string, unknown>;
-    files: Array<{ field: string; name: string; type: string; bytes: Buffer }>;
-  }>;
+  channelMessages: Array<{ channelId: string; body: Record<string, unknown>; files: UploadedFile[] }>;
   /** DM channels opened, by user id. */
   dmChannels: Map<string, string>;
+  /**
+   * A file a user attached to a command, served by the fake's CDN: put the returned object in the
+   * interaction's `data.resolved.attachments`, under its id. `size` is what Discord declares
+   * (the file's own size unless given); `expired` gives an address whose signature has run out.
+   */
+  addAttachment(file: {
+    filename: string;
+    data: Uint8Array | string;
+    contentType?: string;
+    size?: number;
+    expired?: boolean;
+  }): ResolvedAttachment;
+  /** Requests to the CDN route (attachments' `url` and `proxy_url`), with the status answered. */
+  cdnRequests: Array<{ path: string; status: number }>;
   /** Closes every gateway connection with `code`, keeping the sessions for a RESUME (4000: unknown error). */
   dropConnections(code?: number): void;
   /** IDENTIFY (with the intents asked for) and RESUME frames received. */
   gatewayLog: Array<{ op: 'identify' | 'resume'; intents?: number; sessionId?: string; seq?: number }>;
   /** Heartbeats (op 1) received, each answered with an ACK (op 11). */
   heartbeats(): number;
-  /** Requests refused for breaking the protocol or Discord's limits (40060, 10062, 10015, 50035, or a forced refusal). */
+  /** Requests refused for breaking the protocol or Discord's limits (40060, 10062, 10015, 50027, 50035, 40005, or a forced refusal). */
   refused: Array<{ method: string; path: string; status: number; code: number }>;
   /** Refuses the next request for which `match` holds with `status` and Discord's JSON error `{ code, message }`. */
   refuseNext(match: (request: { method: string; path: string }) => boolean, status: number, error: { code: number; message: string }): void;
@@ -72,13 +95,30 @@ export interface FakeDiscordApi {
 let snowflake = 1_100_000_000_000_000_000n;
 const nextId = () => String(snowflake++);
 
-type UploadedFile = FakeDiscordApi['channelMessages'][number]['files'][number];
+export interface UploadedFile {
+  /** The form field: `files[0]`, … */
+  field: string;
+  name: string;
+  type: string;
+  bytes: Buffer;
+}
+
+/** An attachment as Discord describes it in an interaction's resolved data or a message. */
+export interface ResolvedAttachment {
+  id: string;
+  filename: string;
+  size: number;
+  url: string;
+  proxy_url: string;
+  content_type: string;
+}
 
 /** A JSON body, or a multipart one (`payload_json` and `files[n]`) as Discord accepts uploads. */
-async function readBody(req: IncomingMessage): Promise<{ body: unknown; files: UploadedFile[] }> {
+async function readBody(req: IncomingMessage): Promise<{ body: unknown; files: UploadedFile[]; bytes: number }> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const raw = Buffer.concat(chunks);
+  const bytes = raw.length;
   const type = req.headers['content-type'] ?? '';
   if (type.startsWith('multipart/form-data')) {
     // The platform's own multipart parser (undici), not a hand-rolled one.
@@ -92,10 +132,92 @@ async function readBody(req: IncomingMessage): Promise<{ body: unknown; files: U
         files.push({ field, name: value.name, type: value.type, bytes: Buffer.from(await value.arrayBuffer()) });
       }
     }
-    return { body, files };
+    return { body, files, bytes };
   }
   const text = raw.toString('utf8');
-  return { body: text ? JSON.parse(text) : undefined, files: [] };
+  return { body: text ? JSON.parse(text) : undefined, files: [], bytes };
+}
+
+/** Discord's limits on uploads: files per message, the default size of one file, and of a whole request. */
+export const FILE_LIMITS = { files: 10, defaultFileBytes: 10 * 1024 * 1024, requestBytes: 25 * 1024 * 1024 } as const;
+
+/** The `n` of a `files[n]` part, or undefined for another field. */
+const partIndex = (field: string) => /^files\[(\d+)\]$/.exec(field)?.[1];
+
+/**
+ * Why Discord would refuse the files of a message, or undefined: more than 10 (400, 50035), one over
+ * `maxFileBytes` (413, 40005), or an entry of `attachments` for a new file (an id that is not a
+ * snowflake: the `n` of `files[n]`) with no such part (400, 50035).
+ */
+export function fileProblems(
+  body: Record<string, unknown> | undefined,
+  files: UploadedFile[],
+  maxFileBytes: number,
+): { status: number; code: number; message: string; errors?: string[] } | undefined {
+  if (files.length > FILE_LIMITS.files) {
+    return { status: 400, code: 50035, message: 'Invalid Form Body', errors: [`files: more than ${FILE_LIMITS.files}`] };
+  }
+  if (files.some((f) => f.bytes.length > maxFileBytes)) return { status: 413, code: 40005, message: 'Request entity too large' };
+  const parts = new Set(files.map((f) => partIndex(f.field)).filter((n) => n !== undefined));
+  const listed = Array.isArray(body?.attachments) ? (body.attachments as Array<{ id?: unknown }>) : [];
+  const errors = listed.flatMap((a, i) => {
+    const id = String(a.id);
+    const placeholder = /^\d{1,16}$/.test(id);
+    return placeholder && !parts.has(String(Number(id))) ? [`attachments.${i}.id: no files[${id}] part`] : [];
+  });
+  return errors.length ? { status: 400, code: 50035, message: 'Invalid Form Body', errors } : undefined;
+}
+
+/** A slash command from a server channel, as Discord sends it in INTERACTION_CREATE. */
+export function slashCommand(input: {
+  applicationId: string;
+  guildId: string;
+  userId: string;
+  command: string;
+  subcommand?: string;
+  options: Array<{ name: string; type: number; value: string | number }>;
+  /** Files attached to the command's attachment options (type 11), from {@link FakeDiscordApi.addAttachment}. */
+  attachments?: ResolvedAttachment[];
+  locale?: string;
+  /** What files the answer may carry, in bytes; Discord sends it with every interaction. */
+  attachmentSizeLimit?: number;
+  channelId?: string;
+}): Record<string, unknown> & { id: string; token: string } {
+  const channelId = input.channelId ?? '3000000000000000001';
+  const options = input.subcommand ? [{ type: 1, name: input.subcommand, options: input.options }] : input.options;
+  return {
+    id: String(1_300_000_000_000_000_000n + BigInt(Math.floor(Math.random() * 1e9))),
+    application_id: input.applicationId,
+    type: 2,
+    token: `interaction-${randomUUID()}`,
+    version: 1,
+    guild_id: input.guildId,
+    channel_id: channelId,
+    channel: { id: channelId, type: 0 },
+    member: {
+      user: { id: input.userId, username: 'user', discriminator: '0', avatar: null, global_name: null },
+      roles: [],
+      permissions: '0',
+      joined_at: new Date().toISOString(),
+      deaf: false,
+      mute: false,
+      flags: 0,
+    },
+    data: {
+      id: '1400000000000000001',
+      name: input.command,
+      type: 1,
+      options,
+      ...(input.attachments?.length ? { resolved: { attachments: Object.fromEntries(input.attachments.map((a) => [a.id, a])) } } : {}),
+    },
+    locale: input.locale ?? 'en-US',
+    guild_locale: 'vi',
+    app_permissions: '0',
+    entitlements: [],
+    authorizing_integration_owners: { '0': input.guildId },
+    context: 0,
+    ...(input.attachmentSizeLimit !== undefined ? { attachment_size_limit: input.attachmentSizeLimit } : {}),
+  };
 }
 
 /** Discord's message limits, in characters. */
@@ -173,6 +295,8 @@ export interface FakeDiscordOptions {
   applicationId?: string;
   /** The heartbeat interval HELLO gives (Discord's is 41.25 s); short in tests, so heartbeats really run. */
   heartbeatIntervalMs?: number;
+  /** How long an interaction's token may be used after the interaction (Discord's: 15 minutes). */
+  interactionTokenLifetimeMs?: number;
 }
 
 export async function startFakeDiscordApi(options: FakeDiscordOptions = {}): Promise<FakeDiscordApi> {
@@ -195,8 +319,36 @@ export async function startFakeDiscordApi(options: FakeDiscordOptions = {}): Pro
     error: { code: number; message: string };
   }> = [];
   let heartbeats = 0;
-  /** Interactions dispatched, by id: their token, when, and whether they have been answered (a callback). */
-  const interactions = new Map<string, { token: string; at: number; answered: boolean }>();
+  /**
+   * Interactions dispatched, by id: their token, when, whether they have been answered (a
+   * callback), and the size a file of the answer may have.
+   */
+  const interactions = new Map<string, { token: string; at: number; answered: boolean; maxFileBytes: number }>();
+  const tokenLifetimeMs = options.interactionTokenLifetimeMs ?? 15 * 60_000;
+  /** The CDN's files, by path, and the key that signs their addresses. */
+  const cdn = new Map<string, { bytes: Buffer; type: string }>();
+  const cdnRequests: FakeDiscordApi['cdnRequests'] = [];
+  const signingKey = randomBytes(32);
+  const sign = (path: string, ex: string) => createHmac('sha256', signingKey).update(`${path}|${ex}`).digest('hex');
+  /** Stores a file on the CDN and describes it as Discord does, with signed addresses valid for a day. */
+  const store = (file: { filename: string; bytes: Buffer; type: string; size?: number; expired?: boolean }, channelId: string) => {
+    const id = nextId();
+    const path = `/attachments/${channelId}/${id}/${file.filename}`;
+    cdn.set(path, { bytes: file.bytes, type: file.type });
+    const now = Math.floor(Date.now() / 1000);
+    const ex = (file.expired ? now - 60 : now + 86_400).toString(16);
+    const query = `?ex=${ex}&is=${now.toString(16)}&hm=${sign(path, ex)}&`;
+    const encoded = `/attachments/${channelId}/${id}/${encodeURIComponent(file.filename)}`;
+    const attachment: ResolvedAttachment = {
+      id,
+      filename: file.filename,
+      size: file.size ?? file.bytes.length,
+      url: `http://127.0.0.1:${port}${encoded}${query}`,
+      proxy_url: `http://127.0.0.1:${port}/media${encoded}${query}`,
+      content_type: file.type,
+    };
+    return attachment;
+  };
   const interactionByToken = new Map<string, string>();
   /** Gateway sessions by id: their connection (null while dropped) and every event sent, for RESUME. */
   const sessions = new Map<string, { ws: WebSocket | null; seq: number; events: Array<{ s: number; t: string; d: unknown }> }>();
@@ -226,7 +378,22 @@ export async function startFakeDiscordApi(options: FakeDiscordOptions = {}): Pro
     const url = new URL(req.url ?? '/', 'http://localhost');
     // Clients percent-encode path segments: `/messages/%40original` is `/messages/@original`.
     url.pathname = decodeURIComponent(url.pathname);
-    const { body, files } = await readBody(req);
+    const { body, files, bytes } = await readBody(req);
+    // (The URL's pathname setter encodes again what is not ASCII: the CDN matches the decoded string.)
+    const cdnPath = /^(?:\/media)?(\/attachments\/.+)$/.exec(decodeURIComponent(url.pathname))?.[1];
+    if (cdnPath && req.method === 'GET') {
+      // The CDN: no authorization, but the address must be signed and not expired.
+      const file = cdn.get(cdnPath);
+      const ex = url.searchParams.get('ex') ?? '';
+      const valid = file && url.searchParams.get('hm') === sign(cdnPath, ex) && parseInt(ex, 16) * 1000 > Date.now();
+      cdnRequests.push({ path: decodeURIComponent(url.pathname), status: valid ? 200 : 404 });
+      if (!valid) {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        return res.end('This content is no longer available.');
+      }
+      res.writeHead(200, { 'content-type': file.type, 'content-length': String(file.bytes.length) });
+      return res.end(file.bytes);
+    }
     requests.push({ method: req.method ?? '', path: url.pathname, body, at: Date.now() });
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, {
@@ -248,11 +415,20 @@ export async function startFakeDiscordApi(options: FakeDiscordOptions = {}): Pro
       const [f] = forced.splice(force, 1);
       return refuse(f!.status, f!.error.code, f!.error.message);
     }
-    /** Refuses a message over Discord's limits, and says whether it did. */
-    const invalid = (payload: unknown): boolean => {
+    /** Refuses a message over Discord's limits, or files Discord would not take, and says whether it did. */
+    const invalid = (payload: unknown, maxFileBytes = FILE_LIMITS.defaultFileBytes): boolean => {
+      if (bytes > FILE_LIMITS.requestBytes) {
+        refuse(413, 40005, 'Request entity too large');
+        return true;
+      }
       const problems = messageProblems(payload as Record<string, unknown> | undefined);
-      if (problems.length) refuse(400, 50035, 'Invalid Form Body', problems);
-      return problems.length > 0;
+      if (problems.length) {
+        refuse(400, 50035, 'Invalid Form Body', problems);
+        return true;
+      }
+      const filesRefused = fileProblems(payload as Record<string, unknown> | undefined, files, maxFileBytes);
+      if (filesRefused) refuse(filesRefused.status, filesRefused.code, filesRefused.message, filesRefused.errors);
+      return filesRefused !== undefined;
     };
     const needsBotToken = !/^\/api\/v10\/(interactions|webhooks)\//.test(url.pathname);
     if (needsBotToken && req.headers.authorization !== `Bot ${token}`) {
@@ -287,10 +463,19 @@ export async function startFakeDiscordApi(options: FakeDiscordOptions = {}): Pro
     if (hook && (req.method === 'PATCH' || req.method === 'POST')) {
       // The interaction's webhook exists once the interaction has been answered.
       const interactionId = interactionByToken.get(hook[2]!);
-      if (!interactionId || !interactions.get(interactionId)!.answered) return refuse(404, 10015, 'Unknown Webhook');
-      if (invalid(body)) return;
-      webhookMessages.push({ token: hook[2]!, kind: hook[3] ? 'original' : 'followup', body: body as Record<string, unknown> });
-      return send(200, message(body as Record<string, unknown>));
+      const interaction = interactionId ? interactions.get(interactionId)! : undefined;
+      if (!interaction?.answered) return refuse(404, 10015, 'Unknown Webhook');
+      if (Date.now() - interaction.at > tokenLifetimeMs) return refuse(401, 50027, 'Invalid Webhook Token');
+      const payload = (body ?? {}) as Record<string, unknown>;
+      if (invalid(payload, interaction.maxFileBytes)) return;
+      // API v10: an edit keeps the new files its `attachments` lists (when it sends that list).
+      const listed = Array.isArray(payload.attachments)
+        ? new Set((payload.attachments as Array<{ id?: unknown }>).map((a) => String(a.id)))
+        : undefined;
+      const kept = hook[3] && listed ? files.filter((f) => listed.has(partIndex(f.field) ?? '')) : files;
+      webhookMessages.push({ token: hook[2]!, kind: hook[3] ? 'original' : 'followup', body: payload, files: kept });
+      const attachments = kept.map((f) => store({ filename: f.name, bytes: f.bytes, type: f.type }, '3000000000000000001'));
+      return send(200, message({ ...payload, attachments }));
     }
     if (limited > 0) {
       limited -= 1;
@@ -317,14 +502,7 @@ export async function startFakeDiscordApi(options: FakeDiscordOptions = {}): Pro
       const payload = body as Record<string, unknown>;
       if (invalid(payload)) return;
       channelMessages.push({ channelId: channel[1]!, body: payload, files });
-      const attachments = files.map((f, i) => ({
-        id: nextId(),
-        filename: f.name,
-        size: f.bytes.length,
-        content_type: f.type,
-        url: `http://127.0.0.1:${port}/attachments/${i}/${f.name}`,
-        proxy_url: '',
-      }));
+      const attachments = files.map((f) => store({ filename: f.name, bytes: f.bytes, type: f.type }, channel[1]!));
       return send(200, message({ ...payload, attachments }, channel[1]));
     }
     const match = /^\/api\/v10\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(url.pathname);
@@ -420,7 +598,13 @@ export async function startFakeDiscordApi(options: FakeDiscordOptions = {}): Pro
     sessions: () => [...sessions.values()].filter((session) => session.ws !== null).length,
     dispatchInteraction(interaction) {
       if (typeof interaction.id === 'string' && typeof interaction.token === 'string') {
-        interactions.set(interaction.id, { token: interaction.token, at: Date.now(), answered: false });
+        const limit = interaction.attachment_size_limit;
+        interactions.set(interaction.id, {
+          token: interaction.token,
+          at: Date.now(),
+          answered: false,
+          maxFileBytes: typeof limit === 'number' ? limit : FILE_LIMITS.defaultFileBytes,
+        });
         interactionByToken.set(interaction.token, interaction.id);
       }
       for (const sessionId of sessions.keys()) dispatch(sessionId, 'INTERACTION_CREATE', interaction);
@@ -438,6 +622,20 @@ export async function startFakeDiscordApi(options: FakeDiscordOptions = {}): Pro
     webhookMessages,
     channelMessages,
     dmChannels,
+    addAttachment(file) {
+      const bytes = Buffer.from(typeof file.data === 'string' ? new TextEncoder().encode(file.data) : file.data);
+      return store(
+        {
+          filename: file.filename,
+          bytes,
+          type: file.contentType ?? 'text/csv; charset=utf-8',
+          ...(file.size !== undefined ? { size: file.size } : {}),
+          ...(file.expired ? { expired: true } : {}),
+        },
+        '3000000000000000001',
+      );
+    },
+    cdnRequests,
     async until(check, ms = 10_000) {
       const deadline = Date.now() + ms;
       while (!check()) {

@@ -3,6 +3,7 @@ import {
   Events,
   GatewayIntentBits,
   MessageFlags,
+  type AttachmentBuilder,
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
@@ -10,7 +11,7 @@ import {
   type RepliableInteraction,
 } from 'discord.js';
 import type { Dispatcher } from '../../core/dispatcher.ts';
-import type { Invocation, Reply } from '../../core/invocation.ts';
+import type { Invocation, Progress, Reply } from '../../core/invocation.ts';
 import type { Attachment, ReplyMessage } from '../../domain/reply.ts';
 import type { Logger } from '../../logger.ts';
 import { newErrorReference } from '../../domain/reference.ts';
@@ -19,6 +20,7 @@ import type { DiscordConnection } from './deploy.ts';
 import { isConfirmation } from '../../core/confirmations.ts';
 import { planDelivery, type Paging } from '../../core/delivery.ts';
 import type { ChatAdapter } from '../../core/platform.ts';
+import { attachmentFile, DISCORD_FILE_LIMITS, fitFiles, type DiscordAttachmentRef } from './files.ts';
 import { discordPoster, postToDiscord } from './post.ts';
 import { DISCORD_BUTTONS, renderDiscord, withPageButtons, type DiscordPage } from './render.ts';
 
@@ -54,7 +56,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions) {
     // INSERT outside the commands' pool), which alone acknowledges it, within Discord's three seconds.
     if (interaction.isAutocomplete()) return suggest(interaction);
     if (interaction.isChatInputCommand()) {
-      const invocation = toInvocation(interaction, `discord:${interaction.id}`);
+      const invocation = toInvocation(interaction, `discord:${interaction.id}`, log.child({ invocation: `discord:${interaction.id}` }));
       await answer(interaction, invocation, () => interaction.deferReply({ flags: MessageFlags.Ephemeral }), {
         paging: rerunnable(invocation, 0),
       });
@@ -81,7 +83,11 @@ export function createDiscordAdapter(options: DiscordAdapterOptions) {
     await answer(interaction, invocation, () => interaction.deferReply({ flags: MessageFlags.Ephemeral }), {});
   }
 
-  /** Runs the invocation, then delivers its one answer as the outcome calls for. */
+  /**
+   * Runs the invocation, then delivers its one answer as the outcome calls for. A long command's
+   * progress is shown by editing the acknowledged message, which the answer then replaces; not
+   * where a refusal is answered apart, since the message must then stay as it was.
+   */
   async function answer(
     interaction: RepliableInteraction,
     invocation: Invocation,
@@ -95,6 +101,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions) {
       async send(m) {
         message = m;
       },
+      ...(how.refusalsApart ? {} : { progress: (update: Progress) => showProgress(interaction, update) }),
     };
     const result = await options.dispatcher.dispatch(invocation, capture, { acknowledge });
     if (!message) return;
@@ -154,13 +161,21 @@ export function createDiscordAdapter(options: DiscordAdapterOptions) {
   return adapter satisfies ChatAdapter;
 }
 
-/** The core's view of a slash command: `/case find text:…` → `case find` with `{ text }`. */
-export function toInvocation(interaction: ChatInputCommandInteraction, id: string): Invocation {
+/**
+ * The core's view of a slash command: `/case find text:…` → `case find` with `{ text }`. An
+ * attachment option's value is the attachment's id, which `openFile` opens from the interaction's
+ * resolved data (its name, declared size and CDN address); it is downloaded only when read.
+ */
+export function toInvocation(interaction: ChatInputCommandInteraction, id: string, log?: Logger): Invocation {
   const subcommand = interaction.options.getSubcommand(false);
   const data = subcommand ? (interaction.options.data[0]?.options ?? []) : interaction.options.data;
   const values: Record<string, string | number | boolean | undefined> = {};
+  const attachments = new Map<string, DiscordAttachmentRef>();
   for (const option of data) {
     if (option.value !== undefined && option.value !== null) values[option.name] = option.value;
+    if (option.attachment) {
+      attachments.set(option.attachment.id, { name: option.attachment.name, size: option.attachment.size, url: option.attachment.url });
+    }
   }
   return {
     id,
@@ -168,6 +183,10 @@ export function toInvocation(interaction: ChatInputCommandInteraction, id: strin
     channel: { id: interaction.channelId, isPrivate: false },
     input: { kind: 'options', command: subcommand ? `${interaction.commandName} ${subcommand}` : interaction.commandName, options: values },
     localeHint: interaction.locale?.startsWith('vi') ? 'vi' : 'en',
+    openFile: (reference) => {
+      const attachment = attachments.get(reference);
+      return attachment && attachmentFile(attachment, log ? { log } : {});
+    },
   };
 }
 
@@ -192,13 +211,21 @@ type Body = { content?: string; embeds: DiscordPage['embeds']; components: Disco
 
 const localeOf = (interaction: RepliableInteraction): Locale => (interaction.locale?.startsWith('vi') ? 'vi' : 'en');
 
+/** A long command's progress, in place of "thinking…" or of the progress shown before. */
+async function showProgress(interaction: RepliableInteraction, update: Progress): Promise<void> {
+  const [page] = renderDiscord(update.message);
+  await interaction.editReply({ content: '', embeds: page!.embeds, components: [], allowedMentions: { parse: [] } });
+}
+
 /**
  * Answers by editing the deferred (ephemeral) reply, or the message a button is on: only the
  * invoker sees it, so it may hold personal data. An answer longer than one message shows one page
  * with ◀ ▶ buttons when it can be asked again; otherwise its pages follow as ephemeral messages, at
  * most {@link MAX_FOLLOW_UPS}. With `apart`, the answer goes in an ephemeral follow-up and the
- * message is left as it was. If Discord refuses the answer, the user is told so with a reference,
- * under which the log holds the details, rather than being left with "thinking…".
+ * message is left as it was. The answer's files (a check's result) go with its first private
+ * message, never to the channel; those Discord would refuse (over the server's size limit, more
+ * than 10) are left out and the answer says so. If Discord refuses the answer, the user is told so
+ * with a reference, under which the log holds the details, rather than being left with "thinking…".
  */
 async function deliver(
   interaction: RepliableInteraction,
@@ -208,25 +235,32 @@ async function deliver(
 ): Promise<void> {
   const locale = localeOf(interaction);
   let edited = false;
-  const edit = async (body: Body) => {
+  const edit = async (body: Body, files: AttachmentBuilder[] = []) => {
     await interaction.editReply({
       content: body.content ?? '',
       embeds: body.embeds,
       components: body.components,
       allowedMentions: { parse: [] },
+      ...(files.length ? { files } : {}),
     });
     edited = true;
   };
-  const followUp = (body: Body) =>
+  const followUp = (body: Body, files: AttachmentBuilder[] = []) =>
     interaction.followUp({
       ...(body.content ? { content: body.content } : {}),
       embeds: body.embeds,
       components: body.components,
       flags: MessageFlags.Ephemeral,
       allowedMentions: { parse: [] },
+      ...(files.length ? { files } : {}),
     });
   try {
-    const plan = planDelivery(message, renderDiscord(message), {
+    const fitted = fitFiles(message, interaction.attachmentSizeLimit || DISCORD_FILE_LIMITS.defaultBytes, locale);
+    if (fitted.leftOut.length) {
+      log.warn({ files: fitted.leftOut.map((f) => ({ name: f.name, bytes: f.data.byteLength })) }, 'files left out of a Discord answer');
+    }
+    const files = fitted.files;
+    const plan = planDelivery(fitted.message, renderDiscord(fitted.message), {
       paging: how.paging,
       maxMessages: 1 + MAX_FOLLOW_UPS,
       cutNote: 'after',
@@ -234,18 +268,21 @@ async function deliver(
     });
     if (plan.kind === 'channel') {
       // Meant for the whole channel (a meeting's agenda or minutes): posted there, and the
-      // private acknowledgement says so.
+      // private acknowledgement says so. Files are for the invoker alone: they go with it.
       await postToDiscord(interaction.client.rest, interaction.channelId!, message);
-      await edit({ content: postedText(locale), embeds: [], components: [] });
+      await edit({ content: postedText(locale), embeds: [], components: [] }, files);
       return;
     }
     if (plan.kind === 'paged') {
-      await edit(withPageButtons(plan.page, plan.index, plan.count, (n) => plan.buttons[n]!));
+      await edit(
+        withPageButtons(plan.page, plan.index, plan.count, (n) => plan.buttons[n]!),
+        files,
+      );
       return;
     }
     const [first, ...rest] = plan.kind === 'single' ? [plan.page] : plan.pages;
-    if (how.apart) await followUp(first!);
-    else await edit(first!);
+    if (how.apart) await followUp(first!, files);
+    else await edit(first!, files);
     for (const page of rest) await followUp(page);
     // The note takes the last page's buttons, which would otherwise be lost.
     const cut = plan.kind === 'sequence' ? plan.cut : undefined;

@@ -20,7 +20,7 @@ describe('Discord command registration', () => {
   it('registers /case and /followup with subcommands, and the one-word commands at the top', () => {
     expect(built.map((c) => c.name).sort()).toEqual(['audit', 'case', 'digest', 'followup', 'help', 'hit', 'meeting', 'member', 'whoami']);
     const sub = (name: string) => (built.find((c) => c.name === name)!.options ?? []).map((o) => o.name).sort();
-    expect(sub('case')).toEqual(['decision', 'find', 'info', 'note', 'show', 'status']);
+    expect(sub('case')).toEqual(['check', 'decision', 'find', 'info', 'note', 'show', 'status']);
     expect(sub('followup')).toEqual(['add', 'cancel', 'done', 'list']);
     expect(sub('hit')).toEqual(['confirm', 'list', 'reject', 'wait']);
   });
@@ -66,6 +66,18 @@ describe('Discord command registration', () => {
     });
     expect(options.find((o) => o.name === 'code')).toMatchObject({ autocomplete: true, max_length: 40 });
     expect(options.find((o) => o.name === 'on')!.description).toContain('YYYY-MM-DD');
+  });
+
+  it('registers a file option as a required attachment, before the optional ones', () => {
+    const check = built.find((c) => c.name === 'case')!.options!.find((o) => o.name === 'check')!;
+    const options = ('options' in check ? check.options : []) as APIApplicationCommandOption[];
+    expect(options.map((o) => [o.name, o.type, Boolean('required' in o && o.required)])).toEqual([
+      ['file', ApplicationCommandOptionType.Attachment, true],
+      ['priority', ApplicationCommandOptionType.String, false],
+      ['unit', ApplicationCommandOptionType.String, false],
+    ]);
+    expect(options[0]).toMatchObject({ name_localizations: { vi: 'tệp' } });
+    expect(options[0]).not.toHaveProperty('max_length');
   });
 
   it('gives every command, subcommand and option a Vietnamese name that Discord accepts, unique among its siblings', () => {
