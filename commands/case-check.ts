@@ -79,8 +79,8 @@ export default defineCommand({
       return fail(
         'invalid',
         text(
-          `Không đọc được tệp ${file.name}: kiểm tra đường dẫn hoặc gửi lại tệp.`,
-          `Could not read ${file.name}: check the path, or send the file again.`,
+          `Không đọc được tệp ${file.name}: tệp không còn hoặc tải xuống bị lỗi. Gửi lại tệp; trên dòng lệnh, kiểm tra đường dẫn.`,
+          `Could not read ${file.name}: it is gone, or the download failed. Send it again; on the command line, check the path.`,
         ),
       );
     }

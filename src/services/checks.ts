@@ -36,6 +36,8 @@ import type { ReplyMessage } from '../domain/reply.ts';
 export const ANSWER_WITHIN_MS: Record<HitPriority, number> = { urgent: 10 * 60_000, routine: 60 * 60_000 };
 /** The longest extension `hit wait` grants at once. */
 export const MAX_WAIT_MINUTES = 24 * 60;
+/** Rows matched between two progress reports. */
+const PROGRESS_STEP = 500;
 /** Cases read from the database a page. */
 const PAGE = 20_000;
 
@@ -149,9 +151,10 @@ export async function runCheck(
   for (let i = 0; i < total; i++) {
     const person = input.people[i]!;
     found.push({ person, candidates: index.candidates(person) });
-    if (input.progress && (i + 1) % 500 === 0) await input.progress(i + 1, total);
+    if (input.progress && (i + 1) % PROGRESS_STEP === 0) await input.progress(i + 1, total);
   }
-  await input.progress?.(total, total);
+  // The last step shown only after others: a short list is answered before any progress would be read.
+  if (total >= PROGRESS_STEP) await input.progress?.(total, total);
 
   const candidates = found.flatMap((f) => f.candidates);
   const toAsk = found.flatMap((f) => toConfirm(f.candidates).map((c) => ({ person: f.person, candidate: c })));

@@ -81,8 +81,16 @@ describe('casedesk jobs run', () => {
   it('refuses a job it does not know, naming the ones it does, and runs nothing', async () => {
     const run = await cli(['jobs', 'run', 'cleanup'], { db: t.handle, env, operator });
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("value 'cleanup' is invalid for argument 'name'. Allowed choices are housekeeping.");
+    expect(run.stderr).toContain("value 'cleanup' is invalid for argument 'name'. Allowed choices are housekeeping, hit-ladder.");
     expect(await claims()).toHaveLength(4);
+  });
+
+  it('runs the hit ladder by name and says what it moved', async () => {
+    const run = await cli(['jobs', 'run', 'hit-ladder'], { db: t.handle, env, operator });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /Asked again: 0; told to the units' leads: 0; now overdue: 0\.|Hỏi lại 0 yêu cầu xác nhận; báo lãnh đạo đơn vị 0; chuyển quá hạn 0\./,
+    );
   });
 
   it('stops at start with an actionable line when the age is not a whole number of days', async () => {

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { InputFile } from '../../src/core/invocation.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MemberRole } from '../../db/schema/index.ts';
 import { queryRows } from '../../db/client.ts';
@@ -24,8 +25,20 @@ beforeEach(async () => {
   for (const role of ['viewer', 'officer', 'lead', 'admin', 'auditor'] as const) {
     await makeMember(t.db, { handle: `hn.${role}`, role, unit: 'CA-HN' });
   }
-  await makeCase(t.db, { code: 'TN-2020-000001', fullName: 'Nguyễn Văn Đức', unit: 'CAQ-HK', wantedOn: '2020-01-10' });
-  await makeCase(t.db, { code: 'TN-2020-000002', fullName: 'Lê Văn Đức', unit: 'CA-HCM', wantedOn: '2020-01-10' });
+  await makeCase(t.db, {
+    code: 'TN-2020-000001',
+    fullName: 'Nguyễn Văn Đức',
+    unit: 'CAQ-HK',
+    wantedOn: '2020-01-10',
+    nationalId: '001085000001',
+  });
+  await makeCase(t.db, {
+    code: 'TN-2020-000002',
+    fullName: 'Lê Văn Đức',
+    unit: 'CA-HCM',
+    wantedOn: '2020-01-10',
+    nationalId: '001085000002',
+  });
   await makeMember(t.db, { handle: 'hcm.officer', role: 'officer', unit: 'CA-HCM' });
   // A member who left: an admin of the unit (who could run anything) with a linked account, disabled.
   await makeMember(t.db, { handle: 'hn.gone', role: 'admin', unit: 'CA-HN', discord: { guild: 'G1', user: 'U1' } });
@@ -37,8 +50,17 @@ beforeEach(async () => {
     assigneeMemberId: (await findMemberByHandle(t.db, 'hcm.officer'))!.id,
     task: 'x',
   });
+  expect((await run('hn.admin', 'case check list.csv')).result.outcome).toBe('ok');
 });
 afterAll(() => t.close());
+
+/** A list whose two rows are certain hits: request #1 on the in-scope case (CAQ-HK), #2 on the other (CA-HCM). */
+const fileOf = (text: string): InputFile => {
+  const data = new TextEncoder().encode(text);
+  return { name: 'list.csv', size: data.length, read: async () => data };
+};
+const FILES = { 'list.csv': fileOf('Họ tên;CCCD\nNguyễn Văn Đức;001085000001\nLê Văn Đức;001085000002\n') };
+const run = (handle: string, line: string) => core.run(handle, line, { files: FILES });
 
 const ROLES: MemberRole[] = ['viewer', 'officer', 'lead', 'admin', 'auditor'];
 const IN = 'TN-2020-000001';
@@ -59,9 +81,14 @@ const CASE_COMMANDS: Record<string, (code: string) => string> = {
   'followup done': (code) => `followup done ${code === IN ? 1 : 2} đã xác minh`,
   'followup cancel': (code) => `followup cancel ${code === IN ? 1 : 2}`,
   'audit case': (code) => `audit case ${code}`,
+  'hit confirm': (code) => `hit confirm ${code === IN ? 1 : 2}`,
+  'hit reject': (code) => `hit reject ${code === IN ? 1 : 2} khác người`,
+  'hit wait': (code) => `hit wait ${code === IN ? 1 : 2} 30`,
 };
 const GLOBAL: Record<string, string> = {
   'case find': 'case find nguyen van duc',
+  'case check': 'case check list.csv',
+  'hit list': 'hit list',
   'followup list': 'followup list',
   'digest preview': 'digest preview month',
   'digest schedule': 'digest schedule list',
@@ -98,8 +125,8 @@ it('covers every registered command', () => {
 describe.each(Object.entries(CASE_COMMANDS))('%s', (name, line) => {
   const command = commands.get(name)!;
   it.each(ROLES)('as %s: allowed in scope only when the role suffices; out of scope is "not found"', async (role) => {
-    const inScope = await core.run(`hn.${role}`, line(IN));
-    const outScope = await core.run(`hn.${role}`, line(OUT));
+    const inScope = await run(`hn.${role}`, line(IN));
+    const outScope = await run(`hn.${role}`, line(OUT));
     if (mayRun(role, command)) {
       expect(inScope.result.outcome).toBe('ok');
       expect(outScope.result.code).toBe('not_found');
@@ -131,7 +158,7 @@ describe.each(Object.entries(GLOBAL))('%s', (name, spec) => {
     if (needsMeeting) expect((await core.run('hn.admin', 'meeting start Giao ban')).result.outcome).toBe('ok');
   });
   it.each(ROLES)('as %s', async (role) => {
-    const { result } = await core.run(`hn.${role}`, line);
+    const { result } = await run(`hn.${role}`, line);
     expect(result.outcome).toBe(mayRun(role, commands.get(name)!) ? 'ok' : 'denied');
   });
   it('refuses an unknown user', async () => {

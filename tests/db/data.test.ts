@@ -51,9 +51,11 @@ describe(`data layer on ${testDriver}`, () => {
       'case_events',
       'case_ledger',
       'cases',
+      'checks',
       'digest_runs',
       'digest_schedules',
       'follow_ups',
+      'hit_requests',
       'meeting_attendees',
       'meeting_follow_ups',
       'meeting_items',
@@ -64,6 +66,7 @@ describe(`data layer on ${testDriver}`, () => {
       'pending_actions',
       'processed_invocations',
       'search_vocabulary',
+      'unit_channels',
       'units',
     ]);
   });
