@@ -1,8 +1,6 @@
 import { defineCommand } from '../src/core/command.ts';
-import { ok } from '../src/domain/result.ts';
 import { text } from '../src/i18n/text.ts';
-import { HIT_MESSAGES } from '../src/presenters/checks.ts';
-import { hitIdOption } from './hit-options.ts';
+import { answerHitCommand, hitIdOption } from './hit-options.ts';
 
 export default defineCommand({
   name: 'hit confirm',
@@ -14,32 +12,16 @@ export default defineCommand({
   minRole: 'officer',
   writes: true,
   options: [hitIdOption],
-  async run(ctx) {
-    const answered = await ctx.services.answerHit({
-      scope: ctx.scope,
-      member: ctx.member,
-      id: ctx.options.id,
-      answer: { kind: 'confirm' },
-      now: ctx.now,
-      timeZone: ctx.timeZone,
-      messages: HIT_MESSAGES,
-    });
-    if (!answered.ok) return answered;
-    const { id, caseCode } = answered.value;
-    ctx.touch(caseCode);
-    return ok({
-      personal: false,
-      blocks: [
-        {
-          kind: 'text',
-          tone: 'success',
-          text: text(
-            `Đã xác nhận kết quả #${id} (hồ sơ ${caseCode}); người đối chiếu được báo.`,
-            `Hit #${id} (case ${caseCode}) confirmed; the checker is told.`,
-          )(ctx.locale),
-        },
-      ],
-      actions: [
+  run: (ctx) =>
+    answerHitCommand(
+      ctx,
+      { kind: 'confirm' },
+      ({ id, caseCode }) =>
+        text(
+          `Đã xác nhận kết quả #${id} (hồ sơ ${caseCode}); người đối chiếu được báo.`,
+          `Hit #${id} (case ${caseCode}) confirmed; the checker is told.`,
+        ),
+      ({ caseCode }) => [
         {
           label: text('Ghi nhận đã bắt', 'Record the arrest')(ctx.locale),
           style: 'primary',
@@ -47,6 +29,5 @@ export default defineCommand({
           options: { code: caseCode, outcome: 'arrested' },
         },
       ],
-    });
-  },
+    ),
 });

@@ -146,27 +146,24 @@ const toView = ({ request, ...rest }: { request: HitRequestRow } & Omit<HitReque
   ...rest,
 });
 
-/** One hit request, locked for its answer. */
-export async function findHitRequestForUpdate(db: Executor, input: { id: number }): Promise<HitRequestView | undefined> {
-  const rows = await db
+/** Hit requests with their case, owning unit and check, to be narrowed by the caller. */
+const selectViews = (db: Executor) =>
+  db
     .select(viewColumns)
     .from(hitRequests)
     .innerJoin(cases, eq(cases.id, hitRequests.caseId))
     .innerJoin(units, eq(units.id, hitRequests.unitId))
-    .innerJoin(checks, eq(checks.id, hitRequests.checkId))
-    .where(eq(hitRequests.id, input.id))
-    .for('update', { of: hitRequests });
+    .innerJoin(checks, eq(checks.id, hitRequests.checkId));
+
+/** One hit request, locked for its answer. */
+export async function findHitRequestForUpdate(db: Executor, input: { id: number }): Promise<HitRequestView | undefined> {
+  const rows = await selectViews(db).where(eq(hitRequests.id, input.id)).for('update', { of: hitRequests });
   return rows[0] && toView(rows[0]);
 }
 
 /** Open requests whose time ran out, locked; another instance skips them. */
 export async function dueHitRequests(db: Executor, input: { now: Date; limit: number }): Promise<HitRequestView[]> {
-  const rows = await db
-    .select(viewColumns)
-    .from(hitRequests)
-    .innerJoin(cases, eq(cases.id, hitRequests.caseId))
-    .innerJoin(units, eq(units.id, hitRequests.unitId))
-    .innerJoin(checks, eq(checks.id, hitRequests.checkId))
+  const rows = await selectViews(db)
     .where(and(eq(hitRequests.status, 'open'), lte(hitRequests.dueAt, input.now), sql`${hitRequests.stage} < 3`))
     .orderBy(asc(hitRequests.dueAt), asc(hitRequests.id))
     .limit(input.limit)
@@ -189,12 +186,7 @@ export async function listHitRequests(
   db: Executor,
   input: { unitIds: number[]; checkerMemberId: number; status?: HitStatus | undefined; limit: number },
 ): Promise<HitRequestView[]> {
-  const rows = await db
-    .select(viewColumns)
-    .from(hitRequests)
-    .innerJoin(cases, eq(cases.id, hitRequests.caseId))
-    .innerJoin(units, eq(units.id, hitRequests.unitId))
-    .innerJoin(checks, eq(checks.id, hitRequests.checkId))
+  const rows = await selectViews(db)
     .where(
       and(
         sql`(${inArray(hitRequests.unitId, input.unitIds.length ? input.unitIds : [-1])} or ${checks.memberId} = ${input.checkerMemberId})`,
