@@ -75,11 +75,14 @@ export function registerConsoleCommands(program: Command, ctx: CliContext): void
         if (!opts.as) await ensureLocalAdmin(handle.db);
         const { dispatcher } = createCore({ handle, config: ctx.config, logger: ctx.logger });
         ctx.auditedByDispatcher();
-        const invocation = consoleInvocation(opts.as ?? LOCAL_ADMIN, '', ctx.operator);
-        invocation.input = {
-          kind: 'options',
-          command: 'case check',
-          options: { file, ...(opts.unit ? { unit: opts.unit } : {}), ...(opts.priority ? { priority: opts.priority } : {}) },
+        const invocation = {
+          ...consoleInvocation(opts.as ?? LOCAL_ADMIN, '', ctx.operator),
+          // Typed options, not a line: a path may hold spaces and quotes.
+          input: {
+            kind: 'options' as const,
+            command: 'case check',
+            options: { file, ...(opts.unit ? { unit: opts.unit } : {}), ...(opts.priority ? { priority: opts.priority } : {}) },
+          },
         };
         const reply = new ConsoleReply(ctx.stdout, {
           ...(opts.out ? { files: { path: opts.out } } : {}),

@@ -17,9 +17,9 @@ import { foldKey } from './text.ts';
  * {@link matchCase}) and the birth year, national ID and hometown weighed beside it. Pure: the
  * wanted cases come in as an array and are indexed in memory, once a check.
  *
- * A candidate's score is 0.6 of the name's share, 0.3 of the birth year's (the same 1, one year
- * off 0.7, unknown on either side 0.5, other 0) and 0.1 of the hometown's (one's words within the
- * other's 1, unknown 0.5, other 0); a national ID of the same kind (CMND or CCCD) that differs
+ * A candidate's score is 0.6 of the name's share, 0.3 of the birth year's (the same year or full
+ * date 1, one year off 0.7, unknown on either side 0.5, other 0) and 0.1 of the hometown's (one's
+ * words within the other's 1, unknown 0.5, other −1); a national ID of the same kind (CMND or CCCD) that differs
  * takes a fifth off, and with a birth year that differs too there is no hit at all. The same ID is
  * a certain hit whatever the name.
  *

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Database } from '../../db/client.ts';
 import type { Logger } from '../logger.ts';
 import { HIT_MESSAGES } from '../presenters/checks.ts';
 import { dueHitRequests, updateHitRequest, type HitRequestView } from '../repositories/checks.ts';
-import { ANSWER_WITHIN_MS, askOwningUnits, type HitForMessage } from '../services/checks.ts';
+import { ANSWER_WITHIN_MS, askOwningUnits } from '../services/checks.ts';
 
 export const HIT_LADDER_JOB = 'hit-ladder';
 
@@ -40,13 +39,13 @@ export async function runHitLadder(db: Database, input: { now: Date; timeZone: s
       for (const [stage, requests] of byStage) {
         if (stage === 1) pass.askedAgain += requests.length;
         else pass.leadsTold += requests.length;
-        const ids = requests.map((r) => r.id).join(',');
         await askOwningUnits(tx, {
-          hits: requests.map(forMessage),
+          hits: requests,
           stage,
           now: input.now,
           timeZone: input.timeZone,
-          key: `ladder:${createHash('sha256').update(`${stage}:${ids}`).digest('hex').slice(0, 24)}`,
+          // A request reaches each stage once, so the first of a batch names it.
+          key: `ladder:${stage}:${requests[0]!.id}`,
           messages: HIT_MESSAGES,
         });
       }
@@ -58,20 +57,3 @@ export async function runHitLadder(db: Database, input: { now: Date; timeZone: s
     input.logger.info({ job: HIT_LADDER_JOB, ...pass }, 'hit confirmations moved up the ladder');
   return pass;
 }
-
-const forMessage = (r: HitRequestView): HitForMessage => ({
-  id: r.id,
-  unitId: r.unitId,
-  unitCode: r.unitCode,
-  caseCode: r.caseCode,
-  caseName: r.caseName,
-  caseBirthYear: r.caseBirthYear,
-  danger: r.danger,
-  person: r.person,
-  line: r.line,
-  score: r.score,
-  certain: r.certain,
-  reasons: r.reasons,
-  priority: r.priority,
-  dueAt: r.dueAt,
-});

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Executor } from '../../db/client.ts';
-import type { Danger, HitPriority, Locale, Platform } from '../../db/schema/index.ts';
+import type { HitPriority, Locale, Platform } from '../../db/schema/index.ts';
 import { reasonCodes, toConfirm, WantedIndex, type CheckCandidate, type WantedCase } from '../domain/check-match.ts';
 import { fail, ok, type Result } from '../domain/result.ts';
 import type { Scope } from '../domain/scope.ts';
@@ -15,7 +15,7 @@ import {
   listHitRequests,
   updateHitRequest,
   wantedCasesAfter,
-  type CheckRow,
+  type CheckRow as CheckRecord,
   type HitRequestRow,
   type HitRequestView,
 } from '../repositories/checks.ts';
@@ -24,6 +24,7 @@ import { enqueueMessages, type OutboxMessage } from '../repositories/outbox.ts';
 import { findUnitByCode, findUnitsByIds } from '../repositories/units.ts';
 import { CHAT_PLATFORMS, type ChatPlatform } from '../domain/platforms.ts';
 import { cleanText } from '../domain/text.ts';
+import type { CheckRow } from './check-file.ts';
 import type { ReplyMessage } from '../domain/reply.ts';
 
 /**
@@ -42,33 +43,26 @@ const PROGRESS_STEP = 500;
 const PAGE = 20_000;
 
 /** A person of the list, as the file reader gives them. */
-export interface ListedPerson {
-  line: number;
-  fullName: string;
-  birthYear: number | null;
-  birthDate: string | null;
-  nationalId: string | null;
-  hometown: string | null;
-  extra: string[];
-}
+export type ListedPerson = CheckRow;
 
-/** A hit request as the messages about it need it. */
-export interface HitForMessage {
-  id: number;
-  unitId: number;
-  unitCode: string;
-  caseCode: string;
-  caseName: string;
-  caseBirthYear: number | null;
-  danger: Danger;
-  person: Omit<ListedPerson, 'line' | 'extra'>;
-  line: number;
-  score: number;
-  certain: boolean;
-  reasons: readonly string[];
-  priority: HitPriority;
-  dueAt: Date;
-}
+/** A hit request as the messages about it need it: the request with its case and owning unit. */
+export type HitForMessage = Pick<
+  HitRequestView,
+  | 'id'
+  | 'unitId'
+  | 'unitCode'
+  | 'caseCode'
+  | 'caseName'
+  | 'caseBirthYear'
+  | 'danger'
+  | 'person'
+  | 'line'
+  | 'score'
+  | 'certain'
+  | 'reasons'
+  | 'priority'
+  | 'dueAt'
+>;
 
 /**
  * The messages about hits, as src/presenters/checks.ts words them, given by the caller (a command,
@@ -89,7 +83,7 @@ export interface CheckedRow {
 }
 
 export interface CheckOutcome {
-  check: CheckRow;
+  check: CheckRecord;
   rows: CheckedRow[];
   /** The requests made, by owning unit code. */
   requestsByUnit: Map<string, number>;
@@ -203,23 +197,18 @@ export async function runCheck(
   const requestOf = new Map(requests.map((r) => [`${r.line}|${r.caseId}`, r.id]));
   const unitIds = [...new Set(candidates.map((c) => c.case.unitId))];
   const unitCode = new Map((await findUnitsByIds(db, { ids: unitIds })).map((u) => [u.id, u.code]));
-
-  const views: HitForMessage[] = toAsk.map(({ person, candidate }) => ({
-    id: requestOf.get(`${person.line}|${candidate.case.id}`)!,
-    unitId: candidate.case.unitId,
-    unitCode: unitCode.get(candidate.case.unitId) ?? '?',
-    caseCode: candidate.case.code,
-    caseName: candidate.case.fullName,
-    caseBirthYear: candidate.case.birthYear,
-    danger: candidate.case.danger,
-    person,
-    score: candidate.score,
-    certain: candidate.certain,
-    reasons: reasonCodes(candidate),
-    priority: input.priority,
-    dueAt,
-    line: person.line,
-  }));
+  const caseOf = new Map(toAsk.map(({ candidate }) => [candidate.case.id, candidate.case]));
+  const views: HitForMessage[] = requests.map((r) => {
+    const wanted = caseOf.get(r.caseId)!;
+    return {
+      ...r,
+      unitCode: unitCode.get(r.unitId) ?? '?',
+      caseCode: wanted.code,
+      caseName: wanted.fullName,
+      caseBirthYear: wanted.birthYear,
+      danger: wanted.danger,
+    };
+  });
   const asked = await askOwningUnits(db, {
     hits: views,
     stage: 0,
