@@ -12,9 +12,16 @@ export interface StoredAttachment {
 }
 
 /**
+ * The platform's handle for answering one request, as its adapter built it (Slack's
+ * `{ responseUrl }`, Discord's `{ applicationId, token }`): opaque to the core, and a credential,
+ * so never logged, and emptied (`{}`) once the answer is delivered or given up.
+ */
+export type StoredReplyTo = Record<string, string>;
+
+/**
  * The transactional outbox: each chat message the scheduler must post, written in the same
- * transaction as the change that causes it (a digest run built, a meeting closed by its time-out),
- * so that what was decided is posted, once, even if the process dies in between.
+ * transaction as the change that causes it (a digest run built, a meeting closed by its time-out,
+ * a command's answer), so that what was decided is posted, once, even if the process dies in between.
  *
  * A message is several platform calls (pages, a chart upload). `parts_done` counts those that
  * succeeded: a retry resumes after them instead of resending. A row is leased (`lease_owner`,
@@ -25,12 +32,18 @@ export const outbox = pgTable(
   'outbox',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    /** What the message is, unique: `digest:<schedule>@<slot>`, `overdue:<schedule>@<slot>:<user>`, `minutes:<meeting>`. */
+    /**
+     * What the message is, unique: `digest:<schedule>@<slot>`, `overdue:<schedule>@<slot>:<user>`,
+     * `minutes:<meeting>`, `answer:<invocation id>`.
+     */
     key: text('key').notNull().unique('outbox_key_key'),
     platform: platform('platform').notNull(),
-    /** Exactly one of a channel and a user (a direct message). */
+    /** Exactly one of a channel, a user (a direct message) and the handle of a request to answer. */
     channelId: text('channel_id'),
     userId: text('user_id'),
+    replyTo: jsonb('reply_to').$type<StoredReplyTo>(),
+    /** When the platform stops taking the answer through `reply_to`: it is given up then, not retried. */
+    expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }),
     /** The ReplyMessage as built: a retry sends this, not a rebuilt one. */
     message: jsonb('message').$type<Record<string, unknown>>().notNull(),
     attachments: jsonb('attachments').$type<StoredAttachment[]>().notNull().default([]),
@@ -47,10 +60,14 @@ export const outbox = pgTable(
   },
   (t) => [
     check('outbox_platform_name', platformCheck(t.platform)),
-    check('outbox_one_target', sql`(${t.channelId} is null) <> (${t.userId} is null)`),
+    check('outbox_one_target', sql`num_nonnulls(${t.channelId}, ${t.userId}, ${t.replyTo}) = 1`),
     index('outbox_due_idx')
       .on(t.nextAttemptAt)
       .where(sql`${t.nextAttemptAt} is not null`),
     index('outbox_run_idx').on(t.runId),
+    // The answer pass looks every few seconds: it reads this small index, not the whole queue.
+    index('outbox_answers_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.replyTo} is not null and ${t.nextAttemptAt} is not null`),
   ],
 );

@@ -7,13 +7,21 @@ import type { ReplyMessage } from '../domain/reply.ts';
 import type { Text } from '../i18n/text.ts';
 import type { Logger } from '../logger.ts';
 import { insertAudit, type AuditEntry } from '../repositories/audit.ts';
-import { acceptInvocation, resolveActor } from '../repositories/invocations.ts';
+import { acceptInvocation, finishInvocation, renewInvocationLease, resolveActor } from '../repositories/invocations.ts';
+import {
+  enqueueAnswer,
+  leaseAnswer,
+  markMessageDelivered,
+  recordMessageFailure,
+  renewLease,
+  storedMessage,
+} from '../repositories/outbox.ts';
 import { fitSuggestions, suggestionInput, type Suggestion } from './autocomplete.ts';
 import { createServices } from '../services/index.ts';
 import { mayRun, PROGRESS_INTERVAL_MS, type CommandContext, type CommandDefinition, type CommandRegistry } from './command.ts';
 import { isConfirmation, offerConfirmation, takeConfirmation } from './confirmations.ts';
 import * as say from './dispatcher-texts.ts';
-import type { Actor, Invocation, InvocationInput, Reply } from './invocation.ts';
+import type { Actor, AnswerContext, Invocation, InvocationInput, Reply } from './invocation.ts';
 import { parseTextOptions, refuseControlCharacters, validateOptions } from './options.ts';
 import type { Failure, FailureCode } from '../domain/result.ts';
 
@@ -31,7 +39,17 @@ export interface DispatcherDeps {
   turn?: <T>(work: () => Promise<T>) => Promise<T>;
   /** Where invocations are accepted: the handle's `acceptDb`, outside the commands' pool. `db` if unset. */
   acceptDb?: Database;
+  /** How long a claim is held without renewal while its command runs (default a minute, renewed). */
+  claimLeaseMs?: number;
+  /** How long the stored answer is held while it is sent live (default a minute, renewed). */
+  answerLeaseMs?: number;
 }
+
+/** The outbox key of the answer to an invocation. */
+export const answerKey = (invocationId: string): string => `answer:${invocationId}`;
+
+/** When a live answer the platform refused is tried again by the outbox. */
+const LIVE_RETRY_MS = 15_000;
 
 export type DispatchOutcome = 'ok' | 'denied' | 'invalid' | 'error' | 'duplicate';
 
@@ -41,6 +59,8 @@ export interface DispatchResult {
   code?: FailureCode | 'unknown_command' | 'internal';
   reference?: string;
   command?: string;
+  /** A duplicate that delivered the answer an instance committed but did not send (it died). */
+  redelivered?: true;
 }
 
 /** `detail` is what the audit row says, when more specific than the code (`member_disabled`). */
@@ -58,6 +78,13 @@ const AUDIT_OUTCOME: Record<Refusal['code'], 'denied' | 'invalid'> = {
 /** The audit detail of a refusal to a disabled member. */
 const MEMBER_DISABLED = 'member_disabled';
 
+/** Thrown inside a transaction when another instance took the claim over: roll back, stay silent. */
+class LostClaim extends Error {
+  constructor() {
+    super('Another instance took this invocation over.');
+  }
+}
+
 /** Thrown inside the command's transaction to roll back its writes when it answers a refusal. */
 class Refused extends Error {
   constructor(readonly refusal: Refusal) {
@@ -72,11 +99,16 @@ type Outcome =
 /**
  * The one path every request takes, whatever the platform:
  *
- *   accept (claim the invocation id; a second delivery stops here) → acknowledge the platform →
- *   resolve the actor to a member (unknown → refused) → find the command (a confirm button stands
- *   for its stored one) → check the role → parse and validate the options → run it in a transaction
- *   → one audit row (refusals and bugs included; a success's in the same transaction as its
- *   writes) → answer.
+ *   accept (claim the invocation id, leased; a second delivery stops here) → acknowledge the
+ *   platform → resolve the actor to a member (unknown → refused) → find the command (a confirm
+ *   button stands for its stored one) → check the role → parse and validate the options → run it in
+ *   a transaction → one audit row (refusals and bugs included; a success's in the same transaction
+ *   as its writes), the answer stored in the outbox and the claim finished, in that transaction →
+ *   answer live, and mark the stored answer delivered.
+ *
+ * An instance that dies after the commit leaves the stored answer to the outbox worker of another
+ * (or to a duplicate of the request, which then delivers it); one that dies before leaves a claim
+ * whose lease runs out, and a duplicate then takes it over and runs the command.
  *
  * @example
  *   const dispatcher = createDispatcher({ db, commands, locale: 'vi', timeZone: 'Asia/Ho_Chi_Minh', logger });
@@ -88,24 +120,133 @@ export function createDispatcher(deps: DispatcherDeps) {
   const turn = deps.turn ?? ((work) => work());
   const acceptDb = deps.acceptDb ?? deps.db;
 
-  /** Takes the invocation id for this process: false when another instance or an earlier delivery has it. */
-  const accept = (invocationId: string): Promise<boolean> => acceptInvocation(acceptDb, { key: invocationId, claimedBy: instanceId });
+  const claimLeaseMs = deps.claimLeaseMs ?? 60_000;
+  const answerLeaseMs = deps.answerLeaseMs ?? 60_000;
+
+  /**
+   * Takes the invocation id for this process, leased: false when another instance or an earlier
+   * delivery has it (running, or finished). A claim left unfinished by an instance that died is
+   * taken over once its lease has run out.
+   */
+  const accept = (invocationId: string): Promise<boolean> =>
+    acceptInvocation(acceptDb, { key: invocationId, claimedBy: instanceId, now: clock(), leaseMs: claimLeaseMs });
 
   /**
    * Accepts, acknowledges and runs one invocation, answering it through `reply`. `acknowledge` is the
    * platform's "received, working on it" (Discord's deferral); it is called only by the instance that
-   * accepted, before any other database work.
+   * accepted (or that delivers a stored answer to a duplicate), before any other database work.
    */
   async function dispatch(
     invocation: Invocation,
     reply: Reply,
     how: { acknowledge?: () => Promise<unknown> } = {},
   ): Promise<DispatchResult> {
-    if (!(await accept(invocation.id))) return { outcome: 'duplicate' };
+    const log = deps.logger.child({
+      invocation: invocation.id,
+      platform: invocation.actor.platform,
+      user: `${invocation.actor.workspaceId}/${invocation.actor.userId}`,
+    });
+    if (!(await accept(invocation.id))) return duplicate(invocation, reply, how, log);
     await how.acknowledge?.();
+    const claim = keepLeased(
+      () =>
+        renewInvocationLease(acceptDb, {
+          key: invocation.id,
+          claimedBy: instanceId,
+          leaseUntil: new Date(clock().getTime() + claimLeaseMs),
+        }),
+      claimLeaseMs,
+      log,
+    );
+    try {
+      return await runAndAnswer(invocation, reply, log);
+    } finally {
+      claim.stop();
+    }
+  }
+
+  /**
+   * A delivery of a request already claimed: silent, unless the answer was committed and never
+   * delivered and nobody is delivering it (its instance died), in which case this one delivers it.
+   */
+  async function duplicate(
+    invocation: Invocation,
+    reply: Reply,
+    how: { acknowledge?: () => Promise<unknown> },
+    log: Logger,
+  ): Promise<DispatchResult> {
+    const row = await leaseAnswer(acceptDb, { key: answerKey(invocation.id), owner: instanceId, now: clock(), leaseMs: answerLeaseMs });
+    if (!row) return { outcome: 'duplicate' };
+    await how.acknowledge?.();
+    log.info('delivering the stored answer of an earlier delivery of this request');
+    await answerLive(reply, storedMessage(row), row.id, undefined, log);
+    return { outcome: 'duplicate', redelivered: true };
+  }
+
+  /**
+   * In the transaction of the command's audit row: finishes the claim (or throws {@link LostClaim})
+   * and stores the answer, leased to this instance, which sends it live next. Gives its outbox id.
+   */
+  async function settle(tx: Executor, invocation: Invocation, message: ReplyMessage): Promise<number | undefined> {
+    if (!(await finishInvocation(tx, { key: invocation.id, claimedBy: instanceId }))) throw new LostClaim();
+    const handle = invocation.answerHandle;
+    if (!handle) return undefined;
+    const now = clock();
+    return enqueueAnswer(tx, {
+      answer: {
+        key: answerKey(invocation.id),
+        platform: invocation.actor.platform,
+        replyTo: handle.to,
+        expiresAt: handle.expiresAt,
+        message,
+      },
+      now,
+      owner: instanceId,
+      leaseUntil: new Date(now.getTime() + answerLeaseMs),
+    });
+  }
+
+  /**
+   * Sends an answer through the live reply and, if it was stored (`answerId`), marks it delivered
+   * under this instance's lease, renewed while the platform is slow. What the platform refused is
+   * left to the outbox to try again.
+   */
+  async function answerLive(
+    reply: Reply,
+    message: ReplyMessage,
+    answerId: number | undefined,
+    context: AnswerContext | undefined,
+    log: Logger,
+  ): Promise<void> {
+    if (answerId === undefined) return send(reply, message, context, log);
+    const lease = keepLeased(
+      () => renewLease(acceptDb, { id: answerId, owner: instanceId, leaseUntil: new Date(clock().getTime() + answerLeaseMs) }),
+      answerLeaseMs,
+      log,
+    );
+    try {
+      await reply.send(message, context);
+    } catch (error) {
+      lease.stop();
+      log.error({ err: error }, 'could not deliver the reply; the outbox tries again');
+      await recordMessageFailure(acceptDb, {
+        id: answerId,
+        owner: instanceId,
+        error: error instanceof Error ? error.message : String(error),
+        retryAt: new Date(clock().getTime() + LIVE_RETRY_MS),
+      }).catch((failed: unknown) => log.error({ err: failed }, 'could not record that the reply failed'));
+      return;
+    }
+    lease.stop();
+    const held = await markMessageDelivered(acceptDb, { id: answerId, owner: instanceId, partsDone: 1, at: clock() }).catch(
+      (error: unknown) => (log.error({ err: error }, 'could not record that the answer was delivered'), true),
+    );
+    if (!held) log.warn('the lease of the answer ran out while it was sent: another instance may have sent it as well');
+  }
+
+  async function runAndAnswer(invocation: Invocation, reply: Reply, log: Logger): Promise<DispatchResult> {
     const now = invocation.receivedAt ?? clock();
     const { actor, input } = invocation;
-    const log = deps.logger.child({ invocation: invocation.id, platform: actor.platform, user: `${actor.workspaceId}/${actor.userId}` });
     const seen = {
       command: commandNameOf(input),
       locale: invocation.localeHint ?? deps.locale,
@@ -132,42 +273,64 @@ export function createDispatcher(deps: DispatcherDeps) {
       });
 
     let outcome: Outcome;
+    let answerId: number | undefined;
     try {
       outcome = await turn(() =>
         deps.db.transaction(async (tx) => {
           const done = await run(tx, invocation, reply, now, seen);
           await audit(tx, 'ok', done.detail);
-          return done;
+          const message = withheldIfShared(done.message, reply, seen.locale);
+          answerId = await settle(tx, invocation, message);
+          return { ...done, message };
         }),
       );
     } catch (error) {
+      if (error instanceof LostClaim) return lostClaim(log);
       outcome = error instanceof Refused ? { kind: 'refused', refusal: error.refusal } : { kind: 'error', error };
     }
 
     if (outcome.kind === 'ok') {
-      await send(reply, withheldIfShared(outcome.message, reply, seen.locale), log);
+      await answerLive(reply, outcome.message, answerId, { outcome: 'ok' }, log);
       log.info({ command: seen.command, outcome: 'ok' }, 'command answered');
       return { outcome: 'ok', command: seen.command };
     }
-    // The command's transaction was rolled back: the refusal or the bug is audited on its own.
+    // The command's transaction was rolled back: the refusal or the bug is audited on its own, and
+    // its answer stored with the audit row.
     let reference = outcome.kind === 'error' ? newErrorReference() : undefined;
     if (outcome.kind === 'error') log.error({ err: outcome.error, reference, command: seen.command }, 'command failed');
     const audited = outcome.kind === 'error' ? 'error' : AUDIT_OUTCOME[outcome.refusal.code];
     const detail = outcome.kind === 'error' ? reference! : (outcome.refusal.detail ?? outcome.refusal.code);
+    const refusal = outcome.kind === 'refused' ? outcome.refusal : undefined;
+    const answer = (ref: string | undefined) =>
+      errorMessage(ref !== undefined || !refusal ? say.internalErrorText(ref!)(seen.locale) : refusal.text(seen.locale));
     try {
-      await turn(() => deps.db.transaction((tx) => audit(tx, audited, detail)));
+      await turn(() =>
+        deps.db.transaction(async (tx) => {
+          await audit(tx, audited, detail);
+          answerId = await settle(tx, invocation, answer(reference));
+        }),
+      );
     } catch (auditError) {
-      // What cannot be audited is answered as a failure, with a reference to quote.
+      if (auditError instanceof LostClaim) return lostClaim(log);
+      // What cannot be audited is answered as a failure, with a reference to quote (live only: the
+      // claim stays unfinished, so a duplicate after its lease runs the command again).
       reference ??= newErrorReference();
+      answerId = undefined;
       log.error({ err: auditError, reference, command: seen.command }, 'could not write the audit row of a refused or failed command');
     }
-    if (reference !== undefined || outcome.kind !== 'refused') {
-      await send(reply, errorMessage(say.internalErrorText(reference!)(seen.locale)), log);
+    if (reference !== undefined || !refusal) {
+      await answerLive(reply, answer(reference), answerId, { outcome: 'error' }, log);
       return { outcome: 'error', code: 'internal', reference: reference!, command: seen.command };
     }
-    log.info({ command: seen.command, outcome: audited, code: outcome.refusal.code }, 'command refused');
-    await send(reply, errorMessage(outcome.refusal.text(seen.locale)), log);
-    return { outcome: audited, code: outcome.refusal.code, command: seen.command };
+    log.info({ command: seen.command, outcome: audited, code: refusal.code }, 'command refused');
+    await answerLive(reply, answer(undefined), answerId, { outcome: 'refused' }, log);
+    return { outcome: audited, code: refusal.code, command: seen.command };
+  }
+
+  /** Another instance took the claim over while this one ran the command: it answers, this one is silent. */
+  function lostClaim(log: Logger): DispatchResult {
+    log.warn('the claim of this request was taken over by another instance; its work here was rolled back');
+    return { outcome: 'duplicate' };
   }
 
   /** Resolves, checks and runs one invocation in `tx`; a refusal throws {@link Refused} to roll it back. */
@@ -316,6 +479,10 @@ export function createDispatcher(deps: DispatcherDeps) {
         null,
       );
       return suggestions;
+    }).then(async (suggestions) => {
+      // Answered: the claim is finished, so that no later delivery takes it over.
+      await finishInvocation(acceptDb, { key: input.id, claimedBy: instanceId });
+      return suggestions;
     });
   }
 
@@ -348,9 +515,28 @@ function progressOf(reply: Reply, locale: Locale, log: Logger): CommandContext['
   };
 }
 
-async function send(reply: Reply, message: ReplyMessage, log: Logger): Promise<void> {
+/**
+ * Runs `renew` every third of `leaseMs` until stopped, so that a lease outlives slow work but not a
+ * dead process. A renewal that fails is logged; the next one tries again.
+ */
+function keepLeased(renew: () => Promise<boolean>, leaseMs: number, log: Logger): { stop(): void } {
+  const timer = setInterval(
+    () => {
+      renew()
+        .then((held) => {
+          if (!held) clearInterval(timer);
+        })
+        .catch((error: unknown) => log.warn({ err: error }, 'could not renew a lease'));
+    },
+    Math.max(1_000, Math.floor(leaseMs / 3)),
+  );
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+async function send(reply: Reply, message: ReplyMessage, context: AnswerContext | undefined, log: Logger): Promise<void> {
   try {
-    await reply.send(message);
+    await reply.send(message, context);
   } catch (error) {
     log.error({ err: error }, 'could not deliver the reply');
   }

@@ -43,6 +43,34 @@ export interface Invocation {
    * undefined when this platform cannot or the reference is unknown.
    */
   openFile?: ((reference: string) => InputFile | undefined) | undefined;
+  /**
+   * How any instance can answer this request later, while the platform takes it: the answer is
+   * stored with the command and, if the instance that ran it dies before answering, another delivers
+   * it through this handle. Without one (the console) the answer is only ever sent live.
+   */
+  answerHandle?: AnswerHandle | undefined;
+}
+
+/**
+ * A platform's handle for answering one request, as its adapter builds it from the request.
+ *
+ * @example
+ *   // Slack: the slash command's response_url, good for 30 minutes.
+ *   const handle: AnswerHandle = { to: { responseUrl: command.response_url }, expiresAt: new Date(Date.now() + 30 * 60_000) };
+ */
+export interface AnswerHandle {
+  /**
+   * What the adapter's poster needs to answer (Slack's `{ responseUrl }`, Discord's
+   * `{ applicationId, token }`): opaque to the core, and a credential, so never logged.
+   */
+  to: Record<string, string>;
+  /** When the platform stops taking an answer through it (Slack: 30 minutes, Discord: 15). */
+  expiresAt: Date;
+}
+
+/** What the answer given to {@link Reply.send} is: a command's result, or a refusal or failure. */
+export interface AnswerContext {
+  outcome: 'ok' | 'refused' | 'error';
 }
 
 /**
@@ -76,7 +104,11 @@ export interface Reply {
   readonly canBePrivate: boolean;
   /** Whether the user can press buttons on the reply; commands may then ask to confirm a change. */
   readonly interactive?: boolean;
-  send(message: ReplyMessage): Promise<void>;
+  /**
+   * Sends the answer; `context` says whether it is a command's result (absent when an answer stored
+   * earlier is delivered again). It rejects if the platform refused it, so that it can be retried.
+   */
+  send(message: ReplyMessage, context?: AnswerContext): Promise<void>;
   /**
    * Shows how a long command is getting on, replacing the last progress shown (an edited reply, a
    * progress bar on a terminal). Platforms that cannot leave it out.

@@ -41,6 +41,13 @@ export interface Poster {
   parts?(channel: string, message: ReplyMessage, attachments: Attachment[]): PostPart[];
   /** The calls `direct` makes, as {@link Poster.parts} does for `post`. */
   directParts?(userId: string, message: ReplyMessage): PostPart[];
+  /**
+   * The calls that answer a request through the handle its adapter built (an invocation's
+   * `answerHandle.to`): how the outbox delivers an answer whose instance died before sending it.
+   * Only the invoker sees it, so `message` may be personal; its files go where the adapter sends an
+   * answer's files. Pages are sent in sequence (no ◀ ▶ buttons: the request cannot run again).
+   */
+  answerParts?(to: Record<string, string>, message: ReplyMessage): PostPart[];
 }
 
 export const canMessageDirectly = (poster: Poster): boolean => poster.direct !== undefined || poster.directParts !== undefined;

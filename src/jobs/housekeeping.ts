@@ -1,7 +1,7 @@
 import type { Executor } from '../../db/client.ts';
 import type { Logger } from '../logger.ts';
 import { forgetInvocationsBefore } from '../repositories/invocations.ts';
-import { forgetDeliveredBefore } from '../repositories/outbox.ts';
+import { forgetDeliveredBefore, giveUpExpiredAnswers } from '../repositories/outbox.ts';
 import { forgetExpiredPendingActions } from '../repositories/pending-actions.ts';
 
 const DAY = 24 * 60 * 60_000;
@@ -22,12 +22,17 @@ export interface Forgotten {
   deliveredBefore: Date;
   /** Confirmations whose buttons expired. */
   confirmations: number;
+  /**
+   * Answers to requests whose platform handle expired undelivered: given up, their handle and
+   * message forgotten (also done by every outbox pass; here for instances without a chat platform).
+   */
+  expiredAnswers: number;
 }
 
 /**
  * The housekeeping job: forgets processed request ids older than `invocationRetentionDays`
- * (`CASEDESK_INVOCATION_RETENTION_DAYS`), messages delivered over a month ago and expired
- * confirmations. Audit rows are not among them: casedesk never deletes one, and the database
+ * (`CASEDESK_INVOCATION_RETENTION_DAYS`), messages delivered over a month ago, expired
+ * confirmations, and the handles and messages of answers that expired undelivered. Audit rows are not among them: casedesk never deletes one, and the database
  * refuses it. Each part is a plain delete of what is old enough, so a second instance or a retry
  * at the same time finds nothing more to forget: it needs no run ledger to be a no-op.
  *
@@ -44,11 +49,12 @@ export async function runHousekeeping(
   const invocations = await forgetInvocationsBefore(db, invocationsBefore);
   const delivered = await forgetDeliveredBefore(db, deliveredBefore);
   const confirmations = await forgetExpiredPendingActions(db, now);
-  const forgotten = { invocations, invocationsBefore, delivered, deliveredBefore, confirmations };
+  const expiredAnswers = await giveUpExpiredAnswers(db, now);
+  const forgotten = { invocations, invocationsBefore, delivered, deliveredBefore, confirmations, expiredAnswers };
   const log = input.logger.child({ job: HOUSEKEEPING_JOB });
-  const counts = { invocations, invocationRetentionDays: input.invocationRetentionDays, delivered, confirmations };
+  const counts = { invocations, invocationRetentionDays: input.invocationRetentionDays, delivered, confirmations, expiredAnswers };
   // Hourly on every instance: a pass that forgot nothing is not worth a line at the usual level.
-  if (invocations || delivered || confirmations) log.info(counts, 'housekeeping: old records forgotten');
+  if (invocations || delivered || confirmations || expiredAnswers) log.info(counts, 'housekeeping: old records forgotten');
   else log.debug(counts, 'housekeeping: nothing to forget');
   return forgotten;
 }

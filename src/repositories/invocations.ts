@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, isNotNull, lt, sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../db/client.ts';
 import { processedInvocations, type Platform } from '../../db/schema/index.ts';
 import type { Member } from './members.ts';
@@ -10,15 +10,62 @@ export interface ResolvedActor {
 }
 
 /**
- * Takes an invocation id for `claimedBy`: true for the first taker, false when another instance or
- * an earlier delivery of the same request has it. A single short insert, committed at once, so
- * that the platform can be acknowledged by the one instance that will answer.
+ * Takes an invocation id for `claimedBy`, leased until `now + leaseMs`: true for the first taker,
+ * and for a duplicate that finds the claim abandoned (its lease ran out before it was finished: the
+ * claimer died); false while another instance holds it, or once it is finished. A single statement,
+ * committed at once, so that the platform is acknowledged by the one instance that will answer;
+ * of several duplicates taking over at once, the row lock lets one win.
  */
-export async function acceptInvocation(db: Executor, input: { key: string; claimedBy: string }): Promise<boolean> {
+export async function acceptInvocation(
+  db: Executor,
+  input: { key: string; claimedBy: string; now: Date; leaseMs: number },
+): Promise<boolean> {
+  const leaseUntil = new Date(input.now.getTime() + input.leaseMs);
   const rows = await db
     .insert(processedInvocations)
-    .values({ key: input.key, claimedBy: input.claimedBy })
-    .onConflictDoNothing()
+    .values({ key: input.key, claimedBy: input.claimedBy, leaseUntil })
+    .onConflictDoUpdate({
+      target: processedInvocations.key,
+      set: { claimedBy: input.claimedBy, leaseUntil },
+      setWhere: and(isNotNull(processedInvocations.leaseUntil), lt(processedInvocations.leaseUntil, input.now)),
+    })
+    .returning({ key: processedInvocations.key });
+  return rows.length === 1;
+}
+
+/** Extends `claimedBy`'s lease on an unfinished claim while its command runs; false when it was lost. */
+export async function renewInvocationLease(db: Executor, input: { key: string; claimedBy: string; leaseUntil: Date }): Promise<boolean> {
+  const rows = await db
+    .update(processedInvocations)
+    .set({ leaseUntil: input.leaseUntil })
+    .where(
+      and(
+        eq(processedInvocations.key, input.key),
+        eq(processedInvocations.claimedBy, input.claimedBy),
+        isNotNull(processedInvocations.leaseUntil),
+      ),
+    )
+    .returning({ key: processedInvocations.key });
+  return rows.length === 1;
+}
+
+/**
+ * Finishes `claimedBy`'s claim: call it in the transaction that commits the command's audit row and
+ * answer, so that the claim is finished exactly when they are. False when another instance took the
+ * claim over meanwhile: this one's transaction must then roll back and stay silent. The row stays
+ * locked until the commit, so a duplicate taking over at that moment waits and then finds it finished.
+ */
+export async function finishInvocation(db: Executor, input: { key: string; claimedBy: string }): Promise<boolean> {
+  const rows = await db
+    .update(processedInvocations)
+    .set({ leaseUntil: null })
+    .where(
+      and(
+        eq(processedInvocations.key, input.key),
+        eq(processedInvocations.claimedBy, input.claimedBy),
+        isNotNull(processedInvocations.leaseUntil),
+      ),
+    )
     .returning({ key: processedInvocations.key });
   return rows.length === 1;
 }

@@ -1,6 +1,6 @@
-import { and, count, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { outbox, type Platform, type StoredAttachment } from '../../db/schema/index.ts';
+import { outbox, type Platform, type StoredAttachment, type StoredReplyTo } from '../../db/schema/index.ts';
 import type { Attachment, ReplyMessage } from '../domain/reply.ts';
 
 export type OutboxRow = typeof outbox.$inferSelect;
@@ -56,23 +56,127 @@ export async function enqueueMessages(db: Executor, input: { messages: OutboxMes
 }
 
 /**
- * Leases the next due message for one of `platforms`: one whose attempt is due and whose lease,
- * if any, has run out. `FOR UPDATE SKIP LOCKED` lets instances lease side by side without
- * waiting on each other; the outer conditions are checked again on the row as locked.
+ * What an answer row keeps once delivered or given up: not the platform's handle (a credential) nor
+ * the message (which may be personal); a channel post or a direct message is kept as it was.
+ */
+const SCRUBBED = {
+  replyTo: sql`case when ${outbox.replyTo} is null then null else '{}'::jsonb end`,
+  message: sql`case when ${outbox.replyTo} is null then ${outbox.message} else '{}'::jsonb end`,
+  attachments: sql`case when ${outbox.replyTo} is null then ${outbox.attachments} else '[]'::jsonb end`,
+};
+
+/** The answer to one request, to deliver through the platform's handle for it. */
+export interface OutboxAnswer {
+  /** `answer:<invocation id>`. */
+  key: string;
+  platform: Platform;
+  /** The platform's handle (a credential: never logged). */
+  replyTo: StoredReplyTo;
+  /** When the platform stops taking it. */
+  expiresAt: Date;
+  /** The message as the dispatcher answers it; its files go to `attachments`. */
+  message: ReplyMessage;
+}
+
+/**
+ * Puts the answer to a request in the outbox, leased to `owner` (the instance that is about to send
+ * it live) until `leaseUntil`: call it in the command's transaction. Gives the row's id, or
+ * undefined when the key was there already (the request was answered before).
+ */
+export async function enqueueAnswer(
+  db: Executor,
+  input: { answer: OutboxAnswer; now: Date; owner: string; leaseUntil: Date },
+): Promise<number | undefined> {
+  const { files, ...message } = input.answer.message;
+  const [row] = await db
+    .insert(outbox)
+    .values({
+      key: input.answer.key,
+      platform: input.answer.platform,
+      replyTo: input.answer.replyTo,
+      expiresAt: input.answer.expiresAt,
+      message,
+      attachments: (files ?? []).map(storeAttachment),
+      createdAt: input.now,
+      nextAttemptAt: input.now,
+      leaseOwner: input.owner,
+      leaseUntil: input.leaseUntil,
+      attempts: 1,
+    })
+    .onConflictDoNothing({ target: outbox.key })
+    .returning({ id: outbox.id });
+  return row?.id;
+}
+
+/** The message a row holds, with its files back in it (an answer keeps them apart, as attachments). */
+export function storedMessage(row: OutboxRow): ReplyMessage {
+  const message = row.message as unknown as ReplyMessage;
+  return row.replyTo !== null && row.attachments.length > 0 ? { ...message, files: row.attachments.map(loadAttachment) } : message;
+}
+
+/**
+ * Leases the answer under `key` if it is still to be delivered and nobody holds it: the answer a
+ * duplicate of a request finds when the instance that committed it died before answering.
+ */
+export async function leaseAnswer(
+  db: Executor,
+  input: { key: string; owner: string; now: Date; leaseMs: number },
+): Promise<OutboxRow | undefined> {
+  const [row] = await db
+    .update(outbox)
+    .set({ leaseOwner: input.owner, leaseUntil: new Date(input.now.getTime() + input.leaseMs), attempts: sql`${outbox.attempts} + 1` })
+    .where(and(eq(outbox.key, input.key), isNotNull(outbox.replyTo), leasable(input.now)))
+    .returning();
+  return row;
+}
+
+/** Due, undelivered, not held by a live lease, and still taken by the platform. */
+function leasable(now: Date) {
+  return and(
+    isNull(outbox.deliveredAt),
+    isNotNull(outbox.nextAttemptAt),
+    lte(outbox.nextAttemptAt, now),
+    or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, now)),
+    or(isNull(outbox.expiresAt), gt(outbox.expiresAt, now)),
+  );
+}
+
+/**
+ * Gives up the answers the platform no longer takes (their handle expired before they could be
+ * delivered), forgetting the handle and the message: neither is of use any more, and the message
+ * may hold personal data. Those leased right now are left to their lessee. Gives how many.
+ */
+export async function giveUpExpiredAnswers(db: Executor, now: Date): Promise<number> {
+  const rows = await db
+    .update(outbox)
+    .set({ ...SCRUBBED, nextAttemptAt: null, lastError: 'expired: the platform no longer takes this answer' })
+    .where(
+      and(
+        isNotNull(outbox.replyTo),
+        isNull(outbox.deliveredAt),
+        isNotNull(outbox.nextAttemptAt),
+        lte(outbox.expiresAt, now),
+        or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, now)),
+      ),
+    )
+    .returning({ id: outbox.id });
+  return rows.length;
+}
+
+/**
+ * Leases the next due message for one of `platforms` (only answers, with `answersOnly`): one whose
+ * attempt is due, whose lease, if any, has run out, and that has not expired. `FOR UPDATE SKIP
+ * LOCKED` lets instances lease side by side without waiting on each other; the outer conditions are
+ * checked again on the row as locked.
  */
 export async function leaseNext(
   db: Executor,
-  input: { platforms: Platform[]; owner: string; now: Date; leaseMs: number },
+  input: { platforms: Platform[]; owner: string; now: Date; leaseMs: number; answersOnly?: boolean },
 ): Promise<OutboxRow | undefined> {
   if (input.platforms.length === 0) return undefined;
   const now = input.now.toISOString();
-  const due = and(
-    isNull(outbox.deliveredAt),
-    isNotNull(outbox.nextAttemptAt),
-    lte(outbox.nextAttemptAt, input.now),
-    inArray(outbox.platform, input.platforms),
-    or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, input.now)),
-  );
+  const due = and(leasable(input.now), inArray(outbox.platform, input.platforms));
+  const answers = input.answersOnly ? sql`and o.reply_to is not null` : sql``;
   const [row] = await db
     .update(outbox)
     .set({ leaseOwner: input.owner, leaseUntil: new Date(input.now.getTime() + input.leaseMs), attempts: sql`${outbox.attempts} + 1` })
@@ -83,6 +187,7 @@ export async function leaseNext(
           where o.delivered_at is null and o.next_attempt_at <= ${now}::timestamptz
             and o.platform::text = any(${`{${input.platforms.join(',')}}`}::text[])
             and (o.lease_until is null or o.lease_until < ${now}::timestamptz)
+            and (o.expires_at is null or o.expires_at > ${now}::timestamptz) ${answers}
           order by o.next_attempt_at, o.id limit 1 for update skip locked)`,
       ),
     )
@@ -123,7 +228,15 @@ export async function markMessageDelivered(
 ): Promise<boolean> {
   const rows = await db
     .update(outbox)
-    .set({ partsDone: input.partsDone, deliveredAt: input.at, nextAttemptAt: null, leaseOwner: null, leaseUntil: null, lastError: null })
+    .set({
+      ...SCRUBBED,
+      partsDone: input.partsDone,
+      deliveredAt: input.at,
+      nextAttemptAt: null,
+      leaseOwner: null,
+      leaseUntil: null,
+      lastError: null,
+    })
     .where(and(eq(outbox.id, input.id), eq(outbox.leaseOwner, input.owner), isNull(outbox.deliveredAt)))
     .returning({ id: outbox.id });
   return rows.length === 1;
@@ -131,7 +244,7 @@ export async function markMessageDelivered(
 
 /**
  * A failed attempt: the error is kept and the lease released, to be tried again at `retryAt`, or
- * never (null: given up).
+ * never (null: given up, and an answer's handle and message are forgotten).
  */
 export async function recordMessageFailure(
   db: Executor,
@@ -139,7 +252,13 @@ export async function recordMessageFailure(
 ): Promise<boolean> {
   const rows = await db
     .update(outbox)
-    .set({ lastError: input.error.slice(0, 2000), nextAttemptAt: input.retryAt, leaseOwner: null, leaseUntil: null })
+    .set({
+      ...(input.retryAt === null ? SCRUBBED : {}),
+      lastError: input.error.slice(0, 2000),
+      nextAttemptAt: input.retryAt,
+      leaseOwner: null,
+      leaseUntil: null,
+    })
     .where(and(eq(outbox.id, input.id), eq(outbox.leaseOwner, input.owner), isNull(outbox.deliveredAt)))
     .returning({ id: outbox.id });
   return rows.length === 1;

@@ -104,7 +104,10 @@ export function createDigestRunner(deps: DigestRunnerDeps) {
     return runHitLadder(deps.db, { now, timeZone: deps.timeZone ?? 'Asia/Ho_Chi_Minh', logger: log });
   }
 
-  return { runDue, closeStaleMeetings: closeStaleMeetingsAt, advanceHits };
+  /** Delivers the answers to requests left by an instance that died (see the outbox worker's `deliverAnswers`). */
+  const deliverAnswers = (now: Date = clock()): Promise<Delivery[]> => worker.deliverAnswers(now);
+
+  return { runDue, closeStaleMeetings: closeStaleMeetingsAt, advanceHits, deliverAnswers };
 }
 
 export type DigestRunner = ReturnType<typeof createDigestRunner>;

@@ -12,8 +12,10 @@ import type { DigestRunner } from './digests.ts';
  * retries what failed, and delivers the outbox;
  * hourly, the `housekeeping` job forgets request ids claimed more than `invocationRetentionDays`
  * ago, messages delivered over a month ago and confirmations whose buttons expired (never audit
- * rows). What actually goes out is decided by the run ledger and the outbox's leases, so every
- * instance can run this (with or without posters) and each message is still sent once.
+ * rows). Every few seconds (`answerPollMs`), it delivers the answers to requests whose instance
+ * died between committing a command and answering it. What actually goes out is decided by the run
+ * ledger and the outbox's leases, so every instance can run this (with or without posters) and each
+ * message is still sent once.
  *
  * @example
  *   const scheduler = await startScheduler({ db, runner, logger, invocationRetentionDays: config.invocationRetentionDays });
@@ -27,6 +29,11 @@ export async function startScheduler(input: {
   /** How many days processed request ids are kept (`CASEDESK_INVOCATION_RETENTION_DAYS`). */
   invocationRetentionDays: number;
   clock?: () => Date;
+  /**
+   * How often answers left undelivered are looked for (default 5 s; 0: only with the minute's
+   * pass). One indexed look-up a pass when there are none.
+   */
+  answerPollMs?: number;
 }) {
   const clock = input.clock ?? (() => new Date());
   const log = input.logger.child({ job: 'scheduler' });
@@ -104,6 +111,19 @@ export async function startScheduler(input: {
   };
   await maintenance();
   const minute = cron.schedule('* * * * *', maintenance, { name: 'digest-maintenance', noOverlap: true });
+  // Answers apart from the minute's pass, so that they wait neither for it nor behind a digest.
+  let answering: Promise<unknown> | undefined;
+  const answerPollMs = input.answerPollMs ?? 5_000;
+  const answers =
+    answerPollMs > 0
+      ? setInterval(() => {
+          answering ??= input.runner
+            .deliverAnswers(clock())
+            .catch((error) => log.error({ err: error }, 'answer pass failed'))
+            .finally(() => (answering = undefined));
+        }, answerPollMs)
+      : undefined;
+  answers?.unref();
   log.info({ schedules: tasks.size }, 'digest scheduler started');
 
   return {
@@ -113,6 +133,8 @@ export async function startScheduler(input: {
     sync,
     async stop(): Promise<void> {
       await minute.destroy();
+      clearInterval(answers);
+      await answering;
       for (const task of tasks.values()) await task.destroy();
       tasks.clear();
       await running;

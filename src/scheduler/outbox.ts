@@ -5,12 +5,14 @@ import type { ReplyMessage } from '../domain/reply.ts';
 import type { Logger } from '../logger.ts';
 import { markDeliveredIfComplete } from '../repositories/digest-runs.ts';
 import {
+  giveUpExpiredAnswers,
   leaseNext,
   loadAttachment,
   markMessageDelivered,
   recordMessageFailure,
   recordProgress,
   renewLease,
+  storedMessage,
   type OutboxRow,
 } from '../repositories/outbox.ts';
 
@@ -64,6 +66,10 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
 
   function partsOf(poster: Poster, row: OutboxRow): PostPart[] {
     const message = row.message as unknown as ReplyMessage;
+    if (row.replyTo !== null) {
+      if (!poster.answerParts) throw new Error(`${row.platform} cannot answer a request here.`);
+      return poster.answerParts(row.replyTo, storedMessage(row));
+    }
     if (row.channelId !== null) {
       const attachments = row.attachments.map(loadAttachment);
       return poster.parts ? poster.parts(row.channelId, message, attachments) : [() => poster.post(row.channelId!, message, attachments)];
@@ -129,17 +135,20 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
    * each. Time moves on from `now` as the pass takes (real) time, so leases and retries are
    * measured from the clock that started the pass.
    */
-  async function deliverDue(now: Date, options: { limit?: number } = {}): Promise<Delivery[]> {
+  async function deliverDue(now: Date, options: { limit?: number; answersOnly?: boolean } = {}): Promise<Delivery[]> {
     const started = Date.now();
     const at = () => new Date(now.getTime() + (Date.now() - started));
     const limit = options.limit ?? 500;
+    const answersOnly = options.answersOnly ?? false;
     const platforms = (Object.keys(deps.posters) as Platform[]).filter((p) => deps.posters[p]);
+    const expired = await giveUpExpiredAnswers(deps.db, now);
+    if (expired > 0) log.warn({ answers: expired }, 'answers given up: the platform no longer takes them');
     const perPlatform = await Promise.all(
       platforms.map(async (platform) => {
         const poster = deps.posters[platform]!;
         const done: Delivery[] = [];
         for (let i = 0; i < limit; i++) {
-          const row = await leaseNext(deps.db, { platforms: [platform], owner, now: at(), leaseMs });
+          const row = await leaseNext(deps.db, { platforms: [platform], owner, now: at(), leaseMs, answersOnly });
           if (!row) break;
           const delivery = await post(row, poster, now, at);
           if (delivery) done.push(delivery);
@@ -150,5 +159,12 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
     return perPlatform.flat();
   }
 
-  return { deliverDue };
+  /**
+   * Delivers only the answers to requests that are due: those whose instance died before sending
+   * them, or whose live send failed. Cheap (one indexed look-up when there are none), so it can run
+   * every few seconds: an answer is worth little once the user has given up waiting.
+   */
+  const deliverAnswers = (now: Date): Promise<Delivery[]> => deliverDue(now, { answersOnly: true });
+
+  return { deliverDue, deliverAnswers };
 }

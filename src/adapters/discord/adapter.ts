@@ -20,6 +20,7 @@ import type { DiscordConnection } from './deploy.ts';
 import { isConfirmation } from '../../core/confirmations.ts';
 import { planDelivery, type Paging } from '../../core/delivery.ts';
 import type { ChatAdapter } from '../../core/platform.ts';
+import { cutText, interactionHandle, MAX_FOLLOW_UPS } from './answer.ts';
 import { attachmentFile, DISCORD_FILE_LIMITS, fitFiles, type DiscordAttachmentRef } from './files.ts';
 import { discordPoster, postToDiscord } from './post.ts';
 import { DISCORD_BUTTONS, renderDiscord, withPageButtons, type DiscordPage } from './render.ts';
@@ -94,19 +95,18 @@ export function createDiscordAdapter(options: DiscordAdapterOptions) {
     acknowledge: () => Promise<unknown>,
     how: { paging?: Paging | undefined; refusalsApart?: boolean },
   ): Promise<void> {
-    let message: ReplyMessage | undefined;
-    const capture: Reply = {
+    const iLog = log.child({ invocation: invocation.id });
+    const live: Reply = {
       canBePrivate: true,
       interactive: true,
-      async send(m) {
-        message = m;
+      async send(message, context) {
+        // A refusal answered apart leaves the message a button is on as it was.
+        const apart = Boolean(how.refusalsApart) && context !== undefined && context.outcome !== 'ok';
+        await deliver(interaction, message, { paging: apart ? undefined : how.paging, apart }, iLog);
       },
       ...(how.refusalsApart ? {} : { progress: (update: Progress) => showProgress(interaction, update) }),
     };
-    const result = await options.dispatcher.dispatch(invocation, capture, { acknowledge });
-    if (!message) return;
-    const apart = Boolean(how.refusalsApart) && result.outcome !== 'ok';
-    await deliver(interaction, message, { paging: apart ? undefined : how.paging, apart }, log.child({ invocation: invocation.id }));
+    await options.dispatcher.dispatch(invocation, live, { acknowledge });
   }
 
   /** Page buttons for an answer to a read, which can safely run again; not for a change. */
@@ -183,6 +183,7 @@ export function toInvocation(interaction: ChatInputCommandInteraction, id: strin
     channel: { id: interaction.channelId, isPrivate: false },
     input: { kind: 'options', command: subcommand ? `${interaction.commandName} ${subcommand}` : interaction.commandName, options: values },
     localeHint: interaction.locale?.startsWith('vi') ? 'vi' : 'en',
+    answerHandle: interactionHandle(interaction),
     openFile: (reference) => {
       const attachment = attachments.get(reference);
       return attachment && attachmentFile(attachment, log ? { log } : {});
@@ -201,11 +202,11 @@ export function buttonInvocation(interaction: ButtonInteraction, action: { comma
     channel: { id: interaction.channelId, isPrivate: false },
     input: { kind: 'options', command: action.command, options: action.options },
     localeHint: interaction.locale?.startsWith('vi') ? 'vi' : 'en',
+    answerHandle: interactionHandle(interaction),
   };
 }
 
-/** The most ephemeral follow-ups one answer sends; the last says the answer was cut. */
-export const MAX_FOLLOW_UPS = 5;
+export { MAX_FOLLOW_UPS } from './answer.ts';
 
 type Body = { content?: string; embeds: DiscordPage['embeds']; components: DiscordPage['components'] };
 
@@ -306,12 +307,5 @@ function undeliveredText(reference: string): Text {
   return text(
     `Không hiển thị được câu trả lời trên Discord (lệnh có thể đã được thực hiện). Khi báo lỗi, hãy gửi mã ${reference}.`,
     `casedesk could not show its answer on Discord (the command itself may have run). Quote ${reference} when you report it.`,
-  );
-}
-
-function cutText(shown: number, total: number): Text {
-  return text(
-    `Câu trả lời quá dài nên đã bị cắt: mới hiển thị ${shown}/${total} trang. Hãy thu hẹp yêu cầu (theo mã hồ sơ, đơn vị hoặc một khoảng thời gian ngắn hơn) để xem phần còn lại.`,
-    `The answer was cut: ${shown} of ${total} pages shown. Narrow the request (to a case code, a unit or a shorter period) to see the rest.`,
   );
 }

@@ -1,6 +1,7 @@
 import { REST, Routes } from 'discord.js';
 import { posterFromParts, type PostPart } from '../../core/platform.ts';
 import type { Attachment, ReplyMessage } from '../../domain/reply.ts';
+import { discordAnswerParts } from './answer.ts';
 import type { DiscordConnection } from './deploy.ts';
 import { renderDiscord } from './render.ts';
 
@@ -63,14 +64,19 @@ export async function directToDiscord(rest: REST, userId: string, message: Reply
 
 /**
  * Posting with a REST client: the adapter's, or one without a gateway (`casedesk digest run-schedules`).
- * Files go with the first page; a direct message opens the DM channel first.
+ * Files go with the first page; a direct message opens the DM channel first. Answers to interactions
+ * go through the interaction's webhook, which needs no bot token.
  */
 export function discordPoster(rest: REST) {
-  return posterFromParts({
-    files: true,
-    parts: (channelId, message, attachments) => discordParts(rest, channelId, message, attachments),
-    directParts: (userId, message) => directDiscordParts(rest, userId, message),
-  });
+  return {
+    ...posterFromParts({
+      files: true,
+      parts: (channelId, message, attachments) => discordParts(rest, channelId, message, attachments),
+      directParts: (userId, message) => directDiscordParts(rest, userId, message),
+    }),
+    /** Answers an interaction whose instance died before answering, through its webhook (see {@link discordAnswerParts}). */
+    answerParts: (to: Record<string, string>, message: ReplyMessage) => discordAnswerParts(rest, to, message),
+  };
 }
 
 export function createDiscordPoster(connection: DiscordConnection) {

@@ -23,6 +23,7 @@ import { planDelivery, type Paging } from '../../core/delivery.ts';
 import type { CommandDefinition, CommandRegistry } from '../../core/command.ts';
 import type { ChatAdapter } from '../../core/platform.ts';
 import { commandGroups, commands as allCommands } from '../../../commands/index.ts';
+import { cutText, directHandle, FILES_NOTE, responseUrlHandle } from './answer.ts';
 import { directConversation, directReply, sendFilesDirectly } from './direct.ts';
 import { slackInputFile } from './files.ts';
 import { commandForm, decodeFormContext, FORM_CALLBACK_ID, needsForm, prefill, submittedOptions, type Prefill } from './forms.ts';
@@ -126,7 +127,7 @@ export function createSlackAdapter(options: SlackAdapterOptions) {
   const locale = options.locale ?? 'vi';
   const registry = options.commands ?? allCommands;
   let server: Server | undefined;
-  const poster = createSlackPoster(app.client, options.postIntervalMs ?? 1100);
+  const poster = createSlackPoster(app.client, options.postIntervalMs ?? 1100, locale);
   const replyVia = (
     respond: RespondFn,
     where: { channelId: string; userId: string },
@@ -196,6 +197,7 @@ export function createSlackAdapter(options: SlackAdapterOptions) {
         const file = files.get(reference);
         return file && slackInputFile({ client: app.client, botToken: connection.botToken, apiUrl: connection.apiUrl, log }, file);
       },
+      answerHandle: directHandle(body.user.id, new Date()),
     };
     await dispatcher.dispatch(invocation, directReply({ client: app.client, poster, userId: body.user.id, log }));
   });
@@ -298,6 +300,7 @@ export function slashInvocation(command: SlashCommand): Invocation {
     actor: { platform: 'slack', workspaceId: command.team_id, userId: command.user_id },
     channel: { id: command.channel_id, isPrivate: command.channel_name === 'directmessage' },
     input: { kind: 'text', line },
+    answerHandle: responseUrlHandle(command.response_url, command.user_id, new Date()),
   };
 }
 
@@ -308,6 +311,7 @@ export function actionInvocation(body: BlockAction, action: ButtonAction, input:
     actor: { platform: 'slack', workspaceId: body.team?.id ?? body.user.team_id ?? 'unknown', userId: body.user.id },
     channel: { id: body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id ?? 'unknown', isPrivate: false },
     input,
+    answerHandle: responseUrlHandle(body.response_url, body.user.id, new Date()),
   };
 }
 
@@ -380,21 +384,10 @@ function respondReply(options: {
   }
 }
 
-const FILES_NOTE = text('Tệp kèm câu trả lời cho lệnh bạn vừa chạy.', 'The file that goes with the answer to the command you ran.');
-
 function formNotOpenedText(command: string, reason: string) {
   return text(
     `Không mở được hộp thoại của lệnh ${command} (Slack: ${reason}). Hãy gõ lại lệnh; nếu vẫn không được, báo quản trị viên kèm mã lỗi này.`,
     `The form of ${command} could not be opened (Slack: ${reason}). Type the command again; if it fails again, tell an administrator, with this code.`,
-  );
-}
-
-function cutText(shown: number, total: number) {
-  return text(
-    `Câu trả lời gồm ${total} phần nhưng Slack chỉ nhận ${shown} tin trả lời cho một lệnh, nên ${total - shown} phần sau đã bị lược bớt. ` +
-      'Việc đã được thực hiện; để xem đầy đủ, hãy dùng lệnh xem tương ứng (như case show, followup list, meeting minutes), có nút ◀ ▶ để chuyển trang.',
-    `This answer has ${total} parts, but Slack takes only ${shown} replies to one command, so the last ${total - shown} ${total - shown === 1 ? 'part was' : 'parts were'} cut. ` +
-      'The command was carried out; to see it all, use the matching read command (such as case show, followup list or meeting minutes), which pages with ◀ ▶ buttons.',
   );
 }
 

@@ -13,7 +13,7 @@ export const slackPlatform: PlatformDescriptor = {
     if (!connection) return undefined;
     return {
       createAdapter: ({ dispatcher, logger }) => createSlackAdapter({ dispatcher, connection, logger, locale: config.locale }),
-      createPoster: () => createSlackPosterFor(connection),
+      createPoster: () => createSlackPosterFor(connection, config.locale),
     };
   },
   explainStartError(error) {

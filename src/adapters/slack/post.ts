@@ -1,6 +1,8 @@
 import { webApi } from '@slack/bolt';
 import { posterFromParts, type Poster, type PostPart } from '../../core/platform.ts';
 import type { Attachment, ReplyMessage } from '../../domain/reply.ts';
+import type { Locale } from '../../i18n/text.ts';
+import { slackAnswerParts } from './answer.ts';
 import type { SlackConnection } from './connection.ts';
 import { renderSlack, type SlackPage } from './render.ts';
 
@@ -10,7 +12,7 @@ import { renderSlack, type SlackPage } from './render.ts';
  * apart (Slack allows about one a second), and the Web API client waits out a 429's `Retry-After`
  * and sends again.
  */
-export function createSlackPoster(client: webApi.WebClient, intervalMs = 1100): SlackPoster {
+export function createSlackPoster(client: webApi.WebClient, intervalMs = 1100, locale: Locale = 'vi'): SlackPoster {
   const lastPost = new Map<string, Promise<number>>();
 
   /** Runs `send` for `channel` no sooner than `intervalMs` after the previous one there, and gives its answer. */
@@ -76,14 +78,29 @@ export function createSlackPoster(client: webApi.WebClient, intervalMs = 1100): 
   const directParts = (userId: string, message: ReplyMessage): PostPart[] =>
     renderSlack(message).map((page) => () => pages(userId, [page]));
 
-  return { ...posterFromParts({ files: true, parts, directParts }), pages, page, upload };
+  /** Uploads files to a user's direct messages (conversations.open gives the `D…` id an upload wants). */
+  const sendFiles = async (userId: string, files: readonly Attachment[], comment: string): Promise<void> => {
+    const dm = (await client.conversations.open({ users: userId })).channel?.id;
+    if (!dm) throw new Error('conversations.open gave no channel');
+    for (const [i, file] of files.entries()) await upload(dm, file, i === 0 ? comment : undefined);
+  };
+  const poster: SlackPoster = {
+    ...posterFromParts({ files: true, parts, directParts }),
+    pages,
+    page,
+    upload,
+    answerParts: (to, message) => slackAnswerParts({ pages, sendFiles, locale }, to, message),
+  };
+  return poster;
 }
 
 /**
  * A Slack poster, and posting pages already rendered (the rest of an answer meant for a channel, an
  * answer sent as a direct message) and files, each paced with the other posts to their conversation.
+ * It answers requests left unanswered through their `response_url` (see {@link slackAnswerParts}).
  */
 export interface SlackPoster extends Poster {
+  answerParts: NonNullable<Poster['answerParts']>;
   direct: NonNullable<Poster['direct']>;
   pages(channel: string, rendered: SlackPage[]): Promise<void>;
   /** Posts one page; gives the conversation it went to (a direct message's `D…` id) and its `ts`. */
@@ -93,6 +110,6 @@ export interface SlackPoster extends Poster {
 }
 
 /** Posting without listening for requests: what `casedesk digest run-schedules` uses. */
-export function createSlackPosterFor(connection: SlackConnection): SlackPoster {
-  return createSlackPoster(new webApi.WebClient(connection.botToken, { slackApiUrl: connection.apiUrl }));
+export function createSlackPosterFor(connection: SlackConnection, locale: Locale = 'vi'): SlackPoster {
+  return createSlackPoster(new webApi.WebClient(connection.botToken, { slackApiUrl: connection.apiUrl }), 1100, locale);
 }
