@@ -12,7 +12,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
  * `files.info`, `files.getUploadURLExternal`, the upload URL, `files.completeUploadExternal` and
  * `apps.connections.open`; files' `url_private_download`, which wants the bot token and sends
  * anyone else to the login page; the Socket Mode WebSocket (hello, envelopes, acks); and
- * `response_url` endpoints, which take five posts each and refuse the sixth (404 `used_url`).
+ * `response_url` endpoints, which take five posts each within 30 minutes and refuse the sixth (404
+ * `used_url`) and any after the 30 minutes (404 `expired_url`); a post to one held open (`hold`) is
+ * not answered, nor applied, until released, as a request whose sender died before it completed.
  * Messages are checked against Block Kit's limits as Slack checks them (`invalid_blocks`,
  * `msg_too_long`), lengths in UTF-16 units; modals against the view's (title 24, 100 blocks,
  * private_metadata 3,000, `file_input` only in an input block), and a trigger id is good once,
@@ -76,8 +78,17 @@ export interface FakeSlackApi {
   refusedResponses: Array<{ id: string; error: string }>;
   /** Called as each answer arrives at a `response_url` (the benchmark waits on it). */
   onResponse: ((id: string, body: Record<string, unknown>) => void) | undefined;
-  /** A new `response_url` on this fake. */
-  responseUrl(): string;
+  /** A new `response_url` on this fake; `ageMs` makes one issued that long ago. */
+  responseUrl(options?: { ageMs?: number }): string;
+  /**
+   * Posts to the `response_url` with this id are held open, unanswered and not applied, until
+   * `release`: a post whose sender dies meanwhile (its connection closes) is dropped, never taken.
+   */
+  hold(id: string): void;
+  /** Answers the posts held for `id` (applied as usual) and stops holding it. */
+  release(id: string): void;
+  /** Posts held to each `response_url`: `open` until answered or dropped. */
+  held: Array<{ id: string; state: 'open' | 'dropped' | 'released' }>;
   /** Answer the next `n` calls of `method` with 429 and `Retry-After: seconds`. */
   rateLimitNext(method: string, n: number, seconds: number): void;
   /** The app is not a member of `channel`: chat.postMessage there answers `not_in_channel`. */
@@ -94,6 +105,9 @@ export interface FakeSlackApi {
 
 /** Posts one `response_url` takes (Slack: five, within 30 minutes). */
 const RESPONSES_PER_URL = 5;
+
+/** How long a `response_url` takes posts (Slack: 30 minutes). */
+const RESPONSE_URL_MS = 30 * 60_000;
 
 /** How long a trigger id may be exchanged for a modal (Slack: three seconds). */
 const TRIGGER_MS = 3000;
@@ -362,6 +376,10 @@ export async function startFakeSlackApi(
   const responses: FakeSlackApi['responses'] = [];
   const refusedResponses: FakeSlackApi['refusedResponses'] = [];
   const postsPerUrl = new Map<string, number>();
+  /** When each `response_url` was issued, and the ones held open with what releases their posts. */
+  const issued = new Map<string, number>();
+  const holding = new Map<string, Array<() => void>>();
+  const held: FakeSlackApi['held'] = [];
   const acks: FakeSlackApi['acks'] = [];
   const limits = new Map<string, { n: number; seconds: number }>();
   const notInChannel = new Set<string>();
@@ -410,15 +428,32 @@ export async function startFakeSlackApi(
         res.writeHead(status, { 'content-type': 'text/plain' });
         res.end(error);
       };
-      const used = postsPerUrl.get(id) ?? 0;
-      if (used >= RESPONSES_PER_URL) return refuse(404, 'used_url');
-      const invalid = blockKitError(body.text, body.blocks);
-      if (invalid) return refuse(400, invalid);
-      postsPerUrl.set(id, used + 1);
-      responses.push({ id, body });
-      fake.onResponse?.(id, body);
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      return res.end('ok');
+      const take = () => {
+        const used = postsPerUrl.get(id) ?? 0;
+        if (Date.now() - (issued.get(id) ?? Date.now()) > RESPONSE_URL_MS) return refuse(404, 'expired_url');
+        if (used >= RESPONSES_PER_URL) return refuse(404, 'used_url');
+        const invalid = blockKitError(body.text, body.blocks);
+        if (invalid) return refuse(400, invalid);
+        postsPerUrl.set(id, used + 1);
+        responses.push({ id, body });
+        fake.onResponse?.(id, body);
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('ok');
+      };
+      const waiting = holding.get(id);
+      if (!waiting) return take();
+      // Held: answered and applied only on release; dropped if the sender goes away first.
+      const entry = { id, state: 'open' as 'open' | 'dropped' | 'released' };
+      held.push(entry);
+      res.on('close', () => {
+        if (entry.state === 'open') entry.state = 'dropped';
+      });
+      waiting.push(() => {
+        if (entry.state !== 'open') return;
+        entry.state = 'released';
+        take();
+      });
+      return;
     }
     const upload = /^\/upload\/(F\w+)$/.exec(url.pathname);
     if (upload && req.method === 'POST') {
@@ -743,7 +778,20 @@ export async function startFakeSlackApi(
     responses,
     refusedResponses,
     acks,
-    responseUrl: () => `http://127.0.0.1:${port}/response/${randomUUID()}`,
+    responseUrl({ ageMs = 0 } = {}) {
+      const id = randomUUID();
+      issued.set(id, Date.now() - ageMs);
+      return `http://127.0.0.1:${port}/response/${id}`;
+    },
+    hold(id) {
+      if (!holding.has(id)) holding.set(id, []);
+    },
+    release(id) {
+      const waiting = holding.get(id) ?? [];
+      holding.delete(id);
+      for (const answer of waiting) answer();
+    },
+    held,
     rateLimitNext(method, n, seconds) {
       limits.set(method, { n, seconds });
     },
