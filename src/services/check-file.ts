@@ -77,13 +77,7 @@ export interface CheckFileWarning {
   text: Text;
 }
 
-export type CheckFileErrorCode =
-  | TableFileErrorCode
-  | 'no_name_column'
-  | 'duplicate_column'
-  | 'header_only'
-  | 'too_many_rows'
-  | 'no_rows';
+export type CheckFileErrorCode = TableFileErrorCode | 'no_name_column' | 'duplicate_column' | 'header_only' | 'too_many_rows' | 'no_rows';
 
 export interface CheckFileError {
   code: CheckFileErrorCode;

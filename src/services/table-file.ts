@@ -19,14 +19,7 @@ import { text, type Text } from '../i18n/text.ts';
  *   const [header, ...rows] = read.table.rows;
  */
 
-export type TableFileErrorCode =
-  | 'empty'
-  | 'not_a_table'
-  | 'unknown_format'
-  | 'bad_encoding'
-  | 'binary'
-  | 'too_large'
-  | 'formula';
+export type TableFileErrorCode = 'empty' | 'not_a_table' | 'unknown_format' | 'bad_encoding' | 'binary' | 'too_large' | 'formula';
 
 export interface TableFileError {
   code: TableFileErrorCode;
@@ -543,7 +536,6 @@ export function isoOfDate(value: Date): IsoDate {
   const day = 24 * 60 * 60 * 1000;
   return new Date(Math.round(value.getTime() / day) * day).toISOString().slice(0, 10);
 }
-
 
 /**
  * The digits of a national ID a sheet holds as a number, which lost its leading zeros: every CCCD

@@ -33,7 +33,7 @@ const GOOD = csv(
   'TN-2021-000001,Trần Thị Đào,Tèo,1979,đặc biệt nguy hiểm,CA-HCM,2021-01-10,đầu thú,2024-05-20,',
   'tn-2019-000500,Lê Văn Tám,,1970,normal,ca-hn,2019-07-01,arrested,2023-12-31,',
 );
-const run = (body: string | Buffer, dryRun = false) => importCases(t.db, { csv: body, dryRun, now: NOW, timeZone: TZ });
+const run = (body: string | Buffer, dryRun = false) => importCases(t.db, { data: body, dryRun, now: NOW, timeZone: TZ });
 const count = async (table: 'cases' | 'case_events' | 'case_decisions') =>
   (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]!.n;
 const problems = (report: ImportReport) => report.errors.map((e) => [e.line, e.code]);
