@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { link, lstat, rename, rm } from 'node:fs/promises';
+import { link, lstat, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify';
 import { escapeFormula } from '../domain/spreadsheet.ts';
@@ -120,8 +119,10 @@ async function publish(temporary: string, file: string): Promise<'ok' | 'exists'
 
 /** CSV for Excel: UTF-8 with a byte-order mark, a header of the import's columns, formula characters escaped. */
 async function writeCsv(path: string, pages: Pages): Promise<number> {
+  // Opened first: a folder that cannot be written to is told before any case is read.
+  const out = await open(path, 'wx');
   const csv = stringify({ header: true, columns: [...CSV_COLUMNS], bom: true });
-  const written = pipeline(csv, createWriteStream(path, { flags: 'wx' }));
+  const written = pipeline(csv, out.createWriteStream());
   let count = 0;
   try {
     for await (const page of pages) {
@@ -147,7 +148,10 @@ async function writeCsv(path: string, pages: Pages): Promise<number> {
 async function writeXlsx(path: string, pages: Pages, locale: Locale): Promise<number> {
   // Loaded only here: exceljs is large, and most runs of the command line never write a workbook.
   const excel = (await import('exceljs')).default;
-  const workbook = new excel.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: true });
+  // Opened here rather than by exceljs, whose own file stream does not report a failure to open.
+  const out = (await open(path, 'wx')).createWriteStream();
+  const done = finished(out);
+  const workbook = new excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: true });
   const sheet = workbook.addWorksheet(locale === 'vi' ? 'Hồ sơ' : 'Cases', { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = CSV_COLUMNS.map((column) => ({
     header: column,
@@ -169,5 +173,6 @@ async function writeXlsx(path: string, pages: Pages, locale: Locale): Promise<nu
   }
   sheet.commit();
   await workbook.commit();
+  await done;
   return count;
 }

@@ -174,9 +174,9 @@ describe('casedesk export cases', () => {
     expect(await audits()).toMatchObject([{ outcome: 'invalid' }, { outcome: 'invalid' }]);
   });
 
-  it('says why when the folder cannot be written, and leaves nothing', async () => {
+  it.each(['csv', 'xlsx'])('says why when the folder cannot be written (.%s)', async (format) => {
     await load(t.db, LIST);
-    const file = join(dir(), 'missing-folder', 'x.xlsx');
+    const file = join(dir(), 'missing-folder', `x.${format}`);
     const result = await cli(['export', 'cases', file]);
     expect(result).toMatchObject({ code: 1 });
     expect(result.stderr).toBe(`casedesk: Cannot write ${file} (ENOENT); check the folder and its permissions.\n`);
