@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { formatNumber, text } from '../i18n/text.ts';
 import { importCases } from '../services/case-import.ts';
@@ -8,13 +9,16 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
   const group = program.command('import').description('load data from files');
   group
     .command('cases')
-    .description('import or re-import the wanted list from a CSV file (a file with any bad row imports nothing)')
-    .argument('<file>', 'a UTF-8 CSV file with a header row (see README: "Importing the wanted list")')
+    .description('import or re-import the wanted list from a CSV or .xlsx file (a file with any bad row imports nothing)')
+    .argument(
+      '<file>',
+      'a CSV file (, ; or tab; UTF-8 or UTF-16) or an .xlsx workbook with a header row (see README: "Importing the wanted list")',
+    )
     .option('--dry-run', 'check the file and say what would change, without writing anything')
     .action(async (file: string, opts: { dryRun?: boolean }) => {
-      let csv: Buffer;
+      let data: Buffer;
       try {
-        csv = await readFile(file);
+        data = await readFile(file);
       } catch (error) {
         const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
         ctx.fail(text(`Không đọc được tệp ${file} (${reason}).`, `Cannot read ${file} (${reason}).`));
@@ -22,11 +26,13 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
       // The import is one transaction: a lost connection leaves nothing of it.
       ctx.interruptedNote = text('không có gì của lần nhập này được ghi', 'nothing of this import was written');
       await ctx.withDb(async ({ db }) => {
-        const report = await importCases(db, { csv, dryRun: opts.dryRun ?? false, timeZone: ctx.config.timeZone });
+        const report = await importCases(db, { data, name: basename(file), dryRun: opts.dryRun ?? false, timeZone: ctx.config.timeZone });
         const l = ctx.config.locale;
         if (report.errors.length) {
+          // A sheet has rows; a CSV file has lines (a quoted value may span several).
+          const unit = l === 'vi' ? 'dòng' : report.format === 'xlsx' ? 'row' : 'line';
           for (const error of report.errors) {
-            const where = error.line > 0 ? (l === 'vi' ? `dòng ${error.line}: ` : `line ${error.line}: `) : '';
+            const where = error.line > 0 ? `${unit} ${error.line}: ` : '';
             ctx.print(`${where}${error.text(l)}`);
           }
           const lines = new Set(report.errors.map((x) => x.line)).size;

@@ -8,6 +8,7 @@ import { registerAuditCommands } from './audit.ts';
 import { registerConsoleCommands } from './console.ts';
 import { registerDbCommands } from './db.ts';
 import { registerDirectoryCommands } from './directory.ts';
+import { registerExportCommands } from './export.ts';
 import { registerDigestCommands } from './digest.ts';
 import { registerDiscordCommands } from './discord.ts';
 import { registerMeetingCommands } from './meeting.ts';
@@ -39,6 +40,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   registerDirectoryCommands(program, ctx);
   registerAuditCommands(program, ctx);
   registerImportCommands(program, ctx);
+  registerExportCommands(program, ctx);
   registerSeedCommand(program, ctx);
   registerConsoleCommands(program, ctx);
   registerDiscordCommands(program, ctx);

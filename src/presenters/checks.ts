@@ -7,6 +7,7 @@ import { formatDateTime, formatNumber, text, type Locale, type Text } from '../i
 import type { HitRequestView } from '../repositories/checks.ts';
 import type { CheckOutcome, HitAnswer, HitForMessage, HitMessages } from '../services/checks.ts';
 import { reasonCodes } from '../domain/check-match.ts';
+import { escapeFormula } from '../domain/spreadsheet.ts';
 
 const PRIORITY_LABEL: Record<HitPriority, Text> = {
   urgent: text('khẩn (người đang bị giữ, trả lời trong 10 phút)', 'urgent (the person is held; answer within 10 minutes)'),
@@ -222,10 +223,8 @@ export function checkSummaryMessage(
 }
 
 /** A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`) is written as text. */
-const cell = (value: string | number | null | undefined): string => {
-  const s = value === null || value === undefined ? '' : String(value);
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-};
+const cell = (value: string | number | null | undefined): string =>
+  escapeFormula(value === null || value === undefined ? '' : String(value));
 
 /**
  * The result as CSV for Excel (UTF-8 with a byte-order mark): a line per candidate, or one for a

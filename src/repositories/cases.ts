@@ -1,6 +1,6 @@
-import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { caseEvents, cases, members, type CaseEventKind, type CaseStatus } from '../../db/schema/index.ts';
+import { caseEvents, cases, members, units, type CaseEventKind, type CaseStatus } from '../../db/schema/index.ts';
 
 export type CaseRow = typeof cases.$inferSelect;
 /** The columns a writer sets; ids, version, search key and timestamps are the database's. */
@@ -126,4 +126,29 @@ export async function listCaseEvents(
     .where(where)
     .orderBy(sql`${caseEvents.recordedAt} desc, ${caseEvents.id} desc`)
     .limit(options.limit ?? 50);
+}
+
+/** A case as `casedesk export cases` writes it: its row and its unit's code. */
+export type CaseExportRow = CaseRow & { unitCode: string };
+
+/**
+ * One page of the cases of some units (all units when `unitIds` is null), in code order after
+ * `afterCode`: the export reads the list a page at a time.
+ */
+export async function casesForExport(
+  db: Executor,
+  input: { unitIds: number[] | null; afterCode: string | null; limit: number },
+): Promise<CaseExportRow[]> {
+  const where = and(
+    input.unitIds === null ? undefined : inArray(cases.unitId, input.unitIds),
+    input.afterCode === null ? undefined : gt(cases.code, input.afterCode),
+  );
+  const rows = await db
+    .select({ row: cases, unitCode: units.code })
+    .from(cases)
+    .innerJoin(units, eq(units.id, cases.unitId))
+    .where(where)
+    .orderBy(asc(cases.code))
+    .limit(input.limit);
+  return rows.map((r) => ({ ...r.row, unitCode: r.unitCode }));
 }

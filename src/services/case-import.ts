@@ -1,7 +1,7 @@
-import { parse } from 'csv-parse/sync';
 import type { Database, Executor } from '../../db/client.ts';
 import type { CaseStatus, DecisionKind, Gender } from '../../db/schema/index.ts';
 import { dayIn, parseIsoDate, type IsoDate } from '../domain/dates.ts';
+import { unescapeFormula } from '../domain/spreadsheet.ts';
 import { cleanMultilineText, cleanText, foldKey } from '../domain/text.ts';
 import { parseDanger, parseStatus, parseYesNo } from '../domain/vocabulary.ts';
 import { DECISION_LABEL } from '../i18n/labels.ts';
@@ -18,9 +18,21 @@ import {
 } from '../repositories/cases.ts';
 import { decisionsOfCases, insertDecisions, type DecisionInput, type DecisionRow } from '../repositories/case-decisions.ts';
 import { listUnits } from '../repositories/units.ts';
+import {
+  asText,
+  isBlank,
+  isoOfDate,
+  nationalIdOfNumber,
+  readTableFile,
+  type CellValue,
+  type TableFileErrorCode,
+  type TableWording,
+} from './table-file.ts';
 
 /**
- * `casedesk import cases FILE.csv`: the official wanted list, loaded or reloaded as a whole.
+ * `casedesk import cases FILE`: the official wanted list, loaded or reloaded as a whole, from a
+ * CSV file (`,`, `;` or tab; UTF-8 or UTF-16 with its byte-order mark) or the first sheet of an
+ * `.xlsx` workbook, read by the shared table reader (`table-file.ts`).
  * A file with any bad row imports nothing; every bad row is reported with its line number.
  * Re-importing updates cases by code and records each change as a case event. The file's decision
  * columns become decision documents (see {@link planDecisions}): the file keeps its format, the
@@ -55,6 +67,10 @@ type Column = (typeof CSV_COLUMNS)[number];
 export type ImportErrorCode =
   | 'not_csv'
   | 'empty_file'
+  | 'bad_encoding'
+  | 'not_a_spreadsheet'
+  | 'too_large'
+  | 'formula'
   | 'unknown_column'
   | 'missing_column'
   | 'duplicate_column'
@@ -89,6 +105,8 @@ export interface ImportError {
 
 export interface ImportReport {
   dryRun: boolean;
+  /** What the file was read as; null when it could not be read at all. */
+  format: 'csv' | 'xlsx' | null;
   rows: number;
   created: number;
   updated: number;
@@ -177,27 +195,66 @@ const SNAKE: Record<(typeof COMPARED_FIELDS)[number], string> = {
 
 const e = (line: number, code: ImportErrorCode, vi: string, en: string): ImportError => ({ line, code, text: text(vi, en) });
 
+/** The words of the table reader's messages for a file imported on the command line. */
+const WORDING: TableWording = {
+  again: ['nhập lại', 'import it again'],
+  ask: ['Nhập', 'Import'],
+  perRow: ['mỗi hồ sơ một dòng', 'one case per row'],
+  columns: [REQUIRED_COLUMNS.join(', '), REQUIRED_COLUMNS.join(', ')],
+};
+
+const READ_ERRORS: Record<TableFileErrorCode, ImportErrorCode> = {
+  empty: 'empty_file',
+  not_a_table: 'not_csv',
+  unknown_format: 'not_a_spreadsheet',
+  binary: 'not_a_spreadsheet',
+  bad_encoding: 'bad_encoding',
+  too_large: 'too_large',
+  formula: 'formula',
+};
+
+const DATE_COLUMNS: ReadonlySet<string> = new Set<Column>(['wanted_on', 'resolved_on', 'cancelled_on']);
+
+/** A header cell as compared: `Full name` and `full_name` are the same column. */
+const columnKey = (cell: string) => foldKey(cell).replace(/ /g, '_');
+
 /**
- * Reads and checks a CSV file, without touching the database beyond nothing: units are checked
- * by {@link importCases}. Returns the rows or every problem found.
+ * A cell of the file as the row checks read it. An xlsx date is its calendar day in a date column;
+ * a national ID typed as a number gets back the leading zeros Excel dropped (see
+ * {@link nationalIdOfNumber}); a CSV cell loses the apostrophe an export put before a formula
+ * character ({@link unescapeFormula}).
  */
-export function parseCaseCsv(input: string | Buffer, options: { today: IsoDate }): { rows: ImportedCase[]; errors: ImportError[] } {
-  let records: Array<{ record: string[]; info: { lines: number } }>;
-  try {
-    records = parse(input, {
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: false,
-    }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
-  } catch (error) {
-    const where = (error as { lines?: number }).lines ?? 0;
-    const reason = (error as Error).message.split('\n')[0] ?? '';
-    return { rows: [], errors: [e(where, 'not_csv', `Tệp không đúng định dạng CSV: ${reason}`, `The file is not valid CSV: ${reason}`)] };
+function cellOf(column: string, value: CellValue, format: 'csv' | 'xlsx'): string {
+  if (value instanceof Date && DATE_COLUMNS.has(column)) return isoOfDate(value);
+  if (typeof value === 'number' && column === 'national_id') return nationalIdOfNumber(value);
+  if (typeof value !== 'string') return asText(value);
+  return format === 'csv' ? unescapeFormula(value) : value;
+}
+
+/**
+ * Reads and checks a CSV or xlsx file, without touching the database: units are checked by
+ * {@link importCases}. The first row that is not blank is the header. Returns the rows or every
+ * problem found.
+ */
+export async function parseCaseFile(
+  input: { name: string; data: string | Uint8Array },
+  options: { today: IsoDate },
+): Promise<{ format: 'csv' | 'xlsx' | null; rows: ImportedCase[]; errors: ImportError[] }> {
+  const data = typeof input.data === 'string' ? Buffer.from(input.data, 'utf8') : input.data;
+  const read = await readTableFile({
+    name: input.name,
+    data,
+    isHeaderCell: (cell) => (CSV_COLUMNS as readonly string[]).includes(columnKey(cell)),
+    wording: WORDING,
+  });
+  if (!read.ok) {
+    const { code, line, text: reason } = read.error;
+    return { format: null, rows: [], errors: [{ line: line ?? 0, code: READ_ERRORS[code], text: reason }] };
   }
+  const { format, rows: records } = read.table;
   if (records.length === 0) {
     return {
+      format,
       rows: [],
       errors: [
         e(
@@ -209,46 +266,48 @@ export function parseCaseCsv(input: string | Buffer, options: { today: IsoDate }
       ],
     };
   }
-  const header = records[0]!.record.map((h) => foldKey(h).replace(/ /g, '_'));
+  // Cells past the last named column that hold nothing (Excel writes some) are no column.
+  const headerCells = records[0]!.cells;
+  let width = headerCells.length;
+  while (width > 0 && isBlank(headerCells[width - 1])) width -= 1;
+  const header = headerCells.slice(0, width).map((cell) => columnKey(asText(cell)));
+  const headerLine = records[0]!.line;
   const errors: ImportError[] = [];
   const seen = new Set<string>();
   for (const name of header) {
     if (!(CSV_COLUMNS as readonly string[]).includes(name)) {
       errors.push(
         e(
-          1,
+          headerLine,
           'unknown_column',
           `Cột "${name}" không được hỗ trợ. Các cột hợp lệ: ${CSV_COLUMNS.join(', ')}.`,
           `Column "${name}" is not supported. Valid columns: ${CSV_COLUMNS.join(', ')}.`,
         ),
       );
     } else if (seen.has(name)) {
-      errors.push(e(1, 'duplicate_column', `Cột "${name}" xuất hiện hai lần.`, `Column "${name}" appears twice.`));
+      errors.push(e(headerLine, 'duplicate_column', `Cột "${name}" xuất hiện hai lần.`, `Column "${name}" appears twice.`));
     }
     seen.add(name);
   }
   for (const name of REQUIRED_COLUMNS) {
-    if (!seen.has(name)) errors.push(e(1, 'missing_column', `Thiếu cột bắt buộc "${name}".`, `The required column "${name}" is missing.`));
+    if (!seen.has(name))
+      errors.push(e(headerLine, 'missing_column', `Thiếu cột bắt buộc "${name}".`, `The required column "${name}" is missing.`));
   }
-  if (errors.length) return { rows: [], errors };
+  if (errors.length) return { format, rows: [], errors };
 
   const rows: ImportedCase[] = [];
   const firstLineOfCode = new Map<string, number>();
-  for (const { record, info } of records.slice(1)) {
-    // info.lines is the line the record ends on; a quoted field may span several.
-    const line = info.lines - (record.join(',').match(/\n/g)?.length ?? 0);
-    if (record.length !== header.length) {
+  for (const { line, cells } of records.slice(1)) {
+    // Blank cells past the header are nothing; a sheet leaves a row's trailing blank cells out, a CSV writes them all.
+    let filled = cells.length;
+    while (filled > width && isBlank(cells[filled - 1])) filled -= 1;
+    if (filled > width || (format === 'csv' && filled < width)) {
       errors.push(
-        e(
-          line,
-          'column_count',
-          `Dòng có ${record.length} cột, tiêu đề có ${header.length}.`,
-          `The row has ${record.length} columns; the header has ${header.length}.`,
-        ),
+        e(line, 'column_count', `Dòng có ${filled} cột, tiêu đề có ${width}.`, `The row has ${filled} columns; the header has ${width}.`),
       );
       continue;
     }
-    const values = Object.fromEntries(header.map((h, i) => [h, record[i] ?? ''])) as Partial<Record<Column, string>>;
+    const values = Object.fromEntries(header.map((h, i) => [h, cellOf(h, cells[i] ?? '', format)])) as Partial<Record<Column, string>>;
     const parsed = parseRow(values, line, options.today);
     if ('errors' in parsed) {
       errors.push(...parsed.errors);
@@ -263,7 +322,7 @@ export function parseCaseCsv(input: string | Buffer, options: { today: IsoDate }
     firstLineOfCode.set(code, line);
     rows.push(parsed.row);
   }
-  return { rows, errors };
+  return { format, rows, errors };
 }
 
 function parseRow(
@@ -368,12 +427,14 @@ function parseRow(
   }
   const nationalId = oneLine('national_id');
   if (nationalId && !/^\d{9}(\d{3})?$/.test(nationalId)) {
+    // 8, 10 or 11 digits: a sheet took the ID for a number and dropped its leading zero.
+    const zero = /^\d{8}$|^\d{10,11}$/.test(nationalId);
     errors.push(
       e(
         line,
         'bad_national_id',
-        `national_id "${nationalId}" phải gồm 9 hoặc 12 chữ số.`,
-        `national_id "${nationalId}" must be 9 or 12 digits.`,
+        `national_id "${nationalId}" phải gồm 9 hoặc 12 chữ số.${zero ? ' Có thể Excel đã làm mất số 0 ở đầu: định dạng cột là Văn bản (Text) rồi nhập lại số, hoặc dùng tệp .xlsx.' : ''}`,
+        `national_id "${nationalId}" must be 9 or 12 digits.${zero ? ' Excel may have dropped its leading zero: format the column as Text and enter the number again, or use an .xlsx file.' : ''}`,
       ),
     );
   }
@@ -597,15 +658,16 @@ const decisionData = (c: DecisionChange) => ({
   ...(c.supersedes ? { supersedes: { number: c.supersedes.number, on: c.supersedes.decidedOn } } : {}),
 });
 
-/** Validates a CSV file and, unless it is a dry run or has a bad row, writes it in one transaction. */
+/** Validates a CSV or xlsx file and, unless it is a dry run or has a bad row, writes it in one transaction. */
 export async function importCases(
   db: Database,
-  input: { csv: string | Buffer; dryRun?: boolean; now?: Date; timeZone: string },
+  input: { data: string | Uint8Array; name?: string; dryRun?: boolean; now?: Date; timeZone: string },
 ): Promise<ImportReport> {
   const today = dayIn(input.timeZone, input.now ?? new Date());
-  const { rows, errors } = parseCaseCsv(input.csv, { today });
+  const { format, rows, errors } = await parseCaseFile({ name: input.name ?? 'cases.csv', data: input.data }, { today });
   const report: ImportReport = {
     dryRun: input.dryRun ?? false,
+    format,
     rows: rows.length + countRowErrors(errors),
     created: 0,
     updated: 0,

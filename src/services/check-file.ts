@@ -1,8 +1,21 @@
-import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import { dayIn, daysInMonth, type IsoDate } from '../domain/dates.ts';
 import { cleanMultilineText, cleanText, foldKey } from '../domain/text.ts';
 import { formatNumber, text, type Text } from '../i18n/text.ts';
+import {
+  asText,
+  emptyFileError,
+  isBlank,
+  isoOfDate,
+  nationalIdOfNumber,
+  readTableFile,
+  type CellValue,
+  type Delimiter,
+  type Encoding,
+  type Table,
+  type TableFileErrorCode,
+  type TableRow,
+  type TableWording,
+} from './table-file.ts';
 
 /**
  * The reader of a cross-check list: the people (detainees, new residents, applicants) an officer
@@ -41,9 +54,9 @@ export interface CheckRow {
 export interface CheckFile {
   format: 'csv' | 'xlsx';
   /** null for xlsx. */
-  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | null;
+  encoding: Encoding | null;
   /** null for xlsx, and for a CSV of a single column (it has no separator). */
-  delimiter: ',' | ';' | '\t' | null;
+  delimiter: Delimiter | null;
   /** The header cells of the extra columns, in order (names as written; '' for a column without a header that holds values). */
   extraColumns: string[];
   /**
@@ -64,19 +77,7 @@ export interface CheckFileWarning {
   text: Text;
 }
 
-export type CheckFileErrorCode =
-  | 'too_large'
-  | 'empty'
-  | 'not_a_table'
-  | 'unknown_format'
-  | 'bad_encoding'
-  | 'binary'
-  | 'no_name_column'
-  | 'duplicate_column'
-  | 'header_only'
-  | 'too_many_rows'
-  | 'formula'
-  | 'no_rows';
+export type CheckFileErrorCode = TableFileErrorCode | 'no_name_column' | 'duplicate_column' | 'header_only' | 'too_many_rows' | 'no_rows';
 
 export interface CheckFileError {
   code: CheckFileErrorCode;
@@ -90,8 +91,6 @@ export type CheckFileResult = { ok: true; file: CheckFile } | { ok: false; error
 const NAME_LIMIT = 200;
 /** The header may sit below a few title rows ("DANH SÁCH ĐỐI TƯỢNG…"): the first rows that are searched for it. */
 const HEADER_SEARCH = 10;
-/** What the parts of an xlsx may add up to once unpacked: a 20 MB workbook of text stays well under it; a ZIP bomb does not. */
-const XLSX_UNPACKED_LIMIT = 200 * 1024 * 1024;
 const TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
 /**
@@ -110,18 +109,16 @@ export async function readCheckFile(input: { name: string; data: Uint8Array; tod
       `The file is ${mb('en')} MB, over the 20 MB limit. Split the list into smaller files and send them one by one.`,
     );
   }
-  if (data.byteLength === 0) return emptyFile();
-
-  const sniffed = sniff(name, data);
-  if ('error' in sniffed) return { ok: false, error: sniffed.error };
-  let table: Table | CheckFileError;
-  if (sniffed.format === 'xlsx') {
-    table = await readXlsx(name, data);
-  } else {
-    table = readCsv(data, sniffed.encoding);
-  }
-  if ('code' in table) return { ok: false, error: table };
-  return tabulate(table, today);
+  const read = await readTableFile({
+    name,
+    data,
+    isHeaderCell: (cell) => HEADER_KEYS.has(headerKey(cell)),
+    wording: WORDING,
+    // Past the header search and the row limit, the file is too long whatever follows.
+    to: HEADER_SEARCH + CHECK_FILE_LIMITS.rows + 1,
+  });
+  if (!read.ok) return read;
+  return tabulate(read.table, today);
 }
 
 // --- Errors -----------------------------------------------------------------------------------------------------------
@@ -137,427 +134,15 @@ const fileError = (code: CheckFileErrorCode, line: number | null, vi: string, en
   text: text(vi, en),
 });
 
-const emptyFile = () =>
-  failure(
-    'empty',
-    null,
-    'Tệp trống, không có dòng nào. Gửi tệp Excel (.xlsx) hoặc CSV có dòng tiêu đề (ví dụ: Họ tên, Năm sinh, CCCD, Quê quán) và mỗi người một dòng bên dưới.',
-    'The file is empty. Send an Excel (.xlsx) or CSV file with a header row (e.g. Full name, Birth year, National ID, Hometown) and one person per row below it.',
-  );
+/** The words of the reader's messages: a list is sent in chat, a person per row. */
+const WORDING: TableWording = {
+  again: ['gửi lại', 'send it again'],
+  ask: ['Gửi', 'Send'],
+  perRow: ['mỗi người một dòng', 'one person per row'],
+  columns: ['Họ tên, Năm sinh, CCCD, Quê quán', 'Full name, Birth year, National ID, Hometown'],
+};
 
-const SAVE_AS_VI = 'Mở tệp trong Excel, chọn Tệp → Lưu thành, chọn kiểu "Sổ làm việc Excel (*.xlsx)" hoặc "CSV UTF-8 (*.csv)" rồi gửi lại.';
-const SAVE_AS_EN =
-  'Open it in Excel, choose File → Save As, pick "Excel Workbook (*.xlsx)" or "CSV UTF-8 (Comma delimited) (*.csv)" and send it again.';
-
-// --- Telling the format -----------------------------------------------------------------------------------------------
-
-type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be';
-type Sniffed = { format: 'xlsx' } | { format: 'csv'; encoding: Encoding } | { error: CheckFileError };
-
-/** Files that are plainly not a table, by their first bytes. */
-const SIGNATURES: Array<{ bytes: number[]; vi: string; en: string }> = [
-  { bytes: [0x25, 0x50, 0x44, 0x46], vi: 'một tài liệu PDF', en: 'a PDF document' },
-  { bytes: [0x89, 0x50, 0x4e, 0x47], vi: 'một ảnh PNG', en: 'a PNG image' },
-  { bytes: [0xff, 0xd8, 0xff], vi: 'một ảnh JPEG', en: 'a JPEG image' },
-  { bytes: [0x47, 0x49, 0x46, 0x38], vi: 'một ảnh GIF', en: 'a GIF image' },
-  { bytes: [0x52, 0x61, 0x72, 0x21], vi: 'một tệp nén RAR', en: 'a RAR archive' },
-  { bytes: [0x37, 0x7a, 0xbc, 0xaf], vi: 'một tệp nén 7z', en: 'a 7z archive' },
-  { bytes: [0x1f, 0x8b], vi: 'một tệp nén gzip', en: 'a gzip archive' },
-];
-const ZIP = [0x50, 0x4b, 0x03, 0x04];
-const EMPTY_ZIP = [0x50, 0x4b, 0x05, 0x06];
-/** The OLE compound file of old Office documents: `.xls`, `.doc`, and a password-protected `.xlsx`. */
-const OLE = [0xd0, 0xcf, 0x11, 0xe0];
-
-const startsWith = (data: Uint8Array, bytes: number[]) => data.byteLength >= bytes.length && bytes.every((b, i) => data[i] === b);
-
-function sniff(name: string, data: Uint8Array): Sniffed {
-  const extension = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? '';
-  if (startsWith(data, ZIP)) return { format: 'xlsx' };
-  if (startsWith(data, EMPTY_ZIP)) return { error: notAWorkbook(name, extension) };
-  if (startsWith(data, OLE)) {
-    if (extension === 'xlsx' || extension === 'xlsm') {
-      return {
-        error: fileError(
-          'unknown_format',
-          null,
-          `Tệp "${name}" được đặt mật khẩu (hoặc là tệp Excel đời cũ mang đuôi .xlsx) nên không đọc được. Mở tệp trong Excel, gỡ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc → Mã hóa bằng mật khẩu, xóa mật khẩu), lưu lại dạng .xlsx rồi gửi lại.`,
-          `"${name}" is password-protected (or an old Excel file named .xlsx), so it cannot be read. Open it in Excel, remove the password (File → Info → Protect Workbook → Encrypt with Password, clear it), save it as .xlsx and send it again.`,
-        ),
-      };
-    }
-    return {
-      error: fileError(
-        'unknown_format',
-        null,
-        `Tệp "${name}" là tệp Excel đời cũ (.xls) hoặc tài liệu Office cũ, chưa đọc được. ${SAVE_AS_VI}`,
-        `"${name}" is an old-style Excel file (.xls) or an old Office document, which cannot be read. ${SAVE_AS_EN}`,
-      ),
-    };
-  }
-  const signature = SIGNATURES.find((s) => startsWith(data, s.bytes));
-  if (signature) return { error: binary(name, signature.vi, signature.en) };
-
-  let encoding: Encoding;
-  if (startsWith(data, [0xef, 0xbb, 0xbf])) encoding = 'utf-8';
-  else if (startsWith(data, [0xff, 0xfe])) encoding = 'utf-16le';
-  else if (startsWith(data, [0xfe, 0xff])) encoding = 'utf-16be';
-  else {
-    const guessed = utf16ByNuls(data);
-    if (guessed === 'binary') return { error: binary(name, 'một tệp nhị phân, không phải văn bản', 'a binary file, not text') };
-    encoding = guessed;
-  }
-  // Software that "exports to Excel" often writes a web page or an XML spreadsheet named .xls.
-  const head = new TextDecoder(encoding).decode(data.subarray(0, 2048)).replace(/^\uFEFF/, '');
-  if (/^\s*<(!doctype\s+html|html|table|\?xml|meta|head|body)\b/i.test(head)) {
-    return {
-      error: fileError(
-        'unknown_format',
-        null,
-        `Tệp "${name}" là trang web (HTML) hoặc XML mang đuôi Excel (thường gặp khi xuất từ phần mềm quản lý), không phải bảng tính thật. ${SAVE_AS_VI}`,
-        `"${name}" is a web page (HTML) or XML file with a spreadsheet name (as some software exports "to Excel"), not a real spreadsheet. ${SAVE_AS_EN}`,
-      ),
-    };
-  }
-  return { format: 'csv', encoding };
-}
-
-/**
- * UTF-16 without a byte-order mark shows as a NUL in every other byte (the high byte of ASCII
- * letters, digits, spaces and separators); NULs in any other pattern mean a binary file.
- */
-function utf16ByNuls(data: Uint8Array): Encoding | 'binary' {
-  const sample = data.subarray(0, Math.min(data.byteLength, 4096));
-  let even = 0;
-  let odd = 0;
-  for (let i = 0; i < sample.length; i += 1) {
-    if (sample[i] !== 0) continue;
-    if (i % 2 === 0) even += 1;
-    else odd += 1;
-  }
-  if (even + odd === 0) return data.indexOf(0) === -1 ? 'utf-8' : 'binary';
-  const pairs = Math.floor(sample.length / 2);
-  if (data.byteLength % 2 === 0 && pairs > 0) {
-    if (odd / pairs > 0.25 && even / pairs < 0.02) return 'utf-16le';
-    if (even / pairs > 0.25 && odd / pairs < 0.02) return 'utf-16be';
-  }
-  return 'binary';
-}
-
-const binary = (name: string, vi: string, en: string) =>
-  fileError(
-    'binary',
-    null,
-    `Tệp "${name}" là ${vi}, không phải danh sách dạng bảng. Gửi danh sách dạng Excel (.xlsx) hoặc CSV: dòng đầu là tên cột, mỗi người một dòng.`,
-    `"${name}" is ${en}, not a list in a table. Send the list as an Excel (.xlsx) or CSV file: the column names on the first row, one person per row.`,
-  );
-
-const notAWorkbook = (name: string, extension: string) =>
-  fileError(
-    'unknown_format',
-    null,
-    `Tệp "${name}" là tệp nén ZIP${extension && extension !== 'zip' && extension !== 'xlsx' ? ` (.${extension})` : ''} nhưng không phải sổ Excel (.xlsx); tài liệu Word hay bảng tính LibreOffice (.ods) chưa đọc được. Mở danh sách bằng Excel hoặc LibreOffice, lưu thành "Sổ làm việc Excel (*.xlsx)" hoặc "CSV UTF-8 (*.csv)" rồi gửi lại.`,
-    `"${name}" is a ZIP archive${extension && extension !== 'zip' && extension !== 'xlsx' ? ` (.${extension})` : ''} but not an Excel workbook (.xlsx); Word documents and LibreOffice spreadsheets (.ods) cannot be read. Open the list in Excel or LibreOffice, save it as "Excel Workbook (*.xlsx)" or "CSV UTF-8 (*.csv)" and send it again.`,
-  );
-
-// --- The table both formats become ------------------------------------------------------------------------------------
-
-/** A cell as read: CSV gives text; xlsx may give a number or a date, read by the column's meaning. */
-type CellValue = string | number | Date;
-
-interface TableRow {
-  line: number;
-  cells: CellValue[];
-}
-
-interface Table {
-  format: 'csv' | 'xlsx';
-  encoding: Encoding | null;
-  delimiter: ',' | ';' | '\t' | null;
-  /** Rows that are not blank, in order; a blank row never reaches it. */
-  rows: TableRow[];
-}
-
-/** White space and the invisible characters {@link cleanText} removes. */
-const BLANK = /^[\s\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]*$/;
-const isBlank = (value: CellValue | undefined) => value === undefined || (typeof value === 'string' && BLANK.test(value));
-
-// --- CSV --------------------------------------------------------------------------------------------------------------
-
-const DELIMITERS = ['\t', ';', ','] as const;
-type Delimiter = (typeof DELIMITERS)[number];
-
-function readCsv(data: Uint8Array, encoding: Encoding): Table | CheckFileError {
-  let body: string;
-  try {
-    body = new TextDecoder(encoding, { fatal: true }).decode(data);
-  } catch {
-    return badEncoding(data, encoding);
-  }
-  body = body.normalize('NFC').replace(/\r\n?/g, '\n');
-  if (body.replace(/^\uFEFF/, '').trim() === '') return emptyFile().error;
-
-  // Excel's "sep=;" hint line: it names the separator and is no row of the table.
-  let delimiter: Delimiter | null;
-  const hint = /^\uFEFF?"?sep=([,;\t])"?[ \t]*(?=\n|$)/i.exec(body);
-  if (hint) {
-    delimiter = hint[1] as Delimiter;
-    // The line break stays: rows keep their line numbers.
-    body = body.slice(hint[0].length);
-  } else delimiter = detectDelimiter(body);
-
-  // Records that stop the reading: past the header search and the row limit, the file is too long whatever follows.
-  const stopAt = HEADER_SEARCH + CHECK_FILE_LIMITS.rows + 1;
-  // The line each record ends on, from its info, beside it (what `info: true` gives, at half the cost).
-  const ends: number[] = [];
-  let records: string[][];
-  try {
-    records = parse(body, {
-      // A NUL cannot be in the text (such a file was refused as binary): one column, whatever the commas.
-      delimiter: delimiter ?? '\u0000',
-      bom: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-      skip_records_with_empty_values: true,
-      to: stopAt,
-      on_record: (record, context) => {
-        ends.push(context.lines);
-        return record;
-      },
-    });
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? '';
-    const line = (ends.at(-1) ?? 0) + 1;
-    if (code === 'CSV_QUOTE_NOT_CLOSED') {
-      return fileError(
-        'not_a_table',
-        line,
-        `Từ dòng ${line}, một dấu ngoặc kép (") được mở mà không đóng, nên phần còn lại của tệp không đọc được. Thêm dấu " đóng hoặc xóa dấu " thừa ở dòng đó, hoặc mở tệp trong Excel rồi lưu lại dạng "CSV UTF-8", rồi gửi lại.`,
-        `From row ${line} on, a double quote (") is opened and never closed, so the rest of the file cannot be read. Close the quote or remove the stray " on that row, or open the file in Excel and save it again as "CSV UTF-8", then send it again.`,
-      );
-    }
-    return fileError(
-      'not_a_table',
-      line,
-      `Dòng ${line} không đọc được theo dạng CSV (thường do dấu ngoặc kép đặt sai chỗ). Sửa dòng đó, hoặc mở tệp trong Excel rồi lưu lại dạng "CSV UTF-8", rồi gửi lại.`,
-      `Row ${line} cannot be read as CSV (usually a misplaced double quote). Fix that row, or open the file in Excel and save it again as "CSV UTF-8", then send it again.`,
-    );
-  }
-  // The physical line a record starts on: csv-parse counts the line it ends on, and a quoted value may hold line breaks.
-  const rows = records.map((cells, index) => ({
-    line: ends[index]! - cells.reduce((n, cell) => n + countLineBreaks(cell), 0),
-    cells,
-  }));
-  return {
-    format: 'csv',
-    encoding,
-    delimiter,
-    rows: rows.filter((row) => !row.cells.every(isBlank)),
-  };
-}
-
-function countLineBreaks(value: string): number {
-  let n = 0;
-  for (let i = value.indexOf('\n'); i !== -1; i = value.indexOf('\n', i + 1)) n += 1;
-  return n;
-}
-
-/**
- * The separator of the header: the first of the first lines that, split by one of them, names a
- * full-name column; else the one the first line with any holds most of (outside quotes). Excel
- * writes `;` in a Vietnamese locale, `,` in an English one, tab for "Unicode Text".
- */
-function detectDelimiter(body: string): Delimiter | null {
-  const lines = body
-    .slice(0, 64 * 1024)
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .slice(0, HEADER_SEARCH);
-  for (const line of lines) {
-    for (const delimiter of DELIMITERS) {
-      const cells = splitOutsideQuotes(line, delimiter);
-      if (cells.length > 1 && cells.some((cell) => HEADER_KEYS.has(headerKey(cell)))) return delimiter;
-    }
-    // A header of the name alone: a list of names, whatever commas the names hold.
-    if (HEADER_KEYS.has(headerKey(line))) return null;
-  }
-  for (const line of lines) {
-    const counts = DELIMITERS.map((d) => splitOutsideQuotes(line, d).length - 1);
-    const most = Math.max(...counts);
-    if (most > 0) return DELIMITERS[counts.indexOf(most)]!;
-  }
-  return null;
-}
-
-function splitOutsideQuotes(line: string, delimiter: string): string[] {
-  const cells: string[] = [];
-  let quoted = false;
-  let cell = '';
-  for (const ch of line) {
-    if (ch === '"') quoted = !quoted;
-    else if (ch === delimiter && !quoted) {
-      cells.push(cell);
-      cell = '';
-    } else cell += ch;
-  }
-  cells.push(cell);
-  return cells;
-}
-
-function badEncoding(data: Uint8Array, encoding: Encoding): CheckFileError {
-  if (encoding !== 'utf-8') {
-    return fileError(
-      'bad_encoding',
-      null,
-      `Tệp có dấu hiệu mã UTF-16 nhưng bị hỏng (thiếu byte hoặc ký tự lỗi). ${SAVE_AS_VI}`,
-      `The file is marked as UTF-16 but is damaged (a missing byte or a broken character). ${SAVE_AS_EN}`,
-    );
-  }
-  // Where the first undecodable byte is, for the message (a literal U+FFFD before it would only move the line up).
-  const loose = new TextDecoder('utf-8').decode(data);
-  const at = loose.indexOf('\uFFFD');
-  const line = at === -1 ? null : countLineBreaks(loose.slice(0, at).replace(/\r\n?/g, '\n')) + 1;
-  const where = (vi: boolean) => (line === null ? '' : vi ? ` (từ dòng ${line})` : ` (from row ${line} on)`);
-  return fileError(
-    'bad_encoding',
-    line,
-    `Tệp CSV không ở bảng mã UTF-8${where(true)}: có lẽ là bảng mã cũ (Windows-1258, TCVN3/ABC hay VNI), chữ tiếng Việt sẽ bị sai nên tệp không được đọc. Mở tệp trong Excel, chọn Tệp → Lưu thành, kiểu "CSV UTF-8 (Comma delimited) (*.csv)" rồi gửi lại, hoặc gửi thẳng tệp .xlsx. Nếu chữ hiển thị sai cả trong Excel (phông .VnTime, VNI-Times), chuyển mã sang Unicode trước, ví dụ bằng công cụ chuyển mã của UniKey.`,
-    `The CSV file is not UTF-8${where(false)}: probably a legacy Vietnamese encoding (Windows-1258, TCVN3/ABC or VNI), which would garble the names, so the file was not read. Open it in Excel, choose File → Save As, pick "CSV UTF-8 (Comma delimited) (*.csv)" and send it again, or send the .xlsx file itself. If the text looks wrong in Excel too (.VnTime or VNI-Times fonts), convert it to Unicode first, e.g. with UniKey's converter.`,
-  );
-}
-
-// --- xlsx -------------------------------------------------------------------------------------------------------------
-
-async function readXlsx(name: string, data: Uint8Array): Promise<Table | CheckFileError> {
-  const zip = zipContents(data);
-  if (!zip) return damagedWorkbook();
-  if (!zip.names.includes('xl/workbook.xml')) return notAWorkbook(name, /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? '');
-  if (zip.unpacked > XLSX_UNPACKED_LIMIT) {
-    return fileError(
-      'too_large',
-      null,
-      'Tệp Excel này khi giải nén lớn hơn 200 MB, quá sức đọc một lần. Chia danh sách thành nhiều tệp nhỏ hơn (hoặc xóa các trang tính, ảnh không cần) rồi gửi từng tệp.',
-      'This Excel file unpacks to more than 200 MB, too much to read at once. Split the list into smaller files (or remove sheets and pictures it does not need) and send them one by one.',
-    );
-  }
-  const workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.load(Buffer.from(data.buffer, data.byteOffset, data.byteLength) as unknown as ExcelJS.Buffer);
-  } catch {
-    return damagedWorkbook();
-  }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) return emptyFile().error;
-
-  const rows: TableRow[] = [];
-  for (let r = 1; r <= sheet.rowCount; r += 1) {
-    const row = sheet.findRow(r);
-    if (!row) continue;
-    const cells: CellValue[] = [];
-    for (let c = 1; c <= row.cellCount; c += 1) {
-      const cell = row.findCell(c);
-      const value = cell ? xlsxCell(cell) : '';
-      if (typeof value === 'object' && !(value instanceof Date)) return value;
-      cells.push(value);
-    }
-    if (!cells.every(isBlank)) rows.push({ line: r, cells });
-  }
-  if (rows.length === 0) {
-    return fileError(
-      'empty',
-      null,
-      `Trang tính đầu tiên ("${sheet.name}") trống. Đưa danh sách lên trang tính đầu tiên: dòng đầu là tên cột (Họ tên, Năm sinh, CCCD, Quê quán…), mỗi người một dòng, rồi gửi lại.`,
-      `The first sheet ("${sheet.name}") is empty. Put the list on the first sheet, the column names (Full name, Birth year, National ID, Hometown…) on its first row and one person per row, and send it again.`,
-    );
-  }
-  return { format: 'xlsx', encoding: null, delimiter: null, rows };
-}
-
-const damagedWorkbook = () =>
-  fileError(
-    'unknown_format',
-    null,
-    `Tệp Excel bị hỏng hoặc không đúng định dạng .xlsx nên không mở được. ${SAVE_AS_VI}`,
-    `The Excel file is damaged or not a real .xlsx, so it cannot be opened. ${SAVE_AS_EN}`,
-  );
-
-/**
- * A cell's value as the reader needs it. A formula or an error refuses the file: the value stored
- * with a formula may be stale or missing, and the officer should check what is sent.
- */
-function xlsxCell(cell: ExcelJS.Cell): CellValue | CheckFileError {
-  // A merged range holds its value in its first cell; the others show nothing in Excel either.
-  if (cell.type === ExcelJS.ValueType.Merge) return '';
-  const value = cell.value;
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string' || typeof value === 'number') return value;
-  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  if (value instanceof Date) return value;
-  if ('formula' in value || 'sharedFormula' in value) {
-    const formula = 'formula' in value && value.formula ? value.formula : cell.formula;
-    return fileError(
-      'formula',
-      Number(cell.row),
-      `Ô ${cell.address} chứa công thức (=${formula}); hệ thống chỉ đọc giá trị, không tính công thức. Trong Excel, chọn cả bảng, Sao chép rồi Dán đặc biệt → Chỉ giá trị (Paste Special → Values), lưu lại rồi gửi.`,
-      `Cell ${cell.address} holds a formula (=${formula}); only values are read, formulas are not worked out. In Excel, select the whole table, Copy, then Paste Special → Values, save and send it again.`,
-    );
-  }
-  if ('error' in value) {
-    return fileError(
-      'formula',
-      Number(cell.row),
-      `Ô ${cell.address} đang báo lỗi ${String(value.error)}. Sửa hoặc xóa ô đó (nếu là công thức: Sao chép rồi Dán đặc biệt → Chỉ giá trị), lưu lại rồi gửi.`,
-      `Cell ${cell.address} shows the error ${String(value.error)}. Fix or clear that cell (for a formula: Copy, then Paste Special → Values), save and send it again.`,
-    );
-  }
-  return cellText(value);
-}
-
-/** The text of rich text (its runs joined) and of a hyperlink (its text, not its address). */
-function cellText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return String(value);
-  if (value && typeof value === 'object') {
-    if ('richText' in value && Array.isArray(value.richText)) {
-      return (value.richText as Array<{ text?: string }>).map((run) => run.text ?? '').join('');
-    }
-    if ('text' in value) return cellText(value.text);
-  }
-  return '';
-}
-
-/**
- * The names of a ZIP's entries and what they add up to unpacked, from its central directory; an
- * xlsx is refused before exceljs unpacks it all when it would be too big (a ZIP bomb).
- */
-function zipContents(data: Uint8Array): { names: string[]; unpacked: number } | undefined {
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const floor = Math.max(0, data.byteLength - 22 - 0xffff);
-  let end = -1;
-  for (let i = data.byteLength - 22; i >= floor; i -= 1) {
-    if (view.getUint32(i, true) === 0x06054b50) {
-      end = i;
-      break;
-    }
-  }
-  if (end === -1) return undefined;
-  const count = view.getUint16(end + 10, true);
-  let at = view.getUint32(end + 16, true);
-  const names: string[] = [];
-  let unpacked = 0;
-  const decoder = new TextDecoder('utf-8');
-  for (let n = 0; n < count; n += 1) {
-    if (at + 46 > data.byteLength || view.getUint32(at, true) !== 0x02014b50) return undefined;
-    const size = view.getUint32(at + 24, true);
-    // 0xFFFFFFFF: the real size is in a ZIP64 field; no workbook under 20 MB needs one.
-    unpacked += size === 0xffffffff ? Infinity : size;
-    const nameLength = view.getUint16(at + 28, true);
-    names.push(decoder.decode(data.subarray(at + 46, at + 46 + nameLength)));
-    at += 46 + nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
-  }
-  return { names, unpacked };
-}
+const emptyFile = () => ({ ok: false as const, error: emptyFileError(WORDING) });
 
 // --- Columns ----------------------------------------------------------------------------------------------------------
 
@@ -905,25 +490,7 @@ function overflow(row: TableRow, filled: number, columns: number, delimiter: Del
   );
 }
 
-/** A cell as text: numbers as written, a date as Vietnamese write it. */
-function asText(value: CellValue): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return String(value);
-  const day = `${pad(value.getUTCDate())}/${pad(value.getUTCMonth() + 1)}/${value.getUTCFullYear()}`;
-  const [hours, minutes] = [value.getUTCHours(), value.getUTCMinutes()];
-  return hours || minutes ? `${day} ${pad(hours)}:${pad(minutes)}` : day;
-}
-
 const pad = (n: number) => String(n).padStart(2, '0');
-
-/**
- * The calendar day of an xlsx date. exceljs reads a day as midnight UTC; a workbook written by a
- * program running at UTC+7 may store the evening before, so the nearest midnight is taken.
- */
-function isoOfDate(value: Date): IsoDate {
-  const day = 24 * 60 * 60 * 1000;
-  return new Date(Math.round(value.getTime() / day) * day).toISOString().slice(0, 10);
-}
 
 // --- Birth ------------------------------------------------------------------------------------------------------------
 
@@ -1028,11 +595,8 @@ type NationalId = { value: string } | { bad: { hintVi: string; hintEn: string; s
 function parseNationalId(value: CellValue): NationalId {
   if (value instanceof Date) return { bad: { hintVi: '', hintEn: '', shown: asText(value) } };
   if (typeof value === 'number') {
-    const shown = String(value);
-    if (!Number.isSafeInteger(value) || value < 0) return { bad: { hintVi: '', hintEn: '', shown } };
-    const digits =
-      shown.length === 10 || shown.length === 11 ? shown.padStart(12, '0') : shown.length === 8 ? shown.padStart(9, '0') : shown;
-    return digits.length === 9 || digits.length === 12 ? { value: digits } : { bad: { hintVi: '', hintEn: '', shown } };
+    const digits = nationalIdOfNumber(value);
+    return /^\d{9}$|^\d{12}$/.test(digits) ? { value: digits } : { bad: { hintVi: '', hintEn: '', shown: String(value) } };
   }
   const shown = cleanText(value);
   if (!shown) return null;

@@ -4,6 +4,7 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
 import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/client.ts';
@@ -33,7 +34,7 @@ const GOOD = csv(
   'TN-2021-000001,Trần Thị Đào,Tèo,1979,đặc biệt nguy hiểm,CA-HCM,2021-01-10,đầu thú,2024-05-20,',
   'tn-2019-000500,Lê Văn Tám,,1970,normal,ca-hn,2019-07-01,arrested,2023-12-31,',
 );
-const run = (body: string | Buffer, dryRun = false) => importCases(t.db, { csv: body, dryRun, now: NOW, timeZone: TZ });
+const run = (body: string | Buffer, dryRun = false) => importCases(t.db, { data: body, dryRun, now: NOW, timeZone: TZ });
 const count = async (table: 'cases' | 'case_events' | 'case_decisions') =>
   (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]!.n;
 const problems = (report: ImportReport) => report.errors.map((e) => [e.line, e.code]);
@@ -171,6 +172,139 @@ describe('import cases', () => {
     expect(await count('cases')).toBe(10_000);
     const again = await run(csv(...rows));
     expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 10_000 });
+  });
+});
+
+describe('import cases: files as Excel writes them', () => {
+  const SEMI = [
+    'code;full_name;aliases;danger;unit;wanted_on;status;resolved_on;hometown;national_id',
+    'TN-2022-000001;Phạm Văn Hùng;"Hùng Đen;Hùng Béo";nguy hiểm;CA-HN;2022-01-05;truy nã;;"Số 1, ngõ 2; Hà Nội";001090000001',
+    'TN-2022-000002;Đỗ Thị Mai;;bình thường;CA-HCM;2022-02-10;bắt;2023-03-01;"Quận 1, TP HCM";',
+  ].join('\r\n');
+  /** The same file with another separator, put in place of those outside quotes only: the quoted values keep theirs. */
+  const separatedBy = (separator: string) => SEMI.replace(/;(?=(?:[^"]*"[^"]*")*[^"]*$)/g, separator);
+  const utf16 = (body: string, order: 'le' | 'be') => {
+    const le = Buffer.from(`\uFEFF${body}`, 'utf16le');
+    return order === 'le' ? le : Buffer.from(le).swap16();
+  };
+  /** The fields a dialect must not change, case by case. */
+  const stored = async () =>
+    queryRows<{ code: string; full_name: string; aliases: string[]; hometown: string | null; national_id: string | null; status: string }>(
+      t.db,
+      sql`select code, full_name, aliases, hometown, national_id, status::text from cases order by code`,
+    );
+  const EXPECTED = [
+    {
+      code: 'TN-2022-000001',
+      full_name: 'Phạm Văn Hùng',
+      aliases: ['Hùng Đen', 'Hùng Béo'],
+      hometown: 'Số 1, ngõ 2; Hà Nội',
+      national_id: '001090000001',
+      status: 'wanted',
+    },
+    { code: 'TN-2022-000002', full_name: 'Đỗ Thị Mai', aliases: [], hometown: 'Quận 1, TP HCM', national_id: null, status: 'arrested' },
+  ];
+
+  it.each([
+    ['";" as Excel writes it in a Vietnamese locale', Buffer.from(SEMI, 'utf8')],
+    ['";" in UTF-8 with a byte-order mark', Buffer.from(`\uFEFF${SEMI}`, 'utf8')],
+    ['tab, as "Unicode Text" in UTF-16 LE with its mark', utf16(separatedBy('\t'), 'le')],
+    ['tab, in UTF-16 BE with its mark', utf16(separatedBy('\t'), 'be')],
+    ['"," with separators of the other kinds inside quoted values', Buffer.from(separatedBy(','), 'utf8')],
+  ])('reads a CSV with %s', async (_, data) => {
+    const report = await importCases(t.db, { data, name: 'ds.csv', now: NOW, timeZone: TZ });
+    expect(report).toMatchObject({ format: 'csv', created: 2, errors: [] });
+    expect(await stored()).toEqual(EXPECTED);
+  });
+
+  it('tells the separator by the header even when the first values hold more of another', async () => {
+    const body = ['"code";full_name;danger;unit;wanted_on;status', 'TN-1;"A, B, C, D, E";normal;CA-HN;2022-01-01;wanted'].join('\n');
+    const report = await importCases(t.db, { data: body, name: 'x.csv', now: NOW, timeZone: TZ });
+    expect(report).toMatchObject({ created: 1, errors: [] });
+    expect((await findCaseByCode(t.db, 'TN-1'))!.fullName).toBe('A, B, C, D, E');
+  });
+
+  it('refuses a CSV that is not UTF-8 (Windows-1258), asking for "CSV UTF-8", and writes nothing', async () => {
+    // "Nguyễn" in Windows-1258: ê is 0xEA, the tilde a combining byte 0xDE.
+    const legacy = Buffer.concat([
+      Buffer.from('code,full_name,danger,unit,wanted_on,status\nTN-1,Nguy', 'latin1'),
+      Buffer.from([0xea, 0xde]),
+      Buffer.from('n V\u0103n A,normal,CA-HN,2022-01-01,wanted\n', 'latin1'),
+    ]);
+    const report = await importCases(t.db, { data: legacy, name: 'ds.csv', now: NOW, timeZone: TZ });
+    expect(problems(report)).toEqual([[2, 'bad_encoding']]);
+    expect(report.errors[0]!.text('en')).toContain('"CSV UTF-8 (Comma delimited) (*.csv)"');
+    expect(report.errors[0]!.text('en')).toContain('import it again');
+    expect(report.errors[0]!.text('vi')).toContain('Windows-1258');
+    expect(await count('cases')).toBe(0);
+  });
+
+  it('reads the first sheet of an .xlsx: dates as dates or text, an ID typed as a number gets its leading zero back', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Danh sách');
+    workbook.addWorksheet('Ghi chú').addRow(['not read']);
+    sheet.addRow(['code', 'full_name', 'birth_year', 'national_id', 'danger', 'unit', 'wanted_on', 'status', 'resolved_on', 'has_photo']);
+    sheet.addRow([
+      'TN-2023-000001',
+      'Vũ Văn Long',
+      1988,
+      1088000123,
+      'nguy hiểm',
+      'CA-HN',
+      new Date('2023-04-05T00:00:00Z'),
+      'bắt',
+      '2024-01-02',
+      true,
+    ]);
+    // A row whose trailing cells are empty: a sheet leaves them out.
+    sheet.addRow(['TN-2023-000002', 'Lý Thị Nga', null, '012345678', 'normal', 'CA-HCM', '2023-05-06', 'wanted']);
+    const data = new Uint8Array(await workbook.xlsx.writeBuffer());
+    const report = await importCases(t.db, { data, name: 'ds.xlsx', now: NOW, timeZone: TZ });
+    expect(report).toMatchObject({ format: 'xlsx', created: 2, errors: [] });
+    expect(await findCaseByCode(t.db, 'TN-2023-000001')).toMatchObject({
+      birthYear: 1988,
+      nationalId: '001088000123',
+      wantedOn: '2023-04-05',
+      status: 'arrested',
+      resolvedOn: '2024-01-02',
+      hasPhoto: true,
+    });
+    expect(await findCaseByCode(t.db, 'TN-2023-000002')).toMatchObject({
+      nationalId: '012345678',
+      wantedOn: '2023-05-06',
+      hasPhoto: false,
+    });
+  });
+
+  it('names the sheet row of a bad xlsx row, and refuses a formula cell', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Danh sách');
+    sheet.addRow([]);
+    sheet.addRow(['code', 'full_name', 'danger', 'unit', 'wanted_on', 'status']);
+    sheet.addRow(['TN-1', 'A', 'rất nguy hiểm', 'CA-HN', '2023-01-01', 'wanted']);
+    const bad = await importCases(t.db, {
+      data: new Uint8Array(await workbook.xlsx.writeBuffer()),
+      name: 'a.xlsx',
+      now: NOW,
+      timeZone: TZ,
+    });
+    expect(problems(bad)).toEqual([[3, 'bad_danger']]);
+    sheet.getCell('C3').value = { formula: 'LOWER("NORMAL")', result: 'normal' };
+    const formula = await importCases(t.db, {
+      data: new Uint8Array(await workbook.xlsx.writeBuffer()),
+      name: 'a.xlsx',
+      now: NOW,
+      timeZone: TZ,
+    });
+    expect(problems(formula)).toEqual([[3, 'formula']]);
+    expect(formula.errors[0]!.text('en')).toContain('Paste Special → Values');
+    expect(await count('cases')).toBe(0);
+  });
+
+  it('hints at a leading zero Excel dropped from a national ID in a CSV', async () => {
+    const report = await run(csv('TN-1,Tên,,,normal,CA-HN,2020-01-01,wanted,,1085012345'));
+    expect(problems(report)).toEqual([[2, 'bad_national_id']]);
+    expect(report.errors[0]!.text('en')).toContain('leading zero');
   });
 });
 
