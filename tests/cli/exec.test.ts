@@ -80,7 +80,8 @@ describe('casedesk console', () => {
 if (testDriver === 'pglite') {
   describe('as a program', () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'casedesk-exec-')), 'data');
-    const env = { ...process.env, CASEDESK_DATA_DIR: dataDir, CASEDESK_LOCALE: 'en', LOG_LEVEL: 'warn', DATABASE_URL: '' };
+    // PORT 0: a service serves its health and metrics, on a port of its own choosing here.
+    const env = { ...process.env, CASEDESK_DATA_DIR: dataDir, CASEDESK_LOCALE: 'en', LOG_LEVEL: 'warn', DATABASE_URL: '', PORT: '0' };
 
     // Four processes, each loading the whole program: slow on two shared cores, hence the time allowed.
     it('runs exec on a fresh data folder with the exit code of the answer', () => {
