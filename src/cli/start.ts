@@ -194,7 +194,12 @@ function portNote(server: OpsServer | undefined, locale: 'vi' | 'en'): string {
  */
 async function stopGracefully(
   ctx: CliContext,
-  input: { ops: Operations; scheduler: { stop(): Promise<void>; releaseHeld(): Promise<number> }; adapters: ChatAdapter[]; server: OpsServer | undefined },
+  input: {
+    ops: Operations;
+    scheduler: { stop(): Promise<void>; releaseHeld(): Promise<number> };
+    adapters: ChatAdapter[];
+    server: OpsServer | undefined;
+  },
 ): Promise<void> {
   ctx.logger.info('casedesk stopping');
   const result = await drainAndStop({

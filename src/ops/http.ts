@@ -10,7 +10,11 @@ import type { Metrics } from './metrics.ts';
  * answers and every platform is connected, else 503; a small JSON body names each check) and
  * `/metrics` (Prometheus text). Nothing they answer names a person.
  */
-export function opsRoutes(input: { health: Pick<Health, 'readiness'>; metrics: Pick<Metrics, 'exposition' | 'contentType'>; logger: Logger }): HttpRoute[] {
+export function opsRoutes(input: {
+  health: Pick<Health, 'readiness'>;
+  metrics: Pick<Metrics, 'exposition' | 'contentType'>;
+  logger: Logger;
+}): HttpRoute[] {
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
     res.end(JSON.stringify(body));

@@ -10,7 +10,11 @@ import type { Metrics } from './metrics.ts';
  * @example
  *   const dispatcher = instrumentDispatcher(core.dispatcher, metrics, { commands: new Set(registry.all().map((c) => c.name)) });
  */
-export function instrumentDispatcher(dispatcher: Dispatcher, metrics: Pick<Metrics, 'commandDone'>, options: { commands: ReadonlySet<string> }): Dispatcher {
+export function instrumentDispatcher(
+  dispatcher: Dispatcher,
+  metrics: Pick<Metrics, 'commandDone'>,
+  options: { commands: ReadonlySet<string> },
+): Dispatcher {
   const name = (command: string | undefined) => (command !== undefined && options.commands.has(command) ? command : 'other');
   return {
     ...dispatcher,

@@ -23,12 +23,7 @@ const ACK_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5];
  *   const dispatcher = instrumentDispatcher(core.dispatcher, metrics, { commands: names });
  *   res.end(await metrics.registry.metrics());
  */
-export function createMetrics(input: {
-  handle: Pick<DbHandle, 'db' | 'turns'>;
-  logger: Logger;
-  registry?: Registry;
-  clock?: () => Date;
-}) {
+export function createMetrics(input: { handle: Pick<DbHandle, 'db' | 'turns'>; logger: Logger; registry?: Registry; clock?: () => Date }) {
   const registry = input.registry ?? new Registry();
   const clock = input.clock ?? (() => new Date());
   const log = input.logger.child({ component: 'metrics' });

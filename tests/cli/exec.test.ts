@@ -105,6 +105,10 @@ if (testDriver === 'pglite') {
         child.on('exit', (code) => reject(new Error(`exited early with ${code}`)));
       });
       expect(existsSync(join(dataDir, 'casedesk.lock'))).toBe(true);
+      // A service without a chat platform still serves its readiness (the database) on its own port.
+      const port = /health and metrics on port (\d+)/.exec(stdout)?.[1];
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok' } });
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
