@@ -8,13 +8,19 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDb, queryRows } from '../../db/client.ts';
 import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack-api.ts';
-import { testDriver } from '../support/db.ts';
+import { openTestDb, testDriver, type TestDb } from '../support/db.ts';
 
 let api: FakeSlackApi;
+/** On the server driver, a database of this file's own, which the program connects to. */
+let server: TestDb | undefined;
 beforeAll(async () => {
   api = await startFakeSlackApi();
+  if (testDriver === 'postgres') server = await openTestDb();
 });
-afterAll(() => api.close());
+afterAll(async () => {
+  await api.close();
+  await server?.close();
+});
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -60,81 +66,79 @@ const readyLine = (child: ChildProcess) =>
     child.on('exit', (code) => reject(new Error(`exited early with ${code}`)));
   });
 
-// A program of its own on the embedded database, as tests/cli/exec.test.ts runs one; the server
-// driver adds nothing to what is tested here (the adapters' drain, the order of the stop).
-if (testDriver === 'pglite') {
-  it('on SIGTERM finishes the command in flight, whose answer arrives, says 503 and refuses new ones meanwhile, and exits 0', async () => {
-    const port = await freePort();
-    const dataDir = join(mkdtempSync(join(tmpdir(), 'casedesk-drain-')), 'data');
-    const env = {
-      ...process.env,
-      CASEDESK_DATA_DIR: dataDir,
-      CASEDESK_LOCALE: 'en',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: '',
-      SLACK_BOT_TOKEN: api.botToken,
-      SLACK_SIGNING_SECRET: api.signingSecret,
-      PORT: String(port),
-      SLACK_API_URL: api.apiUrl,
-      CASEDESK_SHUTDOWN_TIMEOUT_MS: '60000',
-    };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+// A program of its own, as tests/cli/exec.test.ts runs one: on a fresh embedded database, or on
+// the server driver on this file's database.
+it('on SIGTERM finishes the command in flight, whose answer arrives, says 503 and refuses new ones meanwhile, and exits 0', async () => {
+  const port = await freePort();
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'casedesk-drain-')), 'data');
+  const env = {
+    ...process.env,
+    CASEDESK_DATA_DIR: dataDir,
+    CASEDESK_LOCALE: 'en',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: server?.url ?? '',
+    SLACK_BOT_TOKEN: api.botToken,
+    SLACK_SIGNING_SECRET: api.signingSecret,
+    PORT: String(port),
+    SLACK_API_URL: api.apiUrl,
+    CASEDESK_SHUTDOWN_TIMEOUT_MS: '60000',
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    await readyLine(child);
+    const base = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+
+    // The answer is held at Slack's end: the command is in flight until it is let through.
+    const hold = api.holdResponses();
+    const first = slashBody('whoami');
+    const acked = await fetch(`${base}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...api.sign(first.body) },
+      body: first.body,
+    });
+    expect(acked.status).toBe(200);
+    await until(() => hold.held() === 1, 'the answer to reach Slack');
+
+    child.kill('SIGTERM');
+    let readiness: { status: number; body: { checks?: Record<string, string> } } = { status: 0, body: {} };
+    await until(async () => {
+      const response = await fetch(`${base}/readyz`);
+      readiness = { status: response.status, body: (await response.json()) as typeof readiness.body };
+      return response.status === 503;
+    }, 'readiness to say 503');
+    expect(readiness.body.checks).toMatchObject({ shutdown: 'stopping' });
+
+    // A command sent during the drain is refused, not taken and then dropped.
+    const second = slashBody('whoami');
+    const refused = await fetch(`${base}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...api.sign(second.body) },
+      body: second.body,
+    });
+    expect(refused.status).toBe(503);
+    // Still running, the answer still held: the stop waits for it.
+    expect(child.exitCode).toBeNull();
+    expect(api.responses.some((r) => r.id === first.responseId)).toBe(false);
+
+    hold.release();
+    expect(await exited).toBe(0);
+    // The answer in flight arrived; the refused command had none.
+    expect(JSON.stringify(api.responses.find((r) => r.id === first.responseId)?.body)).toContain('--platform slack');
+    expect(api.responses.some((r) => r.id === second.responseId)).toBe(false);
+    // And it was audited: one row for the command that ran, none for the refused one.
+    const handle = server?.handle ?? (await createDb({ dataDir }));
     try {
-      await readyLine(child);
-      const base = `http://127.0.0.1:${port}`;
-      expect((await fetch(`${base}/readyz`)).status).toBe(200);
-
-      // The answer is held at Slack's end: the command is in flight until it is let through.
-      const hold = api.holdResponses();
-      const first = slashBody('whoami');
-      const acked = await fetch(`${base}/slack/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', ...api.sign(first.body) },
-        body: first.body,
-      });
-      expect(acked.status).toBe(200);
-      await until(() => hold.held() === 1, 'the answer to reach Slack');
-
-      child.kill('SIGTERM');
-      let readiness: { status: number; body: { checks?: Record<string, string> } } = { status: 0, body: {} };
-      await until(async () => {
-        const response = await fetch(`${base}/readyz`);
-        readiness = { status: response.status, body: (await response.json()) as typeof readiness.body };
-        return response.status === 503;
-      }, 'readiness to say 503');
-      expect(readiness.body.checks).toMatchObject({ shutdown: 'stopping' });
-
-      // A command sent during the drain is refused, not taken and then dropped.
-      const second = slashBody('whoami');
-      const refused = await fetch(`${base}/slack/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', ...api.sign(second.body) },
-        body: second.body,
-      });
-      expect(refused.status).toBe(503);
-      // Still running, the answer still held: the stop waits for it.
-      expect(child.exitCode).toBeNull();
-      expect(api.responses.some((r) => r.id === first.responseId)).toBe(false);
-
-      hold.release();
-      expect(await exited).toBe(0);
-      // The answer in flight arrived; the refused command had none.
-      expect(JSON.stringify(api.responses.find((r) => r.id === first.responseId)?.body)).toContain('--platform slack');
-      expect(api.responses.some((r) => r.id === second.responseId)).toBe(false);
-      // And it was audited: one row for the command that ran, none for the refused one.
-      const handle = await createDb({ dataDir });
-      try {
-        const rows = await queryRows<{ command: string; outcome: string }>(
-          handle.db,
-          sql`select command, outcome from audit_log where platform = 'slack' order by id`,
-        );
-        expect(rows).toEqual([{ command: 'whoami', outcome: 'denied' }]);
-      } finally {
-        await handle.close();
-      }
+      const rows = await queryRows<{ command: string; outcome: string }>(
+        handle.db,
+        sql`select command, outcome from audit_log where platform = 'slack' order by id`,
+      );
+      expect(rows).toEqual([{ command: 'whoami', outcome: 'denied' }]);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (!server) await handle.close();
     }
-  }, 120_000);
-}
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}, 120_000);
