@@ -1,7 +1,7 @@
 // The boundaries of the house style (STYLE.md: "The shape of the house", §1, §9, §14), checked by `npm run deps`:
 //
 //   db/schema  <  db  <  src/domain  <  src/i18n  <  src/repositories  <  src/services  <  src/presenters, src/core
-//   <  commands  <  src/adapters/<platform>  <  src/scheduler, src/cli, src/app.ts
+//   <  commands  <  src/adapters/<platform>  <  src/scheduler, src/ops  <  src/cli, src/app.ts
 //
 // A folder imports only from folders below it; the rules below forbid the upward edges one by one and `no-circular`
 // forbids cycles between modules. Cycles between folders are checked by .dependency-cruiser-folders.cjs (second half of
@@ -160,6 +160,22 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(config|logger)\\.ts$' },
       to: { path: '^(src|commands|db|tests|bench|bin)/', pathNot: '^src/(config|logger)\\.ts$' },
+    },
+    {
+      name: 'ops-imports-a-platform',
+      comment:
+        'src/ops/ (health, readiness, metrics, the graceful stop) is platform-neutral: it reads adapters through the ' +
+        "ChatAdapter contract of src/core/platform.ts, never a platform's folder, and it does not start the process (cli).",
+      severity: 'error',
+      from: { path: '^src/ops/' },
+      to: { path: ['^src/(adapters|cli)/', APP] },
+    },
+    {
+      name: 'ops-imported-from-below',
+      comment: 'src/ops/ is process wiring: only src/cli/ starts it. Adapters receive its routes and callbacks as data.',
+      severity: 'error',
+      from: { pathNot: ['^src/(cli|ops)/', ...TESTS] },
+      to: { path: '^src/ops/' },
     },
     {
       name: 'app-imported-from-below',

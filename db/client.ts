@@ -46,17 +46,27 @@ export interface DbHandle {
    * that running commands hold; on PGlite the one database.
    */
   acceptDb: Database;
+  /**
+   * How busy {@link DbHandle.turn} is, for the operator's metrics: `size` commands may hold the
+   * database at once (the pool's size on a server, 1 on PGlite), `active` do, `waiting` wait for a
+   * turn. postgres.js exposes no count of its pool's connections, and PGlite has no pool; the
+   * commands' turns are what both drivers can report truthfully.
+   */
+  turns(): { size: number; active: number; waiting: number };
   close(): Promise<void>;
 }
 
 /** One piece of work at a time, each after a pass of the event loop (see {@link DbHandle.turn}). */
-function embeddedTurns(): DbHandle['turn'] {
+function embeddedTurns(): Pick<DbHandle, 'turn' | 'turns'> {
   const limit = pLimit(1);
-  return (work) =>
-    limit(async () => {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      return work();
-    });
+  return {
+    turn: (work) =>
+      limit(async () => {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        return work();
+      }),
+    turns: () => ({ size: 1, active: limit.activeCount, waiting: limit.pendingCount }),
+  };
 }
 
 export class DatabaseLockedError extends Error {
@@ -105,7 +115,7 @@ export async function createMemoryDb(options: { loadDataDir?: Blob } = {}): Prom
     driver: 'pglite',
     location: 'memory',
     url: undefined,
-    turn: embeddedTurns(),
+    ...embeddedTurns(),
     acceptDb: db,
     client,
     close: () => client.close(),
@@ -124,7 +134,7 @@ async function openEmbedded(dataDir: string): Promise<DbHandle> {
       driver: 'pglite',
       location: dataDir,
       url: undefined,
-      turn: embeddedTurns(),
+      ...embeddedTurns(),
       acceptDb: db,
       close: async () => {
         try {
@@ -166,6 +176,7 @@ async function openServer(url: string, config: DbConfig): Promise<DbHandle> {
     location: redactUrl(url),
     url,
     turn: (work) => limit(work),
+    turns: () => ({ size: poolMax, active: limit.activeCount, waiting: limit.pendingCount }),
     acceptDb: drizzlePostgres({ client: acceptClient, schema }) as unknown as Database,
     close: async () => {
       await Promise.all([client.end({ timeout: 5 }), acceptClient.end({ timeout: 5 })]);

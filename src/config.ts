@@ -26,6 +26,13 @@ export interface Config {
   locale: 'vi' | 'en';
   /** IANA time zone for "today" and for displayed dates and times. */
   timeZone: string;
+  /**
+   * The HTTP port (`PORT`): Slack's requests when Slack runs over HTTP, and the operator's routes
+   * (`/healthz`, `/readyz`, `/metrics`) whenever casedesk runs as a service.
+   */
+  httpPort: number;
+  /** How long a stopping instance waits for the requests in flight before it stops anyway. */
+  shutdownTimeoutMs: number;
   /** The Discord bot, when configured (all of token and application id, or neither). */
   discord:
     | {
@@ -230,6 +237,22 @@ const envSchema = z.object({
     blankToUndefined,
     z.coerce.number().int().min(0).max(65535, { error: 'must be a TCP port, 0 to 65535' }).default(3000),
   ),
+  // Strict digits, as for the retention: `10s` or `1e4` is a guess at a unit, not a number of milliseconds.
+  CASEDESK_SHUTDOWN_TIMEOUT_MS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,7}$/, { error: 'must be a whole number of milliseconds, such as 10000 (ten seconds)' })
+      .transform(Number)
+      .pipe(
+        z
+          .number()
+          .min(100, { error: 'must be at least 100 ms, such as 10000 (ten seconds)' })
+          .max(600_000, { error: 'must be at most 600000 (ten minutes); a process manager kills a process that takes longer' }),
+      )
+      .default(10_000),
+  ),
   SLACK_API_URL: z.preprocess(
     blankToUndefined,
     z
@@ -290,6 +313,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             apiUrl: e.DISCORD_API_URL,
           }
         : undefined,
+    httpPort: e.PORT,
+    shutdownTimeoutMs: e.CASEDESK_SHUTDOWN_TIMEOUT_MS,
     digestCatchUpMs: e.DIGEST_CATCH_UP_HOURS * 60 * 60_000,
     overdueEscalateDays: e.OVERDUE_ESCALATE_DAYS,
     meetingTimeoutMs: e.MEETING_TIMEOUT_HOURS * 60 * 60_000,

@@ -15,6 +15,8 @@ describe('loadConfig', () => {
       overdueEscalateDays: 3,
       meetingTimeoutMs: 12 * 60 * 60 * 1000,
       invocationRetentionDays: 30,
+      httpPort: 3000,
+      shutdownTimeoutMs: 10_000,
     });
   });
 
@@ -137,6 +139,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CASEDESK_INVOCATION_RETENTION_DAYS: '5000' })).toThrow(
       /CASEDESK_INVOCATION_RETENTION_DAYS: must be at most 3650/,
     );
+  });
+
+  it('waits 10 seconds for requests in flight when stopping unless told, a whole number of milliseconds', () => {
+    expect(loadConfig({}).shutdownTimeoutMs).toBe(10_000);
+    expect(loadConfig({ CASEDESK_SHUTDOWN_TIMEOUT_MS: ' 25000 ' }).shutdownTimeoutMs).toBe(25_000);
+    for (const bad of ['10s', '1e4', '-1', '2.5', 'ten']) {
+      expect(() => loadConfig({ CASEDESK_SHUTDOWN_TIMEOUT_MS: bad }), bad).toThrow(
+        /CASEDESK_SHUTDOWN_TIMEOUT_MS: must be a whole number of milliseconds, such as 10000/,
+      );
+    }
+    expect(() => loadConfig({ CASEDESK_SHUTDOWN_TIMEOUT_MS: '50' })).toThrow(/CASEDESK_SHUTDOWN_TIMEOUT_MS: must be at least 100 ms/);
+    expect(() => loadConfig({ CASEDESK_SHUTDOWN_TIMEOUT_MS: '900000' })).toThrow(/CASEDESK_SHUTDOWN_TIMEOUT_MS: must be at most 600000/);
   });
 
   it('lists every problem at once', () => {

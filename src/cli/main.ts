@@ -179,7 +179,11 @@ export async function runProgram(argv: string[]): Promise<number> {
     process.exit(1);
   };
   process.on('uncaughtException', onUncaught);
-  return runCli(argv);
+  const code = await runCli(argv);
+  // `start` has stopped: what it cut off when CASEDESK_SHUTDOWN_TIMEOUT_MS ran out (an answer to a
+  // platform that does not respond) must not keep the process alive. Unref'd: a clean stop exits first.
+  if (argv[0] === 'start') setTimeout(() => process.exit(code), 1000).unref();
+  return code;
 }
 
 /** The operator's language outside a command's context (CASEDESK_LOCALE), Vietnamese if unreadable. */

@@ -12,6 +12,7 @@ export function configuredDigestRunner(input: {
   db: DigestRunnerDeps['db'];
   posters: Partial<Record<Platform, Poster>>;
   logger: Logger;
+  observe?: DigestRunnerDeps['observe'];
 }) {
   return createDigestRunner({
     db: input.db,
@@ -22,5 +23,6 @@ export function configuredDigestRunner(input: {
     meetingTimeoutMs: input.config.meetingTimeoutMs,
     locale: input.config.locale,
     timeZone: input.config.timeZone,
+    ...(input.observe ? { observe: input.observe } : {}),
   });
 }

@@ -9,6 +9,7 @@ import { text } from '../i18n/text.ts';
 import { ensureLocalAdmin } from './console.ts';
 import type { CliContext } from './context.ts';
 import { configuredDigestRunner } from './runner.ts';
+import { createOperations, drainAndStop, type Operations } from '../ops/index.ts';
 
 /**
  * `casedesk start` (what `npm start` runs): opens the database, applies migrations, and serves.
@@ -40,8 +41,11 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
         });
         if (configured.length > 0) {
           const shutdown = waitForShutdown();
-          const { dispatcher } = createCore({ handle, config: ctx.config, logger: ctx.logger });
           const running: Array<{ label: string; adapter: ChatAdapter }> = [];
+          const ops = createOperations({ handle, logger: ctx.logger, adapters: () => running.map((r) => r.adapter) });
+          const dispatcher = ops.instrument(createCore({ handle, config: ctx.config, logger: ctx.logger }).dispatcher);
+          // Slack over HTTP serves the operator's routes on its own port; otherwise casedesk does.
+          const server = configured.some(({ setUp }) => setUp.listensOnPort) ? undefined : await serveOps(ctx, ops);
           const posters: Partial<Record<Platform, Poster>> = {};
           const stopAll = () =>
             Promise.all(
@@ -52,12 +56,18 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
                 ),
             );
           for (const { platform, setUp } of configured) {
-            const adapter = setUp.createAdapter({ dispatcher, logger: ctx.logger });
+            const adapter = setUp.createAdapter({
+              dispatcher,
+              logger: ctx.logger,
+              routes: ops.routes,
+              onAcknowledged: ops.metrics.onAcknowledged,
+            });
             running.push({ label: platform.label, adapter });
             try {
               await adapter.start();
             } catch (error) {
               await stopAll();
+              await server?.close();
               const explained = platform.explainStartError(error);
               if (explained) ctx.fail(explained);
               throw error;
@@ -65,20 +75,18 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
             posters[adapter.platform] = adapter.poster;
           }
           // Scheduled digests go out through the adapters just started.
-          const scheduler = await startJobs(ctx, handle, posters);
+          const scheduler = await startJobs(ctx, handle, posters, ops);
           const where = running.map((a) => a.label).join(ctx.say(text(' và ', ' and ')));
           ctx.print(
             ctx.say(
               text(
-                `casedesk đã sẵn sàng trên ${where} (${handle.driver}, ${handle.location}). Dừng bằng SIGINT hoặc SIGTERM.`,
-                `casedesk is ready on ${where} (${handle.driver}, ${handle.location}). Stop it with SIGINT or SIGTERM.`,
+                `casedesk đã sẵn sàng trên ${where} (${handle.driver}, ${handle.location}${portNote(server, 'vi')}). Dừng bằng SIGINT hoặc SIGTERM.`,
+                `casedesk is ready on ${where} (${handle.driver}, ${handle.location}${portNote(server, 'en')}). Stop it with SIGINT or SIGTERM.`,
               ),
             ),
           );
           await shutdown;
-          await scheduler.stop();
-          await stopAll();
-          ctx.logger.info('casedesk stopping');
+          await stopGracefully(ctx, { ops, scheduler, adapters: running.splice(0).map((r) => r.adapter), server });
           return;
         }
         if (stdin.isTTY) ctx.quietLogsForTerminal();
@@ -117,18 +125,20 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
         }
         // Listen for the stop signals before saying "ready": a supervisor may send one at once.
         const shutdown = waitForShutdown();
-        const scheduler = await startJobs(ctx, handle, {});
+        // A service still: its readiness (the database) and metrics are served.
+        const ops = createOperations({ handle, logger: ctx.logger, adapters: () => [] });
+        const server = await serveOps(ctx, ops);
+        const scheduler = await startJobs(ctx, handle, {}, ops);
         ctx.print(
           ctx.say(
             text(
-              `casedesk đã sẵn sàng (${handle.driver}, ${handle.location}); chưa cấu hình nền tảng chat nào và không có terminal, nên chỉ chạy các việc định kỳ (đóng cuộc họp quá giờ, dọn dẹp dữ liệu). Dừng bằng SIGINT hoặc SIGTERM.`,
-              `casedesk is ready (${handle.driver}, ${handle.location}); no chat platform is configured and there is no terminal, so it only runs the scheduled jobs (closing meetings left open, housekeeping). Stop it with SIGINT or SIGTERM.`,
+              `casedesk đã sẵn sàng (${handle.driver}, ${handle.location}${portNote(server, 'vi')}); chưa cấu hình nền tảng chat nào và không có terminal, nên chỉ chạy các việc định kỳ (đóng cuộc họp quá giờ, dọn dẹp dữ liệu). Dừng bằng SIGINT hoặc SIGTERM.`,
+              `casedesk is ready (${handle.driver}, ${handle.location}${portNote(server, 'en')}); no chat platform is configured and there is no terminal, so it only runs the scheduled jobs (closing meetings left open, housekeeping). Stop it with SIGINT or SIGTERM.`,
             ),
           ),
         );
         await shutdown;
-        await scheduler.stop();
-        ctx.logger.info('casedesk stopping');
+        await stopGracefully(ctx, { ops, scheduler, adapters: [], server });
       });
     });
 }
@@ -137,9 +147,71 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
  * The scheduled jobs, in every mode: digests and minutes go out through `posters` (none on the
  * console: then only meetings left open are closed, and housekeeping runs).
  */
-function startJobs(ctx: CliContext, handle: DbHandle, posters: Partial<Record<Platform, Poster>>) {
-  const runner = configuredDigestRunner({ config: ctx.config, db: handle.db, posters, logger: ctx.logger });
-  return startScheduler({ db: handle.db, runner, logger: ctx.logger, invocationRetentionDays: ctx.config.invocationRetentionDays });
+async function startJobs(ctx: CliContext, handle: DbHandle, posters: Partial<Record<Platform, Poster>>, ops?: Operations) {
+  const runner = configuredDigestRunner({
+    config: ctx.config,
+    db: handle.db,
+    posters,
+    logger: ctx.logger,
+    ...(ops ? { observe: ops.metrics.scheduler } : {}),
+  });
+  const scheduler = await startScheduler({
+    db: handle.db,
+    runner,
+    logger: ctx.logger,
+    invocationRetentionDays: ctx.config.invocationRetentionDays,
+  });
+  return { ...scheduler, releaseHeld: () => runner.releaseHeld() };
+}
+
+type OpsServer = Awaited<ReturnType<Operations['serve']>>;
+
+/** The operator's routes on PORT; a port already taken stops the start with a one-line reason. */
+async function serveOps(ctx: CliContext, ops: Operations): Promise<OpsServer> {
+  const port = ctx.config.httpPort;
+  try {
+    return await ops.serve(port);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    return ctx.fail(
+      text(
+        `cổng ${port} (PORT) đang được chương trình khác dùng; hãy đặt PORT là một cổng còn trống (0 để tự chọn).`,
+        `port ${port} (PORT) is in use by another program; set PORT to a free port (0 picks one).`,
+      ),
+    );
+  }
+}
+
+/** `; health and metrics on port N` when casedesk serves them itself (Slack over HTTP says where it listens). */
+function portNote(server: OpsServer | undefined, locale: 'vi' | 'en'): string {
+  if (!server) return '';
+  return text(`; kiểm tra sức khỏe và số liệu ở cổng ${server.port}`, `; health and metrics on port ${server.port}`)(locale);
+}
+
+/**
+ * SIGTERM or SIGINT: the graceful stop (see {@link drainAndStop}); the database is closed after it,
+ * by `withDb`. Requests still running when CASEDESK_SHUTDOWN_TIMEOUT_MS ran out make the exit code 1.
+ */
+async function stopGracefully(
+  ctx: CliContext,
+  input: {
+    ops: Operations;
+    scheduler: { stop(): Promise<void>; releaseHeld(): Promise<number> };
+    adapters: ChatAdapter[];
+    server: OpsServer | undefined;
+  },
+): Promise<void> {
+  ctx.logger.info('casedesk stopping');
+  const result = await drainAndStop({
+    health: input.ops.health,
+    adapters: input.adapters,
+    scheduler: input.scheduler,
+    timeoutMs: ctx.config.shutdownTimeoutMs,
+    logger: ctx.logger,
+  });
+  await input.server?.close();
+  if (!result.drained) ctx.setExitCode(1);
+  ctx.logger.info({ drained: result.drained, released: result.released }, 'casedesk stopped');
 }
 
 function waitForShutdown(): Promise<void> {

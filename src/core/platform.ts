@@ -1,4 +1,5 @@
 import { PLATFORMS, type Platform } from '../../db/schema/enums.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config.ts';
 import type { Attachment, ReplyMessage } from '../domain/reply.ts';
 import type { Text } from '../i18n/text.ts';
@@ -89,10 +90,50 @@ export interface ChatAdapter {
   readonly platform: ChatPlatform;
   /** Connects and resolves once requests are answered; a refused credential rejects. */
   start(): Promise<void>;
-  /** Disconnects; safe to call after a failed start. */
+  /**
+   * Stops taking new requests and resolves once those in flight have been answered. What becomes of
+   * a request that arrives meanwhile is the platform's to say (left to another instance, refused
+   * with a status the platform or a proxy can retry); none is accepted and then dropped.
+   */
+  drain(): Promise<void>;
+  /** Disconnects; safe to call after a failed start, and after {@link ChatAdapter.drain}. */
   stop(): Promise<void>;
+  /** Whether requests reach this adapter now, and how many it is answering: what readiness reads. */
+  status(): AdapterStatus;
   readonly poster: Poster;
 }
+
+/**
+ * An adapter's connection as an operator sees it.
+ *
+ * @example
+ *   adapter.status() // { connected: true, draining: false, inFlight: 2 }
+ */
+export interface AdapterStatus {
+  /** The platform can reach it: Discord's gateway session is ready, Slack's receiver listens or its socket is open. */
+  readonly connected: boolean;
+  /** {@link ChatAdapter.drain} was called: it takes no new requests. */
+  readonly draining: boolean;
+  /** Requests accepted from the platform and not yet answered. */
+  readonly inFlight: number;
+}
+
+/**
+ * A plain HTTP route the process serves beside the platform's own (health, readiness, metrics).
+ * Its shape is that of Bolt's `CustomRoute`, so an adapter that already listens on the HTTP port
+ * can serve it there; any other is served by a small server of casedesk's own.
+ */
+export interface HttpRoute {
+  readonly path: string;
+  readonly method: 'GET';
+  handler(req: IncomingMessage, res: ServerResponse): void;
+}
+
+/**
+ * Told once a platform request has been acknowledged, with how long after it arrived: what the
+ * operator's acknowledgement-latency metric records. Platforms give three seconds.
+ */
+export type OnAcknowledged = (input: { platform: ChatPlatform; seconds: number }) => void;
 
 /**
  * A chat platform as casedesk knows it: what `casedesk start` runs, where digests can go, and
@@ -115,8 +156,19 @@ export interface PlatformDescriptor {
 }
 
 export interface ConfiguredPlatform {
+  /**
+   * The adapter listens on the HTTP port (`PORT`) for the platform's requests (Slack over HTTP):
+   * it then serves the `routes` it is created with there, and casedesk starts no server of its own.
+   */
+  readonly listensOnPort: boolean;
   /** The adapter serving requests through `dispatcher` (started by its caller). */
-  createAdapter(deps: { dispatcher: Dispatcher; logger: Logger }): ChatAdapter;
+  createAdapter(deps: {
+    dispatcher: Dispatcher;
+    logger: Logger;
+    /** Served on the adapter's port when it {@link ConfiguredPlatform.listensOnPort}; ignored otherwise. */
+    routes?: readonly HttpRoute[];
+    onAcknowledged?: OnAcknowledged;
+  }): ChatAdapter;
   /** Posting without listening for requests (`casedesk digest run-schedules`). */
   createPoster(): Poster;
 }

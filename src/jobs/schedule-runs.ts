@@ -16,6 +16,9 @@ export interface RunFailure {
   error: string;
 }
 
+/** What became of one attempt to build a digest run: built and queued, failed (to be retried), or given up. */
+export type DigestRunOutcome = 'built' | 'failed' | 'gave-up';
+
 export interface ScheduleRunsInput {
   now: Date;
   /** The clock a run is marked built by (the pass's `now` moves on as the pass takes real time). */
@@ -37,6 +40,8 @@ export interface ScheduleRunsInput {
   retryDelayMs: (attempt: number) => number;
   /** Days late after which overdue follow-ups go to the unit's leads. */
   escalateDays: number;
+  /** Told what became of each run this instance tried to build (the operator's metrics). */
+  onRun?: (outcome: DigestRunOutcome) => void;
   logger: Logger;
 }
 
@@ -111,7 +116,10 @@ async function attemptBuild(
       });
       return true;
     });
-    if (queued) log.info({ schedule: schedule.id, slot: leased.slot.toISOString(), messages: built.messages.length }, 'digest run built');
+    if (queued) {
+      log.info({ schedule: schedule.id, slot: leased.slot.toISOString(), messages: built.messages.length }, 'digest run built');
+      input.onRun?.('built');
+    }
     return undefined;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -122,6 +130,7 @@ async function attemptBuild(
       { schedule: schedule.id, slot: leased.slot.toISOString(), attempt: leased.attempts, err: error },
       gaveUp ? 'digest run given up' : 'digest run failed; will retry',
     );
+    input.onRun?.(gaveUp ? 'gave-up' : 'failed');
     return { key, platform: schedule.targetPlatform, outcome: gaveUp ? 'gave-up' : 'failed', error: message };
   }
 }

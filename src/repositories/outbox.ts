@@ -301,3 +301,49 @@ export async function forgetDeliveredBefore(db: Executor, before: Date): Promise
     .returning({ id: outbox.id });
   return rows.length;
 }
+
+/**
+ * Lets go of every message `owner` holds and has not delivered, so that another instance may take
+ * it over at once rather than when the lease runs out; the parts recorded as sent are kept, and it
+ * resumes after them. Called by an instance that is stopping. Returns how many were released.
+ */
+export async function releaseLeases(db: Executor, input: { owner: string }): Promise<number> {
+  const rows = await db
+    .update(outbox)
+    .set({ leaseOwner: null, leaseUntil: null })
+    .where(and(eq(outbox.leaseOwner, input.owner), isNull(outbox.deliveredAt)))
+    .returning({ id: outbox.id });
+  return rows.length;
+}
+
+export interface OutboxBacklog {
+  platform: Platform;
+  /** Undelivered and still to be tried, those being posted now included. */
+  waiting: number;
+  /** Given up after the last attempt. */
+  givenUp: number;
+  /** When the oldest message still to be tried was queued; null when none is. */
+  oldestWaitingSince: Date | null;
+}
+
+/** What the outbox holds undelivered, by platform: the operator's backlog gauges, read at each scrape. */
+export async function outboxBacklog(db: Executor): Promise<OutboxBacklog[]> {
+  const waiting = sql`${outbox.nextAttemptAt} is not null`;
+  const rows = await db
+    .select({
+      platform: outbox.platform,
+      waiting: sql<number>`count(*) filter (where ${waiting})`.mapWith(Number),
+      givenUp: sql<number>`count(*) filter (where ${outbox.nextAttemptAt} is null)`.mapWith(Number),
+      oldest: sql<Date | null>`min(${outbox.createdAt}) filter (where ${waiting})`.mapWith(outbox.createdAt),
+    })
+    .from(outbox)
+    .where(isNull(outbox.deliveredAt))
+    .groupBy(outbox.platform)
+    .orderBy(outbox.platform);
+  return rows.map((r) => ({
+    platform: r.platform,
+    waiting: r.waiting,
+    givenUp: r.givenUp,
+    oldestWaitingSince: r.oldest ?? null,
+  }));
+}

@@ -3,7 +3,8 @@ import type { Database } from '../../db/client.ts';
 import type { Platform } from '../../db/schema/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Locale } from '../i18n/text.ts';
-import { runDueSchedules } from '../jobs/schedule-runs.ts';
+import { runDueSchedules, type DigestRunOutcome } from '../jobs/schedule-runs.ts';
+import { releaseLeases } from '../repositories/outbox.ts';
 import { timeOutStaleMeetings } from '../jobs/stale-meetings.ts';
 import { runHitLadder, type LadderPass } from '../jobs/hit-ladder.ts';
 import { canMessageDirectly, createOutboxWorker, retryDelayMs, type Delivery, type Poster } from './outbox.ts';
@@ -33,6 +34,11 @@ export interface DigestRunnerDeps {
   /** The language of minutes posted when a meeting is closed automatically. */
   locale?: Locale;
   timeZone?: string;
+  /** Told what became of each digest run built and each message posted (the operator's metrics). */
+  observe?: {
+    digestRun(outcome: DigestRunOutcome): void;
+    delivery(delivery: Delivery): void;
+  };
 }
 
 /**
@@ -84,8 +90,31 @@ export function createDigestRunner(deps: DigestRunnerDeps) {
       retryDelayMs,
       escalateDays: deps.escalateDays ?? 3,
       logger: log,
+      ...(deps.observe ? { onRun: (outcome: DigestRunOutcome) => deps.observe?.digestRun(outcome) } : {}),
     });
-    return [...failures, ...(await worker.deliverDue(now))];
+    if (stopping) return failures;
+    const deliveries = await worker.deliverDue(now, { until: () => stopping });
+    for (const delivery of deliveries) deps.observe?.delivery(delivery);
+    return [...failures, ...deliveries];
+  }
+
+  /** Set by {@link stop}: a pass under way posts no further message. */
+  let stopping = false;
+
+  /**
+   * The instance is stopping: the pass under way finishes the message it is posting and takes no
+   * other (the next instance posts them).
+   */
+  function stop(): void {
+    stopping = true;
+  }
+
+  /**
+   * Lets go of the outbox messages this instance holds, so that another instance posts them at
+   * once instead of when the lease runs out (see {@link releaseLeases}).
+   */
+  function releaseHeld(): Promise<number> {
+    return releaseLeases(deps.db, { owner: instance });
   }
 
   /** Closes meetings left open longer than the time-out and queues their minutes (see {@link timeOutStaleMeetings}). */
@@ -104,10 +133,18 @@ export function createDigestRunner(deps: DigestRunnerDeps) {
     return runHitLadder(deps.db, { now, timeZone: deps.timeZone ?? 'Asia/Ho_Chi_Minh', logger: log });
   }
 
-  /** Delivers the answers to requests left by an instance that died (see the outbox worker's `deliverAnswers`). */
-  const deliverAnswers = (now: Date = clock()): Promise<Delivery[]> => worker.deliverAnswers(now);
+  /**
+   * Delivers the answers to requests left by an instance that died (see the outbox worker's
+   * `deliverAnswers`); none once the instance is stopping.
+   */
+  async function deliverAnswers(now: Date = clock()): Promise<Delivery[]> {
+    if (stopping) return [];
+    const deliveries = await worker.deliverAnswers(now, { until: () => stopping });
+    for (const delivery of deliveries) deps.observe?.delivery(delivery);
+    return deliveries;
+  }
 
-  return { runDue, closeStaleMeetings: closeStaleMeetingsAt, advanceHits, deliverAnswers };
+  return { instanceId: instance, runDue, closeStaleMeetings: closeStaleMeetingsAt, advanceHits, deliverAnswers, stop, releaseHeld };
 }
 
 export type DigestRunner = ReturnType<typeof createDigestRunner>;

@@ -131,7 +131,12 @@ export async function startScheduler(input: {
     registered: () => [...tasks.keys()],
     /** Re-reads the schedules now instead of at the next minute. */
     sync,
+    /**
+     * Fires nothing more and waits for the pass under way, which finishes the message it is posting
+     * and takes no other (see the runner's `stop`).
+     */
     async stop(): Promise<void> {
+      input.runner.stop();
       await minute.destroy();
       clearInterval(answers);
       await answering;

@@ -133,9 +133,13 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
   /**
    * Delivers every message due at `now`, one platform beside the other, one message at a time on
    * each. Time moves on from `now` as the pass takes (real) time, so leases and retries are
-   * measured from the clock that started the pass.
+   * measured from the clock that started the pass. `until` ends the pass between two messages
+   * when it says so (the instance is stopping).
    */
-  async function deliverDue(now: Date, options: { limit?: number; answersOnly?: boolean } = {}): Promise<Delivery[]> {
+  async function deliverDue(
+    now: Date,
+    options: { limit?: number; answersOnly?: boolean; until?: () => boolean } = {},
+  ): Promise<Delivery[]> {
     const started = Date.now();
     const at = () => new Date(now.getTime() + (Date.now() - started));
     const limit = options.limit ?? 500;
@@ -147,7 +151,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
       platforms.map(async (platform) => {
         const poster = deps.posters[platform]!;
         const done: Delivery[] = [];
-        for (let i = 0; i < limit; i++) {
+        for (let i = 0; i < limit && !options.until?.(); i++) {
           const row = await leaseNext(deps.db, { platforms: [platform], owner, now: at(), leaseMs, answersOnly });
           if (!row) break;
           const delivery = await post(row, poster, now, at);
@@ -164,7 +168,8 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
    * them, or whose live send failed. Cheap (one indexed look-up when there are none), so it can run
    * every few seconds: an answer is worth little once the user has given up waiting.
    */
-  const deliverAnswers = (now: Date): Promise<Delivery[]> => deliverDue(now, { answersOnly: true });
+  const deliverAnswers = (now: Date, options: { until?: () => boolean } = {}): Promise<Delivery[]> =>
+    deliverDue(now, { ...options, answersOnly: true });
 
   return { deliverDue, deliverAnswers };
 }

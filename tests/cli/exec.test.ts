@@ -80,7 +80,8 @@ describe('casedesk console', () => {
 if (testDriver === 'pglite') {
   describe('as a program', () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'casedesk-exec-')), 'data');
-    const env = { ...process.env, CASEDESK_DATA_DIR: dataDir, CASEDESK_LOCALE: 'en', LOG_LEVEL: 'warn', DATABASE_URL: '' };
+    // PORT 0: a service serves its health and metrics, on a port of its own choosing here.
+    const env = { ...process.env, CASEDESK_DATA_DIR: dataDir, CASEDESK_LOCALE: 'en', LOG_LEVEL: 'warn', DATABASE_URL: '', PORT: '0' };
 
     // Four processes, each loading the whole program: slow on two shared cores, hence the time allowed.
     it('runs exec on a fresh data folder with the exit code of the answer', () => {
@@ -104,6 +105,10 @@ if (testDriver === 'pglite') {
         child.on('exit', (code) => reject(new Error(`exited early with ${code}`)));
       });
       expect(existsSync(join(dataDir, 'casedesk.lock'))).toBe(true);
+      // A service without a chat platform still serves its readiness (the database) on its own port.
+      const port = /health and metrics on port (\d+)/.exec(stdout)?.[1];
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok' } });
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

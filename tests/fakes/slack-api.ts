@@ -89,6 +89,11 @@ export interface FakeSlackApi {
   release(id: string): void;
   /** Posts held to each `response_url`: `open` until answered or dropped. */
   held: Array<{ id: string; state: 'open' | 'dropped' | 'released' }>;
+  /**
+   * Holds every post to a `response_url` from now on, unanswered, until `release()`: an answer kept
+   * in flight (a slow network, Slack taking its time). `held()` counts the posts waiting.
+   */
+  holdResponses(): { held(): number; release(): void };
   /** Answer the next `n` calls of `method` with 429 and `Retry-After: seconds`. */
   rateLimitNext(method: string, n: number, seconds: number): void;
   /** The app is not a member of `channel`: chat.postMessage there answers `not_in_channel`. */
@@ -397,6 +402,7 @@ export async function startFakeSlackApi(
   const failing = new Map<string, 'status' | 'cut'>();
   let sequence = 0;
   let port = 0;
+  let hold: { waiting: number; released: Promise<void> } | undefined;
   const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++sequence).padStart(6, '0')}`;
   const newId = (prefix: string) => `${prefix}${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
   const conversationWith = (userId: string) => {
@@ -421,6 +427,11 @@ export async function startFakeSlackApi(
     const response = /^\/response\/([\w-]+)$/.exec(url.pathname);
     if (response && req.method === 'POST') {
       const id = response[1]!;
+      if (hold) {
+        const gate = hold;
+        gate.waiting += 1;
+        await gate.released;
+      }
       const body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
       // Slack answers a response_url in plain text: `ok`, or the error with a 4xx status.
       const refuse = (status: number, error: string) => {
@@ -792,6 +803,18 @@ export async function startFakeSlackApi(
       for (const answer of waiting) answer();
     },
     held,
+    holdResponses() {
+      let release!: () => void;
+      const gate = { waiting: 0, released: new Promise<void>((resolve) => (release = resolve)) };
+      hold = gate;
+      return {
+        held: () => gate.waiting,
+        release: () => {
+          if (hold === gate) hold = undefined;
+          release();
+        },
+      };
+    },
     rateLimitNext(method, n, seconds) {
       limits.set(method, { n, seconds });
     },

@@ -3,6 +3,7 @@ import {
   Events,
   GatewayIntentBits,
   MessageFlags,
+  Status,
   type AttachmentBuilder,
   type AutocompleteInteraction,
   type ButtonInteraction,
@@ -19,7 +20,8 @@ import { text, type Locale, type Text } from '../../i18n/text.ts';
 import type { DiscordConnection } from './deploy.ts';
 import { isConfirmation } from '../../core/confirmations.ts';
 import { planDelivery, type Paging } from '../../core/delivery.ts';
-import type { ChatAdapter } from '../../core/platform.ts';
+import type { AdapterStatus, ChatAdapter, OnAcknowledged } from '../../core/platform.ts';
+import { createInFlight } from '../../core/in-flight.ts';
 import { cutText, interactionHandle, MAX_FOLLOW_UPS } from './answer.ts';
 import { attachmentFile, DISCORD_FILE_LIMITS, fitFiles, type DiscordAttachmentRef } from './files.ts';
 import { discordPoster, postToDiscord } from './post.ts';
@@ -29,6 +31,8 @@ export interface DiscordAdapterOptions {
   dispatcher: Dispatcher;
   connection: DiscordConnection;
   logger: Logger;
+  /** Told how long each acknowledgement took from the interaction's arrival (the operator's metrics). */
+  onAcknowledged?: OnAcknowledged;
 }
 
 /**
@@ -48,11 +52,29 @@ export function createDiscordAdapter(options: DiscordAdapterOptions) {
     allowedMentions: { parse: [] },
   });
 
+  const inFlight = createInFlight();
+  let draining = false;
+
   client.on(Events.InteractionCreate, (interaction) => {
-    handle(interaction).catch((error) => log.error({ err: error, interaction: interaction.id }, 'interaction failed'));
+    // Draining: every instance receives every interaction, and one that is not stopping accepts it.
+    // Left alone, it is never accepted here, so nothing is acknowledged and then dropped.
+    if (draining) return;
+    const arrived = performance.now();
+    inFlight
+      .track(() => handle(interaction, arrived))
+      .catch((error) => log.error({ err: error, interaction: interaction.id }, 'interaction failed'));
   });
 
-  async function handle(interaction: Interaction): Promise<void> {
+  /** The platform's acknowledgement, reported to the metrics with the time since the interaction arrived. */
+  const timed =
+    (arrived: number, acknowledge: () => Promise<unknown>): (() => Promise<unknown>) =>
+    async () => {
+      const done = await acknowledge();
+      options.onAcknowledged?.({ platform: 'discord', seconds: (performance.now() - arrived) / 1000 });
+      return done;
+    };
+
+  async function handle(interaction: Interaction, arrived: number): Promise<void> {
     // Every instance receives every interaction: the core accepts each for one of them (a quick
     // INSERT outside the commands' pool), which alone acknowledges it, within Discord's three seconds.
     if (interaction.isAutocomplete()) return suggest(interaction);
@@ -60,6 +82,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions) {
       const invocation = toInvocation(interaction, `discord:${interaction.id}`, log.child({ invocation: `discord:${interaction.id}` }));
       await answer(interaction, invocation, () => interaction.deferReply({ flags: MessageFlags.Ephemeral }), {
         paging: rerunnable(invocation, 0),
+        arrived,
       });
       return;
     }
@@ -70,18 +93,18 @@ export function createDiscordAdapter(options: DiscordAdapterOptions) {
     if (pressed.page !== undefined) {
       // ◀ or ▶: the read runs again for whoever pressed, and its message shows the page asked for.
       const invocation = buttonInvocation(interaction, action);
-      await answer(interaction, invocation, () => interaction.deferUpdate(), { paging: rerunnable(invocation, pressed.page) });
+      await answer(interaction, invocation, () => interaction.deferUpdate(), { paging: rerunnable(invocation, pressed.page), arrived });
       return;
     }
     const invocation = buttonInvocation(interaction, action);
     if (isConfirmation(pressed.input)) {
       // Confirm and cancel answer in place of the question, so that its buttons cannot be pressed
       // again; a refusal (expired, or a role too low) is told apart and leaves the question as it was.
-      await answer(interaction, invocation, () => interaction.deferUpdate(), { refusalsApart: true });
+      await answer(interaction, invocation, () => interaction.deferUpdate(), { refusalsApart: true, arrived });
       return;
     }
     // Other buttons ("done") answer in a message of their own under the list.
-    await answer(interaction, invocation, () => interaction.deferReply({ flags: MessageFlags.Ephemeral }), {});
+    await answer(interaction, invocation, () => interaction.deferReply({ flags: MessageFlags.Ephemeral }), { arrived });
   }
 
   /**
@@ -93,7 +116,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions) {
     interaction: RepliableInteraction,
     invocation: Invocation,
     acknowledge: () => Promise<unknown>,
-    how: { paging?: Paging | undefined; refusalsApart?: boolean },
+    how: { paging?: Paging | undefined; refusalsApart?: boolean; arrived: number },
   ): Promise<void> {
     const iLog = log.child({ invocation: invocation.id });
     const live: Reply = {
@@ -106,7 +129,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions) {
       },
       ...(how.refusalsApart ? {} : { progress: (update: Progress) => showProgress(interaction, update) }),
     };
-    await options.dispatcher.dispatch(invocation, live, { acknowledge });
+    await options.dispatcher.dispatch(invocation, live, { acknowledge: timed(how.arrived, acknowledge) });
   }
 
   /** Page buttons for an answer to a read, which can safely run again; not for a change. */
@@ -143,8 +166,22 @@ export function createDiscordAdapter(options: DiscordAdapterOptions) {
       await ready;
       log.info({ user: client.user?.tag }, 'discord ready');
     },
+    /**
+     * Takes no new interactions (another instance accepts them; with none, Discord tells the user
+     * the application did not respond) and resolves once those in flight are answered. The gateway
+     * stays open meanwhile: answers go through REST, and {@link stop} closes it.
+     */
+    async drain(): Promise<void> {
+      draining = true;
+      await inFlight.idle();
+    },
     async stop(): Promise<void> {
       await client.destroy();
+    },
+    status(): AdapterStatus {
+      // The client stays "ready" while a shard reconnects: each shard's own status says whether it is.
+      const connected = client.isReady() && client.ws.shards.size > 0 && client.ws.shards.every((shard) => shard.status === Status.Ready);
+      return { connected, draining, inFlight: inFlight.count() };
     },
     /**
      * Posts to a channel, for scheduled digests: the whole channel sees it, so it must hold no

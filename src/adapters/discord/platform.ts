@@ -13,7 +13,9 @@ export const discordPlatform: PlatformDescriptor = {
     const connection = config.discord;
     if (!connection) return undefined;
     return {
-      createAdapter: ({ dispatcher, logger }) => createDiscordAdapter({ dispatcher, connection, logger }),
+      listensOnPort: false,
+      createAdapter: ({ dispatcher, logger, onAcknowledged }) =>
+        createDiscordAdapter({ dispatcher, connection, logger, ...(onAcknowledged ? { onAcknowledged } : {}) }),
       createPoster: () => createDiscordPoster(connection),
     };
   },

@@ -2,7 +2,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   App,
+  HTTPModuleFunctions,
+  HTTPReceiver,
   LogLevel,
+  SocketModeReceiver,
   type Logger as BoltLogger,
   type RespondFn,
   type SlashCommand,
@@ -21,7 +24,8 @@ import type { SlackConnection } from './connection.ts';
 import { createSlackPoster } from './post.ts';
 import { planDelivery, type Paging } from '../../core/delivery.ts';
 import type { CommandDefinition, CommandRegistry } from '../../core/command.ts';
-import type { ChatAdapter } from '../../core/platform.ts';
+import type { AdapterStatus, ChatAdapter, HttpRoute, OnAcknowledged } from '../../core/platform.ts';
+import { createInFlight } from '../../core/in-flight.ts';
 import { commandGroups, commands as allCommands } from '../../../commands/index.ts';
 import { cutText, directHandle, FILES_NOTE, responseUrlHandle } from './answer.ts';
 import { directConversation, directReply, sendFilesDirectly } from './direct.ts';
@@ -44,7 +48,23 @@ export interface SlackAdapterOptions {
    * file). Defaults to casedesk's commands; give the dispatcher's own registry when it differs.
    */
   commands?: CommandRegistry;
+  /** Served on the HTTP port beside `/slack/events` (health, readiness, metrics); not in Socket Mode. */
+  routes?: readonly HttpRoute[];
+  /** Told how long each request took from its arrival to its acknowledgement (the operator's metrics). */
+  onAcknowledged?: OnAcknowledged;
 }
+
+/** Thrown by the adapter's first middleware for a request that arrives while it drains. */
+class Draining extends Error {
+  constructor() {
+    super('casedesk is stopping and takes no new requests');
+    this.name = 'Draining';
+  }
+}
+
+/** Bolt hands the app's error handler the error wrapped (`original`) when it is not one of its own. */
+const isDraining = (error: unknown): boolean =>
+  error instanceof Draining || (error as { original?: unknown } | undefined)?.original instanceof Draining;
 
 /**
  * Slack refused a token when the adapter started: `variable` names which one, since Socket Mode
@@ -111,18 +131,64 @@ export function createSlackAdapter(options: SlackAdapterOptions) {
   const { connection, dispatcher } = options;
   const clientOptions = { slackApiUrl: connection.apiUrl };
   const socketMode = Boolean(connection.appToken);
+  const logger = boltLogger(log);
+  const inFlight = createInFlight();
+  let draining = false;
+  let socketOpen = false;
+  // The receivers are built here rather than by App so that a request arriving while the adapter
+  // drains is refused with 503 (HTTP) and the socket's state can be read.
+  const receiver = socketMode
+    ? new SocketModeReceiver({
+        appToken: connection.appToken!,
+        // Socket Mode's own client opens the connection (apps.connections.open) through the same API.
+        installerOptions: { clientOptions },
+        logger,
+        logLevel: LogLevel.INFO,
+      })
+    : new HTTPReceiver({
+        signingSecret: connection.signingSecret!,
+        port: connection.port,
+        customRoutes: [...(options.routes ?? [])],
+        logger,
+        logLevel: LogLevel.INFO,
+        // 503 with Retry-After: a proxy in front of several instances may send it to another; Slack
+        // itself shows the user that the command failed, and it can be typed again.
+        processEventErrorHandler: async (args) => {
+          if (!isDraining(args.error)) return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+          if (!args.response.headersSent) {
+            args.response.writeHead(503, { 'retry-after': '5' });
+            args.response.end();
+          }
+          return true;
+        },
+      });
+  if (receiver instanceof SocketModeReceiver) {
+    receiver.client.on('connected', () => (socketOpen = true));
+    for (const state of ['disconnecting', 'disconnected', 'reconnecting']) receiver.client.on(state, () => (socketOpen = false));
+  }
   const app = new App({
     token: connection.botToken,
-    ...(socketMode
-      ? // Socket Mode's own client opens the connection (apps.connections.open) through the same API.
-        { socketMode: true, appToken: connection.appToken!, installerOptions: { clientOptions } }
-      : { signingSecret: connection.signingSecret!, port: connection.port }),
+    receiver,
     clientOptions,
-    logger: boltLogger(log),
+    logger,
     logLevel: LogLevel.INFO,
     // Checked in start(), so that a refused token fails it with a clear error.
     deferInitialization: true,
   });
+
+  // Before every listener: a request that arrives while draining is refused, before it is
+  // acknowledged or accepted; every other one is counted until its answer has gone out.
+  app.use(async ({ context, next }) => {
+    if (draining) throw new Draining();
+    context.receivedAt = performance.now();
+    await inFlight.track(next);
+  });
+  /** Bolt's ack(), reported to the metrics with the time since the request reached the app. */
+  const acknowledge = async (ack: () => Promise<void>, context: Record<string, unknown>) => {
+    await ack();
+    if (typeof context.receivedAt === 'number')
+      options.onAcknowledged?.({ platform: 'slack', seconds: (performance.now() - context.receivedAt) / 1000 });
+  };
 
   const locale = options.locale ?? 'vi';
   const registry = options.commands ?? allCommands;
@@ -147,8 +213,8 @@ export function createSlackAdapter(options: SlackAdapterOptions) {
   // Slack wants every delivery answered with 200 within three seconds, retries included, so Bolt's
   // ack() is the transport's receipt and comes first; the core then accepts the invocation (a
   // retry stops there) and answers through response_url, which stays good for 30 minutes.
-  app.command(new RegExp(`^(${SLACK_COMMANDS.join('|')})$`), async ({ command, ack, respond }) => {
-    await ack();
+  app.command(new RegExp(`^(${SLACK_COMMANDS.join('|')})$`), async ({ command, ack, respond, context }) => {
+    await acknowledge(ack, context);
     const invocation = slashInvocation(command);
     const form = formFor(invocation);
     if (form) {
@@ -159,8 +225,8 @@ export function createSlackAdapter(options: SlackAdapterOptions) {
     await dispatcher.dispatch(invocation, replyVia(respond, where, { paging: rerunnable(invocation, 0) }));
   });
 
-  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: /^cd:/ }, async ({ ack, body, action, respond }) => {
-    await ack();
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: /^cd:/ }, async ({ ack, body, action, respond, context }) => {
+    await acknowledge(ack, context);
     const decoded = SLACK_BUTTONS.decode(action.value);
     if (!decoded) return;
     const invocation = actionInvocation(body, action, decoded.input);
@@ -177,8 +243,8 @@ export function createSlackAdapter(options: SlackAdapterOptions) {
   // A form's submission: ack() closes the modal at once; the core then accepts the submission (the
   // same submission delivered again, to this instance or another, stops there) and checks it as it
   // checks any command, the submitter's membership and role included.
-  app.view<ViewSubmitAction>({ callback_id: FORM_CALLBACK_ID, type: 'view_submission' }, async ({ ack, body, view }) => {
-    await ack();
+  app.view<ViewSubmitAction>({ callback_id: FORM_CALLBACK_ID, type: 'view_submission' }, async ({ ack, body, view, context: request }) => {
+    await acknowledge(ack, request);
     const context = decodeFormContext(view.private_metadata);
     const definition = context && registry.get(context.command);
     // A modal is shown only to the user it was opened for: another submitter is not one of ours.
@@ -243,6 +309,8 @@ export function createSlackAdapter(options: SlackAdapterOptions) {
   }
 
   app.error(async (error) => {
+    // Back to the receiver, which refuses the request (see processEventErrorHandler).
+    if (isDraining(error)) throw error;
     log.error({ err: error }, 'slack request failed');
   });
 
@@ -272,11 +340,28 @@ export function createSlackAdapter(options: SlackAdapterOptions) {
     port(): number | undefined {
       return (server?.address() as AddressInfo | null)?.port;
     },
+    /**
+     * Takes no new requests and resolves once those in flight are answered. Over HTTP the port
+     * stays open (readiness is served there) and a new request is refused with 503; in Socket Mode
+     * the socket is closed at once, so that Slack sends new requests to the app's other connections.
+     */
+    async drain(): Promise<void> {
+      draining = true;
+      if (socketMode && running) {
+        running = false;
+        await app.stop();
+      }
+      await inFlight.idle();
+    },
     /** Stops listening; a no-op when start() failed, since Bolt's stop() would throw. */
     async stop(): Promise<void> {
       if (!running) return;
       running = false;
       await app.stop();
+    },
+    status(): AdapterStatus {
+      const connected = running && (socketMode ? socketOpen : Boolean(server?.listening));
+      return { connected, draining, inFlight: inFlight.count() };
     },
     /** Channel posts and direct messages for the scheduler. */
     poster,

@@ -12,7 +12,17 @@ export const slackPlatform: PlatformDescriptor = {
     const connection = config.slack;
     if (!connection) return undefined;
     return {
-      createAdapter: ({ dispatcher, logger }) => createSlackAdapter({ dispatcher, connection, logger, locale: config.locale }),
+      // Over HTTP, Bolt listens on PORT; in Socket Mode nothing does.
+      listensOnPort: !connection.appToken,
+      createAdapter: ({ dispatcher, logger, routes, onAcknowledged }) =>
+        createSlackAdapter({
+          dispatcher,
+          connection,
+          logger,
+          locale: config.locale,
+          ...(routes ? { routes } : {}),
+          ...(onAcknowledged ? { onAcknowledged } : {}),
+        }),
       createPoster: () => createSlackPosterFor(connection, config.locale),
     };
   },
