@@ -20,6 +20,7 @@ export default defineCommand({
     {
       name: 'filter',
       nameVi: 'lọc',
+      labelVi: 'bộ lọc',
       type: 'choice',
       positional: true,
       choices: [
@@ -35,6 +36,7 @@ export default defineCommand({
     {
       name: 'case',
       nameVi: 'hồ-sơ',
+      labelVi: 'mã hồ sơ',
       type: 'string',
       maxLength: 40,
       placeholder: 'CODE',

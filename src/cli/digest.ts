@@ -5,6 +5,7 @@ import { renderMarkdown, renderText } from '../adapters/console/render.ts';
 import { DIGEST_TARGETS, PLATFORM_ADAPTERS } from '../adapters/index.ts';
 import { choiceOf, type Platform, type Poster } from '../core/platform.ts';
 import { dayIn, parseIsoDate } from '../domain/dates.ts';
+import { dateProblemText } from '../i18n/dates.ts';
 import { plural } from '../i18n/plural.ts';
 import { text } from '../i18n/text.ts';
 import { undeliveredByPlatform } from '../repositories/outbox.ts';
@@ -58,8 +59,7 @@ const targetForms = (channel: string, or: string) =>
 export function registerDigestCommands(program: Command, ctx: CliContext): void {
   const date = (name: string) => (value: string) => {
     const parsed = parseIsoDate(value);
-    if (!parsed)
-      ctx.fail(text(`${name}: cần ngày dạng YYYY-MM-DD, không phải "${value}".`, `${name}: needs a YYYY-MM-DD date, not "${value}".`));
+    if (!parsed) ctx.fail(dateProblemText(() => name, value));
     return parsed;
   };
   const digest = program.command('digest').description("the steering committee's progress digest: print it, schedule it");

@@ -59,6 +59,14 @@ describe('console adapter', () => {
     expect(written).toContain('`case` has no subcommand `fnd`. Did you mean `case find`? Subcommands: find, show,');
   });
 
+  it("shows a command's options in help with one colon each", async () => {
+    const { written } = await chat('help case find\n');
+    expect(written).toContain('case find <text…> [status:wanted|arrested|surrendered|cleared|cancelled]');
+    expect(written).toMatch(/^status: +only cases with this status/m);
+    expect(written).toMatch(/^text: +/m);
+    expect(written).not.toContain('::');
+  });
+
   it('stops at exit', async () => {
     const { results } = await chat('whoami\nexit\nwhoami\n');
     expect(results).toHaveLength(1);

@@ -56,8 +56,14 @@ describe('casedesk digest', () => {
   it('refuses bad input with a clear message', async () => {
     expect(await cli(['digest', '--from', '2024-02-30', '--to', '2024-03-01'])).toMatchObject({
       code: 1,
-      stderr: expect.stringContaining('--from: needs a YYYY-MM-DD date'),
+      stderr: expect.stringContaining('--from: 2024-02-30 is not a real date (February 2024 has 29 days).'),
     });
+    expect((await cli(['digest', '--from', '2026-02-30', '--to', '2026-03-01'])).stderr).toContain(
+      '--from: 2026-02-30 is not a real date (February 2026 has 28 days).',
+    );
+    expect((await cli(['digest', '--from', 'yesterday', '--to', '2026-03-01'])).stderr).toContain(
+      '--from: "yesterday" is not a date; write it as YYYY-MM-DD',
+    );
     expect((await cli(['digest', '--from', '2024-02-01'])).stderr).toContain('Give both from and to');
     expect((await cli(['digest', '--unit', 'NOPE'])).stderr).toContain('There is no unit NOPE');
     expect((await cli(['digest', 'schedule', 'add', '--target', 'teams:x', '--cron', '0 7 * * 1'])).stderr).toContain(

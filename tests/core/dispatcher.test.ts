@@ -199,6 +199,19 @@ describe('dispatcher', () => {
     );
   });
 
+  it('names roles and options in Vietnamese as nouns that read in a sentence', async () => {
+    await makeMember(t.db, { handle: 'vi.viewer', role: 'viewer', unit: 'C06', locale: 'vi' });
+    const core = createTestCore(t.db);
+    const denied = await core.run('vi.viewer', 'case note TN-2020-000001 ghi chú');
+    expect(denied.reply.text).toBe('Lệnh "case note" cần vai trò cán bộ trở lên; vai trò của bạn là người xem.');
+    const missing = await core.run('vi.viewer', 'case show');
+    expect(missing.reply.text).toContain('Thiếu mã hồ sơ (code): mã hồ sơ, ví dụ TN-2020-000123.');
+    const help = await core.run('vi.viewer', 'help case find');
+    expect(help.reply.text).toContain('status (trạng thái): chỉ hồ sơ có trạng thái này');
+    expect(help.reply.text).toContain('Vai trò tối thiểu: người xem.');
+    expect(help.reply.text).not.toContain('::');
+  });
+
   it('tells an unknown chat user how to get access, with their account id', async () => {
     const core = createTestCore(t.db);
     const { result, reply } = await core.run('x', 'whoami', { actor: { platform: 'discord', workspaceId: 'G42', userId: 'U7' } });
