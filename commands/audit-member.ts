@@ -13,6 +13,7 @@ export default defineCommand({
     {
       name: 'handle',
       nameVi: 'tên',
+      labelVi: 'tên đăng nhập',
       type: 'string',
       required: true,
       positional: true,

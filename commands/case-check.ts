@@ -22,6 +22,7 @@ export default defineCommand({
     {
       name: 'file',
       nameVi: 'tệp',
+      labelVi: 'tệp danh sách',
       type: 'file',
       positional: true,
       required: true,
@@ -34,6 +35,7 @@ export default defineCommand({
     {
       name: 'priority',
       nameVi: 'mức-độ',
+      labelVi: 'mức ưu tiên',
       type: 'choice',
       choices: [
         { value: 'routine', label: text('thường (trả lời trong 1 giờ)', 'routine (answer within an hour)'), aliases: ['thường', 'thuong'] },

@@ -20,6 +20,7 @@ export default defineCommand({
     {
       name: 'kind',
       nameVi: 'loại',
+      labelVi: 'loại quyết định',
       type: 'choice',
       positional: true,
       required: true,
@@ -32,6 +33,7 @@ export default defineCommand({
     {
       name: 'number',
       nameVi: 'số',
+      labelVi: 'số quyết định',
       type: 'string',
       positional: true,
       required: true,
@@ -42,12 +44,14 @@ export default defineCommand({
     {
       name: 'on',
       nameVi: 'ngày',
+      labelVi: 'ngày ban hành',
       type: 'date',
       description: text('ngày ban hành (mặc định hôm nay)', 'the day it was issued (default today)'),
     },
     {
       name: 'authority',
       nameVi: 'cơ-quan',
+      labelVi: 'cơ quan ban hành',
       type: 'string',
       maxLength: 200,
       placeholder: 'NAME',

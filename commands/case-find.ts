@@ -20,6 +20,7 @@ export default defineCommand({
     {
       name: 'text',
       nameVi: 'nội-dung',
+      labelVi: 'nội dung tìm kiếm',
       type: 'text',
       positional: true,
       required: true,

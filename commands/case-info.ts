@@ -24,6 +24,7 @@ export default defineCommand({
     {
       name: 'field',
       nameVi: 'mục',
+      labelVi: 'loại thông tin',
       type: 'choice',
       positional: true,
       required: true,

@@ -41,7 +41,7 @@ export default defineCommand({
         title,
         blocks: [
           { kind: 'fields', fields: [...caseIdentityFields(card.value, l), ...caseSummaryFields(card.value, l)] },
-          { kind: 'text', tone: 'muted', text: text('Vai trò xem chỉ thấy bản tóm tắt.', 'The viewer role sees a summary only.')(l) },
+          { kind: 'text', tone: 'muted', text: text('Vai trò người xem chỉ thấy bản tóm tắt.', 'The viewer role sees a summary only.')(l) },
         ],
       });
     }

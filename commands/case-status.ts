@@ -41,6 +41,7 @@ export default defineCommand({
     {
       name: 'on',
       nameVi: 'ngày',
+      labelVi: 'ngày xảy ra',
       type: 'date',
       description: text(
         'ngày xảy ra (mặc định hôm nay; khi đính chính: ngày đã ghi)',

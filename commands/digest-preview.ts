@@ -15,6 +15,7 @@ export default defineCommand({
     {
       name: 'period',
       nameVi: 'kỳ',
+      labelVi: 'kỳ báo cáo',
       type: 'choice',
       positional: true,
       choices: PERIOD_CHOICES,

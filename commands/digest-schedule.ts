@@ -28,6 +28,7 @@ export default defineCommand({
     {
       name: 'spec',
       nameVi: 'lịch',
+      labelVi: 'lịch gửi',
       type: 'text',
       positional: true,
       maxLength: 100,
@@ -48,6 +49,7 @@ export default defineCommand({
     {
       name: 'period',
       nameVi: 'kỳ',
+      labelVi: 'kỳ báo cáo',
       type: 'choice',
       choices: SCHEDULE_PERIOD_CHOICES,
       description: text('kỳ báo cáo (mặc định: từ đầu năm)', 'the period (default: year to date)'),
@@ -56,6 +58,7 @@ export default defineCommand({
     {
       name: 'kind',
       nameVi: 'loại',
+      labelVi: 'loại lịch',
       type: 'choice',
       choices: [
         { value: 'digest', label: text('báo cáo tiến độ', 'the progress digest'), aliases: ['bao-cao', 'báo cáo'] },

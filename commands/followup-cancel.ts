@@ -12,6 +12,7 @@ export default defineCommand({
     {
       name: 'id',
       nameVi: 'số',
+      labelVi: 'số hiệu việc',
       type: 'integer',
       positional: true,
       required: true,

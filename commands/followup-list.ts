@@ -10,13 +10,17 @@ const LIMIT = 25;
 export default defineCommand({
   name: 'followup list',
   nameVi: 'danh-sách',
-  description: text('Xem việc cần làm: của tôi, quá hạn, hoặc tất cả', 'List follow-ups: mine, overdue, or all'),
+  description: text(
+    'Xem việc cần làm: của tôi, quá hạn, tất cả, hoặc mọi việc của một hồ sơ hay đơn vị',
+    'List follow-ups: mine, overdue, all, or every one of a case or a unit',
+  ),
   minRole: 'officer',
   writes: false,
   options: [
     {
       name: 'filter',
       nameVi: 'lọc',
+      labelVi: 'bộ lọc',
       type: 'choice',
       positional: true,
       choices: [
@@ -24,24 +28,27 @@ export default defineCommand({
         { value: 'overdue', label: text('quá hạn', 'overdue'), aliases: ['quá hạn', 'qua-han'] },
         { value: 'all', label: text('tất cả', 'all'), aliases: ['tất cả', 'tat-ca'] },
       ],
-      description: text('mine (mặc định), overdue hoặc all', 'mine (default), overdue or all'),
+      description: text(
+        'mine (mặc định), overdue hoặc all; với case: hay unit:, mặc định là mọi việc của hồ sơ, đơn vị đó',
+        'mine (the default), overdue or all; with case: or unit:, every one of that case or unit by default',
+      ),
     },
     {
       name: 'case',
       nameVi: 'hồ-sơ',
+      labelVi: 'mã hồ sơ',
       type: 'string',
       maxLength: 40,
       placeholder: 'CODE',
-      description: text('chỉ việc của hồ sơ này', 'only follow-ups on this case'),
+      description: text('mọi việc của hồ sơ này', 'every follow-up on this case'),
     },
-    unitOption(text('chỉ việc của đơn vị này và cấp dưới', 'only follow-ups of this unit and its sub-units')),
+    unitOption(text('mọi việc của đơn vị này và cấp dưới', 'every follow-up of this unit and its sub-units')),
   ],
   async run(ctx) {
-    const filter = ctx.options.filter ?? 'mine';
     const listed = await ctx.services.listFollowUps({
       scope: ctx.scope,
       member: ctx.member,
-      filter,
+      filter: ctx.options.filter,
       caseCode: ctx.options.case,
       unitCode: ctx.options.unit,
       today: ctx.today,

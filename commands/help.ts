@@ -65,7 +65,9 @@ function detail(command: CommandDefinition, l: Locale, allowed: boolean) {
     {
       kind: 'fields' as const,
       fields: command.options.map((o) => ({
-        label: o.positional ? o.name : `${o.name}:`,
+        // The name as typed (`status`, written `status:…` in the usage line above), and in
+        // Vietnamese what it is; never a colon of its own, which the field's own would double.
+        label: l === 'vi' ? `${o.name} (${o.labelVi ?? o.nameVi.replaceAll('-', ' ')})` : o.name,
         value:
           o.description(l) +
           (o.required ? text(' (bắt buộc)', ' (required)')(l) : '') +

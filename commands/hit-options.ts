@@ -12,6 +12,7 @@ import type { HitAnswer } from '../src/services/checks.ts';
 export const hitIdOption = {
   name: 'id',
   nameVi: 'số',
+  labelVi: 'số hiệu yêu cầu',
   type: 'integer',
   positional: true,
   required: true,

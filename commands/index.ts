@@ -5,6 +5,7 @@ import auditMember from './audit-member.ts';
 import caseCheck from './case-check.ts';
 import caseDecision from './case-decision.ts';
 import caseFind from './case-find.ts';
+import caseHistory from './case-history.ts';
 import caseInfo from './case-info.ts';
 import caseNote from './case-note.ts';
 import caseShow from './case-show.ts';
@@ -43,6 +44,7 @@ export const commands = new CommandRegistry([
   caseNote,
   caseInfo,
   caseCheck,
+  caseHistory,
   hitList,
   hitConfirm,
   hitReject,

@@ -13,6 +13,7 @@ export default defineCommand({
     {
       name: 'id',
       nameVi: 'số',
+      labelVi: 'số hiệu cuộc họp',
       type: 'integer',
       positional: true,
       required: true,

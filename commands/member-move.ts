@@ -19,6 +19,7 @@ export default defineCommand({
     {
       name: 'unit',
       nameVi: 'đơn-vị',
+      labelVi: 'đơn vị mới',
       type: 'string',
       positional: true,
       required: true,

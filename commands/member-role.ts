@@ -17,6 +17,7 @@ export default defineCommand({
     {
       name: 'role',
       nameVi: 'vai-trò',
+      labelVi: 'vai trò mới',
       type: 'choice',
       positional: true,
       required: true,

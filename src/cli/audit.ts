@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify';
 import { addDays, parseIsoDate, startOfDayIn } from '../domain/dates.ts';
+import { dateProblemText } from '../i18n/dates.ts';
 import { formatDate, formatNumber, text, type Text } from '../i18n/text.ts';
 import { findUnitByCode, unitSubtreeIds } from '../repositories/units.ts';
 import { auditRowsOfPeriod, keptHeadOf, parseKeptHead, verifyAuditChain, type ChainFinding } from '../services/audit.ts';
@@ -128,11 +129,13 @@ function registerAuditExport(audit: Command, ctx: CliContext): void {
     .action(async (file: string, opts: { from: string; to: string; unit?: string }) => {
       const from = parseIsoDate(opts.from);
       const to = parseIsoDate(opts.to);
-      if (!from || !to || to < from)
+      if (!from) ctx.fail(dateProblemText(() => '--from', opts.from));
+      if (!to) ctx.fail(dateProblemText(() => '--to', opts.to));
+      if (to < from)
         ctx.fail(
           text(
-            `Khoảng ngày không hợp lệ (--from ${opts.from} --to ${opts.to}); ghi YYYY-MM-DD, ngày đầu không sau ngày cuối.`,
-            `The dates are not valid (--from ${opts.from} --to ${opts.to}); write YYYY-MM-DD, the first day not after the last.`,
+            `Khoảng ngày không hợp lệ (--from ${opts.from} --to ${opts.to}): ngày đầu phải không sau ngày cuối.`,
+            `The dates are not valid (--from ${opts.from} --to ${opts.to}): the first day must not be after the last.`,
           ),
         );
       await ctx.withDb(async ({ db }) => {

@@ -29,7 +29,7 @@ export function registerDbCommands(program: Command, ctx: CliContext): void {
         ctx.print(
           ctx.say(
             text(
-              `Đã áp dụng ${applied} migration; cơ sở dữ liệu đã cập nhật (${handle.driver}, ${handle.location}).`,
+              `Đã áp dụng ${applied} bản cập nhật cấu trúc cơ sở dữ liệu (migration); cơ sở dữ liệu đã ở phiên bản mới nhất (${handle.driver}, ${handle.location}).`,
               `Applied ${applied} migration(s); the database is up to date (${handle.driver}, ${handle.location}).`,
             ),
           ),
@@ -116,7 +116,7 @@ async function setUpRoles(ctx: CliContext, opts: { owner: string; app: string })
                 ),
           );
           const applied = await applyMigrations(db);
-          say(text(`Đã áp dụng ${applied} migration.`, `Applied ${applied} migration(s).`));
+          say(text(`Đã áp dụng ${applied} bản cập nhật cấu trúc cơ sở dữ liệu (migration).`, `Applied ${applied} migration(s).`));
           const handedOver = await transferOwnership(db, owner);
           say(
             handedOver > 0

@@ -5,8 +5,9 @@ import { renderMarkdown, renderText } from '../adapters/console/render.ts';
 import { DIGEST_TARGETS, PLATFORM_ADAPTERS } from '../adapters/index.ts';
 import { choiceOf, type Platform, type Poster } from '../core/platform.ts';
 import { dayIn, parseIsoDate } from '../domain/dates.ts';
+import { dateProblemText } from '../i18n/dates.ts';
 import { plural } from '../i18n/plural.ts';
-import { text } from '../i18n/text.ts';
+import { text, type Text } from '../i18n/text.ts';
 import { undeliveredByPlatform } from '../repositories/outbox.ts';
 import { buildDigest } from '../services/digest/digest.ts';
 import { PERIOD_PRESETS, type PeriodPreset } from '../services/digest/period.ts';
@@ -25,8 +26,16 @@ import { digestMessage } from '../presenters/digest.ts';
 import { renderDigestChart } from '../presenters/digest-chart.ts';
 import { scheduleLine } from '../presenters/digest-schedule.ts';
 import type { Config } from '../config.ts';
+import type { Delivery } from '../scheduler/outbox.ts';
 import type { CliContext } from './context.ts';
 import { configuredDigestRunner } from './runner.ts';
+
+/** What became of a message, as `run-schedules` prints it after its key. */
+const DELIVERY_OUTCOME: Record<Delivery['outcome'], Text> = {
+  delivered: text('đã gửi', 'delivered'),
+  failed: text('lỗi, sẽ gửi lại', 'failed, will be retried'),
+  'gave-up': text('đã dừng gửi sau nhiều lần lỗi', 'given up after repeated failures'),
+};
 
 /** The name people read for a platform: `Slack`. */
 const platformLabel = (platform: Platform): string => PLATFORM_ADAPTERS.find((p) => p.name === platform)?.label ?? platform;
@@ -58,8 +67,7 @@ const targetForms = (channel: string, or: string) =>
 export function registerDigestCommands(program: Command, ctx: CliContext): void {
   const date = (name: string) => (value: string) => {
     const parsed = parseIsoDate(value);
-    if (!parsed)
-      ctx.fail(text(`${name}: cần ngày dạng YYYY-MM-DD, không phải "${value}".`, `${name}: needs a YYYY-MM-DD date, not "${value}".`));
+    if (!parsed) ctx.fail(dateProblemText(() => name, value));
     return parsed;
   };
   const digest = program.command('digest').description("the steering committee's progress digest: print it, schedule it");
@@ -207,8 +215,13 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
             ctx.say(text(`Đã đóng cuộc họp #${id} do quá thời gian.`, `Closed meeting #${id}: it was left open past the time-out.`)),
           );
         const outcomes = await runner.runDue(now);
-        for (const o of outcomes) ctx.print(`${o.key} ${o.outcome}${o.error ? `: ${o.error}` : ''}`);
-        for (const u of await undeliveredByPlatform(handle.db, now)) {
+        for (const o of outcomes) ctx.print(`${o.key} ${ctx.say(DELIVERY_OUTCOME[o.outcome])}${o.error ? `: ${o.error}` : ''}`);
+        const undelivered = await undeliveredByPlatform(handle.db, now);
+        // Silence would leave the operator (or cron's mail) guessing whether anything ran.
+        if (outcomes.length === 0 && closed.length === 0 && !undelivered.some((u) => u.waiting || u.givenUp)) {
+          ctx.print(ctx.say(text(`Không có gì đến hạn lúc ${now.toISOString()}.`, `Nothing due at ${now.toISOString()}.`)));
+        }
+        for (const u of undelivered) {
           const name = platformLabel(u.platform);
           if (u.waiting && posters[u.platform]) {
             ctx.print(

@@ -19,6 +19,7 @@ import {
 } from '../services/directory.ts';
 import type { Database } from '../../db/client.ts';
 import { MEMBER_ROLES } from '../domain/roles.ts';
+import { ROLE_LABEL } from '../i18n/labels.ts';
 import { table, type CliContext } from './context.ts';
 
 export function registerDirectoryCommands(program: Command, ctx: CliContext): void {
@@ -129,7 +130,8 @@ export function registerDirectoryCommands(program: Command, ctx: CliContext): vo
               : ['HANDLE', 'ROLE', 'UNIT', 'LOCALE', 'NAME', 'ACCOUNTS', 'STATUS'],
             rows.map((m) => [
               m.handle,
-              m.role,
+              // In Vietnamese, the role's name with the word `--role` takes.
+              ctx.config.locale === 'vi' ? `${ROLE_LABEL[m.role]('vi')} (${m.role})` : m.role,
               m.unitCode,
               m.locale ?? '-',
               m.displayName,

@@ -20,11 +20,11 @@ export const DANGER_CHOICES: readonly ChoiceSpec<Danger>[] = DANGERS.map((value:
 
 /** The Vietnamese words for the roles, as they are typed: `chỉ huy`, `chi-huy`. */
 const ROLE_WORDS: Record<MemberRole, readonly string[]> = {
-  viewer: ['xem'],
+  viewer: ['người xem', 'nguoi-xem', 'xem'],
   officer: ['cán bộ', 'can-bo'],
   lead: ['chỉ huy', 'chi-huy'],
-  admin: ['quản trị', 'quan-tri'],
-  auditor: ['giám sát', 'giam-sat'],
+  admin: ['quản trị viên', 'quan-tri-vien', 'quản trị', 'quan-tri'],
+  auditor: ['giám sát viên', 'giam-sat-vien', 'giám sát', 'giam-sat'],
 };
 
 export const ROLE_CHOICES: readonly ChoiceSpec<MemberRole>[] = MEMBER_ROLES.map((value: MemberRole) => ({

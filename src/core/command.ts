@@ -1,4 +1,5 @@
 import { hasRole } from '../domain/roles.ts';
+import { editDistance } from '../domain/name-match.ts';
 import type { Locale, MemberRole, Platform } from '../../db/schema/index.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import type { Text } from '../i18n/text.ts';
@@ -167,12 +168,20 @@ export class CommandRegistry {
     return [...new Set(this.all().map((c) => c.name.split(' ')[0]!))];
   }
 
+  /** The second words of a group's commands, in the registry's order: `find`, `show`, … for `case`. */
+  subcommands(group: string): string[] {
+    return this.all()
+      .map((c) => c.name.split(' '))
+      .filter((words) => words.length === 2 && words[0] === group)
+      .map((words) => words[1]!);
+  }
+
   /**
    * Finds the command a line of text starts with: two words (`case find …`) before one (`help …`),
    * names before aliases (`check …`).
-   * Returns the command and the rest of the line.
+   * Returns the command and the rest of the line, or what was missed (see {@link CommandMiss}).
    */
-  resolveText(line: string): { command: CommandDefinition; rest: string } | { group: string | undefined } {
+  resolveText(line: string): { command: CommandDefinition; rest: string } | CommandMiss {
     const trimmed = line.trim().replace(/^\/+/, '');
     const words = trimmed.split(/\s+/);
     const first = (words[0] ?? '').toLowerCase();
@@ -183,8 +192,70 @@ export class CommandRegistry {
     if (one) return { command: one, rest: restAfter(trimmed, 1) };
     const alias = this.byAlias.get(`${first} ${second}`) ?? this.byAlias.get(first);
     if (alias) return { command: alias, rest: restAfter(trimmed, this.byAlias.has(`${first} ${second}`) ? 2 : 1) };
-    return { group: this.groups().includes(first) ? first : undefined };
+    return this.miss(first, second);
   }
+
+  /**
+   * What a line that names no command missed, and the nearest command: within the group when its
+   * first word is a group (`case fnd` → `case find`), else among every name, alias and group
+   * (`cse find` → `case find`, `hlep` → `help`).
+   */
+  private miss(first: string, second: string): CommandMiss {
+    if (this.groups().includes(first)) {
+      const subcommands = this.subcommands(first);
+      if (!second) return { group: first, subcommands };
+      const near = nearest(second, subcommands);
+      return { group: first, subcommand: second, subcommands, ...(near ? { suggestion: `${first} ${near}` } : {}) };
+    }
+    // A two-word name within reach before a one-word one: `folowup lst` is `followup list`, not
+    // the group `followup` alone.
+    const names = [...this.byName.keys(), ...this.byAlias.keys(), ...this.groups()];
+    const twoWords = nearest(
+      `${first} ${second}`,
+      names.filter((n) => n.includes(' ')),
+    );
+    const suggestion =
+      twoWords ??
+      nearest(
+        first,
+        names.filter((n) => !n.includes(' ')),
+      );
+    return { group: undefined, ...(suggestion ? { suggestion } : {}) };
+  }
+}
+
+/**
+ * A line of text that names no command: `group` when its first word is a group (`case`), with the
+ * group's `subcommands`; `subcommand` when a second word was typed that the group does not have;
+ * `suggestion` the command (or group) nearest to what was typed, when one is near enough.
+ */
+export interface CommandMiss {
+  group: string | undefined;
+  subcommand?: string;
+  subcommands?: string[];
+  suggestion?: string;
+}
+
+/**
+ * Edits from `typed` to `name` when they are near enough to suggest: one edit for a name of up to
+ * five letters, two from six, and always fewer than a third of its letters, so that a short word
+ * (`hi`) is not taken for a short name (`hit`) one letter away. Swapping two neighbouring letters is one
+ * edit (`hlep` → `help`).
+ */
+function withinReach(typed: string, name: string): number | undefined {
+  const budget = name.length >= 6 ? 2 : 1;
+  const distance = editDistance(typed, name, budget);
+  return distance <= budget && distance < name.length / 3 ? distance : undefined;
+}
+
+/** The nearest of `names` within reach of `typed` (the first on a tie), if any. */
+function nearest(typed: string, names: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of names) {
+    const distance = withinReach(typed, name);
+    if (distance !== undefined && (!best || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
 }
 
 /** The line after its first `n` words, with its own spacing and quotes kept. */

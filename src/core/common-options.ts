@@ -6,6 +6,7 @@ import { suggestCases } from './case-suggestions.ts';
 export const caseCodeOption = {
   name: 'code',
   nameVi: 'mã',
+  labelVi: 'mã hồ sơ',
   type: 'string',
   positional: true,
   required: true,
@@ -45,6 +46,7 @@ export const noteTextOption = {
 export const memberHandleOption = {
   name: 'handle',
   nameVi: 'thành-viên',
+  labelVi: 'tên đăng nhập',
   type: 'string',
   positional: true,
   required: true,

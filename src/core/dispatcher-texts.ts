@@ -1,4 +1,5 @@
 import type { Actor } from './invocation.ts';
+import type { CommandMiss } from './command.ts';
 import { ROLE_LABEL } from '../i18n/labels.ts';
 import { text, type Text } from '../i18n/text.ts';
 import type { MemberRole } from '../../db/schema/index.ts';
@@ -41,9 +42,28 @@ export const disabledText = text(
   "Your account is disabled, so casedesk is closed to you. If you think this is a mistake, ask your unit's administrator.",
 );
 
-export function unknownCommandText(group: string | undefined): Text {
-  if (group) return text(`Lệnh "${group}" cần thêm một lệnh con. Gõ: help ${group}`, `"${group}" needs a subcommand. Type: help ${group}`);
-  return text('Không có lệnh này. Gõ help để xem các lệnh.', 'There is no such command. Type help for the list of commands.');
+/**
+ * A line that names no command, with the nearest command when there is one:
+ * "`case` has no subcommand `fnd`. Did you mean `case find`? Subcommands: find, show, …".
+ */
+export function unknownCommandText(miss: CommandMiss): Text {
+  const { group, subcommand, suggestion } = miss;
+  const list = (miss.subcommands ?? []).join(', ');
+  const vi = suggestion ? ` Có phải bạn muốn gõ \`${suggestion}\`?` : '';
+  const en = suggestion ? ` Did you mean \`${suggestion}\`?` : '';
+  if (group && subcommand !== undefined) {
+    return text(
+      `Lệnh \`${group}\` không có lệnh con \`${subcommand}\`.${vi} Các lệnh con: ${list}. Gõ help ${group} để xem cách dùng.`,
+      `\`${group}\` has no subcommand \`${subcommand}\`.${en} Subcommands: ${list}. Type help ${group} for how to use them.`,
+    );
+  }
+  if (group) {
+    return text(
+      `Lệnh \`${group}\` cần thêm một lệnh con: ${list}. Gõ: help ${group}`,
+      `\`${group}\` needs a subcommand: ${list}. Type: help ${group}`,
+    );
+  }
+  return text(`Không có lệnh này.${vi} Gõ help để xem các lệnh.`, `There is no such command.${en} Type help for the list of commands.`);
 }
 
 export function deniedText(command: string, needed: MemberRole, held: MemberRole): Text {

@@ -18,7 +18,14 @@ import {
 } from '../repositories/outbox.ts';
 import { fitSuggestions, suggestionInput, type Suggestion } from './autocomplete.ts';
 import { createServices } from '../services/index.ts';
-import { mayRun, PROGRESS_INTERVAL_MS, type CommandContext, type CommandDefinition, type CommandRegistry } from './command.ts';
+import {
+  mayRun,
+  PROGRESS_INTERVAL_MS,
+  type CommandContext,
+  type CommandDefinition,
+  type CommandMiss,
+  type CommandRegistry,
+} from './command.ts';
 import { isConfirmation, offerConfirmation, takeConfirmation } from './confirmations.ts';
 import * as say from './dispatcher-texts.ts';
 import type { Actor, AnswerContext, Invocation, InvocationInput, Reply } from './invocation.ts';
@@ -373,7 +380,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     const typed = refuseControlCharacters(input);
     if (!typed.ok) return refuse(typed.failure);
     const found = resolveCommand(input);
-    if (!('command' in found)) return refuse({ code: 'unknown_command', text: say.unknownCommandText(found.group) });
+    if (!('command' in found)) return refuse({ code: 'unknown_command', text: say.unknownCommandText(found) });
     const command = found.command;
     if (!mayRun(member.role, command)) return refuse({ code: 'denied', text: say.deniedText(command.name, command.minRole, member.role) });
     const raw =
@@ -414,7 +421,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     return { kind: 'ok', message: result.value, detail: null };
   }
 
-  function resolveCommand(input: InvocationInput): { command: CommandDefinition; rest: string } | { group: string | undefined } {
+  function resolveCommand(input: InvocationInput): { command: CommandDefinition; rest: string } | CommandMiss {
     if (input.kind === 'text') return deps.commands.resolveText(input.line);
     const command = deps.commands.get(input.command);
     return command ? { command, rest: '' } : { group: undefined };

@@ -1,4 +1,5 @@
 import { parseIsoDate } from '../domain/dates.ts';
+import { dateProblemText } from '../i18n/dates.ts';
 import { cleanMultilineText, cleanText, findControlCharacter, foldKey } from '../domain/text.ts';
 import { text, type Locale, type Text } from '../i18n/text.ts';
 import { fail, ok, type Result } from '../domain/result.ts';
@@ -21,6 +22,11 @@ export interface OptionSpec {
    * digits, `-` and `_`, 1 to 32 characters, unique within its command.
    */
   nameVi: string;
+  /**
+   * How a Vietnamese sentence names the option when {@link nameVi} is too short to say it (`mã hồ
+   * sơ` for `code`, whose `nameVi` is `mã`): "Thiếu mã hồ sơ (code)". See {@link optionLabel}.
+   */
+  labelVi?: string;
   type: OptionType;
   description: Text;
   positional?: boolean;
@@ -154,6 +160,20 @@ const withUsage =
     `${problem(l)}\n${usageWord(l)}: ${usage}`;
 
 /**
+ * How a message names an option: in Vietnamese its label with the name typed beside it (`mã hồ
+ * sơ (code)`, `hạn (due)`), in English its name (`code`).
+ */
+export function optionLabel(spec: Pick<OptionSpec, 'name' | 'nameVi' | 'labelVi'>, locale: Locale): string {
+  return locale === 'vi' ? `${spec.labelVi ?? spec.nameVi.replaceAll('-', ' ')} (${spec.name})` : spec.name;
+}
+
+/** {@link optionLabel} at the start of a sentence: capitalised in Vietnamese; the English name stays as typed. */
+const OptionLabel = (spec: OptionSpec, locale: Locale): string => {
+  const label = optionLabel(spec, locale);
+  return locale === 'vi' ? label.charAt(0).toUpperCase() + label.slice(1) : label;
+};
+
+/**
  * Turns the words after a command's name into raw option values, by the command's spec.
  * Values are validated by {@link validateOptions} afterwards, as typed options are.
  */
@@ -169,7 +189,10 @@ export function parseTextOptions(commandName: string, rest: string, options: rea
     const spec = token.key ? keyed.get(token.key) : undefined;
     if (spec && token.keyValue !== undefined) {
       if (values[spec.name] !== undefined) {
-        return fail('invalid', withUsage(text(`Tùy chọn ${spec.name}: được nhập hai lần.`, `Option ${spec.name}: is given twice.`), usage));
+        return fail(
+          'invalid',
+          withUsage((l) => text(`${OptionLabel(spec, l)} được nhập hai lần.`, `Option ${spec.name}: is given twice.`)(l), usage),
+        );
       }
       values[spec.name] = token.keyValue;
     } else {
@@ -219,7 +242,9 @@ export function validateOptions(
     const value = spec.type === 'text' && spec.multiline ? cleanMultilineText(str) : cleanText(str);
     if (value === '') {
       if (spec.required) {
-        return problem(text(`Thiếu ${spec.name}: ${spec.description('vi')}.`, `Missing ${spec.name}: ${spec.description('en')}.`));
+        return problem(
+          text(`Thiếu ${optionLabel(spec, 'vi')}: ${spec.description('vi')}.`, `Missing ${spec.name}: ${spec.description('en')}.`),
+        );
       }
       continue;
     }
@@ -232,7 +257,7 @@ export function validateOptions(
         if (length > max) {
           return problem(
             text(
-              `${spec.name} dài ${length} ký tự, vượt giới hạn ${max} ký tự.`,
+              `${OptionLabel(spec, 'vi')} dài ${length} ký tự, vượt giới hạn ${max} ký tự.`,
               `${spec.name} is ${length} characters long, over the limit of ${max}.`,
             ),
           );
@@ -248,7 +273,7 @@ export function validateOptions(
       }
       case 'date': {
         const date = parseIsoDate(value);
-        if (!date) return problem(dateProblem(spec.name, value));
+        if (!date) return problem(dateProblemText((l) => OptionLabel(spec, l), value));
         parsed[spec.name] = date;
         break;
       }
@@ -258,7 +283,7 @@ export function validateOptions(
           const list = (spec.choices ?? []).map((c) => c.value).join(', ');
           return problem(
             text(
-              `${spec.name} không nhận giá trị "${value}"; chọn một trong: ${list}.`,
+              `${OptionLabel(spec, 'vi')} không nhận giá trị "${value}"; chọn một trong: ${list}.`,
               `${spec.name} does not accept "${value}"; choose one of: ${list}.`,
             ),
           );
@@ -301,7 +326,7 @@ function integerProblem(spec: OptionSpec, typed: string): Text {
   const example = Math.min(max, Math.max(min, 12));
   const shown = JSON.stringify([...typed].length > 40 ? `${[...typed].slice(0, 40).join('')}…` : typed);
   return text(
-    `${spec.name} phải là số nguyên từ ${min} đến ${max}, chỉ gồm chữ số, ví dụ ${example}; ${shown} không hợp lệ.`,
+    `${OptionLabel(spec, 'vi')} phải là số nguyên từ ${min} đến ${max}, chỉ gồm chữ số, ví dụ ${example}; ${shown} không hợp lệ.`,
     `${spec.name} must be a whole number from ${min} to ${max}, written with digits only, e.g. ${example}; ${shown} is not.`,
   );
 }
@@ -340,31 +365,6 @@ export function refuseControlCharacters(input: InvocationInput): Result<void> {
 export function matchChoice(choices: readonly ChoiceSpec[], input: string): ChoiceSpec | undefined {
   const key = foldKey(input);
   return choices.find((c) => foldKey(c.value) === key || (c.aliases ?? []).some((a) => foldKey(a) === key));
-}
-
-/** A specific message for each way a date can be wrong, with the fix. */
-function dateProblem(name: string, value: string): Text {
-  const dmy = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value);
-  if (dmy) {
-    const iso = `${dmy[3]}-${dmy[2]!.padStart(2, '0')}-${dmy[1]!.padStart(2, '0')}`;
-    if (parseIsoDate(iso)) {
-      return text(
-        `${name}: hãy viết ngày theo dạng YYYY-MM-DD, ví dụ ${iso} thay cho ${value}.`,
-        `${name}: write the date as YYYY-MM-DD, e.g. ${iso} for ${value}.`,
-      );
-    }
-    return text(
-      `${name}: ngày ${value} không tồn tại; hãy viết ngày có thật theo dạng YYYY-MM-DD.`,
-      `${name}: ${value} is not a real date; write a real date as YYYY-MM-DD.`,
-    );
-  }
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    return text(`${name}: ngày ${value} không tồn tại.`, `${name}: ${value} is not a real date.`);
-  }
-  return text(
-    `${name}: "${value}" không phải là ngày; hãy viết theo dạng YYYY-MM-DD, ví dụ 2024-08-31.`,
-    `${name}: "${value}" is not a date; write it as YYYY-MM-DD, e.g. 2024-08-31.`,
-  );
 }
 
 /** The label of a choice in `locale`, or the raw value when unknown. */

@@ -20,12 +20,13 @@ export const DANGER_LABEL: Record<Danger, Text> = {
   especially_dangerous: text('đặc biệt nguy hiểm', 'especially dangerous'),
 };
 
+/** The roles as nouns, as they read in a sentence: "vai trò của bạn là người xem". */
 export const ROLE_LABEL: Record<MemberRole, Text> = {
-  viewer: text('xem', 'viewer'),
+  viewer: text('người xem', 'viewer'),
   officer: text('cán bộ', 'officer'),
   lead: text('chỉ huy', 'lead'),
-  admin: text('quản trị', 'admin'),
-  auditor: text('giám sát', 'auditor'),
+  admin: text('quản trị viên', 'admin'),
+  auditor: text('giám sát viên', 'auditor'),
 };
 
 export const AUDIT_OUTCOME_LABEL: Record<AuditOutcome, Text> = {

@@ -1,8 +1,10 @@
-import type { Block } from '../domain/reply.ts';
+import type { Block, ReplyMessage } from '../domain/reply.ts';
+import { plural } from '../i18n/plural.ts';
 import { formatDate, formatDateTime, formatNumber, text, type Locale, type Text } from '../i18n/text.ts';
 import { DANGER_LABEL, DECISION_LABEL, STATUS_LABEL } from '../i18n/labels.ts';
 import type { CaseHit } from '../repositories/case-search.ts';
-import type { CaseCard } from '../services/cases.ts';
+import type { CaseEventView } from '../repositories/cases.ts';
+import type { CaseCard, CaseHistory } from '../services/cases.ts';
 
 /** `TN-2020-000123 · Nguyễn Văn Đức (Tèo) · 1985 · CA-HN · đang truy nã · nguy hiểm` */
 export function caseHitLine(hit: CaseHit, locale: Locale): string {
@@ -127,11 +129,17 @@ export function caseCardBlocks(card: CaseCard, locale: Locale, timeZone: string)
   );
   if (card.events.length) {
     blocks.push({ kind: 'text', text: text('Diễn biến gần nhất', 'Latest events')(locale) });
+    blocks.push({ kind: 'list', items: card.events.map((e) => caseEventLine(e, locale, timeZone)) });
+  }
+  if (card.eventCount > card.events.length) {
+    const more = card.eventCount - card.events.length;
     blocks.push({
-      kind: 'list',
-      items: card.events.map(
-        (e) => `${formatDateTime(locale, e.recordedAt, timeZone)} · ${eventLabel(e.kind, locale)} · ${e.actor}${describeEvent(e, locale)}`,
-      ),
+      kind: 'text',
+      tone: 'muted',
+      text: text(
+        `Còn ${formatNumber('vi', more)} diễn biến khác; xem toàn bộ: case history ${row.code}`,
+        `${formatNumber('en', more)} more ${more === 1 ? 'event' : 'events'}; to see them all: case history ${row.code}`,
+      )(locale),
     });
   }
   blocks.push({ kind: 'text', text: text(`Phiên bản ${row.version}`, `Version ${row.version}`)(locale), tone: 'muted' });
@@ -155,7 +163,44 @@ const CHANGE_LABEL: Record<'corrected' | 'withdrawn', Text> = {
 
 const eventLabel = (kind: string, locale: Locale): string => EVENT_LABEL[kind]?.(locale) ?? kind;
 
-function describeEvent(event: CaseCard['events'][number], locale: Locale): string {
+/** One event of a case's history: `01/09/2024 10:00 · đổi trạng thái · lead.hn: đang truy nã → đã bắt (01/09/2024)`. */
+export function caseEventLine(event: CaseEventView, locale: Locale, timeZone: string): string {
+  return `${formatDateTime(locale, event.recordedAt, timeZone)} · ${eventLabel(event.kind, locale)} · ${event.actor}${describeEvent(event, locale)}`;
+}
+
+/**
+ * A page of a case's history (`case history`): its events, newest first, and where the page sits
+ * among them. Personal data (notes, follow-up tasks): private replies only.
+ */
+export function caseHistoryMessage(history: CaseHistory, locale: Locale, timeZone: string): ReplyMessage {
+  const { row, events, total, offset } = history;
+  const title = text(`Diễn biến của hồ sơ ${row.code}`, `History of case ${row.code}`)(locale);
+  if (total === 0) {
+    return { personal: true, title, blocks: [{ kind: 'text', text: text('Chưa có diễn biến nào.', 'Nothing recorded yet.')(locale) }] };
+  }
+  const blocks: Block[] = [{ kind: 'list', items: events.map((e) => caseEventLine(e, locale, timeZone)) }];
+  const first = offset + 1;
+  const last = offset + events.length;
+  blocks.push({
+    kind: 'text',
+    tone: 'muted',
+    text:
+      last < total || offset > 0
+        ? text(
+            `Diễn biến ${formatNumber('vi', first)}–${formatNumber('vi', last)} trên ${formatNumber('vi', total)}, mới nhất trước.` +
+              (last < total ? ' Các diễn biến cũ hơn không hiển thị ở đây.' : ''),
+            `Events ${formatNumber('en', first)}–${formatNumber('en', last)} of ${formatNumber('en', total)}, newest first.` +
+              (last < total ? ' Older ones are not shown here.' : ''),
+          )(locale)
+        : text(
+            `${formatNumber('vi', total)} diễn biến, mới nhất trước.`,
+            `${plural('en', total, 'event', 'events')}, newest first.`,
+          )(locale),
+  });
+  return { personal: true, title, blocks };
+}
+
+function describeEvent(event: CaseEventView, locale: Locale): string {
   const data = event.data as {
     note?: string;
     reason?: string;

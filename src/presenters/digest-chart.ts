@@ -2,8 +2,10 @@ import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { text, type Locale } from '../i18n/text.ts';
+import { daysInMonth } from '../domain/dates.ts';
+import { formatDate, text, type Locale } from '../i18n/text.ts';
 import type { Digest } from '../services/digest/digest.ts';
+import { describePeriod } from '../services/digest/period.ts';
 
 /** DejaVu Sans, from the dejavu-fonts-ttf package: it has every Vietnamese glyph. */
 const FONT_FILE = createRequire(import.meta.url).resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
@@ -22,12 +24,26 @@ export function monthLabel(locale: Locale, month: string): string {
 }
 
 /**
- * The digest's chart as a PNG of {@link CHART_SIZE}: resolved per month of the period, stacked by
- * outcome, beside the same month a year earlier, stacked the same way in lighter shades.
- * vega-lite → SVG → resvg, with the font shipped in node_modules, so nothing is downloaded or
- * built natively at run time.
+ * The months of the chart the period covers only in part: the month it ends in, when it ends before
+ * that month does (the month in progress, for a digest up to yesterday), and the month it starts
+ * in, when it starts after the 1st. Their bars are outlined with a dashed line and their labels say
+ * to or from which day, so that a month just begun is not read as a collapse.
  */
-export async function renderDigestChart(d: Digest, locale: Locale): Promise<Buffer> {
+export function partialMonths(d: Pick<Digest, 'period'>): Map<string, { from?: string; to?: string }> {
+  const partial = new Map<string, { from?: string; to?: string }>();
+  const { from, to } = d.period;
+  if (!from.endsWith('-01')) partial.set(from.slice(0, 7), { from });
+  const [ty, tm, td] = to.split('-').map(Number) as [number, number, number];
+  if (td < daysInMonth(ty, tm)) partial.set(to.slice(0, 7), { ...partial.get(to.slice(0, 7)), to });
+  return partial;
+}
+
+/**
+ * The chart's vega-lite spec: resolved per month of the period, stacked by outcome, beside the
+ * same month a year earlier, stacked the same way in lighter shades; titled with the unit and the
+ * period, "as of" its last day; a month the period covers in part is marked (see {@link partialMonths}).
+ */
+export function digestChartSpec(d: Digest, locale: Locale): TopLevelSpec {
   const t = (vi: string, en: string) => text(vi, en)(locale);
   const thisYear = t('Kỳ này', 'This period');
   const lastYear = t('Cùng kỳ năm trước', 'Same period last year');
@@ -37,20 +53,52 @@ export async function renderDigestChart(d: Digest, locale: Locale): Promise<Buff
     cleared: t('Thanh loại', 'Cleared'),
   };
   const outcomes = [outcome.arrested, outcome.surrendered, outcome.cleared];
+  const partial = partialMonths(d);
+  const dayMonth = (day: string) => formatDate(locale, day).slice(0, 5);
+  const label = (m: string) => {
+    const cut = partial.get(m);
+    if (!cut) return monthLabel(locale, m);
+    const part = [
+      cut.from && t(`từ ${dayMonth(cut.from)}`, `from ${dayMonth(cut.from)}`),
+      cut.to && t(`đến ${dayMonth(cut.to)}`, `to ${dayMonth(cut.to)}`),
+    ];
+    return `${monthLabel(locale, m)} (${part.filter(Boolean).join(', ')})`;
+  };
   const values = d.monthly.flatMap((m) => {
-    const month = monthLabel(locale, m.month);
+    const month = label(m.month);
+    const partOnly = partial.has(m.month);
     return [
-      { month, series: thisYear, outcome: outcome.arrested, n: m.arrested, order: 1 },
-      { month, series: thisYear, outcome: outcome.surrendered, n: m.surrendered, order: 2 },
-      { month, series: thisYear, outcome: outcome.cleared, n: m.cleared, order: 3 },
-      { month, series: lastYear, outcome: outcome.arrested, n: m.lastYear.arrested, order: 1 },
-      { month, series: lastYear, outcome: outcome.surrendered, n: m.lastYear.surrendered, order: 2 },
-      { month, series: lastYear, outcome: outcome.cleared, n: m.lastYear.cleared, order: 3 },
+      { month, series: thisYear, outcome: outcome.arrested, n: m.arrested, order: 1, partOnly },
+      { month, series: thisYear, outcome: outcome.surrendered, n: m.surrendered, order: 2, partOnly },
+      { month, series: thisYear, outcome: outcome.cleared, n: m.cleared, order: 3, partOnly },
+      { month, series: lastYear, outcome: outcome.arrested, n: m.lastYear.arrested, order: 1, partOnly },
+      { month, series: lastYear, outcome: outcome.surrendered, n: m.lastYear.surrendered, order: 2, partOnly },
+      { month, series: lastYear, outcome: outcome.cleared, n: m.lastYear.cleared, order: 3, partOnly },
     ];
   });
-  const spec: TopLevelSpec = {
+  const unit = d.scope ? `${d.scope.code} (${d.scope.name})` : t('tất cả đơn vị', 'all units');
+  const inProgress = [...partial.entries()].find(([, cut]) => cut.to !== undefined);
+  const subtitle = [
+    t(
+      `${unit}: ${describePeriod('vi', d.period)}, tính đến ngày ${formatDate('vi', d.period.to)}`,
+      `${unit}: ${describePeriod('en', d.period)}, as of ${formatDate('en', d.period.to)}`,
+    ),
+    ...(inProgress
+      ? [
+          t(
+            `${monthLabel('vi', inProgress[0])} chưa hết tháng: số liệu mới đến ngày ${formatDate('vi', d.period.to)} (cột có viền nét đứt)`,
+            `${monthLabel('en', inProgress[0])} is still in progress: figures to ${formatDate('en', d.period.to)} only (dashed outline)`,
+          ),
+        ]
+      : []),
+  ];
+  return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: t('Bắt, vận động đầu thú, thanh loại theo tháng', 'Arrested, surrendered and cleared by month'),
+    title: {
+      text: t('Bắt, vận động đầu thú, thanh loại theo tháng', 'Arrested, surrendered and cleared by month'),
+      subtitle,
+      subtitleFontSize: 12,
+    },
     // The whole picture (title, axes, legends and padding) is fitted into the declared size.
     width: CHART_SIZE.width,
     height: CHART_SIZE.height,
@@ -63,14 +111,14 @@ export async function renderDigestChart(d: Digest, locale: Locale): Promise<Buff
       legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 220 },
     },
     data: { values },
-    mark: 'bar',
+    mark: { type: 'bar', strokeWidth: 1.5 },
     encoding: {
       x: {
         field: 'month',
         type: 'ordinal',
         title: null,
         sort: null,
-        axis: { labelAngle: d.monthly.length > 8 ? -40 : 0, labelOverlap: d.monthly.length > 16 ? 'greedy' : false },
+        axis: { labelAngle: d.monthly.length > 8 ? -40 : 0, labelOverlap: d.monthly.length > 16 ? 'greedy' : false, labelLimit: 240 },
       },
       xOffset: { field: 'series', sort: [thisYear, lastYear] },
       y: { field: 'n', type: 'quantitative', stack: 'zero', title: t('Số đối tượng', 'Subjects'), axis: { tickMinStep: 1 } },
@@ -88,9 +136,20 @@ export async function renderDigestChart(d: Digest, locale: Locale): Promise<Buff
         sort: [thisYear, lastYear],
         scale: { domain: [thisYear, lastYear], range: [1, 0.4] },
       },
+      stroke: { condition: { test: 'datum.partOnly', value: '#333333' }, value: null },
+      strokeDash: { condition: { test: 'datum.partOnly', value: [4, 3] }, value: [1, 0] },
       order: { field: 'order' },
     },
   };
+}
+
+/**
+ * The digest's chart (see {@link digestChartSpec}) as a PNG of {@link CHART_SIZE}.
+ * vega-lite → SVG → resvg, with the font shipped in node_modules, so nothing is downloaded or
+ * built natively at run time.
+ */
+export async function renderDigestChart(d: Digest, locale: Locale): Promise<Buffer> {
+  const spec = digestChartSpec(d, locale);
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { caseEvents, cases, members, units, type CaseEventKind, type CaseStatus } from '../../db/schema/index.ts';
 
@@ -88,23 +88,58 @@ export async function wantedCaseIds(db: Executor, input: { limit: number }): Pro
   return rows.map((r) => r.id);
 }
 
-/** A case's latest events, newest first, each with who made it (a handle, or the label of an import or seed). */
-export async function latestCaseEvents(
-  db: Executor,
-  input: { caseId: number; limit: number },
-): Promise<Array<{ kind: string; recordedAt: Date; occurredOn: string | null; actor: string; data: Record<string, unknown> }>> {
+/** One event of a case's history, with who made it (a handle, or the label of an import or seed). */
+export interface CaseEventView {
+  id: number;
+  kind: CaseEventKind;
+  recordedAt: Date;
+  occurredOn: string | null;
+  actor: string;
+  data: Record<string, unknown>;
+}
+
+const eventViewColumns = {
+  id: caseEvents.id,
+  kind: caseEvents.kind,
+  recordedAt: caseEvents.recordedAt,
+  occurredOn: caseEvents.occurredOn,
+  actor: sql<string>`coalesce((select handle from ${members} where id = ${caseEvents.actorMemberId}), ${caseEvents.actorLabel}, '-')`,
+  data: caseEvents.data,
+};
+
+/** A case's events, newest first, from the `offset`th: its latest, or a page of its whole history. */
+export async function latestCaseEvents(db: Executor, input: { caseId: number; limit: number; offset?: number }): Promise<CaseEventView[]> {
   return db
-    .select({
-      kind: caseEvents.kind,
-      recordedAt: caseEvents.recordedAt,
-      occurredOn: caseEvents.occurredOn,
-      actor: sql<string>`coalesce((select handle from ${members} where id = ${caseEvents.actorMemberId}), ${caseEvents.actorLabel}, '-')`,
-      data: caseEvents.data,
-    })
+    .select(eventViewColumns)
     .from(caseEvents)
     .where(eq(caseEvents.caseId, input.caseId))
     .orderBy(desc(caseEvents.recordedAt), desc(caseEvents.id))
-    .limit(input.limit);
+    .limit(input.limit)
+    .offset(input.offset ?? 0);
+}
+
+/**
+ * A case's latest status change (an outcome, its correction or withdrawal, a reopening, an
+ * import's change of status) and its latest note of its own (not a follow-up's entry): what its
+ * card keeps in sight however many follow-up entries come after them.
+ */
+export async function keyCaseEvents(db: Executor, input: { caseId: number }): Promise<CaseEventView[]> {
+  const latest = (where: SQL) =>
+    db
+      .select(eventViewColumns)
+      .from(caseEvents)
+      .where(and(eq(caseEvents.caseId, input.caseId), where))
+      .orderBy(desc(caseEvents.recordedAt), desc(caseEvents.id))
+      .limit(1);
+  const [status] = await latest(sql`${caseEvents.data} -> 'changes' -> 'status' is not null`);
+  const [note] = await latest(sql`${caseEvents.kind} = 'note' and ${caseEvents.data} -> 'followUp' is null`);
+  return [status, note].filter((e): e is CaseEventView => e !== undefined);
+}
+
+/** How many events a case has. */
+export async function countCaseEvents(db: Executor, input: { caseId: number }): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(caseEvents).where(eq(caseEvents.caseId, input.caseId));
+  return row?.n ?? 0;
 }
 
 export async function insertCaseEvents(db: Executor, events: CaseEventInput[]): Promise<void> {

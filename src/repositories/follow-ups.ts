@@ -84,6 +84,11 @@ export interface FollowUpQuery {
   scopeUnitIds: number[];
   /** Only those assigned to this member or to one of these units. */
   assignedTo?: { memberId: number; unitIds: number[] };
+  /**
+   * Those whose case is outside the scope (another unit's, seen through its assignee) only when
+   * assigned to this member or to one of these units.
+   */
+  crossingOnlyIfAssignedTo?: { memberId: number; unitIds: number[] };
   /** Today, in the configured time zone: what "overdue" is measured against. */
   today: IsoDate;
   overdueOnly: boolean;
@@ -105,6 +110,12 @@ export async function listFollowUpViews(db: Executor, q: FollowUpQuery): Promise
   if (q.assignedTo) {
     conditions.push(
       sql`(f.assignee_member_id = ${q.assignedTo.memberId} or f.assignee_unit_id = any(${sql.param(q.assignedTo.unitIds)}::int[]))`,
+    );
+  }
+  if (q.crossingOnlyIfAssignedTo) {
+    const own = q.crossingOnlyIfAssignedTo;
+    conditions.push(
+      sql`(c.unit_id = any(${scope}::int[]) or f.assignee_member_id = ${own.memberId} or f.assignee_unit_id = any(${sql.param(own.unitIds)}::int[]))`,
     );
   }
   if (q.caseId !== undefined) conditions.push(sql`f.case_id = ${q.caseId}`);

@@ -7,11 +7,14 @@ import { formatDate, text } from '../i18n/text.ts';
 import { STATUS_LABEL } from '../i18n/labels.ts';
 import { closestCodes, looksLikeCode, searchCases, type CaseHit } from '../repositories/case-search.ts';
 import {
+  countCaseEvents,
   findCaseByCode,
   insertCaseEvents,
+  keyCaseEvents,
   latestCaseEvents,
   listCaseEvents,
   updateCaseAtVersion,
+  type CaseEventView,
   type CaseFields,
   type CaseRow,
 } from '../repositories/cases.ts';
@@ -72,8 +75,17 @@ export interface CaseCard {
   /** Its wanted and cancellation decisions, oldest first. */
   decisions: DecisionRow[];
   openFollowUps: Array<{ id: number; task: string; dueOn: string | null; assignee: string }>;
-  events: Array<{ kind: string; recordedAt: Date; occurredOn: string | null; actor: string; data: Record<string, unknown> }>;
+  /**
+   * Its latest events, newest first, with its latest status change and its latest note always
+   * among them (see {@link CARD_EVENTS}).
+   */
+  events: CaseEventView[];
+  /** How many events its whole history holds (`case history` shows them). */
+  eventCount: number;
 }
+
+/** How many of its latest events a case's card shows, besides its latest status change and note. */
+export const CARD_EVENTS = 5;
 
 export async function getCaseCard(db: Executor, scope: Scope, code: string): Promise<Result<CaseCard>> {
   const found = await getCaseInScope(db, scope, code);
@@ -82,8 +94,38 @@ export async function getCaseCard(db: Executor, scope: Scope, code: string): Pro
   const unit = await findUnitById(db, row.unitId);
   const decisions = await decisionsOfCase(db, { caseId: row.id });
   const openFollowUps = await openFollowUpsOfCase(db, { caseId: row.id });
-  const events = await latestCaseEvents(db, { caseId: row.id, limit: 5 });
-  return ok({ row, unitCode: unit!.code, unitName: unit!.name, decisions, openFollowUps, events });
+  const latest = await latestCaseEvents(db, { caseId: row.id, limit: CARD_EVENTS });
+  // Follow-up entries come often and would push the last outcome and note out of sight.
+  const kept = (await keyCaseEvents(db, { caseId: row.id })).filter((e) => !latest.some((l) => l.id === e.id));
+  const events = [...latest, ...kept].sort((a, b) => b.recordedAt.getTime() - a.recordedAt.getTime() || b.id - a.id);
+  const eventCount = await countCaseEvents(db, { caseId: row.id });
+  return ok({ row, unitCode: unit!.code, unitName: unit!.name, decisions, openFollowUps, events, eventCount });
+}
+
+/** A page of a case's history: its events, newest first, and how many there are in all. */
+export interface CaseHistory {
+  row: CaseRow;
+  events: CaseEventView[];
+  /** How many events the case has in all. */
+  total: number;
+  /** Where this page starts among them, from 0. */
+  offset: number;
+}
+
+/**
+ * The whole history of a case within the scope (status changes, decisions, notes, information
+ * added, follow-up entries), newest first, `limit` events from `offset`.
+ */
+export async function getCaseHistory(
+  db: Executor,
+  input: { scope: Scope; code: string; limit: number; offset?: number },
+): Promise<Result<CaseHistory>> {
+  const found = await getCaseInScope(db, input.scope, input.code);
+  if (!found.ok) return found;
+  const row = found.value;
+  const offset = input.offset ?? 0;
+  const events = await latestCaseEvents(db, { caseId: row.id, limit: input.limit, offset });
+  return ok({ row, events, total: await countCaseEvents(db, { caseId: row.id }), offset });
 }
 
 export type StatusTarget = CaseStatus;

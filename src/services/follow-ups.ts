@@ -118,17 +118,37 @@ export function mayComplete(view: FollowUpView, member: Member, scope: Scope): b
 
 export type ListFilter = 'mine' | 'overdue' | 'all';
 
+/**
+ * The open follow-ups a member asks for:
+ * - without a case or a unit: their own and their unit's (`mine`, the default), their own overdue
+ *   ones (`overdue`; a lead's cover the scope), or, for leads, every one in scope (`all`);
+ * - naming a case or a unit (`case:CODE`, `unit:CODE`: that unit and its sub-units): every one
+ *   within it that the member may see (`overdue`: only those late, `mine`: only their own). A
+ *   lead sees those whose case or assignee is in scope; an officer those on the cases of their
+ *   units and those assigned to them or their unit, as across units (README) only the assignee
+ *   and the leads over them see another unit's case code and task.
+ */
 export async function listFollowUps(
   db: Executor,
-  input: { scope: Scope; member: Member; filter: ListFilter; caseCode?: string; unitCode?: string; today: IsoDate; limit: number },
+  input: {
+    scope: Scope;
+    member: Member;
+    filter?: ListFilter | undefined;
+    caseCode?: string | undefined;
+    unitCode?: string | undefined;
+    today: IsoDate;
+    limit: number;
+  },
 ): Promise<Result<{ rows: FollowUpView[]; total: number }>> {
   const isLead = hasRole(input.member.role, 'lead');
-  if (input.filter === 'all' && !isLead) {
+  const within = Boolean(input.caseCode || input.unitCode);
+  const filter = input.filter ?? (within ? 'all' : 'mine');
+  if (filter === 'all' && !isLead && !within) {
     return fail(
       'denied',
       text(
-        'Chỉ chỉ huy và quản trị xem được mọi việc cần làm trong phạm vi; cán bộ xem việc của mình (mine) hoặc việc quá hạn của mình (overdue).',
-        'Only leads and admins see every follow-up in scope; officers see their own (mine) or their own overdue ones (overdue).',
+        'Chỉ chỉ huy và quản trị xem được mọi việc cần làm trong phạm vi; cán bộ xem việc của mình (mine), việc quá hạn của mình (overdue), hoặc mọi việc của một hồ sơ (case:MÃ) hay một đơn vị (unit:MÃ).',
+        'Only leads and admins see every follow-up in scope; officers see their own (mine), their own overdue ones (overdue), or every one of a case (case:CODE) or a unit (unit:CODE).',
       ),
     );
   }
@@ -147,14 +167,17 @@ export async function listFollowUps(
     }
     unitIds = await unitSubtreeIds(db, unit.id);
   }
-  // Officers see their own; a lead's "overdue" covers the whole scope.
-  const mineOnly = input.filter === 'mine' || (input.filter === 'overdue' && !isLead);
+  const own = { memberId: input.member.id, unitIds: [input.member.unitId] };
+  // Without a case or a unit, officers see their own; a lead's "overdue" covers the whole scope.
+  const mineOnly = filter === 'mine' || (filter === 'overdue' && !isLead && !within);
   return ok(
     await listFollowUpViews(db, {
       scopeUnitIds: input.scope.unitIds,
-      ...(mineOnly ? { assignedTo: { memberId: input.member.id, unitIds: [input.member.unitId] } } : {}),
+      ...(mineOnly ? { assignedTo: own } : {}),
+      // An officer sees another unit's case only through a follow-up assigned to them or their unit.
+      ...(!mineOnly && !isLead ? { crossingOnlyIfAssignedTo: own } : {}),
       today: input.today,
-      overdueOnly: input.filter === 'overdue',
+      overdueOnly: filter === 'overdue',
       openOnly: true,
       ...(caseId !== undefined ? { caseId } : {}),
       ...(unitIds ? { unitIds } : {}),

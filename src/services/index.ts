@@ -1,7 +1,7 @@
 import type { Executor } from '../../db/client.ts';
 import { addAttendee, linkFollowUp, meetingsInUnits } from '../repositories/meetings.ts';
 import { countUnits, findUnitsByIds } from '../repositories/units.ts';
-import { addCaseInfo, addCaseNote, changeCaseStatus, findCases, getCaseCard, recordDecision } from './cases.ts';
+import { addCaseInfo, addCaseNote, changeCaseStatus, findCases, getCaseCard, getCaseHistory, recordDecision } from './cases.ts';
 import { auditOfCase, auditOfMember } from './audit.ts';
 import { answerHit, listHits, runCheck } from './checks.ts';
 import { addUnit, changeRole, disableMember, enableMember, moveMember, unlinkAccount } from './directory.ts';
@@ -38,6 +38,7 @@ export function createServices(db: Executor) {
     // Cases.
     findCases,
     getCaseCard,
+    getCaseHistory,
     changeCaseStatus,
     recordDecision,
     addCaseNote,

@@ -53,6 +53,20 @@ describe('console adapter', () => {
     expect(written).toContain('- TN-2020-000001 · Nguyễn Văn Đức');
   });
 
+  it('suggests the command meant for a typo, naming a wrong subcommand as such', async () => {
+    const { written } = await chat('cse find duc\ncase fnd duc\n');
+    expect(written).toContain('There is no such command. Did you mean `case find`?');
+    expect(written).toContain('`case` has no subcommand `fnd`. Did you mean `case find`? Subcommands: find, show,');
+  });
+
+  it("shows a command's options in help with one colon each", async () => {
+    const { written } = await chat('help case find\n');
+    expect(written).toContain('case find <text…> [status:wanted|arrested|surrendered|cleared|cancelled]');
+    expect(written).toMatch(/^status: +only cases with this status/m);
+    expect(written).toMatch(/^text: +/m);
+    expect(written).not.toContain('::');
+  });
+
   it('stops at exit', async () => {
     const { results } = await chat('whoami\nexit\nwhoami\n');
     expect(results).toHaveLength(1);

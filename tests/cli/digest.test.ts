@@ -56,8 +56,14 @@ describe('casedesk digest', () => {
   it('refuses bad input with a clear message', async () => {
     expect(await cli(['digest', '--from', '2024-02-30', '--to', '2024-03-01'])).toMatchObject({
       code: 1,
-      stderr: expect.stringContaining('--from: needs a YYYY-MM-DD date'),
+      stderr: expect.stringContaining('--from: 2024-02-30 is not a real date (February 2024 has 29 days).'),
     });
+    expect((await cli(['digest', '--from', '2026-02-30', '--to', '2026-03-01'])).stderr).toContain(
+      '--from: 2026-02-30 is not a real date (February 2026 has 28 days).',
+    );
+    expect((await cli(['digest', '--from', 'yesterday', '--to', '2026-03-01'])).stderr).toContain(
+      '--from: "yesterday" is not a date; write it as YYYY-MM-DD',
+    );
     expect((await cli(['digest', '--from', '2024-02-01'])).stderr).toContain('Give both from and to');
     expect((await cli(['digest', '--unit', 'NOPE'])).stderr).toContain('There is no unit NOPE');
     expect((await cli(['digest', 'schedule', 'add', '--target', 'teams:x', '--cron', '0 7 * * 1'])).stderr).toContain(
@@ -131,7 +137,11 @@ describe('casedesk digest schedule and run-schedules', () => {
       cli(['digest', 'run-schedules', '--now', now], withSlack),
     ]);
     expect([a.code, b.code]).toEqual([0, 0]);
-    expect(`${a.stdout}${b.stdout}`).toBe(`digest:1@2024-09-02T00:00:00.000Z delivered\n`);
+    // One sends it; the other, finding it taken, says nothing was due.
+    expect([a.stdout, b.stdout].sort()).toEqual([
+      `Nothing due at 2024-09-02T00:00:30.000Z.\n`,
+      `digest:1@2024-09-02T00:00:00.000Z delivered\n`,
+    ]);
     const posts = slack.calls.filter((c) => c.method === 'chat.postMessage');
     expect(posts).toHaveLength(1);
     expect(posts[0]!.args.channel).toBe('C0DIGEST');
@@ -148,7 +158,7 @@ describe('casedesk digest schedule and run-schedules', () => {
     await t.db.execute(sql`update digest_schedules set created_at = '2024-01-01T00:00:00Z'`);
     // A slot claimed by an instance that cannot post to Slack waits for one that can.
     const withoutSlack = await cli(['digest', 'run-schedules', '--now', '2024-09-02T00:00:30Z']);
-    expect(withoutSlack).toMatchObject({ code: 0, stdout: '' });
+    expect(withoutSlack).toMatchObject({ code: 0, stdout: 'Nothing due at 2024-09-02T00:00:30.000Z.\n' });
     await t.db.execute(sql`insert into outbox (key, platform, channel_id, message, created_at, next_attempt_at)
       values ('minutes:99', 'discord', 'D0COMMITTEE', '{"personal": false, "blocks": []}', '2024-09-02T00:00:00Z', '2024-09-02T00:00:00Z')`);
     const withSlack = { SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: slack.signingSecret, SLACK_API_URL: slack.apiUrl };
@@ -172,13 +182,15 @@ describe('casedesk digest schedule and run-schedules', () => {
     await t.db.execute(sql`update meetings set platform = 'slack', channel_id = 'C0COMMITTEE'`);
     const withSlack = { SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: slack.signingSecret, SLACK_API_URL: slack.apiUrl };
     const early = await cli(['digest', 'run-schedules', '--now', '2024-09-02T13:00:00Z'], withSlack);
-    expect(early).toMatchObject({ code: 0, stdout: '' });
+    expect(early).toMatchObject({ code: 0, stdout: 'Nothing due at 2024-09-02T13:00:00.000Z.\n' });
     const [a, b] = await Promise.all([1, 2].map(() => cli(['digest', 'run-schedules', '--now', '2024-09-02T14:30:00Z'], withSlack)));
     // One closes it, one (the same or the other) posts it: each line once, in either's output.
-    expect(`${a!.stdout}${b!.stdout}`.split('\n').filter(Boolean).sort()).toEqual([
-      'Closed meeting #1: it was left open past the time-out.',
-      'minutes:1 delivered',
-    ]);
+    expect(
+      `${a!.stdout}${b!.stdout}`
+        .split('\n')
+        .filter((line) => line && !line.startsWith('Nothing due'))
+        .sort(),
+    ).toEqual(['Closed meeting #1: it was left open past the time-out.', 'minutes:1 delivered']);
     const posts = slack.calls.filter((c) => c.method === 'chat.postMessage');
     expect(posts.map((p) => p.args.channel)).toEqual(['C0COMMITTEE']);
     expect(String(posts[0]!.args.text)).toContain('Minutes of meeting #1: Giao ban');
@@ -205,10 +217,17 @@ describe('casedesk digest schedule and run-schedules', () => {
       SLACK_API_URL: slack.apiUrl,
     });
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toContain('digest:1@2024-09-02T00:00:00.000Z failed: An API error occurred: invalid_auth');
+    expect(refused.stdout).toContain('digest:1@2024-09-02T00:00:00.000Z failed, will be retried: An API error occurred: invalid_auth');
     expect(refused.stdout).toContain('1 message waits to be retried on Slack.');
+    const vi = await cli(['digest', 'run-schedules', '--now', '2024-09-02T00:10:00Z'], {
+      SLACK_BOT_TOKEN: 'xoxb-revoked',
+      SLACK_SIGNING_SECRET: slack.signingSecret,
+      SLACK_API_URL: slack.apiUrl,
+      CASEDESK_LOCALE: 'vi',
+    });
+    expect(vi.stdout).toContain('digest:1@2024-09-02T00:00:00.000Z lỗi, sẽ gửi lại: An API error occurred: invalid_auth');
     expect(await queryRows(t.db, sql`select attempts, delivered_at is null as pending, last_error from outbox`)).toEqual([
-      { attempts: 1, pending: true, last_error: 'An API error occurred: invalid_auth' },
+      { attempts: 2, pending: true, last_error: 'An API error occurred: invalid_auth' },
     ]);
     expect(await queryRows(t.db, sql`select built_at is not null as built, delivered_at is null as pending from digest_runs`)).toEqual([
       { built: true, pending: true },

@@ -61,6 +61,19 @@ describe('casedesk units and members', () => {
     const list = await cli(['members', 'list']);
     expect(list.stdout).toContain('duc.nv  lead    C06   vi      Nguyễn Văn Đức  discord:111/222');
     expect(list.stdout).toContain('lan.nt  viewer  C06   -       lan.nt          -');
+    // In Vietnamese, the roles are named in Vietnamese too, with the word --role takes.
+    const vi = await cli(['members', 'list'], 'vi');
+    expect(vi.stdout).toMatch(/^TÊN ĐĂNG NHẬP +VAI TRÒ +ĐƠN VỊ/m);
+    expect(vi.stdout).toMatch(/^duc\.nv +chỉ huy \(lead\) +C06 /m);
+    expect(vi.stdout).toMatch(/^lan\.nt +người xem \(viewer\) +C06 /m);
+  });
+
+  it('says in plain Vietnamese what db migrate applied', async () => {
+    const migrate = await cli(['db', 'migrate'], 'vi');
+    expect(migrate.code).toBe(0);
+    expect(migrate.stdout).toMatch(
+      /^Đã áp dụng 0 bản cập nhật cấu trúc cơ sở dữ liệu \(migration\); cơ sở dữ liệu đã ở phiên bản mới nhất \(/,
+    );
   });
 
   it('prints help with exit 0 and refuses an unknown command', async () => {

@@ -145,7 +145,7 @@ describe('casedesk audit export', () => {
     const taken = join(dir, 'taken.csv');
     writeFileSync(taken, 'keep me');
     const cases: Array<[string[], string]> = [
-      [['--from', '2024-13-01', '--to', '2024-12-31', join(dir, 'a.csv')], 'The dates are not valid'],
+      [['--from', '2024-13-01', '--to', '2024-12-31', join(dir, 'a.csv')], '--from: 2024-13-01 is not a real date (there is no month 13).'],
       [['--from', '2024-12-31', '--to', '2024-01-01', join(dir, 'b.csv')], 'The dates are not valid'],
       [['--from', '2024-01-01', '--to', '2024-01-31', '--unit', 'NOPE', join(dir, 'c.csv')], 'No unit "NOPE"'],
       [['--from', '2024-01-01', '--to', '2024-01-31', taken], 'exists already'],

@@ -174,6 +174,37 @@ describe('follow-ups', () => {
     expect((await core.run('lead.hn', 'followup list all unit:CA-HCM')).result.code).toBe('not_found');
   });
 
+  it('lists everything open of a unit or a case that is named, for whoever may see it; without one, their own', async () => {
+    await makeMember(t.db, { handle: 'admin.root', role: 'admin', unit: 'C06' });
+    await core.run('lead.hn', `followup add ${HN} officer.hk Việc của quận`);
+    await core.run('lead.hn', `followup add ${HN} unit:CA-HN Việc của thành phố`);
+    await core.run('admin.root', `followup add ${HCM} officer.hcm Việc phía Nam`);
+    await core.run('lead.hn', `followup add ${HN} officer.hn Việc đã xong`);
+    await core.run('officer.hn', 'followup done 4');
+    const listed = (text: string) => [...text.matchAll(/#(\d+) ·/g)].map((m) => Number(m[1]));
+
+    // The admin of the root unit assigned none of them: "mine" is empty, the unit is not.
+    expect((await core.run('admin.root', 'followup list')).reply.text).toBe('No open follow-ups.');
+    const unit = await core.run('admin.root', 'followup list unit:CA-HN');
+    expect(unit.result.outcome).toBe('ok');
+    expect(listed(unit.reply.text)).toEqual([1, 2]);
+    expect(unit.reply.text).toContain('Follow-ups (2)');
+    // A sub-unit: its own case's follow-ups, whoever they are assigned to.
+    expect(listed((await core.run('admin.root', 'followup list unit:CAQ-HK')).reply.text)).toEqual([1, 2]);
+    expect(listed((await core.run('admin.root', 'followup list unit:CA-HCM')).reply.text)).toEqual([3]);
+    expect(listed((await core.run('admin.root', `followup list case:${HN}`)).reply.text)).toEqual([1, 2]);
+    // An officer too, within their scope: not only their own.
+    expect(listed((await core.run('officer.hn', `followup list case:${HN}`)).reply.text)).toEqual([1, 2]);
+    expect(listed((await core.run('officer.hn', 'followup list unit:CAQ-HK')).reply.text)).toEqual([1, 2]);
+    expect(listed((await core.run('officer.hn', 'followup list all unit:CAQ-HK')).reply.text)).toEqual([1, 2]);
+    expect(listed((await core.run('officer.hn', 'followup list mine unit:CA-HN')).reply.text)).toEqual([2]);
+    expect((await core.run('officer.hn', 'followup list unit:CA-HCM')).result.code).toBe('not_found');
+    expect((await core.run('officer.hk', 'followup list unit:CA-HN')).result.code).toBe('not_found');
+    // Without a unit or a case, an officer's default is still their own, and "all" is for leads.
+    expect(listed((await core.run('officer.hn', 'followup list')).reply.text)).toEqual([2]);
+    expect((await core.run('officer.hn', 'followup list all')).result.code).toBe('denied');
+  });
+
   it('has one effect when the same invocation arrives twice', async () => {
     await core.run('lead.hn', `followup add ${HN} officer.hn Một lần thôi`, { id: 'slack:T1:trig-9' });
     const again = await core.run('lead.hn', `followup add ${HN} officer.hn Một lần thôi`, { id: 'slack:T1:trig-9' });

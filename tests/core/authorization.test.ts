@@ -73,6 +73,7 @@ const OUT = 'TN-2020-000002';
  */
 const CASE_COMMANDS: Record<string, (code: string) => string> = {
   'case show': (code) => `case show ${code}`,
+  'case history': (code) => `case history ${code}`,
   'case status': (code) => `case status ${code} arrested on:2024-05-01 bắt tại nhà`,
   'case decision': (code) => `case decision ${code} wanted 77/QĐ-CSĐT on:2024-05-01`,
   'case note': (code) => `case note ${code} đã xác minh nơi ở`,

@@ -73,6 +73,24 @@ describe("another unit's case, seen through a follow-up assigned to this unit", 
     expect(lead.reply.text).toContain(`#1 · ${CODE} · ${TASK}`);
     expectNothingOfTheCase(lead.reply.text);
 
+    // Naming the unit: the assignee and the unit's lead see them; another officer of the unit only
+    // the one assigned to the unit, not a colleague's.
+    for (const who of ['officer.hn', 'lead.hn']) {
+      const unit = await core.run(who, 'followup list unit:CA-HN');
+      expect(unit.reply.text, who).toContain(`#1 · ${CODE} · ${TASK}`);
+      expect(unit.reply.text, who).toContain(`#2 · ${CODE} · ${UNIT_TASK}`);
+      expectNothingOfTheCase(unit.reply.text);
+    }
+    await makeMember(t.db, { handle: 'officer2.hn', role: 'officer', unit: 'CA-HN' });
+    const colleague = await core.run('officer2.hn', 'followup list unit:CA-HN');
+    expect(colleague.reply.text).toContain(`#2 · ${CODE} · ${UNIT_TASK}`);
+    expect(colleague.reply.text).not.toContain(TASK);
+    expectNothingOfTheCase(colleague.reply.text);
+    // Unit A, which owns the case, sees both under its own unit.
+    const owner = await core.run('officer.hcm', 'followup list unit:CA-HCM');
+    expect(owner.reply.text).toContain(`#1 · ${CODE} · ${TASK}`);
+    expect(owner.reply.text).toContain(`#2 · ${CODE} · ${UNIT_TASK}`);
+
     const done = await core.run('officer.hn', 'followup done 1 đã xác minh, không có mặt');
     expect(done.result.outcome).toBe('ok');
     expectNothingOfTheCase(done.reply.text);

@@ -167,6 +167,51 @@ describe('dispatcher', () => {
     expect(group.reply.text).toContain('help case');
   });
 
+  it('suggests the nearest command for a typo in the group, the subcommand or a one-word command', async () => {
+    await makeMember(t.db, { handle: 'vi.lead', role: 'lead', unit: 'C06', locale: 'vi' });
+    const core = createTestCore(t.db);
+    const group = await core.run('lead', 'cse find duc');
+    expect(group.result.code).toBe('unknown_command');
+    expect(group.reply.text).toBe('There is no such command. Did you mean `case find`? Type help for the list of commands.');
+    const sub = await core.run('lead', 'case fnd duc');
+    expect(sub.result.code).toBe('unknown_command');
+    expect(sub.reply.text).toBe(
+      '`case` has no subcommand `fnd`. Did you mean `case find`? Subcommands: find, show, status, decision, note, info, check, history. Type help case for how to use them.',
+    );
+    expect((await core.run('lead', 'hlep')).reply.text).toContain('Did you mean `help`?');
+    expect((await core.run('lead', 'folowup lst')).reply.text).toContain('Did you mean `followup list`?');
+    expect((await core.run('lead', 'chek list.csv')).reply.text).toContain('Did you mean `check`?');
+    // In Vietnamese, as the member reads.
+    const vi = await core.run('vi.lead', 'case fnd duc');
+    expect(vi.reply.text).toContain('Lệnh `case` không có lệnh con `fnd`. Có phải bạn muốn gõ `case find`? Các lệnh con: find, show');
+  });
+
+  it('suggests nothing for words far from every command, but names the subcommands of a group', async () => {
+    const core = createTestCore(t.db);
+    for (const line of ['arrest everyone', 'xyz', 'hi', 'case TN-2020-000001']) {
+      const { result, reply } = await core.run('lead', line);
+      expect(result.code, line).toBe('unknown_command');
+      expect(reply.text, line).not.toContain('Did you mean');
+    }
+    expect((await core.run('lead', 'case zzzz')).reply.text).toContain('`case` has no subcommand `zzzz`. Subcommands: find, show');
+    expect((await core.run('lead', 'followup')).reply.text).toBe(
+      '`followup` needs a subcommand: add, list, done, cancel. Type: help followup',
+    );
+  });
+
+  it('names roles and options in Vietnamese as nouns that read in a sentence', async () => {
+    await makeMember(t.db, { handle: 'vi.viewer', role: 'viewer', unit: 'C06', locale: 'vi' });
+    const core = createTestCore(t.db);
+    const denied = await core.run('vi.viewer', 'case note TN-2020-000001 ghi chú');
+    expect(denied.reply.text).toBe('Lệnh "case note" cần vai trò cán bộ trở lên; vai trò của bạn là người xem.');
+    const missing = await core.run('vi.viewer', 'case show');
+    expect(missing.reply.text).toContain('Thiếu mã hồ sơ (code): mã hồ sơ, ví dụ TN-2020-000123.');
+    const help = await core.run('vi.viewer', 'help case find');
+    expect(help.reply.text).toContain('status (trạng thái): chỉ hồ sơ có trạng thái này');
+    expect(help.reply.text).toContain('Vai trò tối thiểu: người xem.');
+    expect(help.reply.text).not.toContain('::');
+  });
+
   it('tells an unknown chat user how to get access, with their account id', async () => {
     const core = createTestCore(t.db);
     const { result, reply } = await core.run('x', 'whoami', { actor: { platform: 'discord', workspaceId: 'G42', userId: 'U7' } });

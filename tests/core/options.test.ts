@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { commands } from '../../commands/index.ts';
 import {
+  optionLabel,
   parseTextOptions,
   refuseControlCharacters,
   tokenize,
@@ -103,8 +105,56 @@ describe('validation', () => {
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) {
       expect(parsed.failure.text('en')).toContain('Missing outcome');
-      expect(parsed.failure.text('vi')).toContain('Thiếu outcome');
+      // In Vietnamese, by its Vietnamese name, with the name typed beside it.
+      expect(parsed.failure.text('vi')).toContain('Thiếu kết quả (outcome): x.');
     }
+  });
+
+  it('names an option in Vietnamese by its label where it has one, its Vietnamese name otherwise', () => {
+    const labelled: OptionSpec[] = [
+      { ...spec[0]!, labelVi: 'mã hồ sơ' },
+      { ...spec[4]!, required: true },
+    ];
+    const missing = validateOptions('case show', {}, labelled);
+    expect(!missing.ok && missing.failure.text('vi')).toContain('Thiếu mã hồ sơ (code): x.');
+    const version = validateOptions('case show', { code: 'TN-1', version: 'x' }, labelled);
+    expect(!version.ok && version.failure.text('vi')).toContain('Phiên bản (version) phải là số nguyên từ 1 đến');
+    const choice = validateOptions('x', { code: 'a', outcome: 'nope' }, spec);
+    expect(!choice.ok && choice.failure.text('vi')).toContain('Kết quả (outcome) không nhận giá trị "nope"');
+    const twice = parseTextOptions('x', 'TN-1 on:2024-01-01 on:2024-01-02', spec);
+    expect(!twice.ok && twice.failure.text('vi')).toContain('Ngày (on) được nhập hai lần.');
+    expect(!twice.ok && twice.failure.text('en')).toContain('Option on: is given twice.');
+    const long = validateOptions('x', { code: 'a'.repeat(201), outcome: 'bat' }, spec);
+    expect(!long.ok && long.failure.text('vi')).toContain('Mã (code) dài 201 ký tự, vượt giới hạn 200 ký tự.');
+  });
+
+  it('gives every option of every command a Vietnamese name that reads in a sentence', () => {
+    for (const command of commands.all()) {
+      for (const option of command.options) {
+        const label = optionLabel(option, 'vi');
+        expect(label, `${command.name} ${option.name}`).toMatch(new RegExp(`^\\p{Ll}[\\p{L} ]* \\(${option.name}\\)$`, 'u'));
+      }
+    }
+    expect(optionLabel(commands.get('case show')!.options[0]!, 'vi')).toBe('mã hồ sơ (code)');
+    expect(optionLabel(commands.get('followup done')!.options[0]!, 'vi')).toBe('số hiệu việc (id)');
+    expect(
+      optionLabel(
+        commands.get('followup add')!.options.find((o) => o.name === 'due')!,
+        'vi',
+      ),
+    ).toBe('hạn (due)');
+  });
+
+  it('says a date that does not exist is not a real one, and how the month runs', () => {
+    const feb = validateOptions('x', { code: 'a', outcome: 'bat', on: '2026-02-30' }, spec);
+    expect(!feb.ok && feb.failure.text('en')).toContain('on: 2026-02-30 is not a real date (February 2026 has 28 days).');
+    expect(!feb.ok && feb.failure.text('vi')).toContain('Ngày (on): ngày 2026-02-30 không tồn tại (tháng 2/2026 có 28 ngày).');
+    const month = validateOptions('x', { code: 'a', outcome: 'bat', on: '2026-13-01' }, spec);
+    expect(!month.ok && month.failure.text('en')).toContain('2026-13-01 is not a real date (there is no month 13).');
+    const dmy = validateOptions('x', { code: 'a', outcome: 'bat', on: '31/08/2024' }, spec);
+    expect(!dmy.ok && dmy.failure.text('en')).toContain('on: write the date as YYYY-MM-DD, e.g. 2024-08-31 for 31/08/2024.');
+    const words = validateOptions('x', { code: 'a', outcome: 'bat', on: 'yesterday' }, spec);
+    expect(!words.ok && words.failure.text('en')).toContain('on: "yesterday" is not a date; write it as YYYY-MM-DD');
   });
 
   it('refuses a number out of range', () => {
@@ -138,7 +188,7 @@ describe('validation', () => {
         expect(parsed.failure.text('en')).toContain(
           `id must be a whole number from 1 to 2147483647, written with digits only, e.g. 12; ${JSON.stringify(typed)} is not.`,
         );
-        expect(parsed.failure.text('vi')).toContain('id phải là số nguyên từ 1 đến 2147483647, chỉ gồm chữ số, ví dụ 12;');
+        expect(parsed.failure.text('vi')).toContain('Số (id) phải là số nguyên từ 1 đến 2147483647, chỉ gồm chữ số, ví dụ 12;');
         expect(parsed.failure.text('en')).toContain('Usage: followup done <id>');
       }
     }

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMarkdown, renderText } from '../../src/adapters/console/render.ts';
 import { messageText } from '../support/core.ts';
-import { CHART_SIZE, monthLabel, renderDigestChart } from '../../src/presenters/digest-chart.ts';
+import { CHART_SIZE, digestChartSpec, monthLabel, renderDigestChart } from '../../src/presenters/digest-chart.ts';
 import { buildDigest, type Digest, type Figures } from '../../src/services/digest/digest.ts';
 import { resolveDigestRequest } from '../../src/services/digest/request.ts';
 import { describePeriod, presetPeriod } from '../../src/services/digest/period.ts';
@@ -389,6 +389,45 @@ describe('digest rendering', () => {
       locale,
     );
     expect([month.readUInt32BE(16), month.readUInt32BE(20)]).toEqual([CHART_SIZE.width, CHART_SIZE.height]);
+  });
+
+  it('titles the chart with its unit and period, as of its last day, and marks a month it covers only in part', async () => {
+    const hn = (await findUnitByCode(t.db, 'CA-HN'))!;
+    const d = await buildDigest(t.db, {
+      scopeUnitId: hn.id,
+      period: { from: '2024-01-01', to: '2024-08-20' },
+      today: '2024-08-21',
+      timeZone: TZ,
+    });
+    const values = (spec: ReturnType<typeof digestChartSpec>) =>
+      (spec.data as { values: Array<{ month: string; partOnly: boolean }> }).values;
+    const vi = digestChartSpec(d, 'vi');
+    expect(vi.title).toMatchObject({
+      text: 'Bắt, vận động đầu thú, thanh loại theo tháng',
+      subtitle: [
+        'CA-HN (Công an TP Hà Nội): từ 01/01/2024 đến 20/08/2024, tính đến ngày 20/08/2024',
+        'T8/2024 chưa hết tháng: số liệu mới đến ngày 20/08/2024 (cột có viền nét đứt)',
+      ],
+    });
+    const months = [...new Set(values(vi).map((v) => v.month))];
+    expect(months.at(-1)).toBe('T8/2024 (đến 20/08)');
+    expect(months.at(-2)).toBe('T7/2024');
+    expect(
+      values(vi)
+        .filter((v) => v.partOnly)
+        .map((v) => v.month),
+    ).toEqual(Array(6).fill('T8/2024 (đến 20/08)'));
+    const en = digestChartSpec(d, 'en');
+    expect((en.title as { subtitle: string[] }).subtitle).toEqual([
+      'CA-HN (Công an TP Hà Nội): 2024-01-01 to 2024-08-20, as of 2024-08-20',
+      'Aug 2024 is still in progress: figures to 2024-08-20 only (dashed outline)',
+    ]);
+    // Whole months only: nothing marked, all units named.
+    const whole = digestChartSpec(everything, 'en');
+    expect((whole.title as { subtitle: string[] }).subtitle).toEqual(['all units: the first 8 months of 2024, as of 2024-08-31']);
+    expect(values(whole).some((v) => v.partOnly)).toBe(false);
+    const png = await renderDigestChart(d, 'vi');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([CHART_SIZE.width, CHART_SIZE.height]);
   });
 
   it("labels the chart's months in each locale", () => {

@@ -20,7 +20,7 @@ describe('Discord command registration', () => {
   it('registers /case and /followup with subcommands, and the one-word commands at the top', () => {
     expect(built.map((c) => c.name).sort()).toEqual(['audit', 'case', 'digest', 'followup', 'help', 'hit', 'meeting', 'member', 'whoami']);
     const sub = (name: string) => (built.find((c) => c.name === name)!.options ?? []).map((o) => o.name).sort();
-    expect(sub('case')).toEqual(['check', 'decision', 'find', 'info', 'note', 'show', 'status']);
+    expect(sub('case')).toEqual(['check', 'decision', 'find', 'history', 'info', 'note', 'show', 'status']);
     expect(sub('followup')).toEqual(['add', 'cancel', 'done', 'list']);
     expect(sub('hit')).toEqual(['confirm', 'list', 'reject', 'wait']);
   });
