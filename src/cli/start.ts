@@ -1,14 +1,12 @@
 import type { Command } from 'commander';
-import { createCore } from '../app.ts';
-import { runConsole } from '../adapters/console/console-adapter.ts';
-import { PLATFORM_ADAPTERS } from '../adapters/index.ts';
 import type { DbHandle } from '../../db/client.ts';
 import type { ChatAdapter, Platform, Poster } from '../core/platform.ts';
-import { startScheduler } from '../scheduler/index.ts';
 import { text } from '../i18n/text.ts';
-import { ensureLocalAdmin } from './console.ts';
+import { prepareLocalConsole } from './console.ts';
 import type { CliContext } from './context.ts';
-import { configuredDigestRunner } from './runner.ts';
+
+// The core, the adapters (and their SDKs) and the scheduler load when `start` runs (`await
+// import`), not when the command line is parsed: `casedesk --help` and every other command start without them.
 
 /**
  * `casedesk start` (what `npm start` runs): opens the database, applies migrations, and serves.
@@ -19,9 +17,12 @@ import { configuredDigestRunner } from './runner.ts';
 export function registerStartCommand(program: Command, ctx: CliContext): void {
   program
     .command('start')
-    .description('run casedesk (what `npm start` runs)')
+    .description(ctx.describe('chạy casedesk (lệnh mà `npm start` chạy)', 'run casedesk (what `npm start` runs)'))
     .action(async () => {
       await ctx.withDb(async (handle, { ownerRights }) => {
+        const { createCore } = await import('../app.ts');
+        const { runConsole } = await import('../adapters/console/console-adapter.ts');
+        const { PLATFORM_ADAPTERS } = await import('../adapters/index.ts');
         await ctx.auditStarted(handle);
         if (ownerRights) {
           ctx.print(
@@ -84,9 +85,7 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
         if (stdin.isTTY) ctx.quietLogsForTerminal();
         ctx.logger.info({ driver: handle.driver, location: handle.location }, 'casedesk ready');
         if (stdin.isTTY) {
-          if (await ensureLocalAdmin(handle.db)) {
-            ctx.print(ctx.say(text('Đã tạo quản trị viên cục bộ "admin".', 'Created the local administrator "admin".')));
-          }
+          const member = await prepareLocalConsole(ctx, handle);
           const { dispatcher } = createCore({ handle, config: ctx.config, logger: ctx.logger });
           // Nothing to post to, but meetings still time out and housekeeping still runs.
           const scheduler = await startJobs(ctx, handle, {});
@@ -105,7 +104,7 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
           );
           try {
             await Promise.race([
-              runConsole({ dispatcher, input: stdin as never, output: ctx.stdout, handle: 'admin', prompt: true }),
+              runConsole({ dispatcher, input: stdin as never, output: ctx.stdout, handle: member, prompt: true }),
               new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve())),
             ]);
           } finally {
@@ -137,7 +136,9 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
  * The scheduled jobs, in every mode: digests and minutes go out through `posters` (none on the
  * console: then only meetings left open are closed, and housekeeping runs).
  */
-function startJobs(ctx: CliContext, handle: DbHandle, posters: Partial<Record<Platform, Poster>>) {
+async function startJobs(ctx: CliContext, handle: DbHandle, posters: Partial<Record<Platform, Poster>>) {
+  const { startScheduler } = await import('../scheduler/index.ts');
+  const { configuredDigestRunner } = await import('./runner.ts');
   const runner = configuredDigestRunner({ config: ctx.config, db: handle.db, posters, logger: ctx.logger });
   return startScheduler({ db: handle.db, runner, logger: ctx.logger, invocationRetentionDays: ctx.config.invocationRetentionDays });
 }
