@@ -105,7 +105,9 @@ const envSchema = z.object({
   LOG_FORMAT: z.preprocess(
     blankToUndefined,
     z
-      .enum(['auto', 'json', 'pretty'], { error: 'must be json (for a log collector), pretty (for a person) or auto (pretty on a terminal)' })
+      .enum(['auto', 'json', 'pretty'], {
+        error: 'must be json (for a log collector), pretty (for a person) or auto (pretty on a terminal)',
+      })
       .default('auto'),
   ),
   CASEDESK_DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
@@ -263,7 +265,32 @@ export class EnvFileError extends Error {
   }
 }
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** `NAME=value`, `export NAME=value`, with spaces around `=` allowed, as Node's parser reads them. */
+const ENV_LINE = /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*\s*=(.*)$/;
+
+/**
+ * The first line of a .env file that is not NAME=value, a comment or blank, or undefined. Node's
+ * parser skips such a line, or reads it and the next as one odd name: either way a setting the
+ * operator meant would be lost without a word. A quoted value may run over several lines.
+ */
+function badEnvLine(content: string): number | undefined {
+  const lines = content.split(/\r?\n/);
+  let openQuote: string | undefined;
+  for (const [i, line] of lines.entries()) {
+    if (openQuote) {
+      if (line.includes(openQuote)) openQuote = undefined;
+      continue;
+    }
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const match = ENV_LINE.exec(line);
+    if (!match) return i + 1;
+    const value = match[1]!.trim();
+    const quote = value[0];
+    if ((quote === '"' || quote === "'" || quote === '`') && !value.slice(1).includes(quote)) openQuote = quote;
+  }
+  return undefined;
+}
 
 /**
  * Reads a `.env` file (NAME=value lines, as .env.example shows) into `env`, with Node's own parser
@@ -282,14 +309,9 @@ export function loadEnvFile(path = '.env', env: Record<string, string | undefine
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw new EnvFileError(path, { code: (error as NodeJS.ErrnoException).code ?? String(error) });
   }
+  const bad = badEnvLine(content);
+  if (bad !== undefined) throw new EnvFileError(path, { line: bad });
   const parsed = parseEnv(content);
-  const lines = content.split(/\r?\n/);
-  for (const name of Object.keys(parsed)) {
-    if (ENV_NAME.test(name)) continue;
-    // The parser read the bad line and what follows as one name: its first line is where it went wrong.
-    const first = name.split('\n')[0]!.trim();
-    throw new EnvFileError(path, { line: lines.findIndex((l) => l.trim().startsWith(first)) + 1 });
-  }
   const taken: string[] = [];
   for (const [name, value] of Object.entries(parsed)) {
     if (env[name] !== undefined) continue;

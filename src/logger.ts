@@ -13,7 +13,10 @@ export type LogFormat = 'json' | 'pretty';
  */
 export function createLogger(level: string, destination: number | DestinationStream = 2, format: LogFormat = 'json'): Logger {
   const stream = typeof destination === 'number' ? pino.destination({ fd: destination, sync: true }) : destination;
-  return pino({ level, base: { app: 'casedesk' }, serializers: { err: serializeError } }, format === 'pretty' ? prettyLogStream(stream) : stream);
+  return pino(
+    { level, base: { app: 'casedesk' }, serializers: { err: serializeError } },
+    format === 'pretty' ? prettyLogStream(stream) : stream,
+  );
 }
 
 const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
@@ -47,7 +50,8 @@ export function prettyLogStream(out: { write(text: string): unknown }): Destinat
       let text = [time, level, typeof entry.msg === 'string' ? entry.msg : '', ...fields].join(' ').trimEnd();
       const err = entry.err as { type?: unknown; message?: unknown; stack?: unknown } | undefined;
       if (err && typeof err === 'object') {
-        const stack = typeof err.stack === 'string' ? err.stack : `${String(err.type ?? 'Error')}: ${String(err.message ?? '')}`;
+        const heading = `${typeof err.type === 'string' ? err.type : 'Error'}: ${typeof err.message === 'string' ? err.message : ''}`;
+        const stack = typeof err.stack === 'string' ? err.stack : heading;
         text += `\n${stack
           .split('\n')
           .map((l) => `    ${l.trim()}`)

@@ -99,7 +99,10 @@ export function registerConsoleCommands(program: Command, ctx: CliContext): void
     )
     .option(
       '--unit <code>',
-      ctx.describe('đơn vị đối chiếu danh sách (mặc định: đơn vị của thành viên)', "the unit checking the list (default: the member's own)"),
+      ctx.describe(
+        'đơn vị đối chiếu danh sách (mặc định: đơn vị của thành viên)',
+        "the unit checking the list (default: the member's own)",
+      ),
     )
     .option(
       '--priority <priority>',
@@ -150,7 +153,10 @@ export function registerConsoleCommands(program: Command, ctx: CliContext): void
       ),
     )
     .requiredOption('--as <handle>', ctx.describe('thành viên chạy lệnh', 'the member who runs it'))
-    .argument('<command...>', ctx.describe('lệnh chat, ví dụ "case find nguyen van duc"', 'the chat command, e.g. "case find nguyen van duc"'))
+    .argument(
+      '<command...>',
+      ctx.describe('lệnh chat, ví dụ "case find nguyen van duc"', 'the chat command, e.g. "case find nguyen van duc"'),
+    )
     .action(async (words: string[], opts: { as: string }) => {
       await ctx.withDb(async (handle) => {
         const { createCore } = await import('../app.ts');

@@ -98,7 +98,8 @@ export class CliContext {
     if (!this.loggerCache) {
       const config = this.config;
       const onTerminal = Boolean(process.stderr.isTTY);
-      const quiet = !logLevelWasSet(this.io.env) && (onTerminal || INTERACTIVE_COMMANDS.has(this.action?.command.replace(/^casedesk /, '') ?? ''));
+      const quiet =
+        !logLevelWasSet(this.io.env) && (onTerminal || INTERACTIVE_COMMANDS.has(this.action?.command.replace(/^casedesk /, '') ?? ''));
       const format = config.logFormat === 'auto' ? (onTerminal ? 'pretty' : 'json') : config.logFormat;
       this.loggerCache = this.io.logger ?? createLogger(quiet && config.logLevel !== 'silent' ? 'warn' : config.logLevel, 2, format);
     }

@@ -21,7 +21,11 @@ export function registerSeedCommand(program: Command, ctx: CliContext): void {
       ),
     )
     .option('--cases <n>', ctx.describe('số hồ sơ', 'how many cases'), '3000')
-    .option('--seed <n>', ctx.describe('hạt giống ngẫu nhiên: cùng hạt giống cho cùng dữ liệu', 'random seed: the same seed gives the same data'), '327')
+    .option(
+      '--seed <n>',
+      ctx.describe('hạt giống ngẫu nhiên: cùng hạt giống cho cùng dữ liệu', 'random seed: the same seed gives the same data'),
+      '327',
+    )
     .action(async (opts: { cases: string; seed: string }) => {
       const casesWanted = Number(opts.cases);
       const seed = Number(opts.seed);
