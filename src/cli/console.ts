@@ -61,9 +61,11 @@ export function registerConsoleCommands(program: Command, ctx: CliContext): void
       ),
     )
     .action(async (opts: { as?: string }) => {
+      // Loading the commands overlaps opening the database (PGlite compiles its WebAssembly meanwhile).
+      const modules = Promise.all([import('../app.ts'), import('../adapters/console/console-adapter.ts')]);
+      modules.catch(() => {});
       await ctx.withDb(async (handle) => {
-        const { createCore } = await import('../app.ts');
-        const { runConsole } = await import('../adapters/console/console-adapter.ts');
+        const [{ createCore }, { runConsole }] = await modules;
         const member = opts.as ?? (await prepareLocalConsole(ctx, handle));
         const { dispatcher } = createCore({ handle, config: ctx.config, logger: ctx.logger });
         const stdin = ctx.stdin as NodeJS.ReadableStream & { isTTY?: boolean };
@@ -158,9 +160,11 @@ export function registerConsoleCommands(program: Command, ctx: CliContext): void
       ctx.describe('lệnh chat, ví dụ "case find nguyen van duc"', 'the chat command, e.g. "case find nguyen van duc"'),
     )
     .action(async (words: string[], opts: { as: string }) => {
+      // Loading the commands overlaps opening the database (PGlite compiles its WebAssembly meanwhile).
+      const modules = Promise.all([import('../app.ts'), import('../adapters/console/console-adapter.ts')]);
+      modules.catch(() => {});
       await ctx.withDb(async (handle) => {
-        const { createCore } = await import('../app.ts');
-        const { ConsoleReply, consoleInvocation } = await import('../adapters/console/console-adapter.ts');
+        const [{ createCore }, { ConsoleReply, consoleInvocation }] = await modules;
         const { dispatcher } = createCore({ handle, config: ctx.config, logger: ctx.logger });
         ctx.auditedByDispatcher();
         const result = await dispatcher.dispatch(consoleInvocation(opts.as, words.join(' '), ctx.operator), new ConsoleReply(ctx.stdout));
