@@ -7,6 +7,7 @@ import { benchCaseStatus, type CaseStatusResult } from './case-status.ts';
 import { benchAuditChain, type AuditChainResult } from './audit-chain.ts';
 import { benchSearchQuality, type SearchQualityResult } from './search-quality.ts';
 import { benchCheck, type CheckBenchResult } from './check.ts';
+import { benchStartup, type CommandTiming } from './startup.ts';
 import { ms } from './stats.ts';
 
 /**
@@ -33,6 +34,9 @@ import { ms } from './stats.ts';
  * BENCH_CHECK_PLANTED (default 700): check:<driver> runs `case check` through the dispatcher on a CSV list of that many
  * people, that many of them wanted, against the search-quality roll with national IDs and hometowns; on the server each
  * size is a kept database, casedesk_check_<cases>_327. Run with `node --expose-gc` for a steadier memory baseline.
+ * BENCH_STARTUP_RUNS (default 5), BENCH_STARTUP_CASES (default 3000, the demo's): startup times the command line as a
+ * user types it, each a fresh process (`casedesk --help`, `casedesk exec` on the demo data, `npm start` to ready, first
+ * time and restart), after `npm run build` when the entry point runs a build; bench/results/startup.json.
  */
 const env = process.env;
 const serverUrl = env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -243,5 +247,23 @@ for (const driver of ['pglite', 'postgres'] as const) {
   }
   const file = new URL(`./results/check-${driver}.json`, import.meta.url);
   writeFileSync(file, `${JSON.stringify({ machine, at: new Date().toISOString(), results }, null, 2)}\n`);
+  console.log(`written to ${file.pathname}`);
+}
+
+function reportTiming(t: CommandTiming): string {
+  const rss = t.maxRssMb ? `  max RSS p50 ${t.maxRssMb.p50.toFixed(0)} MB, max ${t.maxRssMb.max.toFixed(0)} MB` : '';
+  return `  ${t.command.padEnd(56)} p50 ${ms(t.wall.p50)}  max ${ms(t.wall.max)}${rss}`;
+}
+
+if (selected('startup')) {
+  const r = await benchStartup({ runs: Number(env.BENCH_STARTUP_RUNS ?? 5), cases: Number(env.BENCH_STARTUP_CASES ?? 3000) });
+  console.log(
+    [
+      `startup at ${r.commit} (entry point runs the ${r.entry}), ${r.help.wall.n} runs each; demo data: ${r.cases.toLocaleString('en')} cases, seeded in ${r.seedSeconds.toFixed(1)} s`,
+      ...[r.help, r.exec, r.startFirst, r.startRestart].map(reportTiming),
+    ].join('\n'),
+  );
+  const file = new URL('./results/startup.json', import.meta.url);
+  writeFileSync(file, `${JSON.stringify({ machine, at: new Date().toISOString(), result: r }, null, 2)}\n`);
   console.log(`written to ${file.pathname}`);
 }

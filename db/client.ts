@@ -1,16 +1,13 @@
 import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import type { PGlite } from '@electric-sql/pglite';
 import { type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import pLimit from 'p-limit';
-import postgres from 'postgres';
 import * as schema from './schema/index.ts';
+import { DatabaseLockedError } from './locked.ts';
+
+export { DatabaseLockedError };
 
 export type Schema = typeof schema;
 /** A drizzle database on either driver. Code above `db/` sees only this type. */
@@ -69,20 +66,21 @@ function embeddedTurns(): Pick<DbHandle, 'turn' | 'turns'> {
   };
 }
 
-export class DatabaseLockedError extends Error {
-  constructor(
-    readonly dataDir: string,
-    readonly pid: number,
-  ) {
-    super(
-      `The embedded database in ${dataDir} is in use by another casedesk process (pid ${pid}). ` +
-        'Stop that process first, or set DATABASE_URL to share a PostgreSQL server between processes.',
-    );
-    this.name = 'DatabaseLockedError';
-  }
-}
+// The drivers load when a database is opened: every repository imports this module (for its types
+// and queryRows), and a command line that only parses its arguments should not pay for PGlite's
+// WebAssembly loader or postgres.js.
 
-const pgliteExtensions = { fuzzystrmatch, pg_trgm, unaccent };
+/** PGlite, its extensions and drizzle's PGlite driver. */
+async function embeddedDriver() {
+  const [{ PGlite }, { fuzzystrmatch }, { pg_trgm }, { unaccent }, { drizzle }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/fuzzystrmatch'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('@electric-sql/pglite/contrib/unaccent'),
+    import('drizzle-orm/pglite'),
+  ]);
+  return { PGlite, extensions: { fuzzystrmatch, pg_trgm, unaccent }, drizzle };
+}
 
 /**
  * Opens the database: PGlite persisted under `dataDir` when `databaseUrl` is unset (the folder is
@@ -107,9 +105,10 @@ const SCANS_FROM_THE_START = 'set synchronize_seqscans = off';
 
 /** An in-memory PGlite, for tests and benchmarks. */
 export async function createMemoryDb(options: { loadDataDir?: Blob } = {}): Promise<DbHandle & { client: PGlite }> {
-  const client = await PGlite.create({ extensions: pgliteExtensions, ...options });
+  const { PGlite, extensions, drizzle } = await embeddedDriver();
+  const client = await PGlite.create({ extensions, ...options });
   await client.exec(SCANS_FROM_THE_START);
-  const db = drizzlePglite({ client, schema }) as unknown as Database;
+  const db = drizzle({ client, schema }) as unknown as Database;
   return {
     db,
     driver: 'pglite',
@@ -126,9 +125,10 @@ async function openEmbedded(dataDir: string): Promise<DbHandle> {
   mkdirSync(dataDir, { recursive: true });
   const releaseLock = lockDataDir(dataDir);
   try {
-    const client = await PGlite.create(join(dataDir, 'pgdata'), { extensions: pgliteExtensions });
+    const { PGlite, extensions, drizzle } = await embeddedDriver();
+    const client = await PGlite.create(join(dataDir, 'pgdata'), { extensions });
     await client.exec(SCANS_FROM_THE_START);
-    const db = drizzlePglite({ client, schema }) as unknown as Database;
+    const db = drizzle({ client, schema }) as unknown as Database;
     return {
       db,
       driver: 'pglite',
@@ -151,6 +151,7 @@ async function openEmbedded(dataDir: string): Promise<DbHandle> {
 }
 
 async function openServer(url: string, config: DbConfig): Promise<DbHandle> {
+  const [{ default: postgres }, { drizzle: drizzlePostgres }] = await Promise.all([import('postgres'), import('drizzle-orm/postgres-js')]);
   const poolMax = config.databasePoolMax ?? 10;
   const connect = (max: number, name: string) =>
     postgres(url, {

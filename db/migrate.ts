@@ -1,11 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import { drizzle as drizzlePostgres, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
-import postgres from 'postgres';
 import type { Database, DbHandle } from './client.ts';
 import { queryRows } from './client.ts';
 import { applyAppObjectRights } from './roles.ts';
@@ -32,6 +29,10 @@ export interface MigrateOptions {
  */
 export async function migrateDb(handle: DbHandle, options: MigrateOptions = {}): Promise<{ applied: number }> {
   if (handle.driver === 'pglite') {
+    // The usual start, with nothing pending: two small queries, rather than drizzle's migrator reading
+    // and hashing every migration file and querying its table.
+    if ((await pendingMigrations(handle.db)) === 0) return { applied: 0 };
+    const { migrate: migratePglite } = await import('drizzle-orm/pglite/migrator');
     const before = await appliedCount(handle.db);
     await migratePglite(handle.db as unknown as PgliteDatabase, { migrationsFolder });
     return { applied: (await appliedCount(handle.db)) - before };
@@ -50,6 +51,8 @@ export async function migrateDb(handle: DbHandle, options: MigrateOptions = {}):
  * changes the schema or its rights (migrations, `casedesk db roles`) runs one at a time.
  */
 export async function withMigrationLock<T>(url: string, work: (db: Database) => Promise<T>): Promise<T> {
+  // Loaded here, as db/client.ts loads its drivers: the command line imports this module to parse its arguments.
+  const [{ default: postgres }, { drizzle: drizzlePostgres }] = await Promise.all([import('postgres'), import('drizzle-orm/postgres-js')]);
   const client = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await client`select pg_advisory_lock(${MIGRATION_LOCK})`;
@@ -68,6 +71,7 @@ export async function withMigrationLock<T>(url: string, work: (db: Database) => 
  * how many it applied (counted under the lock: what this instance applied, not what another did).
  */
 export async function applyMigrations(db: Database): Promise<number> {
+  const { migrate: migratePostgres } = await import('drizzle-orm/postgres-js/migrator');
   const before = await appliedCount(db);
   await migratePostgres(db as unknown as PostgresJsDatabase, { migrationsFolder });
   return (await appliedCount(db)) - before;

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 
 /**
@@ -10,6 +12,11 @@ import { z } from 'zod';
  */
 export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * How logs are written on standard error: `json` lines (for a log collector), `pretty` lines for a
+   * person, or `auto`: pretty on a terminal, JSON otherwise.
+   */
+  logFormat: 'auto' | 'json' | 'pretty';
   /** Where the embedded database (PGlite) keeps its files when `databaseUrl` is unset. */
   dataDir: string;
   /** A PostgreSQL server; unset means the embedded database. */
@@ -101,6 +108,14 @@ const envSchema = z.object({
         error: 'must be one of fatal, error, warn, info, debug, trace, silent',
       })
       .default('info'),
+  ),
+  LOG_FORMAT: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['auto', 'json', 'pretty'], {
+        error: 'must be json (for a log collector), pretty (for a person) or auto (pretty on a terminal)',
+      })
+      .default('auto'),
   ),
   CASEDESK_DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
   DATABASE_URL: z.preprocess(
@@ -262,6 +277,73 @@ const envSchema = z.object({
   ),
 });
 
+/** A `.env` file that cannot be read as NAME=value lines: which file, and the line or the system's code. */
+export class EnvFileError extends Error {
+  constructor(
+    readonly path: string,
+    readonly problem: { line: number } | { code: string },
+  ) {
+    super('line' in problem ? `${path}, line ${problem.line}: expected NAME=value` : `${path}: cannot be read (${problem.code})`);
+    this.name = 'EnvFileError';
+  }
+}
+
+/** `NAME=value`, `export NAME=value`, with spaces around `=` allowed, as Node's parser reads them. */
+const ENV_LINE = /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*\s*=(.*)$/;
+
+/**
+ * The first line of a .env file that is not NAME=value, a comment or blank, or undefined. Node's
+ * parser skips such a line, or reads it and the next as one odd name: either way a setting the
+ * operator meant would be lost without a word. A quoted value may run over several lines.
+ */
+function badEnvLine(content: string): number | undefined {
+  const lines = content.split(/\r?\n/);
+  let openQuote: string | undefined;
+  for (const [i, line] of lines.entries()) {
+    if (openQuote) {
+      if (line.includes(openQuote)) openQuote = undefined;
+      continue;
+    }
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const match = ENV_LINE.exec(line);
+    if (!match) return i + 1;
+    const value = match[1]!.trim();
+    const quote = value[0];
+    if ((quote === '"' || quote === "'" || quote === '`') && !value.slice(1).includes(quote)) openQuote = quote;
+  }
+  return undefined;
+}
+
+/**
+ * Reads a `.env` file (NAME=value lines, as .env.example shows) into `env`, with Node's own parser
+ * (`util.parseEnv`, the one `process.loadEnvFile` uses). What `env` already has wins over the file,
+ * as with `node --env-file`: the file holds defaults, the environment of one run overrides them. A
+ * missing file is no error; a line that is not NAME=value is, naming the line (never its text,
+ * which may hold a password). Returns the names taken from the file.
+ *
+ * Called at the program's entry (bin/casedesk.js), before {@link loadConfig}; tests pass their own env.
+ */
+export function loadEnvFile(path = '.env', env: Record<string, string | undefined> = process.env): string[] {
+  let content: string;
+  try {
+    content = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new EnvFileError(path, { code: (error as NodeJS.ErrnoException).code ?? String(error) });
+  }
+  const bad = badEnvLine(content);
+  if (bad !== undefined) throw new EnvFileError(path, { line: bad });
+  const parsed = parseEnv(content);
+  const taken: string[] = [];
+  for (const [name, value] of Object.entries(parsed)) {
+    if (env[name] !== undefined) continue;
+    env[name] = value;
+    taken.push(name);
+  }
+  return taken;
+}
+
 /** Whether LOG_LEVEL was set at all, rather than left to its default. */
 export function logLevelWasSet(env: Record<string, string | undefined> = process.env): boolean {
   return Boolean(env.LOG_LEVEL);
@@ -297,6 +379,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return {
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     dataDir: e.CASEDESK_DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     databaseMigrationUrl: e.DATABASE_MIGRATION_URL,

@@ -2,14 +2,69 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
+/** How the lines are written: JSON for a log collector, or short lines for a person at a terminal. */
+export type LogFormat = 'json' | 'pretty';
+
 /**
- * Structured logs as JSON lines on standard error, so that standard output stays free for what a
- * command prints (the CLI's tables, `exec`'s reply). Errors are logged by {@link serializeError}:
- * the SQL text and the server's code, never the values a query carried.
+ * Structured logs on standard error, so that standard output stays free for what a command prints
+ * (the CLI's tables, `exec`'s reply, the console's answers). JSON lines by default; `pretty` turns
+ * each into one line for a person ({@link prettyLogStream}). Errors are logged by
+ * {@link serializeError}: the SQL text and the server's code, never the values a query carried.
  */
-export function createLogger(level: string, destination: number | DestinationStream = 2): Logger {
+export function createLogger(level: string, destination: number | DestinationStream = 2, format: LogFormat = 'json'): Logger {
   const stream = typeof destination === 'number' ? pino.destination({ fd: destination, sync: true }) : destination;
-  return pino({ level, base: { app: 'casedesk' }, serializers: { err: serializeError } }, stream);
+  return pino(
+    { level, base: { app: 'casedesk' }, serializers: { err: serializeError } },
+    format === 'pretty' ? prettyLogStream(stream) : stream,
+  );
+}
+
+const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+/** pino's own fields, said by the line's head rather than as fields. */
+const HEAD_FIELDS = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'app', 'err']);
+
+/**
+ * A destination that turns pino's JSON lines into lines for a person: the time, the level, the
+ * message, then the bound fields as `name=value`; a logged error's message follows, and its stack
+ * indented under it. It formats what pino wrote, after the serializers, so nothing that a JSON line
+ * leaves out (a query's parameters) can appear here.
+ *
+ * @example
+ *   12:04:31 WARN  could not stop platform=discord
+ */
+export function prettyLogStream(out: { write(text: string): unknown }): DestinationStream {
+  return {
+    write(line: string) {
+      let entry: Record<string, unknown>;
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        out.write(line);
+        return;
+      }
+      const time = typeof entry.time === 'number' ? new Date(entry.time).toTimeString().slice(0, 8) : '--:--:--';
+      const level = (LEVEL_NAMES[Number(entry.level)] ?? String(entry.level)).padEnd(5);
+      const fields = Object.entries(entry)
+        .filter(([name]) => !HEAD_FIELDS.has(name))
+        .map(([name, value]) => `${name}=${fieldText(value)}`);
+      let text = [time, level, typeof entry.msg === 'string' ? entry.msg : '', ...fields].join(' ').trimEnd();
+      const err = entry.err as { type?: unknown; message?: unknown; stack?: unknown } | undefined;
+      if (err && typeof err === 'object') {
+        const heading = `${typeof err.type === 'string' ? err.type : 'Error'}: ${typeof err.message === 'string' ? err.message : ''}`;
+        const stack = typeof err.stack === 'string' ? err.stack : heading;
+        text += `\n${stack
+          .split('\n')
+          .map((l) => `    ${l.trim()}`)
+          .join('\n')}`;
+      }
+      out.write(`${text}\n`);
+    },
+  };
+}
+
+function fieldText(value: unknown): string {
+  if (typeof value === 'string') return /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value);
+  return JSON.stringify(value) ?? String(value);
 }
 
 /** A logged error: what it is and where it came from, and nothing of the data it was handling. */

@@ -5,6 +5,7 @@ describe('loadConfig', () => {
   it('has working defaults: the embedded database, Vietnamese, Hanoi time', () => {
     expect(loadConfig({})).toEqual({
       logLevel: 'info',
+      logFormat: 'auto',
       dataDir: './data',
       databaseUrl: undefined,
       databasePoolMax: 10,

@@ -2,12 +2,10 @@ import { once } from 'node:events';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { stringify } from 'csv-stringify';
 import { addDays, parseIsoDate, startOfDayIn } from '../domain/dates.ts';
 import { dateProblemText } from '../i18n/dates.ts';
 import { formatDate, formatNumber, text, type Text } from '../i18n/text.ts';
-import { findUnitByCode, unitSubtreeIds } from '../repositories/units.ts';
-import { auditRowsOfPeriod, keptHeadOf, parseKeptHead, verifyAuditChain, type ChainFinding } from '../services/audit.ts';
+import type { ChainFinding } from '../services/audit.ts';
 import type { CliContext } from './context.ts';
 
 export function registerAuditCommands(program: Command, ctx: CliContext): void {
@@ -17,6 +15,8 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
     .description("walk the audit log's hash chain and name the first row changed, removed or inserted out of order")
     .option('--head <row:hash>', "a head kept outside the database (a digest's footer), e.g. 1234:5b9c143d976b")
     .action(async (opts: { head?: string }) => {
+      // The services (and the database drivers under them) load when the command runs, not to parse the command line.
+      const { keptHeadOf, parseKeptHead, verifyAuditChain } = await import('../services/audit.ts');
       const kept = opts.head === undefined ? undefined : parseKeptHead(opts.head);
       if (opts.head !== undefined && !kept)
         ctx.fail(
@@ -127,6 +127,9 @@ function registerAuditExport(audit: Command, ctx: CliContext): void {
     .option('--unit <code>', "only rows of this unit's members and cases, and its sub-units'")
     .argument('<file>', 'the CSV file to write, e.g. audit-2026-11.csv')
     .action(async (file: string, opts: { from: string; to: string; unit?: string }) => {
+      const { stringify } = await import('csv-stringify');
+      const { findUnitByCode, unitSubtreeIds } = await import('../repositories/units.ts');
+      const { auditRowsOfPeriod } = await import('../services/audit.ts');
       const from = parseIsoDate(opts.from);
       const to = parseIsoDate(opts.to);
       if (!from) ctx.fail(dateProblemText(() => '--from', opts.from));

@@ -1,16 +1,22 @@
 import { hostname, userInfo } from 'node:os';
 import type { Writable } from 'node:stream';
-import { createDb, databaseErrorCode, databaseErrorMessage, type DbHandle } from '../../db/client.ts';
+import type { DbHandle } from '../../db/client.ts';
 import type { AuditOutcome } from '../../db/schema/index.ts';
-import { migrateDb, pendingMigrations } from '../../db/migrate.ts';
-import { connectionRights } from '../../db/roles.ts';
 import { loadConfig, logLevelWasSet, type Config } from '../config.ts';
-import { text, type Text } from '../i18n/text.ts';
+import { text, type Locale, type Text } from '../i18n/text.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import type { Failure, FailureCode } from '../domain/result.ts';
 import { newErrorReference } from '../domain/reference.ts';
 import type { Operator } from '../core/invocation.ts';
-import { insertAudit } from '../repositories/audit.ts';
+
+// The database drivers (PGlite, postgres.js, drizzle) load when a command first opens the database
+// (`await import` in withDb), so that `casedesk --help` and a usage error answer without them.
+
+/**
+ * Commands whose standard error a person reads beside their answers: unless LOG_LEVEL is set, they
+ * log only warnings and errors, wherever standard error goes.
+ */
+const INTERACTIVE_COMMANDS = new Set(['console', 'exec', 'check']);
 
 /** What a CLI run may be given instead of the real process: tests pass streams and a database. */
 export interface CliIo {
@@ -83,9 +89,38 @@ export class CliContext {
     return this.configCache;
   }
 
+  /**
+   * The process's logger, on standard error. Unless LOG_LEVEL is set, a person reading it (a
+   * terminal, or the console and `exec`) sees only warnings and errors; a process manager's log
+   * gets `info` too. LOG_FORMAT=auto (the default) writes short lines on a terminal, JSON otherwise.
+   */
   get logger(): Logger {
-    this.loggerCache ??= this.io.logger ?? createLogger(this.config.logLevel);
+    if (!this.loggerCache) {
+      const config = this.config;
+      const onTerminal = Boolean(process.stderr.isTTY);
+      const quiet =
+        !logLevelWasSet(this.io.env) && (onTerminal || INTERACTIVE_COMMANDS.has(this.action?.command.replace(/^casedesk /, '') ?? ''));
+      const format = config.logFormat === 'auto' ? (onTerminal ? 'pretty' : 'json') : config.logFormat;
+      this.loggerCache = this.io.logger ?? createLogger(quiet && config.logLevel !== 'silent' ? 'warn' : config.logLevel, 2, format);
+    }
     return this.loggerCache;
+  }
+
+  /**
+   * The operator's language for the command line's own help (CASEDESK_LOCALE): Vietnamese when the
+   * configuration cannot be read, so that `--help` still answers and the command then says what is wrong.
+   */
+  get helpLocale(): Locale {
+    try {
+      return this.config.locale;
+    } catch {
+      return 'vi';
+    }
+  }
+
+  /** A help text (a command's or an option's description) in the operator's language. */
+  describe(vi: string, en: string): string {
+    return this.helpLocale === 'en' ? en : vi;
   }
 
   get stdin(): NodeJS.ReadableStream {
@@ -186,6 +221,8 @@ export class CliContext {
   ): Promise<T> {
     if (this.io.db) return this.audited(this.io.db, { applied: 0, ownerRights: false }, work);
     const config = this.config;
+    const { createDb } = await import('../../db/client.ts');
+    const { migrateDb } = await import('../../db/migrate.ts');
     const handle = await createDb(options.owner ? { ...config, databaseUrl: config.databaseMigrationUrl ?? config.databaseUrl } : config);
     try {
       let opened: OpenedDb = { applied: 0, ownerRights: false };
@@ -228,6 +265,7 @@ export class CliContext {
     const action = this.action;
     if (!action || action.done) return;
     action.done = true;
+    const { insertAudit } = await import('../repositories/audit.ts');
     await insertAudit(handle.db, {
       platform: 'console',
       workspaceId: 'local',
@@ -254,6 +292,9 @@ export class CliContext {
    * A bot's role with owner rights still works, with a warning: it could rewrite the audit trail.
    */
   private async prepareServer(handle: DbHandle): Promise<OpenedDb> {
+    const { databaseErrorCode, databaseErrorMessage } = await import('../../db/client.ts');
+    const { migrateDb, pendingMigrations } = await import('../../db/migrate.ts');
+    const { connectionRights } = await import('../../db/roles.ts');
     const before = await connectionRights(handle.db);
     const ownerRights = (r: typeof before) => r.superuser || r.ownsTables;
     const migrationUrl = this.config.databaseMigrationUrl;

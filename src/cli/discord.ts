@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { commandGroups, commands } from '../../commands/index.ts';
-import { deployDiscordCommands, DiscordDeployError } from '../adapters/discord/deploy.ts';
 import { text } from '../i18n/text.ts';
 import type { CliContext } from './context.ts';
 
@@ -20,6 +18,9 @@ export function registerDiscordCommands(program: Command, ctx: CliContext): void
           ),
         );
       }
+      // discord.js and the commands load when the command runs, not to parse the command line.
+      const { commandGroups, commands } = await import('../../commands/index.ts');
+      const { deployDiscordCommands, DiscordDeployError } = await import('../adapters/discord/deploy.ts');
       const guildIds = opts.guild ?? discordConfig.guildIds;
       if (guildIds.some((id) => !/^\d{17,20}$/.test(id))) {
         ctx.fail(text('--guild phải là mã số máy chủ Discord.', '--guild takes numeric Discord server ids.'));

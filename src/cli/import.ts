@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { formatNumber, text } from '../i18n/text.ts';
-import { importCases } from '../services/case-import.ts';
 import type { CliContext } from './context.ts';
 
 export function registerImportCommands(program: Command, ctx: CliContext): void {
@@ -26,6 +25,8 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
       // The import is one transaction: a lost connection leaves nothing of it.
       ctx.interruptedNote = text('không có gì của lần nhập này được ghi', 'nothing of this import was written');
       await ctx.withDb(async ({ db }) => {
+        // Loaded when the command runs, not to parse the command line.
+        const { importCases } = await import('../services/case-import.ts');
         const report = await importCases(db, { data, name: basename(file), dryRun: opts.dryRun ?? false, timeZone: ctx.config.timeZone });
         const l = ctx.config.locale;
         if (report.errors.length) {

@@ -3,8 +3,7 @@ import type { DbHandle } from '../../db/client.ts';
 import type { Config } from '../config.ts';
 import { plural } from '../i18n/plural.ts';
 import { formatDateTime, formatNumber, text, type Text } from '../i18n/text.ts';
-import { HOUSEKEEPING_JOB, runHousekeeping } from '../jobs/housekeeping.ts';
-import { HIT_LADDER_JOB, runHitLadder } from '../jobs/hit-ladder.ts';
+import { HIT_LADDER_JOB, HOUSEKEEPING_JOB } from '../jobs/names.ts';
 import type { CliContext } from './context.ts';
 
 /**
@@ -21,6 +20,8 @@ const JOBS: Record<
       'forgets processed request ids older than CASEDESK_INVOCATION_RETENTION_DAYS, messages delivered over a month ago and expired confirmations; never audit rows',
     async run(ctx, handle, { now, config }) {
       const days = config.invocationRetentionDays;
+      // Loaded when the job runs, not to parse the command line.
+      const { runHousekeeping } = await import('../jobs/housekeeping.ts');
       const f = await runHousekeeping(handle.db, { now, invocationRetentionDays: days, logger: ctx.logger });
       ctx.noteAudit({ args: { forgotten: { invocations: f.invocations, delivered: f.delivered, confirmations: f.confirmations } } });
       const at = (locale: 'vi' | 'en', instant: Date) => formatDateTime(locale, instant, config.timeZone);
@@ -50,6 +51,7 @@ const JOBS: Record<
     description:
       "moves unanswered hit confirmations up their ladder: asked again, then the owning unit's leads told, then overdue (the scheduler runs it every minute)",
     async run(ctx, handle, { now, config }) {
+      const { runHitLadder } = await import('../jobs/hit-ladder.ts');
       const pass = await runHitLadder(handle.db, { now, timeZone: config.timeZone, logger: ctx.logger });
       ctx.noteAudit({ args: { ...pass } });
       const vi = (value: number) => formatNumber('vi', value);

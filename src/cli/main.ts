@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
-import { Command, CommanderError } from 'commander';
-import { ConfigError, loadConfig } from '../config.ts';
-import { DatabaseLockedError } from '../../db/client.ts';
+import { Command, CommanderError, Help } from 'commander';
+import { ConfigError, EnvFileError, loadConfig, loadEnvFile } from '../config.ts';
+import { DatabaseLockedError } from '../../db/locked.ts';
 import { text, type Locale, type Text } from '../i18n/text.ts';
 import { CliContext, CliFailure, CliInternalError, type CliIo } from './context.ts';
 import { registerAuditCommands } from './audit.ts';
@@ -9,7 +9,6 @@ import { registerConsoleCommands } from './console.ts';
 import { registerDbCommands } from './db.ts';
 import { registerDirectoryCommands } from './directory.ts';
 import { registerExportCommands } from './export.ts';
-import { registerDigestCommands } from './digest.ts';
 import { registerDiscordCommands } from './discord.ts';
 import { registerMeetingCommands } from './meeting.ts';
 import { registerImportCommands } from './import.ts';
@@ -25,14 +24,27 @@ import { registerStartCommand } from './start.ts';
  */
 export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   const ctx = new CliContext(io);
+  const locale = ctx.helpLocale;
   const program = new Command('casedesk')
-    .description('casedesk: case lookup, follow-ups and steering-committee digests for wanted-person task forces')
+    .description(
+      ctx.describe(
+        'casedesk: tra cứu hồ sơ, việc cần làm và báo cáo tổng hợp cho ban chỉ đạo, dành cho lực lượng truy nã',
+        'casedesk: case lookup, follow-ups and steering-committee digests for wanted-person task forces',
+      ),
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
+      outputError: (s, write) => write(commanderText(s, locale)),
     })
-    .showHelpAfterError('(add --help for usage)')
+    // Inherited by every subcommand: help in the operator's language (CASEDESK_LOCALE).
+    .configureHelp(localisedHelp(locale))
+    .helpOption('-h, --help', ctx.describe('xem hướng dẫn của lệnh', 'display help for command'))
+    .helpCommand('help [command]', ctx.describe('xem hướng dẫn của một lệnh', 'display help for command'))
+    .showHelpAfterError(ctx.describe('(thêm --help để xem cách dùng)', '(add --help for usage)'))
+    // On by default; said here because a typo in a subcommand's name is the usual first mistake.
+    .showSuggestionAfterError(true)
     // Every action is audited (CliContext.withDb writes its row): what was typed, with its arguments.
     .hook('preAction', (_program, action) => ctx.beginAction(commandPath(action), actionArgs(action)));
 
@@ -44,7 +56,23 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   registerSeedCommand(program, ctx);
   registerConsoleCommands(program, ctx);
   registerDiscordCommands(program, ctx);
-  registerDigestCommands(program, ctx);
+  if (names(argv, 'digest')) {
+    const { registerDigestCommands } = await import('./digest.ts');
+    registerDigestCommands(program, ctx);
+  } else {
+    // digest.ts lists the chat platforms (their SDKs) and draws charts (vega): loaded only for a
+    // command line that names it, and listed in the help, with its description, by this stand-in.
+    program
+      .command('digest')
+      .description(
+        ctx.describe(
+          'báo cáo tiến độ cho ban chỉ đạo: in ra, đặt lịch gửi',
+          "the steering committee's progress digest: print it, schedule it",
+        ),
+      )
+      .allowUnknownOption()
+      .allowExcessArguments();
+  }
   registerMeetingCommands(program, ctx);
   registerJobCommands(program, ctx);
   registerStartCommand(program, ctx);
@@ -56,6 +84,55 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
     await ctx.auditRefusalBeforeDb(error);
     return reportFailure(ctx, error);
   }
+}
+
+/** Commander's own words (headings, defaults) in Vietnamese; its English as it is. */
+const HELP_TITLES_VI: Record<string, string> = {
+  'Usage:': 'Cách dùng:',
+  'Arguments:': 'Đối số:',
+  'Options:': 'Tùy chọn:',
+  'Global Options:': 'Tùy chọn chung:',
+  'Commands:': 'Lệnh:',
+};
+
+function localisedHelp(locale: Locale): Partial<Help> {
+  if (locale === 'en') return {};
+  return {
+    styleTitle: (title: string) => HELP_TITLES_VI[title] ?? title,
+    formatHelp(cmd: Command, helper: Help): string {
+      return Help.prototype.formatHelp
+        .call(helper, cmd, helper)
+        .replace(/\(default: /g, '(mặc định: ')
+        .replace(/\(choices: /g, '(chọn một trong: ')
+        .replace(/\(env: /g, '(biến môi trường: ');
+    },
+  };
+}
+
+/** Commander's error messages (`error: unknown command 'x'`, its suggestion) in the operator's language. */
+export function commanderText(message: string, locale: Locale): string {
+  if (locale === 'en') return message;
+  return message
+    .replace(/^error: unknown command '(.*?)'/m, "lỗi: không có lệnh '$1'")
+    .replace(/^error: unknown option '(.*?)'/m, "lỗi: không có tùy chọn '$1'")
+    .replace(/^error: missing required argument '(.*?)'/m, "lỗi: thiếu đối số bắt buộc '$1'")
+    .replace(/^error: option '(.*?)' argument missing/m, "lỗi: tùy chọn '$1' cần một giá trị")
+    .replace(/^error: required option '(.*?)' not specified/m, "lỗi: thiếu tùy chọn bắt buộc '$1'")
+    .replace(
+      /^error: too many arguments(?: for '(.*?)')?\. Expected (\d+) arguments? but got (\d+)\./m,
+      (_, command: string | undefined, expected: string, got: string) =>
+        `lỗi: quá nhiều đối số${command ? ` cho lệnh '${command}'` : ''}: cần ${expected}, nhận được ${got}.`,
+    )
+    .replace(/\(Did you mean (.*?)\?\)/, '(Có phải bạn muốn gõ $1?)')
+    .replace(/^error: /m, 'lỗi: ');
+}
+
+/** Whether the command line names the command `name` (`casedesk digest …`, `casedesk help digest`). */
+function names(argv: string[], name: string): boolean {
+  return argv
+    .filter((word) => !word.startsWith('-'))
+    .slice(0, 2)
+    .includes(name);
 }
 
 /** `members add`: the action's name under `casedesk`. */
@@ -162,6 +239,18 @@ const LONG_RUNNING = new Set(['start', 'console']);
  * other uncaught error ends the process as Node would.
  */
 export async function runProgram(argv: string[]): Promise<number> {
+  try {
+    loadEnvFile();
+  } catch (error) {
+    if (!(error instanceof EnvFileError)) throw error;
+    process.stderr.write(`casedesk: ${envFileText(error)(programLocale())}\n`);
+    return 1;
+  }
+  // A reader that stops early (`casedesk seed --demo | head`) closes the pipe: what is left to
+  // print is dropped, and the command finishes its work and exits as it would, without a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   const onUncaught = (error: unknown) => {
     if (!isDriverWriteAfterClose(error)) {
       process.off('uncaughtException', onUncaught);
@@ -184,6 +273,16 @@ export async function runProgram(argv: string[]): Promise<number> {
   // platform that does not respond) must not keep the process alive. Unref'd: a clean stop exits first.
   if (argv[0] === 'start') setTimeout(() => process.exit(code), 1000).unref();
   return code;
+}
+
+function envFileText(error: EnvFileError): Text {
+  const { path, problem } = error;
+  return 'line' in problem
+    ? text(
+        `${path}, dòng ${problem.line}: cần có dạng TÊN=giá trị (tên biến, dấu "=", rồi giá trị); xem .env.example`,
+        `${path}, line ${problem.line}: expected NAME=value (a variable's name, "=", then its value); see .env.example`,
+      )
+    : text(`không đọc được ${path} (${problem.code})`, `cannot read ${path} (${problem.code})`);
 }
 
 /** The operator's language outside a command's context (CASEDESK_LOCALE), Vietnamese if unreadable. */

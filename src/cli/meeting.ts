@@ -1,9 +1,5 @@
 import { Option, type Command } from 'commander';
-import { renderMarkdown, renderText } from '../adapters/console/render.ts';
 import { text } from '../i18n/text.ts';
-import { findMeeting } from '../repositories/meetings.ts';
-import { minutesMessage } from '../presenters/meeting.ts';
-import { minutesOf } from '../services/meetings.ts';
 import type { CliContext } from './context.ts';
 
 export function registerMeetingCommands(program: Command, ctx: CliContext): void {
@@ -16,6 +12,11 @@ export function registerMeetingCommands(program: Command, ctx: CliContext): void
     .action(async (id: string, opts: { format: 'text' | 'markdown' | 'json' }) => {
       if (!/^\d{1,9}$/.test(id)) ctx.fail(text(`"${id}" không phải số cuộc họp.`, `"${id}" is not a meeting number.`));
       await ctx.withDb(async ({ db }) => {
+        // Loaded when the command runs, not to parse the command line.
+        const { renderMarkdown, renderText } = await import('../adapters/console/render.ts');
+        const { findMeeting } = await import('../repositories/meetings.ts');
+        const { minutesMessage } = await import('../presenters/meeting.ts');
+        const { minutesOf } = await import('../services/meetings.ts');
         const row = await findMeeting(db, Number(id));
         if (!row) ctx.fail(text(`Không có cuộc họp #${id}.`, `There is no meeting #${id}.`));
         const minutes = await minutesOf(db, row);

@@ -13,6 +13,8 @@ export function configuredDigestRunner(input: {
   posters: Partial<Record<Platform, Poster>>;
   logger: Logger;
   observe?: DigestRunnerDeps['observe'];
+  /** Names this process in leases: the dispatcher's, so that one release lets go of both. */
+  instanceId?: string;
 }) {
   return createDigestRunner({
     db: input.db,
@@ -24,5 +26,6 @@ export function configuredDigestRunner(input: {
     locale: input.config.locale,
     timeZone: input.config.timeZone,
     ...(input.observe ? { observe: input.observe } : {}),
+    ...(input.instanceId ? { instanceId: input.instanceId } : {}),
   });
 }

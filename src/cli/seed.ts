@@ -2,16 +2,30 @@ import type { Command } from 'commander';
 import type { CaseStatus } from '../../db/schema/index.ts';
 import { ROLE_LABEL, STATUS_LABEL } from '../i18n/labels.ts';
 import { formatNumber, text } from '../i18n/text.ts';
-import { DEMO_MEMBERS, seedDemo } from '../services/demo-seed.ts';
 import { table, type CliContext } from './context.ts';
 
 export function registerSeedCommand(program: Command, ctx: CliContext): void {
   program
     .command('seed')
-    .description('fill an empty database with synthetic data to try casedesk with')
-    .requiredOption('--demo', 'synthetic demo data: units, members, cases, follow-ups (no real person)')
-    .option('--cases <n>', 'how many cases', '3000')
-    .option('--seed <n>', 'random seed: the same seed gives the same data', '327')
+    .description(
+      ctx.describe(
+        'nạp dữ liệu giả lập vào cơ sở dữ liệu trống để dùng thử casedesk',
+        'fill an empty database with synthetic data to try casedesk with',
+      ),
+    )
+    .requiredOption(
+      '--demo',
+      ctx.describe(
+        'dữ liệu mẫu giả lập: đơn vị, thành viên, hồ sơ, việc cần làm (không có người thật)',
+        'synthetic demo data: units, members, cases, follow-ups (no real person)',
+      ),
+    )
+    .option('--cases <n>', ctx.describe('số hồ sơ', 'how many cases'), '3000')
+    .option(
+      '--seed <n>',
+      ctx.describe('hạt giống ngẫu nhiên: cùng hạt giống cho cùng dữ liệu', 'random seed: the same seed gives the same data'),
+      '327',
+    )
     .action(async (opts: { cases: string; seed: string }) => {
       const casesWanted = Number(opts.cases);
       const seed = Number(opts.seed);
@@ -20,6 +34,8 @@ export function registerSeedCommand(program: Command, ctx: CliContext): void {
       }
       if (!Number.isInteger(seed)) ctx.fail(text('--seed phải là số nguyên.', '--seed must be a whole number.'));
       await ctx.withDb(async ({ db }) => {
+        // Loaded when the command runs, not to parse the command line.
+        const { DEMO_MEMBERS, DEMO_UNITS, seedDemo } = await import('../services/demo-seed.ts');
         const result = await seedDemo(db, { cases: casesWanted, seed, now: new Date(), timeZone: ctx.config.timeZone });
         if (!result.ok) ctx.fail(result.failure);
         const s = result.value;
@@ -36,6 +52,17 @@ export function registerSeedCommand(program: Command, ctx: CliContext): void {
             ),
           ),
         );
+        if (s.adoptedRoot !== undefined) {
+          const root = DEMO_UNITS.find((u) => u.parent === null)!;
+          ctx.print(
+            ctx.say(
+              text(
+                `Đơn vị gốc ${s.adoptedRoot} (của quản trị viên cục bộ) đã trở thành đơn vị gốc ${root.code} (${root.name}) của dữ liệu mẫu, giữ nguyên thành viên: quản trị viên cục bộ thấy toàn bộ dữ liệu mẫu, và báo cáo toàn lực lượng chia theo các tỉnh, thành.`,
+                `The root unit ${s.adoptedRoot} (the local administrator's) became the demo's root ${root.code} (${root.name}), with its members: the local administrator sees the whole demo, and the whole force's digest breaks down by province.`,
+              ),
+            ),
+          );
+        }
         ctx.print();
         ctx.print(ctx.say(text('Thử với các thành viên:', 'Try it as one of these members:')));
         const header = l === 'vi' ? ['TÊN ĐĂNG NHẬP', 'VAI TRÒ', 'ĐƠN VỊ'] : ['HANDLE', 'ROLE', 'UNIT'];

@@ -1,15 +1,13 @@
 import type { Command } from 'commander';
-import { createCore } from '../app.ts';
-import { runConsole } from '../adapters/console/console-adapter.ts';
-import { PLATFORM_ADAPTERS } from '../adapters/index.ts';
 import type { DbHandle } from '../../db/client.ts';
 import type { ChatAdapter, Platform, Poster } from '../core/platform.ts';
-import { startScheduler } from '../scheduler/index.ts';
 import { text } from '../i18n/text.ts';
-import { ensureLocalAdmin } from './console.ts';
+import { prepareLocalConsole } from './console.ts';
 import type { CliContext } from './context.ts';
-import { configuredDigestRunner } from './runner.ts';
-import { createOperations, drainAndStop, type Operations } from '../ops/index.ts';
+import type { Operations } from '../ops/index.ts';
+
+// The core, the adapters (and their SDKs) and the scheduler load when `start` runs (`await
+// import`), not when the command line is parsed: `casedesk --help` and every other command start without them.
 
 /**
  * `casedesk start` (what `npm start` runs): opens the database, applies migrations, and serves.
@@ -20,9 +18,12 @@ import { createOperations, drainAndStop, type Operations } from '../ops/index.ts
 export function registerStartCommand(program: Command, ctx: CliContext): void {
   program
     .command('start')
-    .description('run casedesk (what `npm start` runs)')
+    .description(ctx.describe('chạy casedesk (lệnh mà `npm start` chạy)', 'run casedesk (what `npm start` runs)'))
     .action(async () => {
       await ctx.withDb(async (handle, { ownerRights }) => {
+        const { createCore } = await import('../app.ts');
+        const { runConsole } = await import('../adapters/console/console-adapter.ts');
+        const { PLATFORM_ADAPTERS } = await import('../adapters/index.ts');
         await ctx.auditStarted(handle);
         if (ownerRights) {
           ctx.print(
@@ -42,8 +43,10 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
         if (configured.length > 0) {
           const shutdown = waitForShutdown();
           const running: Array<{ label: string; adapter: ChatAdapter }> = [];
+          const { createOperations } = await import('../ops/index.ts');
           const ops = createOperations({ handle, logger: ctx.logger, adapters: () => running.map((r) => r.adapter) });
-          const dispatcher = ops.instrument(createCore({ handle, config: ctx.config, logger: ctx.logger }).dispatcher);
+          const core = createCore({ handle, config: ctx.config, logger: ctx.logger });
+          const dispatcher = ops.instrument(core.dispatcher);
           // Slack over HTTP serves the operator's routes on its own port; otherwise casedesk does.
           const server = configured.some(({ setUp }) => setUp.listensOnPort) ? undefined : await serveOps(ctx, ops);
           const posters: Partial<Record<Platform, Poster>> = {};
@@ -75,7 +78,7 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
             posters[adapter.platform] = adapter.poster;
           }
           // Scheduled digests go out through the adapters just started.
-          const scheduler = await startJobs(ctx, handle, posters, ops);
+          const scheduler = await startJobs(ctx, handle, posters, core.instanceId, ops);
           const where = running.map((a) => a.label).join(ctx.say(text(' và ', ' and ')));
           ctx.print(
             ctx.say(
@@ -92,12 +95,10 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
         if (stdin.isTTY) ctx.quietLogsForTerminal();
         ctx.logger.info({ driver: handle.driver, location: handle.location }, 'casedesk ready');
         if (stdin.isTTY) {
-          if (await ensureLocalAdmin(handle.db)) {
-            ctx.print(ctx.say(text('Đã tạo quản trị viên cục bộ "admin".', 'Created the local administrator "admin".')));
-          }
-          const { dispatcher } = createCore({ handle, config: ctx.config, logger: ctx.logger });
+          const member = await prepareLocalConsole(ctx, handle);
+          const { dispatcher, instanceId } = createCore({ handle, config: ctx.config, logger: ctx.logger });
           // Nothing to post to, but meetings still time out and housekeeping still runs.
-          const scheduler = await startJobs(ctx, handle, {});
+          const scheduler = await startJobs(ctx, handle, {}, instanceId);
           const stop = new AbortController();
           const onSignal = () => stop.abort();
           // Ctrl+C or a stop request closes the database cleanly, as the end of input does.
@@ -113,7 +114,7 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
           );
           try {
             await Promise.race([
-              runConsole({ dispatcher, input: stdin as never, output: ctx.stdout, handle: 'admin', prompt: true }),
+              runConsole({ dispatcher, input: stdin as never, output: ctx.stdout, handle: member, prompt: true }),
               new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve())),
             ]);
           } finally {
@@ -126,9 +127,10 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
         // Listen for the stop signals before saying "ready": a supervisor may send one at once.
         const shutdown = waitForShutdown();
         // A service still: its readiness (the database) and metrics are served.
+        const { createOperations } = await import('../ops/index.ts');
         const ops = createOperations({ handle, logger: ctx.logger, adapters: () => [] });
         const server = await serveOps(ctx, ops);
-        const scheduler = await startJobs(ctx, handle, {}, ops);
+        const scheduler = await startJobs(ctx, handle, {}, undefined, ops);
         ctx.print(
           ctx.say(
             text(
@@ -147,12 +149,22 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
  * The scheduled jobs, in every mode: digests and minutes go out through `posters` (none on the
  * console: then only meetings left open are closed, and housekeeping runs).
  */
-async function startJobs(ctx: CliContext, handle: DbHandle, posters: Partial<Record<Platform, Poster>>, ops?: Operations) {
+async function startJobs(
+  ctx: CliContext,
+  handle: DbHandle,
+  posters: Partial<Record<Platform, Poster>>,
+  instanceId: string | undefined,
+  ops?: Operations,
+) {
+  const { startScheduler } = await import('../scheduler/index.ts');
+  const { configuredDigestRunner } = await import('./runner.ts');
+  // The dispatcher's name: the answers it leased are let go of with the scheduler's messages.
   const runner = configuredDigestRunner({
     config: ctx.config,
     db: handle.db,
     posters,
     logger: ctx.logger,
+    ...(instanceId ? { instanceId } : {}),
     ...(ops ? { observe: ops.metrics.scheduler } : {}),
   });
   const scheduler = await startScheduler({
@@ -202,6 +214,7 @@ async function stopGracefully(
   },
 ): Promise<void> {
   ctx.logger.info('casedesk stopping');
+  const { drainAndStop } = await import('../ops/index.ts');
   const result = await drainAndStop({
     health: input.ops.health,
     adapters: input.adapters,

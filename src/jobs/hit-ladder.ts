@@ -3,8 +3,10 @@ import type { Logger } from '../logger.ts';
 import { HIT_MESSAGES } from '../presenters/checks.ts';
 import { dueHitRequests, updateHitRequest, type HitRequestView } from '../repositories/checks.ts';
 import { ANSWER_WITHIN_MS, askOwningUnits } from '../services/checks.ts';
+import { HIT_LADDER_JOB } from './names.ts';
 
-export const HIT_LADDER_JOB = 'hit-ladder';
+// The job's name (src/jobs/names.ts, light enough for the command line to list it).
+export { HIT_LADDER_JOB };
 
 /** Requests moved up a stage a transaction; the rest wait for the next pass. */
 const BATCH = 200;

@@ -3,11 +3,12 @@ import type { Logger } from '../logger.ts';
 import { forgetInvocationsBefore } from '../repositories/invocations.ts';
 import { forgetDeliveredBefore, giveUpExpiredAnswers } from '../repositories/outbox.ts';
 import { forgetExpiredPendingActions } from '../repositories/pending-actions.ts';
+import { HOUSEKEEPING_JOB } from './names.ts';
 
 const DAY = 24 * 60 * 60_000;
 
-/** The job's name: in its log lines (`job`), and for `casedesk jobs run housekeeping`. */
-export const HOUSEKEEPING_JOB = 'housekeeping';
+// The job's name (src/jobs/names.ts, light enough for the command line to list it): in its log lines (`job`).
+export { HOUSEKEEPING_JOB };
 
 /** Delivered messages are kept this long, for operators looking into a delivery. */
 const DELIVERED_RETENTION_DAYS = 30;

@@ -26,6 +26,11 @@ export async function findOldestRootUnit(db: Executor): Promise<Unit | undefined
   return row;
 }
 
+/** Gives a unit another code and name, keeping its id (its members, cases and schedules stay with it). */
+export async function renameUnit(db: Executor, input: { id: number; code: string; name: string }): Promise<void> {
+  await db.update(units).set({ code: input.code, name: input.name }).where(eq(units.id, input.id));
+}
+
 /** The units with these ids (a member's scope), in no particular order. */
 export async function findUnitsByIds(db: Executor, input: { ids: number[] }): Promise<Array<Pick<Unit, 'id' | 'code' | 'name'>>> {
   if (input.ids.length === 0) return [];

@@ -14,7 +14,7 @@ import {
 import { insertDecisions, type DecisionInput } from '../repositories/case-decisions.ts';
 import { countFollowUpsByState, insertFollowUps } from '../repositories/follow-ups.ts';
 import { findMemberByHandle, insertMember } from '../repositories/members.ts';
-import { findUnitByCode, insertUnit } from '../repositories/units.ts';
+import { insertUnit, renameUnit, unitTree } from '../repositories/units.ts';
 import { addDays } from '../domain/dates.ts';
 import { createRandom, generateCaseBatches, type DemoCase, type DemoUnit } from './demo-data.ts';
 
@@ -51,6 +51,11 @@ export interface SeedSummary {
   cases: number;
   byStatus: Record<string, number>;
   followUps: { open: number; overdue: number; done: number };
+  /**
+   * The root unit the database had (the local administrator's, made by a first `casedesk start`),
+   * which became the demo's root: its former code. Undefined when the database had no unit.
+   */
+  adoptedRoot: string | undefined;
 }
 
 /** Cases that the README's examples look up, so they work on every demo database. */
@@ -143,7 +148,13 @@ export async function writeCaseBatch(db: Executor, batch: DemoCase[]): Promise<v
   await insertCaseEvents(db, events);
 }
 
-/** Seeds an empty database. Refuses one that has cases already. */
+/**
+ * Seeds an empty database, or one with a single root unit and no case: what a first `casedesk
+ * start` leaves (the local administrator in a unit `ROOT`). That unit becomes the demo's root
+ * (C06), keeping its id and members, so the whole force is still one tree: the local
+ * administrator sees every demo case, and the whole force's digest breaks down by the provinces
+ * under C06 rather than by two roots. Refuses a database with cases, or with units of its own.
+ */
 export async function seedDemo(
   db: Database,
   input: { cases: number; seed: number; now: Date; timeZone: string },
@@ -159,10 +170,25 @@ export async function seedDemo(
   }
   const today = dayIn(input.timeZone, input.now);
   return db.transaction(async (tx) => {
+    const existing = await unitTree(tx);
+    const lone = existing.length === 1 && existing[0]!.parentId === null ? existing[0]! : undefined;
+    if (existing.length > 0 && !lone) {
+      return fail(
+        'conflict',
+        text(
+          `Cơ sở dữ liệu đã có ${existing.length} đơn vị; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống, hoặc chỉ có đơn vị gốc của quản trị viên cục bộ. Hãy dùng thư mục dữ liệu khác (CASEDESK_DATA_DIR) hoặc cơ sở dữ liệu khác (DATABASE_URL).`,
+          `The database already has ${existing.length} units; demo data only goes into an empty one, or one with just the local administrator's root unit. Use another data folder (CASEDESK_DATA_DIR) or database (DATABASE_URL).`,
+        ),
+      );
+    }
     const unitIds = new Map<string, number>();
     for (const u of DEMO_UNITS) {
-      const found = await findUnitByCode(tx, u.code);
-      const unit = found ?? (await insertUnit(tx, { code: u.code, name: u.name, parentId: u.parent ? unitIds.get(u.parent)! : null }));
+      if (u.parent === null && lone) {
+        await renameUnit(tx, { id: lone.id, code: u.code, name: u.name });
+        unitIds.set(u.code, lone.id);
+        continue;
+      }
+      const unit = await insertUnit(tx, { code: u.code, name: u.name, parentId: u.parent ? unitIds.get(u.parent)! : null });
       unitIds.set(u.code, unit.id);
     }
     const memberIds = new Map<string, number>();
@@ -191,6 +217,7 @@ export async function seedDemo(
       cases: Object.values(byStatus).reduce((a, b) => a + b, 0),
       byStatus,
       followUps: { open: fu.open, overdue: fu.overdue, done: fu.done },
+      adoptedRoot: lone?.code,
     });
   });
 }

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cli as runCli } from '../support/cli.ts';
+import { cli as runCli, CASEDESK_FROM_SOURCES } from '../support/cli.ts';
 import { migrationCount, openTestDb, testDriver, type TestDb } from '../support/db.ts';
 
 let t: TestDb;
@@ -92,11 +92,11 @@ if (testDriver === 'pglite') {
   it('runs as a program: db migrate, then units list, on a fresh data folder', () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'casedesk-bin-')), 'data');
     const env = { ...process.env, CASEDESK_DATA_DIR: dataDir, CASEDESK_LOCALE: 'en', LOG_LEVEL: 'warn', DATABASE_URL: '' };
-    const migrate = spawnSync(process.execPath, ['bin/casedesk.js', 'db', 'migrate'], { env, encoding: 'utf8' });
+    const migrate = spawnSync(process.execPath, [...CASEDESK_FROM_SOURCES, 'db', 'migrate'], { env, encoding: 'utf8' });
     expect(migrate.stderr).toBe('');
     expect(migrate.status).toBe(0);
     expect(migrate.stdout).toMatch(new RegExp(`^Applied ${migrationCount} migration\\(s\\); the database is up to date \\(pglite, `));
-    const list = spawnSync(process.execPath, ['bin/casedesk.js', 'units', 'list'], { env, encoding: 'utf8' });
+    const list = spawnSync(process.execPath, [...CASEDESK_FROM_SOURCES, 'units', 'list'], { env, encoding: 'utf8' });
     expect(list.status).toBe(0);
     expect(list.stdout).toBe('CODE  PARENT  NAME\n');
   }, 60_000);

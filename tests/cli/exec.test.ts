@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDb, queryRows } from '../../db/client.ts';
-import { cli as runCli } from '../support/cli.ts';
+import { cli as runCli, CASEDESK_FROM_SOURCES } from '../support/cli.ts';
 import { exitCodeFor } from '../../src/cli/console.ts';
 import { findMemberByHandle } from '../../src/repositories/members.ts';
 import { openTestDb, testDriver, type TestDb } from '../support/db.ts';
@@ -85,7 +85,7 @@ if (testDriver === 'pglite') {
 
     // Four processes, each loading the whole program: slow on two shared cores, hence the time allowed.
     it('runs exec on a fresh data folder with the exit code of the answer', () => {
-      const run = (...args: string[]) => spawnSync(process.execPath, ['bin/casedesk.js', ...args], { env, encoding: 'utf8' });
+      const run = (...args: string[]) => spawnSync(process.execPath, [...CASEDESK_FROM_SOURCES, ...args], { env, encoding: 'utf8' });
       expect(run('units', 'add', 'C06', 'Cục Cảnh sát hình sự').status).toBe(0);
       expect(run('members', 'add', 'lan', '--role', 'viewer', '--unit', 'C06').status).toBe(0);
       const ok = run('exec', '--as', 'lan', 'whoami');

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/client.ts';
 import { importCases, type ImportReport } from '../../src/services/case-import.ts';
 import { findCaseByCode } from '../../src/repositories/cases.ts';
-import { cli as runCli } from '../support/cli.ts';
+import { cli as runCli, CASEDESK_FROM_SOURCES } from '../support/cli.ts';
 import { openTestDb, testDriver, type TestDb } from '../support/db.ts';
 import { makeUnitTree } from '../factories/index.ts';
 
@@ -593,7 +593,7 @@ if (testDriver === 'postgres') {
       });
       try {
         await taken;
-        const child = spawn(process.execPath, ['bin/casedesk.js', 'import', 'cases', file], {
+        const child = spawn(process.execPath, [...CASEDESK_FROM_SOURCES, 'import', 'cases', file], {
           env: { ...process.env, DATABASE_URL: databaseUrl, CASEDESK_LOCALE: 'en', LOG_LEVEL: 'warn', TZ },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
