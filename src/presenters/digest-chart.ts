@@ -11,6 +11,25 @@ import { describePeriod } from '../services/digest/period.ts';
 const FONT_FILE = createRequire(import.meta.url).resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
 const FONT_FAMILY = 'DejaVu Sans';
 
+/**
+ * vega-lite gives every Set a `toJSON` as it loads (its spec hashing needs it). Left in place, it
+ * breaks whatever inspects built-in prototypes afterwards: discord.js's event emitter, loaded after
+ * a chart was drawn, throws as it loads (`string "Set()" is not iterable`). So it is taken away at
+ * once and put back only while a spec compiles, which is synchronous: nothing else runs meanwhile.
+ */
+const SET_TO_JSON = Object.getOwnPropertyDescriptor(Set.prototype, 'toJSON');
+if (SET_TO_JSON) Reflect.deleteProperty(Set.prototype, 'toJSON');
+
+function compileSpec(spec: TopLevelSpec): ReturnType<typeof compile> {
+  if (!SET_TO_JSON) return compile(spec);
+  Object.defineProperty(Set.prototype, 'toJSON', SET_TO_JSON);
+  try {
+    return compile(spec);
+  } finally {
+    Reflect.deleteProperty(Set.prototype, 'toJSON');
+  }
+}
+
 /** The PNG's size in pixels, exactly: the spec fits title, axes and legends inside it. */
 export const CHART_SIZE = { width: 800, height: 420 } as const;
 
@@ -150,7 +169,7 @@ export function digestChartSpec(d: Digest, locale: Locale): TopLevelSpec {
  */
 export async function renderDigestChart(d: Digest, locale: Locale): Promise<Buffer> {
   const spec = digestChartSpec(d, locale);
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  const view = new vega.View(vega.parse(compileSpec(spec).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
   const png = new Resvg(svg, {

@@ -391,6 +391,14 @@ describe('digest rendering', () => {
     expect([month.readUInt32BE(16), month.readUInt32BE(20)]).toEqual([CHART_SIZE.width, CHART_SIZE.height]);
   });
 
+  it('leaves the built-in prototypes as they were after drawing, so that discord.js still loads after a chart', async () => {
+    await renderDigestChart(everything, 'vi');
+    // vega-lite adds Set.prototype.toJSON as it loads; discord.js's event emitter then fails to load.
+    expect(Object.getOwnPropertyNames(Set.prototype)).not.toContain('toJSON');
+    const discord = await import('discord.js');
+    expect(typeof discord.Client).toBe('function');
+  });
+
   it('titles the chart with its unit and period, as of its last day, and marks a month it covers only in part', async () => {
     const hn = (await findUnitByCode(t.db, 'CA-HN'))!;
     const d = await buildDigest(t.db, {
