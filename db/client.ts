@@ -1,5 +1,6 @@
-import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import { type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -21,6 +22,8 @@ export interface DbConfig {
   dataDir: string;
   databasePoolMax?: number;
   databaseStatementTimeoutMs?: number;
+  /** The template a new embedded data folder starts from; {@link PGLITE_TEMPLATE} if unset. */
+  pgliteTemplate?: string | undefined;
 }
 
 export interface DbHandle {
@@ -92,7 +95,7 @@ async function embeddedDriver() {
  */
 export async function createDb(config: DbConfig): Promise<DbHandle> {
   if (config.databaseUrl) return openServer(config.databaseUrl, config);
-  return openEmbedded(resolve(config.dataDir));
+  return openEmbedded(resolve(config.dataDir), config.pgliteTemplate);
 }
 
 /**
@@ -121,12 +124,31 @@ export async function createMemoryDb(options: { loadDataDir?: Blob } = {}): Prom
   };
 }
 
-async function openEmbedded(dataDir: string): Promise<DbHandle> {
+/**
+ * Where `npm run build` leaves the embedded database's template (see `writePgliteTemplate` in
+ * db/migrate.ts): beside the compiled client, in dist/db/. Running the sources, there is none.
+ */
+export const PGLITE_TEMPLATE = fileURLToPath(new URL('./pglite-template.tar.gz', import.meta.url));
+
+/**
+ * A new data folder starts from the template when there is one: an empty database with the
+ * migrations of its build applied. Unpacking it takes about a second; PostgreSQL's own set-up
+ * (initdb) and the migrations take several on a small machine. A folder that holds a database
+ * (PG_VERSION) is opened as it is.
+ */
+function templateFor(pgdata: string, template: string): Blob | undefined {
+  if (existsSync(join(pgdata, 'PG_VERSION')) || !existsSync(template)) return undefined;
+  return new Blob([readFileSync(template)]);
+}
+
+async function openEmbedded(dataDir: string, template: string = PGLITE_TEMPLATE): Promise<DbHandle> {
   mkdirSync(dataDir, { recursive: true });
   const releaseLock = lockDataDir(dataDir);
   try {
     const { PGlite, extensions, drizzle } = await embeddedDriver();
-    const client = await PGlite.create(join(dataDir, 'pgdata'), { extensions });
+    const pgdata = join(dataDir, 'pgdata');
+    const loadDataDir = templateFor(pgdata, template);
+    const client = await PGlite.create(pgdata, { extensions, ...(loadDataDir ? { loadDataDir } : {}) });
     await client.exec(SCANS_FROM_THE_START);
     const db = drizzle({ client, schema }) as unknown as Database;
     return {

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import type { Database, DbHandle } from './client.ts';
-import { queryRows } from './client.ts';
+import { createMemoryDb, queryRows } from './client.ts';
 import { applyAppObjectRights } from './roles.ts';
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -107,4 +107,25 @@ async function appliedCount(db: Pick<Database, 'execute'>): Promise<number> {
   if (!row?.exists) return 0;
   const [count] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
   return count?.n ?? 0;
+}
+
+/**
+ * Writes the embedded database's template to `path` (gzipped tar of its data folder): an empty
+ * database with every committed migration applied, which a new data folder then starts from (see
+ * `PGLITE_TEMPLATE` in db/client.ts) instead of running PostgreSQL's set-up and the migrations.
+ * `npm run build` makes it with the PGlite it installed, so the two always match. It holds no data:
+ * the migrations write none.
+ */
+export async function writePgliteTemplate(path: string): Promise<{ migrations: number }> {
+  const handle = await createMemoryDb();
+  try {
+    const { applied } = await migrateDb(handle);
+    const dump = await handle.client.dumpDataDir('gzip');
+    // Written whole, then renamed: an interrupted build leaves no half a template to start from.
+    writeFileSync(`${path}.part`, Buffer.from(await dump.arrayBuffer()));
+    renameSync(`${path}.part`, path);
+    return { migrations: applied };
+  } finally {
+    await handle.close();
+  }
 }

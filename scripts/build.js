@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = `${root}dist`;
@@ -27,5 +27,10 @@ if (!existsSync(`${dist}/src/cli/main.js`)) {
   console.error('casedesk: the build did not produce dist/src/cli/main.js');
   process.exit(1);
 }
+// The embedded database's template: a first `npm start` unpacks it instead of running PostgreSQL's
+// set-up and every migration (seconds on a small machine). Made with the PGlite just installed.
+const { PGLITE_TEMPLATE } = await import(pathToFileURL(`${dist}/db/client.js`).href);
+const { writePgliteTemplate } = await import(pathToFileURL(`${dist}/db/migrate.js`).href);
+await writePgliteTemplate(PGLITE_TEMPLATE);
 // bin/casedesk.js compares the sources' times with this file's, to run the sources rather than a stale build.
 writeFileSync(`${dist}/.built`, `${new Date().toISOString()}\n`);
