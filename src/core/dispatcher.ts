@@ -7,15 +7,8 @@ import type { ReplyMessage } from '../domain/reply.ts';
 import type { Text } from '../i18n/text.ts';
 import type { Logger } from '../logger.ts';
 import { insertAudit, type AuditEntry } from '../repositories/audit.ts';
-import { acceptInvocation, finishInvocation, renewInvocationLease, resolveActor } from '../repositories/invocations.ts';
-import {
-  enqueueAnswer,
-  leaseAnswer,
-  markMessageDelivered,
-  recordMessageFailure,
-  renewLease,
-  storedMessage,
-} from '../repositories/outbox.ts';
+import { resolveActor } from '../repositories/invocations.ts';
+import { createClaims, LostClaim } from './claims.ts';
 import { fitSuggestions, suggestionInput, type Suggestion } from './autocomplete.ts';
 import { createServices } from '../services/index.ts';
 import {
@@ -28,7 +21,7 @@ import {
 } from './command.ts';
 import { isConfirmation, offerConfirmation, takeConfirmation } from './confirmations.ts';
 import * as say from './dispatcher-texts.ts';
-import type { Actor, AnswerContext, Invocation, InvocationInput, Reply } from './invocation.ts';
+import type { Actor, Invocation, InvocationInput, Reply } from './invocation.ts';
 import { parseTextOptions, refuseControlCharacters, validateOptions } from './options.ts';
 import type { Failure, FailureCode } from '../domain/result.ts';
 
@@ -51,12 +44,6 @@ export interface DispatcherDeps {
   /** How long the stored answer is held while it is sent live (default a minute, renewed). */
   answerLeaseMs?: number;
 }
-
-/** The outbox key of the answer to an invocation. */
-export const answerKey = (invocationId: string): string => `answer:${invocationId}`;
-
-/** When a live answer the platform refused is tried again by the outbox. */
-const LIVE_RETRY_MS = 15_000;
 
 export type DispatchOutcome = 'ok' | 'denied' | 'invalid' | 'error' | 'duplicate';
 
@@ -84,13 +71,6 @@ const AUDIT_OUTCOME: Record<Refusal['code'], 'denied' | 'invalid'> = {
 
 /** The audit detail of a refusal to a disabled member. */
 const MEMBER_DISABLED = 'member_disabled';
-
-/** Thrown inside a transaction when another instance took the claim over: roll back, stay silent. */
-class LostClaim extends Error {
-  constructor() {
-    super('Another instance took this invocation over.');
-  }
-}
 
 /** Thrown inside the command's transaction to roll back its writes when it answers a refusal. */
 class Refused extends Error {
@@ -127,16 +107,14 @@ export function createDispatcher(deps: DispatcherDeps) {
   const turn = deps.turn ?? ((work) => work());
   const acceptDb = deps.acceptDb ?? deps.db;
 
-  const claimLeaseMs = deps.claimLeaseMs ?? 60_000;
-  const answerLeaseMs = deps.answerLeaseMs ?? 60_000;
-
-  /**
-   * Takes the invocation id for this process, leased: false when another instance or an earlier
-   * delivery has it (running, or finished). A claim left unfinished by an instance that died is
-   * taken over once its lease has run out.
-   */
-  const accept = (invocationId: string): Promise<boolean> =>
-    acceptInvocation(acceptDb, { key: invocationId, claimedBy: instanceId, now: clock(), leaseMs: claimLeaseMs });
+  const claims = createClaims({
+    db: acceptDb,
+    instanceId,
+    clock,
+    ...(deps.claimLeaseMs !== undefined ? { claimLeaseMs: deps.claimLeaseMs } : {}),
+    ...(deps.answerLeaseMs !== undefined ? { answerLeaseMs: deps.answerLeaseMs } : {}),
+  });
+  const accept = claims.accept;
 
   /**
    * Accepts, acknowledges and runs one invocation, answering it through `reply`. `acknowledge` is the
@@ -155,16 +133,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     });
     if (!(await accept(invocation.id))) return duplicate(invocation, reply, how, log);
     await how.acknowledge?.();
-    const claim = keepLeased(
-      () =>
-        renewInvocationLease(acceptDb, {
-          key: invocation.id,
-          claimedBy: instanceId,
-          leaseUntil: new Date(clock().getTime() + claimLeaseMs),
-        }),
-      claimLeaseMs,
-      log,
-    );
+    const claim = claims.hold(invocation.id, log);
     try {
       return await runAndAnswer(invocation, reply, log);
     } finally {
@@ -182,73 +151,12 @@ export function createDispatcher(deps: DispatcherDeps) {
     how: { acknowledge?: () => Promise<unknown> },
     log: Logger,
   ): Promise<DispatchResult> {
-    const row = await leaseAnswer(acceptDb, { key: answerKey(invocation.id), owner: instanceId, now: clock(), leaseMs: answerLeaseMs });
-    if (!row) return { outcome: 'duplicate' };
+    const stored = await claims.unanswered(invocation.id);
+    if (!stored) return { outcome: 'duplicate' };
     await how.acknowledge?.();
     log.info('delivering the stored answer of an earlier delivery of this request');
-    await answerLive(reply, storedMessage(row), row.id, undefined, log);
+    await claims.deliver(reply, stored.message, stored.id, undefined, log);
     return { outcome: 'duplicate', redelivered: true };
-  }
-
-  /**
-   * In the transaction of the command's audit row: finishes the claim (or throws {@link LostClaim})
-   * and stores the answer, leased to this instance, which sends it live next. Gives its outbox id.
-   */
-  async function settle(tx: Executor, invocation: Invocation, message: ReplyMessage): Promise<number | undefined> {
-    if (!(await finishInvocation(tx, { key: invocation.id, claimedBy: instanceId }))) throw new LostClaim();
-    const handle = invocation.answerHandle;
-    if (!handle) return undefined;
-    const now = clock();
-    return enqueueAnswer(tx, {
-      answer: {
-        key: answerKey(invocation.id),
-        platform: invocation.actor.platform,
-        replyTo: handle.to,
-        expiresAt: handle.expiresAt,
-        message,
-      },
-      now,
-      owner: instanceId,
-      leaseUntil: new Date(now.getTime() + answerLeaseMs),
-    });
-  }
-
-  /**
-   * Sends an answer through the live reply and, if it was stored (`answerId`), marks it delivered
-   * under this instance's lease, renewed while the platform is slow. What the platform refused is
-   * left to the outbox to try again.
-   */
-  async function answerLive(
-    reply: Reply,
-    message: ReplyMessage,
-    answerId: number | undefined,
-    context: AnswerContext | undefined,
-    log: Logger,
-  ): Promise<void> {
-    if (answerId === undefined) return send(reply, message, context, log);
-    const lease = keepLeased(
-      () => renewLease(acceptDb, { id: answerId, owner: instanceId, leaseUntil: new Date(clock().getTime() + answerLeaseMs) }),
-      answerLeaseMs,
-      log,
-    );
-    try {
-      await reply.send(message, context);
-    } catch (error) {
-      lease.stop();
-      log.error({ err: error }, 'could not deliver the reply; the outbox tries again');
-      await recordMessageFailure(acceptDb, {
-        id: answerId,
-        owner: instanceId,
-        error: error instanceof Error ? error.message : String(error),
-        retryAt: new Date(clock().getTime() + LIVE_RETRY_MS),
-      }).catch((failed: unknown) => log.error({ err: failed }, 'could not record that the reply failed'));
-      return;
-    }
-    lease.stop();
-    const held = await markMessageDelivered(acceptDb, { id: answerId, owner: instanceId, partsDone: 1, at: clock() }).catch(
-      (error: unknown) => (log.error({ err: error }, 'could not record that the answer was delivered'), true),
-    );
-    if (!held) log.warn('the lease of the answer ran out while it was sent: another instance may have sent it as well');
   }
 
   async function runAndAnswer(invocation: Invocation, reply: Reply, log: Logger): Promise<DispatchResult> {
@@ -287,7 +195,7 @@ export function createDispatcher(deps: DispatcherDeps) {
           const done = await run(tx, invocation, reply, now, seen);
           await audit(tx, 'ok', done.detail);
           const message = withheldIfShared(done.message, reply, seen.locale);
-          answerId = await settle(tx, invocation, message);
+          answerId = await claims.settle(tx, invocation, message);
           return { ...done, message };
         }),
       );
@@ -297,7 +205,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
 
     if (outcome.kind === 'ok') {
-      await answerLive(reply, outcome.message, answerId, { outcome: 'ok' }, log);
+      await claims.deliver(reply, outcome.message, answerId, { outcome: 'ok' }, log);
       log.info({ command: seen.command, outcome: 'ok' }, 'command answered');
       return { outcome: 'ok', command: seen.command };
     }
@@ -314,7 +222,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       await turn(() =>
         deps.db.transaction(async (tx) => {
           await audit(tx, audited, detail);
-          answerId = await settle(tx, invocation, answer(reference));
+          answerId = await claims.settle(tx, invocation, answer(reference));
         }),
       );
     } catch (auditError) {
@@ -326,11 +234,11 @@ export function createDispatcher(deps: DispatcherDeps) {
       log.error({ err: auditError, reference, command: seen.command }, 'could not write the audit row of a refused or failed command');
     }
     if (reference !== undefined || !refusal) {
-      await answerLive(reply, answer(reference), answerId, { outcome: 'error' }, log);
+      await claims.deliver(reply, answer(reference), answerId, { outcome: 'error' }, log);
       return { outcome: 'error', code: 'internal', reference: reference!, command: seen.command };
     }
     log.info({ command: seen.command, outcome: audited, code: refusal.code }, 'command refused');
-    await answerLive(reply, answer(undefined), answerId, { outcome: 'refused' }, log);
+    await claims.deliver(reply, answer(undefined), answerId, { outcome: 'refused' }, log);
     return { outcome: audited, code: refusal.code, command: seen.command };
   }
 
@@ -488,7 +396,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       return suggestions;
     }).then(async (suggestions) => {
       // Answered: the claim is finished, so that no later delivery takes it over.
-      await finishInvocation(acceptDb, { key: input.id, claimedBy: instanceId });
+      await claims.finish(input.id);
       return suggestions;
     });
   }
@@ -520,33 +428,6 @@ function progressOf(reply: Reply, locale: Locale, log: Logger): CommandContext['
       .progress({ done, total, message: { personal: false, blocks: [{ kind: 'text', text: line(locale), tone: 'muted' }] } })
       .catch((error: unknown) => log.warn({ err: error }, 'could not show the progress of a command'));
   };
-}
-
-/**
- * Runs `renew` every third of `leaseMs` until stopped, so that a lease outlives slow work but not a
- * dead process. A renewal that fails is logged; the next one tries again.
- */
-function keepLeased(renew: () => Promise<boolean>, leaseMs: number, log: Logger): { stop(): void } {
-  const timer = setInterval(
-    () => {
-      renew()
-        .then((held) => {
-          if (!held) clearInterval(timer);
-        })
-        .catch((error: unknown) => log.warn({ err: error }, 'could not renew a lease'));
-    },
-    Math.max(1_000, Math.floor(leaseMs / 3)),
-  );
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
-}
-
-async function send(reply: Reply, message: ReplyMessage, context: AnswerContext | undefined, log: Logger): Promise<void> {
-  try {
-    await reply.send(message, context);
-  } catch (error) {
-    log.error({ err: error }, 'could not deliver the reply');
-  }
 }
 
 /**

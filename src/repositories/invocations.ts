@@ -34,19 +34,8 @@ export async function acceptInvocation(
 }
 
 /** Extends `claimedBy`'s lease on an unfinished claim while its command runs; false when it was lost. */
-export async function renewInvocationLease(db: Executor, input: { key: string; claimedBy: string; leaseUntil: Date }): Promise<boolean> {
-  const rows = await db
-    .update(processedInvocations)
-    .set({ leaseUntil: input.leaseUntil })
-    .where(
-      and(
-        eq(processedInvocations.key, input.key),
-        eq(processedInvocations.claimedBy, input.claimedBy),
-        isNotNull(processedInvocations.leaseUntil),
-      ),
-    )
-    .returning({ key: processedInvocations.key });
-  return rows.length === 1;
+export function renewInvocationLease(db: Executor, input: { key: string; claimedBy: string; leaseUntil: Date }): Promise<boolean> {
+  return setOwnClaimLease(db, input);
 }
 
 /**
@@ -55,10 +44,15 @@ export async function renewInvocationLease(db: Executor, input: { key: string; c
  * claim over meanwhile: this one's transaction must then roll back and stay silent. The row stays
  * locked until the commit, so a duplicate taking over at that moment waits and then finds it finished.
  */
-export async function finishInvocation(db: Executor, input: { key: string; claimedBy: string }): Promise<boolean> {
+export function finishInvocation(db: Executor, input: { key: string; claimedBy: string }): Promise<boolean> {
+  return setOwnClaimLease(db, { ...input, leaseUntil: null });
+}
+
+/** Sets the lease of `claimedBy`'s unfinished claim (null finishes it); false when it is not theirs, or finished. */
+async function setOwnClaimLease(db: Executor, input: { key: string; claimedBy: string; leaseUntil: Date | null }): Promise<boolean> {
   const rows = await db
     .update(processedInvocations)
-    .set({ leaseUntil: null })
+    .set({ leaseUntil: input.leaseUntil })
     .where(
       and(
         eq(processedInvocations.key, input.key),
