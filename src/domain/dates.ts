@@ -16,6 +16,18 @@ export function parseIsoDate(input: string): IsoDate | undefined {
   return `${m[1]}-${m[2]}-${m[3]}`;
 }
 
+const DAY_FIRST = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
+
+/**
+ * Parses a day written day first, as Vietnamese write it and as Excel saves a CSV in a Vietnamese
+ * locale: `15/03/2020`, `5/3/2020`. Strict like {@link parseIsoDate}: `30/02/2020` is refused.
+ */
+export function parseDayFirstDate(input: string): IsoDate | undefined {
+  const m = DAY_FIRST.exec(input.trim());
+  if (!m) return undefined;
+  return parseIsoDate(`${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}`);
+}
+
 export function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }

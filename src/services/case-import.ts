@@ -1,6 +1,6 @@
 import type { Database, Executor } from '../../db/client.ts';
 import type { CaseStatus, DecisionKind, Gender } from '../../db/schema/index.ts';
-import { dayIn, parseIsoDate, type IsoDate } from '../domain/dates.ts';
+import { dayIn, parseDayFirstDate, parseIsoDate, type IsoDate } from '../domain/dates.ts';
 import { unescapeFormula } from '../domain/spreadsheet.ts';
 import { cleanMultilineText, cleanText, foldKey } from '../domain/text.ts';
 import { parseDanger, parseStatus, parseYesNo } from '../domain/vocabulary.ts';
@@ -353,14 +353,15 @@ function parseRow(
   };
   const date = (column: Column, value: string | null): IsoDate | null => {
     if (!value) return null;
-    const parsed = parseIsoDate(value);
+    // Day first is how Vietnamese write a date, and how Excel saves one in a CSV in a Vietnamese locale.
+    const parsed = parseIsoDate(value) ?? parseDayFirstDate(value);
     if (!parsed) {
       errors.push(
         e(
           line,
           'bad_date',
-          `${column}: "${value}" không phải ngày hợp lệ dạng YYYY-MM-DD.`,
-          `${column}: "${value}" is not a valid YYYY-MM-DD date.`,
+          `${column}: "${value}" không phải ngày có thật, viết dạng YYYY-MM-DD hoặc DD/MM/YYYY.`,
+          `${column}: "${value}" is not a real date written as YYYY-MM-DD or DD/MM/YYYY.`,
         ),
       );
       return null;

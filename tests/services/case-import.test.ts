@@ -66,6 +66,16 @@ describe('import cases', () => {
     expect((await run(Buffer.from(body, 'utf8'))).created).toBe(1);
   });
 
+  it('reads dates written day first, as Excel saves them in a Vietnamese locale', async () => {
+    const report = await run(csv('TN-2022-000003,Lê Văn Bình,,,normal,CA-HN,15/03/2020,bắt,5/1/2021,'));
+    expect(report.created).toBe(1);
+    expect(await findCaseByCode(t.db, 'TN-2022-000003')).toMatchObject({
+      wantedOn: '2020-03-15',
+      resolvedOn: '2021-01-05',
+      status: 'arrested',
+    });
+  });
+
   it('stores NFD names in NFC, found by their search key', async () => {
     const nfd = 'Nguyễn Thị Hồng'.normalize('NFD');
     await run(csv(`TN-2022-000002,${nfd},,,normal,CA-HN,2022-01-01,wanted,,`));
@@ -77,7 +87,8 @@ describe('import cases', () => {
   it.each([
     ['an unknown unit', 'TN-1,Tên,,,normal,XYZ,2020-01-01,wanted,,', 'unknown_unit'],
     ['a malformed date', 'TN-1,Tên,,,normal,CA-HN,2020-02-30,wanted,,', 'bad_date'],
-    ['a day-first date', 'TN-1,Tên,,,normal,CA-HN,15/03/2020,wanted,,', 'bad_date'],
+    ['a day-first date that does not exist', 'TN-1,Tên,,,normal,CA-HN,31/04/2020,wanted,,', 'bad_date'],
+    ['a month-first date', 'TN-1,Tên,,,normal,CA-HN,03/15/2020,wanted,,', 'bad_date'],
     ['a future date', 'TN-1,Tên,,,normal,CA-HN,2024-09-02,wanted,,', 'future_date'],
     ['an outcome before the wanted date', 'TN-1,Tên,,,normal,CA-HN,2020-01-01,bắt,2019-12-31,', 'resolved_before_wanted'],
     ['an outcome without its date', 'TN-1,Tên,,,normal,CA-HN,2020-01-01,thanh loại,,', 'resolved_on_missing'],
