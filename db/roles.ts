@@ -293,8 +293,8 @@ export type AppRoleCheck = (typeof APP_ROLE_CHECKS)[number];
  * - can-work: may connect, read drizzle's record of migrations, and read and write the other tables.
  * Returns, for each check, what breaks it (empty when it holds).
  */
-export async function checkAppRole(db: Db, app: string): Promise<Array<{ check: AppRoleCheck; problems: string[] }>> {
-  const rows = await queryRows<{ check: AppRoleCheck; problem: string }>(
+export async function checkAppRole(db: Db, app: string): Promise<Array<{ check: AppRoleCheck; problems: AppRoleProblem[] }>> {
+  const rows = await queryRows<{ check: AppRoleCheck } & AppRoleProblem>(
     db,
     sql`with app as (select ${roleName(app)}::name as name),
         tables as (
@@ -303,58 +303,77 @@ export async function checkAppRole(db: Db, app: string): Promise<Array<{ check: 
               and n.nspname not in ('pg_catalog', 'information_schema')
               and n.nspname !~ '^pg_(toast|temp_)'),
         casedesk as (select * from tables where nspname = 'public' and ${notExtensionMember('pg_class', 'tables.oid')})
-        select 'attributes' as "check", 'role missing' as "problem" from app where not exists (select 1 from pg_roles r where r.rolname = app.name)
+        select 'attributes' as "check", 'missing' as "kind", null::text as "privilege", null::text as "object", null::text as "objectKind"
+          from app where not exists (select 1 from pg_roles r where r.rolname = app.name)
         union all
-        select 'attributes', a.attr from pg_roles r join app on r.rolname = app.name
+        select 'attributes', 'attribute', a.attr, null, null from pg_roles r join app on r.rolname = app.name
           cross join lateral (values ('SUPERUSER', r.rolsuper), ('CREATEROLE', r.rolcreaterole), ('CREATEDB', r.rolcreatedb),
                                      ('REPLICATION', r.rolreplication), ('BYPASSRLS', r.rolbypassrls)) a(attr, has)
           where a.has
         union all
-        select 'owns-nothing', 'owns ' || pg_describe_object(s.classid, s.objid, s.objsubid)
+        select 'owns-nothing', 'owns', null, pg_describe_object(s.classid, s.objid, s.objsubid), null
           from pg_shdepend s join pg_roles r on r.oid = s.refobjid join app on r.rolname = app.name
           where s.deptype = 'o' and s.refclassid = 'pg_authid'::regclass
             and s.dbid in (0, (select oid from pg_database where datname = current_database()))
         union all
-        select distinct 'owns-nothing', 'can act as ' || c.relowner::regrole::text
+        select distinct 'owns-nothing', 'acts-as', null, c.relowner::regrole::text, null
           from pg_class c, app
           where c.relnamespace in ${CASEDESK_SCHEMAS} and c.relowner <> (select oid from pg_roles where rolname = app.name)
             and pg_has_role(app.name, c.relowner, 'MEMBER')
         union all
-        select 'no-truncate-trigger', p.priv || ' on ' || t.oid::regclass::text
+        select 'no-truncate-trigger', 'has', p.priv, t.oid::regclass::text, 'table'
           from tables t, app, unnest(array['TRUNCATE', 'TRIGGER', 'REFERENCES']) p(priv)
           where has_table_privilege(app.name, t.oid, p.priv)
         union all
-        select 'append-only', p.priv || ' on ' || t.relname
+        select 'append-only', 'has', p.priv, t.relname::text, 'table'
           from casedesk t, app, unnest(array['UPDATE', 'DELETE']) p(priv)
           where t.relname = any(${APPEND_ONLY}) and has_table_privilege(app.name, t.oid, p.priv)
         union all
-        select 'append-only', p.priv || ' on ' || t.relname
+        select 'append-only', 'has', p.priv, t.relname::text, 'table'
           from casedesk t, app, unnest(array['INSERT', 'UPDATE', 'DELETE']) p(priv)
           where t.relname = ${CHAIN_HEAD_TABLE} and has_table_privilege(app.name, t.oid, p.priv)
         union all
-        select 'no-create', 'CREATE on database ' || current_database() from app
+        select 'no-create', 'has', 'CREATE', current_database()::text, 'database' from app
           where has_database_privilege(app.name, current_database(), 'CREATE')
         union all
-        select 'no-create', 'CREATE on schema ' || n.nspname from pg_namespace n, app
+        select 'no-create', 'has', 'CREATE', n.nspname::text, 'schema' from pg_namespace n, app
           where n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_(toast|temp_)'
             and has_schema_privilege(app.name, n.oid, 'CREATE')
         union all
-        select 'can-work', 'no CONNECT on database ' || current_database() from app
+        select 'can-work', 'lacks', 'CONNECT', current_database()::text, 'database' from app
           where not has_database_privilege(app.name, current_database(), 'CONNECT')
         union all
-        select 'can-work', 'no USAGE on schema ' || n.nspname from pg_namespace n, app
+        select 'can-work', 'lacks', 'USAGE', n.nspname::text, 'schema' from pg_namespace n, app
           where n.nspname in ('public', 'drizzle') and not has_schema_privilege(app.name, n.oid, 'USAGE')
         union all
-        select 'can-work', 'no SELECT on drizzle.__drizzle_migrations' from app
+        select 'can-work', 'lacks', 'SELECT', 'drizzle.__drizzle_migrations', 'table' from app
           where to_regclass('drizzle.__drizzle_migrations') is not null
             and not has_table_privilege(app.name, 'drizzle.__drizzle_migrations', 'SELECT')
         union all
-        select 'can-work', 'no ' || p.priv || ' on ' || t.relname
+        select 'can-work', 'lacks', p.priv, t.relname::text, 'table'
           from casedesk t, app, unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE']) p(priv)
           where not has_table_privilege(app.name, t.oid, p.priv)
             and (t.relname <> all(${APPEND_ONLY}) or p.priv in ('SELECT', 'INSERT'))
             and (t.relname <> ${CHAIN_HEAD_TABLE} or p.priv = 'SELECT')
-        order by 1, 2`,
+        order by 1, 2, 3, 4`,
   );
-  return APP_ROLE_CHECKS.map((check) => ({ check, problems: rows.filter((r) => r.check === check).map((r) => r.problem) }));
+  return APP_ROLE_CHECKS.map((check) => ({
+    check,
+    problems: rows.filter((r) => r.check === check).map(({ check: _, ...problem }) => problem),
+  }));
+}
+
+/**
+ * One thing that breaks a check of {@link checkAppRole}, as data for the command line to say in
+ * the operator's language: the role is missing, has an attribute (`SUPERUSER`), owns an object
+ * (as `pg_describe_object` names it), can act as a role owning casedesk's tables, or has or
+ * lacks a privilege on a table, a schema or the database.
+ */
+export interface AppRoleProblem {
+  kind: 'missing' | 'attribute' | 'owns' | 'acts-as' | 'has' | 'lacks';
+  /** The attribute (`attribute`) or privilege (`has`, `lacks`). */
+  privilege: string | null;
+  /** The object owned, the role acted as, or what the privilege is on. */
+  object: string | null;
+  objectKind: 'table' | 'schema' | 'database' | null;
 }

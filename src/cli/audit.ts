@@ -9,11 +9,29 @@ import type { ChainFinding } from '../services/audit.ts';
 import type { CliContext } from './context.ts';
 
 export function registerAuditCommands(program: Command, ctx: CliContext): void {
-  const audit = program.command('audit').description('the audit log: verify its hash chain, export it for review');
+  const audit = program
+    .command('audit')
+    .description(
+      ctx.describe(
+        'nhật ký kiểm toán: kiểm tra chuỗi băm, xuất ra tệp để rà soát',
+        'the audit log: verify its hash chain, export it for review',
+      ),
+    );
   audit
     .command('verify')
-    .description("walk the audit log's hash chain and name the first row changed, removed or inserted out of order")
-    .option('--head <row:hash>', "a head kept outside the database (a digest's footer), e.g. 1234:5b9c143d976b")
+    .description(
+      ctx.describe(
+        'kiểm tra chuỗi băm của nhật ký kiểm toán và chỉ ra dòng đầu tiên bị sửa, bị xoá hoặc bị chèn sai thứ tự',
+        "walk the audit log's hash chain and name the first row changed, removed or inserted out of order",
+      ),
+    )
+    .option(
+      '--head <row:hash>',
+      ctx.describe(
+        'đầu chuỗi đã lưu ngoài cơ sở dữ liệu (in ở cuối báo cáo tiến độ), ví dụ 1234:5b9c143d976b',
+        "a head kept outside the database (a digest's footer), e.g. 1234:5b9c143d976b",
+      ),
+    )
     .action(async (opts: { head?: string }) => {
       // The services (and the database drivers under them) load when the command runs, not to parse the command line.
       const { keptHeadOf, parseKeptHead, verifyAuditChain } = await import('../services/audit.ts');
@@ -121,11 +139,25 @@ const EXPORT_COLUMNS = [
 function registerAuditExport(audit: Command, ctx: CliContext): void {
   audit
     .command('export')
-    .description('write the audit rows of a period to a CSV file (UTF-8 with a byte-order mark, for Excel)')
-    .requiredOption('--from <date>', 'first day, YYYY-MM-DD (in CASEDESK_TIME_ZONE)')
-    .requiredOption('--to <date>', 'last day, YYYY-MM-DD, included')
-    .option('--unit <code>', "only rows of this unit's members and cases, and its sub-units'")
-    .argument('<file>', 'the CSV file to write, e.g. audit-2026-11.csv')
+    .description(
+      ctx.describe(
+        'ghi các dòng nhật ký kiểm toán trong một khoảng thời gian ra tệp CSV (UTF-8 có BOM, mở được bằng Excel)',
+        'write the audit rows of a period to a CSV file (UTF-8 with a byte-order mark, for Excel)',
+      ),
+    )
+    .requiredOption(
+      '--from <date>',
+      ctx.describe('ngày đầu, dạng YYYY-MM-DD (theo CASEDESK_TIME_ZONE)', 'first day, YYYY-MM-DD (in CASEDESK_TIME_ZONE)'),
+    )
+    .requiredOption('--to <date>', ctx.describe('ngày cuối, dạng YYYY-MM-DD, tính cả ngày này', 'last day, YYYY-MM-DD, included'))
+    .option(
+      '--unit <code>',
+      ctx.describe(
+        'chỉ các dòng về thành viên và hồ sơ của đơn vị này và các đơn vị cấp dưới',
+        "only rows of this unit's members and cases, and its sub-units'",
+      ),
+    )
+    .argument('<file>', ctx.describe('tệp CSV sẽ ghi, ví dụ audit-2026-11.csv', 'the CSV file to write, e.g. audit-2026-11.csv'))
     .action(async (file: string, opts: { from: string; to: string; unit?: string }) => {
       const { stringify } = await import('csv-stringify');
       const { findUnitByCode, unitSubtreeIds } = await import('../repositories/units.ts');

@@ -14,16 +14,22 @@ import {
   isRoleName,
   transferOwnership,
   type AppRoleCheck,
+  type AppRoleProblem,
 } from '../../db/roles.ts';
 import { text, type Text } from '../i18n/text.ts';
 import { CliFailure, type CliContext } from './context.ts';
 
 /** `casedesk db migrate` and `casedesk db roles`. */
 export function registerDbCommands(program: Command, ctx: CliContext): void {
-  const dbCommand = program.command('db').description('database administration');
+  const dbCommand = program.command('db').description(ctx.describe('quản trị cơ sở dữ liệu', 'database administration'));
   dbCommand
     .command('migrate')
-    .description('apply the database migrations (a no-op when they are applied already); with DATABASE_MIGRATION_URL, as that role')
+    .description(
+      ctx.describe(
+        'áp dụng các bản cập nhật cấu trúc cơ sở dữ liệu (migration; không làm gì nếu đã áp dụng hết); có DATABASE_MIGRATION_URL thì chạy bằng vai trò đó',
+        'apply the database migrations (a no-op when they are applied already); with DATABASE_MIGRATION_URL, as that role',
+      ),
+    )
     .action(async () => {
       await ctx.withDb(async (handle, { applied }) => {
         ctx.print(
@@ -39,11 +45,19 @@ export function registerDbCommands(program: Command, ctx: CliContext): void {
   dbCommand
     .command('roles')
     .description(
-      'create or check the two roles on a PostgreSQL server: an owner that applies the migrations, and the role the bot ' +
-        'connects as, which owns nothing and cannot change the audit log (run with a superuser or a role with CREATEROLE)',
+      ctx.describe(
+        'tạo hoặc kiểm tra hai vai trò trên máy chủ PostgreSQL: vai trò sở hữu, dùng để áp dụng migration, và vai trò bot dùng để ' +
+          'kết nối, không sở hữu gì và không sửa được nhật ký kiểm toán (chạy bằng superuser hoặc vai trò có CREATEROLE)',
+        'create or check the two roles on a PostgreSQL server: an owner that applies the migrations, and the role the bot ' +
+          'connects as, which owns nothing and cannot change the audit log (run with a superuser or a role with CREATEROLE)',
+      ),
     )
-    .option('--owner <name>', 'the role that owns the tables and applies the migrations', 'casedesk_owner')
-    .option('--app <name>', 'the role the bot connects as', 'casedesk_app')
+    .option(
+      '--owner <name>',
+      ctx.describe('vai trò sở hữu các bảng và áp dụng migration', 'the role that owns the tables and applies the migrations'),
+      'casedesk_owner',
+    )
+    .option('--app <name>', ctx.describe('vai trò bot dùng để kết nối', 'the role the bot connects as'), 'casedesk_app')
     .action(async (opts: { owner: string; app: string }) => {
       await setUpRoles(ctx, opts);
     });
@@ -143,10 +157,11 @@ async function setUpRoles(ctx: CliContext, opts: { owner: string; app: string })
           const checks = await checkAppRole(db, app);
           for (const { check, problems } of checks) {
             const line = CHECK_TEXT[check](app);
+            const found = (l: 'vi' | 'en') => problems.map((p) => problemText(p)(l)).join('; ');
             say(
               problems.length === 0
                 ? text(`✓ Đã kiểm tra: ${line('vi')}.`, `✓ Checked: ${line('en')}.`)
-                : text(`✗ Không đạt: ${line('vi')}: ${problems.join('; ')}.`, `✗ Failed: ${line('en')}: ${problems.join('; ')}.`),
+                : text(`✗ Không đạt: ${line('vi')}: ${found('vi')}.`, `✗ Failed: ${line('en')}: ${found('en')}.`),
             );
           }
           if (checks.some((c) => c.problems.length > 0)) {
@@ -209,6 +224,30 @@ const CHECK_TEXT: Record<AppRoleCheck, (app: string) => Text> = {
       `${app} can connect, read which migrations are applied, and read and write the other tables`,
     ),
 };
+
+/** What breaks a check: `UPDATE on audit_log`, `no CONNECT on database casedesk`, `owns table x`. */
+function problemText({ kind, privilege, object, objectKind }: AppRoleProblem): Text {
+  const on = (l: 'vi' | 'en') =>
+    objectKind === 'database'
+      ? text(`cơ sở dữ liệu ${object}`, `database ${object}`)(l)
+      : objectKind === 'schema'
+        ? `schema ${object}`
+        : (object ?? '');
+  switch (kind) {
+    case 'missing':
+      return text('chưa có vai trò này', 'role missing');
+    case 'attribute':
+      return () => privilege ?? '';
+    case 'owns':
+      return text(`sở hữu ${object}`, `owns ${object}`);
+    case 'acts-as':
+      return text(`hành động được như ${object}`, `can act as ${object}`);
+    case 'has':
+      return text(`${privilege} trên ${on('vi')}`, `${privilege} on ${on('en')}`);
+    case 'lacks':
+      return text(`thiếu ${privilege} trên ${on('vi')}`, `no ${privilege} on ${on('en')}`);
+  }
+}
 
 /** The server URL `db roles` connected with, as `role` (its password left for the operator to fill in). */
 function roleUrl(url: string, role: string): string {

@@ -70,20 +70,41 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
     if (!parsed) ctx.fail(dateProblemText(() => name, value));
     return parsed;
   };
-  const digest = program.command('digest').description("the steering committee's progress digest: print it, schedule it");
+  const unitHelp = ctx.describe('một đơn vị và các đơn vị cấp dưới (mặc định: tất cả)', 'a unit and its sub-units (default: all)');
+  const localeHelp = ctx.describe('vi hoặc en (mặc định: CASEDESK_LOCALE)', 'vi or en (default: CASEDESK_LOCALE)');
+  const formatHelp = ctx.describe('định dạng đầu ra', 'output format');
+  const digest = program.command('digest').description(
+    ctx.describe(
+      // As main.ts's stand-in says it, in the list of commands.
+      'báo cáo tiến độ cho ban chỉ đạo: in ra, đặt lịch gửi',
+      "the steering committee's progress digest: print it, schedule it",
+    ),
+  );
   // The report itself is the default subcommand, so that `digest --unit X` and
   // `digest schedule add --unit X` each keep their own options.
   digest
     .command('show', { isDefault: true })
-    .description("print the steering committee's progress digest (the default)")
-    .option('--from <date>', 'first day (YYYY-MM-DD), with --to', date('--from'))
-    .option('--to <date>', 'last day (YYYY-MM-DD), with --from', date('--to'))
-    .addOption(new Option('--period <preset>', 'a preset period (default: ytd)').choices([...PERIOD_PRESETS]))
-    .option('--unit <code>', 'a unit and its sub-units (default: all)')
-    .addOption(new Option('--locale <locale>', 'vi or en (default: CASEDESK_LOCALE)').choices(['vi', 'en']))
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
-    .option('--chart <file>', 'also write the chart as a PNG file')
-    .option('--as-delivered <run>', 'reprint the digest a scheduled run sent, as it was sent (its number: digest_runs.id)')
+    .description(
+      ctx.describe('in báo cáo tiến độ cho ban chỉ đạo (lệnh mặc định)', "print the steering committee's progress digest (the default)"),
+    )
+    .option('--from <date>', ctx.describe('ngày đầu (YYYY-MM-DD), dùng cùng --to', 'first day (YYYY-MM-DD), with --to'), date('--from'))
+    .option('--to <date>', ctx.describe('ngày cuối (YYYY-MM-DD), dùng cùng --from', 'last day (YYYY-MM-DD), with --from'), date('--to'))
+    .addOption(
+      new Option('--period <preset>', ctx.describe('kỳ báo cáo định sẵn (mặc định: ytd)', 'a preset period (default: ytd)')).choices([
+        ...PERIOD_PRESETS,
+      ]),
+    )
+    .option('--unit <code>', unitHelp)
+    .addOption(new Option('--locale <locale>', localeHelp).choices(['vi', 'en']))
+    .addOption(new Option('--format <format>', formatHelp).choices(['text', 'markdown', 'json']).default('text'))
+    .option('--chart <file>', ctx.describe('ghi thêm biểu đồ ra tệp PNG', 'also write the chart as a PNG file'))
+    .option(
+      '--as-delivered <run>',
+      ctx.describe(
+        'in lại đúng báo cáo mà một lần gửi theo lịch đã gửi đi (số của lần gửi: digest_runs.id)',
+        'reprint the digest a scheduled run sent, as it was sent (its number: digest_runs.id)',
+      ),
+    )
     .action(
       async (opts: {
         from?: string;
@@ -129,19 +150,39 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
       },
     );
 
-  const schedule = digest.command('schedule').description('digest schedules: add, list, remove');
+  const schedule = digest
+    .command('schedule')
+    .description(ctx.describe('lịch gửi báo cáo: thêm (add), xem (list), xoá (remove)', 'digest schedules: add, list, remove'));
   schedule
     .command('add')
-    .description('post the digest to a chat channel on a schedule')
-    .requiredOption('--target <platform:channel>', targetForms('CHANNEL_ID', 'or'))
-    .requiredOption('--cron <expression>', 'five fields: minute hour day month weekday, e.g. "0 7 * * 1"')
-    .option('--tz <zone>', 'IANA time zone (default: TZ)')
-    .addOption(new Option('--period <preset>', 'the period each digest covers').choices([...SCHEDULE_PERIODS]).default('ytd'))
-    .addOption(
-      new Option('--kind <kind>', 'the digest, or daily reminders of overdue follow-ups').choices([...SCHEDULE_KINDS]).default('digest'),
+    .description(ctx.describe('gửi báo cáo tiến độ vào một kênh chat theo lịch', 'post the digest to a chat channel on a schedule'))
+    .requiredOption('--target <platform:channel>', ctx.describe(targetForms('MÃ_KÊNH', 'hoặc'), targetForms('CHANNEL_ID', 'or')))
+    .requiredOption(
+      '--cron <expression>',
+      ctx.describe(
+        'năm trường: phút giờ ngày tháng thứ, ví dụ "0 7 * * 1"',
+        'five fields: minute hour day month weekday, e.g. "0 7 * * 1"',
+      ),
     )
-    .option('--unit <code>', 'a unit and its sub-units (default: all)')
-    .addOption(new Option('--locale <locale>', 'vi or en (default: CASEDESK_LOCALE)').choices(['vi', 'en']))
+    .option('--tz <zone>', ctx.describe('múi giờ IANA (mặc định: TZ)', 'IANA time zone (default: TZ)'))
+    .addOption(
+      new Option('--period <preset>', ctx.describe('kỳ báo cáo của mỗi lần gửi', 'the period each digest covers'))
+        .choices([...SCHEDULE_PERIODS])
+        .default('ytd'),
+    )
+    .addOption(
+      new Option(
+        '--kind <kind>',
+        ctx.describe(
+          'báo cáo tiến độ, hoặc nhắc hằng ngày các việc cần làm quá hạn',
+          'the digest, or daily reminders of overdue follow-ups',
+        ),
+      )
+        .choices([...SCHEDULE_KINDS])
+        .default('digest'),
+    )
+    .option('--unit <code>', unitHelp)
+    .addOption(new Option('--locale <locale>', localeHelp).choices(['vi', 'en']))
     .action(
       async (opts: {
         target: string;
@@ -178,7 +219,7 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
     );
   schedule
     .command('list')
-    .description('list the digest schedules')
+    .description(ctx.describe('liệt kê các lịch gửi báo cáo', 'list the digest schedules'))
     .action(async () => {
       await ctx.withDb(async ({ db }) => {
         const rows = await listSchedules(db);
@@ -188,8 +229,8 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
     });
   schedule
     .command('remove')
-    .description('remove a digest schedule')
-    .argument('<id>', 'the schedule number, from `digest schedule list`')
+    .description(ctx.describe('xoá một lịch gửi báo cáo', 'remove a digest schedule'))
+    .argument('<id>', ctx.describe('số của lịch, xem bằng `digest schedule list`', 'the schedule number, from `digest schedule list`'))
     .action(async (id: string) => {
       if (!/^\d{1,9}$/.test(id)) ctx.fail(text(`"${id}" không phải số lịch.`, `"${id}" is not a schedule number.`));
       await ctx.withDb(async ({ db }) => {
@@ -200,8 +241,13 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
 
   digest
     .command('run-schedules')
-    .description('run the scheduled jobs at an instant: close meetings left open, send the digests due, deliver what waits to be posted')
-    .option('--now <time>', 'the instant (ISO 8601, default: now)')
+    .description(
+      ctx.describe(
+        'chạy các việc định kỳ tại một thời điểm: đóng các cuộc họp còn bỏ ngỏ, gửi các báo cáo đến hạn, gửi các tin nhắn đang chờ',
+        'run the scheduled jobs at an instant: close meetings left open, send the digests due, deliver what waits to be posted',
+      ),
+    )
+    .option('--now <time>', ctx.describe('thời điểm (ISO 8601, mặc định: bây giờ)', 'the instant (ISO 8601, default: now)'))
     .action(async (opts: { now?: string }) => {
       const now = opts.now ? new Date(opts.now) : new Date();
       if (Number.isNaN(now.getTime()))

@@ -23,13 +23,35 @@ import { ROLE_LABEL } from '../i18n/labels.ts';
 import { table, type CliContext } from './context.ts';
 
 export function registerDirectoryCommands(program: Command, ctx: CliContext): void {
-  const units = program.command('units').description('manage units (đơn vị): a tree from ministry department to district');
+  // Said of several commands' arguments and options alike.
+  const platformHelp = ctx.describe('discord hoặc slack', 'discord or slack');
+  const handleHelp = ctx.describe('tên đăng nhập của thành viên', "the member's handle");
+  const roleHelp = ctx.describe(
+    `một trong ${MEMBER_ROLES.map((role) => `${role} (${ROLE_LABEL[role]('vi')})`).join(', ')}`,
+    `one of ${MEMBER_ROLES.join(', ')}`,
+  );
+  const [workspaceVi, workspaceEn] = [
+    'mã máy chủ (guild) Discord hoặc mã team Slack',
+    'the Discord guild (server) id or the Slack team id',
+  ];
+  const [userVi, userEn] = ['mã người dùng Discord hoặc Slack', 'the Discord or Slack user id'];
+  const workspaceHelp = ctx.describe(workspaceVi, workspaceEn);
+  const userHelp = ctx.describe(userVi, userEn);
+  const units = program
+    .command('units')
+    .description(
+      ctx.describe(
+        'quản lý đơn vị: cây đơn vị từ cục nghiệp vụ của Bộ đến công an cấp huyện',
+        'manage units (đơn vị): a tree from ministry department to district',
+      ),
+    );
+  const unitCode = ctx.describe('mã đơn vị, ví dụ CA-HN', 'unit code, e.g. CA-HN');
   units
     .command('add')
-    .description('add a unit')
-    .argument('<code>', 'unit code, e.g. CA-HN')
-    .argument('<name>', 'unit name, e.g. "Công an TP Hà Nội"')
-    .option('--parent <code>', "the parent unit's code")
+    .description(ctx.describe('thêm một đơn vị', 'add a unit'))
+    .argument('<code>', unitCode)
+    .argument('<name>', ctx.describe('tên đơn vị, ví dụ "Công an TP Hà Nội"', 'unit name, e.g. "Công an TP Hà Nội"'))
+    .option('--parent <code>', ctx.describe('mã của đơn vị cấp trên', "the parent unit's code"))
     .action(async (code: string, name: string, opts: { parent?: string }) => {
       await ctx.withDb(async ({ db }) => {
         const result = await addUnit(db, { code, name, parentCode: opts.parent });
@@ -39,7 +61,7 @@ export function registerDirectoryCommands(program: Command, ctx: CliContext): vo
     });
   units
     .command('list')
-    .description('list units')
+    .description(ctx.describe('liệt kê các đơn vị', 'list units'))
     .action(async () => {
       await ctx.withDb(async ({ db }) => {
         const rows = await getUnits(db);
@@ -55,11 +77,28 @@ export function registerDirectoryCommands(program: Command, ctx: CliContext): vo
 
   units
     .command('channel')
-    .description('set the channel where a unit is asked to confirm hits on its cases (its sub-units without one are asked there too)')
-    .argument('<code>', 'unit code, e.g. CA-HN')
-    .argument('<platform>', 'discord or slack')
-    .argument('<channel>', "the platform's channel id (Discord: digits; Slack: C0123ABCD)")
-    .option('--locale <locale>', 'the language of the requests posted there: vi or en (default: CASEDESK_LOCALE)')
+    .description(
+      ctx.describe(
+        'đặt kênh nhận yêu cầu xác nhận kết quả đối chiếu trùng với hồ sơ của một đơn vị (các đơn vị cấp dưới chưa có kênh riêng cũng nhận ở đó)',
+        'set the channel where a unit is asked to confirm hits on its cases (its sub-units without one are asked there too)',
+      ),
+    )
+    .argument('<code>', unitCode)
+    .argument('<platform>', platformHelp)
+    .argument(
+      '<channel>',
+      ctx.describe(
+        'mã kênh trên nền tảng đó (Discord: dãy số; Slack: dạng C0123ABCD)',
+        "the platform's channel id (Discord: digits; Slack: C0123ABCD)",
+      ),
+    )
+    .option(
+      '--locale <locale>',
+      ctx.describe(
+        'ngôn ngữ của các yêu cầu gửi vào kênh: vi hoặc en (mặc định: CASEDESK_LOCALE)',
+        'the language of the requests posted there: vi or en (default: CASEDESK_LOCALE)',
+      ),
+    )
     .action(async (code: string, platform: string, channel: string, opts: { locale?: string }) => {
       const locale = opts.locale === undefined ? ctx.config.locale : opts.locale === 'vi' || opts.locale === 'en' ? opts.locale : undefined;
       if (!locale) ctx.fail({ code: 'invalid', text: text('--locale nhận vi hoặc en.', '--locale takes vi or en.') });
@@ -78,15 +117,22 @@ export function registerDirectoryCommands(program: Command, ctx: CliContext): vo
       });
     });
 
-  const members = program.command('members').description('manage members (thành viên) and their chat accounts');
+  const members = program
+    .command('members')
+    .description(
+      ctx.describe(
+        'quản lý thành viên (cán bộ dùng casedesk) và tài khoản chat của họ',
+        'manage members (thành viên) and their chat accounts',
+      ),
+    );
   members
     .command('add')
-    .description('add a member')
-    .argument('<handle>', 'a short unique name, e.g. duc.nv')
-    .requiredOption('--role <role>', `one of ${MEMBER_ROLES.join(', ')}`)
-    .requiredOption('--unit <code>', "the member's unit code")
-    .option('--name <display name>', 'the name shown to others')
-    .option('--locale <vi|en>', 'reply language (default: CASEDESK_LOCALE)')
+    .description(ctx.describe('thêm một thành viên', 'add a member'))
+    .argument('<handle>', ctx.describe('tên đăng nhập ngắn, không trùng, ví dụ duc.nv', 'a short unique name, e.g. duc.nv'))
+    .requiredOption('--role <role>', roleHelp)
+    .requiredOption('--unit <code>', ctx.describe('mã đơn vị của thành viên', "the member's unit code"))
+    .option('--name <display name>', ctx.describe('họ tên hiển thị cho người khác', 'the name shown to others'))
+    .option('--locale <vi|en>', ctx.describe('ngôn ngữ trả lời (mặc định: CASEDESK_LOCALE)', 'reply language (default: CASEDESK_LOCALE)'))
     .action(async (handle: string, opts: { role: string; unit: string; name?: string; locale?: string }) => {
       await ctx.withDb(async ({ db }) => {
         const result = await addMember(db, { handle, role: opts.role, unitCode: opts.unit, displayName: opts.name, locale: opts.locale });
@@ -96,11 +142,11 @@ export function registerDirectoryCommands(program: Command, ctx: CliContext): vo
     });
   members
     .command('link')
-    .description('link a Discord or Slack account to a member')
-    .argument('<handle>', "the member's handle")
-    .requiredOption('--platform <platform>', 'discord or slack')
-    .requiredOption('--workspace <id>', 'the Discord guild (server) id or the Slack team id')
-    .requiredOption('--user <id>', 'the Discord or Slack user id')
+    .description(ctx.describe('liên kết một tài khoản Discord hoặc Slack với thành viên', 'link a Discord or Slack account to a member'))
+    .argument('<handle>', handleHelp)
+    .requiredOption('--platform <platform>', platformHelp)
+    .requiredOption('--workspace <id>', workspaceHelp)
+    .requiredOption('--user <id>', userHelp)
     .action(async (handle: string, opts: { platform: string; workspace: string; user: string }) => {
       await ctx.withDb(async ({ db }) => {
         const result = await linkMember(db, { handle, platform: opts.platform, workspaceId: opts.workspace, userId: opts.user });
@@ -118,7 +164,12 @@ export function registerDirectoryCommands(program: Command, ctx: CliContext): vo
     });
   members
     .command('list')
-    .description('list members with their roles, units and linked accounts; disabled members are marked')
+    .description(
+      ctx.describe(
+        'liệt kê thành viên cùng vai trò, đơn vị và tài khoản đã liên kết; thành viên bị vô hiệu hoá được đánh dấu',
+        'list members with their roles, units and linked accounts; disabled members are marked',
+      ),
+    )
     .action(async () => {
       await ctx.withDb(async ({ db }) => {
         const rows = await getMembers(db);
@@ -153,9 +204,9 @@ export function registerDirectoryCommands(program: Command, ctx: CliContext): vo
     });
   members
     .command('role')
-    .description("change a member's role")
-    .argument('<handle>', "the member's handle")
-    .argument('<role>', `one of ${MEMBER_ROLES.join(', ')}`)
+    .description(ctx.describe('đổi vai trò của thành viên', "change a member's role"))
+    .argument('<handle>', handleHelp)
+    .argument('<role>', roleHelp)
     .action((handle: string, role: string) =>
       change(
         (db) => changeRole(db, { handle, role }),
@@ -164,9 +215,14 @@ export function registerDirectoryCommands(program: Command, ctx: CliContext): vo
     );
   members
     .command('move')
-    .description('move a member to another unit: from their next command they see that unit and its sub-units')
-    .argument('<handle>', "the member's handle")
-    .argument('<unit>', "the new unit's code")
+    .description(
+      ctx.describe(
+        'chuyển thành viên sang đơn vị khác: từ lệnh tiếp theo, họ thấy dữ liệu của đơn vị đó và các đơn vị cấp dưới',
+        'move a member to another unit: from their next command they see that unit and its sub-units',
+      ),
+    )
+    .argument('<handle>', handleHelp)
+    .argument('<unit>', ctx.describe('mã của đơn vị mới', "the new unit's code"))
     .action((handle: string, unit: string) =>
       change(
         (db) => moveMember(db, { handle, unitCode: unit }),
@@ -175,9 +231,14 @@ export function registerDirectoryCommands(program: Command, ctx: CliContext): vo
     );
   members
     .command('disable')
-    .description('disable a member (left, suspended): refused on every command at once; their history stays')
-    .argument('<handle>', "the member's handle")
-    .option('--reason <text>', 'why, kept in the audit log')
+    .description(
+      ctx.describe(
+        'vô hiệu hoá thành viên (đã chuyển công tác, bị đình chỉ): mọi lệnh của họ bị từ chối ngay; lịch sử vẫn được giữ',
+        'disable a member (left, suspended): refused on every command at once; their history stays',
+      ),
+    )
+    .argument('<handle>', handleHelp)
+    .option('--reason <text>', ctx.describe('lý do, lưu trong nhật ký kiểm toán', 'why, kept in the audit log'))
     .action((handle: string) =>
       change(
         (db) => disableMember(db, { handle, now: new Date() }),
@@ -186,8 +247,8 @@ export function registerDirectoryCommands(program: Command, ctx: CliContext): vo
     );
   members
     .command('enable')
-    .description('let a disabled member use casedesk again')
-    .argument('<handle>', "the member's handle")
+    .description(ctx.describe('cho thành viên đã bị vô hiệu hoá dùng lại casedesk', 'let a disabled member use casedesk again'))
+    .argument('<handle>', handleHelp)
     .action((handle: string) =>
       change(
         (db) => enableMember(db, { handle }),
@@ -196,11 +257,16 @@ export function registerDirectoryCommands(program: Command, ctx: CliContext): vo
     );
   members
     .command('unlink')
-    .description("unlink a member's chat account: the one given, or all of theirs on the platform")
-    .argument('<handle>', "the member's handle")
-    .requiredOption('--platform <platform>', 'discord or slack')
-    .option('--workspace <id>', 'the Discord guild (server) id or the Slack team id (with --user)')
-    .option('--user <id>', 'the Discord or Slack user id (with --workspace)')
+    .description(
+      ctx.describe(
+        'gỡ liên kết tài khoản chat của thành viên: tài khoản được chỉ định, hoặc mọi tài khoản của họ trên nền tảng đó',
+        "unlink a member's chat account: the one given, or all of theirs on the platform",
+      ),
+    )
+    .argument('<handle>', handleHelp)
+    .requiredOption('--platform <platform>', platformHelp)
+    .option('--workspace <id>', ctx.describe(`${workspaceVi} (dùng cùng --user)`, `${workspaceEn} (with --user)`))
+    .option('--user <id>', ctx.describe(`${userVi} (dùng cùng --workspace)`, `${userEn} (with --workspace)`))
     .action((handle: string, opts: { platform: string; workspace?: string; user?: string }) =>
       change(
         (db) => unlinkAccount(db, { handle, platform: opts.platform, workspaceId: opts.workspace, userId: opts.user }),

@@ -3,11 +3,22 @@ import { text } from '../i18n/text.ts';
 import type { CliContext } from './context.ts';
 
 export function registerDiscordCommands(program: Command, ctx: CliContext): void {
-  const discord = program.command('discord').description('the Discord bot');
+  const discord = program.command('discord').description(ctx.describe('bot trên Discord', 'the Discord bot'));
   discord
     .command('deploy')
-    .description('register the slash commands with Discord (safe to re-run); in the given servers at once, else globally')
-    .option('--guild <id...>', 'server (guild) ids; default: DISCORD_GUILD_IDS, or global when unset')
+    .description(
+      ctx.describe(
+        'đăng ký các lệnh slash với Discord (chạy lại nhiều lần vẫn an toàn); với các máy chủ được chỉ định thì có hiệu lực ngay, nếu không thì đăng ký toàn cục',
+        'register the slash commands with Discord (safe to re-run); in the given servers at once, else globally',
+      ),
+    )
+    .option(
+      '--guild <id...>',
+      ctx.describe(
+        'mã các máy chủ (guild); mặc định: DISCORD_GUILD_IDS, hoặc toàn cục nếu biến này chưa đặt',
+        'server (guild) ids; default: DISCORD_GUILD_IDS, or global when unset',
+      ),
+    )
     .action(async (opts: { guild?: string[] }) => {
       const discordConfig = ctx.config.discord;
       if (!discordConfig) {
@@ -27,8 +38,14 @@ export function registerDiscordCommands(program: Command, ctx: CliContext): void
       }
       try {
         const done = await deployDiscordCommands(discordConfig, { registry: commands, groups: commandGroups, guildIds });
-        for (const { target, commands: count } of done) {
-          ctx.print(ctx.say(text(`Đã đăng ký ${count} lệnh (${target}).`, `Registered ${count} commands (${target}).`)));
+        for (const { guildId, commands: count } of done) {
+          ctx.print(
+            ctx.say(
+              guildId === undefined
+                ? text(`Đã đăng ký ${count} lệnh toàn cục.`, `Registered ${count} commands (global).`)
+                : text(`Đã đăng ký ${count} lệnh trên máy chủ ${guildId}.`, `Registered ${count} commands (guild ${guildId}).`),
+            ),
+          );
         }
       } catch (error) {
         if (error instanceof DiscordDeployError && error.status === 401) {
@@ -40,8 +57,9 @@ export function registerDiscordCommands(program: Command, ctx: CliContext): void
           );
         }
         if (error instanceof DiscordDeployError) {
-          const message = error.message;
-          ctx.fail(text(`Discord từ chối đăng ký lệnh: ${message}`, `Discord refused the commands: ${message}`));
+          const { message, reason, guildId } = error;
+          const where = guildId === undefined ? 'toàn cục' : `trên máy chủ ${guildId}`;
+          ctx.fail(text(`Discord từ chối đăng ký lệnh ${where}: ${reason}`, `Discord refused the commands: ${message}`));
         }
         throw error;
       }

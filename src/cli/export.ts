@@ -15,12 +15,26 @@ import type { CliContext } from './context.ts';
 type Pages = AsyncIterable<CaseExportRecord[]>;
 
 export function registerExportCommands(program: Command, ctx: CliContext): void {
-  const group = program.command('export').description('write data to files');
+  const group = program.command('export').description(ctx.describe('xuất dữ liệu ra tệp', 'write data to files'));
   group
     .command('cases')
-    .description('write the wanted list to a CSV or .xlsx file with the columns that import cases reads (it can be imported back)')
-    .option('--unit <code>', 'only the cases of this unit and its sub-units')
-    .argument('<file>', 'the file to write, e.g. cases.csv (UTF-8 with a byte-order mark, for Excel) or cases.xlsx; never overwritten')
+    .description(
+      ctx.describe(
+        'xuất danh sách truy nã ra tệp CSV hoặc .xlsx với đúng các cột mà lệnh import cases đọc (nhập lại được)',
+        'write the wanted list to a CSV or .xlsx file with the columns that import cases reads (it can be imported back)',
+      ),
+    )
+    .option(
+      '--unit <code>',
+      ctx.describe('chỉ hồ sơ của đơn vị này và các đơn vị cấp dưới', 'only the cases of this unit and its sub-units'),
+    )
+    .argument(
+      '<file>',
+      ctx.describe(
+        'tệp sẽ ghi, ví dụ ho-so.csv (UTF-8 có BOM, mở được bằng Excel) hoặc ho-so.xlsx; không bao giờ ghi đè tệp đã có',
+        'the file to write, e.g. cases.csv (UTF-8 with a byte-order mark, for Excel) or cases.xlsx; never overwritten',
+      ),
+    )
     .action(async (file: string, opts: { unit?: string }) => {
       const format = /\.(csv|xlsx)$/i.exec(file)?.[1]?.toLowerCase() as 'csv' | 'xlsx' | undefined;
       if (!format)

@@ -5,15 +5,29 @@ import { formatNumber, text } from '../i18n/text.ts';
 import type { CliContext } from './context.ts';
 
 export function registerImportCommands(program: Command, ctx: CliContext): void {
-  const group = program.command('import').description('load data from files');
+  const group = program.command('import').description(ctx.describe('nạp dữ liệu từ tệp', 'load data from files'));
   group
     .command('cases')
-    .description('import or re-import the wanted list from a CSV or .xlsx file (a file with any bad row imports nothing)')
+    .description(
+      ctx.describe(
+        'nhập hoặc nhập lại danh sách truy nã từ tệp CSV hoặc .xlsx (tệp có bất kỳ dòng lỗi nào thì không nhập gì)',
+        'import or re-import the wanted list from a CSV or .xlsx file (a file with any bad row imports nothing)',
+      ),
+    )
     .argument(
       '<file>',
-      'a CSV file (, ; or tab; UTF-8 or UTF-16) or an .xlsx workbook with a header row (see README: "Importing the wanted list")',
+      ctx.describe(
+        'tệp CSV (phân cách bằng dấu phẩy, chấm phẩy hoặc tab; UTF-8 hoặc UTF-16) hoặc bảng tính .xlsx, có dòng tiêu đề (xem README, mục "Importing the wanted list")',
+        'a CSV file (, ; or tab; UTF-8 or UTF-16) or an .xlsx workbook with a header row (see README: "Importing the wanted list")',
+      ),
     )
-    .option('--dry-run', 'check the file and say what would change, without writing anything')
+    .option(
+      '--dry-run',
+      ctx.describe(
+        'kiểm tra tệp và cho biết những gì sẽ thay đổi, không ghi gì',
+        'check the file and say what would change, without writing anything',
+      ),
+    )
     .action(async (file: string, opts: { dryRun?: boolean }) => {
       let data: Buffer;
       try {

@@ -13,11 +13,13 @@ import type { CliContext } from './context.ts';
  */
 const JOBS: Record<
   string,
-  { description: string; run(ctx: CliContext, handle: DbHandle, input: { now: Date; config: Config }): Promise<void> }
+  { description: Text; run(ctx: CliContext, handle: DbHandle, input: { now: Date; config: Config }): Promise<void> }
 > = {
   [HOUSEKEEPING_JOB]: {
-    description:
+    description: text(
+      'xoá các mã yêu cầu đã xử lý cũ hơn CASEDESK_INVOCATION_RETENTION_DAYS ngày, các tin nhắn đã gửi xong hơn một tháng trước và các yêu cầu xác nhận đã hết hạn; không bao giờ xoá nhật ký kiểm toán',
       'forgets processed request ids older than CASEDESK_INVOCATION_RETENTION_DAYS, messages delivered over a month ago and expired confirmations; never audit rows',
+    ),
     async run(ctx, handle, { now, config }) {
       const days = config.invocationRetentionDays;
       // Loaded when the job runs, not to parse the command line.
@@ -48,8 +50,10 @@ const JOBS: Record<
     },
   },
   [HIT_LADDER_JOB]: {
-    description:
+    description: text(
+      'đẩy các yêu cầu xác nhận kết quả đối chiếu chưa được trả lời lên bậc tiếp theo: hỏi lại, rồi báo lãnh đạo đơn vị quản lý hồ sơ, rồi chuyển quá hạn (bộ lập lịch chạy việc này mỗi phút)',
       "moves unanswered hit confirmations up their ladder: asked again, then the owning unit's leads told, then overdue (the scheduler runs it every minute)",
+    ),
     async run(ctx, handle, { now, config }) {
       const { runHitLadder } = await import('../jobs/hit-ladder.ts');
       const pass = await runHitLadder(handle.db, { now, timeZone: config.timeZone, logger: ctx.logger });
@@ -68,15 +72,21 @@ const JOBS: Record<
 };
 
 export function registerJobCommands(program: Command, ctx: CliContext): void {
-  const jobs = program.command('jobs').description('the scheduled jobs, run by name');
+  const jobs = program.command('jobs').description(ctx.describe('các việc định kỳ, chạy theo tên', 'the scheduled jobs, run by name'));
+  const names = Object.keys(JOBS).join(', ');
   jobs
     .command('run')
-    .description(`run a scheduled job now, as the scheduler does: ${Object.keys(JOBS).join(', ')}`)
+    .description(
+      ctx.describe(
+        `chạy ngay một việc định kỳ, như bộ lập lịch chạy: ${names}`,
+        `run a scheduled job now, as the scheduler does: ${names}`,
+      ),
+    )
     .addArgument(
       new Argument(
         '<name>',
         Object.entries(JOBS)
-          .map(([name, job]) => `${name}: ${job.description}`)
+          .map(([name, job]) => `${name}: ${ctx.describe(job.description('vi'), job.description('en'))}`)
           .join('; '),
       ).choices(Object.keys(JOBS)),
     )

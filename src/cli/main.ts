@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { Command, CommanderError, Help } from 'commander';
+import { Command, CommanderError, Help, type Argument, type Option } from 'commander';
 import { ConfigError, EnvFileError, loadConfig, loadEnvFile } from '../config.ts';
 import { DatabaseLockedError } from '../../db/locked.ts';
 import { text, type Locale, type Text } from '../i18n/text.ts';
@@ -95,16 +95,33 @@ const HELP_TITLES_VI: Record<string, string> = {
   'Commands:': 'Lệnh:',
 };
 
+/** The words commander adds after a description, `(choices: "a", "b", default: "a")`, in Vietnamese. */
+const HELP_EXTRAS_VI: Record<string, string> = {
+  choices: 'chọn một trong',
+  default: 'mặc định',
+  preset: 'giá trị khi bỏ trống',
+  env: 'biến môi trường',
+};
+
 function localisedHelp(locale: Locale): Partial<Help> {
   if (locale === 'en') return {};
+  // Translated before commander wraps the line, so that a label cut across two lines is still found.
+  const extras = (described: string, own: string | undefined) => {
+    const at = own ? described.indexOf(own) + own.length : 0;
+    return (
+      described.slice(0, at) +
+      described
+        .slice(at)
+        .replace(/(\(|, )(choices|default|preset|env): /g, (_, lead: string, word: string) => `${lead}${HELP_EXTRAS_VI[word]}: `)
+    );
+  };
   return {
     styleTitle: (title: string) => HELP_TITLES_VI[title] ?? title,
-    formatHelp(cmd: Command, helper: Help): string {
-      return Help.prototype.formatHelp
-        .call(helper, cmd, helper)
-        .replace(/\(default: /g, '(mặc định: ')
-        .replace(/\(choices: /g, '(chọn một trong: ')
-        .replace(/\(env: /g, '(biến môi trường: ');
+    optionDescription(option: Option): string {
+      return extras(Help.prototype.optionDescription.call(this, option), option.description);
+    },
+    argumentDescription(argument: Argument): string {
+      return extras(Help.prototype.argumentDescription.call(this, argument), argument.description);
     },
   };
 }
@@ -118,6 +135,14 @@ export function commanderText(message: string, locale: Locale): string {
     .replace(/^error: missing required argument '(.*?)'/m, "lỗi: thiếu đối số bắt buộc '$1'")
     .replace(/^error: option '(.*?)' argument missing/m, "lỗi: tùy chọn '$1' cần một giá trị")
     .replace(/^error: required option '(.*?)' not specified/m, "lỗi: thiếu tùy chọn bắt buộc '$1'")
+    .replace(
+      /^error: option '(.*?)' argument '(.*?)' is invalid\. Allowed choices are (.*)\./m,
+      "lỗi: tùy chọn '$1' không nhận giá trị '$2'; chọn một trong: $3.",
+    )
+    .replace(
+      /^error: command-argument value '(.*?)' is invalid for argument '(.*?)'\. Allowed choices are (.*)\./m,
+      "lỗi: đối số '$2' không nhận giá trị '$1'; chọn một trong: $3.",
+    )
     .replace(
       /^error: too many arguments(?: for '(.*?)')?\. Expected (\d+) arguments? but got (\d+)\./m,
       (_, command: string | undefined, expected: string, got: string) =>

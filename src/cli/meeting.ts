@@ -3,12 +3,16 @@ import { text } from '../i18n/text.ts';
 import type { CliContext } from './context.ts';
 
 export function registerMeetingCommands(program: Command, ctx: CliContext): void {
-  const meeting = program.command('meeting').description('committee meetings');
+  const meeting = program.command('meeting').description(ctx.describe('cuộc họp của ban chỉ đạo', 'committee meetings'));
   meeting
     .command('minutes')
-    .description("print a meeting's minutes, for the record")
-    .argument('<id>', 'the meeting number')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .description(ctx.describe('in biên bản một cuộc họp để lưu hồ sơ', "print a meeting's minutes, for the record"))
+    .argument('<id>', ctx.describe('số cuộc họp', 'the meeting number'))
+    .addOption(
+      new Option('--format <format>', ctx.describe('định dạng đầu ra', 'output format'))
+        .choices(['text', 'markdown', 'json'])
+        .default('text'),
+    )
     .action(async (id: string, opts: { format: 'text' | 'markdown' | 'json' }) => {
       if (!/^\d{1,9}$/.test(id)) ctx.fail(text(`"${id}" không phải số cuộc họp.`, `"${id}" is not a meeting number.`));
       await ctx.withDb(async ({ db }) => {

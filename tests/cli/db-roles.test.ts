@@ -238,6 +238,9 @@ if (testDriver === 'postgres') {
         expect(result.stderr).toBe(
           `casedesk: ${app} still has rights it should not have, or lacks some it needs (see the ✗ lines above).\n`,
         );
+        const vi = await cli(roles(), env({ DATABASE_URL: t.url!, CASEDESK_LOCALE: 'vi' }));
+        expect(vi.stdout).toMatch(new RegExp(`✗ Không đạt: ${app} không phải superuser, [^\n]*: [^\n]*SUPERUSER[^\n]*\\.\n`));
+        expect(vi.stderr).toBe(`casedesk: ${app} vẫn còn quyền không nên có hoặc thiếu quyền cần có (xem các dòng ✗ ở trên).\n`);
       } finally {
         await t.db.execute(sql.raw(`alter role "${app}" nosuperuser`));
       }

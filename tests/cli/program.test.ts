@@ -98,6 +98,72 @@ describe("the command line's own words", () => {
     expect(typoEn.stderr).toContain('(Did you mean seed?)');
   });
 
+  it('describes every command, argument and option in Vietnamese as well as in English', async () => {
+    const visited: string[] = [];
+    const problems: string[] = [];
+    // Walks the whole tree from `casedesk --help`, each command's help rendered in both languages.
+    const walk = async (path: string[]): Promise<void> => {
+      const vi = parseHelp((await cli([...path, '--help'], { env: { CASEDESK_LOCALE: 'vi' } })).stdout, 'vi');
+      const en = parseHelp((await cli([...path, '--help'], { env: { CASEDESK_LOCALE: 'en' } })).stdout, 'en');
+      const where = ['casedesk', ...path].join(' ');
+      visited.push(where);
+      const compare = (what: string, viText: string | undefined, enText: string) => {
+        if (viText === undefined) problems.push(`${where}: ${what} is missing from the Vietnamese help`);
+        else if (viText === enText) problems.push(`${where}: ${what} is English only: "${enText}"`);
+        else if (!VIETNAMESE_LETTER.test(viText)) problems.push(`${where}: ${what} does not read as Vietnamese: "${viText}"`);
+      };
+      compare('the description', vi.description, en.description);
+      for (const [term, enText] of en.entries) compare(`"${term}"`, vi.entries.get(term), enText);
+      for (const name of en.commands) {
+        const sub = [...path, name];
+        await walk(sub);
+        // The list of commands says what the command's own help says (digest's stand-in included).
+        for (const [locale, parsed] of [
+          ['vi', vi],
+          ['en', en],
+        ] as const) {
+          const listed = [...parsed.entries].find(([term]) => term.split(' ')[0] === name)?.[1];
+          const own = parseHelp((await cli([...sub, '--help'], { env: { CASEDESK_LOCALE: locale } })).stdout, locale).description;
+          if (listed !== own) problems.push(`${where}: "${name}" is listed (${locale}) as "${listed}" but describes itself as "${own}"`);
+        }
+      }
+    };
+    await walk([]);
+    expect(problems).toEqual([]);
+    // The walk reached the leaves of every group, so that a forgotten description had nowhere to hide.
+    expect(visited).toEqual(
+      expect.arrayContaining([
+        'casedesk audit export',
+        'casedesk db roles',
+        'casedesk digest show',
+        'casedesk digest schedule add',
+        'casedesk digest schedule remove',
+        'casedesk digest run-schedules',
+        'casedesk units channel',
+        'casedesk members unlink',
+        'casedesk discord deploy',
+        'casedesk export cases',
+        'casedesk import cases',
+        'casedesk jobs run',
+        'casedesk meeting minutes',
+        'casedesk seed',
+        'casedesk start',
+      ]),
+    );
+  }, 120_000);
+
+  it("says commander's words after a description in Vietnamese, wrapped or not", async () => {
+    const vi = (await cli(['digest', 'schedule', 'add', '--help'], { env: { CASEDESK_LOCALE: 'vi' } })).stdout;
+    // Wrapped over three lines, the choices and the default still read in Vietnamese.
+    expect(vi.replace(/\s+/g, ' ')).toMatch(/ kỳ báo cáo của mỗi lần gửi \(chọn một trong: "week", [^)]*, mặc định: "ytd"\) /);
+    expect(vi).not.toMatch(/choices|default:/);
+    const bad = await cli(['meeting', 'minutes', '1', '--format', 'pdf'], { env: { CASEDESK_LOCALE: 'vi' } });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("lỗi: tùy chọn '--format <format>' không nhận giá trị 'pdf'; chọn một trong: text, markdown, json.");
+    const job = await cli(['jobs', 'run', 'vacuum'], { env: { CASEDESK_LOCALE: 'vi' } });
+    expect(job.stderr).toContain("lỗi: đối số 'name' không nhận giá trị 'vacuum'; chọn một trong: housekeeping, hit-ladder.");
+  });
+
   it("translates commander's other errors", () => {
     expect(commanderText("error: required option '--as <handle>' not specified\n", 'vi')).toBe(
       "lỗi: thiếu tùy chọn bắt buộc '--as <handle>'\n",
@@ -171,6 +237,50 @@ if (testDriver === 'pglite') {
       expect(code).toBe(0);
     }, 180_000);
   });
+}
+
+/** A letter only Vietnamese writes (a tone mark, a horned vowel, đ): text in Vietnamese has some. */
+const VIETNAMESE_LETTER = /[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]/i;
+
+/** Commander's own words after a description, said back in English so that only the description is compared. */
+const HELP_EXTRAS_BACK: Array<[RegExp, string]> = [
+  [/chọn một trong: /g, 'choices: '],
+  [/mặc định: /g, 'default: '],
+  [/giá trị khi bỏ trống: /g, 'preset: '],
+  [/biến môi trường: /g, 'env: '],
+];
+
+/**
+ * A command's help, as commander lays it out: the description under the usage line, then each
+ * section's items (`  term  description`, wrapped lines indented under the description), joined
+ * back into one line each. `commands` are the subcommands listed, without commander's `help`.
+ */
+function parseHelp(help: string, locale: 'vi' | 'en'): { description: string; entries: Map<string, string>; commands: string[] } {
+  const back = (line: string) => (locale === 'vi' ? HELP_EXTRAS_BACK.reduce((s, [from, to]) => s.replace(from, to), line) : line);
+  const blocks = help.trimEnd().split('\n\n');
+  const description = /^\S.*:$/m.test(blocks[1]!.split('\n')[0]!) ? '' : blocks[1]!.split('\n').join(' ');
+  const entries = new Map<string, string>();
+  const commands: string[] = [];
+  let last: string | undefined;
+  for (const block of blocks.slice(description ? 2 : 1)) {
+    const [heading, ...lines] = block.split('\n');
+    const isCommands = heading === 'Commands:' || heading === 'Lệnh:';
+    for (const line of lines) {
+      const item = /^ {2}(\S.*?) {2,}(\S.*)$/.exec(line);
+      if (item) {
+        last = item[1]!;
+        entries.set(last, item[2]!);
+        const name = last.split(' ')[0]!;
+        if (isCommands && name !== 'help') commands.push(name);
+      } else if (last !== undefined && /^ {3,}\S/.test(line)) {
+        entries.set(last, `${entries.get(last)} ${line.trim()}`);
+      } else {
+        throw new Error(`unexpected help line: "${line}"`);
+      }
+    }
+  }
+  for (const [term, text] of entries) entries.set(term, back(text));
+  return { description: back(description), entries, commands };
 }
 
 /** The environment without settings of the machine running the tests that would change what is checked. */
