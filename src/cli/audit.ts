@@ -160,7 +160,6 @@ function registerAuditExport(audit: Command, ctx: CliContext): void {
     .argument('<file>', ctx.describe('tệp CSV sẽ ghi, ví dụ audit-2026-11.csv', 'the CSV file to write, e.g. audit-2026-11.csv'))
     .action(async (file: string, opts: { from: string; to: string; unit?: string }) => {
       const { stringify } = await import('csv-stringify');
-      const { findUnitByCode, unitSubtreeIds } = await import('../repositories/units.ts');
       const { auditRowsOfPeriod } = await import('../services/audit.ts');
       const from = parseIsoDate(opts.from);
       const to = parseIsoDate(opts.to);
@@ -174,18 +173,7 @@ function registerAuditExport(audit: Command, ctx: CliContext): void {
           ),
         );
       await ctx.withDb(async ({ db }) => {
-        let unitIds: number[] | null = null;
-        if (opts.unit) {
-          const unit = await findUnitByCode(db, opts.unit.trim().toUpperCase());
-          if (!unit)
-            ctx.fail(
-              text(
-                `Không có đơn vị "${opts.unit}"; xem danh sách bằng casedesk units list.`,
-                `No unit "${opts.unit}"; see casedesk units list.`,
-              ),
-            );
-          unitIds = await unitSubtreeIds(db, unit.id);
-        }
+        const unitIds = await ctx.unitTree(db, opts.unit || undefined);
         const tz = ctx.config.timeZone;
         const rows = auditRowsOfPeriod(db, { from: startOfDayIn(tz, from), to: startOfDayIn(tz, addDays(to, 1)), unitIds });
         const out = await openNew(file).catch((error: NodeJS.ErrnoException) =>

@@ -153,6 +153,19 @@ export class CliContext {
     throw new CliFailure(failure.text, 1, failure.code);
   }
 
+  /**
+   * The ids of the unit a `--unit CODE` option names and of its sub-units; null without one (every
+   * unit). An unknown code stops the action with a one-line reason.
+   */
+  async unitTree(db: DbHandle['db'], code: string | undefined): Promise<number[] | null> {
+    if (code === undefined) return null;
+    const { findUnitByCode, unitSubtreeIds } = await import('../repositories/units.ts');
+    const unit = await findUnitByCode(db, code.trim().toUpperCase());
+    if (!unit)
+      this.fail(text(`Không có đơn vị "${code}"; xem danh sách bằng casedesk units list.`, `No unit "${code}"; see casedesk units list.`));
+    return unitSubtreeIds(db, unit.id);
+  }
+
   /** Who runs this process: the operating-system user and host, audited with every action. */
   get operator(): Operator {
     this.operatorCache ??= this.io.operator ?? currentOperator();

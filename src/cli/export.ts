@@ -7,7 +7,6 @@ import type { Command } from 'commander';
 import { stringify } from 'csv-stringify';
 import { escapeFormula } from '../domain/spreadsheet.ts';
 import { formatNumber, text, type Locale } from '../i18n/text.ts';
-import { findUnitByCode, unitSubtreeIds } from '../repositories/units.ts';
 import { CSV_COLUMNS } from '../services/case-import.ts';
 import { caseExportPages, EXPORT_DATE_COLUMNS, type CaseExportRecord } from '../services/case-export.ts';
 import type { CliContext } from './context.ts';
@@ -48,19 +47,7 @@ export function registerExportCommands(program: Command, ctx: CliContext): void 
       // A connection lost midway leaves only the temporary file, which is removed.
       ctx.interruptedNote = text('không có tệp nào được ghi', 'no file was written');
       await ctx.withDb(async ({ db }) => {
-        let unitIds: number[] | null = null;
-        const unitCode = opts.unit?.trim().toUpperCase();
-        if (unitCode !== undefined) {
-          const unit = await findUnitByCode(db, unitCode);
-          if (!unit)
-            ctx.fail(
-              text(
-                `Không có đơn vị "${opts.unit}"; xem danh sách bằng casedesk units list.`,
-                `No unit "${opts.unit}"; see casedesk units list.`,
-              ),
-            );
-          unitIds = await unitSubtreeIds(db, unit.id);
-        }
+        const unitIds = await ctx.unitTree(db, opts.unit);
         const pages = caseExportPages(db, { unitIds, locale: ctx.config.locale });
         // Written beside the file under a name of its own, then given the file's name: a failure
         // midway leaves no half-written list where the operator expects one.
@@ -89,7 +76,7 @@ export function registerExportCommands(program: Command, ctx: CliContext): void 
                 ),
           );
         ctx.noteAudit({ args: { rows: count } });
-        const scope = unitCode ? ` (${unitCode})` : '';
+        const scope = opts.unit ? ` (${opts.unit.trim().toUpperCase()})` : '';
         ctx.print(
           ctx.say(
             text(
