@@ -260,7 +260,7 @@ if (selected('startup')) {
   console.log(
     [
       `startup at ${r.commit} (entry point runs the ${r.entry}), ${r.help.wall.n} runs each; demo data: ${r.cases.toLocaleString('en')} cases, seeded in ${r.seedSeconds.toFixed(1)} s`,
-      ...[r.help, r.exec, r.startFirst, r.startRestart].map(reportTiming),
+      ...[r.help, r.exec, r.startFirst, r.startRestart, r.consoleFirst, r.consoleRestart].flatMap((t) => (t ? [reportTiming(t)] : [])),
     ].join('\n'),
   );
   const file = new URL('./results/startup.json', import.meta.url);

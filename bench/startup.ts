@@ -26,6 +26,9 @@ export interface StartupResult {
   exec: CommandTiming;
   startFirst: CommandTiming;
   startRestart: CommandTiming;
+  /** The same in a terminal (a pseudo-terminal from util-linux's `script`): the console chat's prompt. Null without `script`. */
+  consoleFirst: CommandTiming | null;
+  consoleRestart: CommandTiming | null;
 }
 
 /**
@@ -62,10 +65,17 @@ export async function benchStartup(options: { runs: number; cases: number }): Pr
     );
     const first: number[] = [];
     const restart: number[] = [];
+    const consoleFirst: number[] = [];
+    const consoleRestart: number[] = [];
+    const terminal = existsSync('/usr/bin/script');
     for (let i = 0; i < options.runs; i++) {
       const fresh = { ...env, CASEDESK_DATA_DIR: join(dir, `start-${i}`) };
       first.push(await untilReady(fresh));
       restart.push(await untilReady(fresh));
+      if (!terminal) continue;
+      const console = { ...env, CASEDESK_DATA_DIR: join(dir, `console-${i}`) };
+      consoleFirst.push(await untilPrompt(console));
+      consoleRestart.push(await untilPrompt(console));
     }
     return {
       commit: commitOf(),
@@ -76,6 +86,10 @@ export async function benchStartup(options: { runs: number; cases: number }): Pr
       exec,
       startFirst: { command: 'npm start (fresh data folder)', wall: summarise(first), maxRssMb: null },
       startRestart: { command: 'npm start (restart)', wall: summarise(restart), maxRssMb: null },
+      consoleFirst: terminal
+        ? { command: 'npm start in a terminal (fresh data folder)', wall: summarise(consoleFirst), maxRssMb: null }
+        : null,
+      consoleRestart: terminal ? { command: 'npm start in a terminal (restart)', wall: summarise(consoleRestart), maxRssMb: null } : null,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -128,6 +142,29 @@ function untilReady(env: Record<string, string>): Promise<number> {
     });
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
     child.on('exit', () => (took === undefined ? reject(new Error(`npm start ended before it was ready: ${out}${err}`)) : resolve(took)));
+  });
+}
+
+/**
+ * `npm start` in a terminal, as a user runs it: the time until the console chat's prompt line
+ * (`… Ctrl+D …`); then Ctrl+D ends it. The terminal is a pseudo-terminal from `script -qfc`.
+ */
+function untilPrompt(env: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn('/usr/bin/script', ['-qfc', 'npm start', '/dev/null'], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let took: number | undefined;
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      if (took === undefined && /Ctrl\+D/.test(out)) {
+        took = Number(process.hrtime.bigint() - start) / 1e6;
+        child.stdin.write('\x04');
+      }
+    });
+    child.on('exit', () =>
+      took === undefined ? reject(new Error(`npm start in a terminal ended before its prompt: ${out}`)) : resolve(took),
+    );
   });
 }
 

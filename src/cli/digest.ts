@@ -41,11 +41,11 @@ const DELIVERY_OUTCOME: Record<Delivery['outcome'], Text> = {
 const platformLabel = (platform: Platform): string => PLATFORM_ADAPTERS.find((p) => p.name === platform)?.label ?? platform;
 
 /** The platforms this configuration can post to, without listening for chat. */
-export function configuredPosters(config: Config): Partial<Record<Platform, Poster>> {
+export async function configuredPosters(config: Config): Promise<Partial<Record<Platform, Poster>>> {
   const posters: Partial<Record<Platform, Poster>> = {};
   for (const platform of PLATFORM_ADAPTERS) {
     const configured = platform.configure(config);
-    if (configured) posters[platform.name] = configured.createPoster();
+    if (configured) posters[platform.name] = await configured.createPoster();
   }
   return posters;
 }
@@ -253,7 +253,7 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
       if (Number.isNaN(now.getTime()))
         ctx.fail(text(`--now: "${opts.now}" không phải thời điểm ISO 8601.`, `--now: "${opts.now}" is not an ISO 8601 time.`));
       await ctx.withDb(async (handle) => {
-        const posters = configuredPosters(ctx.config);
+        const posters = await configuredPosters(ctx.config);
         const runner = configuredDigestRunner({ config: ctx.config, db: handle.db, posters, logger: ctx.logger });
         const closed = await runner.closeStaleMeetings(now);
         for (const id of closed)

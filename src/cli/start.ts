@@ -59,7 +59,7 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
                 ),
             );
           for (const { platform, setUp } of configured) {
-            const adapter = setUp.createAdapter({
+            const adapter = await setUp.createAdapter({
               dispatcher,
               logger: ctx.logger,
               routes: ops.routes,

@@ -141,7 +141,7 @@ export type OnAcknowledged = (input: { platform: ChatPlatform; seconds: number }
  *
  * @example
  *   const configured = slackPlatform.configure(config);
- *   if (configured) posters.slack = configured.createPoster();
+ *   if (configured) posters.slack = await configured.createPoster();
  */
 export interface PlatformDescriptor {
   readonly name: ChatPlatform;
@@ -168,7 +168,7 @@ export interface ConfiguredPlatform {
     /** Served on the adapter's port when it {@link ConfiguredPlatform.listensOnPort}; ignored otherwise. */
     routes?: readonly HttpRoute[];
     onAcknowledged?: OnAcknowledged;
-  }): ChatAdapter;
+  }): Promise<ChatAdapter>;
   /** Posting without listening for requests (`casedesk digest run-schedules`). */
-  createPoster(): Poster;
+  createPoster(): Promise<Poster>;
 }

@@ -99,17 +99,20 @@ export async function startScheduler(input: {
     await runHousekeeping(input.db, { now, invocationRetentionDays: input.invocationRetentionDays, logger: input.logger });
   };
 
-  const maintenance = async () => {
-    try {
-      await sync();
-    } catch (error) {
-      log.error({ err: error }, 'could not reload digest schedules');
-    }
+  const syncLogged = () => sync().catch((error) => log.error({ err: error }, 'could not reload digest schedules'));
+  const passAndHousekeeping = async () => {
     // A slot missed while every instance was down goes out now, if it is within the grace.
     await pass({ meetings: true });
     await housekeeping().catch((error) => input.logger.child({ job: HOUSEKEEPING_JOB }).error({ err: error }, 'housekeeping failed'));
   };
-  await maintenance();
+  const maintenance = async () => {
+    await syncLogged();
+    await passAndHousekeeping();
+  };
+  await syncLogged();
+  // The first pass (a slot missed while every instance was down, meetings left open, housekeeping)
+  // runs while the instance already serves: a start is not held up by it. `firstPass` says when it is done.
+  const firstPass = passAndHousekeeping();
   const minute = cron.schedule('* * * * *', maintenance, { name: 'digest-maintenance', noOverlap: true });
   // Answers apart from the minute's pass, so that they wait neither for it nor behind a digest.
   let answering: Promise<unknown> | undefined;
@@ -127,6 +130,8 @@ export async function startScheduler(input: {
   log.info({ schedules: tasks.size }, 'digest scheduler started');
 
   return {
+    /** The pass that catches up at start: what was due while no instance ran it goes out. */
+    firstPass,
     /** The cron tasks registered for schedules, by `id|cron|tz`. */
     registered: () => [...tasks.keys()],
     /** Re-reads the schedules now instead of at the next minute. */
@@ -137,6 +142,7 @@ export async function startScheduler(input: {
      */
     async stop(): Promise<void> {
       input.runner.stop();
+      await firstPass;
       await minute.destroy();
       clearInterval(answers);
       await answering;

@@ -212,6 +212,7 @@ describe('the scheduler in a running instance', () => {
     const scheduler = await startScheduler({ db: t.db, runner, logger: silent, invocationRetentionDays: 7, clock: () => at(1_000) });
     try {
       expect(scheduler.registered()).toEqual([`${first.id}|0 7 * * 1|Asia/Ho_Chi_Minh`]);
+      await scheduler.firstPass;
       // At start it sent the slot it found due.
       expect(posts).toHaveLength(1);
       // Request ids claimed before the configured age (7 days here) were forgotten at start; recent ones kept.

@@ -244,6 +244,7 @@ describe('firing on time and catching up', () => {
       expect(scheduler.registered()).toEqual([`${good.id}|0 7 * * 1|Asia/Ho_Chi_Minh`]);
       await scheduler.sync();
       expect(scheduler.registered()).toEqual([`${good.id}|0 7 * * 1|Asia/Ho_Chi_Minh`]);
+      await scheduler.firstPass;
       expect(posts.map((p) => p.channel)).toContain('C0DIGEST');
     } finally {
       await scheduler.stop();

@@ -1,8 +1,5 @@
-import { DiscordjsError, DiscordjsErrorCodes } from 'discord.js';
 import type { PlatformDescriptor } from '../../core/platform.ts';
 import { text } from '../../i18n/text.ts';
-import { createDiscordAdapter } from './adapter.ts';
-import { createDiscordPoster } from './post.ts';
 
 /** Discord: runs when DISCORD_TOKEN and DISCORD_APPLICATION_ID are set. */
 export const discordPlatform: PlatformDescriptor = {
@@ -14,13 +11,21 @@ export const discordPlatform: PlatformDescriptor = {
     if (!connection) return undefined;
     return {
       listensOnPort: false,
-      createAdapter: ({ dispatcher, logger, onAcknowledged }) =>
-        createDiscordAdapter({ dispatcher, connection, logger, ...(onAcknowledged ? { onAcknowledged } : {}) }),
-      createPoster: () => createDiscordPoster(connection),
+      // discord.js loads when an adapter or a poster is made, not to read the configuration.
+      createAdapter: async ({ dispatcher, logger, onAcknowledged }) =>
+        (await import('./adapter.ts')).createDiscordAdapter({
+          dispatcher,
+          connection,
+          logger,
+          ...(onAcknowledged ? { onAcknowledged } : {}),
+        }),
+      createPoster: async () => (await import('./post.ts')).createDiscordPoster(connection),
     };
   },
   explainStartError(error) {
-    if (!(error instanceof DiscordjsError) || error.code !== DiscordjsErrorCodes.TokenInvalid) return undefined;
+    // discord.js's DiscordjsError with the code DiscordjsErrorCodes.TokenInvalid, told by its code: the
+    // class would load discord.js to explain an error only an adapter that loaded it can raise.
+    if (!(error instanceof Error) || (error as { code?: unknown }).code !== 'TokenInvalid') return undefined;
     return text(
       'Discord từ chối DISCORD_TOKEN. Hãy lấy mã mới trong Developer Portal → ứng dụng → Bot → Reset Token.',
       'Discord refused DISCORD_TOKEN. Get a new one in the Developer Portal → your application → Bot → Reset Token.',

@@ -30,6 +30,9 @@ import { commandGroups, commands as allCommands } from '../../../commands/index.
 import { cutText, directHandle, FILES_NOTE, responseUrlHandle } from './answer.ts';
 import { directConversation, directReply, sendFilesDirectly } from './direct.ts';
 import { slackInputFile } from './files.ts';
+import { SlackTokenRefused } from './errors.ts';
+
+export { SlackTokenRefused };
 import { commandForm, decodeFormContext, FORM_CALLBACK_ID, needsForm, prefill, submittedOptions, type Prefill } from './forms.ts';
 import { pageButtons, pageNote, pagePosition, renderSlack, SLACK_BUTTONS, SLACK_LIMITS, type SlackPage } from './render.ts';
 
@@ -65,24 +68,6 @@ class Draining extends Error {
 /** Bolt hands the app's error handler the error wrapped (`original`) when it is not one of its own. */
 const isDraining = (error: unknown): boolean =>
   error instanceof Draining || (error as { original?: unknown } | undefined)?.original instanceof Draining;
-
-/**
- * Slack refused a token when the adapter started: `variable` names which one, since Socket Mode
- * checks the bot token (auth.test) and then the app-level token (apps.connections.open), and both
- * answer `invalid_auth`. `data.error` is Slack's code, as on the Web API client's errors.
- */
-export class SlackTokenRefused extends Error {
-  readonly code = 'SlackTokenRefused';
-  readonly data: { error: string };
-  constructor(
-    readonly variable: 'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN',
-    slackError: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`Slack refused ${variable} (${slackError})`, options);
-    this.data = { error: slackError };
-  }
-}
 
 /** Slack's answers to a token it will not take. */
 const REFUSED_TOKEN = new Set([

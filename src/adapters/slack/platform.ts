@@ -1,7 +1,6 @@
 import type { PlatformDescriptor } from '../../core/platform.ts';
 import { text } from '../../i18n/text.ts';
-import { createSlackAdapter, SlackTokenRefused } from './adapter.ts';
-import { createSlackPosterFor } from './post.ts';
+import { SlackTokenRefused } from './errors.ts';
 
 /** Slack: runs when SLACK_BOT_TOKEN is set (HTTP with SLACK_SIGNING_SECRET, Socket Mode with SLACK_APP_TOKEN). */
 export const slackPlatform: PlatformDescriptor = {
@@ -14,8 +13,9 @@ export const slackPlatform: PlatformDescriptor = {
     return {
       // Over HTTP, Bolt listens on PORT; in Socket Mode nothing does.
       listensOnPort: !connection.appToken,
-      createAdapter: ({ dispatcher, logger, routes, onAcknowledged }) =>
-        createSlackAdapter({
+      // Bolt loads when an adapter or a poster is made, not to read the configuration.
+      createAdapter: async ({ dispatcher, logger, routes, onAcknowledged }) =>
+        (await import('./adapter.ts')).createSlackAdapter({
           dispatcher,
           connection,
           logger,
@@ -23,7 +23,7 @@ export const slackPlatform: PlatformDescriptor = {
           ...(routes ? { routes } : {}),
           ...(onAcknowledged ? { onAcknowledged } : {}),
         }),
-      createPoster: () => createSlackPosterFor(connection, config.locale),
+      createPoster: async () => (await import('./post.ts')).createSlackPosterFor(connection, config.locale),
     };
   },
   explainStartError(error) {
