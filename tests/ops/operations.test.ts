@@ -101,6 +101,20 @@ const get = async (url: string) => {
   return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
 };
 
+/**
+ * /metrics once it shows `line`, or as it is after a few seconds: a command is counted when its
+ * dispatch returns, which is after its answer reached the platform (the stored answer is then
+ * marked delivered), so the answer can arrive first.
+ */
+const metricsOnce = async (url: string, line: RegExp) => {
+  for (let tries = 0; tries < 200; tries++) {
+    const scraped = await get(url);
+    if (line.test(scraped.text)) return scraped;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return get(url);
+};
+
 describe('on the port Slack listens on', () => {
   it('answers /healthz, and /readyz with 200 when the database answers and Slack listens', async () => {
     const { base } = await slackOverHttp();
@@ -115,7 +129,7 @@ describe('on the port Slack listens on', () => {
     const sent = await slashCommand(base, 'whoami');
     expect(sent.status).toBe(200);
     await slack.until(() => slack.responses.some((r) => r.id === sent.responseId));
-    const metrics = await get(`${base}/metrics`);
+    const metrics = await metricsOnce(`${base}/metrics`, /^casedesk_commands_total\{command="whoami"/m);
     expect(metrics.status).toBe(200);
     expect(metrics.type).toContain('text/plain');
     expect(metrics.text).toMatch(/^casedesk_commands_total\{command="whoami",outcome="ok"\} 1$/m);
@@ -126,7 +140,7 @@ describe('on the port Slack listens on', () => {
     // What was typed never becomes a label: an unknown word is `other`.
     const unknown = await slashCommand(base, 'nguyen van duc');
     await slack.until(() => slack.responses.some((r) => r.id === unknown.responseId));
-    const after = await get(`${base}/metrics`);
+    const after = await metricsOnce(`${base}/metrics`, /^casedesk_commands_total\{command="other"/m);
     expect(after.text).toMatch(/^casedesk_commands_total\{command="other",outcome="invalid"\} 1$/m);
     expect(after.text).not.toContain('nguyen');
   });
