@@ -8,7 +8,7 @@ import { createDiscordAdapter } from '../../src/adapters/discord/adapter.ts';
 import { createSlackAdapter } from '../../src/adapters/slack/adapter.ts';
 import { createDispatcher } from '../../src/core/dispatcher.ts';
 import type { ChatAdapter } from '../../src/core/platform.ts';
-import { createOperations, type Operations } from '../../src/ops/index.ts';
+import { createOperations, drainAndStop, type Operations } from '../../src/ops/index.ts';
 import { enqueueMessages } from '../../src/repositories/outbox.ts';
 import { startFakeDiscordApi, type FakeDiscordApi } from '../fakes/discord-api.ts';
 import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack-api.ts';
@@ -181,6 +181,29 @@ describe('on the port Slack listens on', () => {
     const metrics = await get(`${base}/metrics`);
     expect(metrics.text).not.toMatch(/^casedesk_commands_total\{/m);
     expect(slack.responses.some((r) => r.id === refused.responseId)).toBe(false);
+  });
+  it('stops anyway when the time allowed runs out, naming the requests still running, and lets go of its leases', async () => {
+    const running: ChatAdapter[] = [];
+    const { ops, adapter, base } = await slackOverHttp(running);
+    const held = slack.holdResponses();
+    cleanups.push(async () => held.release());
+    const sent = await slashCommand(base, 'whoami');
+    expect(sent.status).toBe(200);
+    await slack.until(() => held.held() === 1);
+    const released: string[] = [];
+    const warnings: unknown[] = [];
+    const result = await drainAndStop({
+      health: ops.health,
+      adapters: running,
+      scheduler: { stop: async () => {}, releaseHeld: async () => (released.push('released'), 1) },
+      timeoutMs: 200,
+      logger: pino({ level: 'warn' }, { write: (line: string) => warnings.push(JSON.parse(line)) }),
+    });
+    expect(result).toEqual({ drained: false, stillRunning: 1, released: 1 });
+    expect(released).toEqual(['released']);
+    expect(warnings).toContainEqual(expect.objectContaining({ stillRunning: 1, timeoutMs: 200 }));
+    expect((await get(`${base}/readyz`).catch(() => ({ status: 'closed' }))).status).not.toBe(200);
+    expect(adapter.status().draining).toBe(true);
   });
 });
 
