@@ -17,6 +17,8 @@ import { findMemberByHandle, insertMember } from '../repositories/members.ts';
 import { insertUnit, renameUnit, unitTree } from '../repositories/units.ts';
 import { addDays } from '../domain/dates.ts';
 import { createRandom, generateCaseBatches, type DemoCase, type DemoUnit } from './demo-data.ts';
+import { LOCAL_ROOT } from './local-admin.ts';
+import { plural } from '../i18n/plural.ts';
 
 /** `casedesk seed --demo`: a realistic synthetic data set, so a newcomer has something to look up. */
 
@@ -171,13 +173,14 @@ export async function seedDemo(
   const today = dayIn(input.timeZone, input.now);
   return db.transaction(async (tx) => {
     const existing = await unitTree(tx);
-    const lone = existing.length === 1 && existing[0]!.parentId === null ? existing[0]! : undefined;
+    // Only the root a first start made: a unit of the user's own is never renamed into the demo's.
+    const lone = existing.length === 1 && existing[0]!.code === LOCAL_ROOT && existing[0]!.parentId === null ? existing[0]! : undefined;
     if (existing.length > 0 && !lone) {
       return fail(
         'conflict',
         text(
-          `Cơ sở dữ liệu đã có ${existing.length} đơn vị; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống, hoặc chỉ có đơn vị gốc của quản trị viên cục bộ. Hãy dùng thư mục dữ liệu khác (CASEDESK_DATA_DIR) hoặc cơ sở dữ liệu khác (DATABASE_URL).`,
-          `The database already has ${existing.length} units; demo data only goes into an empty one, or one with just the local administrator's root unit. Use another data folder (CASEDESK_DATA_DIR) or database (DATABASE_URL).`,
+          `Cơ sở dữ liệu đã có ${plural('vi', existing.length, 'đơn vị', 'đơn vị')}; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống, hoặc chỉ có đơn vị gốc của quản trị viên cục bộ. Hãy dùng thư mục dữ liệu khác (CASEDESK_DATA_DIR) hoặc cơ sở dữ liệu khác (DATABASE_URL).`,
+          `The database already has ${plural('en', existing.length, 'unit', 'units')}; demo data only goes into an empty one, or one with just the local administrator's root unit. Use another data folder (CASEDESK_DATA_DIR) or database (DATABASE_URL).`,
         ),
       );
     }

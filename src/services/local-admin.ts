@@ -6,6 +6,9 @@ import { findOldestRootUnit, insertUnit } from '../repositories/units.ts';
 /** The console's default member, acting for whoever sits at the terminal. */
 export const LOCAL_ADMIN = 'admin';
 
+/** The root unit the local administrator is made in on an empty database (a later `seed --demo` takes it over). */
+export const LOCAL_ROOT = 'ROOT';
+
 /**
  * The console's default user: the member `admin`, created on first use as an administrator of the
  * oldest root unit (the demo's C06 after `casedesk seed --demo`), or of a new `ROOT` unit on an
@@ -15,7 +18,7 @@ export async function ensureLocalAdmin(db: Database): Promise<boolean> {
   if (await findMemberByHandle(db, LOCAL_ADMIN)) return false;
   return db.transaction(async (tx) => {
     const oldestRoot = await findOldestRootUnit(tx);
-    const root = oldestRoot ?? (await insertUnit(tx, { code: 'ROOT', name: 'Toàn lực lượng', parentId: null }));
+    const root = oldestRoot ?? (await insertUnit(tx, { code: LOCAL_ROOT, name: 'Toàn lực lượng', parentId: null }));
     await insertMember(tx, { handle: LOCAL_ADMIN, displayName: 'Quản trị cục bộ', role: 'admin', unitId: root.id, locale: null });
     return true;
   });

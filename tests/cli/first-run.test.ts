@@ -96,4 +96,12 @@ describe('the first run, in any order', () => {
     const [after] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from units`);
     expect(after!.n).toBe(before!.n);
   });
+
+  it('refuses demo data beside a single root unit of the user’s own, and never renames it', async () => {
+    expect((await cli(['units', 'add', 'HN', 'Công an Hà Nội'])).code).toBe(0);
+    const seeded = await seed();
+    expect(seeded.code).toBe(1);
+    expect(seeded.stderr).toContain('The database already has 1 unit;');
+    expect(await roots()).toEqual(['HN']);
+  });
 });
