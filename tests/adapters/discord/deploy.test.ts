@@ -1,20 +1,29 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { commands } from '../../../commands/index.ts';
 import { startFakeDiscordApi, type FakeDiscordApi } from '../../fakes/discord-api.ts';
-import { cli } from '../../support/cli.ts';
+import { cli as runCli } from '../../support/cli.ts';
+import { openTestDb, type TestDb } from '../../support/db.ts';
 
 let api: FakeDiscordApi;
+let t: TestDb;
 const APP = '1234567890123456789';
 const GUILD = '9876543210987654321';
 
 beforeAll(async () => {
   api = await startFakeDiscordApi();
+  t = await openTestDb();
 });
 beforeEach(() => {
   api.requests.length = 0;
   api.commands.clear();
 });
-afterAll(() => api.close());
+afterAll(async () => {
+  await api.close();
+  await t.close();
+});
+
+/** The command line on the test's database (where it writes its audit row), not the default ./data. */
+const cli = (args: string[], io: { env: Record<string, string> }) => runCli(args, { ...io, db: t.handle });
 
 const env = (extra: Record<string, string> = {}) => ({
   CASEDESK_LOCALE: 'en',
