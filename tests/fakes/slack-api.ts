@@ -104,6 +104,16 @@ export interface FakeSlackApi {
   acks: Array<{ envelope_id: string; payload?: unknown }>;
   /** Headers for a body as Slack signs it: `v0=` HMAC-SHA256 of `v0:{timestamp}:{body}`. */
   sign(body: string, timestamp?: number, secret?: string): Record<string, string>;
+  /**
+   * Posts a slash command to an app's request URL (`url`, e.g. `http://127.0.0.1:3000/slack/events`)
+   * as Slack does: the form it sends, with a new `response_url` (or the one given) and a trigger id
+   * for the user, signed. Resolves to the app's HTTP status and the id its answers arrive under in
+   * {@link FakeSlackApi.responses}.
+   */
+  postSlashCommand(
+    url: string,
+    input: { text: string; userId?: string; channelId?: string; responseUrl?: string },
+  ): Promise<{ status: number; responseId: string }>;
   until(check: () => boolean, ms?: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -838,6 +848,27 @@ export async function startFakeSlackApi(
     sign(body, timestamp = Math.floor(Date.now() / 1000), secret = signingSecret) {
       const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
       return { 'x-slack-signature': signature, 'x-slack-request-timestamp': String(timestamp) };
+    },
+    async postSlashCommand(url, { text, userId = 'U0NOBODY', channelId = 'C0GENERAL1', responseUrl = fake.responseUrl() }) {
+      const body = new URLSearchParams({
+        team_id: teamId,
+        channel_id: channelId,
+        channel_name: 'general',
+        user_id: userId,
+        user_name: userId.toLowerCase(),
+        command: '/casedesk',
+        text,
+        response_url: responseUrl,
+        trigger_id: fake.trigger(userId),
+        api_app_id: 'A0CASEDESK',
+      }).toString();
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...fake.sign(body) },
+        body,
+      });
+      await response.text();
+      return { status: response.status, responseId: responseUrl.split('/').at(-1)! };
     },
     async until(check, ms = 10_000) {
       const deadline = Date.now() + ms;

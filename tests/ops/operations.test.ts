@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -72,29 +71,9 @@ async function ownServer(ops: Operations) {
   return `http://127.0.0.1:${server.port}`;
 }
 
-/** A slash command as Slack posts it, signed; resolves to the HTTP status casedesk answered. */
-async function slashCommand(base: string, text: string) {
-  const responseUrl = slack.responseUrl();
-  const body = new URLSearchParams({
-    team_id: slack.teamId,
-    channel_id: 'C0CASES001',
-    channel_name: 'truy-na',
-    user_id: LEAD_USER,
-    user_name: 'lead',
-    command: '/casedesk',
-    text,
-    response_url: responseUrl,
-    trigger_id: `${Date.now()}.1.${randomUUID().replace(/-/g, '')}`,
-    api_app_id: 'A0CASEDESK',
-  }).toString();
-  const response = await fetch(`${base}/slack/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...slack.sign(body) },
-    body,
-  });
-  await response.text();
-  return { status: response.status, responseId: responseUrl.split('/').at(-1)! };
-}
+/** A slash command from the lead, as Slack posts it, signed; resolves to the HTTP status casedesk answered. */
+const slashCommand = (base: string, text: string) =>
+  slack.postSlashCommand(`${base}/slack/events`, { text, userId: LEAD_USER, channelId: 'C0CASES001' });
 
 const get = async (url: string) => {
   const response = await fetch(url);

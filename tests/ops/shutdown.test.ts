@@ -1,13 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDb, queryRows } from '../../db/client.ts';
 import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack-api.ts';
+import { freePort, startProgram } from '../support/cli.ts';
 import { openTestDb, testDriver, type TestDb } from '../support/db.ts';
 
 let api: FakeSlackApi;
@@ -22,31 +20,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function slashBody(text: string) {
-  const responseUrl = api.responseUrl();
-  const body = new URLSearchParams({
-    team_id: api.teamId,
-    channel_id: 'C1',
-    channel_name: 'general',
-    user_id: 'U0NOBODY',
-    user_name: 'x',
-    command: '/casedesk',
-    text,
-    response_url: responseUrl,
-    trigger_id: `${Date.now()}.1.${randomUUID().replace(/-/g, '')}`,
-    api_app_id: 'A0CASEDESK',
-  }).toString();
-  return { body, responseId: responseUrl.split('/').at(-1)! };
-}
-
 /** Waits for `check` to hold, polling (the process runs on its own; nothing here is timed). */
 async function until(check: () => Promise<boolean> | boolean, what: string, ms = 30_000) {
   const deadline = Date.now() + ms;
@@ -55,16 +28,6 @@ async function until(check: () => Promise<boolean> | boolean, what: string, ms =
     await new Promise((r) => setTimeout(r, 50));
   }
 }
-
-const readyLine = (child: ChildProcess) =>
-  new Promise<void>((resolve, reject) => {
-    let stdout = '';
-    child.stdout!.on('data', (c) => {
-      stdout += c;
-      if (stdout.includes('casedesk is ready on Slack')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`exited early with ${code}`)));
-  });
 
 // A program of its own, as tests/cli/exec.test.ts runs one: on a fresh embedded database, or on
 // the server driver on this file's database.
@@ -83,22 +46,15 @@ it('on SIGTERM finishes the command in flight, whose answer arrives, says 503 an
     SLACK_API_URL: api.apiUrl,
     CASEDESK_SHUTDOWN_TIMEOUT_MS: '60000',
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const { child, exited } = await startProgram(env, 'casedesk is ready on Slack');
   try {
-    await readyLine(child);
     const base = `http://127.0.0.1:${port}`;
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
 
     // The answer is held at Slack's end: the command is in flight until it is let through.
     const hold = api.holdResponses();
-    const first = slashBody('whoami');
-    const acked = await fetch(`${base}/slack/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...api.sign(first.body) },
-      body: first.body,
-    });
-    expect(acked.status).toBe(200);
+    const first = await api.postSlashCommand(`${base}/slack/events`, { text: 'whoami' });
+    expect(first.status).toBe(200);
     await until(() => hold.held() === 1, 'the answer to reach Slack');
 
     child.kill('SIGTERM');
@@ -111,13 +67,8 @@ it('on SIGTERM finishes the command in flight, whose answer arrives, says 503 an
     expect(readiness.body.checks).toMatchObject({ shutdown: 'stopping' });
 
     // A command sent during the drain is refused, not taken and then dropped.
-    const second = slashBody('whoami');
-    const refused = await fetch(`${base}/slack/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...api.sign(second.body) },
-      body: second.body,
-    });
-    expect(refused.status).toBe(503);
+    const second = await api.postSlashCommand(`${base}/slack/events`, { text: 'whoami' });
+    expect(second.status).toBe(503);
     // Still running, the answer still held: the stop waits for it.
     expect(child.exitCode).toBeNull();
     expect(api.responses.some((r) => r.id === first.responseId)).toBe(false);

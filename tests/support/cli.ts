@@ -1,4 +1,7 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -39,3 +42,33 @@ export const CASEDESK_FROM_SOURCES: readonly string[] = [
   TSX_LOADER,
   fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url)),
 ];
+
+/** A TCP port free on this machine now, for a program that must be told its port before it starts. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * `casedesk start` as a program of its own, from the sources, resolving once it printed `ready`
+ * (e.g. `casedesk is ready on Slack`); rejects if it exits first. `exited` resolves to its exit code.
+ */
+export async function startProgram(
+  env: NodeJS.ProcessEnv,
+  ready: string,
+): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, [...CASEDESK_FROM_SOURCES, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let stdout = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (c) => {
+      stdout += c;
+      if (stdout.includes(ready)) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`casedesk start exited with ${code} before it was ready`)));
+  });
+  return { child, exited };
+}

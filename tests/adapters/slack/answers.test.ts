@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { webApi } from '@slack/bolt';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { queryRows } from '../../../db/client.ts';
 import { createSlackPoster } from '../../../src/adapters/slack/post.ts';
 import type { ReplyMessage } from '../../../src/domain/reply.ts';
 import { startFakeSlackApi, type FakeSlackApi } from '../../fakes/slack-api.ts';
+import { freePort, startProgram } from '../../support/cli.ts';
 import { openTestDb, testDriver, type TestDb } from '../../support/db.ts';
 import { makeMember, makeUnitTree } from '../../factories/index.ts';
 
@@ -60,14 +60,6 @@ describe('a stored answer delivered through its response_url', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 // Two processes on one database: only the server takes more than one (PGlite's folder is locked by
 // the process that opens it). The single-process equivalents run on both drivers in tests/core/answers.test.ts.
 if (testDriver === 'postgres') {
@@ -89,32 +81,10 @@ if (testDriver === 'postgres') {
         PORT: String(port),
         SLACK_API_URL: api.apiUrl,
       };
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const { child } = await startProgram(env, 'casedesk is ready on Slack');
       started.push(child);
-      let stdout = '';
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on('data', (c) => {
-          stdout += c;
-          if (stdout.includes('casedesk is ready on Slack')) resolve();
-        });
-        child.on('exit', (code) => reject(new Error(`exited early with ${code}`)));
-      });
       return { child, port };
     }
-
-    const command = (responseUrl: string) =>
-      new URLSearchParams({
-        team_id: api.teamId,
-        channel_id: 'C0GENERAL1',
-        channel_name: 'general',
-        user_id: 'U0LEAD0001',
-        user_name: 'lead',
-        command: '/casedesk',
-        text: 'whoami',
-        response_url: responseUrl,
-        trigger_id: api.trigger('U0LEAD0001'),
-        api_app_id: 'A0CASEDESK',
-      }).toString();
 
     it('has the survivor deliver the answer exactly once, and the killed instance none', async () => {
       await makeUnitTree(t.db);
@@ -125,11 +95,10 @@ if (testDriver === 'postgres') {
       const id = idOf(url);
       // The answer a sends will hang, unanswered and not applied, until the test lets it go.
       api.hold(id);
-      const body = command(url);
-      const acked = await fetch(`http://127.0.0.1:${a.port}/slack/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', ...api.sign(body) },
-        body,
+      const acked = await api.postSlashCommand(`http://127.0.0.1:${a.port}/slack/events`, {
+        text: 'whoami',
+        userId: 'U0LEAD0001',
+        responseUrl: url,
       });
       expect(acked.status).toBe(200);
       await api.until(() => api.held.some((h) => h.id === id), 60_000);

@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlackApi, type FakeSlackApi } from '../../fakes/slack-api.ts';
-import { cli } from '../../support/cli.ts';
+import { cli, freePort, startProgram } from '../../support/cli.ts';
 import { openTestDb, testDriver, type TestDb } from '../../support/db.ts';
 
 let t: TestDb;
@@ -18,14 +16,6 @@ afterAll(async () => {
   await api.close();
   await t.close();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('casedesk start with Slack configured', () => {
   it('fails at once, saying how to fix it, when Slack refuses the bot token', async () => {
@@ -80,38 +70,12 @@ if (testDriver === 'pglite') {
       PORT: String(port),
       SLACK_API_URL: api.apiUrl,
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (c) => {
-        stdout += c;
-        if (stdout.includes('casedesk is ready on Slack')) resolve();
-      });
-      child.on('exit', (code) => reject(new Error(`exited early with ${code}`)));
-    });
-    const responseUrl = api.responseUrl();
-    const body = new URLSearchParams({
-      team_id: api.teamId,
-      channel_id: 'C1',
-      channel_name: 'general',
-      user_id: 'U0NOBODY',
-      user_name: 'x',
-      command: '/casedesk',
-      text: 'whoami',
-      response_url: responseUrl,
-      trigger_id: '1.2.abc',
-      api_app_id: 'A0CASEDESK',
-    }).toString();
-    const response = await fetch(`http://127.0.0.1:${port}/slack/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...api.sign(body) },
-      body,
-    });
-    expect(response.status).toBe(200);
-    await api.until(() => api.responses.some((r) => responseUrl.endsWith(r.id)));
+    const { child, exited } = await startProgram(env, 'casedesk is ready on Slack');
+    const sent = await api.postSlashCommand(`http://127.0.0.1:${port}/slack/events`, { text: 'whoami' });
+    expect(sent.status).toBe(200);
+    await api.until(() => api.responses.some((r) => r.id === sent.responseId));
     // Nobody is linked in the fresh database: the answer says how to get access.
-    expect(JSON.stringify(api.responses.find((r) => responseUrl.endsWith(r.id))!.body)).toContain('--platform slack');
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    expect(JSON.stringify(api.responses.find((r) => r.id === sent.responseId)!.body)).toContain('--platform slack');
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   }, 90_000);
