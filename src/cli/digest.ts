@@ -23,7 +23,6 @@ import {
   type SchedulePeriod,
 } from '../services/digest/schedules.ts';
 import { digestMessage } from '../presenters/digest.ts';
-import { renderDigestChart } from '../presenters/digest-chart.ts';
 import { scheduleLine } from '../presenters/digest-schedule.ts';
 import type { Config } from '../config.ts';
 import type { Delivery } from '../scheduler/outbox.ts';
@@ -145,7 +144,11 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
           if (opts.format === 'json') ctx.print(JSON.stringify(d, null, 2));
           else if (opts.format === 'markdown') ctx.print(renderMarkdown(digestMessage(d, locale)));
           else ctx.print(renderText(digestMessage(d, locale)));
-          if (opts.chart) await writeFile(opts.chart, await renderDigestChart(d, locale));
+          if (opts.chart) {
+            // vega and resvg load only to draw a chart, not to parse the command line.
+            const { renderDigestChart } = await import('../presenters/digest-chart.ts');
+            await writeFile(opts.chart, await renderDigestChart(d, locale));
+          }
         });
       },
     );
