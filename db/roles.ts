@@ -21,7 +21,14 @@ import { queryRows, type Database, type Executor } from './client.ts';
 type Db = Pick<Database, 'execute'>;
 
 /** The tables whose rows are never changed or removed: the app role may only read and add rows. */
-export const APPEND_ONLY_TABLES = ['audit_log', 'case_events', 'case_ledger', 'case_decisions'] as const;
+export const APPEND_ONLY_TABLES = [
+  'audit_log',
+  'case_events',
+  'case_ledger',
+  'case_decisions',
+  'case_details',
+  'case_validations',
+] as const;
 /** The audit chain's head: written only by the security-definer audit trigger; the app role reads it. */
 export const CHAIN_HEAD_TABLE = 'audit_chain';
 

@@ -44,6 +44,8 @@ export const cases = pgTable(
     photoNote: text('photo_note'),
     identifyingMarks: text('identifying_marks'),
     criminalHistory: text('criminal_history'),
+    /** The day of its latest validation (see `case_validations`), or null if never reviewed. */
+    validatedOn: date('validated_on', { mode: 'string' }),
     /** Optimistic concurrency: every change bumps it; an update names the version it read. */
     version: integer('version').notNull().default(1),
     searchKey: text('search_key')
@@ -91,6 +93,10 @@ export const cases = pgTable(
     index('cases_wanted_without_history_idx')
       .on(t.unitId)
       .where(sql`${t.status} = 'wanted' and coalesce(${t.criminalHistory}, '') = ''`),
+    // The wanted records by the day their validation runs from, oldest first: the list of those due.
+    index('cases_validation_due_idx')
+      .on(sql`coalesce(${t.validatedOn}, ${t.wantedOn})`)
+      .where(sql`${t.status} = 'wanted'`),
     index('cases_created_at_idx').on(t.createdAt),
     index('cases_wanted_on_idx').on(t.wantedOn),
     check('cases_resolution_consistent', sql`(${t.status} = 'wanted') = (${t.resolvedOn} is null)`),

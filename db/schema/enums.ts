@@ -15,6 +15,8 @@ export const caseEventKind = pgEnum('case_event_kind', [
   'info_added',
   'note',
   'decision',
+  'validated',
+  'photo_retired',
 ]);
 export const decisionKind = pgEnum('decision_kind', ['wanted', 'cancellation']);
 export const followUpStatus = pgEnum('follow_up_status', ['open', 'done', 'cancelled']);

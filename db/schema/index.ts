@@ -14,3 +14,4 @@ export * from './digests.ts';
 export * from './meetings.ts';
 export * from './outbox.ts';
 export * from './checks.ts';
+export * from './records.ts';

@@ -127,7 +127,7 @@ if (testDriver === 'postgres') {
       expect(lines).toContain('Applied 0 migration(s).');
       expect(lines.find((l) => l.startsWith(`${owner} now owns `))).toMatch(/now owns \d+ more of casedesk's objects/);
       expect(lines.find((l) => l.startsWith(`Set ${app}'s rights (`))).toContain(
-        'SELECT, INSERT on audit_log, case_events, case_ledger, case_decisions; SELECT on audit_chain; SELECT, INSERT, UPDATE, DELETE on the other tables',
+        'SELECT, INSERT on audit_log, case_events, case_ledger, case_decisions, case_details, case_validations; SELECT on audit_chain; SELECT, INSERT, UPDATE, DELETE on the other tables',
       );
       expect(lines.filter((l) => l.startsWith('✓ Checked: '))).toHaveLength(6);
       expect(lines.filter((l) => l.startsWith('✗'))).toEqual([]);
