@@ -1,7 +1,8 @@
 import { defineCommand } from '../src/core/command.ts';
 import { caseCodeOption, caseVersionOption } from '../src/core/common-options.ts';
-import { ok } from '../src/domain/result.ts';
+import { fail, ok } from '../src/domain/result.ts';
 import { text } from '../src/i18n/text.ts';
+import { detailAddedMessage } from '../src/presenters/case-details.ts';
 import type { InfoField } from '../src/services/cases.ts';
 
 const FIELD_LABEL: Record<InfoField, [string, string]> = {
@@ -46,9 +47,56 @@ export default defineCommand({
       description: text('nội dung (với ảnh: nơi lưu ảnh)', 'the information (for a photo: where it is filed)'),
     },
     caseVersionOption,
+    {
+      name: 'source',
+      nameVi: 'nguồn',
+      type: 'string',
+      maxLength: 200,
+      placeholder: 'SOURCE',
+      description: text(
+        'với đặc điểm, tiền án: nguồn, ví dụ số bản án hoặc tài liệu',
+        'for marks or history: where it comes from, e.g. a judgment number or a document',
+      ),
+    },
+    {
+      name: 'on',
+      nameVi: 'ngày',
+      labelVi: 'ngày của nguồn',
+      type: 'date',
+      description: text(
+        'với đặc điểm, tiền án: ngày của nguồn (ví dụ ngày bản án)',
+        "for marks or history: the source's day (a judgment's date)",
+      ),
+    },
   ],
   async run(ctx) {
     const field = ctx.options.field;
+    if (field === 'marks' || field === 'history') {
+      const added = await ctx.services.addCaseDetail({
+        scope: ctx.scope,
+        actor: ctx.member,
+        code: ctx.options.code,
+        kind: field,
+        text: ctx.options.text,
+        source: ctx.options.source,
+        on: ctx.options.on,
+        expectedVersion: ctx.options.version,
+        today: ctx.today,
+      });
+      if (!added.ok) return added;
+      ctx.touch(added.value.row.code);
+      ctx.noteAudit({ detail: added.value.detail.id });
+      return ok(detailAddedMessage(added.value, ctx.locale));
+    }
+    if (ctx.options.source !== undefined || ctx.options.on !== undefined) {
+      return fail(
+        'invalid',
+        text(
+          'source: và on: chỉ dùng với đặc điểm nhận dạng (marks) hoặc tiền án, tiền sự (history). Hãy bỏ chúng khỏi lệnh bổ sung ảnh.',
+          'source: and on: go with identifying marks (marks) or criminal history (history) only. Leave them out when recording a photo.',
+        ),
+      );
+    }
     const updated = await ctx.services.addCaseInfo({
       scope: ctx.scope,
       actor: ctx.member,

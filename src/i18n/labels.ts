@@ -1,4 +1,4 @@
-import type { AuditOutcome, CaseStatus, Danger, DecisionKind, FollowUpStatus, MemberRole } from '../../db/schema/index.ts';
+import type { AuditOutcome, CaseDetailKind, CaseStatus, Danger, DecisionKind, FollowUpStatus, MemberRole } from '../../db/schema/index.ts';
 import { text, type Text } from './text.ts';
 
 export const STATUS_LABEL: Record<CaseStatus, Text> = {
@@ -12,6 +12,12 @@ export const STATUS_LABEL: Record<CaseStatus, Text> = {
 export const DECISION_LABEL: Record<DecisionKind, Text> = {
   wanted: text('Quyết định truy nã', 'Wanted decision'),
   cancellation: text('Quyết định đình nã', 'Cancellation decision'),
+};
+
+/** An identifying-detail entry's kind, as it reads in a sentence: "thêm đặc điểm nhận dạng". */
+export const DETAIL_KIND_LABEL: Record<CaseDetailKind, Text> = {
+  marks: text('đặc điểm nhận dạng', 'identifying marks'),
+  history: text('tiền án, tiền sự', 'criminal history'),
 };
 
 export const DANGER_LABEL: Record<Danger, Text> = {

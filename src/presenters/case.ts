@@ -1,10 +1,11 @@
 import type { Block, ReplyMessage } from '../domain/reply.ts';
 import { plural } from '../i18n/plural.ts';
 import { formatDate, formatDateTime, formatNumber, text, type Locale, type Text } from '../i18n/text.ts';
-import { DANGER_LABEL, DECISION_LABEL, STATUS_LABEL } from '../i18n/labels.ts';
+import { DANGER_LABEL, DECISION_LABEL, DETAIL_KIND_LABEL, STATUS_LABEL } from '../i18n/labels.ts';
 import type { CaseHit } from '../repositories/case-search.ts';
 import type { CaseEventView } from '../repositories/cases.ts';
 import type { CaseCard, CaseHistory } from '../services/cases.ts';
+import { caseDetailBlocks, detailCompleteness } from './case-details.ts';
 
 /** `TN-2020-000123 · Nguyễn Văn Đức (Tèo) · 1985 · CA-HN · đang truy nã · nguy hiểm` */
 export function caseHitLine(hit: CaseHit, locale: Locale): string {
@@ -108,13 +109,14 @@ export function caseCardBlocks(card: CaseCard, locale: Locale, timeZone: string)
   if (row.outcomeNote) decisions.push({ label: text('Ghi chú kết quả', 'Outcome note')(locale), value: row.outcomeNote });
   const completeness = [
     { label: text('Ảnh', 'Photo')(locale), value: row.hasPhoto ? yes : no },
-    { label: text('Đặc điểm nhận dạng', 'Identifying marks')(locale), value: row.identifyingMarks ?? no },
-    { label: text('Tiền án, tiền sự', 'Criminal history')(locale), value: row.criminalHistory ?? no },
+    { label: text('Đặc điểm nhận dạng', 'Identifying marks')(locale), value: detailCompleteness('marks', row, card.details, locale) },
+    { label: text('Tiền án, tiền sự', 'Criminal history')(locale), value: detailCompleteness('history', row, card.details, locale) },
   ];
   const blocks: Block[] = [
     { kind: 'fields', fields: [...caseSummaryFields(card, locale), ...personal, ...decisions] },
     { kind: 'text', text: text('Độ đầy đủ của hồ sơ', 'Record completeness')(locale) },
     { kind: 'fields', fields: completeness },
+    ...caseDetailBlocks(row, card.details, locale, timeZone),
   ];
   blocks.push({ kind: 'text', text: text('Việc cần làm đang mở', 'Open follow-ups')(locale) });
   blocks.push(
@@ -213,6 +215,7 @@ function describeEvent(event: CaseEventView, locale: Locale): string {
     withdrawn?: boolean;
     decision?: { kind: 'wanted' | 'cancellation'; number: string | null; on: string };
   };
+  if (event.kind === 'info_added') return describeInfo(event.data, locale);
   if (data.followUp !== undefined) {
     const action = {
       assigned: text(`giao cho ${data.assignee ?? '?'}`, `assigned to ${data.assignee ?? '?'}`)(locale),
@@ -234,4 +237,29 @@ function describeEvent(event: CaseEventView, locale: Locale): string {
     return `: ${STATUS_LABEL[from]?.(locale) ?? from} → ${STATUS_LABEL[to]?.(locale) ?? to}${when}${notes ? ` — ${notes}` : ''}`;
   }
   return decision ? `: ${decision}` : '';
+}
+
+const INFO_FIELD_LABEL: Record<string, Text> = {
+  ...DETAIL_KIND_LABEL,
+  photo: text('ảnh', 'photo'),
+};
+
+/**
+ * Information added: an identifying-detail entry by its number, source and day (its text is in the
+ * entry, which the card shows), or, for what was recorded before entries, the text it was given.
+ */
+function describeInfo(raw: Record<string, unknown>, locale: Locale): string {
+  const data = raw as { field?: string; detail?: number; source?: string; on?: string; changes?: Record<string, [unknown, unknown]> };
+  if (!data.field) return '';
+  const field = INFO_FIELD_LABEL[data.field]?.(locale) ?? data.field;
+  if (data.detail !== undefined) {
+    const about = [
+      text(`mục #${data.detail}`, `entry #${data.detail}`)(locale),
+      data.source ? text(`nguồn: ${data.source}`, `source: ${data.source}`)(locale) : null,
+      data.on ? text(`ngày ${formatDate('vi', data.on)}`, `dated ${formatDate('en', data.on)}`)(locale) : null,
+    ];
+    return `: ${field} (${about.filter(Boolean).join('; ')})`;
+  }
+  const value = data.changes?.[data.field]?.[1];
+  return typeof value === 'string' && value ? `: ${field}: ${value}` : `: ${field}`;
 }

@@ -18,6 +18,7 @@ import {
   type CaseFields,
   type CaseRow,
 } from '../repositories/cases.ts';
+import { caseDetailsOfCase, type CaseDetailView } from '../repositories/case-details.ts';
 import { decisionsOfCase, insertDecisions, type DecisionRow } from '../repositories/case-decisions.ts';
 import { openFollowUpsOfCase } from '../repositories/follow-ups.ts';
 import { findMemberHandle, type Member } from '../repositories/members.ts';
@@ -82,6 +83,8 @@ export interface CaseCard {
   events: CaseEventView[];
   /** How many events its whole history holds (`case history` shows them). */
   eventCount: number;
+  /** Its identifying marks and criminal history entries, newest first. */
+  details: CaseDetailView[];
 }
 
 /** How many of its latest events a case's card shows, besides its latest status change and note. */
@@ -99,7 +102,8 @@ export async function getCaseCard(db: Executor, scope: Scope, code: string): Pro
   const kept = (await keyCaseEvents(db, { caseId: row.id })).filter((e) => !latest.some((l) => l.id === e.id));
   const events = [...latest, ...kept].sort((a, b) => b.recordedAt.getTime() - a.recordedAt.getTime() || b.id - a.id);
   const eventCount = await countCaseEvents(db, { caseId: row.id });
-  return ok({ row, unitCode: unit!.code, unitName: unit!.name, decisions, openFollowUps, events, eventCount });
+  const details = await caseDetailsOfCase(db, { caseId: row.id });
+  return ok({ row, unitCode: unit!.code, unitName: unit!.name, decisions, openFollowUps, events, eventCount, details });
 }
 
 /** A page of a case's history: its events, newest first, and how many there are in all. */
@@ -367,7 +371,7 @@ export async function recordDecision(
 }
 
 /** A case in scope to change, or the refusal when it changed after the version the user read. */
-async function caseToChange(
+export async function caseToChange(
   db: Executor,
   input: { scope: Scope; code: string; expectedVersion?: number | undefined },
 ): Promise<Result<CaseRow>> {
@@ -377,7 +381,7 @@ async function caseToChange(
 }
 
 /** The refusal for a stale change, saying what changed since the version the user read. */
-async function changedMeanwhile(db: Executor, read: CaseRow, readVersion: number): Promise<Result<never>> {
+export async function changedMeanwhile(db: Executor, read: CaseRow, readVersion: number): Promise<Result<never>> {
   const current = (await findCaseByCode(db, read.code)) ?? read;
   const recent = await listCaseEvents(db, read.id, { limit: 20 });
   const since = recent.filter((e) => Number((e.data as { version?: number }).version ?? 0) > readVersion);

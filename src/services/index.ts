@@ -3,6 +3,7 @@ import { addAttendee, linkFollowUp, meetingsInUnits } from '../repositories/meet
 import { countUnits, findUnitsByIds } from '../repositories/units.ts';
 import { addCaseInfo, addCaseNote, changeCaseStatus, findCases, getCaseCard, getCaseHistory, recordDecision } from './cases.ts';
 import { auditOfCase, auditOfMember } from './audit.ts';
+import { addCaseDetail } from './case-details.ts';
 import { answerHit, listHits, runCheck } from './checks.ts';
 import { addUnit, changeRole, disableMember, enableMember, moveMember, unlinkAccount } from './directory.ts';
 import { buildDigest } from './digest/digest.ts';
@@ -43,6 +44,7 @@ export function createServices(db: Executor) {
     recordDecision,
     addCaseNote,
     addCaseInfo,
+    addCaseDetail,
     // The audit log's review.
     auditOfCase,
     auditOfMember,
