@@ -1,5 +1,5 @@
 import type { Database, Executor } from '../../db/client.ts';
-import type { CaseStatus, DecisionKind, Gender } from '../../db/schema/index.ts';
+import type { CaseDetailKind, CaseStatus, DecisionKind, Gender } from '../../db/schema/index.ts';
 import { dayIn, parseDayFirstDate, parseIsoDate, type IsoDate } from '../domain/dates.ts';
 import { unescapeFormula } from '../domain/spreadsheet.ts';
 import { cleanMultilineText, cleanText, foldKey } from '../domain/text.ts';
@@ -16,6 +16,7 @@ import {
   type CaseFields,
   type CaseRow,
 } from '../repositories/cases.ts';
+import { insertCaseDetails, type CaseDetailInput } from '../repositories/case-details.ts';
 import { decisionsOfCases, insertDecisions, type DecisionInput, type DecisionRow } from '../repositories/case-decisions.ts';
 import { listUnits } from '../repositories/units.ts';
 import {
@@ -36,7 +37,8 @@ import {
  * A file with any bad row imports nothing; every bad row is reported with its line number.
  * Re-importing updates cases by code and records each change as a case event. The file's decision
  * columns become decision documents (see {@link planDecisions}): the file keeps its format, the
- * database keeps their history.
+ * database keeps their history. Identifying marks and criminal history new to a case become entries
+ * too, with the file as their source (see {@link importedDetails}).
  */
 
 export const CSV_COLUMNS = [
@@ -767,6 +769,8 @@ export async function importCases(
 
     const events: CaseEventInput[] = [];
     const decisions: DecisionInput[] = [];
+    const details: CaseDetailInput[] = [];
+    const source = input.name ?? null;
     for (const part of chunks(toCreate)) {
       const created = await insertCases(
         tx,
@@ -776,6 +780,7 @@ export async function importCases(
       for (const c of part) {
         const caseId = idOf.get(c.fields.code)!;
         events.push({ caseId, kind: 'created', actorLabel: 'import', data: {} });
+        details.push(...importedDetails(caseId, c.fields, source));
         for (const d of c.decisions) decisions.push({ caseId, kind: d.kind, number: d.number, decidedOn: d.on, actorLabel: 'import' });
       }
     }
@@ -791,6 +796,7 @@ export async function importCases(
         throw new ChangedMeanwhile(stale);
       }
       for (const u of part) events.push(...updateEvents(u, updated.get(u.before.code)!));
+      for (const u of part) details.push(...importedDetails(u.before.id, u.fields, source, u.before));
       for (const u of part) {
         for (const d of u.decisions) {
           decisions.push({
@@ -812,6 +818,7 @@ export async function importCases(
       if (written !== part.length) throw new Error(`import: ${part.length - written} decision(s) were already recorded`);
     }
     for (const part of chunks(events, 1000)) await insertCaseEvents(tx, part);
+    for (const part of chunks(details, 1000)) await insertCaseDetails(tx, part);
   };
 
   try {
@@ -869,6 +876,20 @@ function updateEvents(
     events.push({ caseId, kind: 'decision', actorLabel: 'import', occurredOn: d.on, data: { version, decision: decisionData(d) } });
   }
   return events;
+}
+
+/**
+ * The identifying-detail entries an imported row adds: one for each of its identifying marks and
+ * criminal history that is new to the case (every one the row has, for a case it creates), from
+ * the file (`source`). A value the file empties leaves the case's entries as they are.
+ */
+function importedDetails(caseId: number, fields: CaseFields, source: string | null, before?: CaseRow): CaseDetailInput[] {
+  const entry = (kind: CaseDetailKind, now: string | null | undefined, was: string | null | undefined): CaseDetailInput[] =>
+    now && now !== was ? [{ caseId, kind, text: now, source, addedByLabel: 'import' }] : [];
+  return [
+    ...entry('marks', fields.identifyingMarks, before?.identifyingMarks),
+    ...entry('history', fields.criminalHistory, before?.criminalHistory),
+  ];
 }
 
 class ChangedMeanwhile extends Error {

@@ -11,6 +11,7 @@ import {
   wantedCaseIds,
   type CaseEventInput,
 } from '../repositories/cases.ts';
+import { insertCaseDetails, type CaseDetailInput } from '../repositories/case-details.ts';
 import { insertDecisions, type DecisionInput } from '../repositories/case-decisions.ts';
 import { countFollowUpsByState, insertFollowUps } from '../repositories/follow-ups.ts';
 import { findMemberByHandle, insertMember } from '../repositories/members.ts';
@@ -122,7 +123,10 @@ export async function writeDemoCases(
   for (const batch of generateCaseBatches(input)) await writeCaseBatch(db, batch);
 }
 
-/** Writes generated cases, then their decisions (recorded by `seed`), then their events. */
+/**
+ * Writes generated cases, then their decisions, their events and their identifying marks and
+ * criminal history entries, all recorded by `seed`.
+ */
 export async function writeCaseBatch(db: Executor, batch: DemoCase[]): Promise<void> {
   const inserted = await insertCases(
     db,
@@ -131,9 +135,12 @@ export async function writeCaseBatch(db: Executor, batch: DemoCase[]): Promise<v
   const byCode = new Map(batch.map((c) => [c.fields.code, c]));
   const decisions: DecisionInput[] = [];
   const events: CaseEventInput[] = [];
+  const details: CaseDetailInput[] = [];
   for (const { id, code } of inserted) {
     const { fields: c, decisions: documents } = byCode.get(code)!;
     for (const d of documents) decisions.push({ ...d, caseId: id, actorLabel: 'seed' });
+    if (c.identifyingMarks) details.push({ caseId: id, kind: 'marks', text: c.identifyingMarks, addedByLabel: 'seed' });
+    if (c.criminalHistory) details.push({ caseId: id, kind: 'history', text: c.criminalHistory, addedByLabel: 'seed' });
     events.push({ caseId: id, kind: 'created', actorLabel: 'seed', occurredOn: c.wantedOn, data: {} });
     if (c.status !== 'wanted') {
       events.push({
@@ -148,6 +155,7 @@ export async function writeCaseBatch(db: Executor, batch: DemoCase[]): Promise<v
   // A few thousand rows a statement at most, well within the bound on a statement's parameters.
   for (let i = 0; i < decisions.length; i += 4000) await insertDecisions(db, decisions.slice(i, i + 4000));
   await insertCaseEvents(db, events);
+  for (let i = 0; i < details.length; i += 4000) await insertCaseDetails(db, details.slice(i, i + 4000));
 }
 
 /**
