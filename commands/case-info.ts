@@ -81,6 +81,7 @@ export default defineCommand({
         source: ctx.options.source,
         on: ctx.options.on,
         expectedVersion: ctx.options.version,
+        now: ctx.now,
         today: ctx.today,
       });
       if (!added.ok) return added;

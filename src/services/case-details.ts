@@ -45,6 +45,8 @@ export async function addCaseDetail(
     source?: string | undefined;
     on?: IsoDate | undefined;
     expectedVersion?: number | undefined;
+    /** When it is added: the entry's time. */
+    now: Date;
     today: IsoDate;
   },
 ): Promise<Result<DetailAdded>> {
@@ -70,7 +72,7 @@ export async function addCaseDetail(
   const after = await updateCaseAtVersion(db, { id: before.id, expectedVersion: before.version, changes });
   if (!after) return changedMeanwhile(db, before, before.version);
   const [detail] = await insertCaseDetails(db, [
-    { caseId: before.id, kind: input.kind, text: body, source, notedOn: on, addedByMemberId: input.actor.id },
+    { caseId: before.id, kind: input.kind, text: body, source, notedOn: on, addedByMemberId: input.actor.id, addedAt: input.now },
   ]);
   await insertCaseEvents(db, [
     {

@@ -19,6 +19,8 @@ let officer: Member;
 let hn: Scope;
 let hcm: Scope;
 let kase: CaseRow;
+/** Each entry a minute after the one before. */
+let clock: Date;
 
 beforeAll(async () => {
   t = await openTestDb();
@@ -29,6 +31,7 @@ beforeEach(async () => {
   officer = await makeMember(t.db, { handle: 'officer', role: 'officer', unit: 'CA-HN' });
   hn = { unitId: units['CA-HN'].id, unitIds: [units['CA-HN'].id, units['CAQ-HK'].id] };
   hcm = { unitId: units['CA-HCM'].id, unitIds: [units['CA-HCM'].id] };
+  clock = new Date('2024-09-01T01:00:00Z');
   kase = await makeCase(t.db, { code: 'TN-2021-000300', unit: 'CA-HN', wantedOn: '2021-03-01' });
 });
 afterAll(() => t.close());
@@ -50,6 +53,7 @@ const add = (input: {
     source: input.source,
     on: input.on,
     expectedVersion: input.version,
+    now: (clock = new Date(clock.getTime() + 60_000)),
     today: TODAY,
   });
 
@@ -79,6 +83,12 @@ describe('adding an entry', () => {
       ['history', '2 tiền án trộm cắp', 'CV 45/PC02', null, 'officer'],
       ['marks', 'hình xăm rồng ở bắp tay phải', null, null, 'officer'],
       ['marks', 'sẹo dài ở cằm', 'bản án 12/2020/HS-ST', '2020-05-01', 'officer'],
+    ]);
+    // Added at the clock's time, a minute apart.
+    expect(entries.map((e) => e.addedAt.toISOString())).toEqual([
+      '2024-09-01T01:03:00.000Z',
+      '2024-09-01T01:02:00.000Z',
+      '2024-09-01T01:01:00.000Z',
     ]);
   });
 

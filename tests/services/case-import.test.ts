@@ -167,6 +167,49 @@ describe('import cases', () => {
     ]);
   });
 
+  it('writes identifying marks and criminal history as entries from the file, and on a re-import only what is new', async () => {
+    const DETAILS = 'code,full_name,danger,unit,wanted_on,status,identifying_marks,criminal_history';
+    const file = (...rows: string[]) => [DETAILS, ...rows].join('\n') + '\n';
+    const entries = () =>
+      queryRows<{ code: string; kind: string; text: string; source: string | null; added_by_label: string; member: number | null }>(
+        t.db,
+        sql`select c.code, d.kind, d.text, d.source, d.added_by_label, d.added_by_member_id as member
+            from case_details d join cases c on c.id = d.case_id order by d.id`,
+      );
+    const first = file(
+      'TN-2020-000700,Nguyễn Văn A,normal,CA-HN,2020-01-01,wanted,Sẹo ở cằm,1 tiền án',
+      'TN-2020-000701,Nguyễn Văn B,normal,CA-HN,2020-01-01,wanted,,',
+    );
+    expect(await importCases(t.db, { data: first, name: 'danh-sach-thang-8.csv', now: NOW, timeZone: TZ })).toMatchObject({ created: 2 });
+    expect(await entries()).toEqual([
+      { code: 'TN-2020-000700', kind: 'marks', text: 'Sẹo ở cằm', source: 'danh-sach-thang-8.csv', added_by_label: 'import', member: null },
+      {
+        code: 'TN-2020-000700',
+        kind: 'history',
+        text: '1 tiền án',
+        source: 'danh-sach-thang-8.csv',
+        added_by_label: 'import',
+        member: null,
+      },
+    ]);
+    const second = file(
+      'TN-2020-000700,Nguyễn Văn A,normal,CA-HN,2020-01-01,wanted,Sẹo ở cằm,2 tiền án',
+      'TN-2020-000701,Nguyễn Văn B,normal,CA-HN,2020-01-01,wanted,Hình xăm ở lưng,',
+    );
+    expect(await importCases(t.db, { data: second, name: 'danh-sach-thang-9.csv', now: NOW, timeZone: TZ })).toMatchObject({ updated: 2 });
+    expect((await entries()).slice(2).map((e) => [e.code, e.kind, e.text, e.source])).toEqual([
+      ['TN-2020-000700', 'history', '2 tiền án', 'danh-sach-thang-9.csv'],
+      ['TN-2020-000701', 'marks', 'Hình xăm ở lưng', 'danh-sach-thang-9.csv'],
+    ]);
+    expect(await findCaseByCode(t.db, 'TN-2020-000700')).toMatchObject({ identifyingMarks: 'Sẹo ở cằm', criminalHistory: '2 tiền án' });
+    // The same file again adds nothing.
+    await importCases(t.db, { data: second, name: 'danh-sach-thang-9.csv', now: NOW, timeZone: TZ });
+    expect(await entries()).toHaveLength(4);
+    // A dry run writes no entry.
+    await importCases(t.db, { data: file('TN-2020-000702,Nguyễn Văn C,normal,CA-HN,2020-01-01,wanted,Sẹo,'), dryRun: true, timeZone: TZ });
+    expect(await entries()).toHaveLength(4);
+  });
+
   it('writes nothing on a dry run, yet says what would change', async () => {
     const report = await run(GOOD, true);
     expect(report).toMatchObject({ dryRun: true, created: 3, errors: [] });
@@ -561,6 +604,18 @@ describe('casedesk import cases', () => {
     expect(result).toMatchObject({ code: 0, stdout: 'Imported: 3 new, 0 updated, 0 unchanged.\n' });
     const vi = await cli(['import', 'cases', file, '--dry-run'], 'vi');
     expect(vi.stdout).toBe('Kiểm tra xong, chưa ghi gì: 0 hồ sơ mới, 0 cập nhật, 3 không đổi.\n');
+  });
+
+  it('gives the entries it writes the file name as their source, not its folder', async () => {
+    const file = join(dir, 'marks.csv');
+    writeFileSync(
+      file,
+      'code,full_name,danger,unit,wanted_on,status,identifying_marks\nTN-2020-000800,Lê Văn D,normal,CA-HN,2020-01-01,wanted,Sẹo\n',
+    );
+    expect((await cli(['import', 'cases', file])).code).toBe(0);
+    expect(await queryRows(t.db, sql`select kind, text, source, added_by_label from case_details`)).toEqual([
+      { kind: 'marks', text: 'Sẹo', source: 'marks.csv', added_by_label: 'import' },
+    ]);
   });
 
   it('lists each bad line, exits 1, and imports nothing', async () => {

@@ -91,6 +91,16 @@ describe('seed --demo', () => {
                  (select count(*)::int from case_decisions where actor_label is distinct from 'seed') as not_seed`,
     );
     expect(documents).toEqual({ wanted: 400, resolved_without_cancellation: 0, not_seed: 0 });
+    const [details] = await queryRows<{ entries: number; expected: number; not_seed: number; not_latest: number }>(
+      t.db,
+      sql`select (select count(*)::int from case_details) as entries,
+                 (select (count(identifying_marks) + count(criminal_history))::int from cases) as expected,
+                 (select count(*)::int from case_details where added_by_label is distinct from 'seed') as not_seed,
+                 (select count(*)::int from case_details d join cases c on c.id = d.case_id
+                   where d.text is distinct from case when d.kind = 'marks' then c.identifying_marks else c.criminal_history end) as not_latest`,
+    );
+    expect(details!.entries).toBeGreaterThan(100);
+    expect(details).toEqual({ entries: details!.expected, expected: details!.expected, not_seed: 0, not_latest: 0 });
   });
 
   it('makes the README example work: lead.hn finds Nguyễn Văn Đức without diacritics', async () => {
