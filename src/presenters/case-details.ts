@@ -1,4 +1,4 @@
-import { CASE_DETAIL_KINDS, type CaseDetailKind } from '../../db/schema/index.ts';
+import type { CaseDetailKind } from '../../db/schema/index.ts';
 import { dayIn } from '../domain/dates.ts';
 import type { Block, ReplyMessage } from '../domain/reply.ts';
 import { DETAIL_KIND_LABEL } from '../i18n/labels.ts';
@@ -79,7 +79,7 @@ export function caseDetailBlocks(row: CaseRow, details: CaseDetailView[], locale
       )(locale)
     : text('Hồ sơ chưa được rà soát lần nào.', 'This record has never been reviewed.')(locale);
   const blocks: Block[] = [{ kind: 'text', tone: 'muted', text: review }];
-  for (const kind of CASE_DETAIL_KINDS) {
+  for (const kind of ['marks', 'history'] as const) {
     const ofKind = details.filter((d) => d.kind === kind);
     if (ofKind.length === 0) continue;
     blocks.push({ kind: 'text', text: HEADING[kind](locale) });
