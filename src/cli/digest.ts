@@ -140,7 +140,12 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
           });
           if (!request.ok) ctx.fail(request.failure);
           const locale = opts.locale ?? ctx.config.locale;
-          const d = await buildDigest(db, { ...request.value, today, timeZone: ctx.config.timeZone });
+          const d = await buildDigest(db, {
+            ...request.value,
+            today,
+            timeZone: ctx.config.timeZone,
+            validation: ctx.config.validation,
+          });
           if (opts.format === 'json') ctx.print(JSON.stringify(d, null, 2));
           else if (opts.format === 'markdown') ctx.print(renderMarkdown(digestMessage(d, locale)));
           else ctx.print(renderText(digestMessage(d, locale)));

@@ -377,7 +377,7 @@ async function caseToChange(
 }
 
 /** The refusal for a stale change, saying what changed since the version the user read. */
-async function changedMeanwhile(db: Executor, read: CaseRow, readVersion: number): Promise<Result<never>> {
+export async function changedMeanwhile(db: Executor, read: CaseRow, readVersion: number): Promise<Result<never>> {
   const current = (await findCaseByCode(db, read.code)) ?? read;
   const recent = await listCaseEvents(db, read.id, { limit: 20 });
   const since = recent.filter((e) => Number((e.data as { version?: number }).version ?? 0) > readVersion);
