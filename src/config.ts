@@ -261,12 +261,7 @@ const envSchema = z.object({
       .trim()
       .regex(/^\d{1,3}$/, { error: 'must be a whole number of months between reviews of a wanted record, such as 12' })
       .transform(Number)
-      .pipe(
-        z
-          .number()
-          .min(1, { error: 'must be at least 1 month, such as 12' })
-          .max(60, { error: 'must be at most 60 (five years)' }),
-      )
+      .pipe(z.number().min(1, { error: 'must be at least 1 month, such as 12' }).max(60, { error: 'must be at most 60 (five years)' }))
       .default(12),
   ),
   CASEDESK_VALIDATION_WINDOW_DAYS: z.preprocess(

@@ -69,7 +69,15 @@ export async function remindOverdueFollowUps(
  */
 export async function remindOverdueValidations(
   db: Executor,
-  input: { run: DigestRun; schedule: DigestSchedule; key: string; canMessageDirectly: boolean; escalateDays: number; months: number; logger: Logger },
+  input: {
+    run: DigestRun;
+    schedule: DigestSchedule;
+    key: string;
+    canMessageDirectly: boolean;
+    escalateDays: number;
+    months: number;
+    logger: Logger;
+  },
 ): Promise<OutboxMessage[]> {
   const { run, schedule } = input;
   const plan = await planValidationReminders(db, {

@@ -44,16 +44,20 @@ export function dueValidationsMessage(
         {
           kind: 'text',
           text: text(
-            `Không có hồ sơ nào quá hạn hay đến hạn rà soát trong ${formatNumber('vi', options.windowDays)} ngày tới${where}.`,
-            `No record is overdue or due for validation in the next ${plural('en', options.windowDays, 'day', 'days')}${where}.`,
+            `Không có hồ sơ nào${list.unitCode ? ` của ${list.unitCode}` : ''} quá hạn hay đến hạn rà soát ${options.windowDays === 0 ? 'hôm nay' : `trong ${formatNumber('vi', options.windowDays)} ngày tới`}.`,
+            `No record${list.unitCode ? ` of ${list.unitCode}` : ''} is overdue or due for validation ${options.windowDays === 0 ? 'today' : `in the next ${plural('en', options.windowDays, 'day', 'days')}`}.`,
           )(locale),
         },
       ],
     };
   }
+  const within =
+    options.windowDays === 0
+      ? text('hôm nay', 'today')
+      : text(`trong ${formatNumber('vi', options.windowDays)} ngày tới`, `in the next ${plural('en', options.windowDays, 'day', 'days')}`);
   const title = text(
-    `Hồ sơ cần rà soát${where}: ${n(list.overdue)} quá hạn, ${n(list.due)} đến hạn trong ${n(options.windowDays)} ngày tới`,
-    `Records to validate${where}: ${n(list.overdue)} overdue, ${n(list.due)} due in the next ${plural('en', options.windowDays, 'day', 'days')}`,
+    `Hồ sơ cần rà soát${where}: ${n(list.overdue)} quá hạn, ${n(list.due)} đến hạn ${within('vi')}`,
+    `Records to validate${where}: ${n(list.overdue)} overdue, ${n(list.due)} due ${within('en')}`,
   )(locale);
   const blocks: ReplyMessage['blocks'] = [];
   if (list.rows.length) blocks.push({ kind: 'list', items: list.rows.map((r) => dueValidationLine(r, locale)) });
@@ -160,7 +164,10 @@ export function validationChannelMessage(plan: ValidationReminderPlan, locale: L
   return {
     personal: false,
     toChannel: true,
-    title: text(`Nhắc rà soát hồ sơ ngày ${formatDate('vi', plan.today)}`, `Validations overdue on ${formatDate('en', plan.today)}`)(locale),
+    title: text(
+      `Nhắc rà soát hồ sơ ngày ${formatDate('vi', plan.today)}`,
+      `Validations overdue on ${formatDate('en', plan.today)}`,
+    )(locale),
     blocks,
   };
 }
