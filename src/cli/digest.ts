@@ -182,8 +182,8 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
       new Option(
         '--kind <kind>',
         ctx.describe(
-          'báo cáo tiến độ, hoặc nhắc hằng ngày các việc cần làm quá hạn',
-          'the digest, or daily reminders of overdue follow-ups',
+          'báo cáo tiến độ, hoặc nhắc hằng ngày các việc cần làm quá hạn và hồ sơ quá hạn rà soát',
+          'the digest, or daily reminders of overdue follow-ups and of records overdue for validation',
         ),
       )
         .choices([...SCHEDULE_KINDS])
