@@ -35,7 +35,12 @@ export default defineCommand({
       today: ctx.today,
     });
     if (!request.ok) return request;
-    const digest = await ctx.services.buildDigest({ ...request.value, today: ctx.today, timeZone: ctx.timeZone });
+    const digest = await ctx.services.buildDigest({
+      ...request.value,
+      today: ctx.today,
+      timeZone: ctx.timeZone,
+      validation: ctx.validation,
+    });
     ctx.touch(...digest.followUps.oldestOverdue.flatMap((o) => (o.caseCode ? [o.caseCode] : [])));
     // A preview is for the one who asked; schedules post it to the channel.
     return ok({ ...digestMessage(digest, ctx.locale), toChannel: false });

@@ -64,7 +64,10 @@ export default defineCommand({
         { value: 'digest', label: text('báo cáo tiến độ', 'the progress digest'), aliases: ['bao-cao', 'báo cáo'] },
         { value: 'overdue', label: text('nhắc việc quá hạn', 'overdue reminders'), aliases: ['qua-han', 'quá hạn', 'nhac-viec'] },
       ],
-      description: text('báo cáo (mặc định) hoặc nhắc việc quá hạn', 'the digest (default) or overdue reminders'),
+      description: text(
+        'báo cáo (mặc định) hoặc nhắc việc quá hạn và hồ sơ quá hạn rà soát',
+        'the digest (default) or reminders of overdue follow-ups and validations',
+      ),
     },
     {
       name: 'locale',

@@ -10,6 +10,7 @@ import caseInfo from './case-info.ts';
 import caseNote from './case-note.ts';
 import caseShow from './case-show.ts';
 import caseStatus from './case-status.ts';
+import caseValidate from './case-validate.ts';
 import digestPreview from './digest-preview.ts';
 import digestSchedule from './digest-schedule.ts';
 import followupAdd from './followup-add.ts';
@@ -33,6 +34,7 @@ import memberEnable from './member-enable.ts';
 import memberMove from './member-move.ts';
 import memberRole from './member-role.ts';
 import memberUnlink from './member-unlink.ts';
+import validationDue from './validation-due.ts';
 import whoami from './whoami.ts';
 
 /** Every command casedesk knows, listed explicitly. The registry refuses duplicate names. */
@@ -45,6 +47,8 @@ export const commands = new CommandRegistry([
   caseInfo,
   caseCheck,
   caseHistory,
+  caseValidate,
+  validationDue,
   hitList,
   hitConfirm,
   hitReject,
@@ -79,6 +83,10 @@ export const commandGroups: Record<string, CommandGroup> = {
   hit: {
     nameVi: 'đối-chiếu',
     description: text('Xác nhận kết quả đối chiếu danh sách với hồ sơ truy nã', 'Confirm hits from list checks against the wanted list'),
+  },
+  validation: {
+    nameVi: 'rà-soát',
+    description: text('Rà soát định kỳ hồ sơ truy nã của đơn vị', "Periodic validation of the units' wanted records"),
   },
   followup: { nameVi: 'việc', description: text('Việc cần làm giữa các đơn vị', 'Follow-ups between units') },
   digest: { nameVi: 'báo-cáo', description: text('Báo cáo tiến độ cho Ban Chỉ đạo', "The steering committee's progress digest") },

@@ -41,6 +41,7 @@ export default defineCommand({
       now: ctx.now,
       today: ctx.today,
       timeZone: ctx.timeZone,
+      validation: ctx.validation,
       locale: ctx.locale,
     });
     if (!started.ok) return started;

@@ -25,6 +25,7 @@ export function createCore(input: { handle: DbHandle; config: Config; logger: Lo
       commands,
       locale: input.config.locale,
       timeZone: input.config.timeZone,
+      validation: input.config.validation,
       logger: input.logger,
       ...(input.clock ? { clock: input.clock } : {}),
     }),

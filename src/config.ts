@@ -58,6 +58,11 @@ export interface Config {
   /** How long a meeting may stay open before it is closed and its minutes posted. */
   meetingTimeoutMs: number;
   /**
+   * How often each wanted record is reviewed by its owning unit (`months`), and how many days
+   * before its due date a review is listed as due (`windowDays`): src/domain/validation.ts.
+   */
+  validation: { months: number; windowDays: number };
+  /**
    * How many days a processed request id is kept before the housekeeping job forgets it. A platform
    * retries within minutes; the id only has to outlive that. Audit rows are never deleted.
    */
@@ -248,6 +253,27 @@ const envSchema = z.object({
       )
       .default(30),
   ),
+  // Strict digits, as for the retention: `1.5` or `12m` months is a guess, not a setting.
+  CASEDESK_VALIDATION_MONTHS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,3}$/, { error: 'must be a whole number of months between reviews of a wanted record, such as 12' })
+      .transform(Number)
+      .pipe(z.number().min(1, { error: 'must be at least 1 month, such as 12' }).max(60, { error: 'must be at most 60 (five years)' }))
+      .default(12),
+  ),
+  CASEDESK_VALIDATION_WINDOW_DAYS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,3}$/, { error: 'must be a whole number of days before its due date a review is listed as due, such as 30' })
+      .transform(Number)
+      .pipe(z.number().max(365, { error: 'must be at most 365 (a year)' }))
+      .default(30),
+  ),
   PORT: z.preprocess(
     blankToUndefined,
     z.coerce.number().int().min(0).max(65535, { error: 'must be a TCP port, 0 to 65535' }).default(3000),
@@ -401,6 +427,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     digestCatchUpMs: e.DIGEST_CATCH_UP_HOURS * 60 * 60_000,
     overdueEscalateDays: e.OVERDUE_ESCALATE_DAYS,
     meetingTimeoutMs: e.MEETING_TIMEOUT_HOURS * 60 * 60_000,
+    validation: { months: e.CASEDESK_VALIDATION_MONTHS, windowDays: e.CASEDESK_VALIDATION_WINDOW_DAYS },
     invocationRetentionDays: e.CASEDESK_INVOCATION_RETENTION_DAYS,
     slack: e.SLACK_BOT_TOKEN
       ? {

@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       digestCatchUpMs: 6 * 60 * 60 * 1000,
       overdueEscalateDays: 3,
       meetingTimeoutMs: 12 * 60 * 60 * 1000,
+      validation: { months: 12, windowDays: 30 },
       invocationRetentionDays: 30,
       httpPort: 3000,
       shutdownTimeoutMs: 10_000,
@@ -139,6 +140,24 @@ describe('loadConfig', () => {
     }
     expect(() => loadConfig({ CASEDESK_INVOCATION_RETENTION_DAYS: '5000' })).toThrow(
       /CASEDESK_INVOCATION_RETENTION_DAYS: must be at most 3650/,
+    );
+  });
+
+  it('reviews each wanted record every 12 months unless told, listed as due 30 days ahead, and says what it needs otherwise', () => {
+    expect(loadConfig({ CASEDESK_VALIDATION_MONTHS: ' 6 ', CASEDESK_VALIDATION_WINDOW_DAYS: '0' }).validation).toEqual({
+      months: 6,
+      windowDays: 0,
+    });
+    expect(loadConfig({ CASEDESK_VALIDATION_MONTHS: '' }).validation.months).toBe(12);
+    for (const bad of ['0', '-1', '1.5', '1e1', '12m', 'twelve']) {
+      expect(() => loadConfig({ CASEDESK_VALIDATION_MONTHS: bad }), bad).toThrow(
+        /CASEDESK_VALIDATION_MONTHS: must be (a whole number of months between reviews of a wanted record|at least 1 month), such as 12 \(see \.env\.example\)/,
+      );
+    }
+    expect(() => loadConfig({ CASEDESK_VALIDATION_MONTHS: '61' })).toThrow(/CASEDESK_VALIDATION_MONTHS: must be at most 60/);
+    expect(() => loadConfig({ CASEDESK_VALIDATION_WINDOW_DAYS: '400' })).toThrow(/CASEDESK_VALIDATION_WINDOW_DAYS: must be at most 365/);
+    expect(() => loadConfig({ CASEDESK_VALIDATION_WINDOW_DAYS: 'a month' })).toThrow(
+      /CASEDESK_VALIDATION_WINDOW_DAYS: must be a whole number of days/,
     );
   });
 

@@ -140,7 +140,12 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
           });
           if (!request.ok) ctx.fail(request.failure);
           const locale = opts.locale ?? ctx.config.locale;
-          const d = await buildDigest(db, { ...request.value, today, timeZone: ctx.config.timeZone });
+          const d = await buildDigest(db, {
+            ...request.value,
+            today,
+            timeZone: ctx.config.timeZone,
+            validation: ctx.config.validation,
+          });
           if (opts.format === 'json') ctx.print(JSON.stringify(d, null, 2));
           else if (opts.format === 'markdown') ctx.print(renderMarkdown(digestMessage(d, locale)));
           else ctx.print(renderText(digestMessage(d, locale)));
@@ -177,8 +182,8 @@ export function registerDigestCommands(program: Command, ctx: CliContext): void 
       new Option(
         '--kind <kind>',
         ctx.describe(
-          'báo cáo tiến độ, hoặc nhắc hằng ngày các việc cần làm quá hạn',
-          'the digest, or daily reminders of overdue follow-ups',
+          'báo cáo tiến độ, hoặc nhắc hằng ngày các việc cần làm quá hạn và hồ sơ quá hạn rà soát',
+          'the digest, or daily reminders of overdue follow-ups and of records overdue for validation',
         ),
       )
         .choices([...SCHEDULE_KINDS])

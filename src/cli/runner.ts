@@ -22,6 +22,7 @@ export function configuredDigestRunner(input: {
     logger: input.logger,
     graceMs: input.config.digestCatchUpMs,
     escalateDays: input.config.overdueEscalateDays,
+    validation: input.config.validation,
     meetingTimeoutMs: input.config.meetingTimeoutMs,
     locale: input.config.locale,
     timeZone: input.config.timeZone,

@@ -2,6 +2,7 @@ import { hasRole } from '../domain/roles.ts';
 import { editDistance } from '../domain/name-match.ts';
 import type { Locale, MemberRole, Platform } from '../../db/schema/index.ts';
 import type { IsoDate } from '../domain/dates.ts';
+import type { ValidationPolicy } from '../domain/validation.ts';
 import type { Text } from '../i18n/text.ts';
 import type { Logger } from '../logger.ts';
 import type { Member } from '../repositories/members.ts';
@@ -33,6 +34,8 @@ export interface CommandContext<Options = ParsedOptions> {
   /** Today in the configured time zone. */
   today: IsoDate;
   timeZone: string;
+  /** How often wanted records are reviewed by their owning units, and how early a review shows as due. */
+  validation: ValidationPolicy;
   /** Whether the answer can be shown to the invoker alone; if not, personal data must stay out. */
   canReplyPrivately: boolean;
   /** Whether the platform shows buttons the user can press (Discord, Slack; not the console). */

@@ -3,6 +3,7 @@ import type { Database, Executor } from '../../db/client.ts';
 import type { Locale } from '../../db/schema/index.ts';
 import { dayIn } from '../domain/dates.ts';
 import { newErrorReference } from '../domain/reference.ts';
+import { DEFAULT_VALIDATION_POLICY, type ValidationPolicy } from '../domain/validation.ts';
 import type { ReplyMessage } from '../domain/reply.ts';
 import type { Text } from '../i18n/text.ts';
 import type { Logger } from '../logger.ts';
@@ -31,6 +32,8 @@ export interface DispatcherDeps {
   /** Reply language for members without their own (CASEDESK_LOCALE). */
   locale: Locale;
   timeZone: string;
+  /** How often wanted records are reviewed (CASEDESK_VALIDATION_*); {@link DEFAULT_VALIDATION_POLICY} if unset. */
+  validation?: ValidationPolicy;
   logger: Logger;
   clock?: () => Date;
   /** Names this process in claims of invocation ids, for operators reading the table. */
@@ -307,6 +310,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       now,
       today: dayIn(deps.timeZone, now),
       timeZone: deps.timeZone,
+      validation: deps.validation ?? DEFAULT_VALIDATION_POLICY,
       canReplyPrivately: reply.canBePrivate,
       interactive: reply.interactive ?? false,
       confirmed,

@@ -1,6 +1,7 @@
 import type { Executor } from '../../db/client.ts';
 import type { Block, ReplyMessage } from '../domain/reply.ts';
 import { dayIn } from '../domain/dates.ts';
+import type { ValidationPolicy } from '../domain/validation.ts';
 import { digestChartDescription, digestMessage } from '../presenters/digest.ts';
 import { renderDigestChart } from '../presenters/digest-chart.ts';
 import { previousMeetingBlocks } from '../presenters/meeting.ts';
@@ -28,7 +29,10 @@ export interface BuiltRun {
  * When the previous delivered run kept its figures, the digest says how that run's period has been
  * revised since.
  */
-export async function buildDigestRun(db: Executor, input: { run: DigestRun; schedule: DigestSchedule; key: string }): Promise<BuiltRun> {
+export async function buildDigestRun(
+  db: Executor,
+  input: { run: DigestRun; schedule: DigestSchedule; key: string; validation?: ValidationPolicy },
+): Promise<BuiltRun> {
   const { run, schedule } = input;
   const slot = run.slot;
   const today = dayIn(schedule.timeZone, slot);
@@ -65,6 +69,7 @@ export async function buildDigestRun(db: Executor, input: { run: DigestRun; sche
     since,
     asOf: slot,
     earlier,
+    ...(input.validation ? { validation: input.validation } : {}),
   });
   const chart = await renderDigestChart(digest, schedule.locale);
   const attachments = [

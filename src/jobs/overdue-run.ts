@@ -5,13 +5,16 @@ import { overdueChannelMessage, overdueReminderMessage } from '../presenters/ove
 import type { DigestRun } from '../repositories/digest-runs.ts';
 import type { OutboxMessage } from '../repositories/outbox.ts';
 import { planOverdueReminders } from '../services/digest/reminders.ts';
+import { planValidationReminders } from '../services/validations.ts';
+import { validationChannelMessage, validationEscalationMessage } from '../presenters/validations.ts';
 import type { DigestSchedule } from '../services/digest/schedules.ts';
 import type { BuiltRun } from './digest-run.ts';
 
 /**
  * Reminds overdue follow-ups: the day's overdue ladder for the schedule's scope (see
  * {@link planOverdueReminders}), each direct reminder as its own message and whoever could not be
- * reached directly in one message to the schedule's channel.
+ * reached directly in one message to the schedule's channel; then the records overdue for review
+ * (see {@link remindOverdueValidations}).
  */
 export async function remindOverdueFollowUps(
   db: Executor,
@@ -22,6 +25,8 @@ export async function remindOverdueFollowUps(
     /** Whether this instance's poster for the schedule's platform can message a user directly. */
     canMessageDirectly: boolean;
     escalateDays: number;
+    /** Months between two reviews of a wanted record (CASEDESK_VALIDATION_MONTHS). */
+    validationMonths: number;
     logger: Logger;
   },
 ): Promise<BuiltRun> {
@@ -48,9 +53,59 @@ export async function remindOverdueFollowUps(
   });
   const channel = overdueChannelMessage(plan, schedule.locale);
   if (channel) messages.push({ ...target, key: `${key}:channel`, target: { channelId: schedule.targetChannel }, message: channel });
+  messages.push(...(await remindOverdueValidations(db, { ...input, months: input.validationMonths })));
   input.logger.info(
     { schedule: schedule.id, slot: run.slot.toISOString(), overdue: plan.overdue, escalated: plan.escalated, direct: plan.direct.length },
     'overdue reminders built',
   );
   return { messages, period: null };
+}
+
+/**
+ * The overdue ladder of reviews (see {@link planValidationReminders}) as the run's messages: each
+ * lead's summary of a unit as its own direct message, and the units' reminders with the escalations
+ * no lead could be sent in one message to the schedule's channel. Keyed apart from the follow-ups'
+ * messages of the same run, so that each goes out once.
+ */
+export async function remindOverdueValidations(
+  db: Executor,
+  input: {
+    run: DigestRun;
+    schedule: DigestSchedule;
+    key: string;
+    canMessageDirectly: boolean;
+    escalateDays: number;
+    months: number;
+    logger: Logger;
+  },
+): Promise<OutboxMessage[]> {
+  const { run, schedule } = input;
+  const plan = await planValidationReminders(db, {
+    scopeUnitId: schedule.unitId,
+    today: dayIn(schedule.timeZone, run.slot),
+    platform: schedule.targetPlatform,
+    canMessageDirectly: input.canMessageDirectly,
+    escalateDays: input.escalateDays,
+    months: input.months,
+  });
+  const key = `${input.key}:validation`;
+  const target = { platform: schedule.targetPlatform, runId: run.id };
+  const seen = new Map<string, number>();
+  const messages: OutboxMessage[] = plan.direct.map((d) => {
+    const n = (seen.get(d.userId) ?? 0) + 1;
+    seen.set(d.userId, n);
+    return {
+      ...target,
+      key: `${key}:${d.userId}${n > 1 ? `:${n}` : ''}`,
+      target: { userId: d.userId },
+      message: validationEscalationMessage(d.unit, schedule.locale, plan.escalateDays),
+    };
+  });
+  const channel = validationChannelMessage(plan, schedule.locale);
+  if (channel) messages.push({ ...target, key: `${key}:channel`, target: { channelId: schedule.targetChannel }, message: channel });
+  input.logger.info(
+    { schedule: schedule.id, slot: run.slot.toISOString(), units: plan.units.length, direct: plan.direct.length },
+    'validation reminders built',
+  );
+  return messages;
 }

@@ -1,5 +1,6 @@
 import type { Database } from '../../db/client.ts';
 import type { Platform } from '../../db/schema/index.ts';
+import type { ValidationPolicy } from '../domain/validation.ts';
 import type { Logger } from '../logger.ts';
 import { insertAudit } from '../repositories/audit.ts';
 import { claimRun, dueRuns, giveUp, leaseAttempt, markBuilt, recordFailure, type DigestRun } from '../repositories/digest-runs.ts';
@@ -40,6 +41,8 @@ export interface ScheduleRunsInput {
   retryDelayMs: (attempt: number) => number;
   /** Days late after which overdue follow-ups go to the unit's leads. */
   escalateDays: number;
+  /** How often wanted records are reviewed: the digest's figures and the reminders of overdue reviews. */
+  validation: ValidationPolicy;
   /** Told what became of each run this instance tried to build (the operator's metrics). */
   onRun?: (outcome: DigestRunOutcome) => void;
   logger: Logger;
@@ -91,9 +94,10 @@ async function attemptBuild(
             key,
             canMessageDirectly: reach.direct,
             escalateDays: input.escalateDays,
+            validationMonths: input.validation.months,
             logger: log,
           })
-        : await buildDigestRun(db, { run: leased, schedule, key });
+        : await buildDigestRun(db, { run: leased, schedule, key, validation: input.validation });
     const queued = await db.transaction(async (tx) => {
       const marked = await markBuilt(tx, {
         runId: leased.id,

@@ -156,6 +156,7 @@ const EVENT_LABEL: Record<string, Text> = {
   info_added: text('bổ sung thông tin', 'information added'),
   note: text('ghi chú', 'note'),
   decision: text('ghi quyết định', 'decision recorded'),
+  validated: text('rà soát hồ sơ', 'validated'),
 };
 
 const CHANGE_LABEL: Record<'corrected' | 'withdrawn', Text> = {
@@ -216,6 +217,10 @@ function describeEvent(event: CaseEventView, locale: Locale): string {
     decision?: { kind: 'wanted' | 'cancellation'; number: string | null; on: string };
   };
   if (event.kind === 'info_added') return describeInfo(event.data, locale);
+  if (event.kind === 'validated') {
+    const found = (event.data as { complete?: boolean }).complete ? text('đầy đủ', 'complete') : text('còn thiếu', 'incomplete');
+    return `: ${found(locale)}${data.note ? ` — ${data.note}` : ''}`;
+  }
   if (data.followUp !== undefined) {
     const action = {
       assigned: text(`giao cho ${data.assignee ?? '?'}`, `assigned to ${data.assignee ?? '?'}`)(locale),

@@ -84,6 +84,22 @@ export function revisionLine(locale: Locale, revision: Revision): string {
   )(locale);
 }
 
+/**
+ * "Rà soát hồ sơ: 40 hồ sơ được rà soát trong kỳ (3 còn thiếu); hiện 12 hồ sơ đến hạn trong 30 ngày
+ * tới, 5 quá hạn." The period's reviews from their dates; due and overdue as of the digest's day.
+ */
+function validationLine(d: Digest, locale: Locale): Block {
+  const v = d.validations;
+  const n = (value: number) => formatNumber(locale, value);
+  return {
+    kind: 'text',
+    text: text(
+      `Rà soát hồ sơ: ${n(v.validated)} hồ sơ được rà soát trong kỳ (${n(v.incomplete)} còn thiếu); hiện ${n(v.due)} hồ sơ đến hạn rà soát, ${n(v.overdue)} quá hạn.`,
+      `Validation: ${plural('en', v.validated, 'record', 'records')} validated in the period (${n(v.incomplete)} incomplete); ${n(v.due)} due for validation now, ${n(v.overdue)} overdue.`,
+    )(locale),
+  };
+}
+
 /** The digest as a platform-neutral message: aggregates and case codes only, for a channel. */
 export function digestMessage(d: Digest, locale: Locale, options: { since?: 'digest' | 'meeting' } = {}): ReplyMessage {
   const t = (vi: string, en: string) => text(vi, en)(locale);
@@ -136,6 +152,7 @@ export function digestMessage(d: Digest, locale: Locale, options: { since?: 'dig
       { label: t('Thiếu tiền án, tiền sự', 'Without criminal history'), value: n(d.completeness.missingHistory) },
     ],
   });
+  blocks.push(validationLine(d, locale));
   if (d.units.length) {
     const items = d.units.map((u) =>
       unitLine(locale, u.own ? t(`${u.code} (trực tiếp)`, `${u.code} (its own cases)`) : `${u.code} ${u.name}`, u),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/client.ts';
 import type { Platform } from '../../db/schema/index.ts';
+import { DEFAULT_VALIDATION_POLICY, type ValidationPolicy } from '../domain/validation.ts';
 import type { Logger } from '../logger.ts';
 import type { Locale } from '../i18n/text.ts';
 import { runDueSchedules, type DigestRunOutcome } from '../jobs/schedule-runs.ts';
@@ -29,6 +30,8 @@ export interface DigestRunnerDeps {
   leaseMs?: number;
   /** Days late after which overdue follow-ups go to the unit's leads (default 3). */
   escalateDays?: number;
+  /** How often wanted records are reviewed (default: every 12 months, listed 30 days ahead). */
+  validation?: ValidationPolicy;
   /** How long a meeting may stay open before it is closed and its minutes posted (default 12 h). */
   meetingTimeoutMs?: number;
   /** The language of minutes posted when a meeting is closed automatically. */
@@ -89,6 +92,7 @@ export function createDigestRunner(deps: DigestRunnerDeps) {
       maxAttempts,
       retryDelayMs,
       escalateDays: deps.escalateDays ?? 3,
+      validation: deps.validation ?? DEFAULT_VALIDATION_POLICY,
       logger: log,
       ...(deps.observe ? { onRun: (outcome: DigestRunOutcome) => deps.observe?.digestRun(outcome) } : {}),
     });

@@ -10,6 +10,7 @@ import { buildDigest } from './digest/digest.ts';
 import { resolveDigestRequest } from './digest/request.ts';
 import { addSchedule, listSchedules, removeSchedule } from './digest/schedules.ts';
 import { addFollowUp, closeFollowUpAs, listFollowUps } from './follow-ups.ts';
+import { dueValidations, validateCase } from './validations.ts';
 import { currentMeeting, endMeeting, findMeetingInScope, minutesOf, recordItem, startMeeting } from './meetings.ts';
 
 /** A use case that takes the database (or transaction) first, as every service function does. */
@@ -45,6 +46,9 @@ export function createServices(db: Executor) {
     addCaseNote,
     addCaseInfo,
     addCaseDetail,
+    // Validation of wanted records by their owning units.
+    validateCase,
+    dueValidations,
     // The audit log's review.
     auditOfCase,
     auditOfMember,

@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/client.ts';
+import type { ValidationPolicy } from '../domain/validation.ts';
 import type { Platform } from '../../db/schema/index.ts';
 import type { Scope } from '../domain/scope.ts';
 import { fail, ok, type Result } from '../domain/result.ts';
@@ -98,6 +99,8 @@ export async function startMeeting(
     now: Date;
     today: IsoDate;
     timeZone: string;
+    /** How often records are reviewed, for the agenda's digest. */
+    validation?: ValidationPolicy;
     /** For the default title's date. */
     locale: Locale;
   },
@@ -128,6 +131,7 @@ export async function startMeeting(
     timeZone: input.timeZone,
     since: previous?.startedAt,
     asOf: input.now,
+    ...(input.validation ? { validation: input.validation } : {}),
   });
   const followUps = previous ? await followUpsOf(db, previous.id) : [];
   const changed = previous

@@ -36,7 +36,8 @@ beforeEach(async () => {
   const duc = await makeMember(t.db, { handle: 'duc', role: 'officer', unit: 'CA-HN', slack: { team: TEAM, user: 'U0DUC' } });
   const nam = await makeMember(t.db, { handle: 'nam', role: 'officer', unit: 'CAQ-HK' });
   const lead = await makeMember(t.db, { handle: 'lead.hn', role: 'lead', unit: 'CA-HN', slack: { team: TEAM, user: 'U0LEAD' } });
-  await makeCase(t.db, { code: 'TN-2024-000001', fullName: 'Hoàng Văn Nam', unit: 'CAQ-HK' });
+  // Wanted this year: its review is not yet due, so the run holds the follow-ups' reminders alone.
+  await makeCase(t.db, { code: 'TN-2024-000001', fullName: 'Hoàng Văn Nam', unit: 'CAQ-HK', wantedOn: '2024-03-01' });
   const followUp = (assignee: { member?: number; unit?: number }, due: string, task: string) =>
     t.db.execute(sql`insert into follow_ups (case_id, assignee_member_id, assignee_unit_id, task, due_on, created_by_member_id)
       select id, ${assignee.member ?? null}, ${assignee.unit ?? null}, ${task}, ${due}, ${lead.id} from cases where code = 'TN-2024-000001'`);

@@ -4,6 +4,7 @@ import { commands } from '../../commands/index.ts';
 import { createDispatcher, type DispatchResult } from '../../src/core/dispatcher.ts';
 import type { Actor, InputFile, Invocation, Progress, Reply } from '../../src/core/invocation.ts';
 import type { ReplyMessage } from '../../src/domain/reply.ts';
+import type { ValidationPolicy } from '../../src/domain/validation.ts';
 import type { Database } from '../../db/client.ts';
 
 /** A Reply that keeps what it was sent. */
@@ -53,7 +54,10 @@ export interface TestCore {
 }
 
 /** The real dispatcher and command registry over a test database, with a fixed clock. */
-export function createTestCore(db: Database, options: { now?: Date; clock?: () => Date; timeZone?: string } = {}): TestCore {
+export function createTestCore(
+  db: Database,
+  options: { now?: Date; clock?: () => Date; timeZone?: string; validation?: ValidationPolicy } = {},
+): TestCore {
   const now = options.now ?? new Date('2024-09-01T03:00:00Z');
   const dispatcher = createDispatcher({
     db,
@@ -62,6 +66,7 @@ export function createTestCore(db: Database, options: { now?: Date; clock?: () =
     timeZone: options.timeZone ?? 'Asia/Ho_Chi_Minh',
     logger: pino({ level: 'silent' }),
     clock: options.clock ?? (() => now),
+    ...(options.validation ? { validation: options.validation } : {}),
   });
   const invoke = async (invocation: Invocation, canBePrivate: boolean) => {
     const reply = new RecordingReply(canBePrivate);

@@ -17,6 +17,8 @@ import { monthsOf, sameTimeLastYear, type Period } from './period.ts';
 import { auditChainHead } from '../../repositories/audit.ts';
 import { keptHeadOf } from '../audit.ts';
 import { reviseEarlierReport, type EarlierReport, type Revision } from './revision.ts';
+import { DEFAULT_VALIDATION_POLICY, type ValidationPolicy } from '../../domain/validation.ts';
+import { validationFigures, type ValidationFigures } from '../validations.ts';
 
 export interface Outcomes {
   arrested: number;
@@ -67,6 +69,8 @@ export interface Digest extends Figures {
   checks: CheckFigures;
   /** What the records of the cases wanted today lack. */
   completeness: { missingPhoto: number; missingMarks: number; missingHistory: number };
+  /** Records reviewed by their owning units in the period, and reviews due and overdue on the digest's day. */
+  validations: ValidationFigures;
   /** How the period of the schedule's previous digest has changed since it was sent. */
   revision: Revision | null;
   /** The last entry of the figures' journal when the figures were read: a later report's revision starts after it. */
@@ -197,6 +201,8 @@ export async function buildDigest(
     earlier?: EarlierReport | undefined;
     unitLimit?: number;
     overdueLimit?: number;
+    /** How often records are reviewed (CASEDESK_VALIDATION_*); the default policy if unset. */
+    validation?: ValidationPolicy;
   },
 ): Promise<Digest> {
   const { period, timeZone } = input;
@@ -216,6 +222,13 @@ export async function buildDigest(
     input.since ? changesSince(db, { unitIds, since: input.since, until: input.asOf ?? new Date() }) : Promise.resolve(undefined),
     input.earlier ? reviseEarlierReport(db, { unitIds, earlier: input.earlier, timeZone }) : Promise.resolve(null),
   ]);
+  const { byUnit: _byUnit, ...validations } = await validationFigures(db, {
+    unitIds,
+    ...period,
+    today: input.today,
+    timeZone,
+    policy: input.validation ?? DEFAULT_VALIDATION_POLICY,
+  });
 
   // Units summed into the rows of the report.
   const buckets = new Map<number, Counts[]>();
@@ -268,6 +281,7 @@ export async function buildDigest(
     lookups: lookups + checks.rowsChecked,
     checks,
     completeness: { missingPhoto: total.missingPhoto, missingMarks: total.missingMarks, missingHistory: total.missingHistory },
+    validations,
     revision,
     journalMark,
     auditHead,
