@@ -154,6 +154,7 @@ const EVENT_LABEL: Record<string, Text> = {
   info_added: text('bổ sung thông tin', 'information added'),
   note: text('ghi chú', 'note'),
   decision: text('ghi quyết định', 'decision recorded'),
+  photo_retired: text('gỡ ảnh', 'photo retired'),
 };
 
 const CHANGE_LABEL: Record<'corrected' | 'withdrawn', Text> = {
@@ -212,6 +213,7 @@ function describeEvent(event: CaseEventView, locale: Locale): string {
     corrected?: boolean;
     withdrawn?: boolean;
     decision?: { kind: 'wanted' | 'cancellation'; number: string | null; on: string };
+    photo?: { number: number; caption?: string };
   };
   if (data.followUp !== undefined) {
     const action = {
@@ -222,6 +224,11 @@ function describeEvent(event: CaseEventView, locale: Locale): string {
     return `: #${data.followUp} ${data.task ?? ''} (${action})${data.note ? ` — ${data.note}` : ''}`;
   }
   if (data.note) return `: ${data.note}`;
+  if (data.photo) {
+    const photo = text(`ảnh số ${data.photo.number}`, `photo ${data.photo.number}`)(locale);
+    const why = data.reason ?? data.photo.caption;
+    return `: ${photo}${why ? ` — ${why}` : ''}`;
+  }
   const decision = data.decision
     ? `${data.decision.kind === 'wanted' ? text('QĐ truy nã', 'wanted decision')(locale) : text('QĐ đình nã', 'cancellation decision')(locale)} ${data.decision.number ?? text('không rõ số', 'number unknown')(locale)}, ${formatDate(locale, data.decision.on)}`
     : null;

@@ -367,7 +367,7 @@ export async function recordDecision(
 }
 
 /** A case in scope to change, or the refusal when it changed after the version the user read. */
-async function caseToChange(
+export async function caseToChange(
   db: Executor,
   input: { scope: Scope; code: string; expectedVersion?: number | undefined },
 ): Promise<Result<CaseRow>> {
@@ -377,7 +377,7 @@ async function caseToChange(
 }
 
 /** The refusal for a stale change, saying what changed since the version the user read. */
-async function changedMeanwhile(db: Executor, read: CaseRow, readVersion: number): Promise<Result<never>> {
+export async function changedMeanwhile(db: Executor, read: CaseRow, readVersion: number): Promise<Result<never>> {
   const current = (await findCaseByCode(db, read.code)) ?? read;
   const recent = await listCaseEvents(db, read.id, { limit: 20 });
   const since = recent.filter((e) => Number((e.data as { version?: number }).version ?? 0) > readVersion);

@@ -9,6 +9,7 @@ import { buildDigest } from './digest/digest.ts';
 import { resolveDigestRequest } from './digest/request.ts';
 import { addSchedule, listSchedules, removeSchedule } from './digest/schedules.ts';
 import { addFollowUp, closeFollowUpAs, listFollowUps } from './follow-ups.ts';
+import { addCasePhoto, getCasePhotos, retireCasePhoto } from './photos.ts';
 import { currentMeeting, endMeeting, findMeetingInScope, minutesOf, recordItem, startMeeting } from './meetings.ts';
 
 /** A use case that takes the database (or transaction) first, as every service function does. */
@@ -43,6 +44,10 @@ export function createServices(db: Executor) {
     recordDecision,
     addCaseNote,
     addCaseInfo,
+    // Photos of a case.
+    addCasePhoto,
+    retireCasePhoto,
+    getCasePhotos,
     // The audit log's review.
     auditOfCase,
     auditOfMember,
