@@ -108,8 +108,8 @@ export async function prepareImage(input: {
   let header: { width?: number | undefined; height?: number | undefined };
   try {
     header = await sharp(data, options).metadata();
-  } catch {
-    return { ok: false, problem: 'damaged' };
+  } catch (error) {
+    return { ok: false, problem: problemOf(error) };
   }
   if (!header.width || !header.height) return { ok: false, problem: 'damaged' };
   if (header.width * header.height > PHOTO_LIMITS.pixels) return { ok: false, problem: 'too_many_pixels' };
@@ -130,10 +130,13 @@ export async function prepareImage(input: {
       },
     };
   } catch (error) {
-    // sharp says so in words only; the header check above catches what declares too much.
-    if (error instanceof Error && /pixel limit/i.test(error.message)) return { ok: false, problem: 'too_many_pixels' };
-    return { ok: false, problem: 'damaged' };
+    return { ok: false, problem: problemOf(error) };
   }
+}
+
+/** What sharp's refusal means: it names an image over `limitInputPixels` in words only. */
+function problemOf(error: unknown): ImageProblem {
+  return error instanceof Error && /pixel limit/i.test(error.message) ? 'too_many_pixels' : 'damaged';
 }
 
 /**
