@@ -70,7 +70,8 @@ export default defineCommand({
     const field = ctx.options.field;
     const typed = ctx.options.text;
     // On the command line the image may be given as the text: `case info CODE photo ./anh.jpg`.
-    const typedPath = field === 'photo' && ctx.options.file === undefined && typed && !/\s/.test(typed) && namedAsImage(typed) ? typed : undefined;
+    const typedPath =
+      field === 'photo' && ctx.options.file === undefined && typed && !/\s/.test(typed) && namedAsImage(typed) ? typed : undefined;
     const file = ctx.options.file ?? typedPath;
     const opened = file === undefined ? undefined : ctx.openFile(file);
     if (ctx.options.file !== undefined && field !== 'photo') {
@@ -101,7 +102,9 @@ export default defineCommand({
       personal: false,
       blocks: [
         { kind: 'text', tone: 'success', text: done },
-        ...(field === 'photo' ? [{ kind: 'text' as const, tone: 'muted' as const, text: imageCanBeAttachedText(updated.value.code)(ctx.locale) }] : []),
+        ...(field === 'photo'
+          ? [{ kind: 'text' as const, tone: 'muted' as const, text: imageCanBeAttachedText(updated.value.code)(ctx.locale) }]
+          : []),
       ],
     });
   },

@@ -52,7 +52,9 @@ export default defineCommand({
     ctx.noteAudit({ photo: { id: photo.id, number: photo.number } });
     const left = text(
       remaining ? `Hồ sơ còn ${formatNumber('vi', remaining)} ảnh.` : 'Hồ sơ không còn ảnh nào được hiển thị.',
-      remaining ? `The case has ${formatNumber('en', remaining)} ${remaining === 1 ? 'photo' : 'photos'} left.` : 'The case has no photo shown now.',
+      remaining
+        ? `The case has ${formatNumber('en', remaining)} ${remaining === 1 ? 'photo' : 'photos'} left.`
+        : 'The case has no photo shown now.',
     );
     return ok({
       personal: false,

@@ -6,9 +6,10 @@ import type { PhotoFile } from '../services/photos.ts';
 /** How many photos a case has, without anything of them: what a channel or a viewer is told. */
 export function photoCountLine(count: number, locale: Locale): string {
   if (count === 0) return text('Chưa có ảnh trong hồ sơ.', 'No photo on record.')(locale);
-  return text(`${formatNumber('vi', count)} ảnh trong hồ sơ.`, `${formatNumber('en', count)} ${count === 1 ? 'photo' : 'photos'} on record.`)(
-    locale,
-  );
+  return text(
+    `${formatNumber('vi', count)} ảnh trong hồ sơ.`,
+    `${formatNumber('en', count)} ${count === 1 ? 'photo' : 'photos'} on record.`,
+  )(locale);
 }
 
 /**
@@ -22,7 +23,12 @@ export function casePhotoBlocks(code: string, photos: CasePhotoView[], files: Ph
   const attached = new Map(files.map((f) => [f.photo.id, f.kind]));
   const items = photos.map((p) => {
     const shown = attached.get(p.id);
-    const note = shown === 'image' ? text(' [ảnh kèm theo]', ' [attached]')(locale) : shown === 'thumbnail' ? text(' [ảnh nhỏ kèm theo]', ' [thumbnail attached]')(locale) : '';
+    const note =
+      shown === 'image'
+        ? text(' [ảnh kèm theo]', ' [attached]')(locale)
+        : shown === 'thumbnail'
+          ? text(' [ảnh nhỏ kèm theo]', ' [thumbnail attached]')(locale)
+          : '';
     const caption = p.caption ? ` — ${p.caption}` : '';
     return `${text(`Ảnh số ${p.number}`, `Photo ${p.number}`)(locale)} · ${formatDateTime(locale, p.addedAt, timeZone)} · ${p.addedBy}${caption}${note}`;
   });
@@ -51,6 +57,8 @@ export function photoAttachments(code: string, files: PhotoFile[], locale: Local
     name: `${code}-photo-${f.photo.number}${f.kind === 'thumbnail' ? '-thumb' : ''}.jpg`,
     data: f.data,
     contentType: f.contentType,
-    description: f.photo.caption ? clipped(f.photo.caption, ALT_TEXT_MAX) : text(`Ảnh số ${f.photo.number} của hồ sơ ${code}`, `Photo ${f.photo.number} of case ${code}`)(locale),
+    description: f.photo.caption
+      ? clipped(f.photo.caption, ALT_TEXT_MAX)
+      : text(`Ảnh số ${f.photo.number} của hồ sơ ${code}`, `Photo ${f.photo.number} of case ${code}`)(locale),
   }));
 }

@@ -108,7 +108,10 @@ export async function makePhoto(
 ): Promise<{ id: number }> {
   const row = await findCaseByCode(db, input.code);
   if (!row) throw new Error(`makePhoto: no case ${input.code}`);
-  const prepared = await prepareImage({ name: 'photo.jpg', data: input.data ?? (await photo('jpeg', { colour: input.colour ?? '#8a4b2d' })) });
+  const prepared = await prepareImage({
+    name: 'photo.jpg',
+    data: input.data ?? (await photo('jpeg', { colour: input.colour ?? '#8a4b2d' })),
+  });
   if (!prepared.ok) throw new Error(`makePhoto: ${prepared.problem}`);
   const { sourceType: _source, ...image } = prepared.image;
   const inserted = await insertCasePhoto(db, { caseId: row.id, ...image, caption: input.caption ?? null, addedByMemberId: null });

@@ -108,7 +108,11 @@ describe('addCasePhoto', () => {
 
   const MiB = 1024 * 1024;
   const bad: Array<[string, () => Promise<{ name: string; data: Uint8Array }>, string]> = [
-    ['not an image', async () => ({ name: 'notes.txt', data: Buffer.from('Họ tên: Nguyễn Văn Đức\n') }), 'notes.txt is not a JPEG, PNG or WebP image'],
+    [
+      'not an image',
+      async () => ({ name: 'notes.txt', data: Buffer.from('Họ tên: Nguyễn Văn Đức\n') }),
+      'notes.txt is not a JPEG, PNG or WebP image',
+    ],
     [
       'an image that lies about its type',
       async () => ({ name: 'anh.jpg', data: Buffer.from('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n') }),
@@ -157,7 +161,8 @@ describe('addCasePhoto', () => {
 });
 
 describe('retireCasePhoto and getCasePhotos', () => {
-  const retire = (number: number, reason = 'wrong person') => retireCasePhoto(t.db, { scope, actor: officer, code: inScope.code, number, reason });
+  const retire = (number: number, reason = 'wrong person') =>
+    retireCasePhoto(t.db, { scope, actor: officer, code: inScope.code, number, reason });
 
   it('lists photos newest first with full image and thumbnails, and leaves out a retired one', async () => {
     for (const colour of ['#ff0000', '#00ff00', '#0000ff']) expect((await add(await photo('jpeg', { colour }))).ok).toBe(true);

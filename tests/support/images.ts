@@ -8,7 +8,10 @@ import type { InputFile } from '../../src/core/invocation.ts';
  */
 
 /** A flat-coloured photo of `width`×`height` in `format`. */
-export async function photo(format: 'jpeg' | 'png' | 'webp', options: { width?: number; height?: number; colour?: string } = {}): Promise<Buffer> {
+export async function photo(
+  format: 'jpeg' | 'png' | 'webp',
+  options: { width?: number; height?: number; colour?: string } = {},
+): Promise<Buffer> {
   const { width = 48, height = 32, colour = '#8a4b2d' } = options;
   return sharp({ create: { width, height, channels: 3, background: colour } })
     .toFormat(format)
@@ -23,7 +26,13 @@ export async function jpegWithGps(options: { width?: number; height?: number } =
   return sharp(await photo('jpeg', options))
     .withExif({
       IFD0: { Make: CAMERA.make, Model: 'X1' },
-      IFD3: { GPSMapDatum: CAMERA.datum, GPSLatitudeRef: 'N', GPSLatitude: '10/1 46/1 30/1', GPSLongitudeRef: 'E', GPSLongitude: '106/1 41/1 0/1' },
+      IFD3: {
+        GPSMapDatum: CAMERA.datum,
+        GPSLatitudeRef: 'N',
+        GPSLatitude: '10/1 46/1 30/1',
+        GPSLongitudeRef: 'E',
+        GPSLongitude: '106/1 41/1 0/1',
+      },
     })
     .toBuffer();
 }
