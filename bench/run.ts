@@ -7,6 +7,7 @@ import { benchCaseStatus, type CaseStatusResult } from './case-status.ts';
 import { benchAuditChain, type AuditChainResult } from './audit-chain.ts';
 import { benchSearchQuality, type SearchQualityResult } from './search-quality.ts';
 import { benchCheck, type CheckBenchResult } from './check.ts';
+import { benchPhoto, type PhotoBenchResult } from './photo.ts';
 import { benchStartup, type CommandTiming } from './startup.ts';
 import { ms } from './stats.ts';
 
@@ -37,6 +38,9 @@ import { ms } from './stats.ts';
  * BENCH_STARTUP_RUNS (default 5), BENCH_STARTUP_CASES (default 3000, the demo's): startup times the command line as a
  * user types it, each a fresh process (`casedesk --help`, `casedesk exec` on the demo data, `npm start` to ready, first
  * time and restart), after `npm run build` when the entry point runs a build; bench/results/startup.json.
+ * BENCH_PHOTO_CASES (default 10000), BENCH_PHOTO_SHOWS (default 100): photo:pglite stores a JPEG of nearly 10 MB through
+ * `case info … photo` and times `case show` of a case with four photos beside one without; bench/results/photo-pglite.json.
+ * Run with `node --expose-gc` for a steadier memory baseline.
  */
 const env = process.env;
 const serverUrl = env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -247,6 +251,24 @@ for (const driver of ['pglite', 'postgres'] as const) {
   }
   const file = new URL(`./results/check-${driver}.json`, import.meta.url);
   writeFileSync(file, `${JSON.stringify({ machine, at: new Date().toISOString(), results }, null, 2)}\n`);
+  console.log(`written to ${file.pathname}`);
+}
+
+function reportPhoto(r: PhotoBenchResult): string {
+  const u = r.upload;
+  const m = u.memory;
+  return [
+    `photos on ${r.driver}, ${r.cases.toLocaleString('en')} cases`,
+    `  upload of ${(u.bytes / 2 ** 20).toFixed(1)} MB (${u.width}×${u.height}): ${u.seconds.toFixed(2)} s; RSS ${m.baselineRssMb.toFixed(0)} MB before, ${m.sampledPeakRssMb.toFixed(0)} MB at most during it (+${m.costMb.toFixed(0)} MB); process peak ${m.processPeakRssMb.toFixed(0)} MB${m.uploadRaisedPeak ? ' (set by the upload)' : ''}; stored ${(u.storedBytes.image / 1024).toFixed(0)} KB + thumbnail ${(u.storedBytes.thumbnail / 1024).toFixed(0)} KB`,
+    `  case show with 4 photos (${(r.show.filesBytes / 1024).toFixed(0)} KB of files): p50 ${ms(r.show.withPhotos.p50)}  p99 ${ms(r.show.withPhotos.p99)}; without a photo: p50 ${ms(r.show.withoutPhoto.p50)}  p99 ${ms(r.show.withoutPhoto.p99)} (${r.show.runs} runs each)`,
+  ].join('\n');
+}
+
+if (selected('photo:pglite')) {
+  const r = await benchPhoto({ cases: Number(env.BENCH_PHOTO_CASES ?? 10_000), shows: Number(env.BENCH_PHOTO_SHOWS ?? 100) });
+  console.log(reportPhoto(r));
+  const file = new URL('./results/photo-pglite.json', import.meta.url);
+  writeFileSync(file, `${JSON.stringify({ machine, at: new Date().toISOString(), result: r }, null, 2)}\n`);
   console.log(`written to ${file.pathname}`);
 }
 

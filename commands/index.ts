@@ -8,6 +8,7 @@ import caseFind from './case-find.ts';
 import caseHistory from './case-history.ts';
 import caseInfo from './case-info.ts';
 import caseNote from './case-note.ts';
+import casePhotoRetire from './case-photo-retire.ts';
 import caseShow from './case-show.ts';
 import caseStatus from './case-status.ts';
 import caseValidate from './case-validate.ts';
@@ -45,6 +46,7 @@ export const commands = new CommandRegistry([
   caseDecision,
   caseNote,
   caseInfo,
+  casePhotoRetire,
   caseCheck,
   caseHistory,
   caseValidate,

@@ -155,11 +155,18 @@ export function registerConsoleCommands(program: Command, ctx: CliContext): void
       ),
     )
     .requiredOption('--as <handle>', ctx.describe('thành viên chạy lệnh', 'the member who runs it'))
+    .option(
+      '--files <folder>',
+      ctx.describe(
+        'thư mục lưu các tệp của câu trả lời, như ảnh của case show (mặc định: thư mục hiện tại)',
+        "the folder to save the answer's files in, such as case show's photos (default: the current folder)",
+      ),
+    )
     .argument(
       '<command...>',
       ctx.describe('lệnh chat, ví dụ "case find nguyen van duc"', 'the chat command, e.g. "case find nguyen van duc"'),
     )
-    .action(async (words: string[], opts: { as: string }) => {
+    .action(async (words: string[], opts: { as: string; files?: string }) => {
       // Loading the commands overlaps opening the database (PGlite compiles its WebAssembly meanwhile).
       const modules = Promise.all([import('../app.ts'), import('../adapters/console/console-adapter.ts')]);
       modules.catch(() => {});
@@ -167,7 +174,8 @@ export function registerConsoleCommands(program: Command, ctx: CliContext): void
         const [{ createCore }, { ConsoleReply, consoleInvocation }] = await modules;
         const { dispatcher } = createCore({ handle, config: ctx.config, logger: ctx.logger });
         ctx.auditedByDispatcher();
-        const result = await dispatcher.dispatch(consoleInvocation(opts.as, words.join(' '), ctx.operator), new ConsoleReply(ctx.stdout));
+        const reply = new ConsoleReply(ctx.stdout, opts.files ? { files: { dir: opts.files } } : {});
+        const result = await dispatcher.dispatch(consoleInvocation(opts.as, words.join(' '), ctx.operator), reply);
         ctx.setExitCode(exitCodeFor(result.outcome));
       });
     });

@@ -436,10 +436,15 @@ function progressOf(reply: Reply, locale: Locale, log: Logger): CommandContext['
 
 /**
  * Commands already answer with a summary when they cannot reply privately; this is the net under
- * them, so that no personal data ever reaches a channel.
+ * them, so that no personal data ever reaches a channel. Files (a photo, a check's result) are for
+ * the invoker alone: an answer not marked personal, which may be shown to a channel, carries none.
  */
 function withheldIfShared(message: ReplyMessage, reply: Reply, locale: Locale): ReplyMessage {
-  if (!message.personal) return message;
+  if (!message.personal) {
+    if (!message.files) return message;
+    const { files: _withheld, ...shared } = message;
+    return shared;
+  }
   if (!reply.canBePrivate) return errorMessage(say.personalWithheldText(locale));
   return { ...message, toChannel: false };
 }

@@ -43,6 +43,17 @@ export interface OptionSpec {
   multiline?: boolean;
   /** How the value is shown in the usage line, e.g. `code`, `YYYY-MM-DD`. */
   placeholder?: string;
+  /**
+   * A `file` option's types, as a platform's file picker offers them (Slack's form), e.g. `['jpg',
+   * 'png']`. The picker only filters: the command still checks the file it reads.
+   */
+  fileTypes?: readonly string[];
+  /**
+   * An optional `file` option that the command needs when `option` is one of `values` (`case info
+   * … photo`): a platform that cannot carry a file with a typed command (Slack) then asks for it in
+   * a form, as it does for a required one.
+   */
+  neededWhen?: { option: string; values: readonly string[] };
 }
 
 /**

@@ -157,6 +157,7 @@ const EVENT_LABEL: Record<string, Text> = {
   note: text('ghi chú', 'note'),
   decision: text('ghi quyết định', 'decision recorded'),
   validated: text('rà soát hồ sơ', 'validated'),
+  photo_retired: text('gỡ ảnh', 'photo retired'),
 };
 
 const CHANGE_LABEL: Record<'corrected' | 'withdrawn', Text> = {
@@ -215,6 +216,7 @@ function describeEvent(event: CaseEventView, locale: Locale): string {
     corrected?: boolean;
     withdrawn?: boolean;
     decision?: { kind: 'wanted' | 'cancellation'; number: string | null; on: string };
+    photo?: { number: number; caption?: string };
   };
   if (event.kind === 'info_added') return describeInfo(event.data, locale);
   if (event.kind === 'validated') {
@@ -230,6 +232,11 @@ function describeEvent(event: CaseEventView, locale: Locale): string {
     return `: #${data.followUp} ${data.task ?? ''} (${action})${data.note ? ` — ${data.note}` : ''}`;
   }
   if (data.note) return `: ${data.note}`;
+  if (data.photo) {
+    const photo = text(`ảnh số ${data.photo.number}`, `photo ${data.photo.number}`)(locale);
+    const why = data.reason ?? data.photo.caption;
+    return `: ${photo}${why ? ` — ${why}` : ''}`;
+  }
   const decision = data.decision
     ? `${data.decision.kind === 'wanted' ? text('QĐ truy nã', 'wanted decision')(locale) : text('QĐ đình nã', 'cancellation decision')(locale)} ${data.decision.number ?? text('không rõ số', 'number unknown')(locale)}, ${formatDate(locale, data.decision.on)}`
     : null;

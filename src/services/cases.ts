@@ -412,29 +412,30 @@ export async function addCaseNote(
 
 export type InfoField = 'photo' | 'marks' | 'history';
 
-/** Records a photo reference, identifying marks or criminal history: the record's completeness. */
-export async function addCaseInfo(
+/**
+ * Records where a photo of the subject is filed (a print in a cabinet) when no image is attached:
+ * the case then counts as having a photo. Marks and history are entries (`addCaseDetail`), images
+ * are photos (`addCasePhoto`).
+ */
+export async function addPhotoReference(
   db: Executor,
-  input: { scope: Scope; actor: Member; code: string; field: InfoField; value: string; expectedVersion?: number | undefined },
+  input: { scope: Scope; actor: Member; code: string; reference: string; expectedVersion?: number | undefined },
 ): Promise<Result<CaseRow>> {
   const found = await caseToChange(db, input);
   if (!found.ok) return found;
   const before = found.value;
-  const changes =
-    input.field === 'photo'
-      ? { hasPhoto: true, photoNote: input.value }
-      : input.field === 'marks'
-        ? { identifyingMarks: input.value }
-        : { criminalHistory: input.value };
-  const previous = input.field === 'photo' ? before.photoNote : input.field === 'marks' ? before.identifyingMarks : before.criminalHistory;
-  const after = await updateCaseAtVersion(db, { id: before.id, expectedVersion: before.version, changes });
+  const after = await updateCaseAtVersion(db, {
+    id: before.id,
+    expectedVersion: before.version,
+    changes: { hasPhoto: true, photoNote: input.reference },
+  });
   if (!after) return changedMeanwhile(db, before, before.version);
   await insertCaseEvents(db, [
     {
       caseId: before.id,
       kind: 'info_added',
       actorMemberId: input.actor.id,
-      data: { version: after.version, field: input.field, changes: { [input.field]: [previous, input.value] } },
+      data: { version: after.version, field: 'photo', changes: { photo: [before.photoNote, input.reference] } },
     },
   ]);
   return ok(after);

@@ -1,7 +1,7 @@
 import type { Executor } from '../../db/client.ts';
 import { addAttendee, linkFollowUp, meetingsInUnits } from '../repositories/meetings.ts';
 import { countUnits, findUnitsByIds } from '../repositories/units.ts';
-import { addCaseInfo, addCaseNote, changeCaseStatus, findCases, getCaseCard, getCaseHistory, recordDecision } from './cases.ts';
+import { addCaseNote, addPhotoReference, changeCaseStatus, findCases, getCaseCard, getCaseHistory, recordDecision } from './cases.ts';
 import { auditOfCase, auditOfMember } from './audit.ts';
 import { addCaseDetail } from './case-details.ts';
 import { answerHit, listHits, runCheck } from './checks.ts';
@@ -11,6 +11,7 @@ import { resolveDigestRequest } from './digest/request.ts';
 import { addSchedule, listSchedules, removeSchedule } from './digest/schedules.ts';
 import { addFollowUp, closeFollowUpAs, listFollowUps } from './follow-ups.ts';
 import { dueValidations, validateCase } from './validations.ts';
+import { addCasePhoto, getCasePhotos, retireCasePhoto } from './photos.ts';
 import { currentMeeting, endMeeting, findMeetingInScope, minutesOf, recordItem, startMeeting } from './meetings.ts';
 
 /** A use case that takes the database (or transaction) first, as every service function does. */
@@ -44,11 +45,15 @@ export function createServices(db: Executor) {
     changeCaseStatus,
     recordDecision,
     addCaseNote,
-    addCaseInfo,
+    addPhotoReference,
     addCaseDetail,
     // Validation of wanted records by their owning units.
     validateCase,
     dueValidations,
+    // Photos of a case.
+    addCasePhoto,
+    retireCasePhoto,
+    getCasePhotos,
     // The audit log's review.
     auditOfCase,
     auditOfMember,

@@ -10,7 +10,7 @@ import { findMemberByHandle } from '../../src/repositories/members.ts';
 import { commands } from '../../commands/index.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 import { createTestCore, type TestCore } from '../support/core.ts';
-import { makeCase, makeMember, makeUnitTree } from '../factories/index.ts';
+import { makeCase, makeMember, makePhoto, makeUnitTree } from '../factories/index.ts';
 
 let t: TestDb;
 let core: TestCore;
@@ -40,6 +40,8 @@ beforeEach(async () => {
     nationalId: '001085000002',
   });
   await makeMember(t.db, { handle: 'hcm.officer', role: 'officer', unit: 'CA-HCM' });
+  await makePhoto(t.db, { code: 'TN-2020-000001' });
+  await makePhoto(t.db, { code: 'TN-2020-000002' });
   // A member who left: an admin of the unit (who could run anything) with a linked account, disabled.
   await makeMember(t.db, { handle: 'hn.gone', role: 'admin', unit: 'CA-HN', discord: { guild: 'G1', user: 'U1' } });
   await t.db.execute(sql`update members set disabled_at = now() where handle = 'hn.gone'`);
@@ -79,6 +81,7 @@ const CASE_COMMANDS: Record<string, (code: string) => string> = {
   'case note': (code) => `case note ${code} đã xác minh nơi ở`,
   'case info': (code) => `case info ${code} marks sẹo ở má trái`,
   'case validate': (code) => `case validate ${code} complete`,
+  'case photo-retire': (code) => `case photo-retire ${code} 1 nhầm người`,
   'followup add': (code) => `followup add ${code} unit:CAQ-HK Vận động ra đầu thú due:2024-12-31`,
   'followup done': (code) => `followup done ${code === IN ? 1 : 2} đã xác minh`,
   'followup cancel': (code) => `followup cancel ${code === IN ? 1 : 2}`,

@@ -1,6 +1,9 @@
 import type { Database } from '../../db/client.ts';
 import type { CaseStatus, Danger, Locale, MemberRole } from '../../db/schema/index.ts';
-import { insertCases, findCaseByCode, type CaseFields, type CaseRow } from '../../src/repositories/cases.ts';
+import { insertCases, findCaseByCode, updateCaseAtVersion, type CaseFields, type CaseRow } from '../../src/repositories/cases.ts';
+import { insertCasePhoto } from '../../src/repositories/case-photos.ts';
+import { prepareImage } from '../../src/services/images.ts';
+import { photo } from '../support/images.ts';
 import { insertDecisions } from '../../src/repositories/case-decisions.ts';
 import { insertIdentity, insertMember, type Member } from '../../src/repositories/members.ts';
 import { findUnitByCode, insertUnit, type Unit } from '../../src/repositories/units.ts';
@@ -93,4 +96,25 @@ export async function makeCase(
       : []),
   ]);
   return (await findCaseByCode(db, row.code))!;
+}
+
+/**
+ * A photo on a case, stored as `case info … photo` stores one (a small flat-coloured JPEG unless
+ * `data` is given), the case marked as having a photo. Without a member: an import's.
+ */
+export async function makePhoto(
+  db: Database,
+  input: { code: string; data?: Uint8Array; caption?: string; colour?: string },
+): Promise<{ id: number }> {
+  const row = await findCaseByCode(db, input.code);
+  if (!row) throw new Error(`makePhoto: no case ${input.code}`);
+  const prepared = await prepareImage({
+    name: 'photo.jpg',
+    data: input.data ?? (await photo('jpeg', { colour: input.colour ?? '#8a4b2d' })),
+  });
+  if (!prepared.ok) throw new Error(`makePhoto: ${prepared.problem}`);
+  const { sourceType: _source, ...image } = prepared.image;
+  const inserted = await insertCasePhoto(db, { caseId: row.id, ...image, caption: input.caption ?? null, addedByMemberId: null });
+  await updateCaseAtVersion(db, { id: row.id, expectedVersion: row.version, changes: { hasPhoto: true } });
+  return inserted;
 }

@@ -257,9 +257,9 @@ export function createSlackAdapter(options: SlackAdapterOptions) {
   function formFor(invocation: Invocation): { command: CommandDefinition; prefill: Prefill } | undefined {
     if (invocation.input.kind !== 'text') return undefined;
     const found = registry.resolveText(invocation.input.line);
-    if (!('command' in found) || !needsForm(found.command)) return undefined;
+    if (!('command' in found) || !found.command.options.some((o) => o.type === 'file')) return undefined;
     const filled = prefill(found.command, found.rest, locale);
-    return filled && { command: found.command, prefill: filled };
+    return filled && needsForm(found.command, filled.values) ? { command: found.command, prefill: filled } : undefined;
   }
 
   /**

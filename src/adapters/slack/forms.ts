@@ -31,18 +31,26 @@ export const FORM_LIMITS = {
 } as const;
 
 /**
- * The file types a form's file input takes. The option spec names none; the one command with a
- * file option (`case check`) reads CSV and xlsx. Slack only filters the picker by them: the command
- * still reads the file and says what is wrong with it.
+ * The file types a form's file input takes when its option names none (see
+ * {@link OptionSpec.fileTypes}): `case check` reads CSV and xlsx. Slack only filters the picker by
+ * them: the command still reads the file and says what is wrong with it.
  */
 export const FORM_FILE_TYPES: readonly string[] = ['csv', 'xlsx'];
 
 /** The most files one `file_input` takes here: a `file` option is one file. */
 const FILES_PER_INPUT = 1;
 
-/** A command is asked for in a form when it needs a file, which a slash command cannot carry. */
-export function needsForm(command: CommandDefinition): boolean {
-  return command.options.some((o) => o.type === 'file' && o.required === true);
+/**
+ * A command is asked for in a form when it needs a file, which a slash command cannot carry: a
+ * required file, or one the typed `values` call for (see {@link OptionSpec.neededWhen}).
+ */
+export function needsForm(command: CommandDefinition, values: Record<string, string> = {}): boolean {
+  return command.options.some((o) => {
+    if (o.type !== 'file') return false;
+    if (o.required === true) return true;
+    const when = o.neededWhen;
+    return when !== undefined && when.values.includes(values[when.option] ?? '');
+  });
 }
 
 /** Where a form was asked for, kept in its `private_metadata` (a submission says only who submitted). */
@@ -171,7 +179,7 @@ function inputBlock(spec: OptionSpec, initial: string | undefined, locale: Local
 function inputElement(spec: OptionSpec, initial: string | undefined, locale: Locale): types.InputBlock['element'] {
   switch (spec.type) {
     case 'file':
-      return { type: 'file_input', action_id: ACTION_ID, filetypes: [...FORM_FILE_TYPES], max_files: FILES_PER_INPUT };
+      return { type: 'file_input', action_id: ACTION_ID, filetypes: [...(spec.fileTypes ?? FORM_FILE_TYPES)], max_files: FILES_PER_INPUT };
     case 'choice': {
       const choices = spec.choices ?? [];
       if (

@@ -44,9 +44,21 @@ describe('Slack forms for commands that need a file', () => {
     expect(
       commands
         .all()
-        .filter(needsForm)
+        .filter((c) => needsForm(c))
         .map((c) => c.name),
     ).toEqual(['case check']);
+  });
+
+  it('are asked for a command whose file the typed values call for: a photo of case info, not its marks', () => {
+    const info = commands.get('case info')!;
+    expect(needsForm(info, prefill(info, 'TN-2020-000001 ảnh', 'vi')!.values)).toBe(true);
+    expect(needsForm(info, prefill(info, 'TN-2020-000001 marks sẹo ở tay', 'vi')!.values)).toBe(false);
+    const form = commandForm({ command: info, prefill: prefill(info, 'TN-2020-000001 photo', 'en')!, context, locale: 'en' });
+    expect(viewProblems(form)).toEqual([]);
+    expect(inputs(form.blocks).find((b) => b.block_id === 'o:file')!.element).toMatchObject({
+      type: 'file_input',
+      filetypes: ['jpg', 'jpeg', 'png', 'webp'],
+    });
   });
 
   it('show each kind of option as its own input, typed values filled in, within Slack’s limits for a modal', () => {
