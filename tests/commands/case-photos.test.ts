@@ -102,7 +102,7 @@ describe('case info … photo with an image', () => {
     expect(withFile.reply.text).toContain('A file goes with a photo only');
     const empty = await core.run('duc', `case info ${code} marks`);
     expect(empty.result.outcome).toBe('invalid');
-    expect(empty.reply.text).toContain('Missing text');
+    expect(empty.reply.text).toContain('There is no identifying marks to record');
     expect(await photoCount()).toBe(0);
   });
 

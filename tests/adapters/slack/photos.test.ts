@@ -152,6 +152,6 @@ describe('photos on Slack', () => {
     const responseId = await slash(adapter, `info ${code} marks sẹo ở má trái`);
     await api.until(() => api.responses.some((r) => r.id === responseId));
     expect(api.views).toEqual([]);
-    expect(JSON.stringify(api.responses.find((r) => r.id === responseId)!.body)).toContain(`Recorded the identifying marks of ${code}.`);
+    expect(JSON.stringify(api.responses.find((r) => r.id === responseId)!.body)).toContain(`Added identifying marks to ${code} (entry 1;`);
   });
 });
