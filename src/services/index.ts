@@ -9,6 +9,7 @@ import { buildDigest } from './digest/digest.ts';
 import { resolveDigestRequest } from './digest/request.ts';
 import { addSchedule, listSchedules, removeSchedule } from './digest/schedules.ts';
 import { addFollowUp, closeFollowUpAs, listFollowUps } from './follow-ups.ts';
+import { closeInspection, listInspections, markInspection, showInspection, startInspection } from './inspections.ts';
 import { currentMeeting, endMeeting, findMeetingInScope, minutesOf, recordItem, startMeeting } from './meetings.ts';
 
 /** A use case that takes the database (or transaction) first, as every service function does. */
@@ -64,6 +65,12 @@ export function createServices(db: Executor) {
     addAttendee,
     linkFollowUp,
     meetingsInUnits,
+    // Records inspections.
+    startInspection,
+    markInspection,
+    closeInspection,
+    showInspection,
+    listInspections,
     // Digests and their schedules.
     resolveDigestRequest,
     buildDigest,

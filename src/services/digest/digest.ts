@@ -12,6 +12,7 @@ import {
   type OverdueFollowUp,
   type UnitFigures,
 } from '../../repositories/digest.ts';
+import { inspectionsHeldByUnit, type InspectionsHeld } from '../../repositories/inspections.ts';
 import { unitTree, type UnitTreeRow } from '../../repositories/units.ts';
 import { monthsOf, sameTimeLastYear, type Period } from './period.ts';
 import { auditChainHead } from '../../repositories/audit.ts';
@@ -65,6 +66,8 @@ export interface Digest extends Figures {
   lookups: number;
   /** List checks (`case check`) and the confirmation of their hits. */
   checks: CheckFigures;
+  /** Records inspections closed in the period, by inspected unit, most first. */
+  inspections: InspectionsHeld[];
   /** What the records of the cases wanted today lack. */
   completeness: { missingPhoto: number; missingMarks: number; missingHistory: number };
   /** How the period of the schedule's previous digest has changed since it was sent. */
@@ -216,6 +219,7 @@ export async function buildDigest(
     input.since ? changesSince(db, { unitIds, since: input.since, until: input.asOf ?? new Date() }) : Promise.resolve(undefined),
     input.earlier ? reviseEarlierReport(db, { unitIds, earlier: input.earlier, timeZone }) : Promise.resolve(null),
   ]);
+  const inspections = await inspectionsHeldByUnit(db, { unitIds, ...period, timeZone });
 
   // Units summed into the rows of the report.
   const buckets = new Map<number, Counts[]>();
@@ -267,6 +271,7 @@ export async function buildDigest(
     followUps,
     lookups: lookups + checks.rowsChecked,
     checks,
+    inspections,
     completeness: { missingPhoto: total.missingPhoto, missingMarks: total.missingMarks, missingHistory: total.missingHistory },
     revision,
     journalMark,
