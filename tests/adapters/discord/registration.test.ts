@@ -18,11 +18,23 @@ function* walk(options: APIApplicationCommandOption[] = []): Generator<APIApplic
 
 describe('Discord command registration', () => {
   it('registers /case and /followup with subcommands, and the one-word commands at the top', () => {
-    expect(built.map((c) => c.name).sort()).toEqual(['audit', 'case', 'digest', 'followup', 'help', 'hit', 'meeting', 'member', 'whoami']);
+    expect(built.map((c) => c.name).sort()).toEqual([
+      'audit',
+      'case',
+      'digest',
+      'followup',
+      'help',
+      'hit',
+      'inspection',
+      'meeting',
+      'member',
+      'whoami',
+    ]);
     const sub = (name: string) => (built.find((c) => c.name === name)!.options ?? []).map((o) => o.name).sort();
     expect(sub('case')).toEqual(['check', 'decision', 'find', 'history', 'info', 'note', 'show', 'status']);
     expect(sub('followup')).toEqual(['add', 'cancel', 'done', 'list']);
     expect(sub('hit')).toEqual(['confirm', 'list', 'reject', 'wait']);
+    expect(sub('inspection')).toEqual(['close', 'list', 'mark', 'show', 'start']);
   });
 
   it('follows Discord rules: names, description lengths, required options first, at most 25 options and choices', () => {
