@@ -28,10 +28,11 @@ const intArray = (ids: number[]) => `{${ids.join(',')}}`;
 
 /**
  * Locks the unit's row until the transaction ends, so that two leads opening an inspection of the
- * same unit at once are taken one after the other, and the second sees the first's.
+ * same unit at once are taken one after the other, and the second sees the first's. A no-key lock:
+ * rows that merely refer to the unit (a case, a follow-up) are still written meanwhile.
  */
 export async function lockUnitForInspection(db: Executor, unitId: number): Promise<void> {
-  await queryRows(db, sql`select id from units where id = ${unitId} for update`);
+  await queryRows(db, sql`select id from units where id = ${unitId} for no key update`);
 }
 
 export async function findOpenInspectionOfUnit(db: Executor, unitId: number): Promise<InspectionRow | undefined> {
@@ -100,7 +101,7 @@ export async function findInspection(db: Executor, input: { id: number; forUpdat
           i.closed_at as "closedAt", i.closed_by_member_id as "closedByMemberId", i.summary
         from inspections i join units u on u.id = i.unit_id
         where i.id = ${input.id}
-        ${input.forUpdate ? sql`for update of i` : sql``}`,
+        ${input.forUpdate ? sql`for no key update of i` : sql``}`,
   );
   return row && { ...row, openedAt: new Date(row.openedAt), closedAt: row.closedAt ? new Date(row.closedAt) : null };
 }

@@ -187,6 +187,39 @@ describe('refusals', () => {
     expect(await queryRows(t.db, sql`select unit_id from inspections`)).toHaveLength(1);
   });
 
+  it('opens one inspection when two leads open one of the same unit at once', async () => {
+    await makeMember(t.db, { handle: 'hn.lead2', role: 'lead', unit: 'CA-HN' });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const leads = { 'hn.lead': await as('hn.lead'), 'hn.lead2': await as('hn.lead2') };
+    const opening = (handle: keyof typeof leads, hold: boolean) =>
+      t.db.transaction(async (tx) => {
+        const started = await startInspection(tx, {
+          ...leads[handle],
+          unitCode: 'CAQ-HK',
+          platform: 'console',
+          channelId: 'console',
+          now: NOW,
+          timeZone: TZ,
+        });
+        if (hold) {
+          entered();
+          await held;
+        }
+        return started;
+      });
+    // The first holds its transaction open, its inspection written, while the second tries.
+    const first = opening('hn.lead', true);
+    await inside;
+    const second = opening('hn.lead2', false);
+    setTimeout(release, 100);
+    const results = await Promise.all([first, second]);
+    expect(results.map((r) => (r.ok ? 'ok' : r.failure.code))).toEqual(['ok', 'conflict']);
+    expect(await queryRows(t.db, sql`select id from inspections where closed_at is null`)).toHaveLength(1);
+  });
+
   it('refuses marks by the inspected unit, of unknown records, after closing; and closing with unmarked records', async () => {
     const started = await start('hn.lead', { unitCode: 'CAQ-HK', sampleSize: 2, seed: 's' });
     if (!started.ok) throw new Error('not started');
