@@ -23,6 +23,11 @@ import hitConfirm from './hit-confirm.ts';
 import hitList from './hit-list.ts';
 import hitReject from './hit-reject.ts';
 import hitWait from './hit-wait.ts';
+import inspectionClose from './inspection-close.ts';
+import inspectionList from './inspection-list.ts';
+import inspectionMark from './inspection-mark.ts';
+import inspectionShow from './inspection-show.ts';
+import inspectionStart from './inspection-start.ts';
 import meetingAttend from './meeting-attend.ts';
 import meetingConclude from './meeting-conclude.ts';
 import meetingEnd from './meeting-end.ts';
@@ -68,6 +73,11 @@ export const commands = new CommandRegistry([
   meetingEnd,
   meetingList,
   meetingMinutes,
+  inspectionStart,
+  inspectionMark,
+  inspectionClose,
+  inspectionShow,
+  inspectionList,
   auditCase,
   auditMember,
   memberRole,
@@ -95,6 +105,13 @@ export const commandGroups: Record<string, CommandGroup> = {
   meeting: {
     nameVi: 'họp',
     description: text('Họp giao ban: chương trình, kết luận, biên bản', 'Committee meetings: agenda, conclusions, minutes'),
+  },
+  inspection: {
+    nameVi: 'kiểm-tra-hồ-sơ',
+    description: text(
+      'Kiểm tra việc quản lý hồ sơ của đơn vị cấp dưới: chọn mẫu, ghi kết quả, giao việc khắc phục',
+      'Inspect how a unit below keeps its records: draw a sample, mark findings, assign follow-ups',
+    ),
   },
   audit: {
     nameVi: 'kiểm-tra',

@@ -51,6 +51,7 @@ export default defineCommand({
       ...agenda.statusChanges.map((c) => c.code),
       ...agenda.digest.followUps.oldestOverdue.flatMap((f) => (f.caseCode ? [f.caseCode] : [])),
       ...(agenda.previous?.followUps ?? []).flatMap((f) => (f.caseCode ? [f.caseCode] : [])),
+      ...(agenda.openFindings?.findings ?? []).map((f) => f.caseCode),
     );
     return ok(agendaMessage(started.value.meeting, started.value.agenda, ctx.locale, ctx.timeZone));
   },

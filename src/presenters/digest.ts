@@ -100,6 +100,20 @@ function validationLine(d: Digest, locale: Locale): Block {
   };
 }
 
+/**
+ * "Kiểm tra hồ sơ: 2 cuộc đã kết thúc (CAQ-HK 1, CA-HCM 1); 25 hồ sơ được kiểm tra, 3 phát hiện." /
+ * "Records inspections: 2 held (CAQ-HK 1, CA-HCM 1); 25 records inspected, 3 findings."
+ */
+function inspectionsLine(locale: Locale, held: Digest['inspections']): string {
+  const n = (value: number) => formatNumber(locale, value);
+  const sum = (key: 'held' | 'sampled' | 'findings') => held.reduce((total, u) => total + u[key], 0);
+  const byUnit = held.map((u) => `${u.unitCode} ${n(u.held)}`).join(', ');
+  return text(
+    `Kiểm tra hồ sơ: ${n(sum('held'))} cuộc đã kết thúc (${byUnit}); ${n(sum('sampled'))} hồ sơ được kiểm tra, ${n(sum('findings'))} phát hiện.`,
+    `Records inspections: ${n(sum('held'))} held (${byUnit}); ${plural('en', sum('sampled'), 'record', 'records')} inspected, ${plural('en', sum('findings'), 'finding', 'findings')}.`,
+  )(locale);
+}
+
 /** The digest as a platform-neutral message: aggregates and case codes only, for a channel. */
 export function digestMessage(d: Digest, locale: Locale, options: { since?: 'digest' | 'meeting' } = {}): ReplyMessage {
   const t = (vi: string, en: string) => text(vi, en)(locale);
@@ -177,6 +191,7 @@ export function digestMessage(d: Digest, locale: Locale, options: { since?: 'dig
       ),
     });
   }
+  if (d.inspections.length) blocks.push({ kind: 'text', text: inspectionsLine(locale, d.inspections) });
   const f = d.followUps;
   blocks.push({
     kind: 'text',

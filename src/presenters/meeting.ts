@@ -41,6 +41,31 @@ export function previousMeetingBlocks(previous: PreviousMeeting, locale: Locale,
   ];
 }
 
+/**
+ * The open follow-ups from records inspections' findings: how many, and each by its number, case
+ * code, the unit to act and its due date. Never the finding's text, which may name the person.
+ */
+function openFindingsBlocks(open: NonNullable<Agenda['openFindings']>, locale: Locale): Block[] {
+  const t = (vi: string, en: string) => text(vi, en)(locale);
+  const more = open.total - open.findings.length;
+  const items = open.findings.map((f) => {
+    const due = f.dueOn ? ` · ${t('hạn', 'due')} ${formatDate(locale, f.dueOn)}` : '';
+    const late = f.overdue ? ` · ${t('quá hạn', 'overdue')}` : '';
+    return `#${f.followUpId} · ${f.caseCode} · ${f.unitCode}${due}${late} (${t('kiểm tra', 'inspection')} #${f.inspectionId})`;
+  });
+  if (more > 0) items.push(t(`… và ${formatNumber(locale, more)} phát hiện khác`, `… and ${formatNumber(locale, more)} more`));
+  return [
+    {
+      kind: 'text',
+      text: t(
+        `Phát hiện kiểm tra hồ sơ chưa khắc phục: ${formatNumber(locale, open.total)}`,
+        `Records inspection findings still open: ${formatNumber(locale, open.total)}`,
+      ),
+    },
+    { kind: 'list', items },
+  ];
+}
+
 /** The agenda as posted to the committee's channel: aggregates, case codes, and its own directives. */
 export function agendaMessage(meeting: MeetingRow, agenda: Agenda, locale: Locale, timeZone: string): ReplyMessage {
   const t = (vi: string, en: string) => text(vi, en)(locale);
@@ -70,6 +95,7 @@ export function agendaMessage(meeting: MeetingRow, agenda: Agenda, locale: Local
       },
     );
   }
+  if (agenda.openFindings?.total) blocks.push(...openFindingsBlocks(agenda.openFindings, locale));
   return { personal: false, toChannel: true, title: t(`Họp: ${meeting.title}`, `Meeting: ${meeting.title}`), blocks };
 }
 

@@ -12,6 +12,7 @@ import { addSchedule, listSchedules, removeSchedule } from './digest/schedules.t
 import { addFollowUp, closeFollowUpAs, listFollowUps } from './follow-ups.ts';
 import { dueValidations, validateCase } from './validations.ts';
 import { addCasePhoto, getCasePhotos, retireCasePhoto } from './photos.ts';
+import { closeInspection, listInspections, markInspection, showInspection, startInspection } from './inspections.ts';
 import { currentMeeting, endMeeting, findMeetingInScope, minutesOf, recordItem, startMeeting } from './meetings.ts';
 
 /** A use case that takes the database (or transaction) first, as every service function does. */
@@ -75,6 +76,12 @@ export function createServices(db: Executor) {
     addAttendee,
     linkFollowUp,
     meetingsInUnits,
+    // Records inspections.
+    startInspection,
+    markInspection,
+    closeInspection,
+    showInspection,
+    listInspections,
     // Digests and their schedules.
     resolveDigestRequest,
     buildDigest,

@@ -24,6 +24,7 @@ import {
   type MeetingFollowUp,
   type MeetingRow,
 } from '../repositories/meetings.ts';
+import { openFindingsOfUnits, type OpenFinding } from '../repositories/inspections.ts';
 import type { Member } from '../repositories/members.ts';
 import { findUnitById, unitSubtreeIds } from '../repositories/units.ts';
 import { buildDigest, type Digest } from './digest/digest.ts';
@@ -45,6 +46,12 @@ export interface Agenda {
   /** The cases whose status changed since the previous meeting: the first few codes, and how many in all. */
   statusChanges: Array<{ code: string; status: string }>;
   statusChangesTotal: number;
+  /**
+   * The follow-ups made from records inspections' findings within the committee's units that are
+   * still open: the first few, soonest due first, and how many in all. Absent from agendas kept
+   * before inspections.
+   */
+  openFindings?: { findings: Array<OpenFinding & { overdue: boolean }>; total: number };
 }
 
 export interface Minutes {
@@ -63,6 +70,8 @@ export interface Minutes {
 
 /** How many status changes the agenda lists by code; the rest are counted. */
 const STATUS_CHANGES_LISTED = 30;
+/** How many open inspection findings the agenda lists; the rest are counted. */
+const OPEN_FINDINGS_LISTED = 30;
 
 const noOpenMeeting = text(
   'Không có cuộc họp nào đang mở ở kênh này. Mở họp bằng: meeting start <tiêu đề>',
@@ -134,9 +143,11 @@ export async function startMeeting(
     ...(input.validation ? { validation: input.validation } : {}),
   });
   const followUps = previous ? await followUpsOf(db, previous.id) : [];
+  const unitIds = await unitSubtreeIds(db, unitId);
   const changed = previous
-    ? await casesChangedSince(db, { unitIds: await unitSubtreeIds(db, unitId), since: previous.startedAt, limit: STATUS_CHANGES_LISTED })
+    ? await casesChangedSince(db, { unitIds, since: previous.startedAt, limit: STATUS_CHANGES_LISTED })
     : { cases: [], total: 0 };
+  const openFindings = await openFindingsOfUnits(db, { unitIds, limit: OPEN_FINDINGS_LISTED });
   const agenda: Agenda = {
     digest,
     previous: previous
@@ -149,6 +160,10 @@ export async function startMeeting(
       : null,
     statusChanges: changed.cases,
     statusChangesTotal: changed.total,
+    openFindings: {
+      findings: openFindings.findings.map((f) => ({ ...f, overdue: f.dueOn !== null && f.dueOn < input.today })),
+      total: openFindings.total,
+    },
   };
   const title = input.title?.trim() || `${unit.code} ${formatDate(input.locale, input.today)}`;
   const meeting = await insertMeeting(db, {

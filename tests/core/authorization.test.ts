@@ -89,7 +89,14 @@ const CASE_COMMANDS: Record<string, (code: string) => string> = {
   'hit confirm': (code) => `hit confirm ${code === IN ? 1 : 2}`,
   'hit reject': (code) => `hit reject ${code === IN ? 1 : 2} khác người`,
   'hit wait': (code) => `hit wait ${code === IN ? 1 : 2} 30`,
+  'inspection start': (code) => `inspection start unit:${code === IN ? 'CAQ-HK' : 'CA-HCM'}`,
+  // The rest need an inspection of each case's unit: #1 of CAQ-HK, #2 of CA-HCM (see INSPECTED).
+  'inspection mark': (code) => `inspection mark ${code === IN ? 1 : 2} 1 ok`,
+  'inspection close': (code) => `inspection close ${code === IN ? 1 : 2} partial:yes`,
+  'inspection show': (code) => `inspection show ${code === IN ? 1 : 2}`,
 };
+/** The commands on an inspection: a lead of the root unit has opened one of each case's unit first. */
+const INSPECTED = new Set(['inspection mark', 'inspection close', 'inspection show']);
 const GLOBAL: Record<string, string> = {
   'case find': 'case find nguyen van duc',
   'case check': 'case check list.csv',
@@ -99,6 +106,7 @@ const GLOBAL: Record<string, string> = {
   'digest preview': 'digest preview month',
   'digest schedule': 'digest schedule list',
   'meeting list': 'meeting list',
+  'inspection list': 'inspection list',
   'audit member': 'audit member hn.viewer',
   'meeting start': 'meeting start Giao ban',
   // The rest need a meeting: opened first by the unit's admin.
@@ -130,6 +138,12 @@ it('covers every registered command', () => {
 
 describe.each(Object.entries(CASE_COMMANDS))('%s', (name, line) => {
   const command = commands.get(name)!;
+  beforeEach(async () => {
+    if (!INSPECTED.has(name)) return;
+    await makeMember(t.db, { handle: 'c06.lead', role: 'lead', unit: 'C06' });
+    for (const unit of ['CAQ-HK', 'CA-HCM'])
+      expect((await core.run('c06.lead', `inspection start unit:${unit}`)).result.outcome).toBe('ok');
+  });
   it.each(ROLES)('as %s: allowed in scope only when the role suffices; out of scope is "not found"', async (role) => {
     const inScope = await run(`hn.${role}`, line(IN));
     const outScope = await run(`hn.${role}`, line(OUT));

@@ -12,6 +12,7 @@ import {
   type OverdueFollowUp,
   type UnitFigures,
 } from '../../repositories/digest.ts';
+import { inspectionsHeldByUnit, type InspectionsHeld } from '../../repositories/inspections.ts';
 import { unitTree, type UnitTreeRow } from '../../repositories/units.ts';
 import { monthsOf, sameTimeLastYear, type Period } from './period.ts';
 import { auditChainHead } from '../../repositories/audit.ts';
@@ -67,6 +68,8 @@ export interface Digest extends Figures {
   lookups: number;
   /** List checks (`case check`) and the confirmation of their hits. */
   checks: CheckFigures;
+  /** Records inspections closed in the period, by inspected unit, most first. */
+  inspections: InspectionsHeld[];
   /** What the records of the cases wanted today lack. */
   completeness: { missingPhoto: number; missingMarks: number; missingHistory: number };
   /** Records reviewed by their owning units in the period, and reviews due and overdue on the digest's day. */
@@ -229,6 +232,7 @@ export async function buildDigest(
     timeZone,
     policy: input.validation ?? DEFAULT_VALIDATION_POLICY,
   });
+  const inspections = await inspectionsHeldByUnit(db, { unitIds, ...period, timeZone });
 
   // Units summed into the rows of the report.
   const buckets = new Map<number, Counts[]>();
@@ -280,6 +284,7 @@ export async function buildDigest(
     followUps,
     lookups: lookups + checks.rowsChecked,
     checks,
+    inspections,
     completeness: { missingPhoto: total.missingPhoto, missingMarks: total.missingMarks, missingHistory: total.missingHistory },
     validations,
     revision,

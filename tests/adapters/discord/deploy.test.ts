@@ -36,7 +36,7 @@ const env = (extra: Record<string, string> = {}) => ({
 describe('casedesk discord deploy', () => {
   it('registers the commands in a server, built from the specs, and is safe to re-run', async () => {
     const first = await cli(['discord', 'deploy', '--guild', GUILD], { env: env() });
-    expect(first).toMatchObject({ code: 0, stdout: `Registered 10 commands (guild ${GUILD}).\n` });
+    expect(first).toMatchObject({ code: 0, stdout: `Registered 11 commands (guild ${GUILD}).\n` });
     expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`PUT /api/v10/applications/${APP}/guilds/${GUILD}/commands`]);
     const registered = api.commands.get(GUILD) as Array<{ name: string; options: Array<{ name: string }> }>;
     expect(registered.map((c) => c.name).sort()).toEqual([
@@ -46,13 +46,14 @@ describe('casedesk discord deploy', () => {
       'followup',
       'help',
       'hit',
+      'inspection',
       'meeting',
       'member',
       'validation',
       'whoami',
     ]);
     const subcommands = registered.flatMap((c) =>
-      ['audit', 'case', 'digest', 'followup', 'hit', 'meeting', 'member', 'validation'].includes(c.name)
+      ['audit', 'case', 'digest', 'followup', 'hit', 'inspection', 'meeting', 'member', 'validation'].includes(c.name)
         ? c.options.map((o) => `${c.name} ${o.name}`)
         : [c.name],
     );
@@ -65,11 +66,11 @@ describe('casedesk discord deploy', () => {
 
     expect((await cli(['discord', 'deploy', '--guild', GUILD], { env: env() })).code).toBe(0);
     expect(api.requests).toHaveLength(2);
-    expect(api.commands.get(GUILD)).toHaveLength(10);
+    expect(api.commands.get(GUILD)).toHaveLength(11);
   });
 
   it('registers globally without a server, and in every server of DISCORD_GUILD_IDS', async () => {
-    expect((await cli(['discord', 'deploy'], { env: env() })).stdout).toBe('Registered 10 commands (global).\n');
+    expect((await cli(['discord', 'deploy'], { env: env() })).stdout).toBe('Registered 11 commands (global).\n');
     expect(api.requests[0]!.path).toBe(`/api/v10/applications/${APP}/commands`);
     const two = await cli(['discord', 'deploy'], { env: env({ DISCORD_GUILD_IDS: `${GUILD}, 11111111111111111` }) });
     expect(two.code).toBe(0);
@@ -82,7 +83,7 @@ describe('casedesk discord deploy', () => {
     expect(result.code).toBe(0);
     expect(api.requests).toHaveLength(2);
     expect(api.requests[1]!.at - api.requests[0]!.at).toBeGreaterThanOrEqual(250);
-    expect(api.commands.get(GUILD)).toHaveLength(10);
+    expect(api.commands.get(GUILD)).toHaveLength(11);
   });
 
   it('says how to fix a token Discord refuses', async () => {

@@ -25,16 +25,18 @@ describe('Discord command registration', () => {
       'followup',
       'help',
       'hit',
+      'inspection',
       'meeting',
       'member',
       'validation',
       'whoami',
     ]);
     const sub = (name: string) => (built.find((c) => c.name === name)!.options ?? []).map((o) => o.name).sort();
-    expect(sub('case')).toEqual(['check', 'decision', 'find', 'history', 'info', 'note', 'show', 'status', 'validate']);
+    expect(sub('case')).toEqual(['check', 'decision', 'find', 'history', 'info', 'note', 'photo-retire', 'show', 'status', 'validate']);
     expect(sub('followup')).toEqual(['add', 'cancel', 'done', 'list']);
     expect(sub('hit')).toEqual(['confirm', 'list', 'reject', 'wait']);
     expect(sub('validation')).toEqual(['due']);
+    expect(sub('inspection')).toEqual(['close', 'list', 'mark', 'show', 'start']);
   });
 
   it('follows Discord rules: names, description lengths, required options first, at most 25 options and choices', () => {
