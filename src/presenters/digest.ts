@@ -164,6 +164,9 @@ export function digestMessage(d: Digest, locale: Locale, options: { since?: 'dig
       { label: t('Hồ sơ đang truy nã còn thiếu ảnh', 'Wanted now, without a photo'), value: n(d.completeness.missingPhoto) },
       { label: t('Thiếu đặc điểm nhận dạng', 'Without identifying marks'), value: n(d.completeness.missingMarks) },
       { label: t('Thiếu tiền án, tiền sự', 'Without criminal history'), value: n(d.completeness.missingHistory) },
+      { label: t('Ảnh bổ sung trong kỳ', 'Photos added in the period'), value: n(d.added.photos) },
+      { label: t('Đặc điểm nhận dạng bổ sung trong kỳ', 'Identifying marks added in the period'), value: n(d.added.marks) },
+      { label: t('Tiền án, tiền sự bổ sung trong kỳ', 'Criminal history added in the period'), value: n(d.added.history) },
     ],
   });
   blocks.push(validationLine(d, locale));

@@ -359,3 +359,37 @@ export async function chatAccountOf(db: Executor, input: { memberId: number; pla
   );
   return row?.userId ?? null;
 }
+
+/** What was added to the records in a period: photos, identifying marks and criminal history entries. */
+export interface RecordAdditions {
+  photos: number;
+  marks: number;
+  history: number;
+}
+
+/**
+ * The photos (retired ones too: they were added) and the identifying-detail entries added from
+ * `from` to `to` (days in `timeZone`) to the cases of `unitIds`, by the unit owning each case now.
+ * Entries that came with the migration of the old free-text fields are not news and are left out.
+ */
+export async function recordAdditions(
+  db: Executor,
+  input: { unitIds: number[] | null; from: IsoDate; to: IsoDate; timeZone: string },
+): Promise<RecordAdditions> {
+  const inPeriod = (column: SQL) =>
+    sql`${column} >= (${input.from}::date)::timestamp at time zone ${input.timeZone}
+      and ${column} < (${input.to}::date + 1)::timestamp at time zone ${input.timeZone}`;
+  const [row] = await queryRows<RecordAdditions>(
+    db,
+    sql`select
+          (select count(*) from case_photos p join cases c on c.id = p.case_id
+            where ${inUnits(sql`c.unit_id`, input.unitIds)} and ${inPeriod(sql`p.added_at`)})::int as photos,
+          (select count(*) from case_details d join cases c on c.id = d.case_id
+            where d.kind = 'marks' and d.added_by_label is distinct from 'migration'
+              and ${inUnits(sql`c.unit_id`, input.unitIds)} and ${inPeriod(sql`d.added_at`)})::int as marks,
+          (select count(*) from case_details d join cases c on c.id = d.case_id
+            where d.kind = 'history' and d.added_by_label is distinct from 'migration'
+              and ${inUnits(sql`c.unit_id`, input.unitIds)} and ${inPeriod(sql`d.added_at`)})::int as history`,
+  );
+  return row!;
+}

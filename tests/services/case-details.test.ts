@@ -9,8 +9,10 @@ import { findCaseByCode, type CaseRow } from '../../src/repositories/cases.ts';
 import type { Member } from '../../src/repositories/members.ts';
 import { addCaseDetail, detailsAddedByUnit, detailsAddedSince } from '../../src/services/case-details.ts';
 import { getCaseCard } from '../../src/services/cases.ts';
+import { buildDigest } from '../../src/services/digest/digest.ts';
+import { digestMessage } from '../../src/presenters/digest.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
-import { makeCase, makeMember, makeUnitTree } from '../factories/index.ts';
+import { makeCase, makeMember, makePhoto, makeUnitTree } from '../factories/index.ts';
 
 let t: TestDb;
 const TODAY = '2024-09-01';
@@ -231,5 +233,43 @@ describe("the records department's figures", () => {
       history: 0,
     });
     expect(await detailsAddedSince(t.db, { unitIds: [], since: new Date('2000-01-01T00:00:00Z') })).toEqual({ marks: 0, history: 0 });
+  });
+});
+
+describe('what the digest says was added to the records', () => {
+  it('counts the photos and entries added in the period, from their dates in the time zone, within the scope', async () => {
+    const hcmCase = await makeCase(t.db, { code: 'TN-2021-000301', unit: 'CA-HCM', wantedOn: '2021-03-01' });
+    const entry = (caseId: number, kind: 'marks' | 'history', addedAt: string, label: string | null = null) => ({
+      caseId,
+      kind,
+      text: 'sẹo ở cằm',
+      addedByMemberId: label ? null : officer.id,
+      addedByLabel: label,
+      addedAt: new Date(addedAt),
+    });
+    await insertCaseDetails(t.db, [
+      entry(kase.id, 'marks', '2024-08-10T03:00:00Z'),
+      // 1 September, 00:30 in Ho Chi Minh City: the next period's.
+      entry(kase.id, 'history', '2024-08-31T17:30:00Z'),
+      // What the migration copied from the old free-text fields is not news.
+      entry(kase.id, 'marks', '2024-08-05T03:00:00Z', 'migration'),
+      entry(hcmCase.id, 'history', '2024-08-15T03:00:00Z'),
+    ]);
+    const first = await makePhoto(t.db, { code: kase.code });
+    const second = await makePhoto(t.db, { code: kase.code, colour: '#224466' });
+    const early = await makePhoto(t.db, { code: kase.code, colour: '#446622' });
+    const at = async (id: number, addedAt: string) =>
+      t.db.execute(sql`update case_photos set added_at = ${addedAt}::timestamptz where id = ${id}`);
+    // 1 August, 00:30 in Ho Chi Minh City: in the period.
+    await at(first.id, '2024-07-31T17:30:00Z');
+    await at(second.id, '2024-08-20T03:00:00Z');
+    await at(early.id, '2024-07-31T16:30:00Z');
+    const august = { from: '2024-08-01', to: '2024-08-31' };
+    const all = await buildDigest(t.db, { scopeUnitId: null, period: august, today: TODAY, timeZone: TZ });
+    expect(all.added).toEqual({ photos: 2, marks: 1, history: 1 });
+    const ofHn = await buildDigest(t.db, { scopeUnitId: hn.unitId, period: august, today: TODAY, timeZone: TZ });
+    expect(ofHn.added).toEqual({ photos: 2, marks: 1, history: 0 });
+    expect(messageText(digestMessage(all, 'en'))).toMatch(/Photos added in the period\W+2\b/);
+    expect(messageText(digestMessage(all, 'vi'))).toMatch(/Tiền án, tiền sự bổ sung trong kỳ\W+1\b/);
   });
 });

@@ -10,6 +10,8 @@ import {
   lastJournalEntry,
   outcomesByMonth,
   type OverdueFollowUp,
+  recordAdditions,
+  type RecordAdditions,
   type UnitFigures,
 } from '../../repositories/digest.ts';
 import { inspectionsHeldByUnit, type InspectionsHeld } from '../../repositories/inspections.ts';
@@ -72,6 +74,8 @@ export interface Digest extends Figures {
   inspections: InspectionsHeld[];
   /** What the records of the cases wanted today lack. */
   completeness: { missingPhoto: number; missingMarks: number; missingHistory: number };
+  /** Photos and identifying-detail entries added to the records in the period, from their dates. */
+  added: RecordAdditions;
   /** Records reviewed by their owning units in the period, and reviews due and overdue on the digest's day. */
   validations: ValidationFigures;
   /** How the period of the schedule's previous digest has changed since it was sent. */
@@ -233,6 +237,7 @@ export async function buildDigest(
     policy: input.validation ?? DEFAULT_VALIDATION_POLICY,
   });
   const inspections = await inspectionsHeldByUnit(db, { unitIds, ...period, timeZone });
+  const added = await recordAdditions(db, { unitIds, ...period, timeZone });
 
   // Units summed into the rows of the report.
   const buckets = new Map<number, Counts[]>();
@@ -286,6 +291,7 @@ export async function buildDigest(
     checks,
     inspections,
     completeness: { missingPhoto: total.missingPhoto, missingMarks: total.missingMarks, missingHistory: total.missingHistory },
+    added,
     validations,
     revision,
     journalMark,
