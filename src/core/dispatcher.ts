@@ -437,11 +437,12 @@ function progressOf(reply: Reply, locale: Locale, log: Logger): CommandContext['
 /**
  * Commands already answer with a summary when they cannot reply privately; this is the net under
  * them, so that no personal data ever reaches a channel. Files (a photo, a check's result) are for
- * the invoker alone: an answer not marked personal, which may be shown to a channel, carries none.
+ * the invoker alone: adapters deliver them privately (with the acknowledgement of an answer meant
+ * for the channel), and where no reply is private an answer carries none.
  */
 function withheldIfShared(message: ReplyMessage, reply: Reply, locale: Locale): ReplyMessage {
   if (!message.personal) {
-    if (!message.files) return message;
+    if (!message.files || reply.canBePrivate) return message;
     const { files: _withheld, ...shared } = message;
     return shared;
   }

@@ -213,7 +213,7 @@ describe('case show with photos', () => {
 });
 
 describe('files in an answer that may reach a channel', () => {
-  it('are dropped by the core when the answer is not personal, and the personal answer is withheld in a channel', async () => {
+  it('are dropped by the core where no reply is private, and the personal answer is withheld there', async () => {
     const file = { name: 'leak.jpg', data: new Uint8Array([1, 2, 3]), contentType: 'image/jpeg' };
     const registry = new CommandRegistry([
       defineCommand({
@@ -248,10 +248,14 @@ describe('files in an answer that may reach a channel', () => {
       channel: { id: 'C1', isPrivate: false },
       input: { kind: 'text' as const, line },
     });
-    const shared = new RecordingReply(true);
+    const shared = new RecordingReply(false);
     await dispatcher.dispatch(invocation('leak', 'leak-1'), shared);
     expect(shared.messages[0]!.files).toBeUndefined();
     expect(shared.text).toContain('shared');
+    // Where the reply can be private, the adapter delivers the files to the invoker alone.
+    const privately = new RecordingReply(true);
+    await dispatcher.dispatch(invocation('leak', 'leak-2'), privately);
+    expect(privately.messages[0]!.files).toEqual([file]);
     const inChannel = new RecordingReply(false);
     await dispatcher.dispatch(invocation('secret', 'secret-1'), inChannel);
     expect(inChannel.messages[0]!.files).toBeUndefined();

@@ -176,7 +176,7 @@ describe('dispatcher', () => {
     const sub = await core.run('lead', 'case fnd duc');
     expect(sub.result.code).toBe('unknown_command');
     expect(sub.reply.text).toBe(
-      '`case` has no subcommand `fnd`. Did you mean `case find`? Subcommands: find, show, status, decision, note, info, check, history. Type help case for how to use them.',
+      '`case` has no subcommand `fnd`. Did you mean `case find`? Subcommands: find, show, status, decision, note, info, photo-retire, check, history, validate. Type help case for how to use them.',
     );
     expect((await core.run('lead', 'hlep')).reply.text).toContain('Did you mean `help`?');
     expect((await core.run('lead', 'folowup lst')).reply.text).toContain('Did you mean `followup list`?');
