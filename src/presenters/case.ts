@@ -108,9 +108,16 @@ export function caseCardBlocks(card: CaseCard, locale: Locale, timeZone: string)
   }));
   if (row.outcomeNote) decisions.push({ label: text('Ghi chú kết quả', 'Outcome note')(locale), value: row.outcomeNote });
   const completeness = [
-    { label: text('Ảnh', 'Photo')(locale), value: row.hasPhoto ? yes : no },
+    {
+      label: text('Ảnh', 'Photo')(locale),
+      value: !row.hasPhoto ? no : row.photoNote ? `${yes} (${text('ảnh giấy lưu tại', 'print filed at')(locale)}: ${row.photoNote})` : yes,
+    },
     { label: text('Đặc điểm nhận dạng', 'Identifying marks')(locale), value: detailCompleteness('marks', row, card.details, locale) },
     { label: text('Tiền án, tiền sự', 'Criminal history')(locale), value: detailCompleteness('history', row, card.details, locale) },
+    {
+      label: text('Rà soát gần nhất', 'Last validated')(locale),
+      value: row.validatedOn ? formatDate(locale, row.validatedOn) : text('chưa rà soát lần nào', 'never')(locale),
+    },
   ];
   const blocks: Block[] = [
     { kind: 'fields', fields: [...caseSummaryFields(card, locale), ...personal, ...decisions] },

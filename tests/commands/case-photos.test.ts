@@ -86,6 +86,7 @@ describe('case info … photo with an image', () => {
     expect(reply.text).toContain(`Recorded where the photo of ${code} is filed.`);
     expect(reply.text).toContain('The image itself can be stored on the record');
     expect(await photoCount()).toBe(0);
+    expect((await core.run('duc', `case show ${code}`)).reply.text).toContain('Photo: yes (print filed at: Kho ảnh, tủ 3)');
   });
 
   it('asks for the image, per platform, when a photo comes with neither image nor text', async () => {

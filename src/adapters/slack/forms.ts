@@ -121,10 +121,7 @@ const FORM_TEXTS = {
   close: text('Huỷ', 'Cancel'),
   choose: text('Chọn…', 'Choose…'),
   // Slack's file_input takes files up to 10 MB (https://docs.slack.dev/reference/block-kit/block-elements/file-input-element).
-  fileLimit: text(
-    'Slack nhận tệp tối đa 10 MB qua hộp thoại; danh sách lớn hơn hãy chia thành nhiều tệp.',
-    'Slack takes files of up to 10 MB in a form; split a longer list into several files.',
-  ),
+  fileLimit: text('Slack nhận tệp tối đa 10 MB qua hộp thoại.', 'Slack takes files of up to 10 MB in a form.'),
 } satisfies Record<string, Text>;
 
 const blockId = (spec: OptionSpec) => `o:${spec.name}`;
