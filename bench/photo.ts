@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import sharp from 'sharp';
 import { commands } from '../commands/index.ts';
@@ -56,11 +59,17 @@ function bigUpload(): { data: Buffer; width: number; height: number } {
     for (const quality of [96, 92, 88, 84, 80]) {
       const data = await sharp({ create: { width: ${width}, height: ${height}, channels: 3, background: '#808080',
         noise: { type: 'gaussian', mean: 128, sigma: 50 } } }).jpeg({ quality }).toBuffer();
-      if (data.length <= ${PHOTO_LIMITS.bytes}) { process.stdout.write(data); process.exit(0); }
+      if (data.length <= ${PHOTO_LIMITS.bytes}) { writeFileSync(process.argv[1], data); process.exit(0); }
     }
     process.exit(1);`;
-  const data = execFileSync(process.execPath, ['--input-type=module', '-e', script], { maxBuffer: 2 * PHOTO_LIMITS.bytes });
-  return { data, width, height };
+  const folder = mkdtempSync(join(tmpdir(), 'casedesk-photo-bench-'));
+  const file = join(folder, 'upload.jpg');
+  try {
+    execFileSync(process.execPath, ['--input-type=module', '-e', `import { writeFileSync } from 'node:fs';${script}`, file]);
+    return { data: readFileSync(file), width, height };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 export async function benchPhoto(input: { cases: number; shows: number }): Promise<PhotoBenchResult> {
