@@ -1,5 +1,6 @@
 import type { Executor } from '../../db/client.ts';
 import { dayIn } from '../domain/dates.ts';
+import type { ReplyMessage } from '../domain/reply.ts';
 import type { Logger } from '../logger.ts';
 import { overdueChannelMessage, overdueReminderMessage } from '../presenters/overdue-reminders.ts';
 import type { DigestRun } from '../repositories/digest-runs.ts';
@@ -39,18 +40,7 @@ export async function remindOverdueFollowUps(
     escalateDays: input.escalateDays,
   });
   const target = { platform: schedule.targetPlatform, runId: run.id };
-  const seen = new Map<string, number>();
-  const messages: OutboxMessage[] = plan.direct.map((d) => {
-    // A lead of two units gets two summaries: each its own message.
-    const n = (seen.get(d.userId) ?? 0) + 1;
-    seen.set(d.userId, n);
-    return {
-      ...target,
-      key: `${key}:${d.userId}${n > 1 ? `:${n}` : ''}`,
-      target: { userId: d.userId },
-      message: overdueReminderMessage(d.reminder, schedule.locale, plan.escalateDays),
-    };
-  });
+  const messages = directMessages(target, key, plan.direct, (d) => overdueReminderMessage(d.reminder, schedule.locale, plan.escalateDays));
   const channel = overdueChannelMessage(plan, schedule.locale);
   if (channel) messages.push({ ...target, key: `${key}:channel`, target: { channelId: schedule.targetChannel }, message: channel });
   messages.push(...(await remindOverdueValidations(db, { ...input, months: input.validationMonths })));
@@ -90,17 +80,7 @@ export async function remindOverdueValidations(
   });
   const key = `${input.key}:validation`;
   const target = { platform: schedule.targetPlatform, runId: run.id };
-  const seen = new Map<string, number>();
-  const messages: OutboxMessage[] = plan.direct.map((d) => {
-    const n = (seen.get(d.userId) ?? 0) + 1;
-    seen.set(d.userId, n);
-    return {
-      ...target,
-      key: `${key}:${d.userId}${n > 1 ? `:${n}` : ''}`,
-      target: { userId: d.userId },
-      message: validationEscalationMessage(d.unit, schedule.locale, plan.escalateDays),
-    };
-  });
+  const messages = directMessages(target, key, plan.direct, (d) => validationEscalationMessage(d.unit, schedule.locale, plan.escalateDays));
   const channel = validationChannelMessage(plan, schedule.locale);
   if (channel) messages.push({ ...target, key: `${key}:channel`, target: { channelId: schedule.targetChannel }, message: channel });
   input.logger.info(
@@ -108,4 +88,27 @@ export async function remindOverdueValidations(
     'validation reminders built',
   );
   return messages;
+}
+
+/**
+ * One outbox message per direct reminder, keyed by `key` and the user: a lead of two units gets two
+ * summaries, each its own message (`…:U1`, `…:U1:2`), so that each goes out once.
+ */
+function directMessages<T extends { userId: string }>(
+  target: { platform: DigestSchedule['targetPlatform']; runId: number },
+  key: string,
+  reminders: readonly T[],
+  messageOf: (reminder: T) => ReplyMessage,
+): OutboxMessage[] {
+  const seen = new Map<string, number>();
+  return reminders.map((reminder) => {
+    const n = (seen.get(reminder.userId) ?? 0) + 1;
+    seen.set(reminder.userId, n);
+    return {
+      ...target,
+      key: `${key}:${reminder.userId}${n > 1 ? `:${n}` : ''}`,
+      target: { userId: reminder.userId },
+      message: messageOf(reminder),
+    };
+  });
 }
