@@ -114,10 +114,6 @@ export function caseCardBlocks(card: CaseCard, locale: Locale, timeZone: string)
     },
     { label: text('Đặc điểm nhận dạng', 'Identifying marks')(locale), value: detailCompleteness('marks', row, card.details, locale) },
     { label: text('Tiền án, tiền sự', 'Criminal history')(locale), value: detailCompleteness('history', row, card.details, locale) },
-    {
-      label: text('Rà soát gần nhất', 'Last validated')(locale),
-      value: row.validatedOn ? formatDate(locale, row.validatedOn) : text('chưa rà soát lần nào', 'never')(locale),
-    },
   ];
   const blocks: Block[] = [
     { kind: 'fields', fields: [...caseSummaryFields(card, locale), ...personal, ...decisions] },

@@ -66,7 +66,7 @@ const lastAudit = async () =>
 
 describe('case validate', () => {
   it('records who reviewed a wanted record and when, dates its next review a year on, and notes it in its history', async () => {
-    expect((await core.run('officer.hk', `case show ${A}`)).reply.text).toContain('Last validated: never');
+    expect((await core.run('officer.hk', `case show ${A}`)).reply.text).toContain('This record has never been reviewed.');
     const { result, reply } = await core.run('officer.hk', `case validate ${A} complete`);
     expect(result.outcome).toBe('ok');
     expect(reply.text).toBe(`Validation of ${A} recorded: complete. Next review due 2025-09-01.`);
@@ -89,7 +89,7 @@ describe('case validate', () => {
     ]);
     expect(await lastAudit()).toMatchObject({ command: 'case validate', outcome: 'ok', case_codes: [A] });
     expect((await core.run('officer.hk', `case history ${A}`)).reply.text).toContain('validated · officer.hk: complete');
-    expect((await core.run('officer.hk', `case show ${A}`)).reply.text).toContain('Last validated: 2024-09-01');
+    expect((await core.run('officer.hk', `case show ${A}`)).reply.text).toContain('Last review: 2024-09-01; 0 entries new since then.');
   });
 
   it('records an incomplete record with what it lacks, without echoing it, and refuses one without a note', async () => {
