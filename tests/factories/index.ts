@@ -3,7 +3,6 @@ import type { CaseStatus, Danger, Locale, MemberRole } from '../../db/schema/ind
 import { insertCases, findCaseByCode, updateCaseAtVersion, type CaseFields, type CaseRow } from '../../src/repositories/cases.ts';
 import { insertCasePhoto } from '../../src/repositories/case-photos.ts';
 import { prepareImage } from '../../src/services/images.ts';
-import { photo } from '../support/images.ts';
 import { insertDecisions } from '../../src/repositories/case-decisions.ts';
 import { insertIdentity, insertMember, type Member } from '../../src/repositories/members.ts';
 import { findUnitByCode, insertUnit, type Unit } from '../../src/repositories/units.ts';
@@ -110,7 +109,8 @@ export async function makePhoto(
   if (!row) throw new Error(`makePhoto: no case ${input.code}`);
   const prepared = await prepareImage({
     name: 'photo.jpg',
-    data: input.data ?? (await photo('jpeg', { colour: input.colour ?? '#8a4b2d' })),
+    // sharp is loaded by the tests that make photos only, not by every test of the factories.
+    data: input.data ?? (await (await import('../support/images.ts')).photo('jpeg', { colour: input.colour ?? '#8a4b2d' })),
   });
   if (!prepared.ok) throw new Error(`makePhoto: ${prepared.problem}`);
   const { sourceType: _source, ...image } = prepared.image;
